@@ -1,0 +1,298 @@
+package incidents
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/mapd/mapd/geo"
+)
+
+// Page size limits for List.
+const (
+	DefaultLimit = 1000
+	MaxLimit     = 10000
+)
+
+// Filter selects incidents. Zero values mean "no constraint". Results are
+// ordered by date descending, then id descending; Cursor continues a listing
+// after the last incident of the previous page (keyset pagination).
+type Filter struct {
+	BBox          *geo.BBox
+	From, To      string // inclusive dates, "YYYY-MM-DD"
+	EventTypes    []string
+	Actor         string // case-insensitive substring of actor1 or actor2
+	Country       string // ISO alpha-2
+	Q             string // full-text words, all required
+	MinFatalities int
+	Limit         int
+	Cursor        string
+}
+
+// FilterKeys are the query parameters ParseFilter understands.
+var FilterKeys = []string{"bbox", "from", "to", "event_type", "actor", "country", "q", "min_fatalities", "limit", "cursor"}
+
+// ParseFilter builds a Filter from URL-query-like values. get returns every
+// value given for a key. Errors are *FieldError naming the parameter.
+func ParseFilter(get func(key string) []string) (Filter, error) {
+	var f Filter
+	one := func(key string) (string, error) {
+		vs := get(key)
+		if len(vs) > 1 {
+			return "", fieldErr(key, "%s is given more than once", key)
+		}
+		if len(vs) == 0 {
+			return "", nil
+		}
+		return strings.TrimSpace(vs[0]), nil
+	}
+	var err error
+	var s string
+	if s, err = one("bbox"); err != nil {
+		return f, err
+	} else if s != "" {
+		b, err := geo.ParseBBox(s)
+		if err != nil {
+			return f, fieldErr("bbox", "%s", strings.TrimPrefix(err.Error(), "geo: invalid value: "))
+		}
+		f.BBox = &b
+	}
+	for _, key := range []string{"from", "to"} {
+		if s, err = one(key); err != nil {
+			return f, err
+		}
+		if s == "" {
+			continue
+		}
+		if _, err := geo.ParseDate(s); err != nil {
+			return f, fieldErr(key, "%s %q is not a real calendar date in the form YYYY-MM-DD", key, clip(s))
+		}
+		if key == "from" {
+			f.From = s
+		} else {
+			f.To = s
+		}
+	}
+	if f.From != "" && f.To != "" && f.From > f.To {
+		return f, fieldErr("from", "from %s is after to %s", f.From, f.To)
+	}
+	for _, v := range get("event_type") {
+		for _, t := range strings.Split(v, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				f.EventTypes = append(f.EventTypes, t)
+			}
+		}
+	}
+	if len(f.EventTypes) > 50 {
+		return f, fieldErr("event_type", "at most 50 event types can be given")
+	}
+	if f.Actor, err = one("actor"); err != nil {
+		return f, err
+	}
+	if s, err = one("country"); err != nil {
+		return f, err
+	} else if s != "" {
+		f.Country = strings.ToUpper(s)
+		if !isCountryCode(f.Country) {
+			return f, fieldErr("country", "country %q must be an ISO 3166-1 alpha-2 code such as SY", clip(s))
+		}
+	}
+	if f.Q, err = one("q"); err != nil {
+		return f, err
+	}
+	if len(f.Q) > 500 || len(f.Actor) > 500 {
+		return f, fieldErr("q", "search text is longer than 500 bytes")
+	}
+	if s, err = one("min_fatalities"); err != nil {
+		return f, err
+	} else if s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return f, fieldErr("min_fatalities", "min_fatalities %q must be an integer >= 0", clip(s))
+		}
+		f.MinFatalities = n
+	}
+	if s, err = one("limit"); err != nil {
+		return f, err
+	} else if s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxLimit {
+			return f, fieldErr("limit", "limit %q must be an integer in [1, %d]", clip(s), MaxLimit)
+		}
+		f.Limit = n
+	}
+	if f.Cursor, err = one("cursor"); err != nil {
+		return f, err
+	}
+	if f.Cursor != "" {
+		if _, _, err := decodeCursor(f.Cursor); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// Values returns the filter as query parameters, the inverse of
+// ParseFilter; Cursor is left out.
+func (f Filter) Values() map[string][]string {
+	v := map[string][]string{}
+	if f.BBox != nil {
+		v["bbox"] = []string{f.BBox.String()}
+	}
+	add := func(k, s string) {
+		if s != "" {
+			v[k] = []string{s}
+		}
+	}
+	add("from", f.From)
+	add("to", f.To)
+	if len(f.EventTypes) > 0 {
+		v["event_type"] = append([]string(nil), f.EventTypes...)
+	}
+	add("actor", f.Actor)
+	add("country", f.Country)
+	add("q", f.Q)
+	if f.MinFatalities > 0 {
+		add("min_fatalities", strconv.Itoa(f.MinFatalities))
+	}
+	if f.Limit > 0 {
+		add("limit", strconv.Itoa(f.Limit))
+	}
+	return v
+}
+
+func (f Filter) limit() int {
+	if f.Limit <= 0 {
+		return DefaultLimit
+	}
+	if f.Limit > MaxLimit {
+		return MaxLimit
+	}
+	return f.Limit
+}
+
+// encodeCursor returns the opaque cursor that continues after (date, id).
+func encodeCursor(date string, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(date + "|" + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(c string) (string, int64, error) {
+	bad := fieldErr("cursor", "cursor is not one this server issued")
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return "", 0, bad
+	}
+	date, idStr, ok := strings.Cut(string(b), "|")
+	if !ok {
+		return "", 0, bad
+	}
+	if _, err := geo.ParseDate(date); err != nil {
+		return "", 0, bad
+	}
+	id, err := strconv.ParseInt(idStr, 10, 64)
+	if err != nil || id < 0 {
+		return "", 0, bad
+	}
+	return date, id, nil
+}
+
+// where builds the SQL conditions and arguments for every constraint of the
+// filter except the bbox and the cursor. Only constant SQL text is
+// produced; every value is a bound parameter.
+func (f Filter) where() ([]string, []any) {
+	var conds []string
+	var args []any
+	if f.From != "" {
+		conds = append(conds, "i.date >= ?")
+		args = append(args, f.From)
+	}
+	if f.To != "" {
+		conds = append(conds, "i.date <= ?")
+		args = append(args, f.To)
+	}
+	if len(f.EventTypes) > 0 {
+		conds = append(conds, "i.event_type IN ("+placeholders(len(f.EventTypes))+")")
+		for _, t := range f.EventTypes {
+			args = append(args, t)
+		}
+	}
+	if f.Actor != "" {
+		pat := "%" + escapeLike(f.Actor) + "%"
+		conds = append(conds, `(i.actor1 LIKE ? ESCAPE '\' OR i.actor2 LIKE ? ESCAPE '\')`)
+		args = append(args, pat, pat)
+	}
+	if f.Country != "" {
+		conds = append(conds, "i.country = ?")
+		args = append(args, f.Country)
+	}
+	if q := ftsQuery(f.Q); q != "" {
+		conds = append(conds, "i.id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)")
+		args = append(args, q)
+	}
+	if f.MinFatalities > 0 {
+		conds = append(conds, "i.fatalities >= ?")
+		args = append(args, f.MinFatalities)
+	}
+	return conds, args
+}
+
+// bboxCond returns the exact-coordinate condition for the bbox, which
+// handles boxes crossing the antimeridian.
+func bboxCond(b geo.BBox) (string, []any) {
+	if b.CrossesAntimeridian() {
+		return "(i.lat BETWEEN ? AND ? AND (i.lon >= ? OR i.lon <= ?))", []any{b.MinLat, b.MaxLat, b.MinLon, b.MaxLon}
+	}
+	return "(i.lat BETWEEN ? AND ? AND i.lon BETWEEN ? AND ?)", []any{b.MinLat, b.MaxLat, b.MinLon, b.MaxLon}
+}
+
+// rtreeCond returns a condition restricting i.id to the R*Tree candidates
+// of the bbox.
+func rtreeCond(b geo.BBox) (string, []any) {
+	var parts []string
+	var args []any
+	for _, p := range b.Split() {
+		parts = append(parts, "SELECT id FROM incidents_rtree WHERE min_lon >= ? AND max_lon <= ? AND min_lat >= ? AND max_lat <= ?")
+		args = append(args, p.MinLon, p.MaxLon, p.MinLat, p.MaxLat)
+	}
+	return "i.id IN (" + strings.Join(parts, " UNION ALL ") + ")", args
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// ftsQuery turns free text into an FTS5 query that matches documents
+// containing every word, each as a literal quoted string, so FTS5 operators
+// and syntax in user input (NEAR, quotes, parentheses, column filters) are
+// searched for as text and never parsed.
+func ftsQuery(s string) string {
+	words := strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(words) > 32 {
+		words = words[:32]
+	}
+	var b strings.Builder
+	for i, w := range words {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteByte('"')
+		b.WriteString(w)
+		b.WriteByte('"')
+	}
+	if b.Len() > 0 {
+		return b.String()
+	}
+	return ""
+}
+
+// String is used in error messages and logs.
+func (f Filter) String() string { return fmt.Sprint(f.Values()) }

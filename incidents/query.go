@@ -1,0 +1,285 @@
+package incidents
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// Page describes one page of a listing.
+type Page struct {
+	Matched  int    // every incident matching the filter, ignoring limit and cursor
+	Returned int    // incidents passed to the callback
+	Next     string // cursor of the next page, "" on the last page
+}
+
+// List calls fn for each incident of one page of the filter's matches, in
+// date-descending, id-descending order, without holding the page in memory.
+// Count and rows come from one read snapshot.
+func (s *Store) List(ctx context.Context, f Filter, fn func(*Incident) error) (Page, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return Page{}, fmt.Errorf("incidents: list: %w", err)
+	}
+	defer tx.Rollback()
+	matched, err := count(ctx, tx, f)
+	if err != nil {
+		return Page{}, err
+	}
+	page := Page{Matched: matched}
+	limit := f.limit()
+	total := 0
+	if f.BBox != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM incidents").Scan(&total); err != nil {
+			return Page{}, fmt.Errorf("incidents: list: %w", err)
+		}
+	}
+	query, args, err := listQuery(f, limit+1, useRTree(f, matched, total, limit))
+	if err != nil {
+		return Page{}, err
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return Page{}, fmt.Errorf("incidents: list: %w", err)
+	}
+	defer rows.Close()
+	var in, last Incident
+	for rows.Next() {
+		if page.Returned == limit {
+			page.Next = encodeCursor(last.Date, last.ID)
+			break
+		}
+		in = Incident{}
+		if err := scanIncident(rows, &in); err != nil {
+			return Page{}, fmt.Errorf("incidents: list: %w", err)
+		}
+		if err := fn(&in); err != nil {
+			return Page{}, err
+		}
+		last = in
+		page.Returned++
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, fmt.Errorf("incidents: list: %w", err)
+	}
+	return page, nil
+}
+
+// Each calls fn for every incident matching the filter (Limit and Cursor
+// ignored), in date-descending, id-descending order, streaming from one
+// read snapshot. It is what exports use.
+func (s *Store) Each(ctx context.Context, f Filter, fn func(*Incident) error) error {
+	f.Limit, f.Cursor = 0, ""
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("incidents: each: %w", err)
+	}
+	defer tx.Rollback()
+	query, args, err := listQuery(f, -1, f.BBox != nil)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("incidents: each: %w", err)
+	}
+	defer rows.Close()
+	var in Incident
+	for rows.Next() {
+		in = Incident{}
+		if err := scanIncident(rows, &in); err != nil {
+			return fmt.Errorf("incidents: each: %w", err)
+		}
+		if err := fn(&in); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("incidents: each: %w", err)
+	}
+	return nil
+}
+
+// Count returns the number of incidents matching the filter.
+func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	return count(ctx, s.r, f)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func count(ctx context.Context, q querier, f Filter) (int, error) {
+	conds, args := f.where()
+	if f.BBox != nil {
+		rc, rargs := rtreeCond(*f.BBox)
+		bc, bargs := bboxCond(*f.BBox)
+		conds = append(conds, rc, bc)
+		args = append(append(args, rargs...), bargs...)
+	}
+	query := "SELECT count(*) FROM incidents i" + whereClause(conds)
+	var n int
+	if err := q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("incidents: count: %w", err)
+	}
+	return n, nil
+}
+
+// useRTree decides how to find a page of bbox matches. When the box holds
+// few of the incidents, collecting its R*Tree candidates and sorting them is
+// cheapest; when it holds many, walking the date index and testing each
+// row's coordinates reaches a page's worth of matches sooner.
+func useRTree(f Filter, matched, total, limit int) bool {
+	if f.BBox == nil {
+		return false
+	}
+	if matched == 0 || total == 0 {
+		return true
+	}
+	// Rows the date-index walk is expected to visit to fill the page,
+	// against rows the R*Tree path sorts.
+	expectedScan := float64(limit) * float64(total) / float64(matched)
+	return float64(matched) <= expectedScan*4
+}
+
+func listQuery(f Filter, limit int, rtree bool) (string, []any, error) {
+	conds, args := f.where()
+	if f.BBox != nil {
+		if rtree {
+			rc, rargs := rtreeCond(*f.BBox)
+			conds = append(conds, rc)
+			args = append(args, rargs...)
+		}
+		bc, bargs := bboxCond(*f.BBox)
+		conds = append(conds, bc)
+		args = append(args, bargs...)
+	}
+	if f.Cursor != "" {
+		date, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, "(i.date < ? OR (i.date = ? AND i.id < ?))")
+		args = append(args, date, date, id)
+	}
+	from := "incidents i"
+	if f.BBox != nil && !rtree {
+		// Walk the date index; the planner would otherwise be tempted by the
+		// R*Tree-free coordinate ranges.
+		from = "incidents i INDEXED BY incidents_date"
+	}
+	query := "SELECT " + selectColumns + " FROM " + from + whereClause(conds) + " ORDER BY i.date DESC, i.id DESC"
+	if limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, limit)
+	}
+	return query, args, nil
+}
+
+func whereClause(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// Stats summarises the incidents matching a filter.
+type Stats struct {
+	Count       int          `json:"count"`
+	Fatalities  int          `json:"fatalities"`
+	MinDate     string       `json:"min_date,omitempty"`
+	MaxDate     string       `json:"max_date,omitempty"`
+	ByEventType []StatBucket `json:"by_event_type"`
+	ByMonth     []StatBucket `json:"by_month"`
+	ByCountry   []StatBucket `json:"by_country"`
+}
+
+// StatBucket is one group of Stats.
+type StatBucket struct {
+	Key        string `json:"key"`
+	Count      int    `json:"count"`
+	Fatalities int    `json:"fatalities"`
+}
+
+// Stats returns counts and fatalities by event type, month and country for
+// the filter (Limit and Cursor ignored).
+func (s *Store) Stats(ctx context.Context, f Filter) (Stats, error) {
+	f.Limit, f.Cursor = 0, ""
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return Stats{}, fmt.Errorf("incidents: stats: %w", err)
+	}
+	defer tx.Rollback()
+	conds, args := f.where()
+	if f.BBox != nil {
+		rc, rargs := rtreeCond(*f.BBox)
+		bc, bargs := bboxCond(*f.BBox)
+		conds = append(conds, rc, bc)
+		args = append(append(args, rargs...), bargs...)
+	}
+	where := whereClause(conds)
+	st := Stats{ByEventType: []StatBucket{}, ByMonth: []StatBucket{}, ByCountry: []StatBucket{}}
+	var minDate, maxDate sql.NullString
+	err = tx.QueryRowContext(ctx, "SELECT count(*), coalesce(sum(i.fatalities), 0), min(i.date), max(i.date) FROM incidents i"+where, args...).
+		Scan(&st.Count, &st.Fatalities, &minDate, &maxDate)
+	if err != nil {
+		return Stats{}, fmt.Errorf("incidents: stats: %w", err)
+	}
+	st.MinDate, st.MaxDate = minDate.String, maxDate.String
+	groups := []struct {
+		expr string
+		dst  *[]StatBucket
+	}{
+		{"i.event_type", &st.ByEventType},
+		{"substr(i.date, 1, 7)", &st.ByMonth},
+		{"i.country", &st.ByCountry},
+	}
+	for _, g := range groups {
+		order := "count(*) DESC, k"
+		if g.dst == &st.ByMonth {
+			order = "k"
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT "+g.expr+" AS k, count(*), coalesce(sum(i.fatalities), 0) FROM incidents i"+
+			where+" GROUP BY k ORDER BY "+order, args...)
+		if err != nil {
+			return Stats{}, fmt.Errorf("incidents: stats: %w", err)
+		}
+		for rows.Next() {
+			var b StatBucket
+			if err := rows.Scan(&b.Key, &b.Count, &b.Fatalities); err != nil {
+				rows.Close()
+				return Stats{}, fmt.Errorf("incidents: stats: %w", err)
+			}
+			*g.dst = append(*g.dst, b)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return Stats{}, fmt.Errorf("incidents: stats: %w", err)
+		}
+	}
+	return st, nil
+}
+
+// Extent is the spatial and temporal extent of all stored incidents.
+type Extent struct {
+	Count                          int
+	MinLon, MinLat, MaxLon, MaxLat float64
+	MinDate, MaxDate               string
+}
+
+// Extent returns the bounding box and date range of every incident.
+func (s *Store) Extent(ctx context.Context) (Extent, error) {
+	var e Extent
+	var minLon, minLat, maxLon, maxLat sql.NullFloat64
+	var minDate, maxDate sql.NullString
+	err := s.r.QueryRowContext(ctx, `SELECT count(*), min(lon), min(lat), max(lon), max(lat), min(date), max(date) FROM incidents`).
+		Scan(&e.Count, &minLon, &minLat, &maxLon, &maxLat, &minDate, &maxDate)
+	if err != nil {
+		return Extent{}, fmt.Errorf("incidents: extent: %w", err)
+	}
+	e.MinLon, e.MinLat, e.MaxLon, e.MaxLat = minLon.Float64, minLat.Float64, maxLon.Float64, maxLat.Float64
+	e.MinDate, e.MaxDate = minDate.String, maxDate.String
+	return e, nil
+}

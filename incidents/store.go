@@ -1,0 +1,376 @@
+package incidents
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store keeps incidents in one SQLite file. Writes go through a single
+// connection (SQLite has one writer), reads through a pool, so readers never
+// wait for a writer in WAL mode.
+type Store struct {
+	path string
+	w    *sql.DB // one connection, BEGIN IMMEDIATE
+	r    *sql.DB // read pool
+	now  func() time.Time
+}
+
+// dsn returns the connection string with the pragmas every pooled
+// connection needs. synchronous(normal) in WAL mode never corrupts the
+// database; a power cut can lose only the last transactions.
+func dsn(path string, txlock string) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(wal)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(normal)")
+	q.Add("_pragma", "cache_size(-32000)")
+	q.Add("_pragma", "temp_store(memory)")
+	if txlock != "" {
+		q.Set("_txlock", txlock)
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and applies every
+// pending migration.
+func Open(ctx context.Context, path string) (*Store, error) {
+	w, err := sql.Open("sqlite", dsn(path, "immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("incidents: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("incidents: open %s: %w", path, err)
+	}
+	s := &Store{path: path, w: w, now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(path, ""))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("incidents: open %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0)*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	s.r = r
+	return s, nil
+}
+
+// Close checkpoints the write-ahead log and closes every connection.
+func (s *Store) Close() error {
+	var errs []error
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	if s.w != nil {
+		_, err := s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		errs = append(errs, err, s.w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Path returns the database file name.
+func (s *Store) Path() string { return s.path }
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		numStr, _, _ := strings.Cut(base, "_")
+		version, err := strconv.Atoi(numStr)
+		if err != nil {
+			return fmt.Errorf("incidents: migration %s has no number prefix", base)
+		}
+		if err := s.applyMigration(ctx, version, base, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, version int, base, name string) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", version).Scan(&n); err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrationFS.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("incidents: migration %s: %w", base, err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+		version, base, time.Now().UTC().Format(time.RFC3339)); err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	return nil
+}
+
+// Columns in the order every query selects them; scanIncident reads them.
+const selectColumns = `i.id, i.source_id, i.date, i.date_precision, i.event_type, i.sub_event_type,
+	i.actor1, i.actor2, i.fatalities, i.injuries, i.place, i.country, i.admin1, i.lat, i.lon,
+	i.geo_precision, i.geonameid, i.notes, i.sources, i.tags, i.created_at, i.updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanIncident(sc scanner, in *Incident) error {
+	var sourceID sql.NullString
+	var fat, inj, gid sql.NullInt64
+	var lat, lon float64
+	var sources, tags string
+	if err := sc.Scan(&in.ID, &sourceID, &in.Date, &in.DatePrecision, &in.EventType, &in.SubEventType,
+		&in.Actor1, &in.Actor2, &fat, &inj, &in.Place, &in.Country, &in.Admin1, &lat, &lon,
+		&in.GeoPrecision, &gid, &in.Notes, &sources, &tags, &in.CreatedAt, &in.UpdatedAt); err != nil {
+		return err
+	}
+	in.SourceID = sourceID.String
+	in.Fatalities, in.Injuries = nil, nil
+	if fat.Valid {
+		v := int(fat.Int64)
+		in.Fatalities = &v
+	}
+	if inj.Valid {
+		v := int(inj.Int64)
+		in.Injuries = &v
+	}
+	in.Lat, in.Lon = &lat, &lon
+	in.GeonameID = gid.Int64
+	in.Sources, in.Tags = nil, nil
+	if sources != "[]" {
+		if err := json.Unmarshal([]byte(sources), &in.Sources); err != nil {
+			return fmt.Errorf("sources column: %w", err)
+		}
+	}
+	if tags != "[]" {
+		if err := json.Unmarshal([]byte(tags), &in.Tags); err != nil {
+			return fmt.Errorf("tags column: %w", err)
+		}
+	}
+	return nil
+}
+
+// ValidateStored validates the record and additionally requires the
+// coordinates a stored incident must have.
+func (in *Incident) ValidateStored() error {
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if !in.HasPoint() {
+		if in.Place != "" {
+			return fieldErr("place", "place %q could not be resolved to coordinates", clip(in.Place))
+		}
+		return fieldErr("lat", "lat and lon are required")
+	}
+	return nil
+}
+
+// Get returns the incident with the given id, or ErrNotFound.
+func (s *Store) Get(ctx context.Context, id int64) (Incident, error) {
+	var in Incident
+	err := scanIncident(s.r.QueryRowContext(ctx, "SELECT "+selectColumns+" FROM incidents i WHERE i.id = ?", id), &in)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Incident{}, fmt.Errorf("incident %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Incident{}, fmt.Errorf("incidents: get %d: %w", id, err)
+	}
+	return in, nil
+}
+
+// Create validates and stores a new incident, resolving its place through
+// r when it has no coordinates (r may be nil). It fills in.ID and the
+// timestamps. A source_id already present is ErrConflict.
+func (s *Store) Create(ctx context.Context, in *Incident, r Resolver) error {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if err := resolve(ctx, in, r, nil); err != nil {
+		return err
+	}
+	if err := in.ValidateStored(); err != nil {
+		return err
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("incidents: create: %w", err)
+	}
+	defer tx.Rollback()
+	now := s.now().UTC().Format(time.RFC3339)
+	in.CreatedAt, in.UpdatedAt = now, now
+	id, err := insertIncident(ctx, tx, in)
+	if err != nil {
+		return err
+	}
+	in.ID = id
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("incidents: create: %w", err)
+	}
+	return nil
+}
+
+// Replace validates the record and replaces every field of incident id with
+// it, keeping id and created_at. A source_id used by another incident is
+// ErrConflict; a missing id is ErrNotFound.
+func (s *Store) Replace(ctx context.Context, id int64, in *Incident, r Resolver) error {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if err := resolve(ctx, in, r, nil); err != nil {
+		return err
+	}
+	if err := in.ValidateStored(); err != nil {
+		return err
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("incidents: replace: %w", err)
+	}
+	defer tx.Rollback()
+	var created string
+	err = tx.QueryRowContext(ctx, "SELECT created_at FROM incidents WHERE id = ?", id).Scan(&created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("incident %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("incidents: replace: %w", err)
+	}
+	in.ID = id
+	in.CreatedAt = created
+	in.UpdatedAt = s.now().UTC().Format(time.RFC3339)
+	if err := updateIncident(ctx, tx, in); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("incidents: replace: %w", err)
+	}
+	return nil
+}
+
+// Delete removes incident id, or returns ErrNotFound.
+func (s *Store) Delete(ctx context.Context, id int64) error {
+	res, err := s.w.ExecContext(ctx, "DELETE FROM incidents WHERE id = ?", id)
+	if err != nil {
+		return fmt.Errorf("incidents: delete %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("incident %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+const insertSQL = `INSERT INTO incidents (source_id, date, date_precision, event_type, sub_event_type,
+	actor1, actor2, fatalities, injuries, place, country, admin1, lat, lon, geo_precision, geonameid,
+	notes, sources, tags, created_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+const updateSQL = `UPDATE incidents SET source_id = ?, date = ?, date_precision = ?, event_type = ?,
+	sub_event_type = ?, actor1 = ?, actor2 = ?, fatalities = ?, injuries = ?, place = ?, country = ?,
+	admin1 = ?, lat = ?, lon = ?, geo_precision = ?, geonameid = ?, notes = ?, sources = ?, tags = ?,
+	created_at = ?, updated_at = ? WHERE id = ?`
+
+// columnValues returns the values of insertSQL's columns, in order.
+func columnValues(in *Incident) []any {
+	var sourceID, fat, inj, gid any
+	if in.SourceID != "" {
+		sourceID = in.SourceID
+	}
+	if in.Fatalities != nil {
+		fat = *in.Fatalities
+	}
+	if in.Injuries != nil {
+		inj = *in.Injuries
+	}
+	if in.GeonameID != 0 {
+		gid = in.GeonameID
+	}
+	gp := in.GeoPrecision
+	if gp == 0 {
+		gp = 1
+	}
+	return []any{sourceID, in.Date, in.DatePrecision, in.EventType, in.SubEventType,
+		in.Actor1, in.Actor2, fat, inj, in.Place, in.Country, in.Admin1, *in.Lat, *in.Lon, gp, gid,
+		in.Notes, jsonList(in.Sources), jsonList(in.Tags), in.CreatedAt, in.UpdatedAt}
+}
+
+func jsonList(xs []string) string {
+	if len(xs) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(xs)
+	return string(b)
+}
+
+func insertIncident(ctx context.Context, tx execer, in *Incident) (int64, error) {
+	res, err := tx.ExecContext(ctx, insertSQL, columnValues(in)...)
+	if err != nil {
+		return 0, sqlError("insert", in, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("incidents: insert: %w", err)
+	}
+	return id, nil
+}
+
+func updateIncident(ctx context.Context, tx execer, in *Incident) error {
+	_, err := tx.ExecContext(ctx, updateSQL, append(columnValues(in), in.ID)...)
+	if err != nil {
+		return sqlError("update", in, err)
+	}
+	return nil
+}
+
+func sqlError(op string, in *Incident, err error) error {
+	if strings.Contains(err.Error(), "UNIQUE constraint failed: incidents.source_id") {
+		return &FieldError{Field: "source_id", Conflict: true, Msg: fmt.Sprintf("source_id %q is already used by another incident", clip(in.SourceID))}
+	}
+	return fmt.Errorf("incidents: %s: %w", op, err)
+}
