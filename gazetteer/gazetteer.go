@@ -1,0 +1,200 @@
+// Package gazetteer resolves place names as news reports write them ("Deir
+// Ezzor", "Dayr az Zawr", "Homs province") to GeoNames places, offline.
+//
+// A Gazetteer holds populated places, first-level regions and countries read
+// from GeoNames dump files (the geoname table such as cities500.txt or
+// SY.txt, admin1CodesASCII.txt and countryInfo.txt, plain, gzipped or
+// zipped). Default returns one built from data embedded in the binary:
+// every GeoNames populated place with at least 500 inhabitants, first-level
+// regions and countries. Names are compared through Normalize, which makes
+// common transliterations meet, then through a consonant skeleton and a
+// deletion index for what still differs.
+//
+// Data: GeoNames (geonames.org), CC BY 4.0.
+package gazetteer
+
+import (
+	"errors"
+	"slices"
+	"sync"
+)
+
+// ErrInvalidQuery is returned (wrapped) by Resolve and Search for a query
+// that is empty, too long or contains control characters.
+var ErrInvalidQuery = errors.New("gazetteer: invalid query")
+
+// Place is one gazetteer entry.
+type Place struct {
+	GeonameID   int64   `json:"geonameid"`
+	Name        string  `json:"name"`
+	Country     string  `json:"country"` // ISO 3166-1 alpha-2
+	Admin1      string  `json:"admin1"`  // first-level region name, not code
+	Lat         float64 `json:"lat"`
+	Lon         float64 `json:"lon"`
+	FeatureCode string  `json:"feature_code"` // PPL, PPLA, PPLC, ADM1, PCLI ...
+	Population  int64   `json:"population"`
+}
+
+// GeoPrecision returns ACLED's geo_precision for the place: 1 for a town or
+// point, 3 for a region or country.
+func (p Place) GeoPrecision() int {
+	if isAdminCode(p.FeatureCode) {
+		return 3
+	}
+	return 1
+}
+
+// isAdminCode reports whether a GeoNames feature code names an
+// administrative area (class A: ADM1..ADM5, PCLI, PCLD ...).
+func isAdminCode(code string) bool {
+	return len(code) >= 3 && (code[:3] == "ADM" || code[:3] == "PCL" || code == "TERR" || code == "ZN")
+}
+
+// Match is a candidate place with its score in [0, 1].
+type Match struct {
+	Place
+	Score float64 `json:"score"`
+}
+
+// Query is one name to resolve.
+type Query struct {
+	Name    string
+	Country string   // optional ISO alpha-2 hint
+	Context []string // optional: countries of other places in the same request or file
+	Limit   int      // maximum number of candidates; 0 means 5
+}
+
+// Result is the answer to one query.
+type Result struct {
+	Query        string  `json:"query"`
+	Match        *Match  `json:"match"`        // nil when nothing is good enough
+	Alternatives []Match `json:"alternatives"` // never nil, best first, excluding Match
+}
+
+// record is a place as the gazetteer stores it.
+type record struct {
+	id         int64
+	name       string
+	country    string
+	admin1     string // admin1 code, as in the geoname table ("07")
+	lat, lon   float64
+	fcode      string
+	population int64
+	capital    string  // countryInfo: name of the capital, to place the country
+	noPoint    bool    // region or country whose point is still to be derived
+	dead       bool    // replaced by a later load
+	importance float32 // in [0, 1], from feature code and population
+}
+
+// Gazetteer resolves place names. It is safe for concurrent use; loading
+// takes an exclusive lock, queries a shared one.
+type Gazetteer struct {
+	mu      sync.RWMutex
+	recs    []record
+	byID    map[int64]int32
+	admin1  map[string]string // "SY.07" -> "Deir ez-Zor"
+	regions map[string]int32  // "SY.07" -> record of the ADM1 entry
+	nations map[string]int32  // "SY" -> record of the PCLI entry
+	idx     index
+	sorted  []int32 // live records by geoname id, for Within
+}
+
+// New returns an empty Gazetteer.
+func New() *Gazetteer {
+	return &Gazetteer{
+		byID:    map[int64]int32{},
+		admin1:  map[string]string{},
+		regions: map[string]int32{},
+		nations: map[string]int32{},
+		idx:     newIndex(),
+	}
+}
+
+// Len returns the number of places, regions and countries.
+func (g *Gazetteer) Len() int {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return len(g.sorted)
+}
+
+// Get returns the place with the given GeoNames id (negative for the
+// embedded regions and countries, which GeoNames' cities files lack).
+func (g *Gazetteer) Get(id int64) (Place, bool) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	i, ok := g.byID[id]
+	if !ok || g.recs[i].dead {
+		return Place{}, false
+	}
+	return g.place(i), true
+}
+
+// place converts record i to a Place. The caller holds g.mu.
+func (g *Gazetteer) place(i int32) Place {
+	r := &g.recs[i]
+	p := Place{
+		GeonameID:   r.id,
+		Name:        r.name,
+		Country:     r.country,
+		Lat:         r.lat,
+		Lon:         r.lon,
+		FeatureCode: r.fcode,
+		Population:  r.population,
+	}
+	if r.fcode != "PCLI" && r.admin1 != "" && r.admin1 != "00" {
+		p.Admin1 = g.admin1[r.country+"."+r.admin1]
+	}
+	return p
+}
+
+// Within returns the places inside a bounding box, for an OGC API
+// "places" collection: ordered by geoname id, optionally only those with a
+// name that normalises like name, from offset on and at most limit of them
+// (limit <= 0 means no limit), with the number that matched in all. A
+// minLon greater than maxLon crosses the antimeridian.
+func (g *Gazetteer) Within(minLon, minLat, maxLon, maxLat float64, name string, limit, offset int) (places []Place, matched int) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	inBox := func(r *record) bool {
+		if r.dead || r.lat < minLat || r.lat > maxLat {
+			return false
+		}
+		if minLon <= maxLon {
+			return r.lon >= minLon && r.lon <= maxLon
+		}
+		return r.lon >= minLon || r.lon <= maxLon
+	}
+	candidates := g.sorted
+	if name != "" {
+		key, _ := parseName(name)
+		ki, ok := g.idx.keys[key]
+		if !ok {
+			return []Place{}, 0
+		}
+		candidates = slices.Clone(g.idx.keyRecs[ki])
+		slices.SortFunc(candidates, func(a, b int32) int { return cmpInt64(g.recs[a].id, g.recs[b].id) })
+		candidates = slices.Compact(candidates)
+	}
+	places = []Place{}
+	for _, i := range candidates {
+		if !inBox(&g.recs[i]) {
+			continue
+		}
+		matched++
+		if matched <= offset || (limit > 0 && len(places) >= limit) {
+			continue
+		}
+		places = append(places, g.place(i))
+	}
+	return places, matched
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

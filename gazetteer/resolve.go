@@ -1,0 +1,291 @@
+package gazetteer
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxQueryBytes is the longest name Resolve and Search accept.
+const MaxQueryBytes = 256
+
+// MatchThreshold is the score below which Resolve answers "no match" rather
+// than a doubtful place.
+const MatchThreshold = 0.6
+
+// minCandidateScore is the lowest score a candidate is listed with.
+const minCandidateScore = 0.35
+
+// maxLimit bounds Query.Limit.
+const maxLimit = 100
+
+// Name scores by how a candidate was found. Exact keys score 1 (0.97 for an
+// alternate name); skeleton and fuzzy matches score by the similarity of the
+// keys within their own bands, so that exact beats fuzzy.
+const (
+	altNameScore    = 0.985
+	skeletonBase    = 0.74
+	skeletonSpan    = 0.2
+	fuzzyBase       = 0.45
+	fuzzySpan       = 0.3
+	minFuzzySim     = 0.7
+	maxSkeletonKeys = 256 // keys examined for one skeleton
+	maxFuzzyKeys    = 512 // keys examined by one fuzzy lookup
+	maxFuzzyKeyLen  = 64
+)
+
+// Resolve returns the best place for q, or a nil Match when no candidate
+// scores at least MatchThreshold. It returns an error wrapping
+// ErrInvalidQuery for an empty or too long name or one with control
+// characters.
+func (g *Gazetteer) Resolve(ctx context.Context, q Query) (Result, error) {
+	res := Result{Query: q.Name, Alternatives: []Match{}}
+	ms, err := g.search(ctx, q, false)
+	if err != nil {
+		return res, err
+	}
+	if len(ms) > 0 && ms[0].Score >= MatchThreshold {
+		m := ms[0]
+		res.Match = &m
+		ms = ms[1:]
+	}
+	res.Alternatives = append(res.Alternatives, ms...)
+	return res, nil
+}
+
+// Search returns up to q.Limit candidate places for q, best first, with
+// their scores. It looks further than Resolve: skeleton matches are listed
+// even when an exact match exists.
+func (g *Gazetteer) Search(ctx context.Context, q Query) ([]Match, error) {
+	ms, err := g.search(ctx, q, true)
+	if ms == nil {
+		ms = []Match{}
+	}
+	return ms, err
+}
+
+// validate checks a query name.
+func validate(name string) error {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return fmt.Errorf("%w: empty name", ErrInvalidQuery)
+	case len(name) > MaxQueryBytes:
+		return fmt.Errorf("%w: name longer than %d bytes", ErrInvalidQuery, MaxQueryBytes)
+	case !utf8.ValidString(name):
+		return fmt.Errorf("%w: name is not valid UTF-8", ErrInvalidQuery)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%w: name contains control character %U", ErrInvalidQuery, r)
+		}
+	}
+	return nil
+}
+
+// candidate is a record found for a query, with its name score.
+type candidate struct {
+	rec  int32
+	name float64
+}
+
+// scorer holds what scoring needs from a query.
+type scorer struct {
+	country string
+	context []string
+	region  bool
+}
+
+func (s *scorer) score(r *record, name float64) float64 {
+	f := name * (0.75 + 0.25*float64(r.importance))
+	switch {
+	case s.country != "":
+		if r.country != s.country {
+			f *= 0.6
+		}
+	case len(s.context) > 0:
+		if !slices.Contains(s.context, r.country) {
+			f *= 0.88
+		}
+	}
+	if s.region && !isAdminCode(r.fcode) {
+		f *= 0.8
+	}
+	return min(f, 1)
+}
+
+func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, error) {
+	if err := validate(q.Name); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("gazetteer: %w", err)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 5
+	}
+	limit = min(limit, maxLimit)
+	key, region := parseName(q.Name)
+	if key == "" {
+		return nil, nil
+	}
+	s := scorer{country: strings.ToUpper(strings.TrimSpace(q.Country)), region: region}
+	for _, c := range q.Context {
+		c = strings.ToUpper(strings.TrimSpace(c))
+		if c != "" && !slices.Contains(s.context, c) {
+			s.context = append(s.context, c)
+		}
+	}
+
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	var cands []candidate
+	best := 0.0
+	add := func(rec int32, name float64) {
+		r := &g.recs[rec]
+		if r.dead || r.noPoint {
+			return
+		}
+		cands = append(cands, candidate{rec, name})
+		best = max(best, s.score(r, name))
+	}
+
+	// Exact keys.
+	if ki, ok := g.idx.keys[key]; ok {
+		for _, v := range g.idx.keyRecs[ki] {
+			name := altNameScore
+			if v&1 == 1 {
+				name = 1
+			}
+			add(v>>1, name)
+		}
+	}
+	// Same consonant skeleton.
+	sk := skeleton(key)
+	if deep || best < MatchThreshold {
+		if si, ok := g.idx.skels[sk]; ok {
+			keys := g.idx.skelKey[si]
+			if len(keys) > maxSkeletonKeys {
+				keys = keys[:maxSkeletonKeys]
+			}
+			for _, ki := range keys {
+				other := g.idx.keyStr[ki]
+				if other == key {
+					continue
+				}
+				name := skeletonBase + skeletonSpan*similarity(key, other)
+				for _, v := range g.idx.keyRecs[ki] {
+					add(v>>1, name)
+				}
+			}
+		}
+	}
+	// Fuzzy: skeletons one deletion apart.
+	if (deep || best < MatchThreshold) && len(sk) >= 3 && len(key) <= maxFuzzyKeyLen {
+		g.fuzzy(key, sk, add)
+	}
+	return g.rank(cands, &s, limit), nil
+}
+
+// fuzzy finds keys whose skeleton is one deletion away from sk (either way,
+// or both: one substitution) and whose key is similar enough to key.
+func (g *Gazetteer) fuzzy(key, sk string, add func(int32, float64)) {
+	seen := map[int32]bool{}
+	examined := 0
+	visit := func(si int32) {
+		if seen[si] || examined >= maxFuzzyKeys {
+			return
+		}
+		seen[si] = true
+		for _, ki := range g.idx.skelKey[si] {
+			examined++
+			if examined > maxFuzzyKeys {
+				return
+			}
+			other := g.idx.keyStr[ki]
+			if other == key {
+				continue
+			}
+			sim := similarity(key, other)
+			if sim < minFuzzySim {
+				continue
+			}
+			name := fuzzyBase + fuzzySpan*sim
+			for _, v := range g.idx.keyRecs[ki] {
+				add(v>>1, name)
+			}
+		}
+	}
+	if si, ok := g.idx.skels[sk]; ok {
+		seen[si] = true // already scored as a skeleton match
+	}
+	g.idx.lookupDeletes(hashString(sk), visit)
+	if len(sk) >= minDeleteSkeleton {
+		buf := make([]byte, 0, len(sk))
+		for j := 0; j < len(sk); j++ {
+			if j > 0 && sk[j] == sk[j-1] {
+				continue
+			}
+			buf = append(append(buf[:0], sk[:j]...), sk[j+1:]...)
+			g.idx.lookupDeletes(hashBytes(buf), visit)
+		}
+	}
+}
+
+// rank scores candidates, keeps each record's best, and returns the top
+// limit at or above minCandidateScore. The caller holds g.mu.
+func (g *Gazetteer) rank(cands []candidate, s *scorer, limit int) []Match {
+	if len(cands) == 0 {
+		return nil
+	}
+	type scored struct {
+		rec   int32
+		score float64
+	}
+	// Keep each record's best name score: the score grows with it.
+	slices.SortFunc(cands, func(a, b candidate) int {
+		switch {
+		case a.rec != b.rec:
+			return int(a.rec - b.rec)
+		case a.name > b.name:
+			return -1
+		case a.name < b.name:
+			return 1
+		}
+		return 0
+	})
+	all := make([]scored, 0, len(cands))
+	for j, c := range cands {
+		if j > 0 && cands[j-1].rec == c.rec {
+			continue
+		}
+		if sc := s.score(&g.recs[c.rec], c.name); sc >= minCandidateScore {
+			all = append(all, scored{c.rec, sc})
+		}
+	}
+	slices.SortFunc(all, func(a, b scored) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return cmpInt64(g.recs[a.rec].id, g.recs[b.rec].id)
+	})
+	if len(all) > limit {
+		all = all[:limit]
+	}
+	out := make([]Match, len(all))
+	for j, a := range all {
+		out[j] = Match{Place: g.place(a.rec), Score: roundScore(a.score)}
+	}
+	return out
+}
+
+// roundScore keeps three decimals, enough for humans and stable in JSON.
+func roundScore(f float64) float64 {
+	return float64(int(f*1000+0.5)) / 1000
+}
