@@ -1,0 +1,1234 @@
+/*
+ * mapd map application.
+ *
+ * Plain JavaScript, no build step, no inline code (the page runs under a
+ * Content-Security-Policy without 'unsafe-inline'). Every value that comes
+ * from the API is put into the page as text (textContent / text nodes),
+ * never parsed as HTML. The only hosts contacted are this server and, when
+ * the operator configured one, the raster tile server.
+ */
+(function () {
+  'use strict';
+
+  // ---- constants -----------------------------------------------------------
+
+  /** ACLED's six event types, plus "other" for anything else. */
+  var TYPES = [
+    { key: 'battles', name: 'Battles', cls: 't-battles', color: '#c62828' },
+    { key: 'explosions', name: 'Explosions/Remote violence', cls: 't-explosions', color: '#ef6c00' },
+    { key: 'vac', name: 'Violence against civilians', cls: 't-vac', color: '#8e24aa' },
+    { key: 'protests', name: 'Protests', cls: 't-protests', color: '#1e6fd9' },
+    { key: 'riots', name: 'Riots', cls: 't-riots', color: '#d4a100' },
+    { key: 'strategic', name: 'Strategic developments', cls: 't-strategic', color: '#2e7d32' },
+    { key: 'other', name: 'Other', cls: 't-other', color: '#6d6d6d' }
+  ];
+  var TYPE_BY_NAME = {};
+  TYPES.forEach(function (t) { TYPE_BY_NAME[t.name.toLowerCase()] = t; });
+  var OTHER = TYPES[TYPES.length - 1];
+
+  var PAGE_LIMIT = 1000;     // features asked per request
+  var MAX_FEATURES = 5000;   // features kept for one view (pages followed up to this)
+  var LIST_MAX = 400;        // rows rendered in the side list
+  var DEFAULT_VIEW = { z: 2, lat: 25, lon: 20 };
+
+  // ---- small helpers -------------------------------------------------------
+
+  function $(id) { return document.getElementById(id); }
+
+  /** el builds an element; children are nodes or strings (added as text). */
+  function el(tag, attrs, children) {
+    var e = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === undefined || v === null || v === false) return;
+        if (k === 'class') e.className = v;
+        else if (k === 'text') e.textContent = v;
+        else e.setAttribute(k, v === true ? '' : String(v));
+      });
+    }
+    (children || []).forEach(function (c) {
+      if (c === null || c === undefined || c === '') return;
+      e.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    });
+    return e;
+  }
+
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
+  function typeOf(name) {
+    return TYPE_BY_NAME[String(name || '').toLowerCase()] || OTHER;
+  }
+
+  function fmtInt(n) {
+    return Number(n || 0).toLocaleString('en-US');
+  }
+
+  function isHttpURL(s) {
+    try {
+      var u = new URL(String(s));
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function escapeHTML(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+
+  function debounce(fn, ms) {
+    var t;
+    return function () {
+      var args = arguments, self = this;
+      clearTimeout(t);
+      t = setTimeout(function () { fn.apply(self, args); }, ms);
+    };
+  }
+
+  function featureId(f) {
+    if (f.id !== undefined && f.id !== null) return String(f.id);
+    if (f.properties && f.properties.id !== undefined) return String(f.properties.id);
+    return null;
+  }
+
+  function featureLatLng(f) {
+    if (f.geometry && f.geometry.type === 'Point' && Array.isArray(f.geometry.coordinates)) {
+      return L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+    }
+    var p = f.properties || {};
+    if (typeof p.lat === 'number' && typeof p.lon === 'number') return L.latLng(p.lat, p.lon);
+    return null;
+  }
+
+  var statusTimer;
+  function showStatus(msg, isError, sticky) {
+    var s = $('status');
+    clearTimeout(statusTimer);
+    if (!msg) { s.hidden = true; return; }
+    s.textContent = msg;
+    s.classList.toggle('error', !!isError);
+    s.hidden = false;
+    if (!sticky) statusTimer = setTimeout(function () { s.hidden = true; }, isError ? 6000 : 2500);
+  }
+
+  // ---- API -----------------------------------------------------------------
+
+  var TOKEN_KEY = 'mapd.token';
+
+  function authHeaders(h) {
+    h = h || {};
+    var tok = '';
+    try { tok = sessionStorage.getItem(TOKEN_KEY) || ''; } catch (e) { /* storage disabled */ }
+    if (tok) h['Authorization'] = 'Bearer ' + tok;
+    return h;
+  }
+
+  /** APIError carries the server's {"error","field"} body. */
+  function APIError(status, body) {
+    this.status = status;
+    this.message = (body && body.error) || ('HTTP ' + status);
+    this.field = (body && body.field) || '';
+  }
+
+  function api(method, path, opts) {
+    opts = opts || {};
+    var init = { method: method, headers: authHeaders(opts.headers || {}), signal: opts.signal };
+    if (opts.json !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(opts.json);
+    } else if (opts.body !== undefined) {
+      init.body = opts.body;
+    }
+    return fetch(path, init).then(function (res) {
+      if (res.status === 204) return { res: res, body: null };
+      var ct = res.headers.get('Content-Type') || '';
+      var p = ct.indexOf('json') >= 0 ? res.json().catch(function () { return null; }) : res.text().then(function () { return null; });
+      return p.then(function (body) {
+        if (!res.ok) throw new APIError(res.status, body);
+        return { res: res, body: body };
+      });
+    });
+  }
+
+  // ---- state and URL ------------------------------------------------------
+
+  var state = {
+    from: '', to: '', types: null /* null = all; else Set of keys */,
+    actor: '', q: '', minf: '', heat: false, sel: ''
+  };
+  var config = { writable: false, auth_required: false, tiles_url: '', tiles_attribution: '' };
+  var extraTypes = []; // event types present in the data that are not ACLED's six
+
+  function readHash() {
+    var h = new URLSearchParams(location.hash.replace(/^#/, ''));
+    var view = null;
+    var m = (h.get('map') || '').split('/');
+    if (m.length === 3 && m.every(function (x) { return x !== '' && isFinite(Number(x)); })) {
+      view = { z: Number(m[0]), lat: Number(m[1]), lon: Number(m[2]) };
+    }
+    state.from = h.get('from') || '';
+    state.to = h.get('to') || '';
+    state.actor = h.get('actor') || '';
+    state.q = h.get('q') || '';
+    state.minf = h.get('minf') || '';
+    state.heat = h.get('heat') === '1';
+    state.sel = h.get('sel') || '';
+    var t = h.get('types');
+    state.types = t === null ? null : new Set(t.split(',').filter(Boolean));
+    return view;
+  }
+
+  function writeHash() {
+    var h = new URLSearchParams();
+    if (map) {
+      var c = map.getCenter(), z = map.getZoom();
+      var d = Math.max(0, Math.min(5, Math.ceil(Math.log(Math.pow(2, z)) / Math.LN10) + 1));
+      h.set('map', z + '/' + c.lat.toFixed(d) + '/' + L.Util.wrapNum(c.lng, [-180, 180], true).toFixed(d));
+    }
+    if (state.from) h.set('from', state.from);
+    if (state.to) h.set('to', state.to);
+    if (state.types) h.set('types', Array.from(state.types).join(','));
+    if (state.actor) h.set('actor', state.actor);
+    if (state.q) h.set('q', state.q);
+    if (state.minf) h.set('minf', state.minf);
+    if (state.heat) h.set('heat', '1');
+    if (state.sel) h.set('sel', state.sel);
+    var s = '#' + h.toString().replace(/%2F/g, '/').replace(/%2C/g, ',');
+    if (s !== location.hash) history.replaceState(null, '', s);
+  }
+
+  /** filterParams turns the filter state into API query parameters. */
+  function filterParams() {
+    var p = new URLSearchParams();
+    if (state.from) p.set('from', state.from);
+    if (state.to) p.set('to', state.to);
+    if (state.types) {
+      var names = [];
+      TYPES.forEach(function (t) {
+        if (!state.types.has(t.key)) return;
+        if (t === OTHER) names = names.concat(extraTypes);
+        else names.push(t.name);
+      });
+      // Nothing selected: ask for a type that cannot exist so the answer is empty.
+      p.set('event_type', names.length ? names.join(',') : '(none)');
+    }
+    if (state.actor) p.set('actor', state.actor);
+    if (state.q) p.set('q', state.q);
+    if (state.minf !== '' && Number(state.minf) > 0) p.set('min_fatalities', String(Math.floor(Number(state.minf))));
+    return p;
+  }
+
+  // ---- map -----------------------------------------------------------------
+
+  var map, clusters, heat, labels, placePin, editPin;
+  var markers = new Map(); // id -> {marker, feature}
+  var current = [];        // features in view, as last fetched
+  var countryLabels = [];
+
+  function initMap(view) {
+    map = L.map('map', {
+      center: [view.lat, view.lon], zoom: view.z, minZoom: 2, maxZoom: 18,
+      worldCopyJump: true, zoomControl: true, keyboard: true
+    });
+    map.attributionControl.addAttribution('Base map: <a href="https://www.naturalearthdata.com/">Natural Earth</a>');
+    map.attributionControl.addAttribution('Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)');
+    map.createPane('labels');
+    map.getPane('labels').style.zIndex = 450;
+    map.getPane('labels').style.pointerEvents = 'none';
+
+    if (config.tiles_url) {
+      L.tileLayer(config.tiles_url, {
+        maxZoom: 19,
+        attribution: config.tiles_attribution ? escapeHTML(config.tiles_attribution) : 'Tiles: ' + escapeHTML(new URL(config.tiles_url.replace(/[{}]/g, ''), location.href).host)
+      }).addTo(map);
+    }
+
+    clusters = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 50,
+      spiderfyOnMaxZoom: true,
+      chunkedLoading: true,
+      iconCreateFunction: clusterIcon
+    });
+    clusters.addTo(map);
+    heat = L.heatLayer([], { radius: 22, blur: 18, maxZoom: 9, minOpacity: 0.3 });
+
+    addLegend();
+    loadBasemap();
+
+    map.on('moveend', function () { writeHash(); scheduleRefresh(); });
+    map.on('zoomend', updateLabels);
+    map.on('popupopen', function (e) {
+      var id = e.popup && e.popup.options && e.popup.options.incidentId;
+      if (id) { state.sel = id; writeHash(); markSelected(id); }
+    });
+    map.on('popupclose', function (e) {
+      var id = e.popup && e.popup.options && e.popup.options.incidentId;
+      if (id && state.sel === id) { state.sel = ''; writeHash(); markSelected(''); }
+    });
+    map.on('click', onMapClick);
+  }
+
+  function loadBasemap() {
+    fetch('/static/basemap/countries.json').then(function (r) {
+      if (!r.ok) throw new Error('base map: HTTP ' + r.status);
+      return r.json();
+    }).then(function (gj) {
+      var renderer = L.canvas({ padding: 0.5 });
+      L.geoJSON(gj, {
+        renderer: renderer, interactive: false,
+        style: { color: '#9c978d', weight: 0.7, fillColor: '#f4f2ec', fillOpacity: 1 }
+      }).addTo(map).bringToBack();
+      labels = L.layerGroup().addTo(map);
+      gj.features.forEach(function (f) {
+        var p = f.properties || {};
+        if (!p.label || !p.name) return;
+        var span = el('span', { text: p.name });
+        var m = L.marker([p.label[1], p.label[0]], {
+          pane: 'labels', interactive: false, keyboard: false,
+          icon: L.divIcon({ className: 'country-label' + (p.rank <= 40 ? ' big' : ''), html: span, iconSize: null })
+        });
+        countryLabels.push({ marker: m, rank: p.rank || 999 });
+      });
+      updateLabels();
+    }).catch(function (e) { showStatus(String(e.message || e), true); });
+  }
+
+  /** Country names: the biggest first, all of them from zoom 5. */
+  function updateLabels() {
+    if (!labels) return;
+    var z = map.getZoom();
+    var max = z < 3 ? 12 : z < 4 ? 45 : z < 5 ? 120 : 1000;
+    countryLabels.forEach(function (l) {
+      var show = l.rank <= max;
+      if (show && !labels.hasLayer(l.marker)) labels.addLayer(l.marker);
+      else if (!show && labels.hasLayer(l.marker)) labels.removeLayer(l.marker);
+    });
+  }
+
+  function addLegend() {
+    var Legend = L.Control.extend({
+      options: { position: 'bottomright' },
+      onAdd: function () {
+        var d = el('div', { class: 'legend', role: 'group', 'aria-label': 'Legend' }, [el('h3', { text: 'Event type' })]);
+        TYPES.forEach(function (t) {
+          d.appendChild(el('div', null, [el('span', { class: 'swatch ' + t.cls, 'aria-hidden': 'true' }), t.name]));
+        });
+        L.DomEvent.disableClickPropagation(d);
+        return d;
+      }
+    });
+    new Legend().addTo(map);
+  }
+
+  function markerSize(fat) {
+    fat = Number(fat) || 0;
+    return fat <= 0 ? 12 : Math.min(28, Math.round(13 + 4 * Math.log(1 + fat)));
+  }
+
+  function clusterIcon(cluster) {
+    var children = cluster.getAllChildMarkers();
+    var n = children.length, fat = 0, byType = {};
+    children.forEach(function (m) {
+      fat += Number(m.options.fatalities) || 0;
+      byType[m.options.typeKey] = (byType[m.options.typeKey] || 0) + 1;
+    });
+    // A conic gradient ring shows the event-type mix of the cluster.
+    var stops = [], acc = 0;
+    TYPES.forEach(function (t) {
+      var c = byType[t.key];
+      if (!c) return;
+      var a = acc / n * 100, b = (acc + c) / n * 100;
+      stops.push(t.color + ' ' + a.toFixed(1) + '% ' + b.toFixed(1) + '%');
+      acc += c;
+    });
+    var size = n < 10 ? 36 : n < 100 ? 44 : n < 1000 ? 52 : 60;
+    var outer = el('div', { class: 'cluster' });
+    outer.style.width = size + 'px';
+    outer.style.height = size + 'px';
+    outer.style.background = 'conic-gradient(' + stops.join(',') + ')';
+    var inner = el('div', { class: 'cluster-in' }, [el('b', { text: fmtInt(n) })]);
+    if (fat > 0) inner.appendChild(el('small', { text: '† ' + fmtInt(fat), title: fat + ' fatalities' }));
+    outer.appendChild(inner);
+    outer.setAttribute('title', fmtInt(n) + ' incidents, ' + fmtInt(fat) + ' fatalities');
+    return L.divIcon({ html: outer, className: 'cluster-icon', iconSize: L.point(size, size) });
+  }
+
+  function makeMarker(f, ll) {
+    var p = f.properties || {};
+    var t = typeOf(p.event_type);
+    var s = markerSize(p.fatalities);
+    var id = featureId(f);
+    var m = L.marker(ll, {
+      icon: L.divIcon({ className: 'inc-marker ' + t.cls, iconSize: [s, s] }),
+      title: (p.date || '') + ' ' + (p.event_type || '') + (p.place ? ' — ' + p.place : ''),
+      alt: p.event_type || 'incident',
+      keyboard: true,
+      riseOnHover: true,
+      fatalities: Number(p.fatalities) || 0,
+      typeKey: t.key
+    });
+    var entry = { marker: m, feature: f, key: f.properties && f.properties.updated_at };
+    m.bindPopup(function () { return buildPopup(entry.feature); }, { maxWidth: 340, minWidth: 220, incidentId: id, autoPanPadding: [30, 30] });
+    return entry;
+  }
+
+  /** syncMarkers replaces the map's markers with those of feats, keeping
+   *  markers whose incident did not change (so an open popup stays open). */
+  function syncMarkers(feats) {
+    var next = new Map();
+    var add = [], remove = [];
+    feats.forEach(function (f) {
+      var id = featureId(f), ll = featureLatLng(f);
+      if (id === null || !ll) return;
+      var old = markers.get(id);
+      var key = f.properties && f.properties.updated_at;
+      if (old && old.key === key && old.marker.getLatLng().equals(ll)) {
+        old.feature = f;
+        next.set(id, old);
+        return;
+      }
+      var e = makeMarker(f, ll);
+      next.set(id, e);
+      add.push(e.marker);
+      if (old) remove.push(old.marker);
+    });
+    markers.forEach(function (e, id) { if (!next.has(id)) remove.push(e.marker); });
+    if (remove.length) clusters.removeLayers(remove);
+    if (add.length) clusters.addLayers(add);
+    markers = next;
+    if (state.sel) markSelected(state.sel);
+
+    heat.setLatLngs(feats.map(function (f) {
+      var ll = featureLatLng(f);
+      if (!ll) return null;
+      var fat = Number(f.properties && f.properties.fatalities) || 0;
+      return [ll.lat, ll.lng, Math.min(1, 0.35 + Math.log(1 + fat) / 5)];
+    }).filter(Boolean));
+  }
+
+  function setHeat(on) {
+    if (on) {
+      if (map.hasLayer(clusters)) map.removeLayer(clusters);
+      if (!map.hasLayer(heat)) heat.addTo(map);
+    } else {
+      if (map.hasLayer(heat)) map.removeLayer(heat);
+      if (!map.hasLayer(clusters)) clusters.addTo(map);
+    }
+  }
+
+  // ---- popups --------------------------------------------------------------
+
+  function dlRow(dl, label, value) {
+    if (value === undefined || value === null || value === '') return;
+    dl.appendChild(el('dt', { text: label }));
+    dl.appendChild(el('dd', null, [typeof value === 'object' ? value : String(value)]));
+  }
+
+  function buildPopup(f) {
+    var p = f.properties || {};
+    var t = typeOf(p.event_type);
+    var id = featureId(f);
+    var root = el('div', { class: 'inc-popup' });
+    root.appendChild(el('h3', null, [el('span', { class: 'swatch ' + t.cls, 'aria-hidden': 'true' }), p.event_type || 'Incident']));
+    var date = p.date || '';
+    if (p.date_precision && p.date_precision !== 'day') date += ' (' + p.date_precision + ')';
+    root.appendChild(el('p', { class: 'meta' }, [date, p.sub_event_type ? ' · ' + p.sub_event_type : '']));
+
+    var dl = el('dl');
+    var actors = [p.actor1, p.actor2].filter(Boolean);
+    dlRow(dl, actors.length > 1 ? 'Actors' : 'Actor', actors.join(' vs. '));
+    if (p.fatalities !== undefined && p.fatalities !== null) dlRow(dl, 'Fatalities', fmtInt(p.fatalities));
+    if (p.injuries !== undefined && p.injuries !== null) dlRow(dl, 'Injuries', fmtInt(p.injuries));
+    dlRow(dl, 'Place', p.place);
+    var resolved = [p.admin1, p.country].filter(Boolean).join(', ');
+    if (p.geo_precision) resolved += (resolved ? ' · ' : '') + 'precision ' + p.geo_precision;
+    dlRow(dl, 'Resolved', resolved);
+    var ll = featureLatLng(f);
+    if (ll) dlRow(dl, 'Coordinates', ll.lat.toFixed(4) + ', ' + ll.lng.toFixed(4));
+    if (Array.isArray(p.tags) && p.tags.length) dlRow(dl, 'Tags', p.tags.join(', '));
+    root.appendChild(dl);
+
+    if (p.notes) root.appendChild(el('p', { class: 'notes', text: p.notes }));
+
+    var sources = Array.isArray(p.sources) ? p.sources : (p.sources ? [p.sources] : []);
+    if (sources.length) {
+      var ul = el('ul', { class: 'sources', 'aria-label': 'Sources' });
+      sources.forEach(function (s) {
+        var li = el('li');
+        if (isHttpURL(s)) {
+          var a = el('a', { href: new URL(String(s)).href, target: '_blank', rel: 'noopener noreferrer nofollow' });
+          a.textContent = String(s);
+          li.appendChild(a);
+        } else {
+          li.textContent = String(s);
+        }
+        ul.appendChild(li);
+      });
+      root.appendChild(el('p', { class: 'meta', text: 'Sources' }));
+      root.appendChild(ul);
+    }
+    if (id !== null) root.appendChild(el('p', { class: 'meta', text: '#' + id + (p.source_id ? ' · ' + p.source_id : '') }));
+
+    if (config.writable && id !== null) {
+      var edit = el('button', { type: 'button', text: 'Edit' });
+      var del = el('button', { type: 'button', class: 'danger', text: 'Delete' });
+      edit.addEventListener('click', function () { map.closePopup(); openEditor(f); });
+      del.addEventListener('click', function () { deleteIncident(id); });
+      root.appendChild(el('div', { class: 'actions' }, [edit, del]));
+    }
+    return root;
+  }
+
+  // ---- loading incidents ---------------------------------------------------
+
+  var inflight = null;
+  var scheduleRefresh = debounce(function () { refresh(); }, 250);
+
+  function bboxParam() {
+    var b = map.getBounds();
+    var w = b.getWest(), e = b.getEast();
+    if (e - w >= 360) { w = -180; e = 180; } else {
+      w = L.Util.wrapNum(w, [-180, 180], true);
+      e = L.Util.wrapNum(e, [-180, 180], true);
+      // A view crossing the antimeridian: ask for the whole longitude range.
+      if (e < w) { w = -180; e = 180; }
+    }
+    var s = Math.max(-90, b.getSouth()), n = Math.min(90, b.getNorth());
+    return [w, s, e, n].map(function (v) { return v.toFixed(4); }).join(',');
+  }
+
+  function refresh() {
+    if (inflight) inflight.abort();
+    var ctrl = new AbortController();
+    inflight = ctrl;
+    var p = filterParams();
+    p.set('bbox', bboxParam());
+    p.set('limit', String(PAGE_LIMIT));
+    var url = '/api/incidents?' + p.toString();
+    var feats = [], matched = null;
+    showStatus('Loading…', false, true);
+
+    function page(u) {
+      return api('GET', u, { signal: ctrl.signal }).then(function (r) {
+        var fc = r.body || {};
+        var fs = Array.isArray(fc.features) ? fc.features : [];
+        feats = feats.concat(fs);
+        if (matched === null && typeof fc.numberMatched === 'number') matched = fc.numberMatched;
+        var next = (fc.links || []).filter(function (l) { return l.rel === 'next' && l.href; })[0];
+        if (next && fs.length && feats.length < MAX_FEATURES) {
+          var nu = new URL(next.href, location.href);
+          if (nu.origin === location.origin) return page(nu.pathname + nu.search);
+        }
+        return null;
+      });
+    }
+
+    // Totals for the whole view come from /api/stats, so they stay exact
+    // when the view holds more incidents than are drawn.
+    var sp = filterParams();
+    sp.set('bbox', p.get('bbox'));
+    var totals = api('GET', '/api/stats?' + sp.toString(), { signal: ctrl.signal })
+      .then(function (r) { return r.body; })
+      .catch(function (e) { if (e && e.name === 'AbortError') throw e; return null; });
+
+    return Promise.all([page(url), totals]).then(function (res) {
+      if (inflight !== ctrl) return;
+      inflight = null;
+      showStatus('');
+      current = feats;
+      syncMarkers(feats);
+      renderSummary(matched === null ? feats.length : matched, feats, res[1]);
+      renderList(feats, matched);
+      document.body.setAttribute('data-loaded', String(Date.now()));
+      if (state.sel && !pendingSelDone) openPendingSelection();
+    }).catch(function (e) {
+      if (e && e.name === 'AbortError') return;
+      if (inflight === ctrl) inflight = null;
+      showStatus('Could not load incidents: ' + (e.message || e), true);
+    });
+  }
+
+  function renderSummary(matched, feats, st) {
+    var fat = 0;
+    feats.forEach(function (f) { fat += Number(f.properties && f.properties.fatalities) || 0; });
+    var partial = feats.length < matched;
+    if (st && typeof st.fatalities === 'number' && (partial || st.count === matched)) { fat = st.fatalities; partial = false; }
+    $('count').textContent = fmtInt(matched);
+    $('count-label').textContent = matched === 1 ? 'incident in view' : 'incidents in view';
+    $('fatalities').textContent = fmtInt(fat) + (partial ? '+' : '');
+    $('count').setAttribute('data-count', String(matched));
+  }
+
+  function renderList(feats, matched) {
+    var list = $('list');
+    clear(list);
+    var sorted = feats.slice().sort(function (a, b) {
+      var da = (a.properties && a.properties.date) || '', db = (b.properties && b.properties.date) || '';
+      if (da !== db) return da < db ? 1 : -1;
+      return Number(featureId(b)) - Number(featureId(a));
+    });
+    var frag = document.createDocumentFragment();
+    sorted.slice(0, LIST_MAX).forEach(function (f) {
+      var p = f.properties || {};
+      var id = featureId(f);
+      var t = typeOf(p.event_type);
+      var btn = el('button', { type: 'button', 'data-id': id }, [
+        el('span', { class: 'dot ' + t.cls, 'aria-hidden': 'true' }),
+        el('span', { class: 'title', text: (p.place || p.admin1 || p.country || 'Unknown place') }),
+        el('span', { class: 'fat', text: p.fatalities ? '† ' + fmtInt(p.fatalities) : '' }),
+        el('span', { class: 'sub', text: [p.date, p.sub_event_type || p.event_type, [p.actor1, p.actor2].filter(Boolean).join(' / ')].filter(Boolean).join(' · ') })
+      ]);
+      btn.addEventListener('click', function () { selectIncident(id, true); });
+      frag.appendChild(el('li', { 'data-id': id, class: id === state.sel ? 'sel' : '' }, [btn]));
+    });
+    list.appendChild(frag);
+    var total = matched === null ? feats.length : matched;
+    var note = '';
+    if (feats.length > LIST_MAX) note = '(newest ' + LIST_MAX + ' of ' + fmtInt(total) + ')';
+    else if (total > feats.length) note = '(' + fmtInt(feats.length) + ' of ' + fmtInt(total) + ')';
+    else note = '(' + fmtInt(total) + ')';
+    $('list-note').textContent = note;
+    if (!feats.length) list.appendChild(el('li', { class: 'hint', text: 'No incidents match in this view. Zoom out or relax the filters.' }));
+  }
+
+  function markSelected(id) {
+    var rows = $('list').querySelectorAll('li[data-id]');
+    for (var i = 0; i < rows.length; i++) rows[i].classList.toggle('sel', rows[i].getAttribute('data-id') === id);
+  }
+
+  /** selectIncident flies to an incident in view and opens its popup. */
+  function selectIncident(id, fly) {
+    var e = markers.get(id);
+    if (!e) return;
+    var ll = e.marker.getLatLng();
+    var open = function () {
+      if (state.heat) {
+        L.popup({ maxWidth: 340, minWidth: 220, incidentId: id }).setLatLng(ll).setContent(buildPopup(e.feature)).openOn(map);
+      } else {
+        clusters.zoomToShowLayer(e.marker, function () { e.marker.openPopup(); });
+      }
+    };
+    state.sel = id;
+    markSelected(id);
+    var z = Math.max(map.getZoom(), 9);
+    if (fly && (map.getZoom() < z || !map.getBounds().pad(-0.1).contains(ll))) {
+      map.once('moveend', open);
+      map.flyTo(ll, z, { duration: 0.8 });
+    } else {
+      open();
+    }
+  }
+
+  var pendingSelDone = false;
+  /** A link with sel=ID opens that incident's popup once it is loaded. */
+  function openPendingSelection() {
+    pendingSelDone = true;
+    var id = state.sel;
+    if (markers.has(id)) { selectIncident(id, false); return; }
+    api('GET', '/api/incidents/' + encodeURIComponent(id)).then(function (r) {
+      var f = r.body, ll = f && featureLatLng(f);
+      if (!ll) return;
+      L.popup({ maxWidth: 340, minWidth: 220, incidentId: id }).setLatLng(ll).setContent(buildPopup(f)).openOn(map);
+    }).catch(function () { state.sel = ''; writeHash(); });
+  }
+
+  // ---- filters -------------------------------------------------------------
+
+  function buildTypeFilters(counts) {
+    var box = $('f-types');
+    clear(box);
+    TYPES.forEach(function (t) {
+      var cb = el('input', { type: 'checkbox', value: t.key, 'data-type': t.name });
+      cb.checked = !state.types || state.types.has(t.key);
+      cb.addEventListener('change', onTypesChange);
+      var n = counts ? counts[t.key] : undefined;
+      var lab = el('label', null, [cb, el('span', { class: 'swatch ' + t.cls, 'aria-hidden': 'true' }), t.name,
+        n !== undefined ? el('span', { class: 'n', text: fmtInt(n) }) : null]);
+      if (t === OTHER && extraTypes.length) lab.title = extraTypes.join(', ');
+      box.appendChild(lab);
+    });
+    var dl = $('type-options');
+    clear(dl);
+    TYPES.slice(0, 6).concat(extraTypes.map(function (n) { return { name: n }; })).forEach(function (t) {
+      dl.appendChild(el('option', { value: t.name }));
+    });
+  }
+
+  function onTypesChange() {
+    var boxes = $('f-types').querySelectorAll('input[type=checkbox]');
+    var on = new Set();
+    boxes.forEach(function (b) { if (b.checked) on.add(b.value); });
+    state.types = on.size === TYPES.length ? null : on;
+    filtersChanged();
+  }
+
+  function filtersChanged() {
+    writeHash();
+    refresh();
+  }
+
+  function syncFilterInputs() {
+    $('f-from').value = state.from;
+    $('f-to').value = state.to;
+    $('f-actor').value = state.actor;
+    $('f-q').value = state.q;
+    $('f-minf').value = state.minf;
+    $('f-heat').checked = state.heat;
+    $('f-types').querySelectorAll('input[type=checkbox]').forEach(function (b) {
+      b.checked = !state.types || state.types.has(b.value);
+    });
+  }
+
+  function initFilters() {
+    var typed = debounce(filtersChanged, 400);
+    [['f-from', 'from'], ['f-to', 'to']].forEach(function (x) {
+      $(x[0]).addEventListener('change', function (e) { state[x[1]] = e.target.value; filtersChanged(); });
+    });
+    [['f-actor', 'actor'], ['f-q', 'q'], ['f-minf', 'minf']].forEach(function (x) {
+      $(x[0]).addEventListener('input', function (e) { state[x[1]] = e.target.value.trim(); typed(); });
+    });
+    $('f-heat').addEventListener('change', function (e) { state.heat = e.target.checked; setHeat(state.heat); writeHash(); });
+    $('filters').addEventListener('submit', function (e) { e.preventDefault(); filtersChanged(); });
+    $('f-reset').addEventListener('click', function () {
+      state.from = state.to = state.actor = state.q = state.minf = '';
+      state.types = null;
+      syncFilterInputs();
+      filtersChanged();
+    });
+    $('f-fit').addEventListener('click', function () { fitToData(false); });
+  }
+
+  /** fitToData zooms to every incident matching the filters (any place). */
+  function fitToData(initial) {
+    var p = filterParams();
+    p.set('limit', String(PAGE_LIMIT));
+    api('GET', '/api/incidents?' + p.toString()).then(function (r) {
+      var pts = ((r.body && r.body.features) || []).map(featureLatLng).filter(Boolean);
+      if (!pts.length) {
+        if (initial === true) refresh(); else showStatus('No incidents match the filters.');
+        return;
+      }
+      var b = L.latLngBounds(pts).pad(0.15);
+      if (initial === true) {
+        var before = map.getCenter().toString() + map.getZoom();
+        map.fitBounds(b, { maxZoom: 8, animate: false });
+        if (before === map.getCenter().toString() + map.getZoom()) refresh();
+      } else {
+        map.flyToBounds(b, { maxZoom: 10, duration: 0.8 });
+      }
+    }).catch(function (e) { showStatus(e.message, true); if (initial === true) refresh(); });
+  }
+
+  /** loadStats bounds the date inputs by the data's range and learns which
+   *  event types exist. It tolerates several shapes of /api/stats. */
+  function loadStats() {
+    return api('GET', '/api/stats').then(function (r) {
+      var s = r.body || {};
+      var minD = s.min_date || s.first_date || s.date_min || (s.dates && s.dates.min) || s.from || '';
+      var maxD = s.max_date || s.last_date || s.date_max || (s.dates && s.dates.max) || s.to || '';
+      var months = s.by_month || s.months || null;
+      if ((!minD || !maxD) && months) {
+        var keys = Array.isArray(months) ? months.map(function (m) { return m.month || m.key || ''; }) : Object.keys(months);
+        keys = keys.filter(Boolean).sort();
+        if (keys.length) {
+          if (!minD) minD = keys[0].length === 7 ? keys[0] + '-01' : keys[0];
+          if (!maxD) {
+            var last = keys[keys.length - 1];
+            if (last.length === 7) {
+              var d = new Date(Date.UTC(Number(last.slice(0, 4)), Number(last.slice(5, 7)), 0));
+              maxD = d.toISOString().slice(0, 10);
+            } else maxD = last;
+          }
+        }
+      }
+      if (/^\d{4}-\d{2}-\d{2}/.test(minD)) { $('f-from').min = $('f-to').min = minD.slice(0, 10); $('f-from').placeholder = minD.slice(0, 10); }
+      if (/^\d{4}-\d{2}-\d{2}/.test(maxD)) { $('f-from').max = $('f-to').max = maxD.slice(0, 10); $('f-to').placeholder = maxD.slice(0, 10); }
+      var byType = s.by_event_type || s.event_types || null;
+      var counts = {};
+      var names = [];
+      if (Array.isArray(byType)) {
+        byType.forEach(function (x) { var n = x.event_type || x.key || x.name; if (n) { names.push(n); counts[n] = x.count; } });
+      } else if (byType && typeof byType === 'object') {
+        Object.keys(byType).forEach(function (n) {
+          names.push(n);
+          var v = byType[n];
+          counts[n] = typeof v === 'number' ? v : (v && v.count);
+        });
+      }
+      var keyCounts = {};
+      extraTypes = [];
+      names.forEach(function (n) {
+        var t = typeOf(n);
+        if (t === OTHER) extraTypes.push(n);
+        if (typeof counts[n] === 'number') keyCounts[t.key] = (keyCounts[t.key] || 0) + counts[n];
+      });
+      buildTypeFilters(names.length ? keyCounts : null);
+    }).catch(function () { /* stats are optional for the map */ });
+  }
+
+  // ---- locate a place ------------------------------------------------------
+
+  function placeZoom(p) {
+    var fc = String(p.feature_code || '');
+    if (/^PCL/.test(fc)) return 5;
+    if (fc === 'ADM1') return 7;
+    if (/^ADM/.test(fc)) return 9;
+    if (Number(p.population) > 1000000) return 10;
+    return 11;
+  }
+
+  function placeLabel(p) {
+    var sub = [p.admin1, p.country].filter(Boolean).join(', ');
+    var extra = [p.feature_code, p.population ? 'pop. ' + fmtInt(p.population) : ''].filter(Boolean).join(' · ');
+    return { name: p.name || '?', sub: [sub, extra].filter(Boolean).join(' — ') };
+  }
+
+  function searchPlaces(q, country, limit) {
+    var p = new URLSearchParams({ q: q, limit: String(limit || 8) });
+    if (country) p.set('country', country);
+    return api('GET', '/api/gazetteer/search?' + p.toString()).then(function (r) {
+      return ((r.body && r.body.features) || []).filter(function (f) { return featureLatLng(f); });
+    });
+  }
+
+  function flyToPlace(f) {
+    var p = f.properties || {};
+    var ll = featureLatLng(f);
+    if (placePin) map.removeLayer(placePin);
+    var lab = placeLabel(p);
+    placePin = L.circleMarker(ll, { radius: 7, color: '#111', weight: 3, fillColor: '#ffd54f', fillOpacity: 1, interactive: false })
+      .bindTooltip(el('span', null, [el('b', { text: lab.name }), lab.sub ? ' · ' + lab.sub : '']), { permanent: true, direction: 'top', offset: [0, -8] })
+      .addTo(map);
+    map.flyTo(ll, placeZoom(p), { duration: 0.9 });
+  }
+
+  function initLocate() {
+    var form = $('locate'), input = $('locate-q'), out = $('locate-results');
+    function close() { out.hidden = true; input.setAttribute('aria-expanded', 'false'); }
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var q = input.value.trim();
+      if (!q) return;
+      searchPlaces(q, '', 8).then(function (fs) {
+        clear(out);
+        if (!fs.length) {
+          out.appendChild(el('li', { class: 'hint', text: 'No place found for “' + q + '”.' }));
+        }
+        fs.forEach(function (f) {
+          var lab = placeLabel(f.properties || {});
+          var b = el('button', { type: 'button' }, [lab.name, el('br'), el('span', { class: 'sub', text: lab.sub })]);
+          b.addEventListener('click', function () { flyToPlace(f); close(); input.focus(); });
+          out.appendChild(el('li', null, [b]));
+        });
+        out.hidden = false;
+        input.setAttribute('aria-expanded', 'true');
+        if (fs.length) flyToPlace(fs[0]);
+      }).catch(function (err) { showStatus('Place search failed: ' + err.message, true); });
+    });
+    form.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape') { close(); input.focus(); }
+      if (e.key === 'ArrowDown' && !out.hidden) {
+        var btns = Array.prototype.slice.call(out.querySelectorAll('button'));
+        var i = btns.indexOf(document.activeElement);
+        if (btns.length) { btns[Math.min(btns.length - 1, i + 1)].focus(); e.preventDefault(); }
+      }
+      if (e.key === 'ArrowUp' && !out.hidden) {
+        var bs = Array.prototype.slice.call(out.querySelectorAll('button'));
+        var j = bs.indexOf(document.activeElement);
+        if (j > 0) { bs[j - 1].focus(); e.preventDefault(); } else if (j === 0) { input.focus(); e.preventDefault(); }
+      }
+    });
+    document.addEventListener('click', function (e) { if (!form.contains(e.target)) close(); });
+  }
+
+  // ---- editing -------------------------------------------------------------
+
+  var editing = null; // null: closed; {id: null|string}
+  var NUM_FIELDS = ['fatalities', 'injuries', 'lat', 'lon', 'geo_precision'];
+  var TEXT_FIELDS = ['date', 'date_precision', 'event_type', 'sub_event_type', 'actor1', 'actor2', 'place', 'country', 'admin1', 'notes', 'source_id'];
+
+  function editField(name) { return $('edit-form').elements.namedItem(name); }
+
+  function clearErrors() {
+    var f = $('edit-form');
+    f.querySelectorAll('.err').forEach(function (e) { e.textContent = ''; });
+    f.querySelectorAll('.invalid').forEach(function (e) { e.classList.remove('invalid'); e.removeAttribute('aria-invalid'); });
+  }
+
+  function showFieldError(field, msg) {
+    var f = $('edit-form');
+    var slot = field ? f.querySelector('.err[data-field="' + CSS.escape(field) + '"]') : null;
+    var input = field ? editField(field) : null;
+    if (!slot) slot = f.querySelector('p.err[data-field=""]');
+    slot.textContent = msg;
+    if (input && input.classList) {
+      input.classList.add('invalid');
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+  }
+
+  function openEditor(feature) {
+    var form = $('edit-form');
+    form.reset();
+    clearErrors();
+    clear($('place-candidates'));
+    $('place-candidates').hidden = true;
+    var chosen = form.querySelector('.chosen-place');
+    if (chosen) chosen.remove();
+    var p = (feature && feature.properties) || {};
+    var id = feature ? featureId(feature) : null;
+    editing = { id: id };
+    $('editor-h').textContent = id ? 'Edit incident #' + id : 'Add incident';
+    TEXT_FIELDS.forEach(function (k) { if (p[k] !== undefined && p[k] !== null) editField(k).value = p[k]; });
+    NUM_FIELDS.forEach(function (k) { if (p[k] !== undefined && p[k] !== null) editField(k).value = p[k]; });
+    var ll = feature ? featureLatLng(feature) : null;
+    if (ll) { editField('lat').value = ll.lat; editField('lon').value = ll.lng; }
+    editField('sources').value = Array.isArray(p.sources) ? p.sources.join('\n') : (p.sources || '');
+    editField('tags').value = Array.isArray(p.tags) ? p.tags.join(', ') : (p.tags || '');
+    if (!id) editField('date').value = new Date().toISOString().slice(0, 10);
+    $('editor').hidden = false;
+    showPanel(true);
+    if (ll) setEditPin(ll, false);
+    $('editor').scrollIntoView({ block: 'start' });
+    editField('date').focus();
+  }
+
+  function closeEditor() {
+    editing = null;
+    $('editor').hidden = true;
+    if (editPin) { map.removeLayer(editPin); editPin = null; }
+  }
+
+  function setEditPin(ll, pan) {
+    if (!editPin) {
+      editPin = L.marker(ll, {
+        draggable: true, title: 'New incident location (drag to adjust)', alt: 'New incident location',
+        icon: L.divIcon({ className: 'place-pin', iconSize: [18, 18] })
+      }).addTo(map);
+      editPin.on('dragend', function () {
+        var p = editPin.getLatLng();
+        editField('lat').value = p.lat.toFixed(5);
+        editField('lon').value = L.Util.wrapNum(p.lng, [-180, 180], true).toFixed(5);
+      });
+    } else {
+      editPin.setLatLng(ll);
+    }
+    if (pan) map.panTo(ll);
+  }
+
+  function onMapClick(e) {
+    if (!editing) return;
+    editField('lat').value = e.latlng.lat.toFixed(5);
+    editField('lon').value = L.Util.wrapNum(e.latlng.lng, [-180, 180], true).toFixed(5);
+    setEditPin(e.latlng, false);
+  }
+
+  function findPlace() {
+    var q = editField('place').value.trim();
+    var ul = $('place-candidates');
+    clear(ul);
+    clearErrors();
+    if (!q) { showFieldError('place', 'Type a place name first.'); return; }
+    searchPlaces(q, editField('country').value.trim(), 6).then(function (fs) {
+      if (!fs.length) { showFieldError('place', 'No place found for “' + q + '”. Click the map to set the location instead.'); return; }
+      fs.forEach(function (f, i) {
+        var lab = placeLabel(f.properties || {});
+        var b = el('button', { type: 'button' }, [lab.name, el('br'), el('span', { class: 'sub', text: lab.sub })]);
+        b.addEventListener('click', function () { choosePlace(f, b.parentNode); });
+        ul.appendChild(el('li', null, [b]));
+        if (i === 0) choosePlace(f, ul.firstChild, true);
+      });
+      ul.hidden = false;
+    }).catch(function (e) { showFieldError('place', e.message); });
+  }
+
+  function choosePlace(f, li, first) {
+    var p = f.properties || {};
+    var ll = featureLatLng(f);
+    editField('lat').value = ll.lat;
+    editField('lon').value = ll.lng;
+    if (p.country) editField('country').value = p.country;
+    if (p.admin1) editField('admin1').value = p.admin1;
+    $('place-candidates').querySelectorAll('li').forEach(function (x) { x.classList.remove('chosen'); });
+    if (li) li.classList.add('chosen');
+    var form = $('edit-form');
+    var box = form.querySelector('.chosen-place');
+    if (!box) {
+      box = el('p', { class: 'chosen-place', role: 'status' });
+      $('place-candidates').after(box);
+    }
+    var lab = placeLabel(p);
+    box.textContent = (first ? 'Best match: ' : 'Chosen: ') + lab.name + (lab.sub ? ' (' + lab.sub + ')' : '') +
+      ' at ' + ll.lat.toFixed(4) + ', ' + ll.lng.toFixed(4) + '. Check it before saving.';
+    setEditPin(ll, false);
+    map.flyTo(ll, Math.max(map.getZoom(), placeZoom(p) - 2), { duration: 0.6 });
+  }
+
+  function formObject() {
+    var o = {};
+    TEXT_FIELDS.forEach(function (k) {
+      var v = editField(k).value.trim();
+      if (v !== '') o[k] = k === 'country' ? v.toUpperCase() : v;
+    });
+    NUM_FIELDS.forEach(function (k) {
+      var v = editField(k).value.trim();
+      if (v !== '') o[k] = Number(v);
+    });
+    var src = editField('sources').value.split('\n').map(function (s) { return s.trim(); }).filter(Boolean);
+    if (src.length) o.sources = src;
+    var tags = editField('tags').value.split(',').map(function (s) { return s.trim(); }).filter(Boolean);
+    if (tags.length) o.tags = tags;
+    return o;
+  }
+
+  function validateLocally(o) {
+    if (!o.date) return ['date', 'A date is required.'];
+    if (!o.event_type) return ['event_type', 'An event type is required.'];
+    if (('lat' in o) !== ('lon' in o)) return ['lat' in o ? 'lon' : 'lat', 'Give both latitude and longitude, or neither.'];
+    if (!('lat' in o) && !o.place) return ['place', 'Give a place name or click the map to set the location.'];
+    if ('lat' in o && (isNaN(o.lat) || o.lat < -90 || o.lat > 90)) return ['lat', 'Latitude must be between -90 and 90.'];
+    if ('lon' in o && (isNaN(o.lon) || o.lon < -180 || o.lon > 180)) return ['lon', 'Longitude must be between -180 and 180.'];
+    var bad = ['fatalities', 'injuries'].filter(function (k) { return k in o && !(Number.isInteger(o[k]) && o[k] >= 0); })[0];
+    if (bad) return [bad, 'Must be a whole number, 0 or more.'];
+    return null;
+  }
+
+  function saveIncident(e) {
+    e.preventDefault();
+    if (!editing) return;
+    clearErrors();
+    var o = formObject();
+    var bad = validateLocally(o);
+    if (bad) { showFieldError(bad[0], bad[1]); return; }
+    var id = editing.id;
+    $('save-btn').disabled = true;
+    api(id ? 'PUT' : 'POST', id ? '/api/incidents/' + encodeURIComponent(id) : '/api/incidents', { json: o }).then(function (r) {
+      var b = r.body || {};
+      var newId = b.id !== undefined ? String(b.id) : (b.properties && b.properties.id !== undefined ? String(b.properties.id) : id);
+      if (!newId) {
+        var loc = r.res.headers.get('Location') || '';
+        newId = loc.split('/').pop() || null;
+      }
+      closeEditor();
+      showStatus(id ? 'Incident #' + id + ' saved.' : 'Incident added' + (newId ? ' (#' + newId + ').' : '.'));
+      if (newId) { state.sel = newId; pendingSelDone = false; writeHash(); }
+      loadStats();
+      refresh();
+    }).catch(function (err) {
+      if (err.status === 401) {
+        showFieldError('', 'Not authorised: enter a valid API token above.');
+        if (config.auth_required || true) { $('token-row').hidden = false; $('write-block').hidden = false; $('token').focus(); }
+        return;
+      }
+      showFieldError(err.field, err.message);
+    }).then(function () { $('save-btn').disabled = false; });
+  }
+
+  function deleteIncident(id) {
+    if (!window.confirm('Delete incident #' + id + '? This cannot be undone.')) return;
+    api('DELETE', '/api/incidents/' + encodeURIComponent(id)).then(function () {
+      map.closePopup();
+      showStatus('Incident #' + id + ' deleted.');
+      loadStats();
+      refresh();
+    }).catch(function (err) {
+      showStatus('Delete failed: ' + err.message, true);
+      if (err.status === 401) { $('token-row').hidden = false; $('token').focus(); }
+    });
+  }
+
+  function initEditor() {
+    $('add-btn').addEventListener('click', function () { openEditor(null); });
+    $('cancel-btn').addEventListener('click', closeEditor);
+    $('edit-form').addEventListener('submit', saveIncident);
+    $('place-find').addEventListener('click', findPlace);
+    editField('place').addEventListener('keydown', function (e) {
+      if (e.key === 'Enter') { e.preventDefault(); findPlace(); }
+    });
+    ['lat', 'lon'].forEach(function (k) {
+      editField(k).addEventListener('change', function () {
+        var la = Number(editField('lat').value), lo = Number(editField('lon').value);
+        if (editField('lat').value !== '' && editField('lon').value !== '' && isFinite(la) && isFinite(lo)) setEditPin(L.latLng(la, lo), true);
+      });
+    });
+    var tok = $('token');
+    try { tok.value = sessionStorage.getItem(TOKEN_KEY) || ''; } catch (e) { /* ignore */ }
+    tok.addEventListener('change', function () {
+      try {
+        if (tok.value.trim()) sessionStorage.setItem(TOKEN_KEY, tok.value.trim());
+        else sessionStorage.removeItem(TOKEN_KEY);
+      } catch (e) { /* ignore */ }
+    });
+  }
+
+  // ---- import --------------------------------------------------------------
+
+  function contentTypeFor(name) {
+    var n = name.toLowerCase();
+    if (/\.ndjson$|\.jsonl$/.test(n)) return 'application/x-ndjson';
+    if (/\.geojson$/.test(n)) return 'application/geo+json';
+    if (/\.csv$/.test(n)) return 'text/csv';
+    return 'application/json';
+  }
+
+  function importFile(file) {
+    if (!config.writable) { showStatus('This server is read-only: import is disabled.', true); return; }
+    if (!/\.(json|ndjson|jsonl|geojson|csv)$/i.test(file.name)) {
+      showStatus('Unsupported file type: use .json, .ndjson, .geojson or .csv.', true);
+      return;
+    }
+    showStatus('Importing ' + file.name + '…', false, true);
+    api('POST', '/api/incidents/import', { body: file, headers: { 'Content-Type': contentTypeFor(file.name) } }).then(function (r) {
+      showStatus('');
+      showImportResult(file.name, r.body || {}, null);
+      loadStats();
+      refresh();
+    }).catch(function (err) {
+      showStatus('');
+      // A rejected atomic import may still carry a result object.
+      showImportResult(file.name, null, err);
+    });
+  }
+
+  function showImportResult(name, res, err) {
+    var body = $('import-body');
+    clear(body);
+    body.appendChild(el('p', null, ['File: ', el('b', { text: name })]));
+    if (err) {
+      body.appendChild(el('p', { class: 'err', text: 'Import failed: ' + err.message + (err.field ? ' (' + err.field + ')' : '') }));
+      if (err.status === 401) { $('token-row').hidden = false; }
+    }
+    if (res) {
+      var t = el('table', { class: 'result' });
+      var hr = el('tr'), dr = el('tr');
+      ['received', 'inserted', 'updated', 'rejected'].forEach(function (k) {
+        hr.appendChild(el('th', { scope: 'col', text: k }));
+        dr.appendChild(el('td', { text: fmtInt(res[k]) }));
+      });
+      t.appendChild(el('thead', null, [hr]));
+      t.appendChild(el('tbody', null, [dr]));
+      body.appendChild(t);
+      var errs = Array.isArray(res.errors) ? res.errors : [];
+      if (errs.length) {
+        body.appendChild(el('h3', { text: 'Rejected records (' + fmtInt(errs.length) + ')' }));
+        var et = el('table', { class: 'result' });
+        var h = el('tr');
+        ['#', 'source_id', 'field', 'error'].forEach(function (k) { h.appendChild(el('th', { scope: 'col', text: k })); });
+        et.appendChild(el('thead', null, [h]));
+        var tb = el('tbody');
+        errs.slice(0, 500).forEach(function (x) {
+          tb.appendChild(el('tr', null, [
+            el('td', { text: x.index === undefined ? '' : String(x.index) }),
+            el('td', { text: x.source_id || '' }),
+            el('td', { text: x.field || '' }),
+            el('td', { text: x.error || '' })
+          ]));
+        });
+        et.appendChild(tb);
+        body.appendChild(et);
+        if (errs.length > 500) body.appendChild(el('p', { class: 'hint', text: 'Only the first 500 errors are shown.' }));
+      }
+    }
+    var d = $('import-dialog');
+    if (typeof d.showModal === 'function') { if (!d.open) d.showModal(); } else d.setAttribute('open', '');
+  }
+
+  function initDrop() {
+    var wrap = document.querySelector('.map-wrap'), drop = $('drop');
+    var depth = 0;
+    function hasFiles(e) { return e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types || [], 'Files') >= 0; }
+    wrap.addEventListener('dragenter', function (e) {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth++;
+      drop.hidden = false;
+    });
+    wrap.addEventListener('dragover', function (e) {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = config.writable ? 'copy' : 'none';
+    });
+    wrap.addEventListener('dragleave', function () {
+      depth = Math.max(0, depth - 1);
+      if (!depth) drop.hidden = true;
+    });
+    wrap.addEventListener('drop', function (e) {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      drop.hidden = true;
+      var f = e.dataTransfer.files && e.dataTransfer.files[0];
+      if (f) importFile(f);
+    });
+    $('import-file').addEventListener('change', function (e) {
+      var f = e.target.files && e.target.files[0];
+      if (f) importFile(f);
+      e.target.value = '';
+    });
+  }
+
+  // ---- panel ---------------------------------------------------------------
+
+  function isPhone() { return window.matchMedia('(max-width: 720px)').matches; }
+
+  function showPanel(on) {
+    $('panel').classList.toggle('collapsed', !on);
+    $('panel-toggle').setAttribute('aria-expanded', String(on));
+    if (map) setTimeout(function () { map.invalidateSize(); }, 0);
+  }
+
+  function initPanel() {
+    if (isPhone()) showPanel(false);
+    $('panel-toggle').addEventListener('click', function () {
+      showPanel($('panel').classList.contains('collapsed'));
+    });
+  }
+
+  // ---- start ---------------------------------------------------------------
+
+  function start() {
+    if (typeof L === 'undefined') { showStatus('Map library failed to load.', true, true); return; }
+    var hashView = readHash();
+    var view = hashView || DEFAULT_VIEW;
+    initPanel();
+    buildTypeFilters(null);
+    syncFilterInputs();
+    initFilters();
+    initLocate();
+    initEditor();
+    initDrop();
+
+    api('GET', '/api/config').then(function (r) { return r.body || {}; }).catch(function () { return {}; }).then(function (c) {
+      config = Object.assign(config, c);
+      if (c.version) $('version').textContent = 'mapd ' + c.version;
+      $('write-block').hidden = !config.writable;
+      $('token-row').hidden = !config.auth_required;
+      initMap(view);
+      setHeat(state.heat);
+      writeHash();
+      loadStats().then(function () {
+        syncFilterInputs();
+        // A fresh visit (no view in the link) starts on the data.
+        if (!hashView) fitToData(true);
+        else refresh();
+      });
+    });
+
+    window.addEventListener('hashchange', function () {
+      var v = readHash();
+      syncFilterInputs();
+      setHeat(state.heat);
+      pendingSelDone = false;
+      if (v) map.setView([v.lat, v.lon], v.z);
+      refresh();
+    });
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
