@@ -374,3 +374,12 @@ func sqlError(op string, in *Incident, err error) error {
 	}
 	return fmt.Errorf("incidents: %s: %w", op, err)
 }
+
+// Backup writes a consistent copy of the database to path with VACUUM
+// INTO, without blocking readers or writers for long. path must not exist.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := s.r.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("incidents: backup to %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/mapd/mapd/gazetteer"
+	"github.com/mapd/mapd/incidents"
+)
+
+// Error is an error with an HTTP status, raised by handlers for problems
+// that are not domain errors (bad parameters, auth, limits).
+type Error struct {
+	Status int
+	Field  string
+	Msg    string
+	Header map[string]string // extra response headers, e.g. Retry-After
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+func httpError(status int, field, msg string) *Error {
+	return &Error{Status: status, Field: field, Msg: msg}
+}
+
+// errorBody is the JSON error of the contract.
+type errorBody struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+}
+
+// handlerFunc is a gin handler that returns its error instead of writing it.
+type handlerFunc func(c *gin.Context) error
+
+// handle adapts a handlerFunc: it is the one place where errors become HTTP
+// responses. A 500 never shows the underlying error to the client; it is
+// logged with the request id instead.
+func (s *Server) handle(h handlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			s.writeError(c, err)
+		}
+	}
+}
+
+func (s *Server) writeError(c *gin.Context, err error) {
+	status, body, headers := s.classify(err)
+	if status >= 500 {
+		s.log.ErrorContext(c.Request.Context(), "request failed",
+			"request_id", c.GetString(requestIDKey), "path", c.Request.URL.Path, "error", err.Error())
+	}
+	if c.Writer.Written() {
+		// The response is already streaming; the best we can do is stop.
+		c.Abort()
+		return
+	}
+	for k, v := range headers {
+		c.Header(k, v)
+	}
+	c.AbortWithStatusJSON(status, body)
+}
+
+func (s *Server) classify(err error) (int, errorBody, map[string]string) {
+	var he *Error
+	var fe *incidents.FieldError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+		return he.Status, errorBody{Error: he.Msg, Field: he.Field}, he.Header
+	case errors.As(err, &mbe):
+		return http.StatusRequestEntityTooLarge, errorBody{Error: "request body is larger than the limit of " + formatBytes(mbe.Limit)}, nil
+	case errors.As(err, &fe):
+		status := http.StatusBadRequest
+		if fe.Conflict {
+			status = http.StatusConflict
+		}
+		return status, errorBody{Error: fe.Msg, Field: fe.Field}, nil
+	case errors.Is(err, incidents.ErrNotFound):
+		return http.StatusNotFound, errorBody{Error: "not found"}, nil
+	case errors.Is(err, gazetteer.ErrInvalidQuery):
+		return http.StatusBadRequest, errorBody{Error: trimPrefix(err.Error()), Field: "q"}, nil
+	case errors.Is(err, incidents.ErrTooManyRecords):
+		return http.StatusRequestEntityTooLarge, errorBody{Error: trimPrefix(err.Error())}, nil
+	}
+	return http.StatusInternalServerError, errorBody{Error: "internal server error"}, nil
+}
+
+func trimPrefix(s string) string {
+	for _, p := range []string{"gazetteer: invalid query: ", "incidents: "} {
+		if len(s) > len(p) && s[:len(p)] == p {
+			return s[len(p):]
+		}
+	}
+	return s
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return itoa(n>>20) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return itoa(n>>10) + " KiB"
+	}
+	return itoa(n) + " bytes"
+}

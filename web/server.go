@@ -1,0 +1,159 @@
+// Package web is mapd's HTTP layer: the gin router with the /api endpoints,
+// OGC API - Features, vector tiles and the embedded Leaflet map. Handlers
+// return errors; one adapter (handle) turns them into JSON responses.
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/mapd/mapd/gazetteer"
+	"github.com/mapd/mapd/incidents"
+)
+
+// Store is what the handlers need from incident storage. The SQLite store
+// satisfies it; another backend can be added beside it without touching the
+// handlers.
+type Store interface {
+	Get(ctx context.Context, id int64) (incidents.Incident, error)
+	Create(ctx context.Context, in *incidents.Incident, r incidents.Resolver) error
+	Replace(ctx context.Context, id int64, in *incidents.Incident, r incidents.Resolver) error
+	Delete(ctx context.Context, id int64) error
+	List(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) (incidents.Page, error)
+	Each(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) error
+	Import(ctx context.Context, dec incidents.Decoder, opts incidents.ImportOptions) (incidents.ImportResult, error)
+	Stats(ctx context.Context, f incidents.Filter) (incidents.Stats, error)
+	Extent(ctx context.Context) (incidents.Extent, error)
+}
+
+// Gazetteer is what the handlers need from the gazetteer.
+type Gazetteer interface {
+	Search(ctx context.Context, q gazetteer.Query) ([]gazetteer.Match, error)
+}
+
+// Config holds everything the server is built from.
+type Config struct {
+	Store     Store
+	Gazetteer Gazetteer          // may be nil: gazetteer search answers 503
+	Resolver  incidents.Resolver // resolves places of written incidents; may be nil
+	Logger    *slog.Logger
+
+	// Tokens, when any, are required as "Authorization: Bearer TOKEN" on writes.
+	Tokens []string
+	// ReadOnly refuses every write with 403.
+	ReadOnly bool
+	// TilesURL is a raster tile URL template for the map, "" for none.
+	TilesURL         string
+	TilesAttribution string
+	// MaxBodyBytes bounds a single incident body; MaxImportBytes an import body.
+	MaxBodyBytes   int64
+	MaxImportBytes int64
+	// MaxImportRecords bounds the records of one HTTP import (0: 1,000,000).
+	MaxImportRecords int
+	Version          string
+}
+
+// Server is mapd's HTTP server.
+type Server struct {
+	cfg    Config
+	log    *slog.Logger
+	router *gin.Engine
+	static *staticFiles
+}
+
+// New builds the server and its routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxImportBytes <= 0 {
+		cfg.MaxImportBytes = 256 << 20
+	}
+	if cfg.MaxImportRecords <= 0 {
+		cfg.MaxImportRecords = 1_000_000
+	}
+	st, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, static: st}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(s.requestID, s.logRequests, s.recoverPanics, s.securityHeaders)
+	r.NoRoute(s.handle(func(c *gin.Context) error { return httpError(http.StatusNotFound, "", "no such endpoint") }))
+	r.NoMethod(s.handle(func(c *gin.Context) error {
+		return httpError(http.StatusMethodNotAllowed, "", "method "+c.Request.Method+" is not allowed here")
+	}))
+	for _, rt := range s.routes() {
+		handlers := []gin.HandlerFunc{}
+		if rt.write {
+			handlers = append(handlers, s.requireWrite)
+		}
+		if rt.gzip {
+			handlers = append(handlers, gzipMiddleware)
+		}
+		handlers = append(handlers, s.handle(rt.h))
+		r.Handle(rt.method, rt.path, handlers...)
+	}
+	s.router = r
+	return s, nil
+}
+
+// Handler returns the root HTTP handler.
+func (s *Server) Handler() http.Handler { return s.router }
+
+type route struct {
+	method, path string
+	h            handlerFunc
+	write        bool // needs write access
+	gzip         bool // compress the response when the client accepts it
+	doc          string
+}
+
+// routes is the one table of every endpoint.
+func (s *Server) routes() []route {
+	return []route{
+		{method: "GET", path: "/", h: s.index, doc: "the Leaflet map"},
+		{method: "GET", path: "/static/*file", h: s.serveStatic, gzip: true, doc: "map assets"},
+		{method: "GET", path: "/healthz", h: s.healthz, doc: "liveness"},
+		{method: "GET", path: "/api/config", h: s.config, doc: "what the map needs to know about this server"},
+		{method: "GET", path: "/api/incidents", h: s.listIncidents, gzip: true, doc: "incidents as a GeoJSON FeatureCollection"},
+		{method: "POST", path: "/api/incidents", h: s.createIncident, write: true, doc: "create an incident"},
+		{method: "POST", path: "/api/incidents/import", h: s.importIncidents, write: true, gzip: true, doc: "bulk import"},
+		{method: "GET", path: "/api/incidents/:id", h: s.getIncident, gzip: true, doc: "one incident as a Feature"},
+		{method: "PUT", path: "/api/incidents/:id", h: s.replaceIncident, write: true, doc: "replace an incident"},
+		{method: "DELETE", path: "/api/incidents/:id", h: s.deleteIncident, write: true, doc: "delete an incident"},
+		{method: "GET", path: "/api/export", h: s.export, gzip: true, doc: "every match of the filters, streamed"},
+		{method: "GET", path: "/api/stats", h: s.stats, gzip: true, doc: "counts and fatalities by event type and month"},
+		{method: "GET", path: "/api/gazetteer/search", h: s.gazetteerSearch, gzip: true, doc: "candidate places, best first"},
+	}
+}
+
+func (s *Server) healthz(c *gin.Context) error {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	return nil
+}
+
+func (s *Server) config(c *gin.Context) error {
+	c.Header("Cache-Control", "no-cache")
+	c.JSON(http.StatusOK, gin.H{
+		"writable":          !s.cfg.ReadOnly,
+		"auth_required":     len(s.cfg.Tokens) > 0,
+		"tiles_url":         s.cfg.TilesURL,
+		"tiles_attribution": s.cfg.TilesAttribution,
+		"version":           s.cfg.Version,
+		"event_types":       incidents.EventTypes,
+	})
+	return nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
