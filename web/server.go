@@ -34,6 +34,8 @@ type Store interface {
 // Gazetteer is what the handlers need from the gazetteer.
 type Gazetteer interface {
 	Search(ctx context.Context, q gazetteer.Query) ([]gazetteer.Match, error)
+	Within(minLon, minLat, maxLon, maxLat float64, name string, limit, offset int) (places []gazetteer.Place, matched int)
+	Len() int
 }
 
 // Config holds everything the server is built from.
@@ -121,7 +123,7 @@ type route struct {
 
 // routes is the one table of every endpoint.
 func (s *Server) routes() []route {
-	return []route{
+	rs := []route{
 		{method: "GET", path: "/", h: s.index, doc: "the Leaflet map"},
 		{method: "GET", path: "/static/*file", h: s.serveStatic, gzip: true, doc: "map assets"},
 		{method: "GET", path: "/healthz", h: s.healthz, doc: "liveness"},
@@ -136,6 +138,9 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/api/stats", h: s.stats, gzip: true, doc: "counts and fatalities by event type and month"},
 		{method: "GET", path: "/api/gazetteer/search", h: s.gazetteerSearch, gzip: true, doc: "candidate places, best first"},
 	}
+	rs = append(rs, s.ogcRoutes()...)
+	rs = append(rs, s.tileRoutes()...)
+	return rs
 }
 
 func (s *Server) healthz(c *gin.Context) error {
