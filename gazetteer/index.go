@@ -1,9 +1,6 @@
 package gazetteer
 
-import (
-	"hash/fnv"
-	"slices"
-)
+import "slices"
 
 // index maps normalised keys to records, keys to consonant skeletons, and
 // skeletons (with each one letter deleted) to a sorted deletion table for
@@ -12,18 +9,29 @@ type index struct {
 	keys    map[string]int32 // key -> key id
 	keyStr  []string         // key id -> key
 	keyRecs [][]int32        // key id -> record<<1 | 1 when the key is a primary name
-	skels   map[string]int32 // skeleton -> skeleton id
+	skels   map[uint64]int32 // skeleton hash -> skeleton id
 	skelKey [][]int32        // skeleton id -> key ids
 	dels    []uint64         // hash<<32 | skeleton id, sorted
 	delsFor int              // skeletons already in dels
 }
 
 func newIndex() index {
-	return index{keys: map[string]int32{}, skels: map[string]int32{}}
+	return index{keys: map[string]int32{}, skels: map[uint64]int32{}}
 }
 
-// add indexes record rec under key.
-func (x *index) add(key string, rec int32, primary bool) {
+// grow makes room for n more keys.
+func (x *index) grow(n int) {
+	if len(x.keys) == 0 {
+		x.keys = make(map[string]int32, n)
+		x.skels = make(map[uint64]int32, n/2)
+	}
+	x.keyStr = slices.Grow(x.keyStr, n)
+	x.keyRecs = slices.Grow(x.keyRecs, n)
+	x.skelKey = slices.Grow(x.skelKey, n/2)
+}
+
+// add indexes record rec under key, whose skeleton hashes to sk.
+func (x *index) add(key string, sk uint64, rec int32, primary bool) {
 	if key == "" {
 		return
 	}
@@ -33,7 +41,6 @@ func (x *index) add(key string, rec int32, primary bool) {
 		x.keys[key] = ki
 		x.keyStr = append(x.keyStr, key)
 		x.keyRecs = append(x.keyRecs, nil)
-		sk := skeleton(key)
 		si, ok := x.skels[sk]
 		if !ok {
 			si = int32(len(x.skelKey))
@@ -66,25 +73,20 @@ func (x *index) build() {
 	if x.delsFor == len(x.skelKey) {
 		return
 	}
-	sks := make([]string, len(x.skelKey))
-	for s, i := range x.skels {
-		if int(i) >= x.delsFor {
-			sks[i] = s
-		}
-	}
-	var buf []byte
-	for i := x.delsFor; i < len(sks); i++ {
-		s := sks[i]
-		x.dels = append(x.dels, uint64(hashString(s))<<32|uint64(i))
-		if len(s) < minDeleteSkeleton {
+	x.dels = slices.Grow(x.dels, 8*(len(x.skelKey)-x.delsFor))
+	var sk, del []byte
+	for i := x.delsFor; i < len(x.skelKey); i++ {
+		sk = appendSkeleton(sk[:0], x.keyStr[x.skelKey[i][0]])
+		x.dels = append(x.dels, uint64(delHash(sk))<<32|uint64(i))
+		if len(sk) < minDeleteSkeleton {
 			continue
 		}
-		for j := 0; j < len(s); j++ {
-			if j > 0 && s[j] == s[j-1] {
+		for j := range sk {
+			if j > 0 && sk[j] == sk[j-1] {
 				continue // same deletion as the previous one
 			}
-			buf = append(append(buf[:0], s[:j]...), s[j+1:]...)
-			x.dels = append(x.dels, uint64(hashBytes(buf))<<32|uint64(i))
+			del = append(append(del[:0], sk[:j]...), sk[j+1:]...)
+			x.dels = append(x.dels, uint64(delHash(del))<<32|uint64(i))
 		}
 	}
 	slices.Sort(x.dels)
@@ -92,7 +94,8 @@ func (x *index) build() {
 	x.delsFor = len(x.skelKey)
 }
 
-// lookupDeletes calls fn with each skeleton id whose entry hashes like s.
+// lookupDeletes calls fn with each skeleton id whose entry in the deletion
+// table has hash h.
 func (x *index) lookupDeletes(h uint32, fn func(skel int32)) {
 	lo := uint64(h) << 32
 	i, _ := slices.BinarySearch(x.dels, lo)
@@ -101,19 +104,20 @@ func (x *index) lookupDeletes(h uint32, fn func(skel int32)) {
 	}
 }
 
-func hashString(s string) uint32 {
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	return h.Sum32()
-}
-
-func hashBytes(b []byte) uint32 {
-	var h uint32 = 2166136261
-	for _, c := range b {
-		h ^= uint32(c)
-		h *= 16777619
+// hash64 is FNV-1a over b.
+func hash64[T ~string | ~[]byte](b T) uint64 {
+	var h uint64 = 14695981039346656037
+	for i := 0; i < len(b); i++ {
+		h ^= uint64(b[i])
+		h *= 1099511628211
 	}
 	return h
+}
+
+// delHash hashes an entry of the deletion table.
+func delHash[T ~string | ~[]byte](b T) uint32 {
+	h := hash64(b)
+	return uint32(h>>32) ^ uint32(h)
 }
 
 // skeleton reduces a normalised key to its consonants: a leading vowel
@@ -121,7 +125,12 @@ func hashBytes(b []byte) uint32 {
 // vanishes (sh, th, dh, gh), and doubled letters collapse. "dairzor" and
 // "dairzawr" share the skeleton "drzr"; "homs", "hims" and "hums" share "hms".
 func skeleton(key string) string {
-	b := make([]byte, 0, len(key))
+	return string(appendSkeleton(nil, key))
+}
+
+// appendSkeleton appends the skeleton of key to b.
+func appendSkeleton(b []byte, key string) []byte {
+	start := len(b)
 	for i := 0; i < len(key); i++ {
 		c := key[i]
 		if i == 0 {
@@ -137,12 +146,12 @@ func skeleton(key string) string {
 		if c == 'h' && !isVowel(key[i-1]) {
 			continue
 		}
-		if c < 0x80 && b[len(b)-1] == c {
+		if c < 0x80 && len(b) > start && b[len(b)-1] == c {
 			continue
 		}
 		b = append(b, c)
 	}
-	return string(b)
+	return b
 }
 
 func isVowel(c byte) bool {

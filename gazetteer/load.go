@@ -31,18 +31,36 @@ const (
 	formatCountries        // countryInfo.txt
 )
 
-// parsed is one record read from a file, with its normalised keys; the
-// first key is the primary name's.
-type parsed struct {
-	rec  record
-	keys []string
-}
-
 // batch is what one file contributes.
 type batch struct {
-	rows        []parsed
+	name        string
+	kind        format
+	recs        []record
+	keyOff      []int32           // keys of recs[i] are keys[keyOff[i]:keyOff[i+1]]
+	keys        []string          // normalised keys, each record's primary name's first
+	skels       []uint64          // hashes of the skeletons of keys
 	admin1      map[string]string // admin1 code -> name
 	admin1Owned bool              // names come from admin1CodesASCII and win
+	fields      []string          // scratch: the columns of the current line
+	names       []string          // scratch: the names of the current line
+	scratch     []byte            // scratch: a key or skeleton being built
+}
+
+func newBatch(name string, sizeHint int) *batch {
+	return &batch{
+		name:   name,
+		admin1: map[string]string{},
+		recs:   make([]record, 0, sizeHint),
+		keyOff: append(make([]int32, 0, sizeHint+1), 0),
+		keys:   make([]string, 0, 2*sizeHint),
+		skels:  make([]uint64, 0, 2*sizeHint),
+	}
+}
+
+// recordKeys returns the keys and skeleton hashes of record i.
+func (b *batch) recordKeys(i int) ([]string, []uint64) {
+	from, to := b.keyOff[i], b.keyOff[i+1]
+	return b.keys[from:to], b.skels[from:to]
 }
 
 // LoadFile adds the places of a GeoNames dump file: the geoname table
@@ -124,7 +142,7 @@ func (g *Gazetteer) loadZip(ctx context.Context, name string, r io.ReaderAt, siz
 }
 
 func (g *Gazetteer) loadPlain(ctx context.Context, name string, r io.Reader) error {
-	b, err := parseFile(ctx, name, r)
+	b, err := parseFile(ctx, name, r, 0)
 	if err != nil {
 		return err
 	}
@@ -135,14 +153,14 @@ func (g *Gazetteer) loadPlain(ctx context.Context, name string, r io.Reader) err
 	return nil
 }
 
-// parseFile reads one plain dump file.
-func parseFile(ctx context.Context, name string, r io.Reader) (*batch, error) {
+// parseFile reads one plain dump file; sizeHint is the expected number of
+// rows, or 0.
+func parseFile(ctx context.Context, name string, r io.Reader, sizeHint int) (*batch, error) {
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 64<<10)
 	}
-	b := &batch{admin1: map[string]string{}}
-	kind := formatUnknown
+	b := newBatch(name, sizeHint)
 	var line []byte
 	for lineNo := 1; ; lineNo++ {
 		var err error
@@ -158,38 +176,70 @@ func parseFile(ctx context.Context, name string, r io.Reader) (*batch, error) {
 				return nil, fmt.Errorf("gazetteer: %s: %w", name, err)
 			}
 		}
-		text := strings.TrimRight(string(line), "\r")
-		if strings.TrimSpace(text) == "" || text[0] == '#' {
-			continue
-		}
-		fields := strings.Split(text, "\t")
-		if kind == formatUnknown {
-			kind = detect(fields)
-			if kind == formatUnknown {
-				return nil, fmt.Errorf("gazetteer: %s:%d: not a GeoNames geoname table, admin1 codes or country info line (%d tab-separated columns)", name, lineNo, len(fields))
-			}
-			b.admin1Owned = kind == formatAdmin1
-		}
-		var perr error
-		switch kind {
-		case formatGeonames:
-			perr = b.addGeoname(fields)
-		case formatAdmin1:
-			perr = b.addAdmin1(fields)
-		case formatCountries:
-			perr = b.addCountry(fields)
-		}
-		if perr != nil {
-			return nil, fmt.Errorf("gazetteer: %s:%d: %w", name, lineNo, perr)
+		if err := b.parseLine(string(line), lineNo); err != nil {
+			return nil, err
 		}
 		if errors.Is(err, io.EOF) {
 			break
 		}
 	}
-	if kind == formatUnknown {
-		return nil, fmt.Errorf("gazetteer: %s: no data", name)
+	return b.done()
+}
+
+// parseText reads a whole plain dump file held in memory. Records keep
+// substrings of text rather than copies.
+func parseText(ctx context.Context, name, text string, sizeHint int) (*batch, error) {
+	b := newBatch(name, sizeHint)
+	for lineNo := 1; text != ""; lineNo++ {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		if lineNo%8192 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("gazetteer: %s: %w", name, err)
+			}
+		}
+		if err := b.parseLine(line, lineNo); err != nil {
+			return nil, err
+		}
+	}
+	return b.done()
+}
+
+func (b *batch) done() (*batch, error) {
+	if b.kind == formatUnknown {
+		return nil, fmt.Errorf("gazetteer: %s: no data", b.name)
 	}
 	return b, nil
+}
+
+// parseLine reads one line; the first data line tells the format.
+func (b *batch) parseLine(text string, lineNo int) error {
+	text = strings.TrimSuffix(text, "\r")
+	if text == "" || text[0] == '#' || strings.TrimSpace(text) == "" {
+		return nil
+	}
+	fields := splitTabs(b.fields[:0], text)
+	b.fields = fields
+	if b.kind == formatUnknown {
+		b.kind = detect(fields)
+		if b.kind == formatUnknown {
+			return fmt.Errorf("gazetteer: %s:%d: not a GeoNames geoname table, admin1 codes or country info line (%d tab-separated columns)", b.name, lineNo, len(fields))
+		}
+		b.admin1Owned = b.kind == formatAdmin1
+	}
+	var err error
+	switch b.kind {
+	case formatGeonames:
+		err = b.addGeoname(fields)
+	case formatAdmin1:
+		err = b.addAdmin1(fields)
+	case formatCountries:
+		err = b.addCountry(fields)
+	}
+	if err != nil {
+		return fmt.Errorf("gazetteer: %s:%d: %w", b.name, lineNo, err)
+	}
+	return nil
 }
 
 // readLine appends one line without its newline to buf. It returns io.EOF
@@ -222,6 +272,18 @@ func detect(f []string) format {
 		return formatCountries
 	}
 	return formatUnknown
+}
+
+// splitTabs appends the tab-separated fields of s to dst.
+func splitTabs(dst []string, s string) []string {
+	for {
+		i := strings.IndexByte(s, '\t')
+		if i < 0 {
+			return append(dst, s)
+		}
+		dst = append(dst, s[:i])
+		s = s[i+1:]
+	}
 }
 
 func isInteger(s string) bool {
@@ -279,11 +341,14 @@ func (b *batch) addGeoname(f []string) error {
 			b.admin1[cc+"."+f[10]] = f[1]
 		}
 	}
-	names := []string{f[1], f[2]}
-	if f[3] != "" {
-		names = append(names, strings.Split(f[3], ",")...)
+	names := append(b.names[:0], f[1], f[2])
+	for alts := f[3]; alts != ""; {
+		var alt string
+		alt, alts, _ = strings.Cut(alts, ",")
+		names = append(names, alt)
 	}
-	b.rows = append(b.rows, parsed{rec: rec, keys: keysOf(names)})
+	b.names = names
+	b.add(rec, names)
 	return nil
 }
 
@@ -318,7 +383,7 @@ func (b *batch) addAdmin1(f []string) error {
 	}
 	b.admin1[f[0]] = f[1]
 	rec := record{id: id, name: f[1], country: cc, admin1: code, fcode: "ADM1", noPoint: true}
-	b.rows = append(b.rows, parsed{rec: rec, keys: keysOf([]string{f[1], f[2]})})
+	b.add(rec, []string{f[1], f[2]})
 	return nil
 }
 
@@ -350,30 +415,35 @@ func (b *batch) addCountry(f []string) error {
 	}
 	rec := record{id: id, name: f[4], country: f[0], admin1: "00", fcode: "PCLI",
 		population: pop, capital: f[5], noPoint: true}
-	b.rows = append(b.rows, parsed{rec: rec, keys: keysOf([]string{f[4], f[1]})})
+	b.add(rec, []string{f[4], f[1]})
 	return nil
 }
 
-// keysOf returns the distinct normalised keys of names, the first name's
-// first.
-func keysOf(names []string) []string {
-	keys := make([]string, 0, len(names))
+// add appends rec with the distinct normalised keys of its names, the
+// first name's first.
+func (b *batch) add(rec record, names []string) {
+	b.recs = append(b.recs, rec)
+	first := len(b.keys)
 	for _, n := range names {
 		if n == "" {
 			continue
 		}
-		k, _ := parseName(n)
-		if k == "" || containsString(keys, k) {
+		k, _ := appendKey(b.scratch[:0], n)
+		b.scratch = k
+		if len(k) == 0 || containsKey(b.keys[first:], k) {
 			continue
 		}
-		keys = append(keys, k)
+		key := string(k)
+		b.keys = append(b.keys, key)
+		b.scratch = appendSkeleton(b.scratch[:0], key)
+		b.skels = append(b.skels, hash64(b.scratch))
 	}
-	return keys
+	b.keyOff = append(b.keyOff, int32(len(b.keys)))
 }
 
-func containsString(list []string, s string) bool {
+func containsKey(list []string, k []byte) bool {
 	for _, x := range list {
-		if x == s {
+		if x == string(k) {
 			return true
 		}
 	}

@@ -19,8 +19,12 @@ func (g *Gazetteer) merge(b *batch) {
 			g.admin1[code] = name
 		}
 	}
-	for _, p := range b.rows {
-		rec := p.rec
+	if len(g.recs) == 0 {
+		g.adopt(b)
+		return
+	}
+	g.recs = slices.Grow(g.recs, len(b.recs))
+	for j, rec := range b.recs {
 		i, known := g.byID[rec.id]
 		if !known {
 			i = g.sameArea(rec)
@@ -46,15 +50,39 @@ func (g *Gazetteer) merge(b *batch) {
 			g.recs = append(g.recs, rec)
 			g.byID[rec.id] = i
 		}
-		switch rec.fcode {
-		case "ADM1":
-			g.regions[rec.country+"."+rec.admin1] = i
-		case "PCLI":
-			g.nations[rec.country] = i
+		g.indexRecord(i, b, j)
+	}
+}
+
+// adopt takes over the records of the first batch loaded into an empty
+// Gazetteer without copying them.
+func (g *Gazetteer) adopt(b *batch) {
+	g.recs = b.recs
+	g.idx.grow(len(b.keys))
+	for i := range g.recs {
+		rec := &g.recs[i]
+		if j, dup := g.byID[rec.id]; dup {
+			// The same id twice in one file: the later line wins.
+			g.recs[j].dead = true
 		}
-		for k, key := range p.keys {
-			g.idx.add(key, i, k == 0)
-		}
+		g.byID[rec.id] = int32(i)
+		g.indexRecord(int32(i), b, i)
+	}
+}
+
+// indexRecord registers record i as its area's entry and indexes its keys,
+// those of row j of b.
+func (g *Gazetteer) indexRecord(i int32, b *batch, j int) {
+	keys, skels := b.recordKeys(j)
+	rec := &g.recs[i]
+	switch rec.fcode {
+	case "ADM1":
+		g.regions[rec.country+"."+rec.admin1] = i
+	case "PCLI":
+		g.nations[rec.country] = i
+	}
+	for k, key := range keys {
+		g.idx.add(key, skels[k], i, k == 0)
 	}
 }
 

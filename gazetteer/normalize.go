@@ -1,7 +1,6 @@
 package gazetteer
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -67,36 +66,38 @@ func isMark(r rune) bool {
 	return false
 }
 
-// articles are Arabic definite articles as transliterations write them
-// detached ("al Raqqah", "Deir ez-Zor"). They are dropped unless they are the
-// whole name.
-var articles = map[string]bool{
-	"al": true, "el": true, "il": true, "ul": true,
-	"ar": true, "er": true, "ur": true,
-	"as": true, "es": true, "us": true,
-	"ash": true, "esh": true, "ush": true,
-	"at": true, "et": true, "ut": true,
-	"ath": true, "az": true, "ez": true, "uz": true,
-	"ad": true, "ed": true, "ud": true,
-	"an": true, "en": true, "un": true,
-	"adh": true,
+// isArticle reports whether w is an Arabic definite article as
+// transliterations write it detached ("al Raqqah", "Deir ez-Zor").
+func isArticle(w []byte) bool {
+	switch string(w) {
+	case "al", "el", "il", "ul", "ar", "er", "ur", "as", "es", "us", "ash", "esh", "ush",
+		"at", "et", "ut", "ath", "az", "ez", "uz", "ad", "ed", "ud", "adh", "an", "en", "un":
+		return true
+	}
+	return false
 }
 
-// regionWords steer a query to first-level regions when they end (or, for
-// the Arabic ones, start) a name: "Homs province", "Muhafazat Hims".
-var regionWords = map[string]bool{
-	"governorate": true, "province": true, "district": true, "region": true,
-	"muhafazat": true, "muhafazah": true, "muhafaza": true, "mohafazat": true,
-	"mohafaza": true, "wilayah": true, "wilayat": true, "vilayet": true,
-	"governorat": true, "gouvernorat": true, "provincia": true, "oblast": true,
-	"state": true,
+// isRegionWord reports whether w, ending a name, steers it to a first-level
+// region: "Homs province", "Al-Raqqah Governorate".
+func isRegionWord(w []byte) bool {
+	switch string(w) {
+	case "governorate", "province", "district", "region", "muhafazat", "muhafazah",
+		"muhafaza", "mohafazat", "mohafaza", "wilayah", "wilayat", "vilayet", "governorat",
+		"gouvernorat", "provincia", "oblast", "state":
+		return true
+	}
+	return false
 }
 
-// leadingRegionWords may also open a name: "Muhafazat Hims".
-var leadingRegionWords = map[string]bool{
-	"muhafazat": true, "muhafazah": true, "muhafaza": true, "mohafazat": true,
-	"mohafaza": true, "wilayat": true, "wilayah": true, "governorate": true,
-	"province": true,
+// isLeadingRegionWord reports whether w, opening a name, steers it to a
+// first-level region: "Muhafazat Hims", "Governorate of Homs".
+func isLeadingRegionWord(w []byte) bool {
+	switch string(w) {
+	case "muhafazat", "muhafazah", "muhafaza", "mohafazat", "mohafaza", "wilayat",
+		"wilayah", "governorate", "province":
+		return true
+	}
+	return false
 }
 
 // Normalize folds a place name to the key under which transliterations of
@@ -111,63 +112,80 @@ func Normalize(s string) string {
 	return k
 }
 
-// maxNameBytes bounds the input that parseName looks at; longer input is no
-// place name and only costs time.
+// maxNameBytes bounds the input that the normaliser looks at; longer input
+// is no place name and only costs time.
 const maxNameBytes = 1024
+
+// maxWords bounds the words of a name; further words join the last one.
+const maxWords = 32
 
 // parseName returns the normalised key of s and whether s carried a region
 // word that steers it to a first-level region.
 func parseName(s string) (key string, region bool) {
+	var buf [128]byte
+	k, region := appendKey(buf[:0], s)
+	return string(k), region
+}
+
+// span is a word's position in a buffer.
+type span struct{ from, to int }
+
+// appendKey appends the normalised key of s to dst, and reports whether s
+// carried a region word.
+func appendKey(dst []byte, s string) (key []byte, region bool) {
 	if len(s) > maxNameBytes {
 		s = s[:maxNameBytes]
 	}
-	var buf [16]string
-	words := tokenize(s, buf[:0])
+	var wordBuf [256]byte
+	var spanBuf [maxWords]span
+	text, words := tokenize(wordBuf[:0], spanBuf[:0], s)
 	if len(words) == 0 {
-		return "", false
+		return dst, false
 	}
+	word := func(i int) []byte { return text[words[i].from:words[i].to] }
 	// Region words: trailing ones first, then a leading Arabic one.
-	for len(words) > 1 && regionWords[words[len(words)-1]] {
+	for len(words) > 1 && isRegionWord(word(len(words)-1)) {
 		words = words[:len(words)-1]
 		region = true
 	}
-	if len(words) > 1 && leadingRegionWords[words[0]] {
+	if len(words) > 1 && isLeadingRegionWord(word(0)) {
 		words = words[1:]
 		region = true
-		if len(words) > 1 && words[0] == "of" {
+		if len(words) > 1 && string(word(0)) == "of" {
 			words = words[1:]
 		}
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i, w := range words {
-		if articles[w] && i < len(words)-1 {
+	start := len(dst)
+	for i := range words {
+		w := word(i)
+		if i < len(words)-1 && isArticle(w) {
 			continue
 		}
 		// Words join without spaces: "Tall Bisah" meets "Tallbisah".
-		b.WriteString(stripAttachedArticle(w))
+		dst = append(dst, stripAttachedArticle(w)...)
 	}
 	// One pass can create a new digraph ("qh" -> "kh"); repeat to a fixed
 	// point so that Normalize is idempotent.
-	key = b.String()
-	for range len(key) + 1 {
-		t := transliterate(key)
-		if t == key {
-			break
-		}
-		key = t
+	k := dst[start:]
+	for changed := true; changed; {
+		k, changed = transliterate(k)
 	}
-	return key, region
+	return dst[:start+len(k)], region
 }
 
-// tokenize splits s into lower-case folded words.
-func tokenize(s string, words []string) []string {
-	var w strings.Builder
+// tokenize appends the lower-case folded words of s to text, recording
+// where each word lies in spans.
+func tokenize(text []byte, spans []span, s string) ([]byte, []span) {
+	from := len(text)
 	flush := func() {
-		if w.Len() > 0 {
-			words = append(words, w.String())
-			w.Reset()
+		if len(text) > from {
+			if len(spans) == maxWords {
+				spans[len(spans)-1].to = len(text)
+			} else {
+				spans = append(spans, span{from, len(text)})
+			}
 		}
+		from = len(text)
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -175,9 +193,9 @@ func tokenize(s string, words []string) []string {
 			i++
 			switch {
 			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-				w.WriteByte(c)
+				text = append(text, c)
 			case c >= 'A' && c <= 'Z':
-				w.WriteByte(c + 'a' - 'A')
+				text = append(text, c+'a'-'A')
 			case c == '\'' || c == '`':
 			default:
 				flush()
@@ -194,23 +212,23 @@ func tokenize(s string, words []string) []string {
 			// Combining marks of a decomposed letter.
 		default:
 			if f := foldRune(r); f != "" {
-				w.WriteString(f)
+				text = append(text, f...)
 			} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				w.WriteRune(unicode.ToLower(r))
+				text = utf8.AppendRune(text, unicode.ToLower(r))
 			} else {
 				flush()
 			}
 		}
 	}
 	flush()
-	return words
+	return text, spans
 }
 
 // stripAttachedArticle removes an assimilated article written as part of the
 // word, as in "Ezzor" (ez-Zor) or "Arraqqa" (ar-Raqqa): a vowel, then a sun
 // letter written twice. The rest must keep at least three letters.
-func stripAttachedArticle(w string) string {
-	if len(w) < 6 || (w[0] != 'a' && w[0] != 'e') {
+func stripAttachedArticle(w []byte) []byte {
+	if len(w) < 5 || (w[0] != 'a' && w[0] != 'e') {
 		return w
 	}
 	switch w[1] {
@@ -222,54 +240,72 @@ func stripAttachedArticle(w string) string {
 	return w
 }
 
-// transliterate unifies spelling variants inside an ASCII-folded word list
-// joined without spaces. It works on bytes and leaves non-ASCII alone.
-func transliterate(s string) string {
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+// transliterate unifies spelling variants in b, in place, and reports
+// whether it changed anything. Bytes of non-ASCII runes stay as they are.
+func transliterate(b []byte) ([]byte, bool) {
+	w := 0
+	changed := false
+	put := func(c byte) {
+		// Collapse doubled ASCII letters.
+		if c < utf8.RuneSelf && w > 0 && b[w-1] == c {
+			changed = true
+			return
+		}
+		b[w] = c
+		w++
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
 		var next byte
-		if i+1 < len(s) {
-			next = s[i+1]
+		if i+1 < len(b) {
+			next = b[i+1]
 		}
 		switch {
 		case c == 'k' && next == 'h':
 			c = 'h'
 			i++
+			changed = true
 		case c == 'd' && next == 'j':
 			c = 'j'
 			i++
+			changed = true
 		case c == 'c' && next == 'h':
-			b = append(b, 's')
+			put('s')
 			c = 'h'
 			i++
+			changed = true
 		case c == 'p' && next == 'h':
 			c = 'f'
 			i++
+			changed = true
 		case c == 'q':
 			c = 'k'
-		case c == 'o' && next == 'u', c == 'o' && next == 'o':
+			changed = true
+		case c == 'o' && (next == 'u' || next == 'o'):
 			c = 'u'
 			i++
+			changed = true
 		case c == 'e' && next == 'e':
 			c = 'i'
 			i++
+			changed = true
 		case (c == 'e' || c == 'a') && (next == 'i' || next == 'y'):
 			// ei, ey, ay, ai -> ai
-			b = append(b, 'a')
+			if c != 'a' || next != 'i' {
+				changed = true
+			}
+			put('a')
 			c = 'i'
 			i++
 		}
-		// Collapse doubled ASCII letters (bytes of multi-byte runes stay).
-		if c < utf8.RuneSelf && len(b) > 0 && b[len(b)-1] == c {
-			continue
-		}
-		b = append(b, c)
+		put(c)
 	}
+	b = b[:w]
 	// Final -eh/-ah/-a unify as -a.
 	if n := len(b); n > 3 && b[n-1] == 'h' && (b[n-2] == 'a' || b[n-2] == 'e') {
 		b = b[:n-1]
 		b[n-2] = 'a'
+		changed = true
 	}
-	return string(b)
+	return b, changed
 }

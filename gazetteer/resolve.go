@@ -166,7 +166,7 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 	// Same consonant skeleton.
 	sk := skeleton(key)
 	if deep || best < MatchThreshold {
-		if si, ok := g.idx.skels[sk]; ok {
+		if si, ok := g.idx.skels[hash64(sk)]; ok {
 			keys := g.idx.skelKey[si]
 			if len(keys) > maxSkeletonKeys {
 				keys = keys[:maxSkeletonKeys]
@@ -219,10 +219,10 @@ func (g *Gazetteer) fuzzy(key, sk string, add func(int32, float64)) {
 			}
 		}
 	}
-	if si, ok := g.idx.skels[sk]; ok {
+	if si, ok := g.idx.skels[hash64(sk)]; ok {
 		seen[si] = true // already scored as a skeleton match
 	}
-	g.idx.lookupDeletes(hashString(sk), visit)
+	g.idx.lookupDeletes(delHash(sk), visit)
 	if len(sk) >= minDeleteSkeleton {
 		buf := make([]byte, 0, len(sk))
 		for j := 0; j < len(sk); j++ {
@@ -230,7 +230,7 @@ func (g *Gazetteer) fuzzy(key, sk string, add func(int32, float64)) {
 				continue
 			}
 			buf = append(append(buf[:0], sk[:j]...), sk[j+1:]...)
-			g.idx.lookupDeletes(hashBytes(buf), visit)
+			g.idx.lookupDeletes(delHash(buf), visit)
 		}
 	}
 }
