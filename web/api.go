@@ -362,6 +362,11 @@ func (s *Server) importIncidents(c *gin.Context) error {
 	res, err := s.cfg.Store.Import(c.Request.Context(), dec, incidents.ImportOptions{
 		Atomic: atomic, Resolver: s.cfg.Resolver, Limit: s.cfg.MaxImportRecords,
 	})
+	s.metrics.importsTotal.Add(1)
+	s.metrics.importReceived.Add(uint64(res.Received))
+	s.metrics.importInserted.Add(uint64(res.Inserted))
+	s.metrics.importUpdated.Add(uint64(res.Updated))
+	s.metrics.importRejected.Add(uint64(res.Rejected))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) || errors.Is(err, incidents.ErrTooManyRecords) {

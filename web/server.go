@@ -58,14 +58,28 @@ type Config struct {
 	// MaxImportRecords bounds the records of one HTTP import (0: 1,000,000).
 	MaxImportRecords int
 	Version          string
+	// DBPath, when set, lets /metrics report the database size.
+	DBPath string
+	// CORSOrigins lists the origins allowed to call the API from a browser;
+	// empty (the default) disables CORS.
+	CORSOrigins []string
+	// ReadTokenRequired makes reads need a bearer token too.
+	ReadTokenRequired bool
+	// WritesPerMinute bounds each client's write requests (0: 600, <0: no limit).
+	WritesPerMinute int
+	// MaxHeavy bounds concurrent exports, imports and tile renders (0: 4).
+	MaxHeavy int
 }
 
 // Server is mapd's HTTP server.
 type Server struct {
-	cfg    Config
-	log    *slog.Logger
-	router *gin.Engine
-	static *staticFiles
+	cfg          Config
+	log          *slog.Logger
+	router       *gin.Engine
+	static       *staticFiles
+	metrics      *metrics
+	writeLimiter *rateLimiter
+	heavy        chan struct{}
 }
 
 // New builds the server and its routes.
@@ -86,11 +100,20 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, static: st}
+	if cfg.MaxHeavy <= 0 {
+		cfg.MaxHeavy = 4
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, static: st, metrics: newMetrics(), heavy: make(chan struct{}, cfg.MaxHeavy)}
+	switch {
+	case cfg.WritesPerMinute == 0:
+		s.writeLimiter = newRateLimiter(600, 60)
+	case cfg.WritesPerMinute > 0:
+		s.writeLimiter = newRateLimiter(cfg.WritesPerMinute, max(1, cfg.WritesPerMinute/10))
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(s.requestID, s.logRequests, s.recoverPanics, s.securityHeaders)
+	r.Use(s.requestID, s.logRequests, s.collectMetrics, s.recoverPanics, s.securityHeaders, s.cors)
 	r.NoRoute(s.handle(func(c *gin.Context) error { return httpError(http.StatusNotFound, "", "no such endpoint") }))
 	r.NoMethod(s.handle(func(c *gin.Context) error {
 		return httpError(http.StatusMethodNotAllowed, "", "method "+c.Request.Method+" is not allowed here")
@@ -98,7 +121,12 @@ func New(cfg Config) (*Server, error) {
 	for _, rt := range s.routes() {
 		handlers := []gin.HandlerFunc{}
 		if rt.write {
-			handlers = append(handlers, s.requireWrite)
+			handlers = append(handlers, s.requireWrite, s.limitWrites)
+		} else if !rt.public {
+			handlers = append(handlers, s.requireRead)
+		}
+		if rt.heavy {
+			handlers = append(handlers, s.limitConcurrency)
 		}
 		if rt.gzip {
 			handlers = append(handlers, gzipMiddleware)
@@ -117,6 +145,8 @@ type route struct {
 	method, path string
 	h            handlerFunc
 	write        bool // needs write access
+	public       bool // readable without a token even when reads need one
+	heavy        bool // expensive: counts against the concurrency bound
 	gzip         bool // compress the response when the client accepts it
 	doc          string
 }
@@ -124,17 +154,18 @@ type route struct {
 // routes is the one table of every endpoint.
 func (s *Server) routes() []route {
 	rs := []route{
-		{method: "GET", path: "/", h: s.index, doc: "the Leaflet map"},
-		{method: "GET", path: "/static/*file", h: s.serveStatic, gzip: true, doc: "map assets"},
-		{method: "GET", path: "/healthz", h: s.healthz, doc: "liveness"},
-		{method: "GET", path: "/api/config", h: s.config, doc: "what the map needs to know about this server"},
+		{method: "GET", path: "/", h: s.index, public: true, doc: "the Leaflet map"},
+		{method: "GET", path: "/static/*file", h: s.serveStatic, public: true, gzip: true, doc: "map assets"},
+		{method: "GET", path: "/healthz", h: s.healthz, public: true, doc: "liveness"},
+		{method: "GET", path: "/metrics", h: s.serveMetrics, public: true, doc: "Prometheus metrics"},
+		{method: "GET", path: "/api/config", h: s.config, public: true, doc: "what the map needs to know about this server"},
 		{method: "GET", path: "/api/incidents", h: s.listIncidents, gzip: true, doc: "incidents as a GeoJSON FeatureCollection"},
 		{method: "POST", path: "/api/incidents", h: s.createIncident, write: true, doc: "create an incident"},
-		{method: "POST", path: "/api/incidents/import", h: s.importIncidents, write: true, gzip: true, doc: "bulk import"},
+		{method: "POST", path: "/api/incidents/import", h: s.importIncidents, write: true, heavy: true, gzip: true, doc: "bulk import"},
 		{method: "GET", path: "/api/incidents/:id", h: s.getIncident, gzip: true, doc: "one incident as a Feature"},
 		{method: "PUT", path: "/api/incidents/:id", h: s.replaceIncident, write: true, doc: "replace an incident"},
 		{method: "DELETE", path: "/api/incidents/:id", h: s.deleteIncident, write: true, doc: "delete an incident"},
-		{method: "GET", path: "/api/export", h: s.export, gzip: true, doc: "every match of the filters, streamed"},
+		{method: "GET", path: "/api/export", h: s.export, heavy: true, gzip: true, doc: "every match of the filters, streamed"},
 		{method: "GET", path: "/api/stats", h: s.stats, gzip: true, doc: "counts and fatalities by event type and month"},
 		{method: "GET", path: "/api/gazetteer/search", h: s.gazetteerSearch, gzip: true, doc: "candidate places, best first"},
 	}
@@ -151,12 +182,13 @@ func (s *Server) healthz(c *gin.Context) error {
 func (s *Server) config(c *gin.Context) error {
 	c.Header("Cache-Control", "no-cache")
 	c.JSON(http.StatusOK, gin.H{
-		"writable":          !s.cfg.ReadOnly,
-		"auth_required":     len(s.cfg.Tokens) > 0,
-		"tiles_url":         s.cfg.TilesURL,
-		"tiles_attribution": s.cfg.TilesAttribution,
-		"version":           s.cfg.Version,
-		"event_types":       incidents.EventTypes,
+		"writable":           !s.cfg.ReadOnly,
+		"auth_required":      len(s.cfg.Tokens) > 0,
+		"read_auth_required": s.cfg.ReadTokenRequired && len(s.cfg.Tokens) > 0,
+		"tiles_url":          s.cfg.TilesURL,
+		"tiles_attribution":  s.cfg.TilesAttribution,
+		"version":            s.cfg.Version,
+		"event_types":        incidents.EventTypes,
 	})
 	return nil
 }
