@@ -69,7 +69,11 @@ const (
 )
 
 func (e *geojsonEncoder) Write(in *Incident) error {
-	b, err := json.Marshal(in.Feature())
+	f := in.Feature()
+	if !in.HasPoint() {
+		f.Geometry = nil // "geometry": null rather than a point at [0, 0]
+	}
+	b, err := json.Marshal(f)
 	if err != nil {
 		return fmt.Errorf("incidents: encoding incident %d: %w", in.ID, err)
 	}
@@ -231,4 +235,3 @@ func csvCell(in *Incident, col string) string {
 	}
 	return "" // not reached: TestCSVColumns keeps CSVColumns and csvCell in step
 }
-
