@@ -230,7 +230,9 @@
 
   function initMap(view) {
     map = L.map('map', {
-      center: [view.lat, view.lon], zoom: view.z, minZoom: 2, maxZoom: 18,
+      // The offline base map has no detail beyond town level: without a tile
+      // server, zooming further only spreads markers apart.
+      center: [view.lat, view.lon], zoom: view.z, minZoom: 2, maxZoom: config.tiles_url ? 18 : 13,
       worldCopyJump: true, zoomControl: true, keyboard: true
     });
     map.attributionControl.addAttribution('Base map: <a href="https://www.naturalearthdata.com/">Natural Earth</a>');

@@ -1,0 +1,391 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/mapd/mapd/gazetteer"
+	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/web"
+)
+
+// xssNote is stored as an incident's notes; the map must show it as text.
+const xssNote = `<img src=x onerror=alert(1)>`
+
+// findChromium returns the browser to drive, or "" when there is none.
+func findChromium() string {
+	if p := os.Getenv("MAPD_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	return ""
+}
+
+// browserEvents collects what the page did that a person would not want:
+// console errors, uncaught exceptions, JavaScript dialogs and requests to
+// hosts other than the test server.
+type browserEvents struct {
+	mu       sync.Mutex
+	errors   []string
+	dialogs  []string
+	foreign  []string
+	requests int
+}
+
+func (b *browserEvents) add(list *[]string, s string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	*list = append(*list, s)
+}
+
+func (b *browserEvents) snapshot() (errs, dialogs, foreign []string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.errors...), append([]string(nil), b.dialogs...), append([]string(nil), b.foreign...)
+}
+
+func localURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	switch u.Scheme {
+	case "data", "blob", "about", "chrome", "devtools", "chrome-extension":
+		return true
+	}
+	h := u.Hostname()
+	return h == "127.0.0.1" || h == "localhost" || h == "::1"
+}
+
+func remoteValue(args []*runtime.RemoteObject) string {
+	var parts []string
+	for _, a := range args {
+		switch {
+		case a.Description != "":
+			parts = append(parts, a.Description)
+		case len(a.Value) > 0:
+			parts = append(parts, string(a.Value))
+		default:
+			parts = append(parts, string(a.Type))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// TestBrowserMap drives the embedded map in headless Chromium against the
+// real handler and a SQLite store holding the demo data plus an incident
+// whose notes try to inject HTML.
+func TestBrowserMap(t *testing.T) {
+	chrome := findChromium()
+	if chrome == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("chromium not found and CI is set: install it with `apt-get install -y chromium` (or set MAPD_CHROMIUM)")
+		}
+		t.Skip("chromium not found: install Debian's chromium (`apt-get install -y chromium`) or set MAPD_CHROMIUM to run the browser test")
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+
+	// The server: demo data plus the XSS incident.
+	store, err := incidents.Open(ctx, filepath.Join(t.TempDir(), "browser.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, err := store.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lat, lon, fat := 35.95, 39.01, 4
+	xss := incidents.Incident{
+		SourceID: "browser-test-xss", Date: "2016-09-18", EventType: "Protests", SubEventType: "Peaceful protest",
+		Actor1: "Protesters (Syria)", Place: "Raqqa", Country: "SY", Lat: &lat, Lon: &lon, Fatalities: &fat,
+		Notes:   xssNote,
+		Sources: []string{"https://example.org/report?id=1", "javascript:alert(2)", "<b>Local radio</b>"},
+	}
+	if err := store.Create(ctx, &xss, nil); err != nil {
+		t.Fatal(err)
+	}
+	var total, battles int
+	if err := store.Each(ctx, incidents.Filter{}, func(in *incidents.Incident) error {
+		total++
+		if in.EventType == "Battles" {
+			battles++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if battles == 0 || battles == total {
+		t.Fatalf("demo data: got %d battles of %d incidents, want some but not all", battles, total)
+	}
+	gz, err := gazetteer.Default(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{Store: store, Gazetteer: gz, Version: "browser-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+
+	// The browser.
+	opts := append([]chromedp.ExecAllocatorOption{},
+		chromedp.ExecPath(chrome),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("hide-scrollbars", true),
+	)
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	defer acancel()
+
+	ev := &browserEvents{}
+	var bctx context.Context
+	listener := func(e any) {
+		// Runs in the tab's message loop: record and return, run no command.
+		switch e := e.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
+				ev.add(&ev.errors, "console."+string(e.Type)+": "+remoteValue(e.Args))
+			}
+		case *runtime.EventExceptionThrown:
+			msg := e.ExceptionDetails.Text
+			if e.ExceptionDetails.Exception != nil {
+				msg += " " + e.ExceptionDetails.Exception.Description
+			}
+			ev.add(&ev.errors, "exception: "+msg)
+		case *cdplog.EventEntryAdded:
+			if e.Entry.Level == cdplog.EntryLevelError {
+				ev.add(&ev.errors, "log: "+e.Entry.Text+" "+e.Entry.URL)
+			}
+		case *page.EventJavascriptDialogOpening:
+			ev.add(&ev.dialogs, string(e.Type)+": "+e.Message)
+			go chromedp.Call(bctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		case *network.EventRequestWillBeSent:
+			ev.mu.Lock()
+			ev.requests++
+			ev.mu.Unlock()
+			if !localURL(e.Request.URL) {
+				ev.add(&ev.foreign, e.Request.URL)
+			}
+		}
+	}
+	bctx, bcancel := chromedp.NewContext(actx, chromedp.WithListener(listener))
+	defer bcancel()
+
+	shots := os.Getenv("MAPD_SCREENSHOT_DIR")
+	fail := func(step string, err error) {
+		t.Helper()
+		errs, _, _ := ev.snapshot()
+		t.Fatalf("%s: %v (browser errors so far: %q)", step, err, errs)
+	}
+	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, scancel := context.WithTimeout(bctx, 20*time.Second)
+		defer scancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			fail(step, err)
+		}
+	}
+	eval := func(step, expr string) []byte {
+		t.Helper()
+		sctx, scancel := context.WithTimeout(bctx, 20*time.Second)
+		defer scancel()
+		b, err := chromedp.Run(sctx, chromedp.Evaluate[[]byte](expr))
+		if err != nil {
+			fail(step, err)
+		}
+		return b
+	}
+	// text is the textContent of the first element matching sel.
+	text := func(step, sel string) string {
+		t.Helper()
+		var s string
+		b := eval(step, fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ''`, sel))
+		if err := json.Unmarshal(b, &s); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		return s
+	}
+	screenshot := func(name string) {
+		t.Helper()
+		if shots == "" {
+			return
+		}
+		buf, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			fail("screenshot "+name, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// waitJS polls a JavaScript expression until it is true.
+	waitJS := func(step, expr string) {
+		t.Helper()
+		sctx, scancel := context.WithTimeout(bctx, 20*time.Second)
+		defer scancel()
+		if _, err := chromedp.Run(sctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+			fail(step, err)
+		}
+	}
+	count := func() int {
+		t.Helper()
+		s := string(eval("read count", `document.querySelector('#count').getAttribute('data-count') || ''`))
+		n, err := strconv.Atoi(strings.Trim(s, `"`))
+		if err != nil {
+			t.Fatalf("count %s: %v", s, err)
+		}
+		return n
+	}
+	jsTrue := func(step, expr string) bool {
+		t.Helper()
+		return string(eval(step, expr)) == "true"
+	}
+
+	// Start the browser and the tab on bctx itself: a tab first opened under
+	// a step's timeout would close with that step.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+
+	// 1. The page loads, draws the base map and the incidents, and counts them.
+	do("open map", chromedp.Navigate(ts.URL+"/"))
+	waitJS("incidents loaded", `document.body.hasAttribute('data-loaded') && document.querySelector('#count').hasAttribute('data-count')`)
+	waitJS("markers or clusters drawn", `document.querySelectorAll('.leaflet-marker-icon.inc-marker, .leaflet-marker-icon.cluster-icon').length > 0`)
+	waitJS("base map drawn", `document.querySelectorAll('.country-label').length > 0 && document.querySelector('.leaflet-overlay-pane canvas') !== null`)
+	if got := count(); got != total {
+		t.Errorf("count in view: got %d, want %d (every incident, the first view fits the data)", got, total)
+	}
+	if rows := string(eval("list rows", `document.querySelectorAll('#list li[data-id]').length`)); rows != strconv.Itoa(total) {
+		t.Errorf("side list: got %s rows, want %d", rows, total)
+	}
+	attribution := text("attribution", ".leaflet-control-attribution")
+	for _, want := range []string{"GeoNames", "Natural Earth"} {
+		if !strings.Contains(attribution, want) {
+			t.Errorf("attribution %q does not credit %s", attribution, want)
+		}
+	}
+	screenshot("desktop")
+
+	// 2. Clicking the XSS incident's row opens its popup, which shows the
+	// note literally and runs nothing.
+	row := fmt.Sprintf(`#list li[data-id="%d"] button`, xss.ID)
+	do("click row", chromedp.Click(chromedp.CSS(row)))
+	do("popup open", chromedp.WaitVisible(chromedp.CSS(".leaflet-popup-content .inc-popup")))
+	popup := text("popup text", ".leaflet-popup-content")
+	if !strings.Contains(popup, xssNote) {
+		t.Errorf("popup text %q does not contain the note %q literally", popup, xssNote)
+	}
+	if n := string(eval("popup elements", `document.querySelectorAll('.leaflet-popup-content img, .leaflet-popup-content b').length`)); n != "0" {
+		t.Errorf("popup holds %s img/b elements made from data, want 0", n)
+	}
+	links := string(eval("popup links", `JSON.stringify(Array.from(document.querySelectorAll('.leaflet-popup-content a')).map(a => a.href))`))
+	if links != `["https://example.org/report?id=1"]` {
+		t.Errorf("popup links: got %s, want only the https source", links)
+	}
+	if hash := string(eval("hash", `location.hash`)); !strings.Contains(hash, "sel="+strconv.FormatInt(xss.ID, 10)) {
+		t.Errorf("URL hash %s does not record the open incident %d", hash, xss.ID)
+	}
+	screenshot("popup")
+	eval("close popup", `document.querySelector('.leaflet-popup-close-button').click()`)
+
+	// 3. A filter change changes the count and the URL.
+	do("zoom to data", chromedp.Click(chromedp.CSS("#f-fit")))
+	waitJS("all in view again", fmt.Sprintf(`document.querySelector('#count').getAttribute('data-count') === '%d'`, total))
+	do("uncheck battles", chromedp.Click(chromedp.CSS(`#f-types input[value="battles"]`)))
+	want := total - battles
+	waitJS("count without battles", fmt.Sprintf(`document.querySelector('#count').getAttribute('data-count') === '%d'`, want))
+	var link string
+	if err := json.Unmarshal(eval("read URL", `location.href`), &link); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(link, "types=") || strings.Contains(link, "battles") {
+		t.Errorf("URL %q does not record the event-type filter without battles", link)
+	}
+
+	// 4. Opening that URL afresh reproduces the filter and the view.
+	do("reopen", chromedp.Navigate("about:blank"), chromedp.Navigate(link))
+	waitJS("reloaded", `document.body.hasAttribute('data-loaded')`)
+	if jsTrue("battles box", `document.querySelector('#f-types input[value="battles"]').checked`) {
+		t.Errorf("after opening %s the Battles box is checked, want unchecked", link)
+	}
+	if got := count(); got != want {
+		t.Errorf("after opening the link: got count %d, want %d", got, want)
+	}
+
+	// 5. The locate box finds Raqqa and flies there.
+	do("locate Raqqa", chromedp.SendKeys(chromedp.CSS("#locate-q"), "Raqqa"), chromedp.Submit(chromedp.CSS("#locate-q")))
+	do("locate results", chromedp.WaitVisible(chromedp.CSS("#locate-results li button")))
+	if first := text("first place", "#locate-results li button"); !strings.Contains(strings.ToLower(first), "raq") {
+		t.Errorf("first place for Raqqa: got %q", first)
+	}
+	waitJS("map at Raqqa", `(function(){var m=/map=(\d+)\/([-\d.]+)\/([-\d.]+)/.exec(location.hash);`+
+		`return !!m && Math.abs(m[2]-35.95)<0.5 && Math.abs(m[3]-39.01)<0.5 && Number(m[1])>=8;})()`)
+	screenshot("locate")
+
+	// 6. A phone-sized screen shows the map with the panel folded away.
+	do("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate("about:blank"), chromedp.Navigate(ts.URL+"/"))
+	waitJS("phone loaded", `document.body.hasAttribute('data-loaded')`)
+	if !jsTrue("phone panel", `getComputedStyle(document.getElementById('panel')).display === 'none'`) {
+		t.Errorf("on a 390px screen the side panel is shown at start, want it collapsed")
+	}
+	screenshot("phone")
+	do("open panel", chromedp.Click(chromedp.CSS("#panel-toggle")))
+	screenshot("phone-panel")
+
+	errs, dialogs, foreign := ev.snapshot()
+	for _, e := range errs {
+		t.Errorf("browser error: %s", e)
+	}
+	for _, d := range dialogs {
+		t.Errorf("a JavaScript dialog opened: %s", d)
+	}
+	for _, u := range foreign {
+		t.Errorf("request to a non-local host: %s", u)
+	}
+	ev.mu.Lock()
+	n := ev.requests
+	ev.mu.Unlock()
+	if n == 0 {
+		t.Errorf("saw no network requests: the network listener is not working")
+	}
+}
