@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/mapd/mapd/gazetteer"
+	"github.com/mapd/mapd/incidents"
+)
+
+// placeResolver adapts the gazetteer to incidents.Resolver. It loads the
+// gazetteer on first use, so commands that never resolve a place never pay
+// for loading it.
+type placeResolver struct {
+	files []string
+	once  sync.Once
+	gz    *gazetteer.Gazetteer
+	err   error
+}
+
+// openResolver returns a resolver over the embedded gazetteer plus files.
+func openResolver(ctx context.Context, files []string) (incidents.Resolver, error) {
+	return &placeResolver{files: files}, nil
+}
+
+// newResolver wraps an already loaded gazetteer.
+func newResolver(gz *gazetteer.Gazetteer) *placeResolver {
+	r := &placeResolver{gz: gz}
+	r.once.Do(func() {})
+	return r
+}
+
+func (r *placeResolver) load(ctx context.Context) (*gazetteer.Gazetteer, error) {
+	r.once.Do(func() { r.gz, r.err = loadGazetteer(ctx, r.files) })
+	return r.gz, r.err
+}
+
+// ResolvePlace implements incidents.Resolver.
+func (r *placeResolver) ResolvePlace(ctx context.Context, place, country string, context []string) (incidents.Resolution, bool, error) {
+	gz, err := r.load(ctx)
+	if err != nil {
+		return incidents.Resolution{}, false, err
+	}
+	res, err := gz.Resolve(ctx, gazetteer.Query{Name: place, Country: country, Context: context})
+	if errors.Is(err, gazetteer.ErrInvalidQuery) {
+		return incidents.Resolution{}, false, nil
+	}
+	if err != nil {
+		return incidents.Resolution{}, false, err
+	}
+	if res.Match == nil {
+		return incidents.Resolution{}, false, nil
+	}
+	m := res.Match
+	return incidents.Resolution{
+		Lat: m.Lat, Lon: m.Lon, Country: m.Country, Admin1: m.Admin1,
+		GeonameID: m.GeonameID, GeoPrecision: m.GeoPrecision(),
+	}, true, nil
+}
+
+// loadGazetteer loads the embedded default gazetteer and then each file.
+func loadGazetteer(ctx context.Context, files []string) (*gazetteer.Gazetteer, error) {
+	gz, err := gazetteer.Default(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load gazetteer: %w", err)
+	}
+	for _, f := range files {
+		if err := gz.LoadFile(ctx, f); err != nil {
+			return nil, fmt.Errorf("load gazetteer: %w", err)
+		}
+	}
+	return gz, nil
+}
