@@ -171,7 +171,10 @@ func (g *Gazetteer) Within(minLon, minLat, maxLon, maxLat float64, name string, 
 		if !ok {
 			return []Place{}, 0
 		}
-		candidates = slices.Clone(g.idx.keyRecs[ki])
+		candidates = make([]int32, 0, len(g.idx.keyRecs[ki]))
+		for _, v := range g.idx.keyRecs[ki] {
+			candidates = append(candidates, v>>1)
+		}
 		slices.SortFunc(candidates, func(a, b int32) int { return cmpInt64(g.recs[a].id, g.recs[b].id) })
 		candidates = slices.Compact(candidates)
 	}

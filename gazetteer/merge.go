@@ -246,7 +246,28 @@ func importance(fcode string, population int64) float32 {
 	default:
 		f = 0.2
 	}
+	if population == 0 {
+		// GeoNames leaves many admin seats' populations unknown (0).
+		population = typicalPopulation(fcode)
+	}
 	p := math.Log10(float64(population)+1) / 7
 	p = min(p, 1)
 	return float32(0.5*f + 0.5*p)
+}
+
+// typicalPopulation stands in for an unknown population.
+func typicalPopulation(fcode string) int64 {
+	switch fcode {
+	case "PPLC":
+		return 500_000
+	case "PPLA":
+		return 100_000
+	case "PPLA2":
+		return 20_000
+	case "PPLA3":
+		return 5_000
+	case "PPLA4", "PPLA5":
+		return 2_000
+	}
+	return 500
 }

@@ -104,7 +104,8 @@ func isLeadingRegionWord(w []byte) bool {
 // the same name meet: diacritics and ayn/hamza marks removed, lower case,
 // punctuation and spaces dropped, Arabic articles removed, a region word
 // ("governorate", "province") removed, common English/French transliteration
-// variants unified (ou/u, ei/ay/ai, final eh/ah, q/k, kh/h, dj/j, ch/sh) and
+// variants unified (ou/u, ei/ay/ai, final eh/ah, q/k, hard c/k, kh/h, dj/j,
+// ch/sh) and
 // doubled letters collapsed. "Deir ez-Zor", "Deir Ezzor" and "Deir el-Zor"
 // all normalise to "dairzor". Normalize is idempotent.
 func Normalize(s string) string {
@@ -281,8 +282,16 @@ func transliterate(b []byte) ([]byte, bool) {
 		case c == 'q':
 			c = 'k'
 			changed = true
+		case c == 'c' && next != 'e' && next != 'i' && next != 'y':
+			// A hard c: "Damascus" meets "Damaskus".
+			c = 'k'
+			changed = true
 		case c == 'o' && (next == 'u' || next == 'o'):
 			c = 'u'
+			i++
+			changed = true
+		case c == 'i' && next == 'y' && i+2 < len(b) && isVowel(b[i+2]):
+			// -iya, -iyah: "Salamiyah" meets "Salamieh".
 			i++
 			changed = true
 		case c == 'e' && next == 'e':

@@ -26,15 +26,19 @@ const maxLimit = 100
 // alternate name); skeleton and fuzzy matches score by the similarity of the
 // keys within their own bands, so that exact beats fuzzy.
 const (
-	altNameScore    = 0.985
-	skeletonBase    = 0.74
-	skeletonSpan    = 0.2
-	fuzzyBase       = 0.45
-	fuzzySpan       = 0.3
-	minFuzzySim     = 0.7
-	maxSkeletonKeys = 256 // keys examined for one skeleton
-	maxFuzzyKeys    = 512 // keys examined by one fuzzy lookup
-	maxFuzzyKeyLen  = 64
+	altNameScore   = 0.985
+	skeletonBase   = 0.74
+	skeletonSpan   = 0.2
+	fuzzyBase      = 0.45
+	fuzzySpan      = 0.3
+	minFuzzySim    = 0.7
+	minSkeletonSim = 0.65
+	// A skeleton of one or two consonants ("gt" for "Ghouta") matches far
+	// too much; such matches must be closer.
+	minShortSkeletonSim = 0.85
+	maxSkeletonKeys     = 256 // keys examined for one skeleton
+	maxFuzzyKeys        = 512 // keys examined by one fuzzy lookup
+	maxFuzzyKeyLen      = 64
 )
 
 // Resolve returns the best place for q, or a nil Match when no candidate
@@ -176,7 +180,11 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 				if other == key {
 					continue
 				}
-				name := skeletonBase + skeletonSpan*similarity(key, other)
+				sim := similarity(key, other)
+				if sim < minSkeletonSim || (len(sk) <= 2 && sim < minShortSkeletonSim) {
+					continue
+				}
+				name := skeletonBase + skeletonSpan*sim
 				for _, v := range g.idx.keyRecs[ki] {
 					add(v>>1, name)
 				}
