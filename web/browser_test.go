@@ -214,6 +214,13 @@ func TestBrowserMap(t *testing.T) {
 	shots := os.Getenv("MAPD_SCREENSHOT_DIR")
 	fail := func(step string, err error) {
 		t.Helper()
+		if shots != "" {
+			sctx, scancel := context.WithTimeout(bctx, 5*time.Second)
+			if buf, err := chromedp.Run(sctx, chromedp.CaptureScreenshot()); err == nil {
+				os.WriteFile(filepath.Join(shots, "failed.png"), buf, 0o644)
+			}
+			scancel()
+		}
 		errs, _, _ := ev.snapshot()
 		t.Fatalf("%s: %v (browser errors so far: %q)", step, err, errs)
 	}
@@ -318,7 +325,7 @@ func TestBrowserMap(t *testing.T) {
 	if n := string(eval("popup elements", `document.querySelectorAll('.leaflet-popup-content img, .leaflet-popup-content b').length`)); n != "0" {
 		t.Errorf("popup holds %s img/b elements made from data, want 0", n)
 	}
-	links := string(eval("popup links", `JSON.stringify(Array.from(document.querySelectorAll('.leaflet-popup-content a')).map(a => a.href))`))
+	links := string(eval("popup links", `Array.from(document.querySelectorAll('.leaflet-popup-content a')).map(a => a.href)`))
 	if links != `["https://example.org/report?id=1"]` {
 		t.Errorf("popup links: got %s, want only the https source", links)
 	}
@@ -353,7 +360,7 @@ func TestBrowserMap(t *testing.T) {
 	}
 
 	// 5. The locate box finds Raqqa and flies there.
-	do("locate Raqqa", chromedp.SendKeys(chromedp.CSS("#locate-q"), "Raqqa"), chromedp.Submit(chromedp.CSS("#locate-q")))
+	do("locate Raqqa", chromedp.SendKeys(chromedp.CSS("#locate-q"), "Raqqa\r"))
 	do("locate results", chromedp.WaitVisible(chromedp.CSS("#locate-results li button")))
 	if first := text("first place", "#locate-results li button"); !strings.Contains(strings.ToLower(first), "raq") {
 		t.Errorf("first place for Raqqa: got %q", first)

@@ -373,7 +373,7 @@
       fatalities: Number(p.fatalities) || 0,
       typeKey: t.key
     });
-    var entry = { marker: m, feature: f, key: f.properties && f.properties.updated_at };
+    var entry = { marker: m, feature: f, ll: ll, key: f.properties && f.properties.updated_at };
     m.bindPopup(function () { return buildPopup(entry.feature); }, { maxWidth: 340, minWidth: 220, incidentId: id, autoPanPadding: [30, 30] });
     return entry;
   }
@@ -388,7 +388,9 @@
       if (id === null || !ll) return;
       var old = markers.get(id);
       var key = f.properties && f.properties.updated_at;
-      if (old && old.key === key && old.marker.getLatLng().equals(ll)) {
+      // Compare with the incident's own point: a spread-out (spiderfied)
+      // marker is drawn elsewhere for a while.
+      if (old && old.key === key && old.ll.equals(ll)) {
         old.feature = f;
         next.set(id, old);
         return;
@@ -606,19 +608,38 @@
   function selectIncident(id, fly) {
     var e = markers.get(id);
     if (!e) return;
-    var ll = e.marker.getLatLng();
-    var open = function () {
-      if (state.heat) {
-        L.popup({ maxWidth: 340, minWidth: 220, incidentId: id }).setLatLng(ll).setContent(buildPopup(e.feature)).openOn(map);
-      } else {
-        clusters.zoomToShowLayer(e.marker, function () { e.marker.openPopup(); });
+    var ll = e.ll;
+    var standalone = function () {
+      L.popup({ maxWidth: 340, minWidth: 220, incidentId: id }).setLatLng(ll).setContent(buildPopup(e.feature)).openOn(map);
+    };
+    // Show the marker itself when it is inside a cluster: zoom in, or at the
+    // last zoom level spread the cluster out; retry while the cluster layer
+    // is still animating, and fall back to a popup at the point.
+    var open = function (tries) {
+      var m = e.marker;
+      if (tries === undefined) tries = 12;
+      if (state.heat || !map.hasLayer(clusters)) { standalone(); return; }
+      var parent = clusters.getVisibleParent(m);
+      if (parent === m) { m.openPopup(); return; }
+      if (tries <= 0) { standalone(); return; }
+      if (parent && parent.spiderfy && map.getZoom() >= map.getMaxZoom()) {
+        parent.spiderfy();
+        setTimeout(function () { open(tries - 1); }, 250);
+        return;
       }
+      if (tries === 12) {
+        var done = false;
+        clusters.zoomToShowLayer(m, function () { done = true; m.openPopup(); });
+        setTimeout(function () { if (!done) open(tries - 1); }, 1500);
+        return;
+      }
+      setTimeout(function () { open(tries - 1); }, 250);
     };
     state.sel = id;
     markSelected(id);
     var z = Math.max(map.getZoom(), 9);
     if (fly && (map.getZoom() < z || !map.getBounds().pad(-0.1).contains(ll))) {
-      map.once('moveend', open);
+      map.once('moveend', function () { open(); });
       map.flyTo(ll, z, { duration: 0.8 });
     } else {
       open();
