@@ -27,30 +27,36 @@ func (g *Gazetteer) merge(b *batch) {
 	for j, rec := range b.recs {
 		i, known := g.byID[rec.id]
 		if !known {
-			i = g.sameArea(rec)
+			if k, ok := g.sameArea(rec); ok {
+				if rec.id < 0 {
+					// A synthetic entry for a region or country already
+					// known by its real id: only its names are new.
+					g.indexRecord(k, b, j, false)
+					continue
+				}
+				// A real entry for a synthetic one: take its place.
+				old := &g.recs[k]
+				delete(g.byID, old.id)
+				if rec.noPoint && !old.noPoint {
+					rec.lat, rec.lon, rec.noPoint = old.lat, old.lon, false
+				}
+				if rec.population == 0 {
+					rec.population = old.population
+				}
+				i, known = k, true
+				g.byID[rec.id] = i
+			}
+		} else if rec.noPoint && !g.recs[i].noPoint {
+			rec.lat, rec.lon, rec.noPoint = g.recs[i].lat, g.recs[i].lon, false
 		}
-		if i >= 0 && known {
-			if rec.noPoint && !g.recs[i].noPoint {
-				rec.lat, rec.lon, rec.noPoint = g.recs[i].lat, g.recs[i].lon, false
-			}
+		if known {
 			g.recs[i] = rec
-		} else if i >= 0 {
-			old := &g.recs[i]
-			delete(g.byID, old.id)
-			if rec.noPoint && !old.noPoint {
-				rec.lat, rec.lon, rec.noPoint = old.lat, old.lon, false
-			}
-			if rec.population == 0 {
-				rec.population = old.population
-			}
-			g.recs[i] = rec
-			g.byID[rec.id] = i
 		} else {
 			i = int32(len(g.recs))
 			g.recs = append(g.recs, rec)
 			g.byID[rec.id] = i
 		}
-		g.indexRecord(i, b, j)
+		g.indexRecord(i, b, j, true)
 	}
 }
 
@@ -66,13 +72,13 @@ func (g *Gazetteer) adopt(b *batch) {
 			g.recs[j].dead = true
 		}
 		g.byID[rec.id] = int32(i)
-		g.indexRecord(int32(i), b, i)
+		g.indexRecord(int32(i), b, i, true)
 	}
 }
 
 // indexRecord registers record i as its area's entry and indexes its keys,
-// those of row j of b.
-func (g *Gazetteer) indexRecord(i int32, b *batch, j int) {
+// those of row j of b; the first key is a primary name when primary is set.
+func (g *Gazetteer) indexRecord(i int32, b *batch, j int, primary bool) {
 	keys, skels := b.recordKeys(j)
 	rec := &g.recs[i]
 	switch rec.fcode {
@@ -82,13 +88,13 @@ func (g *Gazetteer) indexRecord(i int32, b *batch, j int) {
 		g.nations[rec.country] = i
 	}
 	for k, key := range keys {
-		g.idx.add(key, skels[k], i, k == 0)
+		g.idx.add(key, skels[k], i, primary && k == 0)
 	}
 }
 
-// sameArea returns the known synthetic region or country that rec, a real
-// GeoNames entry, stands for, or -1.
-func (g *Gazetteer) sameArea(rec record) int32 {
+// sameArea returns the known region or country that rec stands for when one
+// of the two has a synthetic id and the other a real one.
+func (g *Gazetteer) sameArea(rec record) (int32, bool) {
 	var i int32
 	var ok bool
 	switch rec.fcode {
@@ -97,10 +103,10 @@ func (g *Gazetteer) sameArea(rec record) int32 {
 	case "PCLI":
 		i, ok = g.nations[rec.country]
 	}
-	if !ok || g.recs[i].id >= 0 || rec.id < 0 {
-		return -1
+	if !ok || (g.recs[i].id < 0) == (rec.id < 0) {
+		return 0, false
 	}
-	return i
+	return i, true
 }
 
 // finalize derives missing region and country points, importances and the

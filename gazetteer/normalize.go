@@ -104,7 +104,7 @@ func isLeadingRegionWord(w []byte) bool {
 // the same name meet: diacritics and ayn/hamza marks removed, lower case,
 // punctuation and spaces dropped, Arabic articles removed, a region word
 // ("governorate", "province") removed, common English/French transliteration
-// variants unified (ou/u, ei/ay/ai, final eh/ah, q/k, hard c/k, kh/h, dj/j,
+// variants unified (ou/u, ei/ay/ai, final eh/ah, q/k, c/k/s, kh/h, dj/j,
 // ch/sh) and
 // doubled letters collapsed. "Deir ez-Zor", "Deir Ezzor" and "Deir el-Zor"
 // all normalise to "dairzor". Normalize is idempotent.
@@ -282,7 +282,11 @@ func transliterate(b []byte) ([]byte, bool) {
 		case c == 'q':
 			c = 'k'
 			changed = true
-		case c == 'c' && next != 'e' && next != 'i' && next != 'y':
+		case c == 'c' && (next == 'e' || next == 'i' || next == 'y'):
+			// A soft c: "Ceylanpinar" meets "Seylanpinar".
+			c = 's'
+			changed = true
+		case c == 'c':
 			// A hard c: "Damascus" meets "Damaskus".
 			c = 'k'
 			changed = true
