@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mapd/mapd/gazetteer"
+)
+
+// geocodeOptions are the parsed flags of "mapd geocode".
+type geocodeOptions struct {
+	country string
+	limit   int
+	json    bool
+	files   []string // --gazetteer files
+	names   []string // NAME arguments, or "-"
+}
+
+// geocodeQuery is one name to resolve, with its country hint.
+type geocodeQuery struct {
+	name, country string
+}
+
+// runGeocode implements "mapd geocode": it resolves each NAME (or each line
+// of standard input with "-") with the gazetteer and prints the best place.
+func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	opts, done, code := parseGeocodeFlags(args, stderr)
+	if done {
+		return code
+	}
+	queries, err := geocodeQueries(opts, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
+		return 2
+	}
+	for _, f := range opts.files {
+		if _, err := os.Stat(f); err != nil {
+			fmt.Fprintf(stderr, "mapd geocode: gazetteer file: %v\n", err)
+			return 2
+		}
+	}
+	gz, err := loadGazetteer(ctx, opts.files)
+	if err != nil {
+		fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
+		return 2
+	}
+	return geocode(ctx, gz, opts, queries, stdout, stderr)
+}
+
+// parseGeocodeFlags parses the flags and their MAPD_* twins. done reports
+// that the command ends here with code (--help, or a usage error).
+func parseGeocodeFlags(args []string, stderr io.Writer) (opts *geocodeOptions, done bool, code int) {
+	fs := flag.NewFlagSet("geocode", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	opts = &geocodeOptions{}
+	fs.StringVar(&opts.country, "country", "", "ISO 3166-1 alpha-2 country hint, e.g. SY (MAPD_COUNTRY)")
+	fs.IntVar(&opts.limit, "limit", 5, "candidates per name: the match and its alternatives (MAPD_LIMIT)")
+	fs.BoolVar(&opts.json, "json", false, "print one JSON object per name, one per line (MAPD_JSON)")
+	var files stringList
+	fs.Var(&files, "gazetteer", "GeoNames file to add to the built-in gazetteer; repeatable or comma-separated (MAPD_GAZETTEER)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: mapd geocode [--country CC] [--limit N] [--json] [--gazetteer FILE]... NAME... | -
+
+Resolves place names as news reports write them ("Deir Ezzor", "Dayr az
+Zawr", "Homs province") to GeoNames places with the built-in gazetteer plus
+any --gazetteer files (GeoNames cities500.txt, allCountries.txt, a country
+file such as SY.txt, admin1CodesASCII.txt, countryInfo.txt; plain, .gz or
+.zip). With "-", names come from standard input, one per line, optionally
+as NAME<TAB>CC to hint the country. The countries of the other names found
+steer ambiguous ones ("Palmyra" among Syrian towns is Tadmur).
+
+Prints one line per name, or with --json one object per name:
+{"query":...,"match":{...,"score":0.97},"alternatives":[...]}, with
+"match":null when nothing is good enough.
+Exit status: 0 all found, 1 some not found, 2 usage or setup error.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if done, code := parseFlags(fs, args); done {
+		return nil, true, code
+	}
+	opts.files = files
+	opts.names = fs.Args()
+	opts.country = strings.ToUpper(strings.TrimSpace(opts.country))
+	switch {
+	case len(opts.names) == 0:
+		fmt.Fprintln(stderr, "mapd geocode: give one or more NAMEs, or - for standard input")
+		fs.Usage()
+		return nil, true, 2
+	case opts.country != "" && !isCountryCode(opts.country):
+		fmt.Fprintf(stderr, "mapd geocode: --country %q is not an ISO 3166-1 alpha-2 code such as SY\n", opts.country)
+		return nil, true, 2
+	case opts.limit < 1 || opts.limit > 100:
+		fmt.Fprintf(stderr, "mapd geocode: --limit %d is not between 1 and 100\n", opts.limit)
+		return nil, true, 2
+	}
+	return opts, false, 0
+}
+
+func isCountryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
+
+// geocodeQueries returns the names to resolve: the arguments, or the lines
+// of stdin for a single "-".
+func geocodeQueries(opts *geocodeOptions, stdin io.Reader) ([]geocodeQuery, error) {
+	if len(opts.names) != 1 || opts.names[0] != "-" {
+		qs := make([]geocodeQuery, 0, len(opts.names))
+		for _, n := range opts.names {
+			qs = append(qs, geocodeQuery{name: n, country: opts.country})
+		}
+		return qs, nil
+	}
+	return readGeocodeQueries(stdin, opts.country)
+}
+
+// readGeocodeQueries reads one name per line, optionally NAME<TAB>CC; blank
+// lines are skipped. country is the hint for lines without one.
+func readGeocodeQueries(r io.Reader, country string) ([]geocodeQuery, error) {
+	var qs []geocodeQuery
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		q := geocodeQuery{name: text, country: country}
+		if name, cc, ok := strings.Cut(text, "\t"); ok {
+			cc = strings.ToUpper(strings.TrimSpace(cc))
+			if cc != "" && !isCountryCode(cc) {
+				return nil, fmt.Errorf("standard input line %d: country %q is not an ISO 3166-1 alpha-2 code", line, cc)
+			}
+			q.name = strings.TrimSpace(name)
+			if cc != "" {
+				q.country = cc
+			}
+		}
+		qs = append(qs, q)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("standard input: %w", err)
+	}
+	if len(qs) == 0 {
+		return nil, errors.New("no names on standard input")
+	}
+	return qs, nil
+}
+
+// geocodeResult is the JSON line for one name: gazetteer.Result plus, for
+// an invalid name, why.
+type geocodeResult struct {
+	gazetteer.Result
+	Error string `json:"error,omitempty"`
+}
+
+// geocode resolves the queries and prints them. A first pass finds the
+// countries of the names; a second resolves each name without its own
+// hint again with the countries of the other names as context.
+func geocode(ctx context.Context, gz *gazetteer.Gazetteer, opts *geocodeOptions, queries []geocodeQuery, stdout, stderr io.Writer) int {
+	results := make([]geocodeResult, len(queries))
+	found := map[string]int{} // country -> names matched there
+	for i, q := range queries {
+		res, err := gz.Resolve(ctx, gazetteer.Query{Name: q.name, Country: q.country, Limit: opts.limit})
+		switch {
+		case errors.Is(err, gazetteer.ErrInvalidQuery):
+			res = gazetteer.Result{Query: q.name, Alternatives: []gazetteer.Match{}}
+			results[i].Error = strings.TrimPrefix(err.Error(), "gazetteer: ")
+		case err != nil:
+			fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
+			return 2
+		case res.Match != nil:
+			found[res.Match.Country]++
+		}
+		results[i].Result = res
+	}
+	for i, q := range queries {
+		if q.country != "" || results[i].Error != "" {
+			continue
+		}
+		var others []string
+		for cc, n := range found {
+			if results[i].Match != nil && results[i].Match.Country == cc {
+				n--
+			}
+			if n > 0 {
+				others = append(others, cc)
+			}
+		}
+		if len(others) == 0 {
+			continue
+		}
+		res, err := gz.Resolve(ctx, gazetteer.Query{Name: q.name, Context: others, Limit: opts.limit})
+		if err != nil {
+			fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
+			return 2
+		}
+		results[i].Result = res
+	}
+
+	w := bufio.NewWriter(stdout)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	code := 0
+	for _, r := range results {
+		if r.Match == nil {
+			code = 1
+		}
+		if opts.json {
+			if err := enc.Encode(r); err != nil {
+				fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
+				return 2
+			}
+			continue
+		}
+		fmt.Fprintln(w, describeResult(r))
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
+		return 2
+	}
+	return code
+}
+
+// describeResult is the text line for one name.
+func describeResult(r geocodeResult) string {
+	switch {
+	case r.Error != "":
+		return fmt.Sprintf("%s\tinvalid: %s", r.Query, r.Error)
+	case r.Match == nil:
+		s := r.Query + "\tno match"
+		if len(r.Alternatives) > 0 {
+			a := r.Alternatives[0]
+			s += fmt.Sprintf(" (closest: %s, %s, score %.2f)", a.Name, a.Country, a.Score)
+		}
+		return s
+	}
+	m := r.Match
+	where := m.Country
+	if m.Admin1 != "" && m.Admin1 != m.Name {
+		where = m.Admin1 + ", " + m.Country
+	}
+	return fmt.Sprintf("%s\t%s (%s)\t%.5f,%.5f\t%s\tgeonameid %d\tprecision %d\tscore %.2f",
+		r.Query, m.Name, where, m.Lat, m.Lon, m.FeatureCode, m.GeonameID, m.GeoPrecision(), m.Score)
+}
