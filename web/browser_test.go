@@ -111,49 +111,6 @@ func TestBrowserMap(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
-	// The server: demo data plus the XSS incident.
-	store, err := incidents.Open(ctx, filepath.Join(t.TempDir(), "browser.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if _, err := store.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	lat, lon, fat := 35.95, 39.01, 4
-	xss := incidents.Incident{
-		SourceID: "browser-test-xss", Date: "2016-09-18", EventType: "Protests", SubEventType: "Peaceful protest",
-		Actor1: "Protesters (Syria)", Place: "Raqqa", Country: "SY", Lat: &lat, Lon: &lon, Fatalities: &fat,
-		Notes:   xssNote,
-		Sources: []string{"https://example.org/report?id=1", "javascript:alert(2)", "<b>Local radio</b>"},
-	}
-	if err := store.Create(ctx, &xss, nil); err != nil {
-		t.Fatal(err)
-	}
-	var total, battles int
-	if err := store.Each(ctx, incidents.Filter{}, func(in *incidents.Incident) error {
-		total++
-		if in.EventType == "Battles" {
-			battles++
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if battles == 0 || battles == total {
-		t.Fatalf("demo data: got %d battles of %d incidents, want some but not all", battles, total)
-	}
-	gz, err := gazetteer.Default(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(web.Config{Store: store, Gazetteer: gz, Version: "browser-test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-
 	// The browser.
 	opts := append([]chromedp.ExecAllocatorOption{},
 		chromedp.ExecPath(chrome),
@@ -224,8 +181,10 @@ func TestBrowserMap(t *testing.T) {
 		errs, _, _ := ev.snapshot()
 		t.Fatalf("%s: %v (browser errors so far: %q)", step, err, errs)
 	}
+	t0 := time.Now()
 	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
+		defer func() { t.Logf("%6.2fs %s", time.Since(t0).Seconds(), step) }()
 		sctx, scancel := context.WithTimeout(bctx, 20*time.Second)
 		defer scancel()
 		if err := chromedp.Do(sctx, actions...); err != nil {
@@ -268,6 +227,7 @@ func TestBrowserMap(t *testing.T) {
 	// waitJS polls a JavaScript expression until it is true.
 	waitJS := func(step, expr string) {
 		t.Helper()
+		defer func() { t.Logf("%6.2fs %s", time.Since(t0).Seconds(), step) }()
 		sctx, scancel := context.WithTimeout(bctx, 20*time.Second)
 		defer scancel()
 		if _, err := chromedp.Run(sctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
@@ -288,9 +248,57 @@ func TestBrowserMap(t *testing.T) {
 		return string(eval(step, expr)) == "true"
 	}
 
-	// Start the browser and the tab on bctx itself: a tab first opened under
-	// a step's timeout would close with that step.
-	if err := chromedp.Do(bctx); err != nil {
+	// Start the browser and the tab on bctx itself (a tab first opened under
+	// a step's timeout would close with that step), while the server is set up.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(bctx) }()
+
+	// The server: demo data plus the XSS incident.
+	store, err := incidents.Open(ctx, filepath.Join(t.TempDir(), "browser.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, err := store.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lat, lon, fat := 35.95, 39.01, 4
+	xss := incidents.Incident{
+		SourceID: "browser-test-xss", Date: "2016-09-18", EventType: "Protests", SubEventType: "Peaceful protest",
+		Actor1: "Protesters (Syria)", Place: "Raqqa", Country: "SY", Lat: &lat, Lon: &lon, Fatalities: &fat,
+		Notes:   xssNote,
+		Sources: []string{"https://example.org/report?id=1", "javascript:alert(2)", "<b>Local radio</b>"},
+	}
+	if err := store.Create(ctx, &xss, nil); err != nil {
+		t.Fatal(err)
+	}
+	var total, battles int
+	if err := store.Each(ctx, incidents.Filter{}, func(in *incidents.Incident) error {
+		total++
+		if in.EventType == "Battles" {
+			battles++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if battles == 0 || battles == total {
+		t.Fatalf("demo data: got %d battles of %d incidents, want some but not all", battles, total)
+	}
+	tg := time.Now()
+	gz, err := gazetteer.Default(ctx)
+	t.Logf("gazetteer loaded in %v", time.Since(tg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{Store: store, Gazetteer: gz, Version: "browser-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+
+	if err := <-started; err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
 
@@ -369,7 +377,44 @@ func TestBrowserMap(t *testing.T) {
 		`return !!m && Math.abs(m[2]-35.95)<0.5 && Math.abs(m[3]-39.01)<0.5 && Number(m[1])>=8;})()`)
 	screenshot("locate")
 
-	// 6. A phone-sized screen shows the map with the panel folded away.
+	// 6. Adding an incident: a missing field is reported beside it, a place
+	// name is resolved through the gazetteer and shown before saving.
+	before := count()
+	do("open editor", chromedp.Click(chromedp.CSS("#add-btn")))
+	do("save empty", chromedp.Click(chromedp.CSS("#save-btn")))
+	if msg := text("event type error", `.err[data-field="event_type"]`); msg == "" {
+		t.Errorf("saving without an event type shows no error beside the field")
+	}
+	do("fill form",
+		chromedp.SendKeys(chromedp.CSS(`#edit-form [name="event_type"]`), "Riots"),
+		chromedp.SendKeys(chromedp.CSS(`#edit-form [name="place"]`), "Raqqa"),
+		chromedp.SendKeys(chromedp.CSS(`#edit-form [name="notes"]`), "added by the browser test <script>"),
+		chromedp.Click(chromedp.CSS("#place-find")),
+		chromedp.WaitVisible(chromedp.CSS(".chosen-place")))
+	if chosen := text("chosen place", ".chosen-place"); !strings.Contains(strings.ToLower(chosen), "raq") {
+		t.Errorf("place candidate shown before saving: got %q", chosen)
+	}
+	do("save", chromedp.Click(chromedp.CSS("#save-btn")))
+	waitJS("count after add", fmt.Sprintf(`document.getElementById('editor').hidden && document.querySelector('#count').getAttribute('data-count') === '%d'`, before+1))
+	screenshot("added")
+
+	// 7. Importing a file shows the result as a table.
+	nd := filepath.Join(t.TempDir(), "two.ndjson")
+	if err := os.WriteFile(nd, []byte(`{"source_id":"bt-1","date":"2016-09-21","event_type":"Riots","lat":35.96,"lon":39.02}`+"\n"+
+		`{"source_id":"bt-2","date":"2016-09-21","event_type":"Riots","lat":95,"lon":39}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do("import file", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{nd}, chromedp.NodeReady))
+	waitJS("import result", `document.getElementById('import-dialog').open && document.querySelectorAll('#import-body table').length === 2`)
+	cells := string(eval("import cells", `Array.from(document.querySelectorAll('#import-body td')).map(td => td.textContent)`))
+	if !strings.HasPrefix(cells, `["2","1","0","1","1","bt-2","lat"`) {
+		t.Errorf("import result cells: got %s, want received 2, inserted 1, updated 0, rejected 1, then index 1 bt-2 lat", cells)
+	}
+	screenshot("import")
+	do("close import", chromedp.Click(chromedp.CSS("#import-dialog button")))
+	waitJS("count after import", fmt.Sprintf(`document.querySelector('#count').getAttribute('data-count') === '%d'`, before+2))
+
+	// 8. A phone-sized screen shows the map with the panel folded away.
 	do("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate("about:blank"), chromedp.Navigate(ts.URL+"/"))
 	waitJS("phone loaded", `document.body.hasAttribute('data-loaded')`)
 	if !jsTrue("phone panel", `getComputedStyle(document.getElementById('panel')).display === 'none'`) {
