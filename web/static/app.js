@@ -264,6 +264,7 @@
     map.on('moveend', function () { writeHash(); scheduleRefresh(); });
     map.on('zoomend', updateLabels);
     map.on('popupopen', function (e) {
+      if (placePin) { map.removeLayer(placePin); placePin = null; }
       var id = e.popup && e.popup.options && e.popup.options.incidentId;
       if (id) { state.sel = id; writeHash(); markSelected(id); }
     });
@@ -546,6 +547,8 @@
       current = feats;
       syncMarkers(feats);
       renderSummary(matched === null ? feats.length : matched, feats, res[1]);
+      renderTimeline(res[1]);
+      updateExportLinks(p.get('bbox'));
       renderList(feats, matched);
       document.body.setAttribute('data-loaded', String(Date.now()));
       if (state.sel && !pendingSelDone) openPendingSelection();
@@ -565,6 +568,70 @@
     $('count-label').textContent = matched === 1 ? 'incident in view' : 'incidents in view';
     $('fatalities').textContent = fmtInt(fat) + (partial ? '+' : '');
     $('count').setAttribute('data-count', String(matched));
+  }
+
+  function updateExportLinks(bbox) {
+    var p = filterParams();
+    if (bbox) p.set('bbox', bbox);
+    ['geojson', 'csv'].forEach(function (fmt) {
+      var q = new URLSearchParams(p);
+      q.set('format', fmt);
+      $('export-' + fmt).href = '/api/export?' + q.toString();
+    });
+  }
+
+  function lastDay(y, m) { return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10); }
+
+  /** renderTimeline draws incidents per month (per year for long spans) in
+   *  view as bars; choosing a bar filters to that period, again clears it. */
+  function renderTimeline(st) {
+    var box = $('timeline');
+    clear(box);
+    var old = box.nextElementSibling;
+    if (old && old.classList.contains('timeline-axis')) old.remove();
+    var months = (st && Array.isArray(st.by_month)) ? st.by_month.filter(function (b) { return /^\d{4}-\d{2}$/.test(b.key); }) : [];
+    if (!months.length) { $('time-note').textContent = '(nothing in view)'; return; }
+    months.sort(function (a, b) { return a.key < b.key ? -1 : 1; });
+    var byKey = {};
+    months.forEach(function (b) { byKey[b.key] = b; });
+    var y0 = Number(months[0].key.slice(0, 4)), m0 = Number(months[0].key.slice(5, 7));
+    var last = months[months.length - 1].key;
+    var y1 = Number(last.slice(0, 4)), m1 = Number(last.slice(5, 7));
+    var span = (y1 - y0) * 12 + (m1 - m0) + 1;
+    var bars = [];
+    if (span <= 72) {
+      for (var i = 0; i < span; i++) {
+        var y = y0 + Math.floor((m0 - 1 + i) / 12), m = (m0 - 1 + i) % 12 + 1;
+        var key = y + '-' + (m < 10 ? '0' : '') + m;
+        var b = byKey[key] || { count: 0, fatalities: 0 };
+        bars.push({ label: key, from: key + '-01', to: lastDay(y, m), count: b.count || 0, fatalities: b.fatalities || 0 });
+      }
+      $('time-note').textContent = '(per month)';
+    } else {
+      for (var yy = y0; yy <= y1; yy++) bars.push({ label: String(yy), from: yy + '-01-01', to: yy + '-12-31', count: 0, fatalities: 0 });
+      months.forEach(function (b) {
+        var bar = bars[Number(b.key.slice(0, 4)) - y0];
+        bar.count += b.count || 0;
+        bar.fatalities += b.fatalities || 0;
+      });
+      $('time-note').textContent = '(per year)';
+    }
+    var max = Math.max.apply(null, bars.map(function (b) { return b.count; })) || 1;
+    bars.forEach(function (b) {
+      var desc = b.label + ': ' + fmtInt(b.count) + (b.count === 1 ? ' incident, ' : ' incidents, ') + fmtInt(b.fatalities) + ' fatalities';
+      var active = state.from === b.from && state.to === b.to;
+      var btn = el('button', { type: 'button', title: desc, 'aria-label': desc, 'aria-pressed': String(active), class: active ? 'active' : (b.fatalities ? 'fat' : '') });
+      btn.style.height = (b.count ? Math.max(3, Math.round(b.count / max * 62)) : 1) + 'px';
+      btn.addEventListener('click', function () {
+        if (state.from === b.from && state.to === b.to) { state.from = ''; state.to = ''; }
+        else { state.from = b.from; state.to = b.to; }
+        syncFilterInputs();
+        filtersChanged();
+      });
+      box.appendChild(btn);
+    });
+    box.after(el('div', { class: 'timeline-axis', 'aria-hidden': 'true' }, [
+      el('span', { text: bars[0].label }), el('span', { text: bars.length > 1 ? bars[bars.length - 1].label : '' })]));
   }
 
   function renderList(feats, matched) {
@@ -799,9 +866,12 @@
     var fc = String(p.feature_code || '');
     if (/^PCL/.test(fc)) return 5;
     if (fc === 'ADM1') return 7;
-    if (/^ADM/.test(fc)) return 9;
-    if (Number(p.population) > 1000000) return 10;
-    return 11;
+    // The offline base map shows only country outlines: stay where they
+    // still give context unless a tile server adds detail.
+    var cap = config.tiles_url ? 18 : 9;
+    if (/^ADM/.test(fc)) return Math.min(cap, 9);
+    if (Number(p.population) > 1000000) return Math.min(cap, 10);
+    return Math.min(cap, 11);
   }
 
   function placeLabel(p) {
@@ -917,8 +987,8 @@
     $('editor').hidden = false;
     showPanel(true);
     if (ll) setEditPin(ll, false);
-    $('editor').scrollIntoView({ block: 'start' });
-    editField('date').focus();
+    $('panel').scrollTop = $('editor').offsetTop - 8;
+    editField('date').focus({ preventScroll: true });
   }
 
   function closeEditor() {
