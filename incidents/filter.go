@@ -253,8 +253,11 @@ func rtreeCond(b geo.BBox) (string, []any) {
 	var parts []string
 	var args []any
 	for _, p := range b.Split() {
-		parts = append(parts, "SELECT id FROM incidents_rtree WHERE min_lon >= ? AND max_lon <= ? AND min_lat >= ? AND max_lat <= ?")
-		args = append(args, p.MinLon, p.MaxLon, p.MinLat, p.MaxLat)
+		// Overlap with a slightly grown box: a superset of the points in
+		// the box despite the R*Tree's 32-bit rounding; callers add the
+		// exact bboxCond.
+		parts = append(parts, "SELECT id FROM incidents_rtree WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?")
+		args = append(args, p.MinLon-rtreeEdge, p.MaxLon+rtreeEdge, p.MinLat-rtreeEdge, p.MaxLat+rtreeEdge)
 	}
 	return "i.id IN (" + strings.Join(parts, " UNION ALL ") + ")", args
 }

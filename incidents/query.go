@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/mapd/mapd/geo"
 )
 
 // Page describes one page of a listing.
@@ -114,10 +116,18 @@ type querier interface {
 func count(ctx context.Context, q querier, f Filter) (int, error) {
 	conds, args := f.where()
 	if f.BBox != nil {
-		rc, rargs := rtreeCond(*f.BBox)
+		inBox, err := countBBox(ctx, q, *f.BBox)
+		if err != nil || len(conds) == 0 {
+			return inBox, err
+		}
 		bc, bargs := bboxCond(*f.BBox)
-		conds = append(conds, rc, bc)
-		args = append(append(args, rargs...), bargs...)
+		if inBox <= rtreeJoinMax {
+			rc, rargs := rtreeCond(*f.BBox)
+			conds = append(conds, rc)
+			args = append(args, rargs...)
+		}
+		conds = append(conds, bc)
+		args = append(args, bargs...)
 	}
 	query := "SELECT count(*) FROM incidents i" + whereClause(conds)
 	var n int
@@ -125,6 +135,64 @@ func count(ctx context.Context, q querier, f Filter) (int, error) {
 		return 0, fmt.Errorf("incidents: count: %w", err)
 	}
 	return n, nil
+}
+
+// rtreeJoinMax is the number of bbox candidates above which joining the
+// R*Tree to the table costs more than scanning the table's other indexes.
+const rtreeJoinMax = 50_000
+
+// rtreeEdge is a margin, in degrees, wider than the rounding of the
+// R*Tree's 32-bit floats anywhere on Earth.
+const rtreeEdge = 1e-4
+
+// countBBox counts the incidents in the box exactly while touching only the
+// R*Tree for all but a thin band along the edges: points whose rounded box
+// lies inside the box shrunk by rtreeEdge are surely in it; the few within
+// rtreeEdge of an edge are checked against their exact coordinates.
+func countBBox(ctx context.Context, q querier, b geo.BBox) (int, error) {
+	total := 0
+	for _, p := range b.Split() {
+		inner := geo.BBox{MinLon: p.MinLon + rtreeEdge, MinLat: p.MinLat + rtreeEdge, MaxLon: p.MaxLon - rtreeEdge, MaxLat: p.MaxLat - rtreeEdge}
+		var sure, edge int
+		if inner.MinLon <= inner.MaxLon && inner.MinLat <= inner.MaxLat {
+			err := q.QueryRowContext(ctx, `SELECT count(*) FROM incidents_rtree
+				WHERE min_lon >= ? AND max_lon <= ? AND min_lat >= ? AND max_lat <= ?`,
+				inner.MinLon, inner.MaxLon, inner.MinLat, inner.MaxLat).Scan(&sure)
+			if err != nil {
+				return 0, fmt.Errorf("incidents: count: %w", err)
+			}
+		} else {
+			inner = geo.BBox{MinLon: 1, MaxLon: -1, MinLat: 1, MaxLat: -1} // contains nothing
+		}
+		// The points near an edge overlap one of four thin strips along the
+		// edges; of those, count the ones in the box that the inner count
+		// missed.
+		e := rtreeEdge
+		strips := []geo.BBox{
+			{MinLon: p.MinLon - e, MaxLon: p.MinLon + e, MinLat: p.MinLat - e, MaxLat: p.MaxLat + e},
+			{MinLon: p.MaxLon - e, MaxLon: p.MaxLon + e, MinLat: p.MinLat - e, MaxLat: p.MaxLat + e},
+			{MinLon: p.MinLon - e, MaxLon: p.MaxLon + e, MinLat: p.MinLat - e, MaxLat: p.MinLat + e},
+			{MinLon: p.MinLon - e, MaxLon: p.MaxLon + e, MinLat: p.MaxLat - e, MaxLat: p.MaxLat + e},
+		}
+		var parts []string
+		var args []any
+		for _, st := range strips {
+			parts = append(parts, "SELECT id FROM incidents_rtree WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?")
+			args = append(args, st.MinLon, st.MaxLon, st.MinLat, st.MaxLat)
+		}
+		bc, bargs := bboxCond(p)
+		args = append(args, inner.MinLon, inner.MaxLon, inner.MinLat, inner.MaxLat)
+		args = append(args, bargs...)
+		err := q.QueryRowContext(ctx, `SELECT count(*) FROM incidents_rtree r JOIN incidents i ON i.id = r.id
+			WHERE r.id IN (`+strings.Join(parts, " UNION ")+`)
+			AND NOT (r.min_lon >= ? AND r.max_lon <= ? AND r.min_lat >= ? AND r.max_lat <= ?) AND `+bc,
+			args...).Scan(&edge)
+		if err != nil {
+			return 0, fmt.Errorf("incidents: count: %w", err)
+		}
+		total += sure + edge
+	}
+	return total, nil
 }
 
 // useRTree decides how to find a page of bbox matches. When the box holds
@@ -214,10 +282,18 @@ func (s *Store) Stats(ctx context.Context, f Filter) (Stats, error) {
 	defer tx.Rollback()
 	conds, args := f.where()
 	if f.BBox != nil {
-		rc, rargs := rtreeCond(*f.BBox)
+		inBox, err := countBBox(ctx, tx, *f.BBox)
+		if err != nil {
+			return Stats{}, err
+		}
+		if inBox <= rtreeJoinMax {
+			rc, rargs := rtreeCond(*f.BBox)
+			conds = append(conds, rc)
+			args = append(args, rargs...)
+		}
 		bc, bargs := bboxCond(*f.BBox)
-		conds = append(conds, rc, bc)
-		args = append(append(args, rargs...), bargs...)
+		conds = append(conds, bc)
+		args = append(args, bargs...)
 	}
 	where := whereClause(conds)
 	st := Stats{ByEventType: []StatBucket{}, ByMonth: []StatBucket{}, ByCountry: []StatBucket{}}
