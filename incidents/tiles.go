@@ -1,0 +1,185 @@
+package incidents
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"github.com/mapd/mapd/geo"
+)
+
+// cellLevels are the zoom levels at which the tile_cells table aggregates
+// incidents; they must match tile_levels in migrations/0002_tiles.sql. Three
+// zoom levels apart, a tile's cluster grid (8 by 8 cells) is served from at
+// most 4^5 cells per event type whatever the number of incidents.
+var cellLevels = []int{5, 8, 11, 14}
+
+// TilePoint is an incident as a vector tile shows it.
+type TilePoint struct {
+	ID         int64
+	Lon, Lat   float64
+	Date       string
+	EventType  string
+	Fatalities *int
+}
+
+// Version returns the data version: a counter that every insert, update
+// and delete of an incident increases, in the writing transaction, from
+// any connection or process. Caches of derived data (such as encoded
+// tiles) are valid while it stays the same.
+func (s *Store) Version(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.r.QueryRowContext(ctx, "SELECT version FROM data_version WHERE id = 1").Scan(&v); err != nil {
+		return 0, fmt.Errorf("incidents: version: %w", err)
+	}
+	return v, nil
+}
+
+// TilePoints returns the incidents matching f (its BBox, Limit and Cursor
+// ignored) that lie in tile t, in no particular but stable order. It stops
+// after limit points and then reports more = true when the tile holds
+// further matches; limit <= 0 means no limit.
+func (s *Store) TilePoints(ctx context.Context, f Filter, t geo.Tile, limit int) (points []TilePoint, more bool, err error) {
+	query, args := tileScanQuery(f, t, "i.id, i.lon, i.lat, i.date, i.event_type, i.fatalities")
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p TilePoint
+		var fat sql.NullInt64
+		if err := rows.Scan(&p.ID, &p.Lon, &p.Lat, &p.Date, &p.EventType, &fat); err != nil {
+			return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
+		}
+		if !t.Contains(p.Lon, p.Lat) {
+			continue
+		}
+		if limit > 0 && len(points) == limit {
+			return points, true, nil
+		}
+		if fat.Valid {
+			v := int(fat.Int64)
+			p.Fatalities = &v
+		}
+		points = append(points, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
+	}
+	return points, false, nil
+}
+
+// TileClusters returns the clusters of the incidents matching f (its BBox,
+// Limit and Cursor ignored) in tile t, on a grid of 2^depth by 2^depth
+// cells aligned to the tile pyramid (see geo.Clusterer). With no filter
+// but event types, and cells no deeper than zoom 14, they come from the
+// precomputed tile_cells, reading a bounded number of rows whatever the
+// size of the data; otherwise from the matching incidents in the tile.
+func (s *Store) TileClusters(ctx context.Context, f Filter, t geo.Tile, depth int) ([]geo.Cluster, error) {
+	c := geo.NewClusterer(t, depth)
+	var err error
+	if level, ok := cellLevel(c.CellZoom()); ok && cellFriendly(f) {
+		err = s.clustersFromCells(ctx, f, t, level, c)
+	} else {
+		err = s.clustersFromScan(ctx, f, t, c)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("incidents: tile clusters %s: %w", t, err)
+	}
+	return c.Clusters(), nil
+}
+
+// cellLevel returns the coarsest precomputed level at least as deep as z.
+func cellLevel(z int) (int, bool) {
+	for _, l := range cellLevels {
+		if l >= z {
+			return l, true
+		}
+	}
+	return 0, false
+}
+
+// cellFriendly reports whether tile_cells can answer the filter: it keeps
+// event types apart but nothing else.
+func cellFriendly(f Filter) bool {
+	return f.From == "" && f.To == "" && f.Actor == "" && f.Country == "" && ftsQuery(f.Q) == "" && f.MinFatalities <= 0
+}
+
+func (s *Store) clustersFromCells(ctx context.Context, f Filter, t geo.Tile, level int, c *geo.Clusterer) error {
+	shift := level - t.Z
+	x0, y0 := t.X<<shift, t.Y<<shift
+	x1, y1 := x0+(1<<shift)-1, y0+(1<<shift)-1
+	query := `SELECT cx, cy, event_type, n, fatalities, sum_lon, sum_lat FROM tile_cells
+		WHERE level = ? AND cx BETWEEN ? AND ? AND cy BETWEEN ? AND ?`
+	args := []any{level, x0, x1, y0, y1}
+	if len(f.EventTypes) > 0 {
+		query += " AND event_type IN (" + placeholders(len(f.EventTypes)) + ")"
+		for _, et := range f.EventTypes {
+			args = append(args, et)
+		}
+	}
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cell geo.Tile
+		var eventType string
+		var n, fat int
+		var sumLon, sumLat float64
+		if err := rows.Scan(&cell.X, &cell.Y, &eventType, &n, &fat, &sumLon, &sumLat); err != nil {
+			return err
+		}
+		cell.Z = level
+		c.Add(cell, eventType, n, fat, sumLon, sumLat)
+	}
+	return rows.Err()
+}
+
+func (s *Store) clustersFromScan(ctx context.Context, f Filter, t geo.Tile, c *geo.Clusterer) error {
+	query, args := tileScanQuery(f, t, "i.lon, i.lat, i.event_type, coalesce(i.fatalities, 0)")
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var lon, lat float64
+		var eventType string
+		var fat int
+		if err := rows.Scan(&lon, &lat, &eventType, &fat); err != nil {
+			return err
+		}
+		c.AddPoint(lon, lat, eventType, fat)
+	}
+	return rows.Err()
+}
+
+// rtreeMinZoom is the zoom from which tile scans walk the R*Tree. Larger
+// tiles hold a large share of the incidents, which the filter's own
+// indexes (or a table scan) reach faster than a join with the R*Tree.
+const rtreeMinZoom = 6
+
+// tileScanQuery selects cols from the incidents matching f whose
+// coordinates fall in t's bounding box, widened by a hair so that points on
+// its edges are not lost to rounding; callers keep those t.Contains.
+func tileScanQuery(f Filter, t geo.Tile, cols string) (string, []any) {
+	const pad = 1e-7
+	b := t.BBox()
+	b.MinLon, b.MinLat, b.MaxLon, b.MaxLat = b.MinLon-pad, b.MinLat-pad, b.MaxLon+pad, b.MaxLat+pad
+	conds, args := f.where()
+	from := "incidents i"
+	if t.Z >= rtreeMinZoom {
+		// The R*Tree stores float32 boxes rounded outwards, so an overlap
+		// test finds every point whose true coordinates are in the box.
+		from = "incidents_rtree r CROSS JOIN incidents i ON i.id = r.id"
+		conds = slices.Insert(conds, 0, "r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ?")
+		args = slices.Insert(args, 0, any(b.MinLon), any(b.MaxLon), any(b.MinLat), any(b.MaxLat))
+	}
+	conds = append(conds, "i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?")
+	args = append(args, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat)
+	return "SELECT " + cols + " FROM " + from + whereClause(conds), args
+}
