@@ -134,17 +134,23 @@ func firstLine(b []byte) []byte {
 // sniffObject looks at the first top-level JSON object of data and tells
 // what it is: "features" (a FeatureCollection), "data" (an ACLED API
 // answer), "line" (an object that ends on its first line: NDJSON) or
-// "stream" (anything else: a stream of JSON values).
+// "stream" (anything else: a stream of JSON values). An object too long to
+// end within data is "line" when data holds no line break (one long NDJSON
+// record), else "stream".
 func sniffObject(data []byte) string {
+	undecided := "stream"
+	if !bytes.ContainsAny(data, "\r\n") {
+		undecided = "line"
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return "stream"
+		return undecided
 	}
 	var skip json.RawMessage
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return "stream"
+			return undecided
 		}
 		key, _ := tok.(string)
 		rest := bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n:")
@@ -155,11 +161,11 @@ func sniffObject(data []byte) string {
 			return "features"
 		}
 		if err := dec.Decode(&skip); err != nil {
-			return "stream"
+			return undecided
 		}
 	}
 	if _, err := dec.Token(); err != nil {
-		return "stream"
+		return undecided
 	}
 	if bytes.ContainsAny(data[:dec.InputOffset()], "\r\n") {
 		return "stream"

@@ -259,6 +259,7 @@ func TestDecodeDetect(t *testing.T) {
 		{"single object", obj, "auto", "ndjson", 1},
 		{"pretty object", "{\n  \"date\": \"2016-09-17\",\n  \"event_type\": \"Battles\"\n}\n", "auto", "json", 1},
 		{"pretty objects", "{\n \"date\": \"2016-09-17\"\n}\n{\n \"date\": \"2016-09-18\"\n}", "auto", "json", 2},
+		{"long ndjson record", `{"notes":"` + strings.Repeat("x", 70<<10) + `","date":"2016-09-17"}` + "\n{\"date\":\"2016-09-18\"}\n", "auto", "ndjson", 2},
 		{"single feature", `{"type":"Feature","geometry":null,"properties":{}}`, "auto", "ndjson", 1},
 		{"bom json", "\uFEFF[" + obj + "]", "auto", "json", 1},
 		{"bom csv", "\uFEFFdate,event_type,lat,lon\n2016-09-17,Battles,1,2\n", "auto", "csv", 1},
@@ -490,14 +491,26 @@ func TestDecodeGzip(t *testing.T) {
 	})
 }
 
-// ndjsonProducer writes n generated NDJSON incidents into a pipe.
-func ndjsonProducer(n int) io.Reader {
+// producer writes n generated incidents into a pipe, as NDJSON lines or
+// as the Features of one FeatureCollection.
+func producer(n int, collection bool) io.Reader {
 	pr, pw := io.Pipe()
 	go func() {
 		var b bytes.Buffer
+		if collection {
+			b.WriteString(`{"type":"FeatureCollection","name":"generated","features":[`)
+		}
 		for i := 0; i < n; i++ {
-			fmt.Fprintf(&b, `{"source_id":"gen-%d","date":"2016-09-%02d","event_type":"Explosions/Remote violence","sub_event_type":"Air/drone strike","actor1":"Military Forces of Syria","place":"Aleppo","country":"SY","lat":36.2%d,"lon":37.1%d,"fatalities":%d,"notes":"generated record number %d for the memory test","sources":["SOHR","Reuters"]}`+"\n",
-				i, i%30+1, i, i, i%50, i)
+			props := fmt.Sprintf(`{"source_id":"gen-%d","date":"2016-09-%02d","event_type":"Explosions/Remote violence","sub_event_type":"Air/drone strike","actor1":"Military Forces of Syria","place":"Aleppo","country":"SY","fatalities":%d,"notes":"generated record number %d for the memory test","sources":["SOHR","Reuters"]`,
+				i, i%30+1, i%50, i)
+			if collection {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, `{"type":"Feature","geometry":{"type":"Point","coordinates":[37.1%d,36.2%d]},"properties":%s}}`+"\n", i, i, props)
+			} else {
+				fmt.Fprintf(&b, `%s,"lat":36.2%d,"lon":37.1%d}`+"\n", props, i, i)
+			}
 			if b.Len() > 32<<10 || i == n-1 {
 				if _, err := pw.Write(b.Bytes()); err != nil {
 					return
@@ -505,49 +518,65 @@ func ndjsonProducer(n int) io.Reader {
 				b.Reset()
 			}
 		}
+		if collection {
+			b.WriteString(`],"bbox":[35,32,42,37]}`)
+			pw.Write(b.Bytes())
+		}
 		pw.Close()
 	}()
 	return pr
 }
 
 func TestDecodeMemoryFlat(t *testing.T) {
-	n := 200_000
-	if testing.Short() || raceEnabled {
-		n = 50_000
-	}
-	dec, _, err := NewDecoder(ndjsonProducer(n), "auto")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ms runtime.MemStats
-	var peak uint64
-	count := 0
-	for {
-		rec, err := dec.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rec.Err != nil {
-			t.Fatalf("record %d: %v", rec.Index, rec.Err)
-		}
-		count++
-		if count%(n/10) == 0 {
-			runtime.GC()
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapInuse)
-		}
-	}
-	if count != n {
-		t.Fatalf("records: got %d, want %d", count, n)
-	}
-	// The input is about 300 bytes a record (60 MB for 200,000); a decoder
-	// that kept records or input would hold far more than this.
-	const limit = 32 << 20
-	if peak > limit {
-		t.Errorf("heap in use: got %d MB at peak, want at most %d MB", peak>>20, limit>>20)
+	for _, tt := range []struct {
+		format string
+		n      int
+	}{{"ndjson", 200_000}, {"geojson", 50_000}} {
+		t.Run(tt.format, func(t *testing.T) {
+			n := tt.n
+			if testing.Short() || raceEnabled {
+				n /= 10
+			}
+			dec, format, err := NewDecoder(producer(n, tt.format == "geojson"), "auto")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if format != tt.format {
+				t.Fatalf("format: got %q, want %q", format, tt.format)
+			}
+			var ms runtime.MemStats
+			var peak uint64
+			count := 0
+			for {
+				rec, err := dec.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rec.Err != nil {
+					t.Fatalf("record %d: %v", rec.Index, rec.Err)
+				}
+				count++
+				if count%(n/10) == 0 {
+					runtime.GC()
+					runtime.ReadMemStats(&ms)
+					peak = max(peak, ms.HeapInuse)
+				}
+			}
+			if count != n {
+				t.Fatalf("records: got %d, want %d", count, n)
+			}
+			// The input is about 300 bytes a record (60 MB for 200,000
+			// NDJSON records); a decoder that kept records or input would
+			// hold far more than this.
+			t.Logf("%d records, peak heap in use %.1f MB", n, float64(peak)/(1<<20))
+			const limit = 32 << 20
+			if peak > limit {
+				t.Errorf("heap in use: got %d MB at peak, want at most %d MB", peak>>20, limit>>20)
+			}
+		})
 	}
 }
 
