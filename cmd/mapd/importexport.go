@@ -186,7 +186,8 @@ func runExport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 
 Writes every incident matching the filters, newest first, as a GeoJSON
 FeatureCollection, NDJSON or CSV. "mapd import" reads any of them back.
-Exit status: 0 success, 2 usage or setup error.
+Exit status: 0 success, 1 the export failed part-way (-o FILE is then not
+written), 2 usage or setup error.
 
 Flags:
 `)
@@ -269,8 +270,8 @@ Flags:
 	}
 	stop()
 	if err != nil {
-		fmt.Fprintf(stderr, "mapd export: %v\n", err)
-		return 2
+		fmt.Fprintf(stderr, "mapd export: stopped after %d incidents: %v\n", n.Load(), err)
+		return 1
 	}
 	if tmp != nil {
 		if err := tmp.Sync(); err != nil {
