@@ -306,7 +306,7 @@ func TestBrowserMap(t *testing.T) {
 	do("open map", chromedp.Navigate(ts.URL+"/"))
 	waitJS("incidents loaded", `document.body.hasAttribute('data-loaded') && document.querySelector('#count').hasAttribute('data-count')`)
 	waitJS("markers or clusters drawn", `document.querySelectorAll('.leaflet-marker-icon.inc-marker, .leaflet-marker-icon.cluster-icon').length > 0`)
-	waitJS("base map drawn", `document.querySelectorAll('.country-label').length > 0 && document.querySelector('.leaflet-overlay-pane canvas') !== null`)
+	waitJS("base map drawn", `document.querySelectorAll('.country-label').length > 0 && document.querySelector('.leaflet-basemap-pane canvas') !== null`)
 	if got := count(); got != total {
 		t.Errorf("count in view: got %d, want %d (every incident, the first view fits the data)", got, total)
 	}
@@ -421,7 +421,14 @@ func TestBrowserMap(t *testing.T) {
 	do("close import", chromedp.Click(chromedp.CSS("#import-dialog button")))
 	waitJS("import dialog closed", `!document.getElementById('import-dialog').open`)
 
-	// 8. A phone-sized screen shows the map with the panel folded away.
+	// 8. The heatmap replaces the markers and is drawn above the base map.
+	do("heatmap on", chromedp.Click(chromedp.CSS("#f-heat")))
+	waitJS("heatmap drawn", `!!document.querySelector('.leaflet-overlay-pane canvas.leaflet-heatmap-layer') && `+
+		`document.querySelectorAll('.leaflet-marker-icon.inc-marker, .leaflet-marker-icon.cluster-icon').length === 0 && /heat=1/.test(location.hash)`)
+	screenshot("heat")
+	do("heatmap off", chromedp.Click(chromedp.CSS("#f-heat")))
+
+	// 9. A phone-sized screen shows the map with the panel folded away.
 	do("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate("about:blank"), chromedp.Navigate(ts.URL+"/"))
 	waitJS("phone loaded", `document.body.hasAttribute('data-loaded')`)
 	if !jsTrue("phone panel", `getComputedStyle(document.getElementById('panel')).display === 'none'`) {

@@ -223,7 +223,7 @@
 
   // ---- map -----------------------------------------------------------------
 
-  var map, clusters, heat, labels, placePin, editPin;
+  var map, clusters, heat, offline, labels, placePin, editPin;
   var markers = new Map(); // id -> {marker, feature}
   var current = [];        // features in view, as last fetched
   var countryLabels = [];
@@ -237,15 +237,25 @@
     });
     map.attributionControl.addAttribution('Base map: <a href="https://www.naturalearthdata.com/">Natural Earth</a>');
     map.attributionControl.addAttribution('Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)');
+    // Panes: the offline base map sits under every overlay (the heatmap
+    // included), country names above the heatmap and under the markers.
+    map.createPane('basemap');
+    map.getPane('basemap').style.zIndex = 250;
+    map.getPane('basemap').style.pointerEvents = 'none';
     map.createPane('labels');
     map.getPane('labels').style.zIndex = 450;
     map.getPane('labels').style.pointerEvents = 'none';
 
+    offline = L.layerGroup();
+    labels = L.layerGroup().addTo(offline);
     if (config.tiles_url) {
-      L.tileLayer(config.tiles_url, {
+      var tiles = L.tileLayer(config.tiles_url, {
         maxZoom: 19,
         attribution: config.tiles_attribution ? escapeHTML(config.tiles_attribution) : 'Tiles: ' + escapeHTML(new URL(config.tiles_url.replace(/[{}]/g, ''), location.href).host)
       }).addTo(map);
+      L.control.layers({ 'Map tiles': tiles, 'Offline outlines': offline }, null, { position: 'topright' }).addTo(map);
+    } else {
+      offline.addTo(map);
     }
 
     clusters = L.markerClusterGroup({
@@ -280,12 +290,11 @@
       if (!r.ok) throw new Error('base map: HTTP ' + r.status);
       return r.json();
     }).then(function (gj) {
-      var renderer = L.canvas({ padding: 0.5 });
-      L.geoJSON(gj, {
-        renderer: renderer, interactive: false,
+      var renderer = L.canvas({ padding: 0.5, pane: 'basemap' });
+      offline.addLayer(L.geoJSON(gj, {
+        renderer: renderer, pane: 'basemap', interactive: false,
         style: { color: '#9c978d', weight: 0.7, fillColor: '#f4f2ec', fillOpacity: 1 }
-      }).addTo(map).bringToBack();
-      labels = L.layerGroup().addTo(map);
+      }));
       gj.features.forEach(function (f) {
         var p = f.properties || {};
         if (!p.label || !p.name) return;
