@@ -677,7 +677,15 @@
 
   function markSelected(id) {
     var rows = $('list').querySelectorAll('li[data-id]');
-    for (var i = 0; i < rows.length; i++) rows[i].classList.toggle('sel', rows[i].getAttribute('data-id') === id);
+    for (var i = 0; i < rows.length; i++) {
+      var on = rows[i].getAttribute('data-id') === id;
+      rows[i].classList.toggle('sel', on);
+      if (on) {
+        // Bring the row into the panel's view without scrolling the page.
+        var panel = $('panel'), r = rows[i].getBoundingClientRect(), pr = panel.getBoundingClientRect();
+        if (r.top < pr.top || r.bottom > pr.bottom) panel.scrollTop += r.top - pr.top - pr.height / 3;
+      }
+    }
   }
 
   /** selectIncident flies to an incident in view and opens its popup. */
