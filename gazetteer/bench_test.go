@@ -6,6 +6,8 @@ import (
 )
 
 // BenchmarkLoadDefault measures a cold build of the embedded gazetteer.
+// The fuzzy-matching table is built later, on first use or by Warm; see
+// BenchmarkWarm.
 func BenchmarkLoadDefault(b *testing.B) {
 	ctx := context.Background()
 	for b.Loop() {
@@ -15,7 +17,22 @@ func BenchmarkLoadDefault(b *testing.B) {
 	}
 }
 
-// benchQueries are news spellings that match a key exactly after
+// BenchmarkWarm measures building the fuzzy-matching table of the default
+// gazetteer.
+func BenchmarkWarm(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		g, err := Default(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		g.Warm()
+	}
+}
+
+// benchExact are news spellings that match a key exactly after
 // normalisation.
 var benchExact = []string{"Deir ez-Zor", "Raqqa", "Homs", "Aleppo", "Damascus", "Mosul", "Idlib", "Palmyra", "Kirkuk", "Beirut"}
 
@@ -33,19 +50,49 @@ func BenchmarkResolveExact(b *testing.B) {
 	}
 }
 
-// benchFuzzy are misspellings that need the skeleton or deletion index.
-var benchFuzzy = []string{"Dair Ezor", "Rakkah", "Hommss", "Alepo", "Damaskos", "Mossul", "Idleeb", "Kirkook", "Bayrout", "Tadmour"}
+// benchFuzzy are misspellings whose keys are in no index: they resolve
+// through the consonant skeleton or the deletion table (see
+// TestBenchFuzzyQueries).
+var benchFuzzy = []struct {
+	query string
+	want  int64
+}{
+	{"Dair Ezor", 170794}, {"Damascuz", 170654}, {"Aleepo", 170063}, {"Tikrut", 90150},
+	{"Idlibe", 169389}, {"Fallujan", 99454}, {"Baghdat", 98182}, {"Aleqpo", 170063},
+	{"Jarabalus", 169179}, {"Lataka", 173576},
+}
 
 // BenchmarkResolveFuzzy measures resolutions that need the skeleton or
 // deletion index, on one goroutine.
 func BenchmarkResolveFuzzy(b *testing.B) {
 	g := testGazetteer(b)
+	g.Warm()
 	ctx := context.Background()
 	i := 0
 	for b.Loop() {
-		if _, err := g.Resolve(ctx, Query{Name: benchFuzzy[i%len(benchFuzzy)]}); err != nil {
+		if _, err := g.Resolve(ctx, Query{Name: benchFuzzy[i%len(benchFuzzy)].query}); err != nil {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// TestBenchFuzzyQueries checks that the fuzzy benchmark measures what it
+// says: no query is an exact key, and each finds its place.
+func TestBenchFuzzyQueries(t *testing.T) {
+	g := testGazetteer(t)
+	for _, c := range benchFuzzy {
+		t.Run(c.query, func(t *testing.T) {
+			if _, ok := g.idx.keys[Normalize(c.query)]; ok {
+				t.Errorf("key %q is indexed, want a fuzzy query", Normalize(c.query))
+			}
+			res, err := g.Resolve(context.Background(), Query{Name: c.query})
+			if err != nil || res.Match == nil {
+				t.Fatalf("got %v, %v, want %d", res.Match, err, c.want)
+			}
+			if res.Match.GeonameID != c.want {
+				t.Errorf("got %d %s, want %d", res.Match.GeonameID, res.Match.Name, c.want)
+			}
+		})
 	}
 }

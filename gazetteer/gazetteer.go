@@ -95,7 +95,7 @@ type Gazetteer struct {
 	admin1  map[string]string // "SY.07" -> "Deir ez-Zor"
 	regions map[string]int32  // "SY.07" -> record of the ADM1 entry
 	nations map[string]int32  // "SY" -> record of the PCLI entry
-	idx     index
+	idx     *index
 	sorted  []int32 // live records by geoname id, for Within
 }
 
@@ -108,6 +108,15 @@ func New() *Gazetteer {
 		nations: map[string]int32{},
 		idx:     newIndex(),
 	}
+}
+
+// Warm builds the fuzzy-matching table now rather than on the first query
+// that needs it (a few hundred milliseconds for the default data). A server
+// may call it in a goroutine once it has started.
+func (g *Gazetteer) Warm() {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	g.idx.deletions()
 }
 
 // Len returns the number of places, regions and countries.
@@ -171,8 +180,9 @@ func (g *Gazetteer) Within(minLon, minLat, maxLon, maxLat float64, name string, 
 		if !ok {
 			return []Place{}, 0
 		}
-		candidates = make([]int32, 0, len(g.idx.keyRecs[ki]))
-		for _, v := range g.idx.keyRecs[ki] {
+		first, more := g.idx.recs(ki)
+		candidates = append(candidates[:0:0], first>>1)
+		for _, v := range more {
 			candidates = append(candidates, v>>1)
 		}
 		slices.SortFunc(candidates, func(a, b int32) int { return cmpInt64(g.recs[a].id, g.recs[b].id) })

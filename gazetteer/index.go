@@ -1,22 +1,38 @@
 package gazetteer
 
-import "slices"
+import (
+	"slices"
+	"sync"
+	"sync/atomic"
+)
 
 // index maps normalised keys to records, keys to consonant skeletons, and
 // skeletons (with each one letter deleted) to a sorted deletion table for
-// fuzzy lookups.
+// fuzzy lookups. The deletion table is built on the first fuzzy lookup, so
+// that loading stays fast.
 type index struct {
 	keys    map[string]int32 // key -> key id
 	keyStr  []string         // key id -> key
-	keyRecs [][]int32        // key id -> record<<1 | 1 when the key is a primary name
+	keyLen  []uint8          // key id -> length of the key, at most 255, to filter fast
+	keyRec  []int32          // key id -> first record<<1 | 1 when the key is its primary name
+	keyMore map[int32][]int32
 	skels   map[uint64]int32 // skeleton hash -> skeleton id
 	skelKey [][]int32        // skeleton id -> key ids
-	dels    []uint64         // hash<<32 | skeleton id, sorted
-	delsFor int              // skeletons already in dels
+
+	delsMu sync.Mutex               // serialises building the deletion table
+	dels   atomic.Pointer[delTable] // nil until the first fuzzy lookup
 }
 
-func newIndex() index {
-	return index{keys: map[string]int32{}, skels: map[uint64]int32{}}
+// delTable is the deletion table: hash<<32 | skeleton id, sorted, for the
+// first upto skeletons. Entries for a skeleton with one letter deleted have
+// bit 31 (delBit) set; entries for a whole skeleton do not.
+type delTable struct {
+	entries []uint64
+	upto    int
+}
+
+func newIndex() *index {
+	return &index{keys: map[string]int32{}, skels: map[uint64]int32{}, keyMore: map[int32][]int32{}}
 }
 
 // grow makes room for n more keys.
@@ -26,7 +42,8 @@ func (x *index) grow(n int) {
 		x.skels = make(map[uint64]int32, n/2)
 	}
 	x.keyStr = slices.Grow(x.keyStr, n)
-	x.keyRecs = slices.Grow(x.keyRecs, n)
+	x.keyLen = slices.Grow(x.keyLen, n)
+	x.keyRec = slices.Grow(x.keyRec, n)
 	x.skelKey = slices.Grow(x.skelKey, n/2)
 }
 
@@ -35,12 +52,17 @@ func (x *index) add(key string, sk uint64, rec int32, primary bool) {
 	if key == "" {
 		return
 	}
+	v := rec << 1
+	if primary {
+		v |= 1
+	}
 	ki, ok := x.keys[key]
 	if !ok {
 		ki = int32(len(x.keyStr))
 		x.keys[key] = ki
 		x.keyStr = append(x.keyStr, key)
-		x.keyRecs = append(x.keyRecs, nil)
+		x.keyLen = append(x.keyLen, uint8(min(len(key), 255)))
+		x.keyRec = append(x.keyRec, v)
 		si, ok := x.skels[sk]
 		if !ok {
 			si = int32(len(x.skelKey))
@@ -48,36 +70,55 @@ func (x *index) add(key string, sk uint64, rec int32, primary bool) {
 			x.skelKey = append(x.skelKey, nil)
 		}
 		x.skelKey[si] = append(x.skelKey[si], ki)
+		return
 	}
-	v := rec << 1
-	if primary {
-		v |= 1
+	if x.keyRec[ki]>>1 == rec {
+		x.keyRec[ki] |= v & 1
+		return
 	}
-	recs := x.keyRecs[ki]
-	for j, old := range recs {
+	more := x.keyMore[ki]
+	for j, old := range more {
 		if old>>1 == rec {
-			recs[j] |= v & 1
+			more[j] |= v & 1
 			return
 		}
 	}
-	x.keyRecs[ki] = append(recs, v)
+	x.keyMore[ki] = append(more, v)
+}
+
+// recs returns the records of key id ki, each as record<<1 | primary, the
+// first one apart so that the common single-record key allocates nothing.
+func (x *index) recs(ki int32) (first int32, more []int32) {
+	return x.keyRec[ki], x.keyMore[ki]
 }
 
 // minDeleteSkeleton is the shortest skeleton whose one-letter deletions are
 // indexed: deleting a letter from a shorter one matches far too much.
 const minDeleteSkeleton = 4
 
-// build adds the skeletons indexed since the last build to the deletion
-// table and sorts it.
-func (x *index) build() {
-	if x.delsFor == len(x.skelKey) {
-		return
+// deletions returns the deletion table, bringing it up to date with the
+// skeletons indexed so far. The caller holds the Gazetteer's lock, shared
+// or exclusive, so that no skeleton is added meanwhile.
+func (x *index) deletions() *delTable {
+	if t := x.dels.Load(); t != nil && t.upto == len(x.skelKey) {
+		return t
 	}
-	x.dels = slices.Grow(x.dels, 8*(len(x.skelKey)-x.delsFor))
+	x.delsMu.Lock()
+	defer x.delsMu.Unlock()
+	old := x.dels.Load()
+	if old != nil && old.upto == len(x.skelKey) {
+		return old
+	}
+	t := &delTable{}
+	if old != nil {
+		t.entries = slices.Clone(old.entries)
+		t.upto = old.upto
+	}
+	t.entries = slices.Grow(t.entries, 8*(len(x.skelKey)-t.upto))
 	var sk, del []byte
-	for i := x.delsFor; i < len(x.skelKey); i++ {
+	for i := t.upto; i < len(x.skelKey); i++ {
 		sk = appendSkeleton(sk[:0], x.keyStr[x.skelKey[i][0]])
-		x.dels = append(x.dels, uint64(delHash(sk))<<32|uint64(i))
+		t.entries = append(t.entries, uint64(delHash(sk))<<32|uint64(i))
 		if len(sk) < minDeleteSkeleton {
 			continue
 		}
@@ -86,21 +127,33 @@ func (x *index) build() {
 				continue // same deletion as the previous one
 			}
 			del = append(append(del[:0], sk[:j]...), sk[j+1:]...)
-			x.dels = append(x.dels, uint64(delHash(del))<<32|uint64(i))
+			t.entries = append(t.entries, uint64(delHash(del))<<32|delBit|uint64(i))
 		}
 	}
-	slices.Sort(x.dels)
-	x.dels = slices.Compact(x.dels)
-	x.delsFor = len(x.skelKey)
+	slices.Sort(t.entries)
+	t.entries = slices.Compact(t.entries)
+	t.upto = len(x.skelKey)
+	x.dels.Store(t)
+	return t
 }
 
-// lookupDeletes calls fn with each skeleton id whose entry in the deletion
-// table has hash h.
-func (x *index) lookupDeletes(h uint32, fn func(skel int32)) {
+// delBit marks the deletion table's entries for a skeleton less a letter.
+const delBit = 1 << 31
+
+// lookup calls fn with each skeleton id whose entry in the deletion table
+// has hash h and is (deleted) or is not a skeleton less a letter.
+func (t *delTable) lookup(h uint32, deleted bool, fn func(skel int32)) {
 	lo := uint64(h) << 32
-	i, _ := slices.BinarySearch(x.dels, lo)
-	for ; i < len(x.dels) && uint32(x.dels[i]>>32) == h; i++ {
-		fn(int32(uint32(x.dels[i])))
+	if deleted {
+		lo |= delBit
+	}
+	i, _ := slices.BinarySearch(t.entries, lo)
+	for ; i < len(t.entries) && uint32(t.entries[i]>>32) == h; i++ {
+		e := uint32(t.entries[i])
+		if (e&delBit != 0) != deleted {
+			return
+		}
+		fn(int32(e &^ delBit))
 	}
 }
 
@@ -172,6 +225,63 @@ func similarity(a, b string) float64 {
 		return 1
 	}
 	return 1 - float64(levenshtein(a, b))/float64(n)
+}
+
+// similarEnough returns similarity(a, b) and whether it reaches floor,
+// skipping the edit distance when the lengths alone rule it out.
+func similarEnough(a, b string, floor float64) (float64, bool) {
+	n := max(len(a), len(b))
+	if n == 0 {
+		return 1, true
+	}
+	k := int((1 - floor) * float64(n))
+	d := boundedLevenshtein(a, b, k)
+	if d > k {
+		return 0, false
+	}
+	sim := 1 - float64(d)/float64(n)
+	return sim, sim >= floor
+}
+
+// boundedLevenshtein returns the edit distance between a and b when it is
+// at most k, and some value above k otherwise. It stops as soon as every
+// cell of a row exceeds k.
+func boundedLevenshtein(a, b string, k int) int {
+	if d := len(a) - len(b); d > k || -d > k {
+		return k + 1
+	}
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	var buf [65]int
+	var row []int
+	if len(b)+1 <= len(buf) {
+		row = buf[:len(b)+1]
+	} else {
+		row = make([]int, len(b)+1)
+	}
+	for j := range row {
+		row[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		prev := row[0]
+		row[0] = i
+		best := row[0]
+		for j := 1; j <= len(b); j++ {
+			cur := row[j]
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			row[j] = min(row[j]+1, row[j-1]+1, prev+cost)
+			best = min(best, row[j])
+			prev = cur
+		}
+		if best > k {
+			return k + 1
+		}
+	}
+	return row[len(b)]
 }
 
 // levenshtein is the byte edit distance between a and b.

@@ -110,7 +110,7 @@ func (g *Gazetteer) sameArea(rec record) (int32, bool) {
 }
 
 // finalize derives missing region and country points, importances and the
-// id order, and builds the fuzzy index. The caller holds g.mu for writing.
+// id order. The caller holds g.mu for writing.
 func (g *Gazetteer) finalize() {
 	g.derivePoints()
 	g.sorted = g.sorted[:0]
@@ -122,7 +122,36 @@ func (g *Gazetteer) finalize() {
 		}
 	}
 	slices.SortFunc(g.sorted, func(a, b int32) int { return cmpInt64(g.recs[a].id, g.recs[b].id) })
-	g.idx.build()
+	g.sortSkeletonBuckets()
+}
+
+// sortSkeletonBuckets orders the keys of large skeleton buckets by the
+// importance of their places, so that the caps on keys examined per query
+// cut the least important ones. The caller holds g.mu for writing.
+func (g *Gazetteer) sortSkeletonBuckets() {
+	keyImportance := func(ki int32) float32 {
+		first, more := g.idx.recs(ki)
+		imp := g.recs[first>>1].importance
+		for _, v := range more {
+			imp = max(imp, g.recs[v>>1].importance)
+		}
+		return imp
+	}
+	for _, keys := range g.idx.skelKey {
+		if len(keys) <= 8 {
+			continue
+		}
+		slices.SortStableFunc(keys, func(a, b int32) int {
+			ia, ib := keyImportance(a), keyImportance(b)
+			switch {
+			case ia > ib:
+				return -1
+			case ia < ib:
+				return 1
+			}
+			return 0
+		})
+	}
 }
 
 // derivePoints places regions and countries read without coordinates: a

@@ -36,8 +36,9 @@ const (
 	// A skeleton of one or two consonants ("gt" for "Ghouta") matches far
 	// too much; such matches must be closer.
 	minShortSkeletonSim = 0.85
-	maxSkeletonKeys     = 256 // keys examined for one skeleton
-	maxFuzzyKeys        = 512 // keys examined by one fuzzy lookup
+	maxSkeletonKeys     = 256  // keys examined for one skeleton
+	maxFuzzyKeys        = 256  // keys compared by one fuzzy lookup
+	maxFuzzyScan        = 4096 // keys looked at by one fuzzy lookup
 	maxFuzzyKeyLen      = 64
 )
 
@@ -48,15 +49,14 @@ const (
 func (g *Gazetteer) Resolve(ctx context.Context, q Query) (Result, error) {
 	res := Result{Query: q.Name, Alternatives: []Match{}}
 	ms, err := g.search(ctx, q, false)
-	if err != nil {
+	if err != nil || len(ms) == 0 {
 		return res, err
 	}
-	if len(ms) > 0 && ms[0].Score >= MatchThreshold {
-		m := ms[0]
-		res.Match = &m
+	if ms[0].Score >= MatchThreshold {
+		res.Match = &ms[0]
 		ms = ms[1:]
 	}
-	res.Alternatives = append(res.Alternatives, ms...)
+	res.Alternatives = ms
 	return res, nil
 }
 
@@ -132,8 +132,9 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 		limit = 5
 	}
 	limit = min(limit, maxLimit)
-	key, region := parseName(q.Name)
-	if key == "" {
+	var keyBuf [128]byte
+	kb, region := appendKey(keyBuf[:0], q.Name)
+	if len(kb) == 0 {
 		return nil, nil
 	}
 	s := scorer{country: strings.ToUpper(strings.TrimSpace(q.Country)), region: region}
@@ -146,7 +147,8 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	var cands []candidate
+	var candBuf [16]candidate
+	cands := candBuf[:0]
 	best := 0.0
 	add := func(rec int32, name float64) {
 		r := &g.recs[rec]
@@ -158,8 +160,13 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 	}
 
 	// Exact keys.
-	if ki, ok := g.idx.keys[key]; ok {
-		for _, v := range g.idx.keyRecs[ki] {
+	if ki, ok := g.idx.keys[string(kb)]; ok {
+		first, more := g.idx.recs(ki)
+		for j := -1; j < len(more); j++ {
+			v := first
+			if j >= 0 {
+				v = more[j]
+			}
 			name := altNameScore
 			if v&1 == 1 {
 				name = 1
@@ -167,9 +174,13 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 			add(v>>1, name)
 		}
 	}
+	if !deep && best >= MatchThreshold {
+		return g.rank(cands, &s, limit), nil
+	}
 	// Same consonant skeleton.
+	key := string(kb)
 	sk := skeleton(key)
-	if deep || best < MatchThreshold {
+	{
 		if si, ok := g.idx.skels[hash64(sk)]; ok {
 			keys := g.idx.skelKey[si]
 			if len(keys) > maxSkeletonKeys {
@@ -180,14 +191,15 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 				if other == key {
 					continue
 				}
-				sim := similarity(key, other)
-				if sim < minSkeletonSim || (len(sk) <= 2 && sim < minShortSkeletonSim) {
+				floor := minSkeletonSim
+				if len(sk) <= 2 {
+					floor = minShortSkeletonSim
+				}
+				sim, ok := similarEnough(key, other, floor)
+				if !ok {
 					continue
 				}
-				name := skeletonBase + skeletonSpan*sim
-				for _, v := range g.idx.keyRecs[ki] {
-					add(v>>1, name)
-				}
+				g.addRecs(ki, skeletonBase+skeletonSpan*sim, add)
 			}
 		}
 	}
@@ -199,47 +211,69 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 }
 
 // fuzzy finds keys whose skeleton is one deletion away from sk (either way,
-// or both: one substitution) and whose key is similar enough to key.
+// or both: one substitution) and whose key is similar enough to key. It
+// looks at the closest kinds first: a skeleton with one more letter, one
+// with one letter less, then one with a letter replaced.
 func (g *Gazetteer) fuzzy(key, sk string, add func(int32, float64)) {
-	seen := map[int32]bool{}
-	examined := 0
+	var seenBuf [64]int32
+	seen := seenBuf[:0]
+	scanned, compared := 0, 0
+	// Keys whose length differs by more than this cannot reach minFuzzySim.
+	slack := int((1 - minFuzzySim) * float64(len(key)) / minFuzzySim)
 	visit := func(si int32) {
-		if seen[si] || examined >= maxFuzzyKeys {
+		if compared >= maxFuzzyKeys || scanned >= maxFuzzyScan || slices.Contains(seen, si) {
 			return
 		}
-		seen[si] = true
+		seen = append(seen, si)
 		for _, ki := range g.idx.skelKey[si] {
-			examined++
-			if examined > maxFuzzyKeys {
+			scanned++
+			if d := int(g.idx.keyLen[ki]) - len(key); d > slack || -d > slack {
+				continue
+			}
+			if compared++; compared > maxFuzzyKeys {
 				return
 			}
 			other := g.idx.keyStr[ki]
 			if other == key {
 				continue
 			}
-			sim := similarity(key, other)
-			if sim < minFuzzySim {
-				continue
-			}
-			name := fuzzyBase + fuzzySpan*sim
-			for _, v := range g.idx.keyRecs[ki] {
-				add(v>>1, name)
+			if sim, ok := similarEnough(key, other, minFuzzySim); ok {
+				g.addRecs(ki, fuzzyBase+fuzzySpan*sim, add)
 			}
 		}
 	}
 	if si, ok := g.idx.skels[hash64(sk)]; ok {
-		seen[si] = true // already scored as a skeleton match
+		seen = append(seen, si) // already scored as a skeleton match
 	}
-	g.idx.lookupDeletes(delHash(sk), visit)
-	if len(sk) >= minDeleteSkeleton {
-		buf := make([]byte, 0, len(sk))
-		for j := 0; j < len(sk); j++ {
-			if j > 0 && sk[j] == sk[j-1] {
-				continue
-			}
-			buf = append(append(buf[:0], sk[:j]...), sk[j+1:]...)
-			g.idx.lookupDeletes(delHash(buf), visit)
+	dels := g.idx.deletions()
+	dels.lookup(delHash(sk), true, visit)
+	if len(sk) < minDeleteSkeleton {
+		return
+	}
+	var hashBuf [32]uint32
+	hashes := hashBuf[:0]
+	buf := make([]byte, 0, len(sk))
+	for j := 0; j < len(sk); j++ {
+		if j > 0 && sk[j] == sk[j-1] {
+			continue
 		}
+		buf = append(append(buf[:0], sk[:j]...), sk[j+1:]...)
+		hashes = append(hashes, delHash(buf))
+	}
+	for _, h := range hashes {
+		dels.lookup(h, false, visit)
+	}
+	for _, h := range hashes {
+		dels.lookup(h, true, visit)
+	}
+}
+
+// addRecs calls add with each record of key id ki and the name score.
+func (g *Gazetteer) addRecs(ki int32, name float64, add func(int32, float64)) {
+	first, more := g.idx.recs(ki)
+	add(first>>1, name)
+	for _, v := range more {
+		add(v>>1, name)
 	}
 }
 
@@ -265,7 +299,8 @@ func (g *Gazetteer) rank(cands []candidate, s *scorer, limit int) []Match {
 		}
 		return 0
 	})
-	all := make([]scored, 0, len(cands))
+	var allBuf [16]scored
+	all := allBuf[:0]
 	for j, c := range cands {
 		if j > 0 && cands[j-1].rec == c.rec {
 			continue
