@@ -1,4 +1,371 @@
 package web
 
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/mapd/mapd/geo"
+	"github.com/mapd/mapd/incidents"
+)
+
+// Vector tile policy. Below ClusterMaxZoom every tile is clustered; from it
+// on a tile shows one point per incident unless it holds more than
+// MaxTilePoints matches, in which case it is clustered too.
+const (
+	ClusterMaxZoom = 9
+	MaxTilePoints  = 2000
+	tileLayer      = "incidents"
+	tileExtent     = 4096
+	mvtType        = "application/vnd.mapbox-vector-tile"
+	// tileFormat changes when the encoding of tiles changes, so that
+	// clients revalidating an old ETag get the new tiles.
+	tileFormat = "mvt1"
+	// tileCacheBytes bounds the encoded tiles kept in memory.
+	tileCacheBytes = 64 << 20
+)
+
+// tileFilterKeys are the filter parameters a tile request accepts: those of
+// /api/incidents except bbox (the tile is the box), limit and cursor.
+var tileFilterKeys = []string{"from", "to", "event_type", "actor", "country", "q", "min_fatalities"}
+
+// TileStore is what vector tiles need from incident storage, beyond Store.
+// The SQLite store satisfies it; a store that does not answers 501.
+type TileStore interface {
+	// Version returns a counter that changes whenever incidents change.
+	Version(ctx context.Context) (int64, error)
+	// TilePoints returns up to limit incidents of the filter in the tile,
+	// and whether there are more.
+	TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, limit int) ([]incidents.TilePoint, bool, error)
+	// TileClusters returns the grid clusters of the filter's incidents in
+	// the tile, 2^depth by 2^depth cells per tile.
+	TileClusters(ctx context.Context, f incidents.Filter, t geo.Tile, depth int) ([]geo.Cluster, error)
+}
+
 // tileRoutes returns the vector tile routes under /tiles.
-func (s *Server) tileRoutes() []route { return nil }
+func (s *Server) tileRoutes() []route {
+	h := newTileHandler(s)
+	return []route{
+		{method: "GET", path: "/tiles/incidents.json", h: h.tileJSON, gzip: true, doc: "TileJSON of the incidents vector tiles"},
+		{method: "GET", path: "/tiles/incidents/*tile", h: h.serveTile, doc: "incidents as Mapbox Vector Tiles, layer incidents, clustered at low zoom"},
+	}
+}
+
+// tileHandler serves vector tiles from an LRU cache of encoded tiles that
+// is emptied whenever the store's data version moves.
+type tileHandler struct {
+	s     *Server
+	nonce string // differs between processes, so ETags never survive a restart onto other data
+	cache *tileCache
+}
+
+func newTileHandler(s *Server) *tileHandler {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return &tileHandler{s: s, nonce: hex.EncodeToString(b[:]), cache: newTileCache(tileCacheBytes)}
+}
+
+func (h *tileHandler) store() (TileStore, error) {
+	ts, ok := h.s.cfg.Store.(TileStore)
+	if !ok {
+		return nil, httpError(http.StatusNotImplemented, "", "this server's store does not serve vector tiles")
+	}
+	return ts, nil
+}
+
+// serveTile answers GET /tiles/incidents/{z}/{x}/{y}.mvt: 200 with the
+// tile (gzip-encoded when the client accepts it), 204 when the tile holds
+// nothing, 304 when the client's ETag is current, 400 for a malformed path
+// or filter.
+func (h *tileHandler) serveTile(c *gin.Context) error {
+	ts, err := h.store()
+	if err != nil {
+		return err
+	}
+	t, err := geo.ParseTilePath(strings.TrimPrefix(c.Param("tile"), "/"))
+	if err != nil {
+		return httpError(http.StatusBadRequest, "tile", strings.TrimPrefix(err.Error(), "geo: invalid value: "))
+	}
+	q := c.Request.URL.Query()
+	if err := checkParams(q, tileFilterKeys); err != nil {
+		return err
+	}
+	f, err := incidents.ParseFilter(func(k string) []string { return q[k] })
+	if err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	version, err := ts.Version(ctx)
+	if err != nil {
+		return err
+	}
+	key := tileKey(t, f)
+	etag := h.etag(version, key)
+	hd := c.Writer.Header()
+	hd.Set("ETag", etag)
+	hd.Set("Cache-Control", "no-cache")
+	hd.Set("Vary", "Accept-Encoding")
+	if etagMatches(c.GetHeader("If-None-Match"), etag) {
+		c.Status(http.StatusNotModified)
+		return nil
+	}
+	tile, err := h.cache.get(version, key, func() (*cachedTile, error) { return renderTile(ctx, ts, f, t) })
+	if err != nil {
+		return err
+	}
+	if tile.gz == nil {
+		c.Status(http.StatusNoContent)
+		return nil
+	}
+	body := tile.gz
+	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
+		hd.Set("Content-Encoding", "gzip")
+	} else if body, err = gunzip(tile.gz); err != nil {
+		return fmt.Errorf("web: tile %s: %w", t, err)
+	}
+	c.Data(http.StatusOK, mvtType, body)
+	return nil
+}
+
+func (h *tileHandler) etag(version int64, key string) string {
+	sum := fnv.New64a()
+	io.WriteString(sum, key)
+	return fmt.Sprintf(`W/"%s-%s-%d-%016x"`, tileFormat, h.nonce, version, sum.Sum64())
+}
+
+// etagMatches implements the weak comparison of If-None-Match.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, part := range strings.Split(header, ",") {
+		part = strings.TrimSpace(part)
+		if part == "*" || strings.TrimPrefix(part, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// tileKey identifies a tile and filter; filters meaning the same give the
+// same key.
+func tileKey(t geo.Tile, f incidents.Filter) string {
+	f.EventTypes = slices.Compact(slices.Sorted(slices.Values(f.EventTypes)))
+	f.BBox, f.Limit, f.Cursor = nil, 0, ""
+	return t.String() + "?" + url.Values(f.Values()).Encode()
+}
+
+// renderTile computes and encodes one tile. An empty tile has a nil gz.
+func renderTile(ctx context.Context, ts TileStore, f incidents.Filter, t geo.Tile) (*cachedTile, error) {
+	var features []*geojson.Feature
+	cluster := t.Z < ClusterMaxZoom
+	if !cluster {
+		pts, more, err := ts.TilePoints(ctx, f, t, MaxTilePoints)
+		if err != nil {
+			return nil, err
+		}
+		cluster = more
+		if !more {
+			features = pointFeatures(t, pts)
+		}
+	}
+	if cluster {
+		cs, err := ts.TileClusters(ctx, f, t, geo.DefaultClusterDepth)
+		if err != nil {
+			return nil, err
+		}
+		features = clusterFeatures(t, cs)
+	}
+	if len(features) == 0 {
+		return &cachedTile{}, nil
+	}
+	layer := &mvt.Layer{Name: tileLayer, Version: 2, Extent: tileExtent, Features: features}
+	gz, err := mvt.MarshalGzipped(mvt.Layers{layer})
+	if err != nil {
+		return nil, fmt.Errorf("web: encode tile %s: %w", t, err)
+	}
+	return &cachedTile{gz: gz}, nil
+}
+
+// pointFeatures makes one feature per incident, its id the incident's.
+func pointFeatures(t geo.Tile, pts []incidents.TilePoint) []*geojson.Feature {
+	fs := make([]*geojson.Feature, 0, len(pts))
+	for _, p := range pts {
+		x, y := t.Pixel(p.Lon, p.Lat, tileExtent)
+		ft := geojson.NewFeature(orb.Point{float64(x), float64(y)})
+		ft.ID = p.ID
+		ft.Properties["id"] = p.ID
+		ft.Properties["date"] = p.Date
+		ft.Properties["event_type"] = p.EventType
+		if p.Fatalities != nil {
+			ft.Properties["fatalities"] = *p.Fatalities
+		}
+		fs = append(fs, ft)
+	}
+	return fs
+}
+
+// clusterFeatures makes one feature per cluster, at its centroid.
+func clusterFeatures(t geo.Tile, cs []geo.Cluster) []*geojson.Feature {
+	fs := make([]*geojson.Feature, 0, len(cs))
+	for _, cl := range cs {
+		x, y := t.Pixel(cl.Lon, cl.Lat, tileExtent)
+		ft := geojson.NewFeature(orb.Point{float64(x), float64(y)})
+		ft.Properties["cluster"] = true
+		ft.Properties["point_count"] = cl.Count
+		ft.Properties["count"] = cl.Count
+		ft.Properties["fatalities"] = cl.Fatalities
+		ft.Properties["event_type"] = cl.EventType
+		fs = append(fs, ft)
+	}
+	return fs
+}
+
+func gunzip(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
+
+// tileJSON describes the tile set (TileJSON 3.0.0) for map libraries.
+func (h *tileHandler) tileJSON(c *gin.Context) error {
+	if _, err := h.store(); err != nil {
+		return err
+	}
+	c.Header("Cache-Control", "no-cache")
+	c.JSON(http.StatusOK, gin.H{
+		"tilejson": "3.0.0",
+		"name":     "mapd incidents",
+		"tiles":    []string{absURL(c, "/tiles/incidents/", nil) + "{z}/{x}/{y}.mvt"},
+		"minzoom":  0,
+		"maxzoom":  geo.MaxTileZoom,
+		"vector_layers": []gin.H{{
+			"id": tileLayer,
+			"description": fmt.Sprintf("Incidents: below zoom %d, and where a tile holds more than %d, clusters of an %dx%d grid per tile "+
+				"(cluster, point_count, count, fatalities, event_type = the most frequent); otherwise one point per incident "+
+				"(id, date, event_type, fatalities when known).", ClusterMaxZoom, MaxTilePoints, 1<<geo.DefaultClusterDepth, 1<<geo.DefaultClusterDepth),
+			"minzoom": 0,
+			"maxzoom": geo.MaxTileZoom,
+			"fields": gin.H{
+				"id":          "Number: incident id (points)",
+				"date":        "String: YYYY-MM-DD (points)",
+				"event_type":  "String: event type (points), most frequent event type (clusters)",
+				"fatalities":  "Number: fatalities (points, when known), total fatalities (clusters)",
+				"cluster":     "Boolean: true on clusters",
+				"point_count": "Number: incidents in the cluster",
+				"count":       "Number: incidents in the cluster",
+			},
+		}},
+	})
+	return nil
+}
+
+// cachedTile is an encoded tile; gz is nil for an empty tile.
+type cachedTile struct {
+	gz []byte
+}
+
+// tileCache is an LRU of encoded tiles, all of one data version: a request
+// seeing a newer version empties it. Concurrent requests for the same
+// missing tile compute it once.
+type tileCache struct {
+	mu       sync.Mutex
+	version  int64
+	maxBytes int
+	bytes    int
+	lru      *list.List // of *cacheEntry, most recently used first
+	entries  map[string]*list.Element
+	calls    map[string]*tileCall
+}
+
+type cacheEntry struct {
+	key  string
+	tile *cachedTile
+}
+
+type tileCall struct {
+	done chan struct{}
+	tile *cachedTile
+	err  error
+}
+
+func newTileCache(maxBytes int) *tileCache {
+	return &tileCache{maxBytes: maxBytes, lru: list.New(), entries: map[string]*list.Element{}, calls: map[string]*tileCall{}}
+}
+
+// get returns the tile for key at data version, computing it with render
+// when it is not cached. A version other than the cache's empties it: the
+// version only moves when data changes. A tile is kept only if the version
+// did not move while it was rendered.
+func (tc *tileCache) get(version int64, key string, render func() (*cachedTile, error)) (*cachedTile, error) {
+	tc.mu.Lock()
+	if version != tc.version {
+		tc.lru.Init()
+		clear(tc.entries)
+		tc.bytes = 0
+		tc.version = version
+	}
+	if el, ok := tc.entries[key]; ok {
+		tc.lru.MoveToFront(el)
+		tc.mu.Unlock()
+		return el.Value.(*cacheEntry).tile, nil
+	}
+	callKey := fmt.Sprint(version, " ", key)
+	if call, ok := tc.calls[callKey]; ok {
+		tc.mu.Unlock()
+		<-call.done
+		return call.tile, call.err
+	}
+	call := &tileCall{done: make(chan struct{})}
+	tc.calls[callKey] = call
+	tc.mu.Unlock()
+
+	call.tile, call.err = render()
+
+	tc.mu.Lock()
+	delete(tc.calls, callKey)
+	if call.err == nil && version == tc.version {
+		tc.add(key, call.tile)
+	}
+	tc.mu.Unlock()
+	close(call.done)
+	return call.tile, call.err
+}
+
+func (tc *tileCache) add(key string, t *cachedTile) {
+	size := len(t.gz) + len(key) + 64
+	if size > tc.maxBytes {
+		return
+	}
+	if _, ok := tc.entries[key]; ok {
+		return
+	}
+	tc.entries[key] = tc.lru.PushFront(&cacheEntry{key: key, tile: t})
+	tc.bytes += size
+	for tc.bytes > tc.maxBytes {
+		el := tc.lru.Back()
+		e := el.Value.(*cacheEntry)
+		tc.lru.Remove(el)
+		delete(tc.entries, e.key)
+		tc.bytes -= len(e.tile.gz) + len(e.key) + 64
+	}
+}
