@@ -231,25 +231,27 @@ func latinName(s string) bool {
 	return !(lower == 0 && upper <= 4)
 }
 
-// regionExtras are common English forms of first-level region names that
-// news uses and GeoNames' admin1 names lack.
-var regionExtras = map[string][]string{
-	"SY.01": {"Hasakah", "Hasakeh", "Al-Hasakeh", "Hasaka"},
-	"SY.02": {"Lattakia", "Al-Ladhiqiyah", "Latakia"},
-	"SY.05": {"As-Suwayda", "Sweida", "Suweida"},
-	"SY.06": {"Deraa", "Dara'a", "Darʿa"},
-	"SY.08": {"Rif Dimashq", "Rural Damascus", "Damascus Countryside", "Reef Dimashq"},
-	"SY.13": {"Damascus"},
-	"IQ.01": {"Al Anbar", "Al-Anbar"},
-	"IQ.05": {"Sulaimaniya", "Slemani", "As Sulaymaniyah"},
-	"IQ.08": {"Dohuk", "Dahuk"},
-	"IQ.09": {"Thi Qar"},
-	"IQ.11": {"Arbil", "Hawler"},
-	"IQ.15": {"Ninawa", "Ninewa"},
-	"IQ.18": {"Salahuddin", "Salah al-Din", "Saladin"},
-	"LB.06": {"South Lebanon"},
-	"LB.08": {"Beqaa"},
-	"LB.11": {"Baalbek-Hermel"},
+// regionExtras returns common English forms of first-level region names
+// that news uses and GeoNames' admin1 names lack, by admin1 code.
+func regionExtras() map[string][]string {
+	return map[string][]string{
+		"SY.01": {"Hasakah", "Hasakeh", "Al-Hasakeh", "Hasaka"},
+		"SY.02": {"Lattakia", "Al-Ladhiqiyah", "Latakia"},
+		"SY.05": {"As-Suwayda", "Sweida", "Suweida"},
+		"SY.06": {"Deraa", "Dara'a", "Darʿa"},
+		"SY.08": {"Rif Dimashq", "Rural Damascus", "Damascus Countryside", "Reef Dimashq"},
+		"SY.13": {"Damascus"},
+		"IQ.01": {"Al Anbar", "Al-Anbar"},
+		"IQ.05": {"Sulaimaniya", "Slemani", "As Sulaymaniyah"},
+		"IQ.08": {"Dohuk", "Dahuk"},
+		"IQ.09": {"Thi Qar"},
+		"IQ.11": {"Arbil", "Hawler"},
+		"IQ.15": {"Ninawa", "Ninewa"},
+		"IQ.18": {"Salahuddin", "Salah al-Din", "Saladin"},
+		"LB.06": {"South Lebanon"},
+		"LB.08": {"Beqaa"},
+		"LB.11": {"Baalbek-Hermel"},
+	}
 }
 
 // regionRows builds one ADM1 row per admin1 code, placed at its seat (the
@@ -261,6 +263,7 @@ func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 	for i, p := range places {
 		byCode[p.country+"."+p.admin1] = append(byCode[p.country+"."+p.admin1], i)
 	}
+	extras := regionExtras()
 	var rows []place
 	for _, a := range admin1 {
 		cc, code, ok := strings.Cut(a.Code, ".")
@@ -278,7 +281,7 @@ func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 				seat = i
 			}
 		}
-		names := slices.Clone(regionExtras[a.Code])
+		names := slices.Clone(extras[a.Code])
 		if seat >= 0 {
 			s := places[seat]
 			r.lat, r.lon = s.lat, s.lon
@@ -316,28 +319,31 @@ func medianPoint(places []place, members []int) (lat, lon string) {
 	return strconv.FormatFloat(lats[len(lats)/2], 'f', 5, 64), strconv.FormatFloat(lons[len(lons)/2], 'f', 5, 64)
 }
 
-// countryExtras are common English forms missing from i18n-iso-countries.
-var countryExtras = map[string][]string{
-	"SY": {"Syria"},
-	"KP": {"North Korea"},
-	"LA": {"Laos"},
-	"MD": {"Moldova"},
-	"BO": {"Bolivia"},
-	"VE": {"Venezuela"},
-	"VN": {"Viet Nam"},
-	"CD": {"DR Congo", "DRC", "Congo-Kinshasa"},
-	"CG": {"Congo-Brazzaville"},
-	"GB": {"Britain"},
-	"US": {"America"},
-	"PS": {"Palestinian Territories", "Palestinian Territory"},
-	"SA": {"KSA"},
-	"BN": {"Brunei"},
-	"FM": {"Micronesia"},
-	"CV": {"Cabo Verde"},
-	"SZ": {"Swaziland"},
-	"MM": {"Burma"},
-	"TL": {"East Timor"},
-	"VA": {"Vatican", "Holy See"},
+// countryExtras returns common English forms of country names missing from
+// i18n-iso-countries, by ISO code.
+func countryExtras() map[string][]string {
+	return map[string][]string{
+		"SY": {"Syria"},
+		"KP": {"North Korea"},
+		"LA": {"Laos"},
+		"MD": {"Moldova"},
+		"BO": {"Bolivia"},
+		"VE": {"Venezuela"},
+		"VN": {"Viet Nam"},
+		"CD": {"DR Congo", "DRC", "Congo-Kinshasa"},
+		"CG": {"Congo-Brazzaville"},
+		"GB": {"Britain"},
+		"US": {"America"},
+		"PS": {"Palestinian Territories", "Palestinian Territory"},
+		"SA": {"KSA"},
+		"BN": {"Brunei"},
+		"FM": {"Micronesia"},
+		"CV": {"Cabo Verde"},
+		"SZ": {"Swaziland"},
+		"MM": {"Burma"},
+		"TL": {"East Timor"},
+		"VA": {"Vatican", "Holy See"},
+	}
 }
 
 type countryRow struct {
@@ -356,6 +362,7 @@ func countryNames(enJSON, codesJSON []byte) ([]countryRow, error) {
 	if err := json.Unmarshal(codesJSON, &codes); err != nil {
 		return nil, fmt.Errorf("codes.json: %w", err)
 	}
+	extras := countryExtras()
 	var rows []countryRow
 	for _, c := range codes {
 		if len(c) < 2 {
@@ -373,7 +380,7 @@ func countryNames(enJSON, codesJSON []byte) ([]countryRow, error) {
 			}
 			names = []string{one}
 		}
-		names = append(names, countryExtras[c[0]]...)
+		names = append(names, extras[c[0]]...)
 		rows = append(rows, countryRow{iso2: c[0], iso3: c[1], names: names})
 	}
 	return rows, nil
