@@ -231,7 +231,14 @@ func collectionLinks(c *gin.Context, id string) []link {
 		{Href: ogcURL(c, base+"/items", "html"), Rel: "items", Type: htmlType, Title: "the features as HTML"},
 	}
 	if id == incidentsID {
-		links = append(links, link{Href: ogcURL(c, base+"/schema", ""), Rel: "describedby", Type: schemaType, Title: "JSON Schema of an incident Feature"})
+		// GDAL before 3.9 looks for "describedBy" only, and without the
+		// schema it guesses the fields from the first page, missing those
+		// the first features lack. Relation types compare
+		// case-insensitively, so the second link only repeats the first.
+		schema := ogcURL(c, base+"/schema", "")
+		links = append(links,
+			link{Href: schema, Rel: "describedby", Type: schemaType, Title: "JSON Schema of an incident Feature"},
+			link{Href: schema, Rel: "describedBy", Type: schemaType, Title: "JSON Schema of an incident Feature"})
 	}
 	return links
 }
