@@ -125,7 +125,7 @@ func (h *tileHandler) serveTile(c *gin.Context) error {
 		c.Status(http.StatusNotModified)
 		return nil
 	}
-	tile, err := h.cache.get(version, key, func() (*cachedTile, error) { return renderTile(ctx, ts, f, t) })
+	tile, err := h.cache.get(version, key, func() (*cachedTile, error) { return renderTile(ctx, ts, f, t, MaxTilePoints) })
 	if err != nil {
 		return err
 	}
@@ -172,12 +172,14 @@ func tileKey(t geo.Tile, f incidents.Filter) string {
 	return t.String() + "?" + url.Values(f.Values()).Encode()
 }
 
-// renderTile computes and encodes one tile. An empty tile has a nil gz.
-func renderTile(ctx context.Context, ts TileStore, f incidents.Filter, t geo.Tile) (*cachedTile, error) {
+// renderTile computes and encodes one tile, clustering it when it is
+// below ClusterMaxZoom or holds more than maxPoints matches. An empty tile
+// has a nil gz.
+func renderTile(ctx context.Context, ts TileStore, f incidents.Filter, t geo.Tile, maxPoints int) (*cachedTile, error) {
 	var features []*geojson.Feature
 	cluster := t.Z < ClusterMaxZoom
 	if !cluster {
-		pts, more, err := ts.TilePoints(ctx, f, t, MaxTilePoints)
+		pts, more, err := ts.TilePoints(ctx, f, t, maxPoints)
 		if err != nil {
 			return nil, err
 		}

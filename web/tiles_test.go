@@ -278,29 +278,6 @@ func TestTileClustersAtLowZoom(t *testing.T) {
 	}
 }
 
-func TestCrowdedHighZoomTileIsClustered(t *testing.T) {
-	ts, _, all := newTileServer(t, web.MaxTilePoints*3/2+300, nil)
-	tile, _ := geo.TileAt(damLon, damLat, web.ClusterMaxZoom)
-	want := 0
-	for _, in := range all {
-		if tile.Contains(*in.Lon, *in.Lat) {
-			want++
-		}
-	}
-	if want <= web.MaxTilePoints {
-		t.Fatalf("fixture has %d incidents in %s, want more than %d", want, tile, web.MaxTilePoints)
-	}
-	got, _ := clusterSum(t, fetchLayer(t, tileURL(ts, tile, ""), "gzip"))
-	if got != want {
-		t.Fatalf("got %d incidents in clusters, want %d", got, want)
-	}
-	// Filtered down below the limit, the same tile shows points.
-	layer := fetchLayer(t, tileURL(ts, tile, "q=market&event_type=Explosions/Remote+violence"), "gzip")
-	if layer.Features[0].Properties["cluster"] != nil {
-		t.Fatalf("got a cluster, want points")
-	}
-}
-
 func TestTileETagAndInvalidation(t *testing.T) {
 	ts, store, _ := newTileServer(t, 100, nil)
 	ctx := context.Background()
