@@ -135,7 +135,7 @@ func checkTiles(t *testing.T, s *incidents.Store) {
 func TestTileClustersMatchBruteForce(t *testing.T) {
 	ctx := context.Background()
 	s := openTileStore(t)
-	tileFixture(t, s, 1500, 1)
+	tileFixture(t, s, 800, 1)
 	checkTiles(t, s)
 	if t.Failed() {
 		return
