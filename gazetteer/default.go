@@ -8,42 +8,31 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"path"
+	"strings"
 )
 
 // defaultData holds the embedded default gazetteer, derived from GeoNames by
-// internal/gen (see data/README.md): places.tsv.gz has the populated places,
-// regions.tsv.gz the first-level regions and countries, both in the
-// geoname-table format.
+// internal/gen (see data/README.md): places-1.tsv.gz and places-2.tsv.gz
+// have the populated places, regions.tsv.gz the first-level regions and
+// countries, all in the geoname-table format.
 //
-//go:embed data/places.tsv.gz data/regions.tsv.gz
+//go:embed data
 var defaultData embed.FS
 
 // Default returns a Gazetteer holding the embedded data: every GeoNames
 // populated place with at least 500 inhabitants with its Latin-script
 // alternate names, first-level regions and countries. Each call builds a new
-// Gazetteer in about a second; callers keep and share one.
+// Gazetteer in about a second; callers keep and share one. The table for
+// fuzzy matching is built on first use, or by Warm.
 func Default(ctx context.Context) (*Gazetteer, error) {
-	places, err := gunzipEmbedded("data/places.tsv.gz")
-	if err != nil {
-		return nil, err
-	}
-	regions, err := gunzipEmbedded("data/regions.tsv.gz")
-	if err != nil {
-		return nil, err
-	}
-	// Parse the two halves of the places in parallel.
-	mid := len(places) / 2
-	if i := bytes.IndexByte(places[mid:], '\n'); i >= 0 {
-		mid += i + 1
-	}
 	parts := []struct {
-		name string
-		data []byte
+		file string
 		rows int
 	}{
-		{"places.tsv.gz", places[:mid], 105_000},
-		{"places.tsv.gz (second half)", places[mid:], 105_000},
-		{"regions.tsv.gz", regions, 4_000},
+		{"data/places-1.tsv.gz", 100_000},
+		{"data/places-2.tsv.gz", 100_000},
+		{"data/regions.tsv.gz", 4_000},
 	}
 	type parsedPart struct {
 		b   *batch
@@ -53,13 +42,19 @@ func Default(ctx context.Context) (*Gazetteer, error) {
 	for i, p := range parts {
 		results[i] = make(chan parsedPart, 1)
 		go func() {
-			b, err := parseText(ctx, p.name, string(p.data), p.rows)
+			text, err := gunzipEmbedded(p.file)
+			if err != nil {
+				results[i] <- parsedPart{err: err}
+				return
+			}
+			b, err := parseText(ctx, path.Base(p.file), text, p.rows)
 			results[i] <- parsedPart{b, err}
 		}()
 	}
 	g := New()
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.idx.grow(450_000) // about the number of distinct keys
 	var firstErr error
 	for _, ch := range results {
 		r := <-ch
@@ -78,21 +73,20 @@ func Default(ctx context.Context) (*Gazetteer, error) {
 }
 
 // gunzipEmbedded returns the uncompressed content of an embedded file.
-func gunzipEmbedded(name string) ([]byte, error) {
+func gunzipEmbedded(name string) (string, error) {
 	gz, err := defaultData.ReadFile(name)
 	if err != nil || len(gz) < 4 {
-		return nil, fmt.Errorf("gazetteer: embedded %s: %w", name, err)
+		return "", fmt.Errorf("gazetteer: embedded %s: %w", name, err)
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
-		return nil, fmt.Errorf("gazetteer: %s: %w", name, err)
+		return "", fmt.Errorf("gazetteer: %s: %w", name, err)
 	}
 	// The gzip trailer holds the uncompressed size (mod 4 GiB).
-	size := binary.LittleEndian.Uint32(gz[len(gz)-4:])
-	data := make([]byte, 0, int(size)+1)
-	buf := bytes.NewBuffer(data)
-	if _, err := io.Copy(buf, zr); err != nil {
-		return nil, fmt.Errorf("gazetteer: %s: %w", name, err)
+	var sb strings.Builder
+	sb.Grow(int(binary.LittleEndian.Uint32(gz[len(gz)-4:])))
+	if _, err := io.Copy(&sb, zr); err != nil {
+		return "", fmt.Errorf("gazetteer: %s: %w", name, err)
 	}
-	return buf.Bytes(), nil
+	return sb.String(), nil
 }

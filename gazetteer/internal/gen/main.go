@@ -7,8 +7,9 @@
 //   - i18n-iso-countries@7.14.0: ISO 3166-1 codes and English country names.
 //
 // It writes two gzipped files in the GeoNames geoname-table format, which the
-// gazetteer's ordinary loader reads: places.tsv.gz (populated places with
-// their Latin-script alternate names) and regions.tsv.gz (first-level regions
+// gazetteer's ordinary loader reads: places-1.tsv.gz and places-2.tsv.gz
+// (populated places with their Latin-script alternate names, in two halves)
+// and regions.tsv.gz (first-level regions
 // as ADM1 rows and countries as PCLI rows, each with a representative point).
 // GeoNames does not ship region and country rows in cities500, so those rows
 // carry synthetic negative ids that no GeoNames id can collide with.
@@ -103,11 +104,13 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, outDir string) error {
 		return err
 	}
 
-	var placesOut bytes.Buffer
+	// Two halves, so that the gazetteer can decompress and parse them in
+	// parallel.
+	var placesOut [2]bytes.Buffer
 	nalts := 0
-	for _, p := range places {
+	for i, p := range places {
 		nalts += len(p.alts)
-		writeRow(&placesOut, p)
+		writeRow(&placesOut[i*2/len(places)], p)
 	}
 	regions := regionRows(places, admin1)
 	regions = append(regions, countryRowsWithPoints(places, countryRows)...)
@@ -120,8 +123,11 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, outDir string) error {
 		ids[p.id] = p.name
 		writeRow(&regionsOut, p)
 	}
-	if err := writeGzip(filepath.Join(outDir, "places.tsv.gz"), placesOut.Bytes()); err != nil {
-		return err
+	for i := range placesOut {
+		name := fmt.Sprintf("places-%d.tsv.gz", i+1)
+		if err := writeGzip(filepath.Join(outDir, name), placesOut[i].Bytes()); err != nil {
+			return err
+		}
 	}
 	if err := writeGzip(filepath.Join(outDir, "regions.tsv.gz"), regionsOut.Bytes()); err != nil {
 		return err
