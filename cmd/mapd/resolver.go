@@ -54,10 +54,17 @@ func (r *placeResolver) ResolvePlace(ctx context.Context, place, country string,
 		return incidents.Resolution{}, false, nil
 	}
 	m := res.Match
-	return incidents.Resolution{
+	out := incidents.Resolution{
 		Lat: m.Lat, Lon: m.Lon, Country: m.Country, Admin1: m.Admin1,
 		GeonameID: m.GeonameID, GeoPrecision: m.GeoPrecision(),
-	}, true, nil
+	}
+	if out.GeonameID <= 0 {
+		out.GeonameID = 0 // a region the embedded data knows without its GeoNames id
+	}
+	if out.Admin1 == "" && m.FeatureCode == "ADM1" {
+		out.Admin1 = m.Name
+	}
+	return out, true, nil
 }
 
 // loadGazetteer loads the embedded default gazetteer and then each file.
