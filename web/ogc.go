@@ -83,7 +83,7 @@ func wantHTML(c *gin.Context) (bool, error) {
 			return false, httpError(http.StatusBadRequest, "f", "f is given more than once")
 		}
 		switch strings.ToLower(vs[0]) {
-		case "json", "geojson":
+		case "json":
 			return false, nil
 		case "html":
 			return true, nil

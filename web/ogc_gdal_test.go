@@ -70,6 +70,7 @@ func runGDAL(t *testing.T, ctx context.Context, name string, args ...string) str
 // feature count and ogr2ogr copies every incident with its attributes into
 // a GeoPackage, which is read back with SQLite.
 func TestOGCWithGDAL(t *testing.T) {
+	t.Parallel()
 	ogrinfo, ogr2ogr := gdalTools(t)
 	const n = 230
 	fx := newOGCFixture(t, n)
@@ -90,7 +91,7 @@ func TestOGCWithGDAL(t *testing.T) {
 	}
 
 	gpkg := filepath.Join(t.TempDir(), "out.gpkg")
-	runGDAL(t, ctx, ogr2ogr, "-f", "GPKG", gpkg, src, "incidents")
+	runGDAL(t, ctx, ogr2ogr, "-f", "GPKG", "-oo", "PAGE_SIZE=100", gpkg, src, "incidents")
 
 	db, err := sql.Open("sqlite", gpkg)
 	if err != nil {

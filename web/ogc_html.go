@@ -11,6 +11,8 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/incidents"
@@ -115,6 +117,16 @@ func placeTable(c *gin.Context, list []gazetteer.Place) *htmlTable {
 }
 
 func formatCoord(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// featureRows lists a feature's properties by name, values as text, and
+// its point last.
+func featureRows(f *geojson.Feature) [][2]string {
+	rows := propertyRows(f.Properties)
+	if pt, ok := f.Geometry.(orb.Point); ok && f.Geometry != nil {
+		rows = append(rows, [2]string{"geometry", "POINT (" + formatCoord(pt.Lon()) + " " + formatCoord(pt.Lat()) + ")"})
+	}
+	return rows
+}
 
 // propertyRows lists feature properties by name, values as text.
 func propertyRows(props map[string]any) [][2]string {

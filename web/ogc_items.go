@@ -313,7 +313,7 @@ func (s *Server) ogcIncidentItem(c *gin.Context) error {
 	}
 	links := featureLinks(c, incidentsID, html)
 	if html {
-		return renderOGC(c, "item", ogcPage{Title: "Incident " + raw, Links: links, Table: incidentTable(c, []incidents.Incident{in}), Props: propertyRows(in.Properties())})
+		return renderOGC(c, "item", ogcPage{Title: "Incident " + raw, Description: in.EventType + ", " + in.Date, Links: links, Props: featureRows(in.Feature())})
 	}
 	return writeOGCFeature(c, in.Feature(), links)
 }

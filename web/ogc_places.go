@@ -144,7 +144,7 @@ func (s *Server) ogcPlaceItem(c *gin.Context) error {
 	}
 	links := featureLinks(c, placesID, html)
 	if html {
-		return renderOGC(c, "item", ogcPage{Title: p.Name, Links: links, Table: placeTable(c, []gazetteer.Place{p}), Props: propertyRows(placeFeature(p).Properties)})
+		return renderOGC(c, "item", ogcPage{Title: p.Name, Links: links, Props: featureRows(placeFeature(p))})
 	}
 	return writeOGCFeature(c, placeFeature(p), links)
 }

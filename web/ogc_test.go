@@ -252,6 +252,7 @@ func (fx *ogcFixture) wantError(t *testing.T, u string, status int, field string
 }
 
 func TestOGCLandingPage(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 20)
 	var lp struct {
 		Title string
@@ -284,6 +285,7 @@ func TestOGCLandingPage(t *testing.T) {
 }
 
 func TestOGCContentNegotiation(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 20)
 	tests := []struct {
 		path, accept, want string
@@ -324,6 +326,7 @@ func TestOGCContentNegotiation(t *testing.T) {
 }
 
 func TestOGCConformance(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 1)
 	var conf struct{ ConformsTo []string }
 	fx.getJSON(t, "/ogc/conformance", 200, "application/json", &conf)
@@ -352,6 +355,7 @@ type ogcCollection struct {
 }
 
 func TestOGCCollectionMetadata(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 60)
 	var cols struct {
 		Collections []ogcCollection
@@ -398,6 +402,7 @@ func TestOGCCollectionMetadata(t *testing.T) {
 }
 
 func TestOGCItemsPaging(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 95)
 	ids, matched := fx.walk(t, "/ogc/collections/incidents/items?limit=7")
 	if matched != len(fx.items) || len(ids) != len(fx.items) {
@@ -446,6 +451,7 @@ func TestOGCItemsPaging(t *testing.T) {
 }
 
 func TestOGCItemsDatetime(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 200)
 	between := func(from, to string) func(in incidents.Incident) bool {
 		return func(in incidents.Incident) bool {
@@ -469,7 +475,7 @@ func TestOGCItemsDatetime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ids, matched := fx.walk(t, "/ogc/collections/incidents/items?limit=50&datetime="+url.QueryEscape(tt.datetime))
+			ids, matched := fx.walk(t, "/ogc/collections/incidents/items?limit=80&datetime="+url.QueryEscape(tt.datetime))
 			want := fx.expect(tt.keep)
 			if got := sorted(ids); !slices.Equal(got, want) || matched != len(want) {
 				t.Errorf("got %d features (numberMatched %d), want %d: %v", len(got), matched, len(want), want)
@@ -485,6 +491,7 @@ func TestOGCItemsDatetime(t *testing.T) {
 }
 
 func TestOGCItemsBBox(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 200)
 	within := func(b geo.BBox) func(in incidents.Incident) bool {
 		return func(in incidents.Incident) bool { return b.Contains(*in.Lon, *in.Lat) }
@@ -501,7 +508,7 @@ func TestOGCItemsBBox(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ids, matched := fx.walk(t, "/ogc/collections/incidents/items?limit=40&bbox="+tt.bbox)
+			ids, matched := fx.walk(t, "/ogc/collections/incidents/items?limit=60&bbox="+tt.bbox)
 			want := fx.expect(within(tt.box))
 			if len(want) == 0 {
 				t.Fatal("the fixture has nothing in the box: the test proves nothing")
@@ -519,6 +526,7 @@ func TestOGCItemsBBox(t *testing.T) {
 }
 
 func TestOGCItemsPropertyFilters(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 120)
 	tests := []struct {
 		query string
@@ -552,6 +560,7 @@ func TestOGCItemsPropertyFilters(t *testing.T) {
 }
 
 func TestOGCItemsLimit(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 30)
 	for _, bad := range []string{"0", "-1", "abc", "1.5", "", "10&limit=20"} {
 		t.Run("bad "+bad, func(t *testing.T) {
@@ -577,6 +586,7 @@ func TestOGCItemsLimit(t *testing.T) {
 }
 
 func TestOGCUnknownParameter(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 5)
 	for _, u := range []string{
 		"/ogc?foo=1",
@@ -602,6 +612,7 @@ func TestOGCUnknownParameter(t *testing.T) {
 }
 
 func TestOGCItemByID(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 12)
 	var page ogcItems
 	fx.getJSON(t, "/ogc/collections/incidents/items?limit=1", 200, "application/geo+json", &page)
@@ -622,6 +633,7 @@ func TestOGCItemByID(t *testing.T) {
 }
 
 func TestOGCNotFound(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 3)
 	for _, u := range []string{
 		"/ogc/collections/nope",
@@ -643,6 +655,7 @@ func TestOGCNotFound(t *testing.T) {
 }
 
 func TestOGCPlaces(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 1)
 	var c ogcCollection
 	fx.getJSON(t, "/ogc/collections/places", 200, "application/json", &c)

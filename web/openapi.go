@@ -152,13 +152,30 @@ var apiOps = map[string]apiOp{
 	"GET /ogc/collections/places/items/:featureId":    {query: fParamOnly, media: []string{geoJSONType, htmlType}, result: "Feature"},
 }
 
+// pathParam splits a gin path segment ":name" or "*name" into the
+// parameter's name and any literal suffix: ":y.mvt" is the parameter y
+// followed by ".mvt", as OpenAPI would write it.
+func pathParam(seg string) (name, suffix string, ok bool) {
+	if !strings.HasPrefix(seg, ":") && !strings.HasPrefix(seg, "*") {
+		return "", "", false
+	}
+	seg = seg[1:]
+	end := strings.IndexFunc(seg, func(r rune) bool {
+		return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+	if end < 0 {
+		end = len(seg)
+	}
+	return seg[:end], seg[end:], true
+}
+
 // openAPIPath converts a gin route path to an OpenAPI path template:
-// ":id" and "*file" become "{id}" and "{file}".
+// ":id", "*file" and ":y.mvt" become "{id}", "{file}" and "{y}.mvt".
 func openAPIPath(p string) string {
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
-		if strings.HasPrefix(s, ":") || strings.HasPrefix(s, "*") {
-			segs[i] = "{" + s[1:] + "}"
+		if name, suffix, ok := pathParam(s); ok {
+			segs[i] = "{" + name + "}" + suffix
 		}
 	}
 	return strings.Join(segs, "/")
@@ -203,16 +220,20 @@ func (s *Server) openAPIDocument(serverURL string) map[string]any {
 		op := apiOps[rt.method+" "+rt.path]
 		var params []any
 		for _, seg := range strings.Split(rt.path, "/") {
-			if strings.HasPrefix(seg, ":") || strings.HasPrefix(seg, "*") {
-				p := apiParam{Name: seg[1:], Desc: "Path parameter " + seg[1:] + ".", Schema: map[string]any{"type": "string"}}
-				if seg == ":id" {
-					p.Desc, p.Schema = "The incident id.", map[string]any{"type": "integer", "format": "int64", "minimum": 1}
-				}
-				if seg == ":featureId" {
-					p.Desc = "The feature id."
-				}
-				params = append(params, p.openAPI("path"))
+			name, _, ok := pathParam(seg)
+			if !ok {
+				continue
 			}
+			p := apiParam{Name: name, Desc: "Path parameter " + name + ".", Schema: map[string]any{"type": "string"}}
+			switch name {
+			case "id":
+				p.Desc, p.Schema = "The incident id.", map[string]any{"type": "integer", "format": "int64", "minimum": 1}
+			case "featureId":
+				p.Desc = "The feature id."
+			case "z", "x", "y":
+				p.Desc, p.Schema = "Tile coordinate "+name+".", map[string]any{"type": "integer", "minimum": 0}
+			}
+			params = append(params, p.openAPI("path"))
 		}
 		for _, p := range op.query {
 			params = append(params, p.openAPI("query"))

@@ -53,6 +53,7 @@ func ginPathToOpenAPI(p string) string {
 }
 
 func TestOpenAPICoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 1)
 	doc, _ := fetchOpenAPI(t, fx)
 	if !regexp.MustCompile(`^3\.0\.\d+$`).MatchString(doc.OpenAPI) {
@@ -101,6 +102,7 @@ func sortedSet(m map[string]bool) []string {
 // reference resolves, path templates and path parameters agree, operation
 // ids are unique and every operation has responses.
 func TestOpenAPIIsWellFormed(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 1)
 	doc, raw := fetchOpenAPI(t, fx)
 	for _, m := range regexp.MustCompile(`"\$ref":"([^"]*)"`).FindAllStringSubmatch(string(raw), -1) {
@@ -155,6 +157,7 @@ func TestOpenAPIIsWellFormed(t *testing.T) {
 // of every read endpoint against the handlers: none may be refused as
 // unknown, so the document and the handlers cannot drift apart.
 func TestOpenAPIParametersAreAccepted(t *testing.T) {
+	t.Parallel()
 	fx := newOGCFixture(t, 3)
 	doc, _ := fetchOpenAPI(t, fx)
 	for path, ops := range doc.Paths {
