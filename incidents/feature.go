@@ -10,11 +10,11 @@ import (
 // contract as a property. lat and lon are left out of the properties: the
 // geometry holds them, and ParseJSON restores them from it.
 func (in *Incident) Feature() *geojson.Feature {
-	var pt orb.Point
+	var g orb.Geometry // nil, "geometry": null, when the incident has no point
 	if in.HasPoint() {
-		pt = orb.Point{*in.Lon, *in.Lat}
+		g = orb.Point{*in.Lon, *in.Lat}
 	}
-	f := geojson.NewFeature(pt)
+	f := geojson.NewFeature(g)
 	if in.ID != 0 {
 		f.ID = in.ID
 	}

@@ -224,10 +224,13 @@ func ParseJSON(data []byte) (Incident, error) {
 	if len(data) == 0 || data[0] != '{' {
 		return Incident{}, fieldErr("", "expected a JSON object")
 	}
+	// Most records are plain objects: decode them once, strictly. Only a
+	// body that mentions "Feature" needs the probe for its type.
+	if !bytes.Contains(data, []byte(`"Feature"`)) {
+		return decodeStrict(data)
+	}
 	var probe struct {
-		Type       string          `json:"type"`
-		Geometry   json.RawMessage `json:"geometry"`
-		Properties json.RawMessage `json:"properties"`
+		Type string `json:"type"`
 	}
 	if err := json.Unmarshal(data, &probe); err != nil {
 		return Incident{}, jsonFieldError(err)
