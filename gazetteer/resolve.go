@@ -27,12 +27,12 @@ const maxLimit = 100
 // keys within their own bands, so that exact beats fuzzy.
 const (
 	altNameScore   = 0.985
-	skeletonBase   = 0.74
-	skeletonSpan   = 0.2
-	fuzzyBase      = 0.45
-	fuzzySpan      = 0.3
-	minFuzzySim    = 0.7
-	minSkeletonSim = 0.65
+	skeletonBase   = 0.55
+	skeletonSpan   = 0.4
+	fuzzyBase      = 0.4
+	fuzzySpan      = 0.35
+	minFuzzySim    = 0.75
+	minSkeletonSim = 0.72
 	// A skeleton of one or two consonants ("gt" for "Ghouta") matches far
 	// too much; such matches must be closer.
 	minShortSkeletonSim = 0.85
@@ -40,6 +40,7 @@ const (
 	maxFuzzyKeys        = 256  // keys compared by one fuzzy lookup
 	maxFuzzyScan        = 4096 // keys looked at by one fuzzy lookup
 	maxFuzzyKeyLen      = 64
+	minFuzzyKeyLen      = 6 // shorter keys are one typo away from too many places
 )
 
 // Resolve returns the best place for q, or a nil Match when no candidate
@@ -204,7 +205,7 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 		}
 	}
 	// Fuzzy: skeletons one deletion apart.
-	if (deep || best < MatchThreshold) && len(sk) >= 3 && len(key) <= maxFuzzyKeyLen {
+	if (deep || best < MatchThreshold) && len(sk) >= 3 && len(key) >= minFuzzyKeyLen && len(key) <= maxFuzzyKeyLen {
 		g.fuzzy(key, sk, add)
 	}
 	return g.rank(cands, &s, limit), nil
