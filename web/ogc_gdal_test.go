@@ -11,11 +11,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	_ "modernc.org/sqlite"
+
+	"github.com/mapd/mapd/incidents"
 )
 
 // gdalTools returns the paths of ogrinfo and ogr2ogr. Without them the
@@ -87,6 +90,29 @@ func TestOGCWithGDAL(t *testing.T) {
 	for _, field := range []string{"date: Date", "fatalities: Integer", "event_type: String", "tags: StringList", "admin1: String"} {
 		if !strings.Contains(out, field) {
 			t.Errorf("ogrinfo: got no field %q in\n%s", field, out)
+		}
+	}
+
+	// GDAL turns a date comparison into datetime=2016-06-01T/2016-06-30T
+	// and a spatial filter into bbox; the counts must match the data.
+	filters := []struct {
+		name string
+		args []string
+		keep func(in incidents.Incident) bool
+	}{
+		{"date", []string{"-where", "date >= '2016-06-01' AND date <= '2016-06-30'"}, func(in incidents.Incident) bool {
+			return in.Date >= "2016-06-01" && in.Date <= "2016-06-30"
+		}},
+		{"bbox", []string{"-spat", "0", "0", "40", "40"}, func(in incidents.Incident) bool {
+			return *in.Lon >= 0 && *in.Lon <= 40 && *in.Lat >= 0 && *in.Lat <= 40
+		}},
+	}
+	for _, f := range filters {
+		args := append([]string{"-ro", "-so", "-oo", "PAGE_SIZE=100"}, f.args...)
+		out := runGDAL(t, ctx, ogrinfo, append(args, src, "incidents")...)
+		want := len(fx.expect(f.keep))
+		if m := regexp.MustCompile(`Feature Count: (\d+)`).FindStringSubmatch(out); m == nil || m[1] != strconv.Itoa(want) {
+			t.Errorf("ogrinfo with %s filter: got %q, want Feature Count: %d", f.name, m, want)
 		}
 	}
 
