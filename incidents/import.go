@@ -110,6 +110,8 @@ type importer struct {
 	stmts     *importStmts
 	pending   int // records written in the open transaction
 	done      ImportResult
+	indexed   int64 // incidents with a higher id are not yet in the full-text index
+	inserted  bool  // rows were inserted since the last indexNewFTS
 }
 
 type importStmts struct {
@@ -207,8 +209,28 @@ func (imp *importer) begin(ctx context.Context) error {
 		tx.Rollback()
 		return fmt.Errorf("incidents: import: %w", err)
 	}
-	imp.tx, imp.stmts, imp.pending = tx, st, 0
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM incidents").Scan(&imp.indexed); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("incidents: import: %w", err)
+	}
+	imp.tx, imp.stmts, imp.pending, imp.inserted = tx, st, 0, false
 	imp.done = *imp.res
+	return nil
+}
+
+// indexFTS brings the full-text index up to date with the rows inserted in
+// the open transaction.
+func (imp *importer) indexFTS(ctx context.Context) error {
+	if !imp.inserted {
+		return nil
+	}
+	if err := indexNewFTS(ctx, imp.tx, imp.indexed); err != nil {
+		return err
+	}
+	if err := imp.tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM incidents").Scan(&imp.indexed); err != nil {
+		return fmt.Errorf("incidents: import: %w", err)
+	}
+	imp.inserted = false
 	return nil
 }
 
@@ -230,6 +252,11 @@ func (imp *importer) write(ctx context.Context, in *Incident) error {
 				imp.res.Unchanged++
 				return imp.maybeCommit(ctx)
 			}
+			// The update trigger removes the old text from the index, so
+			// a row inserted earlier in this transaction must be in it.
+			if err := imp.indexFTS(ctx); err != nil {
+				return err
+			}
 			if _, err := imp.stmts.update.ExecContext(ctx, append(columnValues(in), in.ID)...); err != nil {
 				return sqlError("import", in, err)
 			}
@@ -242,6 +269,7 @@ func (imp *importer) write(ctx context.Context, in *Incident) error {
 	if _, err := imp.stmts.insert.ExecContext(ctx, columnValues(in)...); err != nil {
 		return sqlError("import", in, err)
 	}
+	imp.inserted = true
 	imp.res.Inserted++
 	return imp.maybeCommit(ctx)
 }
@@ -251,7 +279,7 @@ func (imp *importer) maybeCommit(ctx context.Context) error {
 	if imp.opts.Atomic || imp.pending < imp.opts.BatchSize {
 		return nil
 	}
-	if err := imp.commit(); err != nil {
+	if err := imp.commit(ctx); err != nil {
 		return err
 	}
 	if imp.opts.Progress != nil {
@@ -260,9 +288,12 @@ func (imp *importer) maybeCommit(ctx context.Context) error {
 	return nil
 }
 
-func (imp *importer) commit() error {
+func (imp *importer) commit(ctx context.Context) error {
 	if imp.tx == nil {
 		return nil
+	}
+	if err := imp.indexFTS(ctx); err != nil {
+		return err
 	}
 	err := imp.tx.Commit()
 	imp.tx, imp.stmts = nil, nil
@@ -292,7 +323,7 @@ func (imp *importer) finish(ctx context.Context, failure error) (ImportResult, e
 		}
 		return *imp.res, failure
 	}
-	if err := imp.commit(); err != nil {
+	if err := imp.commit(ctx); err != nil {
 		return *imp.res, err
 	}
 	if imp.opts.Progress != nil {

@@ -357,7 +357,23 @@ func insertIncident(ctx context.Context, tx execer, in *Incident) (int64, error)
 	if err != nil {
 		return 0, fmt.Errorf("incidents: insert: %w", err)
 	}
+	if err := indexNewFTS(ctx, tx, id-1); err != nil {
+		return 0, err
+	}
 	return id, nil
+}
+
+// indexNewFTS adds the incidents with an id above after to the full-text
+// index, in one statement. Every insert into incidents must be followed by
+// it in the same transaction, before any update of the new rows (see
+// migration 0003).
+func indexNewFTS(ctx context.Context, tx execer, after int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO incidents_fts (rowid, notes, place, actor1, actor2)
+		SELECT id, notes, place, actor1, actor2 FROM incidents WHERE id > ?`, after)
+	if err != nil {
+		return fmt.Errorf("incidents: full-text index: %w", err)
+	}
+	return nil
 }
 
 func updateIncident(ctx context.Context, tx execer, in *Incident) error {
@@ -380,6 +396,29 @@ func sqlError(op string, in *Incident, err error) error {
 func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := s.r.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("incidents: backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// Check verifies the database file (PRAGMA integrity_check) and that the
+// full-text index agrees with the incidents it indexes.
+func (s *Store) Check(ctx context.Context) error {
+	var res string
+	if err := s.w.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return fmt.Errorf("incidents: integrity check: %w", err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("incidents: integrity check: %s", res)
+	}
+	if _, err := s.w.ExecContext(ctx, "INSERT INTO incidents_fts (incidents_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
+		return fmt.Errorf("incidents: full-text index check: %w", err)
+	}
+	var n, m int
+	if err := s.w.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM incidents_rtree)").Scan(&n, &m); err != nil {
+		return fmt.Errorf("incidents: check: %w", err)
+	}
+	if n != m {
+		return fmt.Errorf("incidents: check: %d incidents but %d in the spatial index", n, m)
 	}
 	return nil
 }

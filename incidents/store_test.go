@@ -364,3 +364,39 @@ func TestDemoLoads(t *testing.T) {
 		t.Fatal("the Deir ez-Zor air strike is not within 20 km of 35.336 N, 40.141 E")
 	}
 }
+
+func TestIndexesStayConsistent(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	items := []incidents.Incident{validIncident(), validIncident(), validIncident()}
+	items[0].SourceID, items[1].SourceID, items[2].SourceID = "x", "y", "x" // the later x wins
+	items[2].Notes = "second version mentions a convoy"
+	res, err := s.Import(ctx, incidents.NewSliceDecoder(items), incidents.ImportOptions{})
+	if err != nil || res.Inserted != 2 || res.Updated != 1 {
+		t.Fatalf("got %+v %v, want 2 inserted and 1 updated", res, err)
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := s.Count(ctx, incidents.Filter{Q: "convoy"})
+	if n != 1 {
+		t.Fatalf("got %d full-text matches for the updated notes, want 1", n)
+	}
+	in := validIncident()
+	if err := s.Create(ctx, &in, nil); err != nil {
+		t.Fatal(err)
+	}
+	in.Notes = "replaced text"
+	if err := s.Replace(ctx, in.ID, &in, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.Count(ctx, incidents.Filter{Q: "replaced"}); n != 1 {
+		t.Fatalf("got %d matches for replaced text, want 1", n)
+	}
+}
