@@ -263,6 +263,7 @@ func TestOGCLandingPage(t *testing.T) {
 		{"self", "application/json", "/ogc"},
 		{"alternate", "text/html", "/ogc"},
 		{"service-desc", "application/vnd.oai.openapi+json;version=3.0", "/ogc/api"},
+		{"service-doc", "text/html", "/ogc/api"},
 		{"conformance", "application/json", "/ogc/conformance"},
 		{"data", "application/json", "/ogc/collections"},
 	}
@@ -303,7 +304,10 @@ func TestOGCContentNegotiation(t *testing.T) {
 		{"/ogc/collections/incidents/items/1?f=html", "", "text/html"},
 		{"/ogc/collections/places/items?f=html", "", "text/html"},
 		{"/ogc/collections/places/items/170063?f=html", "", "text/html"},
-		{"/ogc/api", "text/html", "application/vnd.oai.openapi+json;version=3.0"},
+		{"/ogc/api", "", "application/vnd.oai.openapi+json;version=3.0"},
+		{"/ogc/api", "application/vnd.oai.openapi+json;version=3.0, application/openapi+json;version=3.0, application/json", "application/vnd.oai.openapi+json;version=3.0"},
+		{"/ogc/api", "text/html", "text/html"},
+		{"/ogc/api?f=html", "", "text/html"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path+" "+tt.accept, func(t *testing.T) {

@@ -331,14 +331,18 @@ func routeTag(path string) string {
 	return "server"
 }
 
-// openAPI serves the OpenAPI document.
+// openAPI serves the OpenAPI document, or as HTML (the service-doc) a
+// table of the operations it describes.
 func (s *Server) openAPI(c *gin.Context) error {
-	q := c.Request.URL.Query()
-	if err := checkParams(q, []string{"f"}); err != nil {
+	if err := checkParams(c.Request.URL.Query(), []string{"f"}); err != nil {
 		return err
 	}
-	if f := q.Get("f"); f != "" && f != "json" {
-		return httpError(http.StatusBadRequest, "f", fmt.Sprintf("f %q must be json: the API document has no other representation", clipText(f)))
+	html, err := wantHTML(c)
+	if err != nil {
+		return err
+	}
+	if html {
+		return s.serviceDoc(c)
 	}
 	b, err := json.Marshal(s.openAPIDocument(strings.TrimSuffix(absURL(c, "/", nil), "/")))
 	if err != nil {
@@ -346,6 +350,20 @@ func (s *Server) openAPI(c *gin.Context) error {
 	}
 	c.Data(http.StatusOK, openAPIType, b)
 	return nil
+}
+
+// serviceDoc renders the operations of the routes table as HTML.
+func (s *Server) serviceDoc(c *gin.Context) error {
+	t := &htmlTable{Head: []string{"method", "path", "what", "query parameters"}}
+	for _, rt := range s.routes() {
+		t.Rows = append(t.Rows, htmlRow{Cells: []string{rt.method, openAPIPath(rt.path), rt.doc,
+			strings.Join(paramNames(apiOps[rt.method+" "+rt.path].query), ", ")}})
+	}
+	links := []link{
+		{Href: ogcURL(c, "/ogc/api", "html"), Rel: "self", Type: htmlType, Title: "this page"},
+		{Href: ogcURL(c, "/ogc/api", "json"), Rel: "service-desc", Type: openAPIType, Title: "the OpenAPI 3.0 document"},
+	}
+	return renderOGC(c, "api", ogcPage{Title: "mapd API", Description: "Every endpoint of this server.", Links: links, Table: t})
 }
 
 // propSchema is one property of a feature schema.
