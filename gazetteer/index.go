@@ -182,7 +182,7 @@ func skeleton(key string) string {
 }
 
 // appendSkeleton appends the skeleton of key to b.
-func appendSkeleton(b []byte, key string) []byte {
+func appendSkeleton[T ~string | ~[]byte](b []byte, key T) []byte {
 	start := len(b)
 	for i := 0; i < len(key); i++ {
 		c := key[i]

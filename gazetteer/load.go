@@ -37,7 +37,9 @@ type batch struct {
 	kind        format
 	recs        []record
 	keyOff      []int32           // keys of recs[i] are keys[keyOff[i]:keyOff[i+1]]
-	keys        []string          // normalised keys, each record's primary name's first
+	keys        []string          // normalised keys, each record's primary name's first; set by done
+	keyText     []byte            // the keys, one after another, while parsing
+	keyEnd      []int32           // where each key ends in keyText
 	skels       []uint64          // hashes of the skeletons of keys
 	admin1      map[string]string // admin1 code -> name
 	admin1Owned bool              // names come from admin1CodesASCII and win
@@ -48,12 +50,13 @@ type batch struct {
 
 func newBatch(name string, sizeHint int) *batch {
 	return &batch{
-		name:   name,
-		admin1: map[string]string{},
-		recs:   make([]record, 0, sizeHint),
-		keyOff: append(make([]int32, 0, sizeHint+1), 0),
-		keys:   make([]string, 0, 2*sizeHint),
-		skels:  make([]uint64, 0, 2*sizeHint),
+		name:    name,
+		admin1:  map[string]string{},
+		recs:    make([]record, 0, sizeHint),
+		keyOff:  append(make([]int32, 0, sizeHint+1), 0),
+		keyEnd:  make([]int32, 0, 2*sizeHint),
+		skels:   make([]uint64, 0, 2*sizeHint),
+		keyText: make([]byte, 0, 16*sizeHint),
 	}
 }
 
@@ -205,10 +208,20 @@ func parseText(ctx context.Context, name, text string, sizeHint int) (*batch, er
 	return b.done()
 }
 
+// done ends parsing: it cuts the keys out of one string, so that they cost
+// one allocation rather than one each.
 func (b *batch) done() (*batch, error) {
 	if b.kind == formatUnknown {
 		return nil, fmt.Errorf("gazetteer: %s: no data", b.name)
 	}
+	text := string(b.keyText)
+	b.keys = make([]string, len(b.keyEnd))
+	start := int32(0)
+	for i, end := range b.keyEnd {
+		b.keys[i] = text[start:end]
+		start = end
+	}
+	b.keyText, b.keyEnd = nil, nil
 	return b, nil
 }
 
@@ -423,29 +436,36 @@ func (b *batch) addCountry(f []string) error {
 // first name's first.
 func (b *batch) add(rec record, names []string) {
 	b.recs = append(b.recs, rec)
-	first := len(b.keys)
+	first := len(b.keyEnd)
 	for _, n := range names {
 		if n == "" {
 			continue
 		}
-		k, _ := appendKey(b.scratch[:0], n)
-		b.scratch = k
-		if len(k) == 0 || containsKey(b.keys[first:], k) {
+		start := len(b.keyText)
+		b.keyText, _ = appendKey(b.keyText, n)
+		key := b.keyText[start:]
+		if len(key) == 0 || b.recordHasKey(first, key) {
+			b.keyText = b.keyText[:start]
 			continue
 		}
-		key := string(k)
-		b.keys = append(b.keys, key)
+		b.keyEnd = append(b.keyEnd, int32(len(b.keyText)))
 		b.scratch = appendSkeleton(b.scratch[:0], key)
 		b.skels = append(b.skels, hash64(b.scratch))
 	}
-	b.keyOff = append(b.keyOff, int32(len(b.keys)))
+	b.keyOff = append(b.keyOff, int32(len(b.keyEnd)))
 }
 
-func containsKey(list []string, k []byte) bool {
-	for _, x := range list {
-		if x == string(k) {
+// recordHasKey reports whether key is among the keys from number first on.
+func (b *batch) recordHasKey(first int, key []byte) bool {
+	start := int32(0)
+	if first > 0 {
+		start = b.keyEnd[first-1]
+	}
+	for _, end := range b.keyEnd[first:] {
+		if string(b.keyText[start:end]) == string(key) {
 			return true
 		}
+		start = end
 	}
 	return false
 }
