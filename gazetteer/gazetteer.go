@@ -50,7 +50,11 @@ func isAdminCode(code string) bool {
 	return len(code) >= 3 && (code[:3] == "ADM" || code[:3] == "PCL" || code == "TERR" || code == "ZN")
 }
 
-// Match is a candidate place with its score in [0, 1].
+// Match is a candidate place with its score in [0, 1]. The score combines
+// how the name matched (an exact normalised key, the same consonant
+// skeleton, or a fuzzy match), the place's importance (capital, admin seat,
+// region; population) and agreement with the query's country hint and
+// context. Resolve answers no match below MatchThreshold.
 type Match struct {
 	Place
 	Score float64 `json:"score"`

@@ -273,3 +273,18 @@ func FuzzLoad(f *testing.F) {
 		g.Within(-180, -90, 180, 90, "", 10, 0)
 	})
 }
+
+func TestEmptyGazetteer(t *testing.T) {
+	g := New()
+	res, err := g.Resolve(context.Background(), Query{Name: "Homs"})
+	if err != nil || res.Match != nil || res.Alternatives == nil || len(res.Alternatives) != 0 {
+		t.Errorf("got %+v, %v, want no match and empty alternatives", res, err)
+	}
+	if places, n := g.Within(-180, -90, 180, 90, "", 10, 0); n != 0 || places == nil {
+		t.Errorf("got %v, %d, want no places", places, n)
+	}
+	if g.Len() != 0 {
+		t.Errorf("got Len %d, want 0", g.Len())
+	}
+	g.Warm()
+}

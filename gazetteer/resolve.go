@@ -22,9 +22,9 @@ const minCandidateScore = 0.35
 // maxLimit bounds Query.Limit.
 const maxLimit = 100
 
-// Name scores by how a candidate was found. Exact keys score 1 (0.97 for an
+// Name scores by how a candidate was found. Exact keys score 1 (0.985 for an
 // alternate name); skeleton and fuzzy matches score by the similarity of the
-// keys within their own bands, so that exact beats fuzzy.
+// keys within their own, lower bands, so that exact beats fuzzy.
 const (
 	altNameScore   = 0.985
 	skeletonBase   = 0.55
@@ -103,6 +103,10 @@ type scorer struct {
 	region  bool
 }
 
+// score combines a candidate's name score with its importance (feature code
+// and population), the country hint (a place elsewhere loses 40%), the
+// countries of the context (a place elsewhere loses 12%) and a region word
+// (a place that is no region loses 20%).
 func (s *scorer) score(r *record, name float64) float64 {
 	f := name * (0.75 + 0.25*float64(r.importance))
 	switch {
@@ -181,25 +185,21 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 	// Same consonant skeleton.
 	key := string(kb)
 	sk := skeleton(key)
-	{
-		if si, ok := g.idx.skels[hash64(sk)]; ok {
-			keys := g.idx.skelKey[si]
-			if len(keys) > maxSkeletonKeys {
-				keys = keys[:maxSkeletonKeys]
+	if si, ok := g.idx.skels[hash64(sk)]; ok {
+		floor := minSkeletonSim
+		if len(sk) <= 2 {
+			floor = minShortSkeletonSim
+		}
+		keys := g.idx.skelKey[si]
+		if len(keys) > maxSkeletonKeys {
+			keys = keys[:maxSkeletonKeys]
+		}
+		for _, ki := range keys {
+			other := g.idx.keyStr[ki]
+			if other == key {
+				continue
 			}
-			for _, ki := range keys {
-				other := g.idx.keyStr[ki]
-				if other == key {
-					continue
-				}
-				floor := minSkeletonSim
-				if len(sk) <= 2 {
-					floor = minShortSkeletonSim
-				}
-				sim, ok := similarEnough(key, other, floor)
-				if !ok {
-					continue
-				}
+			if sim, ok := similarEnough(key, other, floor); ok {
 				g.addRecs(ki, skeletonBase+skeletonSpan*sim, add)
 			}
 		}
