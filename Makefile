@@ -6,7 +6,7 @@ BIN     := bin/mapd
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build run test vet fmt-check fuzz bench clean
+.PHONY: all build run test vet fmt-check fuzz bench clean crash load
 
 all: build
 
@@ -26,12 +26,13 @@ fmt-check:
 
 # The fuzz targets run briefly here (their seed corpora always run as tests);
 # `make fuzz` runs them longer.
-FUZZTIME ?= 3s
+FUZZTIME ?= 2s
 test: vet fmt-check
 	$(GO) test -race -timeout 15m ./...
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
-FUZZ_TARGETS := ./geo:FuzzParseBBox ./geo:FuzzParseInterval
+FUZZ_TARGETS := ./geo:FuzzParseBBox ./geo:FuzzParseInterval ./geo:FuzzTilePath \
+	./incidents:FuzzParseFilter ./incidents:FuzzDecode ./gazetteer:FuzzNormalize ./gazetteer:FuzzLoad
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS) $(EXTRA_FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
@@ -41,6 +42,13 @@ fuzz:
 				{ echo "fuzz $$name found a failure"; $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime 1x $$pkg; exit 1; }; \
 		fi; \
 	done
+
+# The long variants of the reliability tests: kill -9 during a 200,000-record
+# import, five times; 32 clients for 30 seconds.
+crash:
+	MAPD_CRASH_N=200000 MAPD_CRASH_RUNS=5 $(GO) test -run '^TestImportSurvivesKill$$' -v -timeout 30m ./cmd/mapd
+load:
+	MAPD_LOAD_SECONDS=30 MAPD_LOAD_CLIENTS=32 $(GO) test -run '^TestLoad$$' -v -timeout 10m ./cmd/mapd
 
 clean:
 	rm -rf bin
