@@ -81,7 +81,7 @@ func TestOGCWithGDAL(t *testing.T) {
 	defer cancel()
 	src := "OAPIF:" + fx.ts.URL + "/ogc"
 
-	out := runGDAL(t, ctx, ogrinfo, "-ro", "-so", "-oo", "PAGE_SIZE=1", src, "incidents")
+	out := runGDAL(t, ctx, ogrinfo, "-ro", "-so", src, "incidents")
 	m := regexp.MustCompile(`Feature Count: (\d+)`).FindStringSubmatch(out)
 	if m == nil || m[1] != "230" {
 		t.Fatalf("ogrinfo: got %q, want Feature Count: %d in\n%s", m, n, out)

@@ -162,15 +162,15 @@ func parseDatetime(s string) (geo.Interval, error) {
 	return iv, nil
 }
 
-// pageLinks returns the links of one page of items: self, alternate,
-// next and prev as the paging allows, and the collection. set and del
-// rewrite the request's query for each link.
+// pageLinks builds the links of one page of items from the request's
+// query, each link rewriting a copy of it.
 type pageLinks struct {
 	c    *gin.Context
 	q    url.Values
 	html bool
 }
 
+// href returns the URL of this resource with the query edited by edit.
 func (p pageLinks) href(edit func(q url.Values)) string {
 	q := url.Values{}
 	for k, v := range p.q {
@@ -180,6 +180,7 @@ func (p pageLinks) href(edit func(q url.Values)) string {
 	return absURL(p.c, p.c.Request.URL.Path, q)
 }
 
+// mediaType is the type of the page and of its next and prev links.
 func (p pageLinks) mediaType() string {
 	if p.html {
 		return htmlType
@@ -199,7 +200,9 @@ func (p pageLinks) base(collection string) []link {
 	return []link{self, alt, col}
 }
 
-// incidentPageLinks returns the links of a page of incidents.
+// incidentPageLinks returns the links of a page of incidents: self,
+// alternate and collection, next when there are more, and prev unless this
+// is the first page or the back stack has lost it.
 func incidentPageLinks(p pageLinks, cursor string, back backStack, next string) []link {
 	links := p.base(incidentsID)
 	setPage := func(cursor string, back backStack) func(q url.Values) {
