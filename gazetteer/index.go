@@ -18,6 +18,7 @@ type index struct {
 	keyMore map[int32][]int32
 	skels   map[uint64]int32 // skeleton hash -> skeleton id
 	skelKey [][]int32        // skeleton id -> key ids
+	sized   bool             // grow has sized the maps
 
 	delsMu sync.Mutex               // serialises building the deletion table
 	dels   atomic.Pointer[delTable] // nil until the first fuzzy lookup
@@ -35,11 +36,14 @@ func newIndex() *index {
 	return &index{keys: map[string]int32{}, skels: map[uint64]int32{}, keyMore: map[int32][]int32{}}
 }
 
-// grow makes room for n more keys.
+// grow makes room for n more keys. It sizes the maps of an empty index
+// only once, so that a first, larger estimate stands.
 func (x *index) grow(n int) {
-	if len(x.keys) == 0 {
+	if len(x.keys) == 0 && !x.sized {
 		x.keys = make(map[string]int32, n)
 		x.skels = make(map[uint64]int32, n/2)
+		x.keyMore = make(map[int32][]int32, n/8)
+		x.sized = true
 	}
 	x.keyStr = slices.Grow(x.keyStr, n)
 	x.keyLen = slices.Grow(x.keyLen, n)

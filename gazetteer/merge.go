@@ -129,28 +129,36 @@ func (g *Gazetteer) finalize() {
 // importance of their places, so that the caps on keys examined per query
 // cut the least important ones. The caller holds g.mu for writing.
 func (g *Gazetteer) sortSkeletonBuckets() {
-	keyImportance := func(ki int32) float32 {
-		first, more := g.idx.recs(ki)
-		imp := g.recs[first>>1].importance
-		for _, v := range more {
-			imp = max(imp, g.recs[v>>1].importance)
-		}
-		return imp
+	type ranked struct {
+		key int32
+		imp float32
 	}
+	var buf []ranked
 	for _, keys := range g.idx.skelKey {
 		if len(keys) <= 8 {
 			continue
 		}
-		slices.SortStableFunc(keys, func(a, b int32) int {
-			ia, ib := keyImportance(a), keyImportance(b)
+		buf = buf[:0]
+		for _, ki := range keys {
+			first, more := g.idx.recs(ki)
+			imp := g.recs[first>>1].importance
+			for _, v := range more {
+				imp = max(imp, g.recs[v>>1].importance)
+			}
+			buf = append(buf, ranked{ki, imp})
+		}
+		slices.SortStableFunc(buf, func(a, b ranked) int {
 			switch {
-			case ia > ib:
+			case a.imp > b.imp:
 				return -1
-			case ia < ib:
+			case a.imp < b.imp:
 				return 1
 			}
 			return 0
 		})
+		for i, r := range buf {
+			keys[i] = r.key
+		}
 	}
 }
 
