@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/url"
+	"os/exec"
 	"regexp"
 	"sort"
 	"strings"
@@ -180,5 +182,24 @@ func TestOpenAPIParametersAreAccepted(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestOpenAPIPassesValidator checks the document with the Python
+// openapi-spec-validator when it is installed, a validator mapd does not
+// share code with.
+func TestOpenAPIPassesValidator(t *testing.T) {
+	t.Parallel()
+	python, err := exec.LookPath("python3")
+	if err != nil || exec.Command(python, "-c", "import openapi_spec_validator").Run() != nil {
+		t.Skip("python3 with openapi_spec_validator not found: pip install openapi-spec-validator to run this check")
+	}
+	fx := newOGCFixture(t, 1)
+	_, raw := fetchOpenAPI(t, fx)
+	cmd := exec.Command(python, "-c", "import json, sys\nfrom openapi_spec_validator import validate\nvalidate(json.load(sys.stdin))\nprint('valid')")
+	cmd.Stdin = bytes.NewReader(raw)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "valid") {
+		t.Errorf("openapi-spec-validator: got %v\n%s, want valid", err, out)
 	}
 }
