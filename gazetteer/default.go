@@ -26,50 +26,74 @@ var defaultData embed.FS
 // Gazetteer in about a second; callers keep and share one. The table for
 // fuzzy matching is built on first use, or by Warm.
 func Default(ctx context.Context) (*Gazetteer, error) {
-	parts := []struct {
-		file string
-		rows int
+	// Each file is decompressed and parsed on its own goroutine, in chunks
+	// that are merged into the index as they come, so that merging overlaps
+	// parsing.
+	files := []struct {
+		name   string
+		rows   int // about
+		chunks int
 	}{
-		{"data/places-1.tsv.gz", 100_000},
-		{"data/places-2.tsv.gz", 100_000},
-		{"data/regions.tsv.gz", 4_000},
+		{"data/places-1.tsv.gz", 100_000, 4},
+		{"data/places-2.tsv.gz", 100_000, 4},
+		{"data/regions.tsv.gz", 4_000, 1},
 	}
-	type parsedPart struct {
+	type parsed struct {
 		b   *batch
 		err error
 	}
-	results := make([]chan parsedPart, len(parts))
-	for i, p := range parts {
-		results[i] = make(chan parsedPart, 1)
+	total := 0
+	for _, f := range files {
+		total += f.chunks
+	}
+	out := make(chan parsed, total)
+	for _, f := range files {
 		go func() {
-			text, err := gunzipEmbedded(p.file)
+			text, err := gunzipEmbedded(f.name)
 			if err != nil {
-				results[i] <- parsedPart{err: err}
+				for range f.chunks {
+					out <- parsed{err: err}
+				}
 				return
 			}
-			b, err := parseText(ctx, path.Base(p.file), text, p.rows)
-			results[i] <- parsedPart{b, err}
+			for i, chunk := range splitLines(text, f.chunks) {
+				name := fmt.Sprintf("%s (part %d)", path.Base(f.name), i+1)
+				b, err := parseText(ctx, name, chunk, f.rows/f.chunks+1)
+				out <- parsed{b, err}
+			}
 		}()
 	}
 	g := New()
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.idx.grow(450_000) // about the number of distinct keys
-	var firstErr error
-	for _, ch := range results {
-		r := <-ch
-		switch {
-		case r.err != nil && firstErr == nil:
-			firstErr = r.err
-		case firstErr == nil:
-			g.merge(r.b)
+	g.recs = make([]record, 0, 205_000)
+	g.byID = make(map[int64]int32, 205_000)
+	for range total {
+		p := <-out
+		if p.err != nil {
+			return nil, p.err
 		}
-	}
-	if firstErr != nil {
-		return nil, firstErr
+		g.merge(p.b)
 	}
 	g.finalize()
 	return g, nil
+}
+
+// splitLines cuts text into n pieces of about the same size, at line ends.
+func splitLines(text string, n int) []string {
+	pieces := make([]string, 0, n)
+	for i := n; i > 1; i-- {
+		cut := len(text) / i
+		if j := strings.IndexByte(text[cut:], '\n'); j >= 0 {
+			cut += j + 1
+		} else {
+			cut = len(text)
+		}
+		pieces = append(pieces, text[:cut])
+		text = text[cut:]
+	}
+	return append(pieces, text)
 }
 
 // gunzipEmbedded returns the uncompressed content of an embedded file.

@@ -19,7 +19,7 @@ func (g *Gazetteer) merge(b *batch) {
 			g.admin1[code] = name
 		}
 	}
-	if len(g.recs) == 0 {
+	if len(g.recs) == 0 && cap(g.recs) < len(b.recs) {
 		g.adopt(b)
 		return
 	}
