@@ -39,8 +39,19 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 // TilePoints returns the incidents matching f (its BBox, Limit and Cursor
 // ignored) that lie in tile t, in no particular but stable order. It stops
 // after limit points and then reports more = true when the tile holds
-// further matches; limit <= 0 means no limit.
+// further matches; limit <= 0 means no limit. When the precomputed cells
+// show that the tile holds more than limit matches, it returns no points
+// and more = true without reading the incidents.
 func (s *Store) TilePoints(ctx context.Context, f Filter, t geo.Tile, limit int) (points []TilePoint, more bool, err error) {
+	if level, ok := cellLevel(t.Z); ok && limit > 0 && cellFriendly(f) {
+		n, err := s.cellCount(ctx, f, t, level)
+		if err != nil {
+			return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
+		}
+		if n > limit {
+			return nil, true, nil
+		}
+	}
 	query, args := tileScanQuery(f, t, "i.id, i.lon, i.lat, i.date, i.event_type, i.fatalities")
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -107,20 +118,35 @@ func cellFriendly(f Filter) bool {
 	return f.From == "" && f.To == "" && f.Actor == "" && f.Country == "" && ftsQuery(f.Q) == "" && f.MinFatalities <= 0
 }
 
-func (s *Store) clustersFromCells(ctx context.Context, f Filter, t geo.Tile, level int, c *geo.Clusterer) error {
+// cellCount returns the number of incidents of the filter's event types in
+// tile t, from the cells of a level at least as deep as t.Z.
+func (s *Store) cellCount(ctx context.Context, f Filter, t geo.Tile, level int) (int, error) {
+	where, args := cellRange(f, t, level)
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0) FROM tile_cells WHERE "+where, args...).Scan(&n)
+	return n, err
+}
+
+// cellRange returns the condition selecting the cells of level inside tile
+// t with the filter's event types.
+func cellRange(f Filter, t geo.Tile, level int) (string, []any) {
 	shift := level - t.Z
 	x0, y0 := t.X<<shift, t.Y<<shift
 	x1, y1 := x0+(1<<shift)-1, y0+(1<<shift)-1
-	query := `SELECT cx, cy, event_type, n, fatalities, sum_lon, sum_lat FROM tile_cells
-		WHERE level = ? AND cx BETWEEN ? AND ? AND cy BETWEEN ? AND ?`
+	where := "level = ? AND cx BETWEEN ? AND ? AND cy BETWEEN ? AND ?"
 	args := []any{level, x0, x1, y0, y1}
 	if len(f.EventTypes) > 0 {
-		query += " AND event_type IN (" + placeholders(len(f.EventTypes)) + ")"
+		where += " AND event_type IN (" + placeholders(len(f.EventTypes)) + ")"
 		for _, et := range f.EventTypes {
 			args = append(args, et)
 		}
 	}
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	return where, args
+}
+
+func (s *Store) clustersFromCells(ctx context.Context, f Filter, t geo.Tile, level int, c *geo.Clusterer) error {
+	where, args := cellRange(f, t, level)
+	rows, err := s.r.QueryContext(ctx, "SELECT cx, cy, event_type, n, fatalities, sum_lon, sum_lat FROM tile_cells WHERE "+where, args...)
 	if err != nil {
 		return err
 	}
@@ -160,8 +186,9 @@ func (s *Store) clustersFromScan(ctx context.Context, f Filter, t geo.Tile, c *g
 
 // rtreeMinZoom is the zoom from which tile scans walk the R*Tree. Larger
 // tiles hold a large share of the incidents, which the filter's own
-// indexes (or a table scan) reach faster than a join with the R*Tree.
-const rtreeMinZoom = 6
+// indexes (the date index for a date range, the full-text index for q)
+// reach faster than a join that starts from every incident in the tile.
+const rtreeMinZoom = 9
 
 // tileScanQuery selects cols from the incidents matching f whose
 // coordinates fall in t's bounding box, widened by a hair so that points on

@@ -186,12 +186,14 @@ func TestTilePoints(t *testing.T) {
 	all := matching(t, s, incidents.Filter{})
 	f := incidents.Filter{EventTypes: []string{"Battles"}}
 	battles := matching(t, s, f)
+	dated := incidents.Filter{From: "2016-06-01"}
+	recent := matching(t, s, dated)
 	for _, tile := range []geo.Tile{{Z: 0}, {Z: 5, X: 19, Y: 12}, {Z: 9, X: 307, Y: 205}, {Z: 10, X: 614, Y: 410}, {Z: 14, X: 9825, Y: 6568}, {Z: 3, X: 0, Y: 5}} {
 		t.Run(tile.String(), func(t *testing.T) {
 			for _, tc := range []struct {
 				f   incidents.Filter
 				all []incidents.Incident
-			}{{incidents.Filter{}, all}, {f, battles}} {
+			}{{incidents.Filter{}, all}, {f, battles}, {dated, recent}} {
 				var want []int64
 				for _, in := range tc.all {
 					if tile.Contains(*in.Lon, *in.Lat) {
@@ -211,10 +213,16 @@ func TestTilePoints(t *testing.T) {
 				if more || !slices.Equal(got, want) {
 					t.Fatalf("got %d points (more %v), want %d", len(got), more, len(want))
 				}
-				if len(want) > 2 {
-					pts, more, err := s.TilePoints(ctx, tc.f, tile, 2)
-					if err != nil || len(pts) != 2 || !more {
-						t.Fatalf("limit 2: got %d points, more %v, %v; want 2, true", len(pts), more, err)
+				// Over a limit the store either stops at it or, knowing
+				// the count from its cells, returns nothing.
+				for _, limit := range []int{2, len(want) - 1, len(want), len(want) + 1} {
+					if limit < 1 {
+						continue
+					}
+					pts, more, err := s.TilePoints(ctx, tc.f, tile, limit)
+					wantMore := len(want) > limit
+					if err != nil || more != wantMore || !wantMore && len(pts) != len(want) || wantMore && len(pts) != limit && len(pts) != 0 {
+						t.Fatalf("limit %d: got %d points, more %v, %v; want more=%v", limit, len(pts), more, err, wantMore)
 					}
 				}
 			}
