@@ -392,3 +392,19 @@ func single(q url.Values, key string) (string, error) {
 	}
 	return strings.TrimSpace(vs[0]), nil
 }
+
+// checkCRS accepts the crs and bbox-crs parameters of OGC API - Features
+// Part 2 for the one CRS mapd serves, CRS84, so that clients that always
+// name it are served, and refuses any other.
+func checkCRS(q url.Values) error {
+	for _, key := range []string{"crs", "bbox-crs"} {
+		v, err := single(q, key)
+		if err != nil {
+			return err
+		}
+		if v != "" && v != crs84 && v != "[OGC:CRS84]" {
+			return httpError(http.StatusBadRequest, key, fmt.Sprintf("%s %q is not supported: only %s (WGS 84 longitude, latitude) is", key, clipText(v), crs84))
+		}
+	}
+	return nil
+}

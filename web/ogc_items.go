@@ -89,6 +89,9 @@ var incidentFilterKeys = []string{"event_type", "actor", "country", "q", "min_fa
 // incidents items request.
 func incidentItemsFilter(q url.Values) (incidents.Filter, backStack, error) {
 	var none backStack
+	if err := checkCRS(q); err != nil {
+		return incidents.Filter{}, none, err
+	}
 	bboxText, err := single(q, "bbox")
 	if err != nil {
 		return incidents.Filter{}, none, err
@@ -298,7 +301,11 @@ func writeOGCFeature(c *gin.Context, feat *geojson.Feature, links []link) error 
 }
 
 func (s *Server) ogcIncidentItem(c *gin.Context) error {
-	if err := checkParams(c.Request.URL.Query(), []string{"f"}); err != nil {
+	q := c.Request.URL.Query()
+	if err := checkParams(q, paramNames(itemParams)); err != nil {
+		return err
+	}
+	if err := checkCRS(q); err != nil {
 		return err
 	}
 	html, err := wantHTML(c)

@@ -53,6 +53,9 @@ func (s *Server) ogcPlaceItems(c *gin.Context) error {
 	if s.cfg.Gazetteer == nil {
 		return errNoPlaces
 	}
+	if err := checkCRS(q); err != nil {
+		return err
+	}
 	box := geo.World
 	if v, err := single(q, "bbox"); err != nil {
 		return err
@@ -122,7 +125,11 @@ func (s *Server) ogcPlaceItems(c *gin.Context) error {
 
 // ogcPlaceItem answers one gazetteer place by its GeoNames id.
 func (s *Server) ogcPlaceItem(c *gin.Context) error {
-	if err := checkParams(c.Request.URL.Query(), []string{"f"}); err != nil {
+	q := c.Request.URL.Query()
+	if err := checkParams(q, paramNames(itemParams)); err != nil {
+		return err
+	}
+	if err := checkCRS(q); err != nil {
 		return err
 	}
 	html, err := wantHTML(c)

@@ -543,6 +543,9 @@ func TestOGCItemsPropertyFilters(t *testing.T) {
 		{"min_fatalities=10", func(in incidents.Incident) bool { return *in.Fatalities >= 10 }},
 		{"from=2016-06-01&to=2016-06-30", func(in incidents.Incident) bool { return in.Date >= "2016-06-01" && in.Date <= "2016-06-30" }},
 		{"q=number+77", func(in incidents.Incident) bool { return in.SourceID == "syn-00077" }},
+		{"bbox=0,0,40,40&bbox-crs=http://www.opengis.net/def/crs/OGC/1.3/CRS84&crs=[OGC:CRS84]", func(in incidents.Incident) bool {
+			return *in.Lon >= 0 && *in.Lon <= 40 && *in.Lat >= 0 && *in.Lat <= 40
+		}},
 		{"country=SY&event_type=Riots&datetime=../2016-06-30", func(in incidents.Incident) bool {
 			return in.Country == "SY" && in.EventType == "Riots" && in.Date <= "2016-06-30"
 		}},
@@ -560,6 +563,10 @@ func TestOGCItemsPropertyFilters(t *testing.T) {
 		})
 	}
 	fx.wantError(t, "/ogc/collections/incidents/items?country=Syria", 400, "country")
+	fx.wantError(t, "/ogc/collections/incidents/items?bbox=0,0,1,1&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326", 400, "bbox-crs")
+	fx.wantError(t, "/ogc/collections/incidents/items?crs=http://www.opengis.net/def/crs/EPSG/0/3857", 400, "crs")
+	fx.wantError(t, "/ogc/collections/places/items?crs=EPSG:3857", 400, "crs")
+	fx.wantError(t, "/ogc/collections/incidents/items/1?crs=EPSG:3857", 400, "crs")
 	fx.wantError(t, "/ogc/collections/incidents/items?min_fatalities=-1", 400, "min_fatalities")
 }
 
@@ -599,7 +606,6 @@ func TestOGCUnknownParameter(t *testing.T) {
 		"/ogc/collections?foo=1",
 		"/ogc/collections/incidents?foo=1",
 		"/ogc/collections/incidents/items?foo=1",
-		"/ogc/collections/incidents/items?bbox-crs=x",
 		"/ogc/collections/incidents/items/1?foo=1",
 		"/ogc/collections/places?foo=1",
 		"/ogc/collections/places/items?event_type=Battles",

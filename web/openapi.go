@@ -54,6 +54,10 @@ var (
 	paramDatetime = str("Only incidents on a date or in an interval: 2016-09-17, 2016-09-01/2016-09-30, or open at one end with ..: ../2016-09-30, 2016-09-01/... RFC 3339 times are truncated to their date.")
 	paramCursor   = str("Continue after the last incident of the previous page; taken from a next or prev link.")
 	paramBack     = str("The cursors of the pages before this one, kept so that prev links work; taken from a next or prev link.")
+	paramBBoxCRS  = apiParam{Name: "bbox-crs", Desc: "The CRS of bbox: only CRS84 (WGS 84 longitude, latitude) is supported, as the default.",
+		Schema: map[string]any{"type": "string", "format": "uri", "enum": []string{crs84}}}
+	paramCRS = apiParam{Name: "crs", Desc: "The CRS of the response: only CRS84 (WGS 84 longitude, latitude) is supported, as the default.",
+		Schema: map[string]any{"type": "string", "format": "uri", "enum": []string{crs84}}}
 )
 
 // filterParamDocs describes the filters of incidents.FilterKeys.
@@ -93,14 +97,14 @@ next:
 // incidentItemsParams are the query parameters of
 // /ogc/collections/incidents/items.
 var incidentItemsParams = append([]apiParam{
-	paramF, paramBBox, named("datetime", paramDatetime), paramItemsLimit,
+	paramF, paramBBox, paramBBoxCRS, paramCRS, named("datetime", paramDatetime), paramItemsLimit,
 	named("cursor", paramCursor), named("back", paramBack),
 }, filterParams("bbox", "limit", "cursor")...)
 
 // placeItemsParams are the query parameters of
 // /ogc/collections/places/items.
 var placeItemsParams = []apiParam{
-	paramF, paramBBox, paramItemsLimit,
+	paramF, paramBBox, paramBBoxCRS, paramCRS, paramItemsLimit,
 	named("name", str("Only places with this name, compared as the gazetteer normalises names (any transliteration it knows).")),
 	{Name: "offset", Desc: "Skip this many matching places.", Schema: map[string]any{"type": "integer", "minimum": 0, "default": 0}},
 }
@@ -117,6 +121,9 @@ type apiOp struct {
 }
 
 var fParamOnly = []apiParam{paramF}
+
+// itemParams are the query parameters of a single feature.
+var itemParams = []apiParam{paramF, paramCRS}
 
 // apiOps describes routes by "METHOD path". Routes missing here are
 // documented with a 200 JSON response and their path parameters.
@@ -146,7 +153,7 @@ var apiOps = map[string]apiOp{
 	"GET /ogc/collections/incidents":                  {query: fParamOnly, media: []string{jsonType, htmlType}, result: "Collection"},
 	"GET /ogc/collections/incidents/schema":           {query: fParamOnly, media: []string{schemaType}},
 	"GET /ogc/collections/incidents/items":            {query: incidentItemsParams, media: []string{geoJSONType, htmlType}, result: "FeatureCollection"},
-	"GET /ogc/collections/incidents/items/:featureId": {query: fParamOnly, media: []string{geoJSONType, htmlType}, result: "Feature"},
+	"GET /ogc/collections/incidents/items/:featureId": {query: itemParams, media: []string{geoJSONType, htmlType}, result: "Feature"},
 	"GET /ogc/collections/places":                     {query: fParamOnly, media: []string{jsonType, htmlType}, result: "Collection"},
 	"GET /ogc/collections/places/items":               {query: placeItemsParams, media: []string{geoJSONType, htmlType}, result: "FeatureCollection"},
 	"GET /ogc/collections/places/items/:featureId":    {query: fParamOnly, media: []string{geoJSONType, htmlType}, result: "Feature"},
