@@ -279,8 +279,8 @@ func parseFeature(data []byte) (Incident, error) {
 		if f.Geometry.Type != "Point" {
 			return Incident{}, fieldErr("geometry", "geometry type %q is not supported; use Point", clip(f.Geometry.Type))
 		}
-		if len(f.Geometry.Coordinates) < 2 {
-			return Incident{}, fieldErr("geometry", "Point coordinates need [lon, lat]")
+		if n := len(f.Geometry.Coordinates); n < 2 || n > 3 {
+			return Incident{}, fieldErr("geometry", "Point coordinates must be [lon, lat] or [lon, lat, elevation], got %d numbers", n)
 		}
 		lon, lat := f.Geometry.Coordinates[0], f.Geometry.Coordinates[1]
 		in.Lon, in.Lat = &lon, &lat

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -350,6 +351,9 @@ func (s *Server) importIncidents(c *gin.Context) error {
 		}
 		atomic = b
 	}
+	if c.Request.ContentLength > s.cfg.MaxImportBytes {
+		return httpError(http.StatusRequestEntityTooLarge, "", "request body is larger than the limit of "+formatBytes(s.cfg.MaxImportBytes))
+	}
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxImportBytes)
 	dec, _, err := incidents.NewDecoder(body, format)
 	if err != nil {
@@ -361,6 +365,9 @@ func (s *Server) importIncidents(c *gin.Context) error {
 	}
 	res, err := s.cfg.Store.Import(c.Request.Context(), dec, incidents.ImportOptions{
 		Atomic: atomic, Resolver: s.cfg.Resolver, Limit: s.cfg.MaxImportRecords,
+		// One transaction: a body cut off, too large or abandoned by the
+		// client stores nothing, rather than the batches read before.
+		BatchSize: math.MaxInt,
 	})
 	s.metrics.importsTotal.Add(1)
 	s.metrics.importReceived.Add(uint64(res.Received))

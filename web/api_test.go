@@ -315,3 +315,5 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+func emptyFilter() incidents.Filter { return incidents.Filter{} }
