@@ -14,7 +14,7 @@ const MaxQueryBytes = 256
 
 // MatchThreshold is the score below which Resolve answers "no match" rather
 // than a doubtful place.
-const MatchThreshold = 0.6
+const MatchThreshold = 0.65
 
 // minCandidateScore is the lowest score a candidate is listed with.
 const minCandidateScore = 0.35
@@ -29,7 +29,7 @@ const (
 	altNameScore   = 0.985
 	skeletonBase   = 0.55
 	skeletonSpan   = 0.4
-	fuzzyBase      = 0.4
+	fuzzyBase      = 0.45
 	fuzzySpan      = 0.35
 	minFuzzySim    = 0.75
 	minSkeletonSim = 0.72
@@ -105,8 +105,9 @@ type scorer struct {
 
 // score combines a candidate's name score with its importance (feature code
 // and population), the country hint (a place elsewhere loses 40%), the
-// countries of the context (a place elsewhere loses 12%) and a region word
-// (a place that is no region loses 20%).
+// countries of the context (a place elsewhere loses 12%, or 22% when its
+// name only resembles the query's) and a region word (a place that is no
+// region loses 20%).
 func (s *scorer) score(r *record, name float64) float64 {
 	f := name * (0.75 + 0.25*float64(r.importance))
 	switch {
@@ -116,7 +117,11 @@ func (s *scorer) score(r *record, name float64) float64 {
 		}
 	case len(s.context) > 0:
 		if !slices.Contains(s.context, r.country) {
-			f *= 0.88
+			if name >= altNameScore {
+				f *= 0.88
+			} else {
+				f *= 0.78
+			}
 		}
 	}
 	if s.region && !isAdminCode(r.fcode) {
@@ -152,12 +157,23 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 
 	g.mu.RLock()
 	defer g.mu.RUnlock()
+	// "Idlib city", "Homs town": when the whole name is unknown, look for
+	// the town without the word, and not for the region.
+	placeOnly := false
+	if _, known := g.idx.keys[string(kb)]; !known {
+		if name, ok := trimPlaceWord(q.Name); ok {
+			var trimmedBuf [128]byte
+			if k, _ := appendKey(trimmedBuf[:0], name); len(k) > 0 {
+				kb, placeOnly = k, true
+			}
+		}
+	}
 	var candBuf [16]candidate
 	cands := candBuf[:0]
 	best := 0.0
 	add := func(rec int32, name float64) {
 		r := &g.recs[rec]
-		if r.dead || r.noPoint {
+		if r.dead || r.noPoint || (placeOnly && isAdminCode(r.fcode)) {
 			return
 		}
 		cands = append(cands, candidate{rec, name})
@@ -209,6 +225,20 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 		g.fuzzy(key, sk, add)
 	}
 	return g.rank(cands, &s, limit), nil
+}
+
+// trimPlaceWord returns name without a trailing "city" or "town".
+func trimPlaceWord(name string) (string, bool) {
+	name = strings.TrimSpace(name)
+	for _, w := range []string{"city", "town"} {
+		if len(name) > len(w)+1 && strings.EqualFold(name[len(name)-len(w):], w) {
+			switch name[len(name)-len(w)-1] {
+			case ' ', '-':
+				return name[:len(name)-len(w)-1], true
+			}
+		}
+	}
+	return "", false
 }
 
 // fuzzy finds keys whose skeleton is one deletion away from sk (either way,

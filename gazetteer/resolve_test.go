@@ -115,6 +115,11 @@ var newsSpellings = []newsCase{
 	{query: "Shaddadi", id: 172837},
 	{query: "Tell Tamer", id: 163434},
 	{query: "Nawa", country: "SY", id: 166365},
+	{query: "Mhardeh", id: 166742},
+	{query: "Kafr Nabl", id: 168661},
+	{query: "Deir Hafer", id: 170785},
+	{query: "Idlib city", id: 169389},
+	{query: "Aleppo city", id: 170063},
 	// Iraq.
 	{query: "Mosul", id: 99072},
 	{query: "Baghdad", id: 98182},
@@ -277,6 +282,24 @@ func TestResolveNonsense(t *testing.T) {
 			}
 			if res.Alternatives == nil {
 				t.Error("got nil alternatives, want an empty slice")
+			}
+		})
+	}
+}
+
+// TestResolveMissingPlaces checks that places of a Syrian story that the
+// data lacks (a border post, a district, an air base) get no match rather
+// than a look-alike elsewhere.
+func TestResolveMissingPlaces(t *testing.T) {
+	g := testGazetteer(t)
+	for _, q := range []string{"Al-Tanf", "Khan al-Asal", "Jobar", "Shayrat", "Sarmada", "Sadr City"} {
+		t.Run(q, func(t *testing.T) {
+			res, err := g.Resolve(context.Background(), Query{Name: q, Context: []string{"SY", "IQ"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Match != nil {
+				t.Errorf("got %d %s %s (score %.3f), want no match", res.Match.GeonameID, res.Match.Name, res.Match.Country, res.Match.Score)
 			}
 		})
 	}
