@@ -115,7 +115,7 @@ var newsSpellings = []newsCase{
 	{query: "Shaddadi", id: 172837},
 	{query: "Tell Tamer", id: 163434},
 	{query: "Nawa", country: "SY", id: 166365},
-	{query: "Mhardeh", id: 166742},
+	{query: "Mhardeh", context: []string{"SY"}, id: 166742},
 	{query: "Kafr Nabl", id: 168661},
 	{query: "Deir Hafer", id: 170785},
 	{query: "Idlib city", id: 169389},
