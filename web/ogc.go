@@ -77,7 +77,9 @@ func (s *Server) ogcRoutes() []route {
 
 // wantHTML reports whether the response should be HTML: the f parameter
 // decides when given, otherwise the Accept header, and JSON is the default.
+// It marks the response as varying with Accept for caches.
 func wantHTML(c *gin.Context) (bool, error) {
+	c.Writer.Header().Add("Vary", "Accept")
 	if vs, ok := c.Request.URL.Query()["f"]; ok {
 		if len(vs) != 1 {
 			return false, httpError(http.StatusBadRequest, "f", "f is given more than once")

@@ -315,6 +315,9 @@ func TestOGCContentNegotiation(t *testing.T) {
 			if got := resp.Header.Get("Content-Type"); resp.StatusCode != 200 || !strings.HasPrefix(got, tt.want) {
 				t.Fatalf("got %d %q, want 200 %q", resp.StatusCode, got, tt.want)
 			}
+			if vary := strings.Join(resp.Header.Values("Vary"), ","); !strings.Contains(vary, "Accept") {
+				t.Errorf("Vary: got %q, want it to name Accept", vary)
+			}
 			if tt.want == "text/html" {
 				s := string(body)
 				if !strings.Contains(s, "<html") || strings.Contains(strings.ToLower(s), "<script") {
