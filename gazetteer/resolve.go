@@ -26,13 +26,15 @@ const maxLimit = 100
 // alternate name); skeleton and fuzzy matches score by the similarity of the
 // keys within their own, lower bands, so that exact beats fuzzy.
 const (
-	altNameScore   = 0.985
-	skeletonBase   = 0.55
-	skeletonSpan   = 0.4
-	fuzzyBase      = 0.45
-	fuzzySpan      = 0.35
-	minFuzzySim    = 0.75
-	minSkeletonSim = 0.72
+	altNameScore = 0.985
+	// A key found once an attached "al" is cut off ("Alraqqa").
+	attachedArticleScore = 0.9
+	skeletonBase         = 0.55
+	skeletonSpan         = 0.4
+	fuzzyBase            = 0.45
+	fuzzySpan            = 0.35
+	minFuzzySim          = 0.75
+	minSkeletonSim       = 0.72
 	// A skeleton of one or two consonants ("gt" for "Ghouta") matches far
 	// too much; such matches must be closer.
 	minShortSkeletonSim = 0.85
@@ -181,7 +183,11 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 	}
 
 	// Exact keys.
-	if ki, ok := g.idx.keys[string(kb)]; ok {
+	exact := func(key []byte, scale float64) {
+		ki, ok := g.idx.keys[string(key)]
+		if !ok {
+			return
+		}
 		first, more := g.idx.recs(ki)
 		for j := -1; j < len(more); j++ {
 			v := first
@@ -192,9 +198,11 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 			if v&1 == 1 {
 				name = 1
 			}
-			add(v>>1, name)
+			add(v>>1, name*scale)
 		}
 	}
+	exact(kb, 1)
+	exactBest := best
 	if !deep && best >= MatchThreshold {
 		return g.rank(cands, &s, limit), nil
 	}
@@ -223,6 +231,11 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 	// Fuzzy: skeletons one deletion apart.
 	if (deep || best < MatchThreshold) && len(sk) >= 3 && len(key) >= minFuzzyKeyLen && len(key) <= maxFuzzyKeyLen {
 		g.fuzzy(key, sk, add)
+	}
+	// "Alraqqa", "Elmayadin": an article written into the word without a
+	// hyphen, when no key fits exactly.
+	if exactBest < MatchThreshold && len(kb) >= 6 && (kb[0] == 'a' || kb[0] == 'e') && kb[1] == 'l' {
+		exact(kb[2:], attachedArticleScore)
 	}
 	return g.rank(cands, &s, limit), nil
 }

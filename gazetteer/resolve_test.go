@@ -78,6 +78,8 @@ var newsSpellings = []newsCase{
 	{query: "Manbij", id: 167357},
 	{query: "Menbij", id: 167357},
 	{query: "Al-Bab", id: 174018},
+	{query: "Almayadin", id: 173480},
+	{query: "Alraqqa", id: 172955},
 	{query: "Azaz", id: 172082},
 	{query: "A'zaz", id: 172082},
 	{query: "Jarablus", id: 169179},
