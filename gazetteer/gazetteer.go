@@ -65,7 +65,7 @@ type Query struct {
 	Name    string
 	Country string   // optional ISO alpha-2 hint
 	Context []string // optional: countries of other places in the same request or file
-	Limit   int      // maximum number of candidates; 0 means 5
+	Limit   int      // maximum number of candidates, the match included; 0 means 5, at most 100
 }
 
 // Result is the answer to one query.

@@ -132,6 +132,11 @@ func (s *scorer) score(r *record, name float64) float64 {
 	return min(f, 1)
 }
 
+// search gathers candidates tier by tier and ranks them: places whose key
+// equals the query's, then those sharing its consonant skeleton, then fuzzy
+// matches from the deletion table, then, for a name starting with an
+// attached "al", the name without it. Unless deep is set, it stops after
+// the exact tier when that already holds a match.
 func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, error) {
 	if err := validate(q.Name); err != nil {
 		return nil, err
