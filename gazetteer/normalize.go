@@ -214,6 +214,8 @@ func tokenize(text []byte, spans []span, s string) ([]byte, []span) {
 		default:
 			if f := foldRune(r); f != "" {
 				text = append(text, f...)
+			} else if f := foldRune(unicode.ToLower(r)); f != "" {
+				text = append(text, f...)
 			} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
 				text = utf8.AppendRune(text, unicode.ToLower(r))
 			} else {
