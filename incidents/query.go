@@ -345,8 +345,28 @@ type Extent struct {
 	MinDate, MaxDate               string
 }
 
-// Extent returns the bounding box and date range of every incident.
+// Extent returns the bounding box and date range of every incident. The
+// answer is cached until the data version changes, since computing it reads
+// every row.
 func (s *Store) Extent(ctx context.Context) (Extent, error) {
+	v, err := s.Version(ctx)
+	if err != nil {
+		return Extent{}, err
+	}
+	s.extentMu.Lock()
+	defer s.extentMu.Unlock()
+	if v == s.extentVersion {
+		return s.extent, nil
+	}
+	e, err := s.computeExtent(ctx)
+	if err != nil {
+		return Extent{}, err
+	}
+	s.extent, s.extentVersion = e, v
+	return e, nil
+}
+
+func (s *Store) computeExtent(ctx context.Context) (Extent, error) {
 	var e Extent
 	var minLon, minLat, maxLon, maxLat sql.NullFloat64
 	var minDate, maxDate sql.NullString

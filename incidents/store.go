@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -29,6 +30,10 @@ type Store struct {
 	w    *sql.DB // one connection, BEGIN IMMEDIATE
 	r    *sql.DB // read pool
 	now  func() time.Time
+
+	extentMu      sync.Mutex
+	extent        Extent
+	extentVersion int64 // data version extent was computed at; -1 for none
 }
 
 // dsn returns the connection string with the pragmas every pooled
@@ -61,7 +66,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("incidents: open %s: %w", path, err)
 	}
-	s := &Store{path: path, w: w, now: time.Now}
+	s := &Store{path: path, w: w, now: time.Now, extentVersion: -1}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
