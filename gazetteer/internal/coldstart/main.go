@@ -28,6 +28,8 @@ func main() {
 	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Printf("places %d  wall %v  cpu %v  max RSS %d MB  heap in use %d MB\n",
-		g.Len(), wall.Round(time.Millisecond), cpu.Round(time.Millisecond), ru.Maxrss>>10, ms.HeapInuse>>20)
+	fmt.Printf("places %d  wall %v  cpu %v (user %v, sys %v)  max RSS %d MB  heap in use %d MB\n",
+		g.Len(), wall.Round(time.Millisecond), cpu.Round(time.Millisecond),
+		time.Duration(ru.Utime.Nano()).Round(time.Millisecond), time.Duration(ru.Stime.Nano()).Round(time.Millisecond),
+		ru.Maxrss>>10, ms.HeapInuse>>20)
 }
