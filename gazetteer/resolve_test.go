@@ -192,6 +192,10 @@ var newsSpellings = []newsCase{
 	{query: "Turkey", feature: "PCLI", cc: "TR"},
 	{query: "Türkiye", feature: "PCLI", cc: "TR"},
 	{query: "Jordan", feature: "PCLI", cc: "JO"},
+	{query: "SYR", feature: "PCLI", cc: "SY"},
+	{query: "Irak", feature: "PCLI", cc: "IQ"},
+	{query: "USA", feature: "PCLI", cc: "US"},
+	{query: "UK", feature: "PCLI", cc: "GB"},
 }
 
 func (c newsCase) check(m *Match) error {

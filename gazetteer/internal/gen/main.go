@@ -212,6 +212,24 @@ func keepAlternates(name, ascii string, alts []string) []string {
 	return kept
 }
 
+// countryAlternates keeps the curated English names of a country, short
+// forms such as "UK" and "USA" included, without duplicate keys and without
+// names with commas, which the alternate-names column cannot hold.
+func countryAlternates(name string, alts []string) []string {
+	seen := map[string]bool{gazetteer.Normalize(name): true}
+	var kept []string
+	for _, a := range alts {
+		a = strings.TrimSpace(a)
+		k := gazetteer.Normalize(a)
+		if k == "" || seen[k] || strings.ContainsAny(a, ",\t") {
+			continue
+		}
+		seen[k] = true
+		kept = append(kept, a)
+	}
+	return kept
+}
+
 func latinName(s string) bool {
 	upper, lower := 0, 0
 	for _, r := range s {
@@ -418,7 +436,7 @@ func countryRowsWithPoints(places []place, countries []countryRow) []place {
 		names := append(slices.Clone(c.names[1:]), c.iso3)
 		r := place{id: syntheticID("PCLI:" + c.iso2), name: c.names[0], fclass: "A", fcode: "PCLI",
 			country: c.iso2, admin1: "00", lat: places[i].lat, lon: places[i].lon, population: pop[c.iso2]}
-		r.alts = append(keepAlternates(r.name, "", names), c.iso3)
+		r.alts = countryAlternates(r.name, names)
 		rows = append(rows, r)
 	}
 	return rows
