@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +11,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/mapd/mapd/gazetteer"
 )
@@ -46,12 +50,66 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return 2
 		}
 	}
-	gz, err := loadGazetteer(ctx, opts.files)
+	gz, err := gazetteer.Default(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
+		fmt.Fprintf(stderr, "mapd geocode: load gazetteer: %v\n", err)
 		return 2
 	}
+	for _, f := range opts.files {
+		if err := loadGazetteerFile(ctx, gz, f, stderr); err != nil {
+			fmt.Fprintf(stderr, "mapd geocode: load gazetteer: %v\n", err)
+			return 2
+		}
+	}
 	return geocode(ctx, gz, opts, queries, stdout, stderr)
+}
+
+// loadGazetteerFile adds one GeoNames file to gz, with a progress line on
+// stderr when it is a terminal (allCountries.txt takes minutes). Zip
+// archives load without one.
+func loadGazetteerFile(ctx context.Context, gz *gazetteer.Gazetteer, name string, stderr io.Writer) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	raw := &countingReader{r: f}
+	br := bufio.NewReaderSize(raw, 64<<10)
+	var src io.Reader = br
+	magic, _ := br.Peek(4)
+	switch {
+	case string(magic) == "PK\x03\x04":
+		return gz.LoadFile(ctx, name)
+	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		defer zr.Close()
+		src = zr
+	}
+	lines := &lineCounter{r: src}
+	stop := startProgress(stderr, "loading "+filepath.Base(name), func() progressState {
+		return progressState{records: lines.n.Load(), bytes: raw.n.Load(), total: st.Size()}
+	})
+	defer stop()
+	return gz.Load(ctx, strings.TrimSuffix(filepath.Base(name), ".gz"), lines)
+}
+
+// lineCounter counts the lines read through it, for the progress line.
+type lineCounter struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *lineCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(bytes.Count(p[:n], []byte{'\n'})))
+	return n, err
 }
 
 // parseGeocodeFlags parses the flags and their MAPD_* twins. done reports

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -175,5 +179,48 @@ func TestGeocodeAllFound(t *testing.T) {
 		if r.Match == nil || len(r.Alternatives) != 0 {
 			t.Errorf("line %d: got %s, want a match and no alternatives (limit 1)", i+1, l)
 		}
+	}
+}
+
+func TestLoadGazetteerFile(t *testing.T) {
+	sample, err := os.ReadFile(filepath.Join("..", "..", "gazetteer", "testdata", "SY-sample.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var gzBuf bytes.Buffer
+	zw := gzip.NewWriter(&gzBuf)
+	zw.Write(sample)
+	zw.Close()
+	var zipBuf bytes.Buffer
+	zipw := zip.NewWriter(&zipBuf)
+	w, _ := zipw.Create("SY.txt")
+	w.Write(sample)
+	zipw.Close()
+	files := map[string][]byte{"SY.txt": sample, "SY.txt.gz": gzBuf.Bytes(), "SY.zip": zipBuf.Bytes()}
+	for name, data := range files {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(dir, name)
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			gz := gazetteer.New()
+			var stderr bytes.Buffer
+			if err := loadGazetteerFile(context.Background(), gz, path, &stderr); err != nil {
+				t.Fatal(err)
+			}
+			if gz.Len() != 8 {
+				t.Errorf("got %d places, want 8", gz.Len())
+			}
+			if stderr.Len() != 0 {
+				t.Errorf("got stderr %q, want nothing when it is no terminal", stderr.String())
+			}
+		})
+	}
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, append(sample, "1\tX\n"...), 0o644)
+	err = loadGazetteerFile(context.Background(), gazetteer.New(), bad, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "bad.txt:10:") {
+		t.Errorf("got %v, want an error naming bad.txt:10", err)
 	}
 }
