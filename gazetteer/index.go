@@ -219,20 +219,8 @@ func isVowel(c byte) bool {
 	return false
 }
 
-// similarity returns 1 - levenshtein(a, b) / max(len(a), len(b)), in [0, 1].
-func similarity(a, b string) float64 {
-	if a == b {
-		return 1
-	}
-	n := max(len(a), len(b))
-	if n == 0 {
-		return 1
-	}
-	return 1 - float64(levenshtein(a, b))/float64(n)
-}
-
-// similarEnough returns similarity(a, b) and whether it reaches floor,
-// skipping the edit distance when the lengths alone rule it out.
+// similarEnough returns 1 - editDistance(a, b) / max(len(a), len(b)) and
+// whether it reaches floor, giving up as soon as it cannot.
 func similarEnough(a, b string, floor float64) (float64, bool) {
 	n := max(len(a), len(b))
 	if n == 0 {
@@ -283,37 +271,6 @@ func boundedLevenshtein(a, b string, k int) int {
 		}
 		if best > k {
 			return k + 1
-		}
-	}
-	return row[len(b)]
-}
-
-// levenshtein is the byte edit distance between a and b.
-func levenshtein(a, b string) int {
-	if len(a) < len(b) {
-		a, b = b, a
-	}
-	var buf [65]int
-	var row []int
-	if len(b)+1 <= len(buf) {
-		row = buf[:len(b)+1]
-	} else {
-		row = make([]int, len(b)+1)
-	}
-	for j := range row {
-		row[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		prev := row[0]
-		row[0] = i
-		for j := 1; j <= len(b); j++ {
-			cur := row[j]
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			row[j] = min(row[j]+1, row[j-1]+1, prev+cost)
-			prev = cur
 		}
 	}
 	return row[len(b)]

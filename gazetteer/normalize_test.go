@@ -124,3 +124,47 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+func TestSimilarEnough(t *testing.T) {
+	tests := []struct {
+		a, b  string
+		floor float64
+		sim   float64
+		ok    bool
+	}{
+		{"dairzor", "dairzor", 0.7, 1, true},
+		{"dairzor", "dairzawr", 0.7, 0.75, true},
+		{"falujan", "faluja", 0.75, 1 - 1.0/7, true},
+		{"homs", "hama", 0.7, 0, false},
+		{"a", "abcdefgh", 0.5, 0, false},
+		{"", "", 0.9, 1, true},
+	}
+	for _, tt := range tests {
+		sim, ok := similarEnough(tt.a, tt.b, tt.floor)
+		if ok != tt.ok || (ok && sim != tt.sim) {
+			t.Errorf("similarEnough(%q, %q, %v) = %v, %v, want %v, %v", tt.a, tt.b, tt.floor, sim, ok, tt.sim, tt.ok)
+		}
+	}
+	if d := boundedLevenshtein("kitten", "sitting", 5); d != 3 {
+		t.Errorf("boundedLevenshtein(kitten, sitting, 5) = %d, want 3", d)
+	}
+	if d := boundedLevenshtein("kitten", "sitting", 1); d <= 1 {
+		t.Errorf("boundedLevenshtein(kitten, sitting, 1) = %d, want more than 1", d)
+	}
+}
+
+func TestSkeleton(t *testing.T) {
+	tests := []struct{ key, want string }{
+		{"dairzor", "drzr"},
+		{"dairzawr", "drzr"},
+		{"homs", "hms"},
+		{"hims", "hms"},
+		{"idlib", "adlb"},
+		{"shaihmaksud", "shmksd"},
+	}
+	for _, tt := range tests {
+		if got := skeleton(tt.key); got != tt.want {
+			t.Errorf("skeleton(%q) = %q, want %q", tt.key, got, tt.want)
+		}
+	}
+}
