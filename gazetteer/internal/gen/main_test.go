@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestKeepAlternates(t *testing.T) {
+	got := keepAlternates("Deir ez-Zor", "Deir ez-Zor", []string{
+		"Deir Ezzor",   // same key as the name
+		"Dayr az Zawr", // kept
+		"DEZ",          // airport code
+		"dyr alzwr",    // machine romanisation, no capital
+		"دير الزور",    // Arabic script
+		"Dayr az-Zawr", // same key as a kept one
+		"Deir 2",       // digit
+		"Ter Zor",      // kept
+		"",             // empty
+	})
+	want := []string{"Dayr az Zawr", "Ter Zor"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestCountryAlternates(t *testing.T) {
+	got := countryAlternates("United Kingdom", []string{"UK", "Great Britain", "Korea, Republic of", "United Kingdom", "GBR"})
+	want := []string{"UK", "Great Britain", "GBR"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestSyntheticID(t *testing.T) {
+	a, b := syntheticID("ADM1:SY.07"), syntheticID("ADM1:SY.07")
+	if a != b || a >= 0 {
+		t.Errorf("got %d and %d, want one stable negative id", a, b)
+	}
+	if syntheticID("ADM1:SY.11") == a {
+		t.Error("two regions share an id")
+	}
+}
+
+func TestRegionRows(t *testing.T) {
+	places := []place{
+		{id: 1, name: "Homs", alts: []string{"Hims"}, lat: "34.72682", lon: "36.72339", fcode: "PPLA", country: "SY", admin1: "11", population: 775404},
+		{id: 2, name: "Tallbisah", lat: "34.84", lon: "36.73", fcode: "PPLA3", country: "SY", admin1: "11", population: 38491},
+		{id: 3, name: "Village", lat: "10", lon: "20", fcode: "PPL", country: "XX", admin1: "01", population: 600},
+		{id: 4, name: "Other", lat: "30", lon: "40", fcode: "PPL", country: "XX", admin1: "01", population: 700},
+	}
+	admin1 := []struct{ Code, Name string }{{"SY.11", "Homs"}, {"XX.01", "Nowhere"}, {"XX.02", "Empty"}}
+	rows := regionRows(places, admin1)
+	if len(rows) != 2 {
+		t.Fatalf("got %d rows, want 2 (no row for a region without places)", len(rows))
+	}
+	homs := rows[0]
+	if homs.lat != "34.72682" || homs.population != 775404+38491 || !slices.Contains(homs.alts, "Hims") {
+		t.Errorf("got %+v, want the seat's point, the summed population and the seat's names", homs)
+	}
+	if rows[1].lat != "30.00000" || rows[1].lon != "40.00000" {
+		t.Errorf("got %s,%s, want the median of the places", rows[1].lat, rows[1].lon)
+	}
+	var buf bytes.Buffer
+	writeRow(&buf, homs)
+	if n := strings.Count(buf.String(), "\t"); n != 18 {
+		t.Errorf("got %d tabs, want 18 (19 columns)", n)
+	}
+}
