@@ -222,65 +222,64 @@ type geocodeResult struct {
 }
 
 // geocode resolves the queries and prints them. A first pass finds the
-// countries of the names; a second resolves each name without its own
-// hint again with the countries of the other names as context.
+// country of each name; the second resolves each name that has no hint of
+// its own with the countries of the other names as context, and prints it.
+// Only the first pass's countries are kept in memory.
 func geocode(ctx context.Context, gz *gazetteer.Gazetteer, opts *geocodeOptions, queries []geocodeQuery, stdout, stderr io.Writer) int {
-	results := make([]geocodeResult, len(queries))
-	found := map[string]int{} // country -> names matched there
+	matched := make([]string, len(queries)) // country of each name's first-pass match
+	found := map[string]int{}               // country -> names matched there
 	for i, q := range queries {
-		res, err := gz.Resolve(ctx, gazetteer.Query{Name: q.name, Country: q.country, Limit: opts.limit})
+		res, err := gz.Resolve(ctx, gazetteer.Query{Name: q.name, Country: q.country, Limit: 1})
 		switch {
 		case errors.Is(err, gazetteer.ErrInvalidQuery):
-			res = gazetteer.Result{Query: q.name, Alternatives: []gazetteer.Match{}}
-			results[i].Error = strings.TrimPrefix(err.Error(), "gazetteer: ")
 		case err != nil:
 			fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
 			return 2
 		case res.Match != nil:
+			matched[i] = res.Match.Country
 			found[res.Match.Country]++
 		}
-		results[i].Result = res
-	}
-	for i, q := range queries {
-		if q.country != "" || results[i].Error != "" {
-			continue
-		}
-		var others []string
-		for cc, n := range found {
-			if results[i].Match != nil && results[i].Match.Country == cc {
-				n--
-			}
-			if n > 0 {
-				others = append(others, cc)
-			}
-		}
-		if len(others) == 0 {
-			continue
-		}
-		res, err := gz.Resolve(ctx, gazetteer.Query{Name: q.name, Context: others, Limit: opts.limit})
-		if err != nil {
-			fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
-			return 2
-		}
-		results[i].Result = res
 	}
 
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	code := 0
-	for _, r := range results {
+	for i, q := range queries {
+		query := gazetteer.Query{Name: q.name, Country: q.country, Limit: opts.limit}
+		if q.country == "" {
+			for cc, n := range found {
+				if cc == matched[i] {
+					n--
+				}
+				if n > 0 {
+					query.Context = append(query.Context, cc)
+				}
+			}
+		}
+		var r geocodeResult
+		res, err := gz.Resolve(ctx, query)
+		switch {
+		case errors.Is(err, gazetteer.ErrInvalidQuery):
+			res = gazetteer.Result{Query: q.name, Alternatives: []gazetteer.Match{}}
+			r.Error = strings.TrimPrefix(err.Error(), "gazetteer: ")
+		case err != nil:
+			fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
+			return 2
+		}
+		r.Result = res
 		if r.Match == nil {
 			code = 1
 		}
 		if opts.json {
-			if err := enc.Encode(r); err != nil {
-				fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
-				return 2
-			}
-			continue
+			err = enc.Encode(r)
+		} else {
+			_, err = fmt.Fprintln(w, describeResult(r))
 		}
-		fmt.Fprintln(w, describeResult(r))
+		if err != nil {
+			fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
+			return 2
+		}
 	}
 	if err := w.Flush(); err != nil {
 		fmt.Fprintf(stderr, "mapd geocode: %v\n", err)

@@ -224,3 +224,22 @@ func TestLoadGazetteerFile(t *testing.T) {
 		t.Errorf("got %v, want an error naming bad.txt:10", err)
 	}
 }
+
+// TestGeocodeContext checks that a name alone ambiguous takes the country
+// of the other names: Samarra among Iraqi towns is Iraq's, not Samara.
+func TestGeocodeContext(t *testing.T) {
+	gz := sharedGazetteer(t)
+	queries := []geocodeQuery{{name: "Samarra"}, {name: "Mosul"}, {name: "Ramadi"}}
+	var stdout, stderr bytes.Buffer
+	if code := geocode(context.Background(), gz, &geocodeOptions{limit: 3, json: true}, queries, &stdout, &stderr); code != 0 {
+		t.Fatalf("got exit %d, want 0; stderr %q", code, stderr.String())
+	}
+	var r gazetteer.Result
+	first, _, _ := strings.Cut(stdout.String(), "\n")
+	if err := json.Unmarshal([]byte(first), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Match == nil || r.Match.GeonameID != 91597 {
+		t.Errorf("got %s, want Samarra 91597 in Iraq", first)
+	}
+}
