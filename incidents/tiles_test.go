@@ -100,7 +100,7 @@ func sameClusters(t *testing.T, got, want []geo.Cluster) {
 }
 
 // checkTiles compares TileClusters with brute force over the tiles of
-// every zoom from 0 to 12 that hold the fixture's towns, for a few filters.
+// every zoom from 0 to 16 that hold the fixture's towns, for a few filters.
 func checkTiles(t *testing.T, s *incidents.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -112,7 +112,7 @@ func checkTiles(t *testing.T, s *incidents.Store) {
 	}
 	for fi, f := range filters {
 		all := matching(t, s, f)
-		for z := 0; z <= 12; z++ {
+		for z := 0; z <= 16; z++ {
 			seen := map[geo.Tile]bool{}
 			for _, p := range [][2]float64{{36.2765, 33.5138}, {40.1408, 35.3359}, {-179.5, -40}} {
 				tile, _ := geo.TileAt(p[0], p[1], z)

@@ -28,12 +28,13 @@ END;
 -- tile_cells aggregates the incidents by Web Mercator cell (the tile of zoom
 -- `level` holding the point) and event type: how many, their fatalities,
 -- and the sums of their coordinates (for the centroid). Cells are computed
--- once at level 14 and shifted down to the coarser levels, so a point is in
+-- once at level 17 and shifted down to the coarser levels, so a point is in
 -- the same cell at every level that contains it. Incidents beyond the
--- Mercator latitude limit are in no cell. The levels must match
--- incidents.cellLevels.
+-- Mercator latitude limit are in no cell. Levels three apart serve the 8x8
+-- cluster grid of every tile up to zoom 14 from at most 4^5 cells per event
+-- type; the store reads the levels from tile_levels.
 CREATE TABLE tile_levels (level INTEGER PRIMARY KEY);
-INSERT INTO tile_levels (level) VALUES (5), (8), (11), (14);
+INSERT INTO tile_levels (level) VALUES (5), (8), (11), (14), (17);
 
 CREATE TABLE tile_cells (
     level      INTEGER NOT NULL,
@@ -48,11 +49,11 @@ CREATE TABLE tile_cells (
 ) WITHOUT ROWID;
 
 INSERT INTO tile_cells (level, cx, cy, event_type, n, fatalities, sum_lon, sum_lat)
-    SELECT l.level, c.x >> (14 - l.level), c.y >> (14 - l.level), c.event_type,
+    SELECT l.level, c.x >> (17 - l.level), c.y >> (17 - l.level), c.event_type,
            count(*), sum(c.fatalities), sum(c.lon), sum(c.lat)
     FROM tile_levels l,
-         (SELECT min(16383, max(0, CAST(floor((i.lon + 180.0) / 360.0 * 16384) AS INTEGER))) AS x,
-                 min(16383, max(0, CAST(floor((1.0 - ln(tan(i.lat * pi() / 180.0) + 1.0 / cos(i.lat * pi() / 180.0)) / pi()) / 2.0 * 16384) AS INTEGER))) AS y,
+         (SELECT min(131071, max(0, CAST(floor((i.lon + 180.0) / 360.0 * 131072) AS INTEGER))) AS x,
+                 min(131071, max(0, CAST(floor((1.0 - ln(tan(i.lat * pi() / 180.0) + 1.0 / cos(i.lat * pi() / 180.0)) / pi()) / 2.0 * 131072) AS INTEGER))) AS y,
                  i.event_type, coalesce(i.fatalities, 0) AS fatalities, i.lon, i.lat
           FROM incidents i
           WHERE i.lat BETWEEN -85.05112877980659 AND 85.05112877980659) c
@@ -60,10 +61,10 @@ INSERT INTO tile_cells (level, cx, cy, event_type, n, fatalities, sum_lon, sum_l
 
 CREATE TRIGGER tile_cells_ai AFTER INSERT ON incidents BEGIN
     INSERT INTO tile_cells (level, cx, cy, event_type, n, fatalities, sum_lon, sum_lat)
-        SELECT l.level, c.x >> (14 - l.level), c.y >> (14 - l.level), new.event_type, 1, coalesce(new.fatalities, 0), new.lon, new.lat
+        SELECT l.level, c.x >> (17 - l.level), c.y >> (17 - l.level), new.event_type, 1, coalesce(new.fatalities, 0), new.lon, new.lat
         FROM tile_levels l,
-             (SELECT min(16383, max(0, CAST(floor((new.lon + 180.0) / 360.0 * 16384) AS INTEGER))) AS x,
-                 min(16383, max(0, CAST(floor((1.0 - ln(tan(new.lat * pi() / 180.0) + 1.0 / cos(new.lat * pi() / 180.0)) / pi()) / 2.0 * 16384) AS INTEGER))) AS y) c
+             (SELECT min(131071, max(0, CAST(floor((new.lon + 180.0) / 360.0 * 131072) AS INTEGER))) AS x,
+                 min(131071, max(0, CAST(floor((1.0 - ln(tan(new.lat * pi() / 180.0) + 1.0 / cos(new.lat * pi() / 180.0)) / pi()) / 2.0 * 131072) AS INTEGER))) AS y) c
         WHERE new.lat BETWEEN -85.05112877980659 AND 85.05112877980659
         ON CONFLICT (level, cx, cy, event_type) DO UPDATE SET
             n = n + 1, fatalities = fatalities + excluded.fatalities,
@@ -73,15 +74,15 @@ END;
 CREATE TRIGGER tile_cells_ad AFTER DELETE ON incidents BEGIN
     UPDATE tile_cells SET n = n - 1, fatalities = fatalities - coalesce(old.fatalities, 0),
             sum_lon = sum_lon - old.lon, sum_lat = sum_lat - old.lat
-        WHERE (level, cx, cy, event_type) IN (SELECT l.level, c.x >> (14 - l.level), c.y >> (14 - l.level), old.event_type
+        WHERE (level, cx, cy, event_type) IN (SELECT l.level, c.x >> (17 - l.level), c.y >> (17 - l.level), old.event_type
              FROM tile_levels l,
-                  (SELECT min(16383, max(0, CAST(floor((old.lon + 180.0) / 360.0 * 16384) AS INTEGER))) AS x,
-                 min(16383, max(0, CAST(floor((1.0 - ln(tan(old.lat * pi() / 180.0) + 1.0 / cos(old.lat * pi() / 180.0)) / pi()) / 2.0 * 16384) AS INTEGER))) AS y) c
+                  (SELECT min(131071, max(0, CAST(floor((old.lon + 180.0) / 360.0 * 131072) AS INTEGER))) AS x,
+                 min(131071, max(0, CAST(floor((1.0 - ln(tan(old.lat * pi() / 180.0) + 1.0 / cos(old.lat * pi() / 180.0)) / pi()) / 2.0 * 131072) AS INTEGER))) AS y) c
              WHERE old.lat BETWEEN -85.05112877980659 AND 85.05112877980659);
-    DELETE FROM tile_cells WHERE n <= 0 AND (level, cx, cy, event_type) IN (SELECT l.level, c.x >> (14 - l.level), c.y >> (14 - l.level), old.event_type
+    DELETE FROM tile_cells WHERE n <= 0 AND (level, cx, cy, event_type) IN (SELECT l.level, c.x >> (17 - l.level), c.y >> (17 - l.level), old.event_type
              FROM tile_levels l,
-                  (SELECT min(16383, max(0, CAST(floor((old.lon + 180.0) / 360.0 * 16384) AS INTEGER))) AS x,
-                 min(16383, max(0, CAST(floor((1.0 - ln(tan(old.lat * pi() / 180.0) + 1.0 / cos(old.lat * pi() / 180.0)) / pi()) / 2.0 * 16384) AS INTEGER))) AS y) c
+                  (SELECT min(131071, max(0, CAST(floor((old.lon + 180.0) / 360.0 * 131072) AS INTEGER))) AS x,
+                 min(131071, max(0, CAST(floor((1.0 - ln(tan(old.lat * pi() / 180.0) + 1.0 / cos(old.lat * pi() / 180.0)) / pi()) / 2.0 * 131072) AS INTEGER))) AS y) c
              WHERE old.lat BETWEEN -85.05112877980659 AND 85.05112877980659);
 END;
 
@@ -91,21 +92,21 @@ WHEN old.lon IS NOT new.lon OR old.lat IS NOT new.lat OR old.event_type IS NOT n
 BEGIN
     UPDATE tile_cells SET n = n - 1, fatalities = fatalities - coalesce(old.fatalities, 0),
             sum_lon = sum_lon - old.lon, sum_lat = sum_lat - old.lat
-        WHERE (level, cx, cy, event_type) IN (SELECT l.level, c.x >> (14 - l.level), c.y >> (14 - l.level), old.event_type
+        WHERE (level, cx, cy, event_type) IN (SELECT l.level, c.x >> (17 - l.level), c.y >> (17 - l.level), old.event_type
              FROM tile_levels l,
-                  (SELECT min(16383, max(0, CAST(floor((old.lon + 180.0) / 360.0 * 16384) AS INTEGER))) AS x,
-                 min(16383, max(0, CAST(floor((1.0 - ln(tan(old.lat * pi() / 180.0) + 1.0 / cos(old.lat * pi() / 180.0)) / pi()) / 2.0 * 16384) AS INTEGER))) AS y) c
+                  (SELECT min(131071, max(0, CAST(floor((old.lon + 180.0) / 360.0 * 131072) AS INTEGER))) AS x,
+                 min(131071, max(0, CAST(floor((1.0 - ln(tan(old.lat * pi() / 180.0) + 1.0 / cos(old.lat * pi() / 180.0)) / pi()) / 2.0 * 131072) AS INTEGER))) AS y) c
              WHERE old.lat BETWEEN -85.05112877980659 AND 85.05112877980659);
-    DELETE FROM tile_cells WHERE n <= 0 AND (level, cx, cy, event_type) IN (SELECT l.level, c.x >> (14 - l.level), c.y >> (14 - l.level), old.event_type
+    DELETE FROM tile_cells WHERE n <= 0 AND (level, cx, cy, event_type) IN (SELECT l.level, c.x >> (17 - l.level), c.y >> (17 - l.level), old.event_type
              FROM tile_levels l,
-                  (SELECT min(16383, max(0, CAST(floor((old.lon + 180.0) / 360.0 * 16384) AS INTEGER))) AS x,
-                 min(16383, max(0, CAST(floor((1.0 - ln(tan(old.lat * pi() / 180.0) + 1.0 / cos(old.lat * pi() / 180.0)) / pi()) / 2.0 * 16384) AS INTEGER))) AS y) c
+                  (SELECT min(131071, max(0, CAST(floor((old.lon + 180.0) / 360.0 * 131072) AS INTEGER))) AS x,
+                 min(131071, max(0, CAST(floor((1.0 - ln(tan(old.lat * pi() / 180.0) + 1.0 / cos(old.lat * pi() / 180.0)) / pi()) / 2.0 * 131072) AS INTEGER))) AS y) c
              WHERE old.lat BETWEEN -85.05112877980659 AND 85.05112877980659);
     INSERT INTO tile_cells (level, cx, cy, event_type, n, fatalities, sum_lon, sum_lat)
-        SELECT l.level, c.x >> (14 - l.level), c.y >> (14 - l.level), new.event_type, 1, coalesce(new.fatalities, 0), new.lon, new.lat
+        SELECT l.level, c.x >> (17 - l.level), c.y >> (17 - l.level), new.event_type, 1, coalesce(new.fatalities, 0), new.lon, new.lat
         FROM tile_levels l,
-             (SELECT min(16383, max(0, CAST(floor((new.lon + 180.0) / 360.0 * 16384) AS INTEGER))) AS x,
-                 min(16383, max(0, CAST(floor((1.0 - ln(tan(new.lat * pi() / 180.0) + 1.0 / cos(new.lat * pi() / 180.0)) / pi()) / 2.0 * 16384) AS INTEGER))) AS y) c
+             (SELECT min(131071, max(0, CAST(floor((new.lon + 180.0) / 360.0 * 131072) AS INTEGER))) AS x,
+                 min(131071, max(0, CAST(floor((1.0 - ln(tan(new.lat * pi() / 180.0) + 1.0 / cos(new.lat * pi() / 180.0)) / pi()) / 2.0 * 131072) AS INTEGER))) AS y) c
         WHERE new.lat BETWEEN -85.05112877980659 AND 85.05112877980659
         ON CONFLICT (level, cx, cy, event_type) DO UPDATE SET
             n = n + 1, fatalities = fatalities + excluded.fatalities,
