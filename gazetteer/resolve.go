@@ -103,7 +103,11 @@ type scorer struct {
 	country string
 	context []string
 	region  bool
+	within  []admin1Key // regions named after a comma ("Palmyra, Homs")
 }
+
+// admin1Key names a first-level region.
+type admin1Key struct{ country, code string }
 
 // score combines a candidate's name score with its importance (feature code
 // and population), the country hint (a place elsewhere loses 40%), the
@@ -129,7 +133,40 @@ func (s *scorer) score(r *record, name float64) float64 {
 	if s.region && !isAdminCode(r.fcode) {
 		f *= 0.8
 	}
+	if len(s.within) > 0 && !slices.Contains(s.within, admin1Key{r.country, r.admin1}) {
+		f *= 0.8
+	}
 	return min(f, 1)
+}
+
+// qualify reads what follows a comma in a name, as in "Raqqa, Syria" or
+// "Palmyra, Homs": a country becomes the country hint unless the query has
+// one, a first-level region narrows the candidates. Parts that name neither
+// are ignored. The caller holds g.mu.
+func (g *Gazetteer) qualify(s *scorer, qualifiers string) {
+	var buf [128]byte
+	for part := range strings.SplitSeq(qualifiers, ",") {
+		k, _ := appendKey(buf[:0], part)
+		ki, ok := g.idx.keys[string(k)]
+		if !ok {
+			continue
+		}
+		first, more := g.idx.recs(ki)
+		for j := -1; j < len(more); j++ {
+			v := first
+			if j >= 0 {
+				v = more[j]
+			}
+			r := &g.recs[v>>1]
+			switch {
+			case r.dead:
+			case r.fcode == "PCLI" && s.country == "":
+				s.country = r.country
+			case r.fcode == "ADM1":
+				s.within = append(s.within, admin1Key{r.country, r.admin1})
+			}
+		}
+	}
 }
 
 // search gathers candidates tier by tier and ranks them: places whose key
@@ -149,8 +186,9 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 		limit = 5
 	}
 	limit = min(limit, maxLimit)
+	name, qualifiers, _ := strings.Cut(q.Name, ",")
 	var keyBuf [128]byte
-	kb, region := appendKey(keyBuf[:0], q.Name)
+	kb, region := appendKey(keyBuf[:0], name)
 	if len(kb) == 0 {
 		return nil, nil
 	}
@@ -164,11 +202,14 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 
 	g.mu.RLock()
 	defer g.mu.RUnlock()
+	if qualifiers != "" {
+		g.qualify(&s, qualifiers)
+	}
 	// "Idlib city", "Homs town": when the whole name is unknown, look for
 	// the town without the word, and not for the region.
 	placeOnly := false
 	if _, known := g.idx.keys[string(kb)]; !known {
-		if name, ok := trimPlaceWord(q.Name); ok {
+		if name, ok := trimPlaceWord(name); ok {
 			var trimmedBuf [128]byte
 			if k, _ := appendKey(trimmedBuf[:0], name); len(k) > 0 {
 				kb, placeOnly = k, true

@@ -174,6 +174,14 @@ var newsSpellings = []newsCase{
 	{query: "Antakya", id: 323779},
 	{query: "Reyhanli", id: 302355},
 	{query: "Ceylanpinar", id: 318668},
+	// Qualified after a comma by a country or a region.
+	{query: "Raqqa, Syria", id: 172955},
+	{query: "Tripoli, Lebanon", id: 266826},
+	{query: "Homs, Libya", id: 2219905},
+	{query: "Samarra, Iraq", id: 91597},
+	{query: "Palmyra, Homs, Syria", id: 163808},
+	{query: "Saida, South Governorate", id: 268064},
+	{query: "Deir Ezzor, Nowhereland", id: 170794},
 	// First-level regions.
 	{query: "Homs province", feature: "ADM1", cc: "SY", name: "Homs"},
 	{query: "Homs Governorate", feature: "ADM1", cc: "SY", name: "Homs"},
