@@ -58,7 +58,23 @@ func isAdminCode(code string) bool {
 type Match struct {
 	Place
 	Score float64 `json:"score"`
+	near  bool    // the query put the event near the place ("near Aleppo")
 }
+
+// GeoPrecision returns ACLED's geo_precision for the match: that of the
+// place, but 2 (near a town, or part of a region) for a town that the query
+// only put the event near ("near Aleppo", "Hama countryside").
+func (m Match) GeoPrecision() int {
+	p := m.Place.GeoPrecision()
+	if m.near && p == 1 {
+		return 2
+	}
+	return p
+}
+
+// Near reports whether the query put the event near the place rather than
+// at it ("near Aleppo", "outskirts of Idlib", "Hama countryside").
+func (m Match) Near() bool { return m.near }
 
 // Query is one name to resolve.
 type Query struct {

@@ -104,6 +104,7 @@ type scorer struct {
 	context []string
 	region  bool
 	within  []admin1Key // regions named after a comma ("Palmyra, Homs")
+	near    bool        // "near Aleppo": matches are near the place, not at it
 }
 
 // admin1Key names a first-level region.
@@ -207,12 +208,18 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 	}
 	// "Idlib city", "Homs town": when the whole name is unknown, look for
 	// the town without the word, and not for the region.
+	// "near Aleppo", "Hama countryside": when the whole name is unknown,
+	// look for the place, and mark the matches as near it.
 	placeOnly := false
 	if _, known := g.idx.keys[string(kb)]; !known {
-		if name, ok := trimPlaceWord(name); ok {
-			var trimmedBuf [128]byte
-			if k, _ := appendKey(trimmedBuf[:0], name); len(k) > 0 {
+		var trimmedBuf [128]byte
+		if rest, ok := trimPlaceWord(name); ok {
+			if k, _ := appendKey(trimmedBuf[:0], rest); len(k) > 0 {
 				kb, placeOnly = k, true
+			}
+		} else if rest, ok := trimNearWords(name); ok {
+			if k, _ := appendKey(trimmedBuf[:0], rest); len(k) > 0 {
+				kb, s.near = k, true
 			}
 		}
 	}
@@ -284,6 +291,46 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 		exact(kb[2:], attachedArticleScore)
 	}
 	return g.rank(cands, &s, limit), nil
+}
+
+// trimNearWords returns name without the words that put an event near a
+// place or in part of it: "near", "outskirts of", "north of", "eastern",
+// "rural" before it; "countryside", "outskirts", "area", "suburbs" after.
+func trimNearWords(name string) (string, bool) {
+	words := strings.Fields(name)
+	trimmed := false
+	for len(words) > 1 {
+		w := strings.ToLower(words[0])
+		switch w {
+		case "near", "outside", "around", "nearby", "northern", "southern", "eastern", "western",
+			"northeastern", "northwestern", "southeastern", "southwestern", "central", "rural",
+			"greater", "the":
+			words = words[1:]
+			trimmed = true
+			continue
+		case "outskirts", "north", "south", "east", "west", "northeast", "northwest", "southeast",
+			"southwest", "countryside", "vicinity", "suburbs", "edge":
+			if len(words) > 2 && strings.EqualFold(words[1], "of") {
+				words = words[2:]
+				trimmed = true
+				continue
+			}
+		}
+		break
+	}
+	for len(words) > 1 {
+		switch strings.ToLower(words[len(words)-1]) {
+		case "countryside", "outskirts", "area", "suburbs", "environs", "vicinity", "surroundings":
+			words = words[:len(words)-1]
+			trimmed = true
+			continue
+		}
+		break
+	}
+	if !trimmed {
+		return "", false
+	}
+	return strings.Join(words, " "), true
 }
 
 // trimPlaceWord returns name without a trailing "city" or "town".
@@ -413,7 +460,7 @@ func (g *Gazetteer) rank(cands []candidate, s *scorer, limit int) []Match {
 	}
 	out := make([]Match, len(all))
 	for j, a := range all {
-		out[j] = Match{Place: g.place(a.rec), Score: roundScore(a.score)}
+		out[j] = Match{Place: g.place(a.rec), Score: roundScore(a.score), near: s.near}
 	}
 	return out
 }

@@ -248,12 +248,19 @@ func TestResolveGeoPrecision(t *testing.T) {
 	g := testGazetteer(t)
 	tests := []struct {
 		query string
+		id    int64 // 0: any
 		want  int
 	}{
-		{"Deir ez-Zor", 1},
-		{"Deir ez-Zor Governorate", 3},
-		{"Homs province", 3},
-		{"Syria", 3},
+		{"Deir ez-Zor", 170794, 1},
+		{"Deir ez-Zor Governorate", 0, 3},
+		{"Homs province", 0, 3},
+		{"Syria", 0, 3},
+		{"near Aleppo", 170063, 2},
+		{"outskirts of Idlib", 169389, 2},
+		{"north of Raqqa", 172955, 2},
+		{"eastern Deir ez-Zor", 170794, 2},
+		{"Hama countryside", 170017, 2},
+		{"Rural Damascus", 0, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -261,8 +268,14 @@ func TestResolveGeoPrecision(t *testing.T) {
 			if err != nil || res.Match == nil {
 				t.Fatalf("Resolve: %v, %v", res.Match, err)
 			}
+			if tt.id != 0 && res.Match.GeonameID != tt.id {
+				t.Errorf("got %d %s, want %d", res.Match.GeonameID, res.Match.Name, tt.id)
+			}
 			if got := res.Match.GeoPrecision(); got != tt.want {
 				t.Errorf("got geo precision %d, want %d", got, tt.want)
+			}
+			if near := tt.want == 2; res.Match.Near() != near {
+				t.Errorf("got Near %v, want %v", res.Match.Near(), near)
 			}
 		})
 	}
