@@ -52,7 +52,11 @@ func (s *Store) TilePoints(ctx context.Context, f Filter, t geo.Tile, limit int)
 			}
 		}
 	}
-	query, args := tileScanQuery(f, t, "i.id, i.lon, i.lat, i.date, i.event_type, i.fatalities")
+	byDate, err := s.scanByDate(ctx, f, t)
+	if err != nil {
+		return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
+	}
+	query, args := tileScanQuery(f, t, byDate, "i.id, i.lon, i.lat, i.date, i.event_type, i.fatalities")
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
@@ -109,7 +113,11 @@ func (s *Store) clusters(ctx context.Context, f Filter, t geo.Tile, c *geo.Clust
 			return s.clustersFromCells(ctx, f, t, level, c)
 		}
 	}
-	return s.clustersFromScan(ctx, f, t, c)
+	byDate, err := s.scanByDate(ctx, f, t)
+	if err != nil {
+		return err
+	}
+	return s.clustersFromScan(ctx, f, t, byDate, c)
 }
 
 // cellLevel returns the coarsest level of tile_cells at least as deep as z.
@@ -176,41 +184,77 @@ func (s *Store) clustersFromCells(ctx context.Context, f Filter, t geo.Tile, lev
 	return rows.Err()
 }
 
-func (s *Store) clustersFromScan(ctx context.Context, f Filter, t geo.Tile, c *geo.Clusterer) error {
-	query, args := tileScanQuery(f, t, "i.lon, i.lat, i.event_type, coalesce(i.fatalities, 0)")
-	rows, err := s.r.QueryContext(ctx, query, args...)
+// clustersFromScan aggregates the matching incidents in the tile by
+// cluster cell inside SQLite, with the cell formula of the tile_cells
+// triggers, so only one row per cell and event type reaches Go.
+func (s *Store) clustersFromScan(ctx context.Context, f Filter, t geo.Tile, byDate bool, c *geo.Clusterer) error {
+	cz := c.CellZoom()
+	inner, args := tileScanQuery(f, t, byDate, "i.lon, i.lat, i.event_type, coalesce(i.fatalities, 0) AS fatalities")
+	n := float64(int64(1) << cz)
+	query := `SELECT min(?1 - 1, max(0, CAST(floor((lon + 180.0) / 360.0 * ?1) AS INTEGER))) AS cx,
+		min(?1 - 1, max(0, CAST(floor((1.0 - ln(tan(lat * pi() / 180.0) + 1.0 / cos(lat * pi() / 180.0)) / pi()) / 2.0 * ?1) AS INTEGER))) AS cy,
+		event_type, count(*), sum(fatalities), sum(lon), sum(lat)
+		FROM (` + inner + `) WHERE lat BETWEEN -85.05112877980659 AND 85.05112877980659 GROUP BY 1, 2, 3`
+	rows, err := s.r.QueryContext(ctx, query, append([]any{n}, args...)...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var lon, lat float64
+		cell := geo.Tile{Z: cz}
 		var eventType string
-		var fat int
-		if err := rows.Scan(&lon, &lat, &eventType, &fat); err != nil {
+		var count, fat int
+		var sumLon, sumLat float64
+		if err := rows.Scan(&cell.X, &cell.Y, &eventType, &count, &fat, &sumLon, &sumLat); err != nil {
 			return err
 		}
-		c.AddPoint(lon, lat, eventType, fat)
+		c.Add(cell, eventType, count, fat, sumLon, sumLat)
 	}
 	return rows.Err()
 }
 
 // rtreeMinZoom is the zoom from which tile scans walk the R*Tree. Larger
 // tiles hold a large share of the incidents, which the filter's own
-// indexes (the date index for a date range, the full-text index for q)
+// indexes (the full-text index for q, the country index) or a table scan
 // reach faster than a join that starts from every incident in the tile.
 const rtreeMinZoom = 9
 
+// crowdedTile is the number of incidents above which a date-filtered scan
+// of a tile reads the date range of incidents_tile_scan, which holds every
+// column a tile needs, rather than the incidents of the tile one by one.
+const crowdedTile = 5000
+
+// scanByDate reports whether a scan of tile t for f should walk the
+// incidents_tile_scan index over f's date range: when f has one and the
+// precomputed cells show a crowded tile.
+func (s *Store) scanByDate(ctx context.Context, f Filter, t geo.Tile) (bool, error) {
+	if f.From == "" && f.To == "" {
+		return false, nil
+	}
+	level, ok, err := s.cellLevel(ctx, t.Z)
+	if err != nil || !ok {
+		return t.Z < rtreeMinZoom, err
+	}
+	n, err := s.cellCount(ctx, Filter{}, t, level)
+	return n > crowdedTile, err
+}
+
 // tileScanQuery selects cols from the incidents matching f whose
 // coordinates fall in t's bounding box, widened by a hair so that points on
-// its edges are not lost to rounding; callers keep those t.Contains.
-func tileScanQuery(f Filter, t geo.Tile, cols string) (string, []any) {
+// its edges are not lost to rounding; callers keep those t.Contains. With
+// byDate it walks incidents_tile_scan over f's date range; otherwise it
+// joins the R*Tree from rtreeMinZoom on and leaves the choice to SQLite
+// below.
+func tileScanQuery(f Filter, t geo.Tile, byDate bool, cols string) (string, []any) {
 	const pad = 1e-7
 	b := t.BBox()
 	b.MinLon, b.MinLat, b.MaxLon, b.MaxLat = b.MinLon-pad, b.MinLat-pad, b.MaxLon+pad, b.MaxLat+pad
 	conds, args := f.where()
 	from := "incidents i"
-	if t.Z >= rtreeMinZoom {
+	switch {
+	case byDate:
+		from = "incidents i INDEXED BY incidents_tile_scan"
+	case t.Z >= rtreeMinZoom:
 		// The R*Tree stores float32 boxes rounded outwards, so an overlap
 		// test finds every point whose true coordinates are in the box.
 		from = "incidents_rtree r CROSS JOIN incidents i ON i.id = r.id"

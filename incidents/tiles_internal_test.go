@@ -3,8 +3,12 @@ package incidents
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"math"
 	"path/filepath"
 	"testing"
+
+	"github.com/mapd/mapd/geo"
 )
 
 // TestTileMigrationBackfills opens a database that has incidents but only
@@ -57,5 +61,51 @@ func TestTileMigrationBackfills(t *testing.T) {
 	}
 	if levels != len(cellLevels) {
 		t.Errorf("got %d levels in tile_cells, want %d", levels, len(cellLevels))
+	}
+}
+
+// TestScanPathsAgree clusters date-filtered tiles through each access path
+// (the R*Tree or the planner's choice, and incidents_tile_scan by date),
+// which must agree; small test data never picks the date path by itself.
+func TestScanPathsAgree(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "scan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var items []Incident
+	for i := range 400 {
+		lon, lat := 36.0+float64(i%20)*0.05, 33.0+float64(i/20)*0.04
+		fat := i % 7
+		items = append(items, Incident{Date: fmt.Sprintf("2016-%02d-01", 1+i%12), EventType: EventTypes[i%4],
+			Lon: &lon, Lat: &lat, Fatalities: &fat, Country: "SY"})
+	}
+	if _, err := s.Import(ctx, NewSliceDecoder(items), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f := Filter{From: "2016-03-01", To: "2016-09-30", Country: "SY"}
+	for _, z := range []int{4, 7, 9, 11} {
+		tile, _ := geo.TileAt(36.4, 33.3, z)
+		t.Run(tile.String(), func(t *testing.T) {
+			var got [2][]geo.Cluster
+			for i, byDate := range []bool{false, true} {
+				c := geo.NewClusterer(tile, geo.DefaultClusterDepth)
+				if err := s.clustersFromScan(ctx, f, tile, byDate, c); err != nil {
+					t.Fatal(err)
+				}
+				got[i] = c.Clusters()
+			}
+			if len(got[0]) == 0 || len(got[0]) != len(got[1]) {
+				t.Fatalf("got %d and %d clusters, want the same non-zero number", len(got[0]), len(got[1]))
+			}
+			for i := range got[0] {
+				a, b := got[0][i], got[1][i]
+				if a.Cell != b.Cell || a.Count != b.Count || a.Fatalities != b.Fatalities || a.EventType != b.EventType ||
+					math.Abs(a.Lon-b.Lon) > 1e-9 || math.Abs(a.Lat-b.Lat) > 1e-9 {
+					t.Fatalf("cluster %d: got %+v by R*Tree, %+v by date", i, a, b)
+				}
+			}
+		})
 	}
 }

@@ -33,6 +33,11 @@ END;
 -- Mercator latitude limit are in no cell. Levels three apart serve the 8x8
 -- cluster grid of every tile up to zoom 14 from at most 4^5 cells per event
 -- type; the store reads the levels from tile_levels.
+-- incidents_tile_scan holds every column a tile needs, in date order, so
+-- that a date-filtered tile over a crowded area reads the date range of this
+-- index instead of every incident of the area one by one.
+CREATE INDEX incidents_tile_scan ON incidents (date, lat, lon, event_type, fatalities);
+
 CREATE TABLE tile_levels (level INTEGER PRIMARY KEY);
 INSERT INTO tile_levels (level) VALUES (5), (8), (11), (14), (17);
 
