@@ -6,9 +6,17 @@
 // SY.txt, admin1CodesASCII.txt and countryInfo.txt, plain, gzipped or
 // zipped). Default returns one built from data embedded in the binary:
 // every GeoNames populated place with at least 500 inhabitants, first-level
-// regions and countries. Names are compared through Normalize, which makes
-// common transliterations meet, then through a consonant skeleton and a
-// deletion index for what still differs.
+// regions and countries.
+//
+// Names are compared through Normalize, which makes common transliterations
+// meet, then through a consonant skeleton and a deletion table for what
+// still differs. A query may carry a region word ("Homs province",
+// "Muhafazat Hims"), which steers it to the region; a town word ("Idlib
+// city"); a qualifier after a comma ("Raqqa, Syria", "Palmyra, Homs"); or
+// words that put the event near the place ("near Aleppo", "Hama
+// countryside"), which give geo_precision 2. Candidates are ranked by how
+// well the name matched, the place's importance, and agreement with the
+// country hint and the countries of the other places in the same story.
 //
 // Data: GeoNames (geonames.org), CC BY 4.0.
 package gazetteer
