@@ -160,7 +160,7 @@ func (g *Gazetteer) Get(id int64) (Place, bool) {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
 	i, ok := g.byID[id]
-	if !ok || g.recs[i].dead {
+	if !ok || g.recs[i].dead || g.recs[i].noPoint {
 		return Place{}, false
 	}
 	return g.place(i), true

@@ -288,3 +288,21 @@ func TestEmptyGazetteer(t *testing.T) {
 	}
 	g.Warm()
 }
+
+// TestLoadRegionsWithoutPlaces checks that regions read before any place
+// stay out of results until places give them a point.
+func TestLoadRegionsWithoutPlaces(t *testing.T) {
+	g := loadSample(t, "admin1CodesASCII-sample.txt")
+	if n := g.Len(); n != 0 {
+		t.Errorf("got Len %d, want 0", n)
+	}
+	if p, ok := g.Get(169575); ok {
+		t.Errorf("Get(169575): got %+v, want nothing before places are loaded", p)
+	}
+	if err := g.LoadFile(context.Background(), filepath.Join("testdata", "SY-sample.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := g.Get(169575); !ok || p.Lat != 34.72682 {
+		t.Errorf("Get(169575): got %+v, %v, want the Homs region at its seat", p, ok)
+	}
+}
