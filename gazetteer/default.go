@@ -1,7 +1,6 @@
 package gazetteer
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"embed"
@@ -98,17 +97,30 @@ func splitLines(text string, n int) []string {
 
 // gunzipEmbedded returns the uncompressed content of an embedded file.
 func gunzipEmbedded(name string) (string, error) {
-	gz, err := defaultData.ReadFile(name)
-	if err != nil || len(gz) < 4 {
+	f, err := defaultData.Open(name)
+	if err != nil {
+		return "", fmt.Errorf("gazetteer: embedded %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("gazetteer: embedded %w", err)
+	}
+	ra, ok := f.(io.ReaderAt)
+	if !ok || st.Size() < 4 {
+		return "", fmt.Errorf("gazetteer: embedded %s: not a gzip file", name)
+	}
+	// The gzip trailer holds the uncompressed size (mod 4 GiB).
+	var trailer [4]byte
+	if _, err := ra.ReadAt(trailer[:], st.Size()-4); err != nil {
 		return "", fmt.Errorf("gazetteer: embedded %s: %w", name, err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	zr, err := gzip.NewReader(io.NewSectionReader(ra, 0, st.Size()))
 	if err != nil {
 		return "", fmt.Errorf("gazetteer: %s: %w", name, err)
 	}
-	// The gzip trailer holds the uncompressed size (mod 4 GiB).
 	var sb strings.Builder
-	sb.Grow(int(binary.LittleEndian.Uint32(gz[len(gz)-4:])))
+	sb.Grow(int(binary.LittleEndian.Uint32(trailer[:])))
 	if _, err := io.Copy(&sb, zr); err != nil {
 		return "", fmt.Errorf("gazetteer: %s: %w", name, err)
 	}

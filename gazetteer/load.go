@@ -37,9 +37,9 @@ type batch struct {
 	kind        format
 	recs        []record
 	keyOff      []int32           // keys of recs[i] are keys[keyOff[i]:keyOff[i+1]]
-	keys        []string          // normalised keys, each record's primary name's first; set by done
-	keyText     []byte            // the keys, one after another, while parsing
-	keyEnd      []int32           // where each key ends in keyText
+	keyBytes    []byte            // the normalised keys, one after another, while parsing
+	keyText     string            // the same once parsed, so that keys are substrings
+	keyEnd      []int32           // where each key ends; each record's primary name's key comes first
 	skels       []uint64          // hashes of the skeletons of keys
 	admin1      map[string]string // admin1 code -> name
 	admin1Owned bool              // names come from admin1CodesASCII and win
@@ -50,20 +50,28 @@ type batch struct {
 
 func newBatch(name string, sizeHint int) *batch {
 	return &batch{
-		name:    name,
-		admin1:  map[string]string{},
-		recs:    make([]record, 0, sizeHint),
-		keyOff:  append(make([]int32, 0, sizeHint+1), 0),
-		keyEnd:  make([]int32, 0, 2*sizeHint),
-		skels:   make([]uint64, 0, 2*sizeHint),
-		keyText: make([]byte, 0, 16*sizeHint),
+		name:     name,
+		admin1:   map[string]string{},
+		recs:     make([]record, 0, sizeHint),
+		keyOff:   append(make([]int32, 0, sizeHint+1), 0),
+		keyEnd:   make([]int32, 0, 2*sizeHint),
+		skels:    make([]uint64, 0, 2*sizeHint),
+		keyBytes: make([]byte, 0, 16*sizeHint),
 	}
 }
 
-// recordKeys returns the keys and skeleton hashes of record i.
-func (b *batch) recordKeys(i int) ([]string, []uint64) {
-	from, to := b.keyOff[i], b.keyOff[i+1]
-	return b.keys[from:to], b.skels[from:to]
+// recordKeys returns the range of the keys of record i.
+func (b *batch) recordKeys(i int) (from, to int32) {
+	return b.keyOff[i], b.keyOff[i+1]
+}
+
+// key returns key number k.
+func (b *batch) key(k int32) string {
+	start := int32(0)
+	if k > 0 {
+		start = b.keyEnd[k-1]
+	}
+	return b.keyText[start:b.keyEnd[k]]
 }
 
 // LoadFile adds the places of a GeoNames dump file: the geoname table
@@ -208,20 +216,14 @@ func parseText(ctx context.Context, name, text string, sizeHint int) (*batch, er
 	return b.done()
 }
 
-// done ends parsing: it cuts the keys out of one string, so that they cost
-// one allocation rather than one each.
+// done ends parsing: the keys become substrings of one string, so that
+// they cost one allocation rather than one each.
 func (b *batch) done() (*batch, error) {
 	if b.kind == formatUnknown {
 		return nil, fmt.Errorf("gazetteer: %s: no data", b.name)
 	}
-	text := string(b.keyText)
-	b.keys = make([]string, len(b.keyEnd))
-	start := int32(0)
-	for i, end := range b.keyEnd {
-		b.keys[i] = text[start:end]
-		start = end
-	}
-	b.keyText, b.keyEnd = nil, nil
+	b.keyText = string(b.keyBytes)
+	b.keyBytes = nil
 	return b, nil
 }
 
@@ -441,14 +443,14 @@ func (b *batch) add(rec record, names []string) {
 		if n == "" {
 			continue
 		}
-		start := len(b.keyText)
-		b.keyText, _ = appendKey(b.keyText, n)
-		key := b.keyText[start:]
+		start := len(b.keyBytes)
+		b.keyBytes, _ = appendKey(b.keyBytes, n)
+		key := b.keyBytes[start:]
 		if len(key) == 0 || b.recordHasKey(first, key) {
-			b.keyText = b.keyText[:start]
+			b.keyBytes = b.keyBytes[:start]
 			continue
 		}
-		b.keyEnd = append(b.keyEnd, int32(len(b.keyText)))
+		b.keyEnd = append(b.keyEnd, int32(len(b.keyBytes)))
 		b.scratch = appendSkeleton(b.scratch[:0], key)
 		b.skels = append(b.skels, hash64(b.scratch))
 	}
@@ -462,7 +464,7 @@ func (b *batch) recordHasKey(first int, key []byte) bool {
 		start = b.keyEnd[first-1]
 	}
 	for _, end := range b.keyEnd[first:] {
-		if string(b.keyText[start:end]) == string(key) {
+		if string(b.keyBytes[start:end]) == string(key) {
 			return true
 		}
 		start = end

@@ -64,7 +64,7 @@ func (g *Gazetteer) merge(b *batch) {
 // Gazetteer without copying them.
 func (g *Gazetteer) adopt(b *batch) {
 	g.recs = b.recs
-	g.idx.grow(len(b.keys))
+	g.idx.grow(len(b.keyEnd))
 	for i := range g.recs {
 		rec := &g.recs[i]
 		if j, dup := g.byID[rec.id]; dup {
@@ -79,7 +79,7 @@ func (g *Gazetteer) adopt(b *batch) {
 // indexRecord registers record i as its area's entry and indexes its keys,
 // those of row j of b; the first key is a primary name when primary is set.
 func (g *Gazetteer) indexRecord(i int32, b *batch, j int, primary bool) {
-	keys, skels := b.recordKeys(j)
+	from, to := b.recordKeys(j)
 	rec := &g.recs[i]
 	switch rec.fcode {
 	case "ADM1":
@@ -87,8 +87,8 @@ func (g *Gazetteer) indexRecord(i int32, b *batch, j int, primary bool) {
 	case "PCLI":
 		g.nations[rec.country] = i
 	}
-	for k, key := range keys {
-		g.idx.add(key, skels[k], i, primary && k == 0)
+	for k := from; k < to; k++ {
+		g.idx.add(b.key(k), b.skels[k], i, primary && k == from)
 	}
 }
 
