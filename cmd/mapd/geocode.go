@@ -132,7 +132,9 @@ any --gazetteer files (GeoNames cities500.txt, allCountries.txt, a country
 file such as SY.txt, admin1CodesASCII.txt, countryInfo.txt; plain, .gz or
 .zip). With "-", names come from standard input, one per line, optionally
 as NAME<TAB>CC to hint the country. The countries of the other names found
-steer ambiguous ones ("Palmyra" among Syrian towns is Tadmur).
+steer ambiguous ones ("Palmyra" among Syrian towns is Tadmur). A name may be
+qualified after a comma ("Raqqa, Syria", "Palmyra, Homs"); "near Aleppo" or
+"Hama countryside" finds the town with precision 2.
 
 Prints one line per name, or with --json one object per name:
 {"query":...,"match":{...,"score":0.97},"alternatives":[...]}, with
