@@ -22,11 +22,11 @@ const minCandidateScore = 0.35
 // maxLimit bounds Query.Limit.
 const maxLimit = 100
 
-// Name scores by how a candidate was found. Exact keys score 1 (0.985 for an
+// Name scores by how a candidate was found. Exact keys score 1 (0.99 for an
 // alternate name); skeleton and fuzzy matches score by the similarity of the
 // keys within their own, lower bands, so that exact beats fuzzy.
 const (
-	altNameScore = 0.985
+	altNameScore = 0.99
 	// A key found once an attached "al" is cut off ("Alraqqa").
 	attachedArticleScore = 0.9
 	skeletonBase         = 0.55
