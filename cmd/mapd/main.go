@@ -20,7 +20,7 @@ Usage:
   mapd serve   [--addr 127.0.0.1:8080] [--db mapd.db] [--demo] [--token-file F] [--tiles URL|none] [--gazetteer FILE]...
   mapd import  [--db mapd.db] [--format auto|json|ndjson|geojson|csv|acled] [--atomic] [--json] FILE|-
   mapd export  [--db mapd.db] [--format geojson|ndjson|csv] [filters] [-o FILE]
-  mapd geocode [--country CC] [--limit N] [--json] NAME... | -
+  mapd geocode [--country CC] [--limit N] [--json] [--gazetteer FILE]... NAME... | -
   mapd backup  [--db mapd.db] FILE
   mapd version
 

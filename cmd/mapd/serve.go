@@ -134,6 +134,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.log.Info("gazetteer loaded", "places", gz.Len(), "duration_ms", time.Since(start).Milliseconds())
+	go gz.Warm() // build the fuzzy-match table now rather than on the first misspelt query
 	tiles := m.Tiles
 	if tiles == "none" {
 		tiles = ""
