@@ -108,7 +108,7 @@ func TestBrowserMap(t *testing.T) {
 		t.Skip("chromium not found: install Debian's chromium (`apt-get install -y chromium`) or set MAPD_CHROMIUM to run the browser test")
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 
 	// The browser.

@@ -564,6 +564,7 @@
     }).catch(function (e) {
       if (e && e.name === 'AbortError') return;
       if (inflight === ctrl) inflight = null;
+      if (e.status === 401) $('token-row').hidden = false;
       showStatus('Could not load incidents: ' + (e.message || e), true);
     });
   }
@@ -1132,7 +1133,8 @@
     }).catch(function (err) {
       if (err.status === 401) {
         showFieldError('', 'Not authorised: enter a valid API token above.');
-        if (config.auth_required || true) { $('token-row').hidden = false; $('write-block').hidden = false; $('token').focus(); }
+        $('token-row').hidden = false;
+        $('token').focus();
         return;
       }
       showFieldError(err.field, err.message);
@@ -1173,6 +1175,7 @@
         if (tok.value.trim()) sessionStorage.setItem(TOKEN_KEY, tok.value.trim());
         else sessionStorage.removeItem(TOKEN_KEY);
       } catch (e) { /* ignore */ }
+      if (map) { loadStats(); refresh(); }
     });
   }
 
@@ -1317,7 +1320,7 @@
       config = Object.assign(config, c);
       if (c.version) $('version').textContent = 'mapd ' + c.version;
       $('write-block').hidden = !config.writable;
-      $('token-row').hidden = !config.auth_required;
+      $('token-row').hidden = !(config.auth_required || config.read_auth_required);
       initMap(view);
       setHeat(state.heat);
       writeHash();
