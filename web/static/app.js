@@ -228,13 +228,22 @@
   var current = [];        // features in view, as last fetched
   var countryLabels = [];
 
+  /** worldZoom is the smallest zoom at which one world fills the map. */
+  function worldZoom() {
+    var w = Math.max($('map').clientWidth, $('map').clientHeight) || 1024;
+    return Math.max(1, Math.min(3, Math.ceil(Math.log(w / 256) / Math.LN2)));
+  }
+
   function initMap(view) {
     map = L.map('map', {
       // The offline base map has no detail beyond town level: without a tile
       // server, zooming further only spreads markers apart.
-      center: [view.lat, view.lon], zoom: view.z, minZoom: 2, maxZoom: config.tiles_url ? 18 : 13,
-      worldCopyJump: true, zoomControl: true, keyboard: true
+      center: [view.lat, view.lon], zoom: view.z, minZoom: worldZoom(), maxZoom: config.tiles_url ? 18 : 13,
+      // One world: the vector base map is not repeated east or west of it.
+      maxBounds: L.latLngBounds([-85, -180], [85, 180]), maxBoundsViscosity: 1,
+      zoomControl: true, keyboard: true
     });
+    window.addEventListener('resize', debounce(function () { map.setMinZoom(worldZoom()); }, 200));
     map.attributionControl.addAttribution('Base map: <a href="https://www.naturalearthdata.com/">Natural Earth</a>');
     map.attributionControl.addAttribution('Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)');
     // Panes: the offline base map sits under every overlay (the heatmap

@@ -179,7 +179,34 @@ func (t *Topology) stitch(arcs []int, prec int) (ring, error) {
 		}
 		r = append(r, pts...)
 	}
-	return clean(r, prec), nil
+	return clean(unwrap(r), prec), nil
+}
+
+// unwrap makes a ring that crosses the antimeridian continuous: a jump of
+// more than 180° in longitude between neighbours shifts the rest of the ring
+// by 360°, so a planar renderer draws the island (Fiji, Chukotka) in one
+// piece instead of a stroke across the whole world. Rings that reach the
+// poles (Antarctica) are left alone: their jumps run along the map's edge.
+func unwrap(r ring) ring {
+	for _, p := range r {
+		if p[1] < -80 || p[1] > 85 {
+			return r
+		}
+	}
+	var off float64
+	out := make(ring, len(r))
+	for i, p := range r {
+		if i > 0 {
+			d := p[0] + off - out[i-1][0]
+			if d > 180 {
+				off -= 360
+			} else if d < -180 {
+				off += 360
+			}
+		}
+		out[i] = point{p[0] + off, p[1]}
+	}
+	return out
 }
 
 // simplify keeps the end points of pts and every point farther than tol from

@@ -64,3 +64,20 @@ func TestSimplifyKeepsEnds(t *testing.T) {
 		}
 	}
 }
+
+func TestUnwrapAntimeridian(t *testing.T) {
+	fiji := ring{{179.9, -16.5}, {-180, -16.4}, {-179.8, -16.6}, {179.9, -16.5}}
+	got := unwrap(fiji)
+	for i := 1; i < len(got); i++ {
+		if d := got[i][0] - got[i-1][0]; d > 180 || d < -180 {
+			t.Fatalf("ring still jumps between %v and %v: %v", got[i-1], got[i], got)
+		}
+	}
+	if got[1][0] != 180 || got[2][0] != 180.2 {
+		t.Errorf("got %v, want the western points shifted by +360", got)
+	}
+	polar := ring{{-180, -89.999}, {180, -89.999}, {0, -70}, {-180, -89.999}}
+	if g := unwrap(polar); g[1][0] != 180 {
+		t.Errorf("polar ring changed: %v", g)
+	}
+}
