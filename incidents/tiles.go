@@ -152,8 +152,19 @@ func cellRange(f Filter, t geo.Tile, level int) (string, []any) {
 	shift := level - t.Z
 	x0, y0 := t.X<<shift, t.Y<<shift
 	x1, y1 := x0+(1<<shift)-1, y0+(1<<shift)-1
+	// Listing the columns lets SQLite seek each column's rows of the tile
+	// in the primary key, instead of walking the whole column strip from
+	// pole to pole.
 	where := "level = ? AND cx BETWEEN ? AND ? AND cy BETWEEN ? AND ?"
 	args := []any{level, x0, x1, y0, y1}
+	if cols := x1 - x0 + 1; cols <= 64 {
+		where = "level = ? AND cx IN (" + placeholders(cols) + ") AND cy BETWEEN ? AND ?"
+		args = []any{level}
+		for x := x0; x <= x1; x++ {
+			args = append(args, x)
+		}
+		args = append(args, y0, y1)
+	}
 	if len(f.EventTypes) > 0 {
 		where += " AND event_type IN (" + placeholders(len(f.EventTypes)) + ")"
 		for _, et := range f.EventTypes {
