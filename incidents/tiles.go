@@ -247,7 +247,14 @@ func (s *Store) scanByDate(ctx context.Context, f Filter, t geo.Tile) (bool, err
 		return t.Z < rtreeMinZoom, err
 	}
 	n, err := s.cellCount(ctx, Filter{}, t, level)
-	return n > crowdedTile, err
+	if err != nil || n <= crowdedTile {
+		return false, err
+	}
+	// A database migrated by an early version of 0002_tiles.sql lacks the
+	// index; it then scans the other way.
+	var has int
+	err = s.r.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'incidents_tile_scan'").Scan(&has)
+	return has > 0, err
 }
 
 // tileScanQuery selects cols from the incidents matching f whose
