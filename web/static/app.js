@@ -399,7 +399,27 @@
 
   /** syncMarkers replaces the map's markers with those of feats, keeping
    *  markers whose incident did not change (so an open popup stays open). */
-  function syncMarkers(feats) {
+  var lastFilterKey = null;
+  var KEEP_MAX = 20000; // markers kept outside the view while the filters stay the same
+
+  function popupOpenFor(id) {
+    var open = false;
+    map.eachLayer(function (l) {
+      if (l instanceof L.Popup && l.options.incidentId === id && map.hasLayer(l)) open = true;
+    });
+    markers.forEach(function (e, mid) { if (mid === id && e.marker.isPopupOpen && e.marker.isPopupOpen()) open = true; });
+    return open;
+  }
+
+  /** syncMarkers makes the map's markers those of feats, fetched for
+   *  bounds with the filters fkey. Markers outside bounds stay while the
+   *  filters are the same (panning back needs no redraw, and a spread-out
+   *  cluster holding the open popup is not rebuilt); the open popup is
+   *  reopened if the update closed it anyway. */
+  function syncMarkers(feats, bounds, fkey) {
+    var sameFilters = fkey === lastFilterKey;
+    lastFilterKey = fkey;
+    var selOpen = state.sel && popupOpenFor(state.sel) ? state.sel : '';
     var next = new Map();
     var add = [], remove = [];
     feats.forEach(function (f) {
@@ -419,11 +439,21 @@
       add.push(e.marker);
       if (old) remove.push(old.marker);
     });
-    markers.forEach(function (e, id) { if (!next.has(id)) remove.push(e.marker); });
+    var kept = 0;
+    markers.forEach(function (e, id) {
+      if (next.has(id)) return;
+      if (sameFilters && bounds && !bounds.contains(e.ll) && next.size + kept < KEEP_MAX) {
+        next.set(id, e);
+        kept++;
+        return;
+      }
+      remove.push(e.marker);
+    });
     if (remove.length) clusters.removeLayers(remove);
     if (add.length) clusters.addLayers(add);
     markers = next;
-    if (state.sel) markSelected(state.sel);
+    if (selOpen && !popupOpenFor(selOpen) && markers.has(selOpen)) selectIncident(selOpen, false);
+    else if (state.sel) markSelected(state.sel);
 
     heat.setLatLngs(feats.map(function (f) {
       var ll = featureLatLng(f);
@@ -529,7 +559,11 @@
     var ctrl = new AbortController();
     inflight = ctrl;
     var p = filterParams();
-    p.set('bbox', bboxParam());
+    var fkey = p.toString();
+    var bb = bboxParam();
+    var n = bb.split(',').map(Number);
+    var fetchedBounds = L.latLngBounds([n[1], n[0]], [n[3], n[2]]);
+    p.set('bbox', bb);
     p.set('limit', String(PAGE_LIMIT));
     var url = '/api/incidents?' + p.toString();
     var feats = [], matched = null;
@@ -563,7 +597,7 @@
       inflight = null;
       showStatus('');
       current = feats;
-      syncMarkers(feats);
+      syncMarkers(feats, fetchedBounds, fkey);
       renderSummary(matched === null ? feats.length : matched, feats, res[1]);
       renderTimeline(res[1]);
       updateExportLinks(p.get('bbox'));
