@@ -402,6 +402,7 @@ func TestBrowserMap(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#edit-form [name="notes"]`), "added by the browser test <script>"),
 		chromedp.Click(chromedp.CSS("#place-find")),
 		chromedp.WaitVisible(chromedp.CSS(".chosen-place")))
+	screenshot("editor")
 	if chosen := text("chosen place", ".chosen-place"); !strings.Contains(strings.ToLower(chosen), "raq") {
 		t.Errorf("place candidate shown before saving: got %q", chosen)
 	}

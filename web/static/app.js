@@ -706,7 +706,11 @@
         el('span', { class: 'fat', text: p.fatalities ? '† ' + fmtInt(p.fatalities) : '' }),
         el('span', { class: 'sub', text: [p.date, p.sub_event_type || p.event_type, [p.actor1, p.actor2].filter(Boolean).join(' / ')].filter(Boolean).join(' · ') })
       ]);
-      btn.addEventListener('click', function () { selectIncident(id, true); });
+      btn.addEventListener('click', function () {
+        // On a phone the panel covers the map: fold it to show the popup.
+        if (isPhone()) showPanel(false);
+        selectIncident(id, true);
+      });
       frag.appendChild(el('li', { 'data-id': id, class: id === state.sel ? 'sel' : '' }, [btn]));
     });
     list.appendChild(frag);
