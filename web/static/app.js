@@ -277,6 +277,7 @@
     clusters.addTo(map);
     heat = L.heatLayer([], { radius: 22, blur: 18, maxZoom: 9, minOpacity: 0.3 });
 
+    L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
     addLegend();
     loadBasemap();
 
