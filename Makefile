@@ -55,4 +55,5 @@ clean:
 
 -include gazetteer/gazetteer.mk
 -include web/web.mk
+-include web/perf.mk
 -include bench/bench.mk
