@@ -69,7 +69,7 @@ func TestImportSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills subprocesses; skipped with -short")
 	}
-	n := envInt("MAPD_CRASH_N", 20000)
+	n := envInt("MAPD_CRASH_N", 10000)
 	runs := envInt("MAPD_CRASH_RUNS", 5)
 	const batch = 5000 // the store's default batch size
 	dir := t.TempDir()
@@ -87,7 +87,7 @@ func TestImportSurvivesKill(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		delay := time.Duration(200+rng.IntN(2500)) * time.Millisecond
+		delay := time.Duration(200+rng.IntN(1800)) * time.Millisecond
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		select {
