@@ -282,10 +282,10 @@ func TestMapPerformance(t *testing.T) {
 	eval(tctx, "count in view", `document.querySelector('#count').getAttribute('data-count') || ''`, &inView)
 	t.Logf("map over Syria with 100,000 in the database: %s in view", inView)
 	eval(tctx, "start frame recorder", `(function () {
-  var p = window.__pan = { frames: [], long: [], loads: 0, last: 0, stop: false };
-  try { new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) { p.long.push(e.duration); }); }).observe({ type: 'longtask' }); } catch (e) {}
-  new MutationObserver(function () { p.loads++; }).observe(document.body, { attributes: true, attributeFilter: ['data-loaded'] });
-  function frame(ts) { if (p.last) p.frames.push(ts - p.last); p.last = ts; if (!p.stop) requestAnimationFrame(frame); }
+  var p = window.__pan = { frames: [], ends: [], long: [], loads: 0, lastLoad: 0, last: 0, stop: false };
+  try { new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) { p.long.push([e.startTime, e.duration]); }); }).observe({ type: 'longtask' }); } catch (e) {}
+  new MutationObserver(function () { p.loads++; p.lastLoad = performance.now(); }).observe(document.body, { attributes: true, attributeFilter: ['data-loaded'] });
+  function frame(ts) { if (p.last) { p.frames.push(ts - p.last); p.ends.push(ts); } p.last = ts; if (!p.stop) requestAnimationFrame(frame); }
   requestAnimationFrame(frame);
   return true;
 })()`, nil)
@@ -339,42 +339,73 @@ func TestMapPerformance(t *testing.T) {
 		time.Sleep(400 * time.Millisecond)
 	}
 	panTime := time.Since(panStart)
+	var panEnd float64
+	eval(tctx, "end of panning", `__pan.panEnd = performance.now()`, &panEnd)
 	var mouseCounts map[string]int
 	eval(tctx, "mouse counts", `__mouse`, &mouseCounts)
 	t.Logf("mouse events seen: %v", mouseCounts)
+	// Settling: keep recording until the incidents of the last view are
+	// drawn (up to 15 s), then 500 ms more.
+	settled := true
+	wctx, wcancel := context.WithTimeout(tctx, 20*time.Second)
+	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](`__pan.lastLoad > __pan.panEnd`, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		settled = false
+	}
+	wcancel()
+	time.Sleep(500 * time.Millisecond)
 	var pan struct {
 		Frames []float64
-		Long   []float64
+		Ends   []float64
+		Long   [][2]float64
 		Loads  int
 		Hash   string
 		Drawn  int
+		Load   float64
+		Now    float64
 	}
 	eval(tctx, "stop frame recorder", `(function () { __pan.stop = true;
-  return { Frames: __pan.frames, Long: __pan.long, Loads: __pan.loads, Hash: location.hash,
-    Drawn: document.querySelectorAll(`+"`"+perfMarkerSel+"`"+`).length }; })()`, &pan)
+  return { Frames: __pan.frames, Ends: __pan.ends, Long: __pan.long, Loads: __pan.loads, Hash: location.hash, Load: __pan.lastLoad,
+    Now: performance.now(), Drawn: document.querySelectorAll(`+"`"+perfMarkerSel+"`"+`).length }; })()`, &pan)
+	// frameStats summarises the frames that ended in (from, to].
+	frameStats := func(from, to float64) string {
+		var fr []float64
+		var total float64
+		over50 := 0
+		for i, f := range pan.Frames {
+			if pan.Ends[i] > from && pan.Ends[i] <= to {
+				fr = append(fr, f)
+				total += f
+				if f > 50 {
+					over50++
+				}
+			}
+		}
+		if len(fr) == 0 {
+			return "no frames"
+		}
+		slices.Sort(fr)
+		nLong, longest := 0, 0.0
+		for _, l := range pan.Long {
+			if l[0]+l[1] > from && l[0] <= to {
+				nLong++
+				longest = max(longest, l[1])
+			}
+		}
+		return fmt.Sprintf("%d frames (%.0f ms recorded): median %.1f ms, p99 %.1f ms, longest %.1f ms; %d frames over 50 ms; %d long tasks, longest %.0f ms",
+			len(fr), total, quantile(fr, 0.5), quantile(fr, 0.99), fr[len(fr)-1], over50, nLong, longest)
+	}
 	if pan.Hash == hashBefore {
 		t.Errorf("the map did not move: hash still %s after %d drags", pan.Hash, drags)
 	}
 	if len(pan.Frames) == 0 {
 		t.Fatalf("no frames recorded while panning")
 	}
-	fr := slices.Clone(pan.Frames)
-	slices.Sort(fr)
-	var over50 int
-	var total float64
-	for _, f := range fr {
-		total += f
-		if f > 50 {
-			over50++
-		}
+	t.Logf("PANNING (100,000 in the database, %d drags in %.1f s, %d reloads of the incidents drawn by the end of settling, hash %s -> %s): frame interval over %s",
+		drags, panTime.Seconds(), pan.Loads, hashBefore, pan.Hash, frameStats(0, panEnd))
+	if settled {
+		t.Logf("SETTLING (until the last view's incidents were drawn, %.0f ms after panning stopped, + 500 ms; %d marker/cluster elements then): frame interval over %s",
+			pan.Load-panEnd, pan.Drawn, frameStats(panEnd, pan.Now))
+	} else {
+		t.Logf("SETTLING: the last view's incidents were not drawn within 15 s of panning stopping")
 	}
-	slices.Sort(pan.Long)
-	longest := 0.0
-	if len(pan.Long) > 0 {
-		longest = pan.Long[len(pan.Long)-1]
-	}
-	t.Logf("PANNING (100,000 in the database, %d drags in %.1f s, %d reloads of the incidents, %d marker/cluster elements at the end, hash %s -> %s):",
-		drags, panTime.Seconds(), pan.Loads, pan.Drawn, hashBefore, pan.Hash)
-	t.Logf("PANNING frame interval over %d frames (%.0f ms recorded): median %.1f ms, p99 %.1f ms, longest %.1f ms; %d frames over 50 ms; %d long tasks, longest %.0f ms",
-		len(fr), total, quantile(fr, 0.5), quantile(fr, 0.99), fr[len(fr)-1], over50, len(pan.Long), longest)
 }
