@@ -57,7 +57,7 @@ func ExampleNewEncoder() {
 	}
 	// Output:
 	// {"type":"FeatureCollection","features":[
-	// {"id":1,"type":"Feature","geometry":{"type":"Point","coordinates":[40.1408,35.3359]},"properties":{"country":"SY","date":"2016-09-17","event_type":"Explosions/Remote violence","fatalities":62,"id":1,"place":"Deir ez-Zor","source_id":"SYRX0003","sources":["AFP","SANA"]}}
+	// {"id":1,"type":"Feature","geometry":{"type":"Point","coordinates":[40.1408,35.3359]},"properties":{"id":1,"source_id":"SYRX0003","date":"2016-09-17","event_type":"Explosions/Remote violence","fatalities":62,"place":"Deir ez-Zor","country":"SY","sources":["AFP","SANA"]}}
 	// ]}
 	// {"id":1,"source_id":"SYRX0003","date":"2016-09-17","event_type":"Explosions/Remote violence","fatalities":62,"place":"Deir ez-Zor","country":"SY","lat":35.3359,"lon":40.1408,"sources":["AFP","SANA"]}
 	// id,source_id,date,date_precision,event_type,sub_event_type,actor1,actor2,fatalities,injuries,place,country,admin1,lat,lon,geo_precision,geonameid,notes,sources,tags,created_at,updated_at

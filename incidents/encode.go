@@ -69,11 +69,7 @@ const (
 )
 
 func (e *geojsonEncoder) Write(in *Incident) error {
-	f := in.Feature()
-	if !in.HasPoint() {
-		f.Geometry = nil // "geometry": null rather than a point at [0, 0]
-	}
-	b, err := json.Marshal(f)
+	b, err := in.MarshalFeature()
 	if err != nil {
 		return fmt.Errorf("incidents: encoding incident %d: %w", in.ID, err)
 	}

@@ -47,9 +47,6 @@ func dsn(path string, txlock string) string {
 	q.Add("_pragma", "synchronous(normal)")
 	q.Add("_pragma", "cache_size(-32000)")
 	q.Add("_pragma", "temp_store(memory)")
-	// Reading through a memory map keeps pages shared between connections
-	// and cheap to re-read after a write empties each connection's cache.
-	q.Add("_pragma", "mmap_size(268435456)")
 	if txlock != "" {
 		q.Set("_txlock", txlock)
 	}

@@ -2,10 +2,12 @@ package incidents_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -398,5 +400,25 @@ func TestIndexesStayConsistent(t *testing.T) {
 	}
 	if n, _ := s.Count(ctx, incidents.Filter{Q: "replaced"}); n != 1 {
 		t.Fatalf("got %d matches for replaced text, want 1", n)
+	}
+}
+
+func TestMarshalFeatureMatchesFeature(t *testing.T) {
+	for _, in := range append(incidents.Demo(), incidents.Incident{Date: "2016-01-01", EventType: "Riots"}) {
+		in.ID = 7
+		fast, err := in.MarshalFeature()
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := json.Marshal(in.Feature())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a, b map[string]any
+		json.Unmarshal(fast, &a)
+		json.Unmarshal(slow, &b)
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("got %s, want %s", fast, slow)
+		}
 	}
 }

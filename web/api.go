@@ -131,7 +131,7 @@ func (fw *featureWriter) write(in *incidents.Incident) error {
 		fw.w.WriteByte(',')
 	}
 	fw.n++
-	b, err := json.Marshal(in.Feature())
+	b, err := in.MarshalFeature()
 	if err != nil {
 		return fmt.Errorf("web: encode feature: %w", err)
 	}
@@ -189,7 +189,7 @@ func (s *Server) getIncident(c *gin.Context) error {
 }
 
 func writeFeature(c *gin.Context, status int, in *incidents.Incident) error {
-	b, err := json.Marshal(in.Feature())
+	b, err := in.MarshalFeature()
 	if err != nil {
 		return fmt.Errorf("web: encode feature: %w", err)
 	}

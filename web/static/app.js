@@ -26,7 +26,7 @@
   TYPES.forEach(function (t) { TYPE_BY_NAME[t.name.toLowerCase()] = t; });
   var OTHER = TYPES[TYPES.length - 1];
 
-  var PAGE_LIMIT = 1000;     // features asked per request
+  var PAGE_LIMIT = 5000;     // features asked per request: one request fills a view
   var MAX_FEATURES = 5000;   // features kept for one view (pages followed up to this)
   var LIST_MAX = 400;        // rows rendered in the side list
   var DEFAULT_VIEW = { z: 2, lat: 25, lon: 20 };
