@@ -422,3 +422,35 @@ func TestMarshalFeatureMatchesFeature(t *testing.T) {
 		}
 	}
 }
+
+func TestBackupIsConsistentCopy(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	seed(t, s, 300, rand.New(rand.NewPCG(9, 9)))
+	path := filepath.Join(t.TempDir(), "backup.db")
+	if err := s.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	// The original keeps working; the copy is a complete database.
+	in := validIncident()
+	if err := s.Create(ctx, &in, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := incidents.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := b.Count(ctx, incidents.Filter{}); n != 300 {
+		t.Fatalf("got %d incidents in the backup, want 300", n)
+	}
+	if n, _ := b.Count(ctx, incidents.Filter{Q: "convoy"}); n == 0 {
+		t.Fatal("the backup's full-text index finds nothing")
+	}
+	if err := s.Backup(ctx, path); err == nil {
+		t.Fatal("backup over an existing file succeeded, want an error")
+	}
+}
