@@ -81,6 +81,10 @@ Flags:
 		return 2
 	}
 	defer store.Close()
+	if err := store.SetWriteCache(ctx, 256); err != nil {
+		fmt.Fprintf(stderr, "mapd import: %v\n", err)
+		return 2
+	}
 	resolver, err := openResolver(ctx, gazetteers)
 	if err != nil {
 		fmt.Fprintf(stderr, "mapd import: %v\n", err)
