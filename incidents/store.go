@@ -228,14 +228,7 @@ func (s *Store) Get(ctx context.Context, id int64) (Incident, error) {
 // r when it has no coordinates (r may be nil). It fills in.ID and the
 // timestamps. A source_id already present is ErrConflict.
 func (s *Store) Create(ctx context.Context, in *Incident, r Resolver) error {
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return err
-	}
-	if err := resolve(ctx, in, r, nil); err != nil {
-		return err
-	}
-	if err := in.ValidateStored(); err != nil {
+	if err := prepareWrite(ctx, in, r); err != nil {
 		return err
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -256,10 +249,9 @@ func (s *Store) Create(ctx context.Context, in *Incident, r Resolver) error {
 	return nil
 }
 
-// Replace validates the record and replaces every field of incident id with
-// it, keeping id and created_at. A source_id used by another incident is
-// ErrConflict; a missing id is ErrNotFound.
-func (s *Store) Replace(ctx context.Context, id int64, in *Incident, r Resolver) error {
+// prepareWrite normalises and validates a record about to be written,
+// resolving its place through r when it has no coordinates.
+func prepareWrite(ctx context.Context, in *Incident, r Resolver) error {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return err
@@ -267,7 +259,14 @@ func (s *Store) Replace(ctx context.Context, id int64, in *Incident, r Resolver)
 	if err := resolve(ctx, in, r, nil); err != nil {
 		return err
 	}
-	if err := in.ValidateStored(); err != nil {
+	return in.ValidateStored()
+}
+
+// Replace validates the record and replaces every field of incident id with
+// it, keeping id and created_at. A source_id used by another incident is
+// ErrConflict; a missing id is ErrNotFound.
+func (s *Store) Replace(ctx context.Context, id int64, in *Incident, r Resolver) error {
+	if err := prepareWrite(ctx, in, r); err != nil {
 		return err
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
