@@ -8,6 +8,12 @@
 LEAFLET_VERSION       := 1.9.4
 MARKERCLUSTER_VERSION := 1.5.3
 LEAFLET_HEAT_VERSION  := 0.2.0
+VECTORGRID_VERSION    := 1.3.0
+# Leaflet.VectorGrid.bundled.js holds these packages too (pbf holds ieee754,
+# the GeoJSON slicer geojson-vt and topojson-client). The bundle does not say
+# which versions it holds: these are versions its package.json allows, and
+# only their licence texts are taken, into leaflet.vectorgrid/LICENSE.
+VECTORGRID_BUNDLED    := vector-tile@1.3.0 point-geometry@0.0.0 pbf@3.0.4 ieee754@1.1.8 whatwg-fetch@2.0.3 geojson-vt@2.2.0 topojson-client@2.1.0
 WORLD_ATLAS_VERSION   := 2.0.2
 WEB_VENDOR_DIR        := web/static/vendor
 WEB_BASEMAP_OUT       := web/static/basemap/countries.json
@@ -18,12 +24,14 @@ WEB_BASEMAP_SCALE     := 50m
 
 web-vendor:
 	@set -eu; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	( cd "$$tmp" && npm pack --silent leaflet@$(LEAFLET_VERSION) leaflet.markercluster@$(MARKERCLUSTER_VERSION) leaflet.heat@$(LEAFLET_HEAT_VERSION) >/dev/null ); \
-	for p in leaflet-$(LEAFLET_VERSION) leaflet.markercluster-$(MARKERCLUSTER_VERSION) leaflet.heat-$(LEAFLET_HEAT_VERSION); do \
+	( cd "$$tmp" && npm pack --silent leaflet@$(LEAFLET_VERSION) leaflet.markercluster@$(MARKERCLUSTER_VERSION) leaflet.heat@$(LEAFLET_HEAT_VERSION) \
+		leaflet.vectorgrid@$(VECTORGRID_VERSION) $(VECTORGRID_BUNDLED) >/dev/null ); \
+	for p in leaflet-$(LEAFLET_VERSION) leaflet.markercluster-$(MARKERCLUSTER_VERSION) leaflet.heat-$(LEAFLET_HEAT_VERSION) \
+		leaflet.vectorgrid-$(VECTORGRID_VERSION) $(subst @,-,$(VECTORGRID_BUNDLED)); do \
 		mkdir -p "$$tmp/$$p" && tar -xzf "$$tmp/$$p.tgz" -C "$$tmp/$$p"; \
 	done; \
-	d=$(WEB_VENDOR_DIR); rm -rf "$$d/leaflet" "$$d/leaflet.markercluster" "$$d/leaflet.heat"; \
-	mkdir -p "$$d/leaflet/images" "$$d/leaflet.markercluster" "$$d/leaflet.heat"; \
+	d=$(WEB_VENDOR_DIR); rm -rf "$$d/leaflet" "$$d/leaflet.markercluster" "$$d/leaflet.heat" "$$d/leaflet.vectorgrid"; \
+	mkdir -p "$$d/leaflet/images" "$$d/leaflet.markercluster" "$$d/leaflet.heat" "$$d/leaflet.vectorgrid"; \
 	s="$$tmp/leaflet-$(LEAFLET_VERSION)/package"; \
 	cp "$$s/dist/leaflet.js" "$$s/dist/leaflet.js.map" "$$s/dist/leaflet.css" "$$s/LICENSE" "$$d/leaflet/"; \
 	cp "$$s/dist/images/"*.png "$$d/leaflet/images/"; \
@@ -31,8 +39,19 @@ web-vendor:
 	cp "$$s/dist/leaflet.markercluster.js" "$$s/dist/leaflet.markercluster.js.map" "$$s/dist/MarkerCluster.css" "$$s/dist/MarkerCluster.Default.css" "$$s/MIT-LICENCE.txt" "$$d/leaflet.markercluster/"; \
 	s="$$tmp/leaflet.heat-$(LEAFLET_HEAT_VERSION)/package"; \
 	cp "$$s/dist/leaflet-heat.js" "$$s/LICENSE" "$$d/leaflet.heat/"; \
+	s="$$tmp/leaflet.vectorgrid-$(VECTORGRID_VERSION)/package"; \
+	cp "$$s/dist/Leaflet.VectorGrid.bundled.js" "$$s/dist/Leaflet.VectorGrid.bundled.js.map" "$$d/leaflet.vectorgrid/"; \
+	{ echo "Leaflet.VectorGrid $(VECTORGRID_VERSION) (from its README):"; echo; \
+	  sed -n '/^"THE BEER-WARE LICENSE"/,/buy me a beer/p' "$$s/README.md"; echo; \
+	  echo "Leaflet.VectorGrid.bundled.js also holds the following packages, under their own licences."; \
+	  for p in $(VECTORGRID_BUNDLED); do \
+		echo; echo "==== $$p"; echo; \
+		l=$$(ls "$$tmp/$$(echo $$p | tr @ -)/package/" | grep -i '^licen' | head -n 1); \
+		if [ -n "$$l" ]; then cat "$$tmp/$$(echo $$p | tr @ -)/package/$$l"; \
+		else echo "License: $$(sed -n 's/.*"license": *"\([^"]*\)".*/\1/p' "$$tmp/$$(echo $$p | tr @ -)/package/package.json") (from its package.json; the package has no licence file)"; fi; \
+	  done; } > "$$d/leaflet.vectorgrid/LICENSE"; \
 	find "$$d" -type f -exec chmod 644 {} +; \
-	echo "vendored leaflet@$(LEAFLET_VERSION) leaflet.markercluster@$(MARKERCLUSTER_VERSION) leaflet.heat@$(LEAFLET_HEAT_VERSION) into $$d"
+	echo "vendored leaflet@$(LEAFLET_VERSION) leaflet.markercluster@$(MARKERCLUSTER_VERSION) leaflet.heat@$(LEAFLET_HEAT_VERSION) leaflet.vectorgrid@$(VECTORGRID_VERSION) into $$d"
 
 web-basemap:
 	@set -eu; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
