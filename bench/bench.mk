@@ -1,8 +1,12 @@
 # bench.mk: `make bench` generates 1,000,000 seeded incidents over Syria and
-# Iraq, imports them, runs the real server on loopback under 16 concurrent
-# clients and prints one markdown table (also written to bench/results.md).
-# It takes a few minutes on 2 cores. `make bench-quick` is a 50,000-incident
-# smoke run. Extra flags: make bench BENCH_FLAGS="-seed 2 -keep".
+# Iraq and measures mapd as a user meets it: `mapd import` of an NDJSON file
+# into an empty database and of 100,000 records with place names only,
+# `mapd export` in each format, the same records loaded with ogr2ogr as a
+# reference (when gdal-bin is installed), and the real server on loopback
+# with 16 concurrent clients and with one. It prints one markdown table
+# (also written to bench/results.md) in under 10 minutes on 2 cores.
+# `make bench-quick` is a 50,000-incident smoke run. Extra flags:
+# make bench BENCH_FLAGS="-seed 2 -keep".
 # Included from the top-level Makefile.
 
 BENCH_FLAGS ?=

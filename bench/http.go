@@ -1,0 +1,576 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mapd/mapd/geo"
+)
+
+// server is a running "mapd serve".
+type server struct {
+	cmd  *exec.Cmd
+	base string
+	log  string
+	done chan error
+}
+
+func startServer(ctx context.Context, bin, db, dir string) (*server, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	logPath := filepath.Join(dir, "server.log")
+	lf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, bin, "serve", "--db", db, "--addr", addr, "--writes-per-minute", "-1", "--log-format", "json")
+	cmd.Stdout, cmd.Stderr = lf, lf
+	cmd.Env = cleanEnv()
+	logf("starting %s serve --db %s --addr %s", bin, db, addr)
+	if err := cmd.Start(); err != nil {
+		lf.Close()
+		return nil, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr, log: logPath, done: make(chan error, 1)}
+	go func() { s.done <- cmd.Wait(); lf.Close() }()
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-s.done:
+			return nil, fmt.Errorf("mapd serve exited: %v\n%s", err, s.tail())
+		default:
+		}
+		resp, err := http.Get(s.base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.stop()
+	return nil, fmt.Errorf("mapd serve did not answer /healthz within 90 s\n%s", s.tail())
+}
+
+func (s *server) tail() string {
+	b, _ := os.ReadFile(s.log)
+	if len(b) > 2000 {
+		b = b[len(b)-2000:]
+	}
+	return string(b)
+}
+
+func (s *server) stop() {
+	if s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+// peakRSS reads VmHWM, the resident set high-water mark, of the server.
+func (s *server) peakRSS() (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, errors.New("no VmHWM in /proc status")
+}
+
+// --- load generation ----------------------------------------------------
+
+type result struct {
+	clients int // requests in flight at once
+	lat     []time.Duration
+	sizes   []int
+	status  map[int]int
+	items   int64 // features returned, when counted
+	elapsed time.Duration
+}
+
+type loader struct {
+	client  *http.Client
+	workers int
+}
+
+func newLoader(workers int) *loader {
+	tr := &http.Transport{MaxIdleConns: 4 * workers, MaxIdleConnsPerHost: 4 * workers, DisableCompression: true, IdleConnTimeout: time.Minute}
+	return &loader{client: &http.Client{Transport: tr, Timeout: 2 * time.Minute}, workers: workers}
+}
+
+// run requests every URL once, spread over the workers, with
+// Accept-Encoding: gzip as browsers send it. count, when set, returns the
+// number of features in a (decompressed) body.
+func (l *loader) run(ctx context.Context, urls []string, header map[string]string, count func([]byte) int) (result, error) {
+	res := result{status: map[int]int{}}
+	var mu sync.Mutex
+	var next atomic.Int64
+	var firstErr error
+	var wg sync.WaitGroup
+	t0 := time.Now()
+	res.clients = min(l.workers, len(urls))
+	for range res.clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(urls) {
+					return
+				}
+				req, err := http.NewRequestWithContext(ctx, "GET", urls[i], nil)
+				if err != nil {
+					mu.Lock()
+					firstErr = cmp.Or(firstErr, err)
+					mu.Unlock()
+					return
+				}
+				req.Header.Set("Accept-Encoding", "gzip")
+				for k, v := range header {
+					req.Header.Set(k, v)
+				}
+				t := time.Now()
+				resp, err := l.client.Do(req)
+				var body []byte
+				if err == nil {
+					body, err = io.ReadAll(resp.Body)
+					resp.Body.Close()
+				}
+				d := time.Since(t)
+				if err != nil {
+					mu.Lock()
+					firstErr = cmp.Or(firstErr, err)
+					mu.Unlock()
+					return
+				}
+				n := 0
+				if count != nil && resp.StatusCode == http.StatusOK {
+					plain := body
+					if resp.Header.Get("Content-Encoding") == "gzip" {
+						if zr, err := gzip.NewReader(bytes.NewReader(body)); err == nil {
+							plain, _ = io.ReadAll(zr)
+						}
+					}
+					n = count(plain)
+				}
+				mu.Lock()
+				res.lat = append(res.lat, d)
+				res.sizes = append(res.sizes, len(body))
+				res.status[resp.StatusCode]++
+				res.items += int64(n)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	res.elapsed = time.Since(t0)
+	return res, firstErr
+}
+
+func (l *loader) status(ctx context.Context, url string) int {
+	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
+	resp, err := l.client.Do(req)
+	if err != nil {
+		return 0
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// bump changes the server's data version (and so empties its tile cache)
+// without changing the data: it creates an incident and deletes it.
+func (l *loader) bump(ctx context.Context, base string) error {
+	body := `{"date":"2020-01-01","event_type":"Protests","lat":-60,"lon":-150,"notes":"bench cache buster"}`
+	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/incidents", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := l.client.Do(req)
+	if err != nil {
+		return err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		return fmt.Errorf("POST /api/incidents: %d %s", resp.StatusCode, b)
+	}
+	var created struct {
+		ID         int64 `json:"id"`
+		Properties struct {
+			ID int64 `json:"id"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(b, &created); err != nil {
+		return err
+	}
+	id := cmp.Or(created.ID, created.Properties.ID)
+	req, _ = http.NewRequestWithContext(ctx, "DELETE", fmt.Sprintf("%s/api/incidents/%d", base, id), nil)
+	if resp, err = l.client.Do(req); err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("DELETE /api/incidents/%d: %d", id, resp.StatusCode)
+	}
+	return nil
+}
+
+func numberReturned(b []byte) int {
+	i := bytes.LastIndex(b, []byte(`"numberReturned":`))
+	if i < 0 {
+		return 0
+	}
+	rest := b[i+len(`"numberReturned":`):]
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
+	}
+	n, _ := strconv.Atoi(string(rest[:j]))
+	return n
+}
+
+func percentiles(d []time.Duration) (p50, p99 time.Duration) {
+	if len(d) == 0 {
+		return 0, 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)*50/100], s[min(len(s)-1, len(s)*99/100)]
+}
+
+func median(xs []int) int {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func statusNote(st map[int]int) string {
+	var parts []string
+	for _, code := range slices.Sorted(func(yield func(int) bool) {
+		for k := range st {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		parts = append(parts, fmt.Sprintf("%d×%d", st[code], code))
+	}
+	return strings.Join(parts, " ")
+}
+
+// benchHTTP drives the running server: bounding-box and OGC pages, the
+// export endpoint and vector tiles.
+func benchHTTP(ctx context.Context, srv *server, o options) ([]row, error) {
+	l := newLoader(o.workers)
+	one := &loader{client: l.client, workers: 1}
+	scale := 1
+	if o.quick {
+		scale = 4
+	}
+	r := rand.New(rand.NewPCG(o.seed, 99))
+	var rows []row
+
+	// Bounding-box pages through /api/incidents.
+	pages := []struct {
+		name  string
+		half  float64 // half-size of the box around a town, degrees; 0 for the country
+		limit int
+		reqs  int
+	}{
+		{"bbox page ~100 (town, 0.02°, limit=100)", 0.02, 100, 160},
+		{"bbox page ~1,000 (city, 0.1°, limit=1000)", 0.1, 1000, 96},
+		{"bbox page ~10,000 (Syria, limit=10000)", 0, 10000, 16},
+	}
+	for _, p := range pages {
+		var urls []string
+		for range p.reqs / scale {
+			bbox := "35.6,32.3,42.4,37.4"
+			if p.half > 0 {
+				t := towns[r.IntN(12)]
+				bbox = fmt.Sprintf("%.4f,%.4f,%.4f,%.4f", t.lon-p.half, t.lat-p.half, t.lon+p.half, t.lat+p.half)
+			}
+			urls = append(urls, fmt.Sprintf("%s/api/incidents?bbox=%s&limit=%d", srv.base, bbox, p.limit))
+		}
+		logf("%s: %d requests", p.name, len(urls))
+		res, err := l.run(ctx, urls, nil, numberReturned)
+		if err != nil {
+			return nil, err
+		}
+		p50, p99 := percentiles(res.lat)
+		rows = append(rows, row{what: p.name, clients: res.clients, n: len(res.lat), p50: p50, p99: p99,
+			rate:  thousands(float64(res.items)/res.elapsed.Seconds()) + " features/s",
+			bytes: fmt.Sprintf("%.0f KB gz", float64(median(res.sizes))/1e3),
+			note:  fmt.Sprintf("%.0f features/page; %s", float64(res.items)/float64(max(1, len(res.lat))), statusNote(res.status))})
+		if p.limit == 1000 {
+			// The same pages one at a time: latency without queueing.
+			res, err := one.run(ctx, urls[:min(len(urls), 24)], nil, numberReturned)
+			if err != nil {
+				return nil, err
+			}
+			p50, p99 := percentiles(res.lat)
+			rows = append(rows, row{what: p.name, clients: res.clients, n: len(res.lat), p50: p50, p99: p99,
+				rate:   thousands(float64(res.items)/res.elapsed.Seconds()) + " features/s",
+				target: verdict(p50 <= 15*time.Millisecond, "p50 ≤ 15 ms"), note: statusNote(res.status)})
+		}
+	}
+
+	// OGC items against /api/incidents, pages of 1000.
+	ogc := srv.base + "/ogc/collections/incidents/items?limit=1000"
+	if l.status(ctx, ogc) == http.StatusOK {
+		for _, u := range []struct{ name, url string }{
+			{"OGC items page of 1000", ogc},
+			{"/api/incidents page of 1000", srv.base + "/api/incidents?limit=1000"},
+		} {
+			urls := slices.Repeat([]string{u.url}, 64/scale)
+			logf("%s: %d requests", u.name, len(urls))
+			res, err := l.run(ctx, urls, map[string]string{"Accept": "application/geo+json"}, numberReturned)
+			if err != nil {
+				return nil, err
+			}
+			p50, p99 := percentiles(res.lat)
+			rows = append(rows, row{what: u.name, clients: res.clients, n: len(res.lat), p50: p50, p99: p99,
+				rate:  thousands(float64(res.items)/res.elapsed.Seconds()) + " features/s",
+				bytes: fmt.Sprintf("%.0f KB gz", float64(median(res.sizes))/1e3), note: statusNote(res.status)})
+		}
+	} else {
+		logf("no OGC items endpoint: skipped")
+	}
+
+	exp, err := exportHTTP(ctx, l.client, srv.base, o.n)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, exp)
+
+	tiles, err := benchTiles(ctx, l, srv.base, scale)
+	if err != nil {
+		return nil, err
+	}
+	return append(rows, tiles...), nil
+}
+
+// exportHTTP downloads GET /api/export?format=geojson once, as curl would
+// (no Accept-Encoding, so not compressed), and counts the features.
+func exportHTTP(ctx context.Context, client *http.Client, base string, n int) (row, error) {
+	r := row{what: "`GET /api/export?format=geojson`, identity encoding", clients: 1, target: "≥ 300,000 features/s"}
+	logf("GET %s/api/export?format=geojson", base)
+	req, err := http.NewRequestWithContext(ctx, "GET", base+"/api/export?format=geojson", nil)
+	if err != nil {
+		return r, err
+	}
+	t0 := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return r, err
+	}
+	c := &recordCounter{format: "geojson"}
+	size, err := io.Copy(c, resp.Body)
+	resp.Body.Close()
+	d := time.Since(t0)
+	if err != nil {
+		return r, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		r.note = fmt.Sprintf("failed: status %d", resp.StatusCode)
+		return r, nil
+	}
+	rate := float64(c.count()) / d.Seconds()
+	r.n = c.count()
+	r.rate = fmt.Sprintf("%s features/s", thousands(rate))
+	r.bytes = megabytes(size) + " body"
+	r.target = verdict(rate >= 300_000, r.target)
+	r.note = fmt.Sprintf("%.1f s from request to last byte", d.Seconds())
+	if c.count() != n {
+		r.note += fmt.Sprintf("; %d features, want %d", c.count(), n)
+	}
+	return r, nil
+}
+
+// tileSet is a list of tile URLs measured together.
+type tileSet struct {
+	name   string
+	urls   []string
+	rounds int // cold rounds with every client busy at once
+}
+
+// benchTiles measures vector tiles at each zoom. Dense: the tiles holding
+// the busiest towns; empty: tiles over the sea. Cold tiles are measured
+// right after a write (which empties the server's tile cache), in rounds;
+// cached ones by asking for the dense tiles again. Each set is measured
+// with every tile of a round requested at once (up to the loader's
+// clients) and with one client requesting them one after another.
+func benchTiles(ctx context.Context, l *loader, base string, scale int) ([]row, error) {
+	one := &loader{client: l.client, workers: 1}
+	empties := [][2]float64{{-30, 10}, {-140, 20}, {80, -40}, {-20, -30}, {160, -20}, {-60, 40}}
+	rounds := 8 / min(scale, 2)
+	minSamples := 48 / scale // a single client's p99 needs some samples
+	target := "p50 ≤ 15 ms, p99 ≤ 60 ms"
+	var rows []row
+	var revalLat []time.Duration
+	for _, z := range []int{4, 6, 8, 10, 14} {
+		dense := tileURLs(base, z, towns[:12], nil, "")
+		empty := tileURLs(base, z, nil, empties, "")
+		sets := []tileSet{
+			{fmt.Sprintf("tile z=%d dense (%s), cold", z, plural(len(dense), "tile")), dense, rounds},
+			{fmt.Sprintf("tile z=%d empty (%s), cold", z, plural(len(empty), "tile")), empty, rounds},
+		}
+		if z == 6 || z == 10 {
+			// Filtered tiles scan incidents: a couple of rounds tell enough.
+			filtered := tileURLs(base, z, towns[:12], nil, "from=2016-01-01&to=2016-12-31")
+			sets = append(sets, tileSet{fmt.Sprintf("tile z=%d dense, filter from/to 2016, cold", z), filtered, 2})
+		}
+		for _, set := range sets {
+			ld := l
+			if len(set.urls) == 1 {
+				ld = one // one tile: the concurrent row would be the same
+			}
+			for {
+				res, err := coldTiles(ctx, ld, base, set.urls, set.rounds)
+				if err != nil {
+					return nil, err
+				}
+				logf("%s, %d clients: %d requests", set.name, res.clients, len(res.lat))
+				p50, p99 := percentiles(res.lat)
+				rows = append(rows, row{what: set.name, clients: res.clients, n: len(res.lat), p50: p50, p99: p99,
+					bytes:  fmt.Sprintf("%d B gz", median(res.sizes)),
+					target: verdict(p50 <= 15*time.Millisecond && p99 <= 60*time.Millisecond, target), note: statusNote(res.status)})
+				if ld == one {
+					break
+				}
+				ld = one
+				set.rounds = max(set.rounds, min(40, ceilDiv(minSamples, len(set.urls))))
+				if strings.Contains(set.name, "filter") {
+					set.rounds = max(2, ceilDiv(minSamples/4, len(set.urls)))
+				}
+			}
+		}
+
+		// Cached: the same dense tiles again, from the server's cache, then
+		// revalidated.
+		if _, err := one.run(ctx, dense, nil, nil); err != nil {
+			return nil, err
+		}
+		for _, ld := range []*loader{l, one} {
+			res, err := ld.run(ctx, slices.Repeat(dense, max(20/scale, ceilDiv(minSamples*2, len(dense)))), nil, nil)
+			if err != nil {
+				return nil, err
+			}
+			p50, p99 := percentiles(res.lat)
+			rows = append(rows, row{what: fmt.Sprintf("tile z=%d dense, cached", z), clients: res.clients, n: len(res.lat), p50: p50, p99: p99,
+				target: verdict(p50 <= 15*time.Millisecond && p99 <= 60*time.Millisecond, target), note: statusNote(res.status)})
+		}
+		resp, err := l.client.Get(dense[0])
+		if err != nil {
+			return nil, err
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		res, err := l.run(ctx, slices.Repeat(dense[:1], 50), map[string]string{"If-None-Match": resp.Header.Get("ETag")}, nil)
+		if err != nil {
+			return nil, err
+		}
+		if res.status[http.StatusNotModified] != len(res.lat) {
+			return nil, fmt.Errorf("revalidation: got %s, want only 304", statusNote(res.status))
+		}
+		revalLat = append(revalLat, res.lat...)
+	}
+	p50, p99 := percentiles(revalLat)
+	rows = append(rows, row{what: "tile, If-None-Match → 304, z=4..14", clients: l.workers, n: len(revalLat), p50: p50, p99: p99})
+	return rows, nil
+}
+
+// coldTiles requests urls in rounds, each right after a write that empties
+// the server's tile cache.
+func coldTiles(ctx context.Context, l *loader, base string, urls []string, rounds int) (result, error) {
+	all := result{status: map[int]int{}}
+	for range rounds {
+		if err := l.bump(ctx, base); err != nil {
+			return all, err
+		}
+		res, err := l.run(ctx, urls, nil, nil)
+		if err != nil {
+			return all, err
+		}
+		all.clients = res.clients
+		all.lat = append(all.lat, res.lat...)
+		all.sizes = append(all.sizes, res.sizes...)
+		for k, v := range res.status {
+			all.status[k] += v
+		}
+	}
+	return all, nil
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / max(1, b) }
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// tileURLs returns the distinct tiles of zoom z holding the towns and the
+// points.
+func tileURLs(base string, z int, ts []town, pts [][2]float64, query string) []string {
+	seen := map[geo.Tile]bool{}
+	var urls []string
+	add := func(lon, lat float64) {
+		t, ok := geo.TileAt(lon, lat, z)
+		if !ok || seen[t] {
+			return
+		}
+		seen[t] = true
+		u := base + "/tiles/incidents/" + t.String() + ".mvt"
+		if query != "" {
+			u += "?" + query
+		}
+		urls = append(urls, u)
+	}
+	for _, t := range ts {
+		add(t.lon, t.lat)
+	}
+	for _, p := range pts {
+		add(p[0], p[1])
+	}
+	return urls
+}
