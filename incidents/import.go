@@ -31,7 +31,7 @@ type ImportOptions struct {
 	Atomic    bool             // store nothing if any record is rejected
 	Resolver  Resolver         // resolves places without coordinates; nil rejects them
 	BatchSize int              // records per transaction when not atomic (default 5000)
-	Progress  func(n int)      // called with the number of records read so far, after each batch
+	Progress  func(n int)      // called after each batch with the number of records read up to its last one
 	MaxErrors int              // errors kept in the result (default 10000); the count stays exact
 	Limit     int              // reject the stream after this many records (0: no limit)
 	Now       func() time.Time // clock for timestamps (default time.Now)
@@ -65,7 +65,12 @@ var ErrTooManyRecords = errors.New("incidents: too many records")
 // unchanged), never duplicates it. With opts.Atomic the whole import is one
 // transaction that is rolled back if any record is rejected. An import
 // stopped half-way (context cancelled, process killed) leaves every
-// committed batch intact; running it again completes it.
+// committed batch intact; running it again completes it. An import into an
+// empty table is a bulk load (see bulk.go): one transaction, so a stopped
+// one stores nothing.
+//
+// Decoding and validation run in their own goroutine, one chunk of records
+// ahead of the writer, so that the two share the machine's cores.
 func (s *Store) Import(ctx context.Context, dec Decoder, opts ImportOptions) (ImportResult, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 5000
@@ -76,109 +81,219 @@ func (s *Store) Import(ctx context.Context, dec Decoder, opts ImportOptions) (Im
 	if opts.Now == nil {
 		opts.Now = s.now
 	}
-	res := ImportResult{Errors: []ImportError{}}
-	imp := &importer{store: s, opts: opts, res: &res, countries: map[string]int{}}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rd := &importReader{dec: dec, opts: opts, countries: map[string]int{}}
+	chunks := make(chan []checkedRecord, 4)
+	go rd.run(ctx, chunks)
+
+	res := ImportResult{}
+	imp := &importer{store: s, opts: opts, res: &res}
 	defer imp.rollback()
+	var failure error
+	for chunk := range chunks {
+		if failure != nil {
+			continue // drain until the reader sees the cancellation
+		}
+		for i := range chunk {
+			if err := imp.add(ctx, &chunk[i]); err != nil {
+				failure = err
+				cancel()
+				break
+			}
+		}
+	}
+	// The reader is done: its fields are safe to read.
+	res.Received = rd.received
+	res.Rejected += rd.rejected
+	res.Errors = mergeErrors(rd.errors, res.Errors, opts.MaxErrors)
+	res.ErrorsTruncated = rd.truncated || imp.truncated || len(res.Errors) < res.Rejected
+	if failure == nil {
+		failure = rd.err
+	}
+	if failure == nil {
+		failure = ctx.Err()
+	}
+	return imp.finish(ctx, failure)
+}
+
+// checkedRecord is a validated record ready to be written, or a rejection
+// that the writer only counts (rejected is the number of records rejected
+// by the reader so far, which stops an atomic import from writing).
+type checkedRecord struct {
+	index    int
+	incident Incident
+	rejected int
+}
+
+// importReader decodes, validates and resolves records for Import.
+type importReader struct {
+	dec       Decoder
+	opts      ImportOptions
+	countries map[string]int // country of each valid record so far, to steer resolution
+
+	received, rejected int
+	errors             []ImportError
+	truncated          bool
+	err                error // what stopped the stream, if anything
+}
+
+// readChunk is how many records go to the writer at once.
+const readChunk = 256
+
+func (rd *importReader) run(ctx context.Context, out chan<- []checkedRecord) {
+	defer close(out)
+	chunk := make([]checkedRecord, 0, readChunk)
+	send := func() bool {
+		select {
+		case out <- chunk:
+			chunk = make([]checkedRecord, 0, readChunk)
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return imp.finish(ctx, err)
+			return
 		}
-		rec, err := dec.Next()
+		rec, err := rd.dec.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return imp.finish(ctx, fmt.Errorf("incidents: import: %w", err))
+			rd.err = fmt.Errorf("incidents: import: %w", err)
+			break
 		}
-		res.Received++
-		if opts.Limit > 0 && res.Received > opts.Limit {
-			return imp.finish(ctx, fmt.Errorf("%w: more than %d in one import", ErrTooManyRecords, opts.Limit))
+		rd.received++
+		if rd.opts.Limit > 0 && rd.received > rd.opts.Limit {
+			rd.err = fmt.Errorf("%w: more than %d in one import", ErrTooManyRecords, rd.opts.Limit)
+			break
 		}
-		if err := imp.add(ctx, rec); err != nil {
-			return imp.finish(ctx, err)
+		if err := rd.check(ctx, &rec); err != nil {
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				rd.err = err
+				break
+			}
+			rd.reject(rec, fe)
+			continue
+		}
+		chunk = append(chunk, checkedRecord{index: rec.Index, incident: rec.Incident, rejected: rd.rejected})
+		if len(chunk) == readChunk && !send() {
+			return
 		}
 	}
-	return imp.finish(ctx, nil)
+	if len(chunk) > 0 {
+		send()
+	}
+}
+
+// check normalises, validates and resolves one record. A *FieldError
+// rejects the record; any other error stops the import.
+func (rd *importReader) check(ctx context.Context, rec *Record) error {
+	if rec.Err != nil {
+		var fe *FieldError
+		if !errors.As(rec.Err, &fe) {
+			return &FieldError{Msg: rec.Err.Error()}
+		}
+		return rec.Err
+	}
+	in := &rec.Incident
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if !in.HasPoint() && in.Place != "" {
+		if err := resolve(ctx, in, rd.opts.Resolver, topCountries(rd.countries)); err != nil {
+			return err
+		}
+	}
+	if err := in.ValidateStored(); err != nil {
+		return err
+	}
+	if in.Country != "" {
+		rd.countries[in.Country]++
+	}
+	return nil
+}
+
+func (rd *importReader) reject(rec Record, fe *FieldError) {
+	rd.rejected++
+	if len(rd.errors) >= rd.opts.MaxErrors {
+		rd.truncated = true
+		return
+	}
+	rd.errors = append(rd.errors, ImportError{Index: rec.Index, SourceID: rec.Incident.SourceID, Field: fe.Field, Error: fe.Msg})
+}
+
+// mergeErrors merges two lists of errors sorted by index, keeping at most
+// max.
+func mergeErrors(a, b []ImportError, max int) []ImportError {
+	out := make([]ImportError, 0, min(len(a)+len(b), max))
+	for len(out) < max && (len(a) > 0 || len(b) > 0) {
+		if len(b) == 0 || (len(a) > 0 && a[0].Index <= b[0].Index) {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return out
 }
 
 type importer struct {
 	store     *Store
 	opts      ImportOptions
-	res       *ImportResult
-	countries map[string]int // country of each stored record so far, to steer resolution
+	res       *ImportResult // counts of what the writer did; Received is the reader's
 	tx        *sql.Tx
 	stmts     *importStmts
 	pending   int // records written in the open transaction
 	done      ImportResult
-	indexed   int64 // incidents with a higher id are not yet in the full-text index
-	inserted  bool  // rows were inserted since the last indexNewFTS
+	indexed   int64     // incidents with a higher id are not yet in the full-text index
+	inserted  bool      // rows were inserted since the last indexNewFTS
+	started   bool      // the first transaction has begun
+	bulk      *bulkLoad // non-nil during a bulk load into an empty table (see bulk.go)
+	last      int       // index of the last record written
+	truncated bool      // writer errors were dropped beyond MaxErrors
 }
 
 type importStmts struct {
 	lookup, insert, update *sql.Stmt
 }
 
-func (imp *importer) reject(rec Record, err error) error {
-	var fe *FieldError
-	if !errors.As(err, &fe) {
-		return err
+// add writes one checked record, unless an atomic import has already
+// rejected one.
+func (imp *importer) add(ctx context.Context, rec *checkedRecord) error {
+	if imp.opts.Atomic && rec.rejected+imp.res.Rejected > 0 {
+		return nil // nothing will be stored
 	}
-	imp.res.Rejected++
-	if len(imp.res.Errors) >= imp.opts.MaxErrors {
-		imp.res.ErrorsTruncated = true
+	imp.last = rec.index
+	err := imp.write(ctx, &rec.incident)
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		imp.res.Rejected++
+		if len(imp.res.Errors) >= imp.opts.MaxErrors {
+			imp.truncated = true
+			return nil
+		}
+		imp.res.Errors = append(imp.res.Errors, ImportError{Index: rec.index, SourceID: rec.incident.SourceID, Field: fe.Field, Error: fe.Msg})
 		return nil
 	}
-	imp.res.Errors = append(imp.res.Errors, ImportError{Index: rec.Index, SourceID: rec.Incident.SourceID, Field: fe.Field, Error: fe.Msg})
-	return nil
-}
-
-func (imp *importer) add(ctx context.Context, rec Record) error {
-	if rec.Err != nil {
-		var fe *FieldError
-		if !errors.As(rec.Err, &fe) {
-			rec.Err = &FieldError{Msg: rec.Err.Error()}
-		}
-		return imp.reject(rec, rec.Err)
-	}
-	in := &rec.Incident
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return imp.reject(rec, err)
-	}
-	if err := resolve(ctx, in, imp.opts.Resolver, imp.topCountries()); err != nil {
-		return imp.reject(rec, err)
-	}
-	if err := in.ValidateStored(); err != nil {
-		return imp.reject(rec, err)
-	}
-	if in.Country != "" {
-		imp.countries[in.Country]++
-	}
-	if imp.opts.Atomic && imp.res.Rejected > 0 {
-		return nil // nothing will be stored; keep validating to report every error
-	}
-	if err := imp.write(ctx, in); err != nil {
-		var fe *FieldError
-		if errors.As(err, &fe) {
-			return imp.reject(rec, err)
-		}
-		return err
-	}
-	return nil
+	return err
 }
 
 // topCountries returns up to three countries seen most often so far.
-func (imp *importer) topCountries() []string {
-	if len(imp.countries) == 0 {
+func topCountries(countries map[string]int) []string {
+	if len(countries) == 0 {
 		return nil
 	}
-	cs := make([]string, 0, len(imp.countries))
-	for c := range imp.countries {
+	cs := make([]string, 0, len(countries))
+	for c := range countries {
 		cs = append(cs, c)
 	}
 	sort.Slice(cs, func(i, j int) bool {
-		if imp.countries[cs[i]] != imp.countries[cs[j]] {
-			return imp.countries[cs[i]] > imp.countries[cs[j]]
+		if countries[cs[i]] != countries[cs[j]] {
+			return countries[cs[i]] > countries[cs[j]]
 		}
 		return cs[i] < cs[j]
 	})
@@ -192,6 +307,13 @@ func (imp *importer) begin(ctx context.Context) error {
 	tx, err := imp.store.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("incidents: import: %w", err)
+	}
+	if !imp.started {
+		imp.started = true
+		if err := imp.maybeBulk(ctx, tx); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	st := &importStmts{}
 	prepare := func(q string) *sql.Stmt {
@@ -218,10 +340,21 @@ func (imp *importer) begin(ctx context.Context) error {
 	return nil
 }
 
+// maybeBulk turns the import into a bulk load when the incidents table is
+// empty: one transaction, with the derived structures built at the end.
+func (imp *importer) maybeBulk(ctx context.Context, tx *sql.Tx) error {
+	empty, err := tableEmpty(ctx, tx)
+	if err != nil || !empty {
+		return err
+	}
+	imp.bulk, err = beginBulk(ctx, tx)
+	return err
+}
+
 // indexFTS brings the full-text index up to date with the rows inserted in
 // the open transaction.
 func (imp *importer) indexFTS(ctx context.Context) error {
-	if !imp.inserted {
+	if !imp.inserted || imp.bulk != nil {
 		return nil
 	}
 	if err := indexNewFTS(ctx, imp.tx, imp.indexed); err != nil {
@@ -282,11 +415,13 @@ func (imp *importer) maybeCommit(ctx context.Context) error {
 	if imp.opts.Atomic || imp.pending < imp.opts.BatchSize {
 		return nil
 	}
-	if err := imp.commit(ctx); err != nil {
+	if imp.bulk != nil {
+		imp.pending = 0
+	} else if err := imp.commit(ctx); err != nil {
 		return err
 	}
 	if imp.opts.Progress != nil {
-		imp.opts.Progress(imp.res.Received)
+		imp.opts.Progress(imp.last + 1)
 	}
 	return nil
 }
@@ -297,6 +432,11 @@ func (imp *importer) commit(ctx context.Context) error {
 	}
 	if err := imp.indexFTS(ctx); err != nil {
 		return err
+	}
+	if imp.bulk != nil {
+		if err := imp.bulk.finish(ctx, imp.tx); err != nil {
+			return err
+		}
 	}
 	err := imp.tx.Commit()
 	imp.tx, imp.stmts = nil, nil

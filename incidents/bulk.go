@@ -1,0 +1,158 @@
+package incidents
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// A bulk load is an import into an empty incidents table. It runs as one
+// transaction that first drops the secondary indexes and every trigger on
+// incidents, inserts the rows into the bare table, and then builds each
+// derived structure once from the final table: the indexes (CREATE INDEX
+// sorts instead of inserting a row at a time at scattered places), the
+// R*Tree, the full-text index, the tile cells and the data version.
+// Building a structure from the final table is correct because the table
+// was empty at the start; it is several times faster than keeping every
+// structure up to date row by row. Being one transaction, a bulk load
+// stopped half-way leaves the table empty, and running it again completes
+// it.
+
+// schemaObject is an index or trigger on incidents, with the SQL that
+// creates it.
+type schemaObject struct {
+	kind, name, sql string
+}
+
+// bulkLoad holds what beginBulk dropped, to be rebuilt by finishBulk.
+type bulkLoad struct {
+	indexes, triggers []schemaObject
+}
+
+// tableEmpty reports whether the incidents table has no rows.
+func tableEmpty(ctx context.Context, tx *sql.Tx) (bool, error) {
+	var any int
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM incidents)").Scan(&any); err != nil {
+		return false, fmt.Errorf("incidents: import: %w", err)
+	}
+	return any == 0, nil
+}
+
+// beginBulk drops the secondary indexes and triggers of incidents inside
+// tx and returns what it dropped. The UNIQUE index of source_id stays: the
+// import needs it to find records repeated within the input.
+func beginBulk(ctx context.Context, tx *sql.Tx) (*bulkLoad, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master
+		WHERE tbl_name = 'incidents' AND type IN ('index', 'trigger') AND sql IS NOT NULL
+		ORDER BY type, name`)
+	if err != nil {
+		return nil, fmt.Errorf("incidents: bulk load: %w", err)
+	}
+	b := &bulkLoad{}
+	for rows.Next() {
+		var o schemaObject
+		if err := rows.Scan(&o.kind, &o.name, &o.sql); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("incidents: bulk load: %w", err)
+		}
+		if o.kind == "index" {
+			b.indexes = append(b.indexes, o)
+		} else {
+			b.triggers = append(b.triggers, o)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("incidents: bulk load: %w", err)
+	}
+	for _, o := range append(b.triggers, b.indexes...) {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("DROP %s %q", o.kind, o.name)); err != nil {
+			return nil, fmt.Errorf("incidents: bulk load: drop %s: %w", o.name, err)
+		}
+	}
+	return b, nil
+}
+
+// finish builds every derived structure from the loaded table and puts the
+// dropped indexes and triggers back, inside tx.
+func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx) error {
+	steps := []struct{ what, sql string }{
+		{"spatial index", "DELETE FROM incidents_rtree"},
+		{"spatial index", `INSERT INTO incidents_rtree (id, min_lon, max_lon, min_lat, max_lat)
+			SELECT id, lon, lon, lat, lat FROM incidents`},
+		{"full-text index", "INSERT INTO incidents_fts (incidents_fts) VALUES ('rebuild')"},
+		{"data version", "UPDATE data_version SET version = version + 1 WHERE id = 1"},
+	}
+	for _, o := range b.indexes {
+		steps = append(steps, struct{ what, sql string }{o.name, o.sql})
+	}
+	for _, o := range b.triggers {
+		steps = append(steps, struct{ what, sql string }{o.name, o.sql})
+	}
+	if err := rebuildTileCells(ctx, tx); err != nil {
+		return err
+	}
+	for _, s := range steps {
+		if _, err := tx.ExecContext(ctx, s.sql); err != nil {
+			return fmt.Errorf("incidents: bulk load: %s: %w", s.what, err)
+		}
+	}
+	return nil
+}
+
+// rebuildTileCells computes tile_cells from the incidents table. The
+// finest level is aggregated from the incidents, computing each point's
+// cell as the tile_cells triggers of migration 0002 do; every coarser level
+// is aggregated from the level above it, which gives the same counts and
+// sums from far fewer rows.
+func rebuildTileCells(ctx context.Context, tx *sql.Tx) error {
+	var levels []int
+	rows, err := tx.QueryContext(ctx, "SELECT level FROM tile_levels ORDER BY level DESC")
+	if err != nil {
+		return fmt.Errorf("incidents: tile cells: %w", err)
+	}
+	for rows.Next() {
+		var l int
+		if err := rows.Scan(&l); err != nil {
+			rows.Close()
+			return fmt.Errorf("incidents: tile cells: %w", err)
+		}
+		levels = append(levels, l)
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("incidents: tile cells: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM tile_cells"); err != nil {
+		return fmt.Errorf("incidents: tile cells: %w", err)
+	}
+	for i, l := range levels {
+		var err error
+		if i == 0 {
+			_, err = tx.ExecContext(ctx, finestTileCellsSQL, l, 17-l, 17-l)
+		} else {
+			_, err = tx.ExecContext(ctx, coarserTileCellsSQL, l, levels[i-1]-l, levels[i-1]-l, levels[i-1])
+		}
+		if err != nil {
+			return fmt.Errorf("incidents: tile cells level %d: %w", l, err)
+		}
+	}
+	return nil
+}
+
+// finestTileCellsSQL aggregates the incidents into the cells of one level
+// (parameters: level, and 17 - level twice).
+const finestTileCellsSQL = `INSERT INTO tile_cells (level, cx, cy, event_type, n, fatalities, sum_lon, sum_lat)
+    SELECT ?, c.x >> ?, c.y >> ?, c.event_type, count(*), sum(c.fatalities), sum(c.lon), sum(c.lat)
+    FROM (SELECT min(131071, max(0, CAST(floor((i.lon + 180.0) / 360.0 * 131072) AS INTEGER))) AS x,
+                 min(131071, max(0, CAST(floor((1.0 - ln(tan(i.lat * pi() / 180.0) + 1.0 / cos(i.lat * pi() / 180.0)) / pi()) / 2.0 * 131072) AS INTEGER))) AS y,
+                 i.event_type, coalesce(i.fatalities, 0) AS fatalities, i.lon, i.lat
+          FROM incidents i
+          WHERE i.lat BETWEEN -85.05112877980659 AND 85.05112877980659) c
+    GROUP BY 2, 3, 4`
+
+// coarserTileCellsSQL aggregates the cells of one level into those of a
+// coarser one (parameters: the coarser level, the shift between the two
+// twice, and the finer level).
+const coarserTileCellsSQL = `INSERT INTO tile_cells (level, cx, cy, event_type, n, fatalities, sum_lon, sum_lat)
+    SELECT ?, cx >> ?, cy >> ?, event_type, sum(n), sum(fatalities), sum(sum_lon), sum(sum_lat)
+    FROM tile_cells WHERE level = ?
+    GROUP BY 2, 3, 4`
