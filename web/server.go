@@ -69,7 +69,13 @@ type Config struct {
 	WritesPerMinute int
 	// MaxHeavy bounds concurrent exports, imports and tile renders (0: 4).
 	MaxHeavy int
+	// TileThreshold is the number of incidents in view above which the map
+	// draws them from vector tiles instead of GeoJSON (0: DefaultTileThreshold).
+	TileThreshold int
 }
+
+// DefaultTileThreshold is the TileThreshold of a Config that sets none.
+const DefaultTileThreshold = 5000
 
 // Server is mapd's HTTP server.
 type Server struct {
@@ -102,6 +108,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxHeavy <= 0 {
 		cfg.MaxHeavy = 4
+	}
+	if cfg.TileThreshold <= 0 {
+		cfg.TileThreshold = DefaultTileThreshold
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, static: st, metrics: newMetrics(), heavy: make(chan struct{}, cfg.MaxHeavy)}
 	switch {
@@ -179,7 +188,13 @@ func (s *Server) healthz(c *gin.Context) error {
 	return nil
 }
 
+// config tells the map about this server. tile_threshold is 0 when the
+// store cannot serve vector tiles: the map then always draws GeoJSON.
 func (s *Server) config(c *gin.Context) error {
+	threshold := s.cfg.TileThreshold
+	if _, ok := s.cfg.Store.(TileStore); !ok {
+		threshold = 0
+	}
 	c.Header("Cache-Control", "no-cache")
 	c.JSON(http.StatusOK, gin.H{
 		"writable":           !s.cfg.ReadOnly,
@@ -189,6 +204,7 @@ func (s *Server) config(c *gin.Context) error {
 		"tiles_attribution":  s.cfg.TilesAttribution,
 		"version":            s.cfg.Version,
 		"event_types":        incidents.EventTypes,
+		"tile_threshold":     threshold,
 	})
 	return nil
 }

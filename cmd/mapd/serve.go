@@ -33,6 +33,9 @@ type Main struct {
 	ReadToken    bool
 	CORSOrigins  stringList
 	WritesPerMin int
+	// TileThreshold is the number of incidents in view above which the map
+	// switches from GeoJSON to vector tiles.
+	TileThreshold int
 
 	stdout, stderr io.Writer
 	log            *slog.Logger
@@ -47,7 +50,7 @@ type Main struct {
 // NewMain returns a Main with the documented defaults.
 func NewMain(stdout, stderr io.Writer) *Main {
 	return &Main{Addr: "127.0.0.1:8080", DB: "mapd.db", Tiles: "none", LogFormat: "text", MaxImportMiB: 256,
-		stdout: stdout, stderr: stderr, ready: make(chan struct{})}
+		TileThreshold: web.DefaultTileThreshold, stdout: stdout, stderr: stderr, ready: make(chan struct{})}
 }
 
 // ParseFlags reads the serve flags and their MAPD_* environment twins.
@@ -67,6 +70,7 @@ func (m *Main) ParseFlags(args []string) (done bool, code int) {
 	fs.BoolVar(&m.ReadToken, "read-token-required", m.ReadToken, "reads need a bearer token too (MAPD_READ_TOKEN_REQUIRED)")
 	fs.Var(&m.CORSOrigins, "cors-origin", "browser origin allowed to call the API; repeatable; default none (MAPD_CORS_ORIGIN)")
 	fs.IntVar(&m.WritesPerMin, "writes-per-minute", m.WritesPerMin, "write requests allowed per client per minute; -1 for no limit (MAPD_WRITES_PER_MINUTE)")
+	fs.IntVar(&m.TileThreshold, "tile-threshold", m.TileThreshold, "incidents in view above which the map draws vector tiles instead of GeoJSON (MAPD_TILE_THRESHOLD)")
 	fs.Usage = func() {
 		fmt.Fprintln(m.stderr, "Usage: mapd serve [flags]\n\nServes the map, the API, OGC API - Features and vector tiles.\n\nFlags:")
 		fs.PrintDefaults()
@@ -85,6 +89,10 @@ func (m *Main) ParseFlags(args []string) (done bool, code int) {
 	}
 	if m.LogFormat != "text" && m.LogFormat != "json" {
 		fmt.Fprintf(m.stderr, "mapd serve: --log-format must be text or json\n")
+		return true, 2
+	}
+	if m.TileThreshold < 1 {
+		fmt.Fprintf(m.stderr, "mapd serve: --tile-threshold must be 1 or more\n")
 		return true, 2
 	}
 	return false, 0
@@ -148,6 +156,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Tokens: m.tokens, ReadOnly: m.readOnly, TilesURL: tiles, TilesAttribution: attrib,
 		MaxImportBytes: int64(m.MaxImportMiB) << 20, Version: version, DBPath: m.DB,
 		ReadTokenRequired: m.ReadToken, CORSOrigins: m.CORSOrigins, WritesPerMinute: m.WritesPerMin,
+		TileThreshold: m.TileThreshold,
 	})
 	if err != nil {
 		return err
