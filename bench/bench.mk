@@ -18,3 +18,14 @@ bench:
 
 bench-quick:
 	$(GO) run ./bench -quick -o '' $(BENCH_FLAGS)
+
+# `make bench-pg` measures mapd against pg_featureserv on PostGIS for the
+# same bbox pages (issue 6's reference) and writes bench/pg_results.md; see
+# bench/README.md for what it needs. It is part of neither `make test` nor
+# `make bench`. Extra flags: make bench-pg PGREF_FLAGS="-n 100000".
+PGREF_FLAGS ?=
+
+.PHONY: bench-pg
+
+bench-pg:
+	$(GO) run ./bench/pgref $(PGREF_FLAGS)
