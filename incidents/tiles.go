@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/mapd/mapd/geo"
@@ -224,11 +225,27 @@ func (s *Store) clustersFromScan(ctx context.Context, f Filter, t geo.Tile, byDa
 	return rows.Err()
 }
 
-// rtreeMinZoom is the zoom from which tile scans walk the R*Tree. Larger
-// tiles hold a large share of the incidents, which the filter's own
-// indexes (the full-text index for q, the country index) or a table scan
-// reach faster than a join that starts from every incident in the tile.
-const rtreeMinZoom = 9
+// pointIndexMinZoom is the zoom from which tile scans walk
+// incidents_tile_points (migration 0006), one run per level-14 column the
+// tile spans. Larger tiles hold a large share of the incidents, which the
+// filter's own indexes (the full-text index for q, the country index) or a
+// table scan reach faster.
+const pointIndexMinZoom = 9
+
+// pointColumnZoom is the zoom of the tile columns incidents_tile_points is
+// ordered by; pointColumnExpr computes a point's column as that index does.
+const (
+	pointColumnZoom = 14
+	pointColumnExpr = "CAST(floor((i.lon + 180.0) / 360.0 * 16384) AS INTEGER)"
+)
+
+// pointColumn returns the level-14 column of longitude lon, computed as
+// pointColumnExpr does, so that Go and SQLite agree (the formula is
+// monotonic, so the columns of a longitude range lie between those of its
+// ends).
+func pointColumn(lon float64) int {
+	return int(math.Floor((lon + 180.0) / 360.0 * (1 << pointColumnZoom)))
+}
 
 // crowdedTile is the number of incidents above which a date-filtered scan
 // of a tile reads the date range of incidents_tile_scan, which holds every
@@ -244,7 +261,7 @@ func (s *Store) scanByDate(ctx context.Context, f Filter, t geo.Tile) (bool, err
 	}
 	level, ok, err := s.cellLevel(ctx, t.Z)
 	if err != nil || !ok {
-		return t.Z < rtreeMinZoom, err
+		return t.Z < pointIndexMinZoom, err
 	}
 	n, err := s.cellCount(ctx, Filter{}, t, level)
 	if err != nil || n <= crowdedTile {
@@ -261,8 +278,8 @@ func (s *Store) scanByDate(ctx context.Context, f Filter, t geo.Tile) (bool, err
 // coordinates fall in t's bounding box, widened by a hair so that points on
 // its edges are not lost to rounding; callers keep those t.Contains. With
 // byDate it walks incidents_tile_scan over f's date range; otherwise it
-// joins the R*Tree from rtreeMinZoom on and leaves the choice to SQLite
-// below.
+// walks incidents_tile_points from pointIndexMinZoom on and leaves the
+// choice to SQLite below.
 func tileScanQuery(f Filter, t geo.Tile, byDate bool, cols string) (string, []any) {
 	const pad = 1e-7
 	b := t.BBox()
@@ -272,12 +289,18 @@ func tileScanQuery(f Filter, t geo.Tile, byDate bool, cols string) (string, []an
 	switch {
 	case byDate:
 		from = "incidents i INDEXED BY incidents_tile_scan"
-	case t.Z >= rtreeMinZoom:
-		// The R*Tree stores float32 boxes rounded outwards, so an overlap
-		// test finds every point whose true coordinates are in the box.
-		from = "incidents_rtree r CROSS JOIN incidents i ON i.id = r.id"
-		conds = slices.Insert(conds, 0, "r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ?")
-		args = slices.Insert(args, 0, any(b.MinLon), any(b.MaxLon), any(b.MinLat), any(b.MaxLat))
+	case t.Z >= pointIndexMinZoom:
+		// Listing the columns makes SQLite seek the latitude range of each
+		// column instead of walking whole columns from pole to pole.
+		from = "incidents i INDEXED BY incidents_tile_points"
+		x0, x1 := pointColumn(b.MinLon), pointColumn(b.MaxLon)
+		colArgs := make([]any, 0, x1-x0+3)
+		for x := x0; x <= x1; x++ {
+			colArgs = append(colArgs, x)
+		}
+		colArgs = append(colArgs, b.MinLat, b.MaxLat)
+		conds = slices.Insert(conds, 0, pointColumnExpr+" IN ("+placeholders(x1-x0+1)+") AND i.lat BETWEEN ? AND ?")
+		args = slices.Insert(args, 0, colArgs...)
 	}
 	conds = append(conds, "i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?")
 	args = append(args, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat)

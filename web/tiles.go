@@ -199,11 +199,33 @@ func renderTile(ctx context.Context, ts TileStore, f incidents.Filter, t geo.Til
 		return &cachedTile{}, nil
 	}
 	layer := &mvt.Layer{Name: tileLayer, Version: 2, Extent: tileExtent, Features: features}
-	gz, err := mvt.MarshalGzipped(mvt.Layers{layer})
+	raw, err := mvt.Marshal(mvt.Layers{layer})
+	if err != nil {
+		return nil, fmt.Errorf("web: encode tile %s: %w", t, err)
+	}
+	gz, err := gzipTile(raw)
 	if err != nil {
 		return nil, fmt.Errorf("web: encode tile %s: %w", t, err)
 	}
 	return &cachedTile{gz: gz}, nil
+}
+
+// gzipTile compresses an encoded tile with a pooled writer at BestSpeed:
+// a point tile compresses several times faster than at the default level
+// (mvt.MarshalGzipped), for a body a few per cent larger.
+func gzipTile(raw []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(raw)/2 + 64)
+	zw := gzipPool.Get().(*gzip.Writer)
+	defer gzipPool.Put(zw)
+	zw.Reset(&buf)
+	if _, err := zw.Write(raw); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // pointFeatures makes one feature per incident, its id the incident's.
