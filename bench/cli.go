@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -291,18 +292,27 @@ func (c *recordCounter) count() int {
 	return c.lines
 }
 
-// ogrRow loads file (GeoJSONSeq) into a new GeoPackage with GDAL's ogr2ogr
-// as a reference for the import rate, or says why it could not.
-func ogrRow(ctx context.Context, dir, file string, n int) (row, float64) {
-	r := row{what: "reference: `ogr2ogr -f GPKG` from GeoJSONSeq (same records)", n: n}
+// ogrInput is a file ogr2ogr reads, with the open options it needs.
+type ogrInput struct {
+	format string // as shown in the table
+	path   string
+	args   []string
+}
+
+// ogrRow loads in.path into a new GeoPackage with GDAL's ogr2ogr as a
+// reference for the import rate, and returns the rate; or it says why it
+// could not.
+func ogrRow(ctx context.Context, dir string, in ogrInput, n int) (row, float64) {
+	r := row{what: "reference: `ogr2ogr -f GPKG` from " + in.format + " (same records)", n: n}
 	bin, err := exec.LookPath("ogr2ogr")
 	if err != nil {
 		r.note = "ogr2ogr is not installed (apt-get install gdal-bin): skipped"
 		return r, 0
 	}
-	out := dir + "/ogr.gpkg"
-	logf("%s -f GPKG %s %s", bin, out, file)
-	p, err := runCommand(ctx, bin, "-f", "GPKG", out, file)
+	out := filepath.Join(dir, "ogr.gpkg")
+	args := append([]string{"-f", "GPKG", out, in.path}, in.args...)
+	logf("%s %s", bin, strings.Join(args, " "))
+	p, err := runCommand(ctx, bin, args...)
 	defer os.Remove(out)
 	switch {
 	case err != nil:
@@ -315,7 +325,10 @@ func ogrRow(ctx context.Context, dir, file string, n int) (row, float64) {
 	rate := float64(n) / p.wall.Seconds()
 	r.rate = fmt.Sprintf("%s records/s", thousands(rate))
 	r.bytes = "peak RSS " + megabytes(p.peakRSS)
-	r.note = fmt.Sprintf("%.1f s wall, default options (spatial index, transactions of 100,000)", p.wall.Seconds())
+	r.note = fmt.Sprintf("%.1f s wall", p.wall.Seconds())
+	if len(in.args) > 0 {
+		r.note += "; " + strings.Join(in.args, " ")
+	}
 	if fi, err := os.Stat(out); err == nil {
 		r.note += "; GeoPackage " + megabytes(fi.Size())
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mapd/mapd/geo"
@@ -188,10 +190,17 @@ func (g *generator) next(prefix string, i int) (int, properties, float64, float6
 	return ti, p, math.Round(lat*1e5) / 1e5, math.Round(lon*1e5) / 1e5
 }
 
-// writeIncidents writes n incidents with coordinates twice: as mapd NDJSON
-// to ndjsonPath and, with the same content, as GeoJSONSeq (one GeoJSON
-// Feature per line, coordinates in the geometry) to seqPath for ogr2ogr.
-func writeIncidents(ndjsonPath, seqPath string, n int, seed uint64) error {
+// csvHeader is the header of the CSV file written for ogr2ogr: the
+// coordinates as lon and lat columns, then the properties.
+var csvHeader = []string{"lon", "lat", "source_id", "date", "event_type", "sub_event_type", "actor1", "actor2",
+	"fatalities", "place", "country", "geo_precision", "notes", "sources"}
+
+// writeIncidents writes n incidents with coordinates three times, with the
+// same content: as mapd NDJSON to ndjsonPath, and for ogr2ogr as
+// GeoJSONSeq (one GeoJSON Feature per line, coordinates in the geometry)
+// to seqPath and as CSV with lon and lat columns (sources joined with
+// "; ") to csvPath.
+func writeIncidents(ndjsonPath, seqPath, csvPath string, n int, seed uint64) error {
 	nd, err := newJSONLines(ndjsonPath)
 	if err != nil {
 		return err
@@ -202,6 +211,16 @@ func writeIncidents(ndjsonPath, seqPath string, n int, seed uint64) error {
 		return err
 	}
 	defer seq.abort()
+	cf, err := os.Create(csvPath)
+	if err != nil {
+		return err
+	}
+	defer cf.Close()
+	cbw := bufio.NewWriterSize(cf, 1<<20)
+	cw := csv.NewWriter(cbw)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
 	g := newGenerator(seed, 0x6d617064)
 	for i := range n {
 		_, p, lat, lon := g.next("bench-", i)
@@ -212,11 +231,32 @@ func writeIncidents(ndjsonPath, seqPath string, n int, seed uint64) error {
 		if err := seq.enc.Encode(&f); err != nil {
 			return err
 		}
+		err := cw.Write([]string{formatCoord(lon), formatCoord(lat), p.SourceID, p.Date, p.EventType, p.SubEventType,
+			p.Actor1, p.Actor2, strconv.Itoa(p.Fatalities), p.Place, p.Country, strconv.Itoa(p.GeoPrecision), p.Notes,
+			strings.Join(p.Sources, "; ")})
+		if err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	if err := cbw.Flush(); err != nil {
+		return err
+	}
+	if err := cf.Close(); err != nil {
+		return err
 	}
 	if err := seq.close(); err != nil {
 		return err
 	}
 	return nd.close()
+}
+
+// formatCoord formats a coordinate as encoding/json does.
+func formatCoord(x float64) string {
+	return strconv.FormatFloat(x, 'f', -1, 64)
 }
 
 // writePlaces writes n incidents without coordinates to path as NDJSON:
