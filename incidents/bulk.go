@@ -76,9 +76,6 @@ func beginBulk(ctx context.Context, tx *sql.Tx) (*bulkLoad, error) {
 // dropped indexes and triggers back, inside tx.
 func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx) error {
 	steps := []struct{ what, sql string }{
-		{"spatial index", "DELETE FROM incidents_rtree"},
-		{"spatial index", `INSERT INTO incidents_rtree (id, min_lon, max_lon, min_lat, max_lat)
-			SELECT id, lon, lon, lat, lat FROM incidents`},
 		{"full-text index", "INSERT INTO incidents_fts (incidents_fts) VALUES ('rebuild')"},
 		{"data version", "UPDATE data_version SET version = version + 1 WHERE id = 1"},
 	}
@@ -87,6 +84,9 @@ func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx) error {
 	}
 	for _, o := range b.triggers {
 		steps = append(steps, struct{ what, sql string }{o.name, o.sql})
+	}
+	if err := buildRTree(ctx, tx); err != nil {
+		return err
 	}
 	if err := rebuildTileCells(ctx, tx); err != nil {
 		return err
