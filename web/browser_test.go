@@ -96,10 +96,22 @@ func remoteValue(args []*runtime.RemoteObject) string {
 	return strings.Join(parts, " ")
 }
 
-// TestBrowserMap drives the embedded map in headless Chromium against the
-// real handler and a SQLite store holding the demo data plus an incident
-// whose notes try to inject HTML.
-func TestBrowserMap(t *testing.T) {
+// browserTab is a headless Chromium tab driven by a test. It records what
+// the page did that a person would not want (see browserEvents); its
+// helpers fail the test with the browser's errors so far.
+type browserTab struct {
+	t     *testing.T
+	ctx   context.Context
+	ev    *browserEvents
+	shots string // directory for screenshots, "" for none
+	t0    time.Time
+}
+
+// newBrowserTab starts Chromium and one tab under ctx. The tab starts in
+// the background: wait on the returned channel before the first step, and
+// set the server up meanwhile. It skips the test when there is no Chromium.
+func newBrowserTab(t *testing.T, ctx context.Context) (*browserTab, <-chan error) {
+	t.Helper()
 	chrome := findChromium()
 	if chrome == "" {
 		if os.Getenv("CI") != "" {
@@ -107,16 +119,11 @@ func TestBrowserMap(t *testing.T) {
 		}
 		t.Skip("chromium not found: install Debian's chromium (`apt-get install -y chromium`) or set MAPD_CHROMIUM to run the browser test")
 	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-
-	// The browser.
 	actx, acancel := chromedp.NewExecAllocator(ctx, chromeOptions(t, chrome)...)
-	defer acancel()
+	t.Cleanup(acancel)
 
-	ev := &browserEvents{}
-	var bctx context.Context
+	b := &browserTab{t: t, ev: &browserEvents{}, shots: os.Getenv("MAPD_SCREENSHOT_DIR"), t0: time.Now()}
+	ev := b.ev
 	listener := func(e any) {
 		// Runs in the tab's message loop: record and return, run no command.
 		switch e := e.(type) {
@@ -131,8 +138,9 @@ func TestBrowserMap(t *testing.T) {
 			}
 			ev.add(&ev.errors, "exception: "+msg)
 		case *cdplog.EventEntryAdded:
-			// The one failed request the test provokes (saving an incident
-			// whose place cannot be resolved) is logged by Chromium itself.
+			// The one failed request TestBrowserMap provokes (saving an
+			// incident whose place cannot be resolved) is logged by Chromium
+			// itself.
 			expected := e.Entry.Source == cdplog.EntrySourceNetwork && strings.Contains(e.Entry.Text, "status of 400") &&
 				strings.HasSuffix(e.Entry.URL, "/api/incidents")
 			if e.Entry.Level == cdplog.EntryLevelError && !expected {
@@ -140,7 +148,7 @@ func TestBrowserMap(t *testing.T) {
 			}
 		case *page.EventJavascriptDialogOpening:
 			ev.add(&ev.dialogs, string(e.Type)+": "+e.Message)
-			go chromedp.Call(bctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+			go chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
 		case *network.EventRequestWillBeSent:
 			ev.mu.Lock()
 			ev.requests++
@@ -151,92 +159,137 @@ func TestBrowserMap(t *testing.T) {
 		}
 	}
 	bctx, bcancel := chromedp.NewContext(actx, chromedp.WithListener(listener))
-	defer bcancel()
-
-	shots := os.Getenv("MAPD_SCREENSHOT_DIR")
-	fail := func(step string, err error) {
-		t.Helper()
-		if shots != "" {
-			sctx, scancel := context.WithTimeout(bctx, 5*time.Second)
-			if buf, err := chromedp.Run(sctx, chromedp.CaptureScreenshot()); err == nil {
-				os.WriteFile(filepath.Join(shots, "failed.png"), buf, 0o644)
-			}
-			scancel()
-		}
-		errs, _, _ := ev.snapshot()
-		t.Fatalf("%s: %v (browser errors so far: %q)", step, err, errs)
-	}
-	t0 := time.Now()
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		defer func() { t.Logf("%6.2fs %s", time.Since(t0).Seconds(), step) }()
-		sctx, scancel := context.WithTimeout(bctx, 20*time.Second)
-		defer scancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			fail(step, err)
-		}
-	}
-	eval := func(step, expr string) []byte {
-		t.Helper()
-		sctx, scancel := context.WithTimeout(bctx, 20*time.Second)
-		defer scancel()
-		b, err := chromedp.Run(sctx, chromedp.Evaluate[[]byte](expr))
-		if err != nil {
-			fail(step, err)
-		}
-		return b
-	}
-	// text is the textContent of the first element matching sel.
-	text := func(step, sel string) string {
-		t.Helper()
-		var s string
-		b := eval(step, fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ''`, sel))
-		if err := json.Unmarshal(b, &s); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		return s
-	}
-	screenshot := func(name string) {
-		t.Helper()
-		if shots == "" {
-			return
-		}
-		buf, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			fail("screenshot "+name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// waitJS polls a JavaScript expression until it is true.
-	waitJS := func(step, expr string) {
-		t.Helper()
-		defer func() { t.Logf("%6.2fs %s", time.Since(t0).Seconds(), step) }()
-		sctx, scancel := context.WithTimeout(bctx, 20*time.Second)
-		defer scancel()
-		if _, err := chromedp.Run(sctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
-			fail(step, err)
-		}
-	}
-	count := func() int {
-		t.Helper()
-		s := string(eval("read count", `document.querySelector('#count').getAttribute('data-count') || ''`))
-		n, err := strconv.Atoi(strings.Trim(s, `"`))
-		if err != nil {
-			t.Fatalf("count %s: %v", s, err)
-		}
-		return n
-	}
-	jsTrue := func(step, expr string) bool {
-		t.Helper()
-		return string(eval(step, expr)) == "true"
-	}
-
+	t.Cleanup(bcancel)
+	b.ctx = bctx
 	// Start the browser and the tab on bctx itself (a tab first opened under
-	// a step's timeout would close with that step), while the server is set up.
+	// a step's timeout would close with that step).
 	started := make(chan error, 1)
 	go func() { started <- chromedp.Do(bctx) }()
+	return b, started
+}
+
+func (b *browserTab) fail(step string, err error) {
+	b.t.Helper()
+	if b.shots != "" {
+		sctx, scancel := context.WithTimeout(b.ctx, 5*time.Second)
+		if buf, err := chromedp.Run(sctx, chromedp.CaptureScreenshot()); err == nil {
+			os.WriteFile(filepath.Join(b.shots, "failed.png"), buf, 0o644)
+		}
+		scancel()
+	}
+	errs, _, _ := b.ev.snapshot()
+	b.t.Fatalf("%s: %v (browser errors so far: %q)", step, err, errs)
+}
+
+// do runs actions as one step.
+func (b *browserTab) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	defer func() { b.t.Logf("%6.2fs %s", time.Since(b.t0).Seconds(), step) }()
+	sctx, scancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer scancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		b.fail(step, err)
+	}
+}
+
+// eval returns the JSON value of a JavaScript expression.
+func (b *browserTab) eval(step, expr string) []byte {
+	b.t.Helper()
+	sctx, scancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer scancel()
+	v, err := chromedp.Run(sctx, chromedp.Evaluate[[]byte](expr))
+	if err != nil {
+		b.fail(step, err)
+	}
+	return v
+}
+
+// text is the textContent of the first element matching sel.
+func (b *browserTab) text(step, sel string) string {
+	b.t.Helper()
+	var s string
+	v := b.eval(step, fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ''`, sel))
+	if err := json.Unmarshal(v, &s); err != nil {
+		b.t.Fatalf("%s: %v", step, err)
+	}
+	return s
+}
+
+func (b *browserTab) screenshot(name string) {
+	b.t.Helper()
+	if b.shots == "" {
+		return
+	}
+	buf, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.fail("screenshot "+name, err)
+	}
+	if err := os.WriteFile(filepath.Join(b.shots, name+".png"), buf, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// waitJS polls a JavaScript expression until it is true, every interval
+// (0: every frame).
+func (b *browserTab) waitJS(step, expr string, interval ...time.Duration) {
+	b.t.Helper()
+	defer func() { b.t.Logf("%6.2fs %s", time.Since(b.t0).Seconds(), step) }()
+	sctx, scancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer scancel()
+	opts := []chromedp.PollOption{chromedp.WithPollingTimeout(15 * time.Second)}
+	if len(interval) > 0 && interval[0] > 0 {
+		opts = append(opts, chromedp.WithPollingInterval(interval[0]))
+	}
+	if _, err := chromedp.Run(sctx, chromedp.Poll[bool](expr, opts...)); err != nil {
+		b.fail(step, err)
+	}
+}
+
+func (b *browserTab) jsTrue(step, expr string) bool {
+	b.t.Helper()
+	return string(b.eval(step, expr)) == "true"
+}
+
+// count is the number of incidents in view the page shows.
+func (b *browserTab) count() int {
+	b.t.Helper()
+	s := string(b.eval("read count", `document.querySelector('#count').getAttribute('data-count') || ''`))
+	n, err := strconv.Atoi(strings.Trim(s, `"`))
+	if err != nil {
+		b.t.Fatalf("count %s: %v", s, err)
+	}
+	return n
+}
+
+// checkEvents reports the browser errors, dialogs and foreign requests seen.
+func (b *browserTab) checkEvents() {
+	b.t.Helper()
+	errs, dialogs, foreign := b.ev.snapshot()
+	for _, e := range errs {
+		b.t.Errorf("browser error: %s", e)
+	}
+	for _, d := range dialogs {
+		b.t.Errorf("a JavaScript dialog opened: %s", d)
+	}
+	for _, u := range foreign {
+		b.t.Errorf("request to a non-local host: %s", u)
+	}
+	b.ev.mu.Lock()
+	n := b.ev.requests
+	b.ev.mu.Unlock()
+	if n == 0 {
+		b.t.Errorf("saw no network requests: the network listener is not working")
+	}
+}
+
+// TestBrowserMap drives the embedded map in headless Chromium against the
+// real handler and a SQLite store holding the demo data plus an incident
+// whose notes try to inject HTML.
+func TestBrowserMap(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	b, started := newBrowserTab(t, ctx)
+	do, eval, text, screenshot, waitJS, count, jsTrue := b.do, b.eval, b.text, b.screenshot, b.waitJS, b.count, b.jsTrue
 
 	// The server: demo data plus the XSS incident.
 	store, err := incidents.Open(ctx, filepath.Join(t.TempDir(), "browser.db"))
@@ -445,22 +498,7 @@ func TestBrowserMap(t *testing.T) {
 	do("open panel", chromedp.Click(chromedp.CSS("#panel-toggle")))
 	screenshot("phone-panel")
 
-	errs, dialogs, foreign := ev.snapshot()
-	for _, e := range errs {
-		t.Errorf("browser error: %s", e)
-	}
-	for _, d := range dialogs {
-		t.Errorf("a JavaScript dialog opened: %s", d)
-	}
-	for _, u := range foreign {
-		t.Errorf("request to a non-local host: %s", u)
-	}
-	ev.mu.Lock()
-	n := ev.requests
-	ev.mu.Unlock()
-	if n == 0 {
-		t.Errorf("saw no network requests: the network listener is not working")
-	}
+	b.checkEvents()
 }
 
 // chromeOptions starts Debian's Chromium headless as root on this closed

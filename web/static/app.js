@@ -29,6 +29,7 @@
   var PAGE_LIMIT = 5000;     // features asked per request: one request fills a view
   var MAX_FEATURES = 5000;   // features kept for one view (pages followed up to this)
   var LIST_MAX = 400;        // rows rendered in the side list
+  var TILE_URL = '/tiles/incidents/{z}/{x}/{y}.mvt';
   var DEFAULT_VIEW = { z: 2, lat: 25, lon: 20 };
 
   // ---- small helpers -------------------------------------------------------
@@ -159,7 +160,7 @@
     from: '', to: '', types: null /* null = all; else Set of keys */,
     actor: '', q: '', minf: '', heat: false, sel: ''
   };
-  var config = { writable: false, auth_required: false, tiles_url: '', tiles_attribution: '' };
+  var config = { writable: false, auth_required: false, tiles_url: '', tiles_attribution: '', tile_threshold: 0 };
   var extraTypes = []; // event types present in the data that are not ACLED's six
 
   function readHash() {
@@ -224,6 +225,12 @@
   // ---- map -----------------------------------------------------------------
 
   var map, clusters, heat, offline, labels, placePin, editPin;
+  // How incidents are drawn: 'points' (GeoJSON markers, clustered in the
+  // browser), 'tiles' (vector tiles, clustered by the server) or 'heat'.
+  var mode = 'points';
+  var tileLayer = null;  // the one vector tile layer, made when first needed
+  var tileLayerURL = '';
+  var tilesStale = false; // data changed: tiles must be fetched again
   var markers = new Map(); // id -> {marker, feature}
   var current = [];        // features in view, as last fetched
   var countryLabels = [];
@@ -254,6 +261,9 @@
     map.createPane('labels');
     map.getPane('labels').style.zIndex = 450;
     map.getPane('labels').style.pointerEvents = 'none';
+    // Vector tiles of incidents: above the country names, like markers.
+    map.createPane('incidentTiles');
+    map.getPane('incidentTiles').style.zIndex = 460;
 
     offline = L.layerGroup();
     labels = L.layerGroup().addTo(offline);
@@ -278,6 +288,7 @@
     heat = L.heatLayer([], { radius: 22, blur: 18, maxZoom: 9, minOpacity: 0.3 });
 
     L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
+    addModeLine();
     addLegend();
     loadBasemap();
 
@@ -329,6 +340,30 @@
       if (show && !labels.hasLayer(l.marker)) labels.addLayer(l.marker);
       else if (!show && labels.hasLayer(l.marker)) labels.removeLayer(l.marker);
     });
+  }
+
+  /** addModeLine adds the line that says how the incidents are drawn. */
+  function addModeLine() {
+    var ModeLine = L.Control.extend({
+      options: { position: 'bottomleft' },
+      onAdd: function () {
+        var d = el('div', { class: 'mode-line', id: 'mode', role: 'status', 'aria-live': 'polite' });
+        L.DomEvent.disableClickPropagation(d);
+        return d;
+      }
+    });
+    new ModeLine().addTo(map);
+  }
+
+  function showModeLine(matched, drawn) {
+    var line = $('mode');
+    if (!line) return;
+    var n = fmtInt(matched) + (matched === 1 ? ' incident' : ' incidents');
+    var how = 'showing points';
+    if (mode === 'tiles') how = 'showing tiles';
+    else if (mode === 'heat') how = drawn < matched ? 'heatmap of the newest ' + fmtInt(drawn) : 'heatmap';
+    line.textContent = n + ': ' + how;
+    line.setAttribute('data-mode', mode);
   }
 
   function addLegend() {
@@ -464,14 +499,170 @@
     }).filter(Boolean));
   }
 
-  function setHeat(on) {
-    if (on) {
-      if (map.hasLayer(clusters)) map.removeLayer(clusters);
-      if (!map.hasLayer(heat)) heat.addTo(map);
-    } else {
-      if (map.hasLayer(heat)) map.removeLayer(heat);
-      if (!map.hasLayer(clusters)) clusters.addTo(map);
+  /** showLayers puts the incident layer of the current mode on the map
+   *  and takes the other two off, so that one of them at most is drawn. */
+  function showLayers() {
+    var want = mode === 'heat' ? heat : mode === 'tiles' ? tileLayer : clusters;
+    [clusters, heat, tileLayer].forEach(function (l) {
+      if (!l) return;
+      if (l === want) {
+        if (!map.hasLayer(l)) l.addTo(map);
+      } else if (map.hasLayer(l)) {
+        map.removeLayer(l);
+      }
+    });
+  }
+
+  /** setMode draws the incidents of a view: feats as markers or heatmap,
+   *  or, in tile mode, the vector tiles for the filters fkey. */
+  function setMode(next, feats, bounds, fkey) {
+    if (next === 'tiles') {
+      showTiles(fkey);
+      // The markers are not drawn in tile mode: let them go.
+      if (markers.size) clusters.clearLayers();
+      markers = new Map();
+      lastFilterKey = null;
+      heat.setLatLngs([]);
+      return;
     }
+    mode = next;
+    syncMarkers(feats, bounds, fkey);
+    showLayers();
+  }
+
+  // ---- vector tiles ---------------------------------------------------------
+
+  /** useTiles reports whether a view of matched incidents is drawn from
+   *  vector tiles: when it holds more than the server's threshold. */
+  function useTiles(matched) {
+    var threshold = Number(config.tile_threshold) || 0;
+    return threshold > 0 && typeof matched === 'number' && matched > threshold && !!tileCanvas();
+  }
+
+  function clusterRadius(n) {
+    return Math.min(24, Math.round(9 + 3 * Math.log(Math.max(1, n)) / Math.LN10));
+  }
+
+  /** shortCount writes a count in at most four characters: 950, 1.2k, 35k, 1.1M. */
+  function shortCount(n) {
+    if (n < 1000) return String(n);
+    if (n < 10000) return (n / 1000).toFixed(1).replace(/\.0$/, '') + 'k';
+    if (n < 1000000) return Math.round(n / 1000) + 'k';
+    return (n / 1000000).toFixed(1).replace(/\.0$/, '') + 'M';
+  }
+
+  /** tileStyle styles a feature of the incidents layer: a cluster (it has
+   *  cluster and count) as a circle sized by its count, a single incident
+   *  like its marker; both in the colour of their (dominant) event type. */
+  function tileStyle(p) {
+    var t = typeOf(p.event_type);
+    if (p.cluster) {
+      return { radius: clusterRadius(Number(p.count) || 1), fill: true, fillColor: t.color, fillOpacity: 0.85, color: '#fff', weight: 2, opacity: 1 };
+    }
+    return { radius: markerSize(p.fatalities) / 2, fill: true, fillColor: t.color, fillOpacity: 1, color: '#fff', weight: 1.5, opacity: 1 };
+  }
+
+  var TileCanvas = null;
+  /** tileCanvas returns the renderer class of one vector tile, made once
+   *  Leaflet.VectorGrid is loaded; null without it. It writes each cluster's
+   *  count on its circle, and handles clicks itself: VectorGrid 1.3 calls
+   *  L.DomEvent.fakeStop, gone from Leaflet 1.9, and Leaflet's event path
+   *  asks a small circle for a latitude and longitude that tile features
+   *  do not have. */
+  function tileCanvas() {
+    if (TileCanvas || !L.Canvas || !L.Canvas.Tile || !L.vectorGrid) return TileCanvas;
+    TileCanvas = L.Canvas.Tile.extend({
+      _updateCircle: function (layer) {
+        L.Canvas.Tile.prototype._updateCircle.call(this, layer);
+        var p = layer.properties;
+        if (!this._drawing || !p || !p.cluster) return;
+        var ctx = this._ctx;
+        ctx.save();
+        ctx.font = 'bold 11px system-ui, sans-serif';
+        ctx.textAlign = 'center';
+        ctx.textBaseline = 'middle';
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = 'rgba(0,0,0,.55)';
+        var label = shortCount(Number(p.count) || 0);
+        ctx.strokeText(label, layer._point.x, layer._point.y);
+        ctx.fillStyle = '#fff';
+        ctx.fillText(label, layer._point.x, layer._point.y);
+        ctx.restore();
+      },
+      // featureAt returns the topmost feature under a mouse event, or null.
+      _featureAt: function (e) {
+        var point = this._map.mouseEventToLayerPoint(e).subtract(this.getOffset());
+        var hit = null;
+        for (var id in this._layers) {
+          var l = this._layers[id];
+          if (l.options.interactive && l._containsPoint(point)) hit = l;
+        }
+        return hit;
+      },
+      _onClick: function (e) {
+        if (!this._map) return;
+        var hit = e.type === 'click' ? this._featureAt(e) : null;
+        if (hit && !this._map._draggableMoved(hit)) {
+          this.options.onFeatureClick(hit, this);
+          return;
+        }
+        // Anything else goes to the map, as if the tile were not there
+        // (the editor's click to place an incident, double-click zoom).
+        this._fireEvent(false, e);
+      }
+    });
+    return TileCanvas;
+  }
+
+  /** showTiles draws the incidents from vector tiles with the filters fkey
+   *  (the query of /api/incidents without bbox and limit). */
+  function showTiles(fkey) {
+    var url = TILE_URL + (fkey ? '?' + fkey : '');
+    var fetchOptions = { headers: authHeaders(), credentials: 'same-origin' };
+    if (!tileLayer) {
+      var Canvas = tileCanvas();
+      tileLayer = L.vectorGrid.protobuf(url, {
+        pane: 'incidentTiles',
+        interactive: true,
+        rendererFactory: function (coords, size, opts) { return new Canvas(coords, size, opts); },
+        vectorTileLayerStyles: { incidents: tileStyle },
+        fetchOptions: fetchOptions,
+        onFeatureClick: onTileFeatureClick
+      });
+    } else {
+      tileLayer.options.fetchOptions = fetchOptions;
+      if (url !== tileLayerURL) tileLayer.setUrl(url);
+      else if (tilesStale) tileLayer.redraw();
+    }
+    tileLayerURL = url;
+    tilesStale = false;
+    mode = 'tiles';
+    showLayers();
+  }
+
+  /** onTileFeatureClick zooms into a cluster, or opens an incident's popup
+   *  with its full details from /api/incidents/{id}. */
+  function onTileFeatureClick(feature, renderer) {
+    var c = renderer.getCoord();
+    var ll = map.unproject(c.scaleBy(tileLayer.getTileSize()).add(feature._point), c.z);
+    var p = feature.properties || {};
+    if (p.cluster || p.id === undefined) {
+      map.setView(ll, Math.min(map.getMaxZoom(), map.getZoom() + 2));
+      return;
+    }
+    openIncidentPopup(String(p.id), ll).catch(function (err) {
+      showStatus('Could not load incident #' + p.id + ': ' + err.message, true);
+    });
+  }
+
+  /** openIncidentPopup fetches an incident and opens its popup at its
+   *  place (or at ll when it has none). */
+  function openIncidentPopup(id, ll) {
+    return api('GET', '/api/incidents/' + encodeURIComponent(id)).then(function (r) {
+      var f = r.body, at = (f && featureLatLng(f)) || ll;
+      if (!f || !at) return;
+      L.popup({ maxWidth: 340, minWidth: 220, incidentId: id, autoPanPadding: [30, 30] }).setLatLng(at).setContent(buildPopup(f)).openOn(map);
+    });
   }
 
   // ---- popups --------------------------------------------------------------
@@ -555,54 +746,71 @@
     return [w, s, e, n].map(function (v) { return v.toFixed(4); }).join(',');
   }
 
+  /** refresh loads what the view holds with the filters. It first asks
+   *  for one incident, which brings the count of the view (numberMatched):
+   *  above the server's tile threshold the map draws vector tiles and
+   *  loads only the newest incidents for the side list; otherwise it loads
+   *  every incident in view as GeoJSON. The heatmap always draws GeoJSON. */
   function refresh() {
     if (inflight) inflight.abort();
     var ctrl = new AbortController();
     inflight = ctrl;
-    var p = filterParams();
-    var fkey = p.toString();
+    var fp = filterParams();
+    var fkey = fp.toString();
     var bb = bboxParam();
     var n = bb.split(',').map(Number);
     var fetchedBounds = L.latLngBounds([n[1], n[0]], [n[3], n[2]]);
+    var p = new URLSearchParams(fp);
     p.set('bbox', bb);
-    p.set('limit', String(PAGE_LIMIT));
-    var url = '/api/incidents?' + p.toString();
-    var feats = [], matched = null;
     showStatus('Loading…', false, true);
 
-    function page(u) {
+    // page loads features from u, following next links up to max features.
+    function page(u, max, feats) {
       return api('GET', u, { signal: ctrl.signal }).then(function (r) {
         var fc = r.body || {};
         var fs = Array.isArray(fc.features) ? fc.features : [];
         feats = feats.concat(fs);
-        if (matched === null && typeof fc.numberMatched === 'number') matched = fc.numberMatched;
         var next = (fc.links || []).filter(function (l) { return l.rel === 'next' && l.href; })[0];
-        if (next && fs.length && feats.length < MAX_FEATURES) {
+        if (next && fs.length && feats.length < max) {
           var nu = new URL(next.href, location.href);
-          if (nu.origin === location.origin) return page(nu.pathname + nu.search);
+          if (nu.origin === location.origin) return page(nu.pathname + nu.search, max, feats);
         }
-        return null;
+        return feats;
       });
     }
 
     // Totals for the whole view come from /api/stats, so they stay exact
-    // when the view holds more incidents than are drawn.
-    var sp = filterParams();
-    sp.set('bbox', p.get('bbox'));
-    var totals = api('GET', '/api/stats?' + sp.toString(), { signal: ctrl.signal })
+    // when the view holds more incidents than are drawn. A failure (or
+    // abort) leaves them out.
+    var totals = api('GET', '/api/stats?' + p.toString(), { signal: ctrl.signal })
       .then(function (r) { return r.body; })
-      .catch(function (e) { if (e && e.name === 'AbortError') throw e; return null; });
+      .catch(function () { return null; });
 
-    return Promise.all([page(url), totals]).then(function (res) {
+    var cp = new URLSearchParams(p);
+    cp.set('limit', '1');
+    var matched = null, next = 'points';
+    return api('GET', '/api/incidents?' + cp.toString(), { signal: ctrl.signal }).then(function (r) {
+      if (r.body && typeof r.body.numberMatched === 'number') matched = r.body.numberMatched;
+      next = state.heat ? 'heat' : useTiles(matched) ? 'tiles' : 'points';
+      // Tiles load while the side list is fetched.
+      if (next === 'tiles' && inflight === ctrl) setMode('tiles', [], fetchedBounds, fkey);
+      var max = next === 'tiles' ? LIST_MAX : next === 'heat' ? MAX_FEATURES : Math.max(MAX_FEATURES, Number(config.tile_threshold) || 0);
+      var lp = new URLSearchParams(p);
+      lp.set('limit', String(Math.min(max, PAGE_LIMIT)));
+      return Promise.all([page('/api/incidents?' + lp.toString(), max, []), totals]);
+    }).then(function (res) {
       if (inflight !== ctrl) return;
       inflight = null;
       showStatus('');
+      var feats = res[0];
+      if (matched === null) matched = feats.length;
       current = feats;
-      syncMarkers(feats, fetchedBounds, fkey);
-      renderSummary(matched === null ? feats.length : matched, feats, res[1]);
+      setMode(next, feats, fetchedBounds, fkey);
+      renderSummary(matched, feats, res[1]);
       renderTimeline(res[1]);
-      updateExportLinks(p.get('bbox'));
+      updateExportLinks(bb);
       renderList(feats, matched);
+      showModeLine(matched, feats.length);
       document.body.setAttribute('data-loaded', String(Date.now()));
       if (state.sel && !pendingSelDone) openPendingSelection();
     }).catch(function (e) {
@@ -717,7 +925,7 @@
     list.appendChild(frag);
     var total = matched === null ? feats.length : matched;
     var note = '';
-    if (feats.length > LIST_MAX) note = '(newest ' + LIST_MAX + ' of ' + fmtInt(total) + ')';
+    if (feats.length >= LIST_MAX && total > LIST_MAX) note = '(newest ' + LIST_MAX + ' of ' + fmtInt(total) + ')';
     else if (total > feats.length) note = '(' + fmtInt(feats.length) + ' of ' + fmtInt(total) + ')';
     else note = '(' + fmtInt(total) + ')';
     $('list-note').textContent = note;
@@ -740,7 +948,7 @@
   /** selectIncident flies to an incident in view and opens its popup. */
   function selectIncident(id, fly) {
     var e = markers.get(id);
-    if (!e) return;
+    if (!e) { selectListed(id, fly); return; }
     var ll = e.ll;
     var standalone = function () {
       L.popup({ maxWidth: 340, minWidth: 220, incidentId: id }).setLatLng(ll).setContent(buildPopup(e.feature)).openOn(map);
@@ -779,17 +987,33 @@
     }
   }
 
+  /** selectListed opens the popup of an incident of the side list that
+   *  has no marker (the map draws tiles), flying to it first when asked. */
+  function selectListed(id, fly) {
+    var f = current.filter(function (x) { return featureId(x) === id; })[0];
+    var ll = f && featureLatLng(f);
+    if (!ll) return;
+    state.sel = id;
+    markSelected(id);
+    var open = function () {
+      L.popup({ maxWidth: 340, minWidth: 220, incidentId: id, autoPanPadding: [30, 30] }).setLatLng(ll).setContent(buildPopup(f)).openOn(map);
+    };
+    var z = Math.max(map.getZoom(), 9);
+    if (fly && (map.getZoom() < z || !map.getBounds().pad(-0.1).contains(ll))) {
+      map.once('moveend', open);
+      map.flyTo(ll, z, { duration: 0.8 });
+    } else {
+      open();
+    }
+  }
+
   var pendingSelDone = false;
   /** A link with sel=ID opens that incident's popup once it is loaded. */
   function openPendingSelection() {
     pendingSelDone = true;
     var id = state.sel;
     if (markers.has(id)) { selectIncident(id, false); return; }
-    api('GET', '/api/incidents/' + encodeURIComponent(id)).then(function (r) {
-      var f = r.body, ll = f && featureLatLng(f);
-      if (!ll) return;
-      L.popup({ maxWidth: 340, minWidth: 220, incidentId: id }).setLatLng(ll).setContent(buildPopup(f)).openOn(map);
-    }).catch(function () { state.sel = ''; writeHash(); });
+    openIncidentPopup(id, null).catch(function () { state.sel = ''; writeHash(); });
   }
 
   // ---- filters -------------------------------------------------------------
@@ -847,7 +1071,7 @@
     [['f-actor', 'actor'], ['f-q', 'q'], ['f-minf', 'minf']].forEach(function (x) {
       $(x[0]).addEventListener('input', function (e) { state[x[1]] = e.target.value.trim(); typed(); });
     });
-    $('f-heat').addEventListener('change', function (e) { state.heat = e.target.checked; setHeat(state.heat); writeHash(); });
+    $('f-heat').addEventListener('change', function (e) { state.heat = e.target.checked; writeHash(); refresh(); });
     $('filters').addEventListener('submit', function (e) { e.preventDefault(); filtersChanged(); });
     $('f-reset').addEventListener('click', function () {
       state.from = state.to = state.actor = state.q = state.minf = '';
@@ -1176,6 +1400,7 @@
       closeEditor();
       showStatus(id ? 'Incident #' + id + ' saved.' : 'Incident added' + (newId ? ' (#' + newId + ').' : '.'));
       if (newId) { state.sel = newId; pendingSelDone = false; writeHash(); }
+      tilesStale = true;
       loadStats();
       refresh();
     }).catch(function (err) {
@@ -1194,6 +1419,7 @@
     api('DELETE', '/api/incidents/' + encodeURIComponent(id)).then(function () {
       map.closePopup();
       showStatus('Incident #' + id + ' deleted.');
+      tilesStale = true;
       loadStats();
       refresh();
     }).catch(function (err) {
@@ -1223,7 +1449,7 @@
         if (tok.value.trim()) sessionStorage.setItem(TOKEN_KEY, tok.value.trim());
         else sessionStorage.removeItem(TOKEN_KEY);
       } catch (e) { /* ignore */ }
-      if (map) { loadStats(); refresh(); }
+      if (map) { tilesStale = true; loadStats(); refresh(); }
     });
   }
 
@@ -1247,6 +1473,7 @@
     api('POST', '/api/incidents/import', { body: file, headers: { 'Content-Type': contentTypeFor(file.name) } }).then(function (r) {
       showStatus('');
       showImportResult(file.name, r.body || {}, null);
+      tilesStale = true;
       loadStats();
       refresh();
     }).catch(function (err) {
@@ -1370,7 +1597,6 @@
       $('write-block').hidden = !config.writable;
       $('token-row').hidden = !(config.auth_required || config.read_auth_required);
       initMap(view);
-      setHeat(state.heat);
       writeHash();
       loadStats().then(function () {
         syncFilterInputs();
@@ -1383,7 +1609,6 @@
     window.addEventListener('hashchange', function () {
       var v = readHash();
       syncFilterInputs();
-      setHeat(state.heat);
       pendingSelDone = false;
       if (v) map.setView([v.lat, v.lon], v.z);
       refresh();
