@@ -65,4 +65,3 @@ func TestServeTileThreshold(t *testing.T) {
 		}
 	})
 }
-
