@@ -206,7 +206,7 @@ func distanceKm(lat1, lon1, lat2, lon2 float64) float64 {
 func exportRows(ctx context.Context, bin, db, dir string, n int) []row {
 	var rows []row
 	for _, format := range []string{"geojson", "ndjson", "csv"} {
-		out := dir + "/export." + format
+		out := filepath.Join(dir, "export."+format)
 		logf("%s export --db %s --format %s -o %s", bin, db, format, out)
 		p, err := runCommand(ctx, bin, "export", "--db", db, "--format", format, "-o", out)
 		r := row{what: "`mapd export --format " + format + " -o FILE`", n: n}

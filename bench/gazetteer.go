@@ -9,6 +9,9 @@ import (
 	"github.com/mapd/mapd/gazetteer"
 )
 
+// benchGazetteer measures, in this process, how long the embedded
+// gazetteer takes to load and how fast it resolves exact and misspelt
+// names of the generator's towns.
 func benchGazetteer(ctx context.Context) []row {
 	logf("loading the default gazetteer")
 	runtime.GC()

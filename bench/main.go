@@ -88,6 +88,7 @@ type row struct {
 
 func run(ctx context.Context, o options) error {
 	start := time.Now()
+	loadStart := loadAverage()
 	dir, err := os.MkdirTemp("", "mapd-bench-")
 	if err != nil {
 		return err
@@ -185,7 +186,7 @@ func run(ctx context.Context, o options) error {
 	rows = append(rows, row{what: "server peak RSS (VmHWM)", bytes: megabytes(rss),
 		target: verdict(rss <= 500e6, "≤ 500 MB"), note: "after every HTTP measurement above"})
 
-	table := render(o, rows, time.Since(start))
+	table := render(o, rows, time.Since(start), commit(ctx), loadStart, loadAverage())
 	fmt.Print(table)
 	if o.out != "" {
 		if err := os.WriteFile(o.out, []byte(table), 0o644); err != nil {
@@ -198,16 +199,41 @@ func run(ctx context.Context, o options) error {
 
 // --- output -------------------------------------------------------------
 
-func render(o options, rows []row, total time.Duration) string {
+// commit describes the checked-out commit of the working directory, or
+// returns "" outside a git checkout.
+func commit(ctx context.Context) string {
+	out, err := exec.CommandContext(ctx, "git", "describe", "--always", "--dirty").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// loadAverage returns the one-minute load average of the machine, or "?".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	first, _, _ := strings.Cut(string(b), " ")
+	return first
+}
+
+func render(o options, rows []row, total time.Duration, commit, loadStart, loadEnd string) string {
 	var b strings.Builder
 	cmdline := "go run ./bench"
 	if len(os.Args) > 1 {
 		cmdline += " " + strings.Join(os.Args[1:], " ")
 	}
 	fmt.Fprintf(&b, "# mapd benchmark\n\n")
-	fmt.Fprintf(&b, "`%s` (make bench) on %s, %d incidents with coordinates and %d with place names only, seed %d, %d CPUs (GOMAXPROCS %d), %s %s/%s; total %s.\n\n",
-		cmdline, time.Now().UTC().Format("2006-01-02 15:04 UTC"), o.n, o.places, o.seed, runtime.NumCPU(), runtime.GOMAXPROCS(0),
-		runtime.Version(), runtime.GOOS, runtime.GOARCH, total.Round(time.Second))
+	fmt.Fprintf(&b, "`%s` (make bench) on %s", cmdline, time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	if commit != "" {
+		fmt.Fprintf(&b, " at %s", commit)
+	}
+	fmt.Fprintf(&b, ", %d incidents with coordinates and %d with place names only, seed %d, %d CPUs (GOMAXPROCS %d), %s %s/%s; "+
+		"total %s; load average %s at the start and %s at the end.\n\n",
+		o.n, o.places, o.seed, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH,
+		total.Round(time.Second), loadStart, loadEnd)
 	b.WriteString("| measurement | clients | n | p50 | p99 | throughput | size | target | notes |\n|---|---:|---:|---:|---:|---:|---:|---|---|\n")
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.what, intOrDash(r.clients), intOrDash(r.n),
