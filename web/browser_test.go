@@ -525,3 +525,169 @@ func chromeOptions(t *testing.T, chrome string) []chromedp.ExecAllocatorOption {
 		chromedp.Flag("hide-scrollbars", true),
 	}
 }
+
+// pixelFinder defines __pixel(r, g, b) in the page: the centre, in CSS
+// pixels of the viewport, of a pixel drawn on the incident tiles (opaque,
+// of that colour within a small tolerance, or of any colour when r < 0)
+// whose neighbours two pixels away are drawn alike, so that a click there
+// lands inside the feature; null when there is none in the map's view. It
+// looks only at tiles drawn at their own size: not at those of another
+// zoom level, nor while the map zooms.
+const pixelFinder = `window.__pixel = function (r, g, b) {
+  var cs = document.querySelectorAll('.leaflet-incidentTiles-pane canvas');
+  for (var i = 0; i < cs.length; i++) {
+    var c = cs[i], w = c.width, h = c.height;
+    if (!w || !h) continue;
+    var d = c.getContext('2d').getImageData(0, 0, w, h).data;
+    var drawn = function (x, y) {
+      if (x < 0 || y < 0 || x >= w || y >= h) return false;
+      var k = (y * w + x) * 4;
+      return d[k + 3] > 200 && (r < 0 || (Math.abs(d[k] - r) < 12 && Math.abs(d[k + 1] - g) < 12 && Math.abs(d[k + 2] - b) < 12));
+    };
+    var rect = c.getBoundingClientRect();
+    if (Math.abs(rect.width - w) > 0.5 || Math.abs(rect.height - h) > 0.5) continue;
+    for (var y = 0; y < h; y++) {
+      for (var x = 0; x < w; x++) {
+        if (!(drawn(x, y) && drawn(x - 2, y) && drawn(x + 2, y) && drawn(x, y - 2) && drawn(x, y + 2))) continue;
+        var cx = rect.left + (x + 0.5) * rect.width / w, cy = rect.top + (y + 0.5) * rect.height / h;
+        if (document.elementFromPoint(cx, cy) === c) return { x: cx, y: cy };
+      }
+    }
+  }
+  return null;
+};`
+
+// TestBrowserTiles checks that the map draws incidents from vector tiles
+// when the view holds more than the tile threshold: the tiles are fetched
+// with the filters, clusters and points are drawn, clicking a point shows
+// the incident's full record from /api/incidents/{id}, clicking a cluster
+// zooms in, and filtering the view below the threshold brings the GeoJSON
+// markers back (and tiles again above it, never both).
+func TestBrowserTiles(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	b, started := newBrowserTab(t, ctx)
+
+	// 300 battles on a grid of 0.03 degrees around 35N 38E, half of them in
+	// September and half in October 2016, and one protest between them
+	// whose notes only its full record carries.
+	store, err := incidents.Open(ctx, filepath.Join(t.TempDir(), "tiles.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	var items []incidents.Incident
+	for i := range 20 {
+		for j := range 15 {
+			lat, lon := 35+float64(j-7)*0.03, 38+float64(i-10)*0.03
+			date := "2016-09-01"
+			if (i+j)%2 == 1 {
+				date = "2016-10-01"
+			}
+			items = append(items, incidents.Incident{SourceID: fmt.Sprintf("grid-%d-%d", i, j), Date: date, EventType: "Battles",
+				Actor1: "Military Forces of Syria", Place: "Grid", Country: "SY", Lat: &lat, Lon: &lon})
+		}
+	}
+	if _, err := store.Import(ctx, incidents.NewSliceDecoder(items), incidents.ImportOptions{Atomic: true}); err != nil {
+		t.Fatal(err)
+	}
+	const note = "Only the full record of this protest carries this note."
+	lat, lon := 35.015, 38.015
+	target := incidents.Incident{SourceID: "tiles-target", Date: "2016-10-05", EventType: "Protests", Place: "Between the grid",
+		Country: "SY", Lat: &lat, Lon: &lon, Notes: note}
+	if err := store.Create(ctx, &target, nil); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{Store: store, Version: "browser-test", TileThreshold: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	if err := <-started; err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+
+	mode := func(want, text string) string {
+		return fmt.Sprintf(`document.body.hasAttribute('data-loaded') && !!document.getElementById('mode') && `+
+			`document.getElementById('mode').getAttribute('data-mode') === %q && document.getElementById('mode').textContent === %q`, want, text)
+	}
+	tileRequested := func(re string) string {
+		return fmt.Sprintf(`performance.getEntriesByType('resource').some(function (e) { return /\/tiles\/incidents\/%s/.test(e.name); })`, re)
+	}
+	const markerSel = `.leaflet-marker-icon.inc-marker, .leaflet-marker-icon.cluster-icon`
+	const tileLayers = `document.querySelectorAll('.leaflet-incidentTiles-pane .leaflet-layer').length`
+	click := func(step, color string) {
+		t.Helper()
+		b.waitJS(step+": drawn", fmt.Sprintf(`__pixel(%s) !== null`, color), 250*time.Millisecond)
+		var at struct{ X, Y float64 }
+		if err := json.Unmarshal(b.eval(step+": where", fmt.Sprintf(`__pixel(%s)`, color)), &at); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		b.do(step, chromedp.MouseClickXY(at.X, at.Y))
+	}
+	const red, blue = "198, 40, 40", "30, 111, 217" // Battles and Protests in the legend
+
+	// 1. 301 incidents in view, threshold 50: tiles, not markers.
+	b.do("open map", chromedp.Navigate(ts.URL+"/#map=10/35.0000/38.0000"))
+	b.waitJS("tile mode", mode("tiles", "301 incidents: showing tiles"))
+	b.eval("timing buffer", `performance.setResourceTimingBufferSize(5000)`)
+	b.waitJS("tiles requested", tileRequested(`10\/\d+\/\d+\.mvt`))
+	if got := b.count(); got != 301 {
+		t.Errorf("count in view: got %d, want 301", got)
+	}
+	if n := string(b.eval("markers", fmt.Sprintf(`document.querySelectorAll(%q).length`, markerSel))); n != "0" {
+		t.Errorf("tile mode: got %s GeoJSON markers, want 0", n)
+	}
+	if n := string(b.eval("side list", `document.querySelectorAll('#list li[data-id]').length`)); n != "301" {
+		t.Errorf("tile mode: got %s rows in the side list, want 301", n)
+	}
+	b.eval("pixel finder", pixelFinder)
+	b.waitJS("battle points drawn", `__pixel(`+red+`) !== null`, 250*time.Millisecond)
+	b.screenshot("tiles")
+
+	// 2. Clicking the protest's point opens its popup from its full record.
+	click("click point", blue)
+	b.waitJS("popup from the record", fmt.Sprintf(`(document.querySelector('.leaflet-popup-content .inc-popup') || {textContent: ''}).textContent.indexOf(%q) >= 0`, note))
+	if !b.jsTrue("record fetched", fmt.Sprintf(`performance.getEntriesByType('resource').some(function (e) { return /\/api\/incidents\/%d$/.test(e.name); })`, target.ID)) {
+		t.Errorf("no request for /api/incidents/%d: the popup did not come from the incident's record", target.ID)
+	}
+	if popup := b.text("popup", ".leaflet-popup-content"); !strings.Contains(popup, "Protests") || !strings.Contains(popup, fmt.Sprintf("#%d", target.ID)) {
+		t.Errorf("popup %q does not show the protest #%d", popup, target.ID)
+	}
+	b.screenshot("tiles-popup")
+	b.eval("close popup", `document.querySelector('.leaflet-popup-close-button').click()`)
+
+	// 3. At zoom 7 the tiles hold clusters; clicking one zooms in.
+	b.eval("zoom 7", `location.hash = '#map=7/35.0000/38.0000'`)
+	b.waitJS("cluster tiles requested", tileRequested(`7\/\d+\/\d+\.mvt`))
+	b.waitJS("tile mode at zoom 7", `/map=7\//.test(location.hash) && `+mode("tiles", "301 incidents: showing tiles"))
+	b.screenshot("tiles-clusters")
+	click("click cluster", red)
+	b.waitJS("zoomed in", `/map=9\//.test(location.hash)`)
+
+	// 4. Filters apply to the tiles.
+	b.eval("from filter", `(function () { var f = document.getElementById('f-from'); f.value = '2016-09-15'; f.dispatchEvent(new Event('change')); })()`)
+	b.waitJS("tile mode with a filter", mode("tiles", "151 incidents: showing tiles"))
+	b.waitJS("filtered tiles requested", tileRequested(`9\/\d+\/\d+\.mvt\?(.*&)?from=2016-09-15`))
+
+	// 5. Below the threshold the GeoJSON markers come back, without tiles;
+	// above it, tiles again, without markers, and one tile layer.
+	b.do("uncheck battles", chromedp.Click(chromedp.CSS(`#f-types input[value="battles"]`)))
+	b.waitJS("points mode", mode("points", "1 incident: showing points"))
+	b.waitJS("marker drawn", fmt.Sprintf(`document.querySelectorAll(%q).length > 0`, markerSel))
+	if n := string(b.eval("tile layers", tileLayers)); n != "0" {
+		t.Errorf("points mode: got %s tile layers on the map, want 0", n)
+	}
+	b.screenshot("tiles-points")
+	b.do("check battles", chromedp.Click(chromedp.CSS(`#f-types input[value="battles"]`)))
+	b.waitJS("tile mode again", mode("tiles", "151 incidents: showing tiles"))
+	if n := string(b.eval("markers again", fmt.Sprintf(`document.querySelectorAll(%q).length`, markerSel))); n != "0" {
+		t.Errorf("tile mode again: got %s GeoJSON markers, want 0", n)
+	}
+	if n := string(b.eval("tile layers again", tileLayers)); n != "1" {
+		t.Errorf("tile mode again: got %s tile layers on the map, want 1", n)
+	}
+
+	b.checkEvents()
+}
