@@ -624,6 +624,10 @@ func TestBrowserTiles(t *testing.T) {
 		if err := json.Unmarshal(b.eval(step+": where", fmt.Sprintf(`__pixel(%s)`, color)), &at); err != nil {
 			t.Fatalf("%s: %v", step, err)
 		}
+		// Hover first, as a mouse does: the pointer cursor must show and
+		// Leaflet's hover events must not fail on tile features.
+		b.do(step+": hover", chromedp.MouseEvent(chromedp.MouseMoved, at.X, at.Y))
+		b.waitJS(step+": pointer", fmt.Sprintf(`getComputedStyle(document.elementFromPoint(%f, %f)).cursor === 'pointer'`, at.X, at.Y))
 		b.do(step, chromedp.MouseClickXY(at.X, at.Y))
 	}
 	const red, blue = "198, 40, 40", "30, 111, 217" // Battles and Protests in the legend
