@@ -102,8 +102,7 @@ func run(ctx context.Context, o options) error {
 
 	if o.build {
 		logf("building %s", o.bin)
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", o.bin, "./cmd/mapd")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", o.bin, "./cmd/mapd")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("go build ./cmd/mapd: %w", err)
