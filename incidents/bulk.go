@@ -91,6 +91,9 @@ func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx) error {
 	if err := rebuildTileCells(ctx, tx); err != nil {
 		return err
 	}
+	if err := rebuildMonthlyCells(ctx, tx); err != nil {
+		return err
+	}
 	for _, s := range steps {
 		if _, err := tx.ExecContext(ctx, s.sql); err != nil {
 			return fmt.Errorf("incidents: bulk load: %s: %w", s.what, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/mapd/mapd/geo"
 )
@@ -38,19 +39,13 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 // show that the tile holds more than limit matches, it returns no points
 // and more = true without reading the incidents.
 func (s *Store) TilePoints(ctx context.Context, f Filter, t geo.Tile, limit int) (points []TilePoint, more bool, err error) {
-	if limit > 0 && cellFriendly(f) {
-		level, ok, err := s.cellLevel(ctx, t.Z)
+	if limit > 0 {
+		n, ok, err := s.precount(ctx, f, t)
 		if err != nil {
 			return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
 		}
-		if ok {
-			n, err := s.cellCount(ctx, f, t, level)
-			if err != nil {
-				return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
-			}
-			if n > limit {
-				return nil, true, nil
-			}
+		if ok && n > limit {
+			return nil, true, nil
 		}
 	}
 	byDate, err := s.scanByDate(ctx, f, t)
@@ -105,14 +100,9 @@ func (s *Store) TileClusters(ctx context.Context, f Filter, t geo.Tile, depth in
 }
 
 func (s *Store) clusters(ctx context.Context, f Filter, t geo.Tile, c *geo.Clusterer) error {
-	if cellFriendly(f) {
-		level, ok, err := s.cellLevel(ctx, c.CellZoom())
-		if err != nil {
-			return err
-		}
-		if ok {
-			return s.clustersFromCells(ctx, f, t, level, c)
-		}
+	ok, err := s.clustersFromPrecomputed(ctx, f, t, c)
+	if err != nil || ok {
+		return err
 	}
 	byDate, err := s.scanByDate(ctx, f, t)
 	if err != nil {
@@ -121,12 +111,62 @@ func (s *Store) clusters(ctx context.Context, f Filter, t geo.Tile, c *geo.Clust
 	return s.clustersFromScan(ctx, f, t, byDate, c)
 }
 
+// precount returns a lower bound of the number of incidents matching f
+// in tile t, and true, when the precomputed cells can tell one without
+// reading incidents: the exact number for a filter on event types alone,
+// that of the whole months for a filter on dates too (the days of partial
+// months would need reading the incidents, which the caller does anyway
+// when the bound is below its limit).
+func (s *Store) precount(ctx context.Context, f Filter, t geo.Tile) (int, bool, error) {
+	c := geo.NewClusterer(t, 0)
+	var ok bool
+	var err error
+	switch {
+	case cellFriendly(f):
+		ok, err = s.clustersFromPrecomputed(ctx, f, t, c)
+	case monthFriendly(f):
+		ok, err = s.clustersFromMonths(ctx, f, t, c, false)
+	}
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	n := 0
+	for _, cl := range c.Clusters() {
+		n += cl.Count
+	}
+	return n, true, nil
+}
+
+// clustersFromPrecomputed adds the incidents matching f in tile t to c
+// from precomputed cells, and reports whether it could: tile_cells answers
+// filters on event types alone, tile_cells_monthly those on dates and event
+// types, when they hold a level as deep as c's cells.
+func (s *Store) clustersFromPrecomputed(ctx context.Context, f Filter, t geo.Tile, c *geo.Clusterer) (bool, error) {
+	switch {
+	case cellFriendly(f):
+		level, ok, err := s.cellLevel(ctx, c.CellZoom())
+		if err != nil || !ok {
+			return false, err
+		}
+		return true, s.clustersFromCells(ctx, f, t, level, c)
+	case monthFriendly(f):
+		return s.clustersFromMonths(ctx, f, t, c, true)
+	}
+	return false, nil
+}
+
 // cellLevel returns the coarsest level of tile_cells at least as deep as z.
 // The levels are read from the tile_levels table, so that a database
 // migrated with other levels still gets correct answers.
 func (s *Store) cellLevel(ctx context.Context, z int) (int, bool, error) {
+	return s.levelIn(ctx, "tile_levels", z)
+}
+
+// levelIn returns the smallest level at least z in table, one of
+// tile_levels and tile_month_levels.
+func (s *Store) levelIn(ctx context.Context, table string, z int) (int, bool, error) {
 	var level sql.NullInt64
-	if err := s.r.QueryRowContext(ctx, "SELECT min(level) FROM tile_levels WHERE level >= ?", z).Scan(&level); err != nil {
+	if err := s.r.QueryRowContext(ctx, "SELECT min(level) FROM "+table+" WHERE level >= ?", z).Scan(&level); err != nil {
 		return 0, false, err
 	}
 	return int(level.Int64), level.Valid, nil
@@ -135,7 +175,14 @@ func (s *Store) cellLevel(ctx context.Context, z int) (int, bool, error) {
 // cellFriendly reports whether tile_cells can answer the filter: it keeps
 // event types apart but nothing else.
 func cellFriendly(f Filter) bool {
-	return f.From == "" && f.To == "" && f.Actor == "" && f.Country == "" && ftsQuery(f.Q) == "" && f.MinFatalities <= 0
+	return f.From == "" && f.To == "" && monthFriendly(f)
+}
+
+// monthFriendly reports whether tile_cells_monthly can answer the filter,
+// with the incidents of partial months: it keeps event types and months
+// apart but nothing else.
+func monthFriendly(f Filter) bool {
+	return f.Actor == "" && f.Country == "" && ftsQuery(f.Q) == "" && f.MinFatalities <= 0
 }
 
 // cellCount returns the number of incidents of the filter's event types in
@@ -150,47 +197,73 @@ func (s *Store) cellCount(ctx context.Context, f Filter, t geo.Tile, level int) 
 // cellRange returns the condition selecting the cells of level inside tile
 // t with the filter's event types.
 func cellRange(f Filter, t geo.Tile, level int) (string, []any) {
+	where, args := cellSquare(t, level, true)
+	where = "level = ? AND " + where
+	args = append([]any{level}, args...)
+	et, etArgs := cellEventTypes(f)
+	return where + et, append(args, etArgs...)
+}
+
+// cellSquare returns the condition selecting the cells of level inside
+// tile t by their cx and cy.
+func cellSquare(t geo.Tile, level int, listColumns bool) (string, []any) {
 	shift := level - t.Z
 	x0, y0 := t.X<<shift, t.Y<<shift
 	x1, y1 := x0+(1<<shift)-1, y0+(1<<shift)-1
 	// Listing the columns lets SQLite seek each column's rows of the tile
 	// in the primary key, instead of walking the whole column strip from
 	// pole to pole.
-	where := "level = ? AND cx BETWEEN ? AND ? AND cy BETWEEN ? AND ?"
-	args := []any{level, x0, x1, y0, y1}
-	if cols := x1 - x0 + 1; cols <= 64 {
-		where = "level = ? AND cx IN (" + placeholders(cols) + ") AND cy BETWEEN ? AND ?"
-		args = []any{level}
-		for x := x0; x <= x1; x++ {
-			args = append(args, x)
-		}
-		args = append(args, y0, y1)
+	cols := x1 - x0 + 1
+	if !listColumns || cols > 64 {
+		return "cx BETWEEN ? AND ? AND cy BETWEEN ? AND ?", []any{x0, x1, y0, y1}
 	}
-	if len(f.EventTypes) > 0 {
-		where += " AND event_type IN (" + placeholders(len(f.EventTypes)) + ")"
-		for _, et := range f.EventTypes {
-			args = append(args, et)
-		}
+	args := make([]any, 0, cols+2)
+	for x := x0; x <= x1; x++ {
+		args = append(args, x)
 	}
-	return where, args
+	return "cx IN (" + placeholders(cols) + ") AND cy BETWEEN ? AND ?", append(args, y0, y1)
 }
 
+// cellEventTypes returns the condition, starting with AND, keeping the
+// cells of the filter's event types.
+func cellEventTypes(f Filter) (string, []any) {
+	if len(f.EventTypes) == 0 {
+		return "", nil
+	}
+	args := make([]any, 0, len(f.EventTypes))
+	for _, et := range f.EventTypes {
+		args = append(args, et)
+	}
+	return " AND event_type IN (" + placeholders(len(f.EventTypes)) + ")", args
+}
+
+// clustersFromCells adds the cells of level (at least as deep as c's) in
+// tile t with f's event types to c. SQLite sums them up into c's cells, so
+// that at most one row per cluster cell and event type reaches Go.
 func (s *Store) clustersFromCells(ctx context.Context, f Filter, t geo.Tile, level int, c *geo.Clusterer) error {
 	where, args := cellRange(f, t, level)
-	rows, err := s.r.QueryContext(ctx, "SELECT cx, cy, event_type, n, fatalities, sum_lon, sum_lat FROM tile_cells WHERE "+where, args...)
+	shift := level - c.CellZoom()
+	query := `SELECT cx >> ?, cy >> ?, event_type, sum(n), sum(fatalities), sum(sum_lon), sum(sum_lat)
+		FROM tile_cells WHERE ` + where + " GROUP BY 1, 2, 3"
+	return addCells(ctx, s.r, c, query, append([]any{shift, shift}, args...))
+}
+
+// addCells runs query, which selects cx, cy, event_type, n, fatalities,
+// sum_lon and sum_lat of cells of c's zoom, and adds each row to c.
+func addCells(ctx context.Context, q querier, c *geo.Clusterer, query string, args []any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var cell geo.Tile
+		cell := geo.Tile{Z: c.CellZoom()}
 		var eventType string
 		var n, fat int
 		var sumLon, sumLat float64
 		if err := rows.Scan(&cell.X, &cell.Y, &eventType, &n, &fat, &sumLon, &sumLat); err != nil {
 			return err
 		}
-		cell.Z = level
 		c.Add(cell, eventType, n, fat, sumLon, sumLat)
 	}
 	return rows.Err()
@@ -198,32 +271,40 @@ func (s *Store) clustersFromCells(ctx context.Context, f Filter, t geo.Tile, lev
 
 // clustersFromScan aggregates the matching incidents in the tile by
 // cluster cell inside SQLite, with the cell formula of the tile_cells
-// triggers, so only one row per cell and event type reaches Go.
+// triggers, so only one row per cell and event type reaches Go. Cells no
+// deeper than 17 are shifted from the level-17 cell that both scan
+// indexes carry (migration 0007), which SQLite reads from the index
+// instead of computing it.
 func (s *Store) clustersFromScan(ctx context.Context, f Filter, t geo.Tile, byDate bool, c *geo.Clusterer) error {
 	cz := c.CellZoom()
-	inner, args := tileScanQuery(f, t, byDate, "i.lon, i.lat, i.event_type, coalesce(i.fatalities, 0) AS fatalities")
-	n := float64(int64(1) << cz)
-	query := `SELECT min(?1 - 1, max(0, CAST(floor((lon + 180.0) / 360.0 * ?1) AS INTEGER))) AS cx,
-		min(?1 - 1, max(0, CAST(floor((1.0 - ln(tan(lat * pi() / 180.0) + 1.0 / cos(lat * pi() / 180.0)) / pi()) / 2.0 * ?1) AS INTEGER))) AS cy,
-		event_type, count(*), sum(fatalities), sum(lon), sum(lat)
-		FROM (` + inner + `) WHERE lat BETWEEN -85.05112877980659 AND 85.05112877980659 GROUP BY 1, 2, 3`
-	rows, err := s.r.QueryContext(ctx, query, append([]any{n}, args...)...)
-	if err != nil {
-		return err
+	var query string
+	var args []any
+	if cz <= 17 {
+		cols := fmt.Sprintf("%s >> %d AS cx, %s >> %d AS cy, i.event_type, coalesce(i.fatalities, 0) AS fatalities, i.lon, i.lat",
+			cellXSQL, 17-cz, cellYSQL, 17-cz)
+		inner, innerArgs := tileScanQuery(f, t, byDate, cols)
+		query = `SELECT cx, cy, event_type, count(*), sum(fatalities), sum(lon), sum(lat)
+			FROM (` + inner + `) WHERE lat BETWEEN -85.05112877980659 AND 85.05112877980659 GROUP BY 1, 2, 3`
+		args = innerArgs
+	} else {
+		inner, innerArgs := tileScanQuery(f, t, byDate, "i.lon, i.lat, i.event_type, coalesce(i.fatalities, 0) AS fatalities")
+		query = `SELECT min(?1 - 1, max(0, CAST(floor((lon + 180.0) / 360.0 * ?1) AS INTEGER))) AS cx,
+			min(?1 - 1, max(0, CAST(floor((1.0 - ln(tan(lat * pi() / 180.0) + 1.0 / cos(lat * pi() / 180.0)) / pi()) / 2.0 * ?1) AS INTEGER))) AS cy,
+			event_type, count(*), sum(fatalities), sum(lon), sum(lat)
+			FROM (` + inner + `) WHERE lat BETWEEN -85.05112877980659 AND 85.05112877980659 GROUP BY 1, 2, 3`
+		args = append([]any{float64(int64(1) << cz)}, innerArgs...)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		cell := geo.Tile{Z: cz}
-		var eventType string
-		var count, fat int
-		var sumLon, sumLat float64
-		if err := rows.Scan(&cell.X, &cell.Y, &eventType, &count, &fat, &sumLon, &sumLat); err != nil {
-			return err
-		}
-		c.Add(cell, eventType, count, fat, sumLon, sumLat)
-	}
-	return rows.Err()
+	return addCells(ctx, s.r, c, query, args)
 }
+
+// cellXSQL and cellYSQL compute the level-17 cell of an incident i, as the
+// tile_cells triggers do and as incidents_tile_scan and
+// incidents_tile_points store it: SQLite reads the value from those indexes
+// when the expression is written exactly so.
+const (
+	cellXSQL = "min(131071, max(0, CAST(floor((i.lon + 180.0) / 360.0 * 131072) AS INTEGER)))"
+	cellYSQL = "min(131071, max(0, CAST(floor((1.0 - ln(tan(i.lat * pi() / 180.0) + 1.0 / cos(i.lat * pi() / 180.0)) / pi()) / 2.0 * 131072) AS INTEGER)))"
+)
 
 // pointIndexMinZoom is the zoom from which tile scans walk
 // incidents_tile_points (migration 0006), one run per level-14 column the
@@ -306,3 +387,201 @@ func tileScanQuery(f Filter, t geo.Tile, byDate bool, cols string) (string, []an
 	args = append(args, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat)
 	return "SELECT " + cols + " FROM " + from + whereClause(conds), args
 }
+
+// clustersFromMonths adds the incidents matching f, a filter on dates and
+// event types, in tile t to c: those of the whole months of f's date range
+// from tile_cells_monthly and, with edges, those of partial months at
+// either end from the incidents, a month at most each. It reports false,
+// adding nothing, when tile_cells_monthly holds no level as deep as c's
+// cells or f's dates do not parse.
+func (s *Store) clustersFromMonths(ctx context.Context, f Filter, t geo.Tile, c *geo.Clusterer, edges bool) (bool, error) {
+	level, ok, err := s.levelIn(ctx, "tile_month_levels", c.CellZoom())
+	if err != nil || !ok {
+		return false, err
+	}
+	first, last, err := s.dateBounds(ctx)
+	if err != nil || first == "" {
+		return err == nil, err
+	}
+	split, ok := splitDates(f.From, f.To, first, last)
+	if !ok {
+		return false, nil
+	}
+	if split.whole {
+		g := f
+		g.From, g.To = "", ""
+		return s.clustersFromPrecomputed(ctx, g, t, c)
+	}
+	if len(split.months) > 0 {
+		where, args := monthRange(f, t, level, split.months)
+		shift := level - c.CellZoom()
+		query := `SELECT cx >> ?, cy >> ?, event_type, sum(n), sum(fatalities), sum(sum_lon), sum(sum_lat)
+			FROM tile_cells_monthly WHERE ` + where + " GROUP BY 1, 2, 3"
+		if err := addCells(ctx, s.r, c, query, append([]any{shift, shift}, args...)); err != nil {
+			return false, err
+		}
+	}
+	if !edges {
+		split.edges = nil
+	}
+	for _, e := range split.edges {
+		g := f
+		g.From, g.To = e[0], e[1]
+		byDate, err := s.scanByDate(ctx, g, t)
+		if err != nil {
+			return false, err
+		}
+		if err := s.clustersFromScan(ctx, g, t, byDate, c); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// maxListedMonths is the number of months up to which a query of
+// tile_cells_monthly lists them, so that SQLite seeks each month's run of
+// cells; beyond, it reads the runs of every month in between.
+const maxListedMonths = 120
+
+// monthRange returns the condition selecting the cells of level inside
+// tile t of the given months with the filter's event types.
+func monthRange(f Filter, t geo.Tile, level int, months []string) (string, []any) {
+	where := "level = ? AND month BETWEEN ? AND ?"
+	args := []any{level, months[0], months[len(months)-1]}
+	listed := len(months) <= maxListedMonths
+	if listed {
+		where = "level = ? AND month IN (" + placeholders(len(months)) + ")"
+		args = []any{level}
+		for _, m := range months {
+			args = append(args, m)
+		}
+	}
+	// Seeking each column of each month pays while the seeks are few.
+	cols := 1 << (level - t.Z)
+	sq, sqArgs := cellSquare(t, level, listed && cols*len(months) <= 1024)
+	et, etArgs := cellEventTypes(f)
+	args = append(append(args, sqArgs...), etArgs...)
+	return where + " AND " + sq + et, args
+}
+
+// dateBounds returns the first and last dates of the incidents, "" when
+// there are none.
+func (s *Store) dateBounds(ctx context.Context) (first, last string, err error) {
+	var lo, hi sql.NullString
+	err = s.r.QueryRowContext(ctx, "SELECT (SELECT min(date) FROM incidents), (SELECT max(date) FROM incidents)").Scan(&lo, &hi)
+	return lo.String, hi.String, err
+}
+
+// dateSplit is an inclusive date range split into whole months and the
+// date ranges of partial months.
+type dateSplit struct {
+	whole  bool        // the range holds every stored date: it filters nothing
+	months []string    // whole months, "YYYY-MM", in order
+	edges  [][2]string // inclusive date ranges of partial months
+}
+
+// splitDates splits the date range [from, to] ("" for open ends) over
+// incidents dated from first to last. A month is whole when the range
+// holds all of it or all of its part between first and last. It returns
+// false when a date does not parse.
+func splitDates(from, to, first, last string) (dateSplit, bool) {
+	if from == "" || from < first {
+		from = first
+	}
+	if to == "" || to > last {
+		to = last
+	}
+	if from == first && to == last {
+		return dateSplit{whole: true}, true
+	}
+	if from > to {
+		return dateSplit{}, true
+	}
+	lo, err := time.Parse(geo.DateLayout, from)
+	if err != nil {
+		return dateSplit{}, false
+	}
+	hi, err := time.Parse(geo.DateLayout, to)
+	if err != nil {
+		return dateSplit{}, false
+	}
+	loMonth := time.Date(lo.Year(), lo.Month(), 1, 0, 0, 0, 0, time.UTC)
+	hiMonth := time.Date(hi.Year(), hi.Month(), 1, 0, 0, 0, 0, time.UTC)
+	loPartial := from != first && lo.Day() != 1
+	hiPartial := to != last && hi.AddDate(0, 0, 1).Day() != 1
+	var sp dateSplit
+	if loMonth.Equal(hiMonth) && (loPartial || hiPartial) {
+		sp.edges = [][2]string{{from, to}}
+		return sp, true
+	}
+	if loPartial {
+		sp.edges = append(sp.edges, [2]string{from, loMonth.AddDate(0, 1, -1).Format(geo.DateLayout)})
+		loMonth = loMonth.AddDate(0, 1, 0)
+	}
+	if hiPartial {
+		sp.edges = append(sp.edges, [2]string{hiMonth.Format(geo.DateLayout), to})
+		hiMonth = hiMonth.AddDate(0, -1, 0)
+	}
+	for m := loMonth; !m.After(hiMonth); m = m.AddDate(0, 1, 0) {
+		sp.months = append(sp.months, m.Format("2006-01"))
+	}
+	return sp, true
+}
+
+// rebuildMonthlyCells recomputes tile_cells_monthly from the incidents
+// table, set-based, for a bulk load that inserted rows with the triggers
+// dropped. The finest level is aggregated from the incidents, computing
+// each point's cell as the triggers of migration 0007 do; every coarser
+// level from the level below it.
+func rebuildMonthlyCells(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "SELECT level FROM tile_month_levels ORDER BY level DESC")
+	if err != nil {
+		return fmt.Errorf("incidents: monthly tile cells: %w", err)
+	}
+	var levels []int
+	for rows.Next() {
+		var l int
+		if err := rows.Scan(&l); err != nil {
+			rows.Close()
+			return fmt.Errorf("incidents: monthly tile cells: %w", err)
+		}
+		levels = append(levels, l)
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("incidents: monthly tile cells: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM tile_cells_monthly"); err != nil {
+		return fmt.Errorf("incidents: monthly tile cells: %w", err)
+	}
+	for i, l := range levels {
+		var err error
+		if i == 0 {
+			_, err = tx.ExecContext(ctx, finestMonthlyCellsSQL, l, 17-l, 17-l)
+		} else {
+			_, err = tx.ExecContext(ctx, coarserMonthlyCellsSQL, l, levels[i-1]-l, levels[i-1]-l, levels[i-1])
+		}
+		if err != nil {
+			return fmt.Errorf("incidents: monthly tile cells level %d: %w", l, err)
+		}
+	}
+	return nil
+}
+
+// finestMonthlyCellsSQL aggregates the incidents into the monthly cells of
+// one level (parameters: level, and 17 - level twice).
+const finestMonthlyCellsSQL = `INSERT INTO tile_cells_monthly (level, month, cx, cy, event_type, n, fatalities, sum_lon, sum_lat)
+    SELECT ?, substr(i.date, 1, 7),
+           min(131071, max(0, CAST(floor((i.lon + 180.0) / 360.0 * 131072) AS INTEGER))) >> ?,
+           min(131071, max(0, CAST(floor((1.0 - ln(tan(i.lat * pi() / 180.0) + 1.0 / cos(i.lat * pi() / 180.0)) / pi()) / 2.0 * 131072) AS INTEGER))) >> ?,
+           i.event_type, count(*), sum(coalesce(i.fatalities, 0)), sum(i.lon), sum(i.lat)
+    FROM incidents i
+    WHERE i.lat BETWEEN -85.05112877980659 AND 85.05112877980659
+    GROUP BY 2, 3, 4, 5`
+
+// coarserMonthlyCellsSQL aggregates the monthly cells of one level into
+// those of a coarser one (parameters: the coarser level, the shift between
+// the two twice, and the finer level).
+const coarserMonthlyCellsSQL = `INSERT INTO tile_cells_monthly (level, month, cx, cy, event_type, n, fatalities, sum_lon, sum_lat)
+    SELECT ?, month, cx >> ?, cy >> ?, event_type, sum(n), sum(fatalities), sum(sum_lon), sum(sum_lat)
+    FROM tile_cells_monthly WHERE level = ?
+    GROUP BY 2, 3, 4, 5`

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/mapd/mapd/geo"
@@ -53,6 +54,15 @@ func TestTileMigrationBackfills(t *testing.T) {
 		}
 		if n != 3 || fat != 4 {
 			t.Errorf("level %d: got %d incidents and %d fatalities, want 3 and 4", level, n, fat)
+		}
+	}
+	for _, level := range []int{5, 8, 11, 14} {
+		var n, fat, months int
+		if err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0), coalesce(sum(fatalities), 0), count(DISTINCT month) FROM tile_cells_monthly WHERE level = ?", level).Scan(&n, &fat, &months); err != nil {
+			t.Fatal(err)
+		}
+		if n != 3 || fat != 4 || months != 1 {
+			t.Errorf("monthly level %d: got %d incidents, %d fatalities and %d months, want 3, 4 and 1", level, n, fat, months)
 		}
 	}
 	var levels int
@@ -107,5 +117,38 @@ func TestScanPathsAgree(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestSplitDates(t *testing.T) {
+	const first, last = "2015-03-10", "2017-06-20"
+	tests := []struct {
+		from, to string
+		want     dateSplit
+	}{
+		{"", "", dateSplit{whole: true}},
+		{"2010-01-01", "2020-01-01", dateSplit{whole: true}},
+		{"2016-01-01", "2016-03-31", dateSplit{months: []string{"2016-01", "2016-02", "2016-03"}}},
+		{"2016-01-05", "2016-03-20", dateSplit{months: []string{"2016-02"}, edges: [][2]string{{"2016-01-05", "2016-01-31"}, {"2016-03-01", "2016-03-20"}}}},
+		{"2016-02-02", "2016-02-29", dateSplit{edges: [][2]string{{"2016-02-02", "2016-02-29"}}}},
+		{"2016-02-01", "2016-02-28", dateSplit{edges: [][2]string{{"2016-02-01", "2016-02-28"}}}},
+		{"2016-02-15", "2016-03-14", dateSplit{edges: [][2]string{{"2016-02-15", "2016-02-29"}, {"2016-03-01", "2016-03-14"}}}},
+		// The first and last stored dates make their months whole.
+		{"", "2015-04-30", dateSplit{months: []string{"2015-03", "2015-04"}}},
+		{"2017-05-02", "", dateSplit{months: []string{"2017-06"}, edges: [][2]string{{"2017-05-02", "2017-05-31"}}}},
+		{"2015-03-11", "2015-03-31", dateSplit{edges: [][2]string{{"2015-03-11", "2015-03-31"}}}},
+		{"2018-01-01", "", dateSplit{}},
+		{"", "2014-12-31", dateSplit{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.from+"_"+tc.to, func(t *testing.T) {
+			got, ok := splitDates(tc.from, tc.to, first, last)
+			if !ok || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %+v, %v; want %+v", got, ok, tc.want)
+			}
+		})
+	}
+	if _, ok := splitDates("2016-13-01", "", first, last); ok {
+		t.Error("got ok for month 13, want false")
 	}
 }

@@ -109,6 +109,16 @@ func checkTiles(t *testing.T, s *incidents.Store) {
 		{EventTypes: []string{"Battles", "Riots"}},
 		{From: "2016-03-01", To: "2016-08-31"},
 		{Actor: "islamic", MinFatalities: 2},
+		// Dates with partial months at either end, alone and with event
+		// types, open at one end, within one month, and holding every
+		// incident.
+		{From: "2016-03-05", To: "2016-08-20"},
+		{From: "2016-02-29", To: "2016-11-01", EventTypes: []string{"Battles"}},
+		{From: "2016-05-10"},
+		{To: "2016-02-14"},
+		{From: "2016-04-03", To: "2016-04-27"},
+		{From: "2016-04-01", To: "2016-04-30", EventTypes: []string{"Riots", "Battles"}},
+		{From: "2010-01-01", To: "2030-12-31"},
 	}
 	for fi, f := range filters {
 		all := matching(t, s, f)
@@ -152,6 +162,7 @@ func TestTileClustersMatchBruteForce(t *testing.T) {
 			*in.Lat += r.NormFloat64() * 0.5
 		case 1:
 			in.EventType = "Protests"
+			in.Date = fmt.Sprintf("2016-%02d-15", 1+r.IntN(12))
 		case 2:
 			in.Fatalities = ptr(r.IntN(50))
 		case 3:
@@ -163,6 +174,14 @@ func TestTileClustersMatchBruteForce(t *testing.T) {
 			continue
 		}
 		if err := s.Replace(ctx, in.ID, &in, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// New incidents go through the insert triggers.
+	for i := range 40 {
+		in := incidents.Incident{Date: fmt.Sprintf("2016-%02d-%02d", 1+i%12, 1+i%28), EventType: incidents.EventTypes[i%3],
+			Lon: ptr(36.2765 + r.NormFloat64()*0.3), Lat: ptr(33.5138 + r.NormFloat64()*0.2), Fatalities: ptr(i % 5)}
+		if err := s.Create(ctx, &in, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -188,12 +207,14 @@ func TestTilePoints(t *testing.T) {
 	battles := matching(t, s, f)
 	dated := incidents.Filter{From: "2016-06-01"}
 	recent := matching(t, s, dated)
+	partial := incidents.Filter{From: "2016-03-12", To: "2016-10-20", EventTypes: []string{"Battles", "Riots"}}
+	partials := matching(t, s, partial)
 	for _, tile := range []geo.Tile{{Z: 0}, {Z: 5, X: 19, Y: 12}, {Z: 9, X: 307, Y: 205}, {Z: 10, X: 614, Y: 410}, {Z: 14, X: 9825, Y: 6568}, {Z: 3, X: 0, Y: 5}} {
 		t.Run(tile.String(), func(t *testing.T) {
 			for _, tc := range []struct {
 				f   incidents.Filter
 				all []incidents.Incident
-			}{{incidents.Filter{}, all}, {f, battles}, {dated, recent}} {
+			}{{incidents.Filter{}, all}, {f, battles}, {dated, recent}, {partial, partials}} {
 				var want []int64
 				for _, in := range tc.all {
 					if tile.Contains(*in.Lon, *in.Lat) {
