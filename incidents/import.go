@@ -114,7 +114,13 @@ func (s *Store) Import(ctx context.Context, dec Decoder, opts ImportOptions) (Im
 	if failure == nil {
 		failure = ctx.Err()
 	}
-	return imp.finish(ctx, failure)
+	res, err := imp.finish(ctx, failure)
+	if imp.bulk != nil {
+		if cerr := imp.bulk.restoreCache(s.w); err == nil {
+			err = cerr
+		}
+	}
+	return res, err
 }
 
 // checkedRecord is a validated record ready to be written, or a rejection

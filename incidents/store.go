@@ -38,7 +38,10 @@ type Store struct {
 
 // dsn returns the connection string with the pragmas every pooled
 // connection needs. synchronous(normal) in WAL mode never corrupts the
-// database; a power cut can lose only the last transactions.
+// database; a power cut can lose only the last transactions. Readers keep
+// temporary tables and sorts in memory; the writer's big sorts (CREATE
+// INDEX in a bulk load or a migration) spill to temporary files, which
+// keeps the memory of a million-row import flat.
 func dsn(path string, txlock string) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(wal)")
@@ -46,9 +49,11 @@ func dsn(path string, txlock string) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(normal)")
 	q.Add("_pragma", "cache_size(-32000)")
-	q.Add("_pragma", "temp_store(memory)")
 	if txlock != "" {
 		q.Set("_txlock", txlock)
+		q.Add("_pragma", "temp_store(file)")
+	} else {
+		q.Add("_pragma", "temp_store(memory)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
