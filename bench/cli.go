@@ -303,7 +303,7 @@ type ogrInput struct {
 // reference for the import rate, and returns the rate; or it says why it
 // could not.
 func ogrRow(ctx context.Context, dir string, in ogrInput, n int) (row, float64) {
-	r := row{what: "reference: `ogr2ogr -f GPKG` from " + in.format + " (same records)", n: n}
+	r := row{what: "reference: `ogr2ogr -f GPKG` from " + in.format + " (same records)"}
 	bin, err := exec.LookPath("ogr2ogr")
 	if err != nil {
 		r.note = "ogr2ogr is not installed (apt-get install gdal-bin): skipped"
@@ -323,6 +323,7 @@ func ogrRow(ctx context.Context, dir string, in ogrInput, n int) (row, float64) 
 		return r, 0
 	}
 	rate := float64(n) / p.wall.Seconds()
+	r.n = n
 	r.rate = fmt.Sprintf("%s records/s", thousands(rate))
 	r.bytes = "peak RSS " + megabytes(p.peakRSS)
 	r.note = fmt.Sprintf("%.1f s wall", p.wall.Seconds())
