@@ -113,7 +113,117 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// count returns the number of incidents matching f. A box with no other
+// filter than event types is counted mostly from tile_cells (see
+// countCells); anything else from the incidents.
 func count(ctx context.Context, q querier, f Filter) (int, error) {
+	if f.BBox == nil || !cellFriendly(f) {
+		return countRows(ctx, q, f)
+	}
+	total := 0
+	for _, p := range f.BBox.Split() {
+		n, ok, err := countCells(ctx, q, p, f)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			g := f
+			g.BBox = &p
+			if n, err = countRows(ctx, q, g); err != nil {
+				return 0, err
+			}
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// countLevel is the level of the tile_cells whose cells countCells sums.
+const countLevel = 14
+
+// countCells counts the incidents of f's event types in box b, which does
+// not cross the antimeridian, exactly and without reading most of them:
+// those in the cells of countLevel that lie wholly inside the box come
+// from tile_cells; the others, in a band along the edges narrower than a
+// cell, from incidents_tile_points, which orders them by the same columns
+// (level-14 columns) and carries the cell row of each point as the cell
+// triggers compute it. It reports false when the box holds no whole cell
+// or reaches beyond the Mercator latitudes.
+func countCells(ctx context.Context, q querier, b geo.BBox, f Filter) (int, bool, error) {
+	// margin keeps the inner cells clear of the box's edges by far more
+	// than the rounding of the cell formula.
+	const margin, pad = 1e-9, 1e-7
+	if b.MinLat <= -geo.MaxMercatorLat || b.MaxLat >= geo.MaxMercatorLat {
+		return 0, false, nil
+	}
+	nw, ok1 := geo.TileAt(b.MinLon, b.MaxLat, countLevel)
+	se, ok2 := geo.TileAt(b.MaxLon, b.MinLat, countLevel)
+	if !ok1 || !ok2 {
+		return 0, false, nil
+	}
+	x0, x1, y0, y1 := nw.X+1, se.X-1, nw.Y+1, se.Y-1
+	if x0 > x1 || y0 > y1 {
+		return 0, false, nil
+	}
+	first, last := geo.Tile{Z: countLevel, X: x0, Y: y0}.BBox(), geo.Tile{Z: countLevel, X: x1, Y: y1}.BBox()
+	inner := geo.BBox{MinLon: first.MinLon, MaxLat: first.MaxLat, MaxLon: last.MaxLon, MinLat: last.MinLat}
+	if inner.MinLon < b.MinLon+margin || inner.MaxLon > b.MaxLon-margin || inner.MinLat < b.MinLat+margin || inner.MaxLat > b.MaxLat-margin {
+		return 0, false, nil
+	}
+	var has int
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM tile_levels WHERE level = ?", countLevel).Scan(&has); err != nil {
+		return 0, false, fmt.Errorf("incidents: count: %w", err)
+	}
+	if has == 0 {
+		return 0, false, nil
+	}
+	et, etArgs := cellEventTypes(f)
+
+	// The inner cells.
+	cells, args := cellRect(x0, x1, y0, y1)
+	query := "SELECT (SELECT coalesce(sum(n), 0) FROM tile_cells WHERE level = ? AND " + cells + et + ")"
+	args = append(append([]any{countLevel}, args...), etArgs...)
+
+	// The points of the columns left and right of the inner cells.
+	bx0, bx1 := pointColumn(b.MinLon-pad), pointColumn(b.MaxLon+pad)
+	var side []any
+	for x := bx0; x <= bx1; x++ {
+		if x < x0 || x > x1 {
+			side = append(side, x)
+		}
+	}
+	exact := " AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?" + et
+	exactArgs := append([]any{b.MinLon, b.MaxLon, b.MinLat, b.MaxLat}, etArgs...)
+	if len(side) > 0 {
+		query += " + (SELECT count(*) FROM incidents i INDEXED BY incidents_tile_points WHERE " +
+			pointColumnExpr + " IN (" + placeholders(len(side)) + ")" + exact + ")"
+		args = append(append(args, side...), exactArgs...)
+	}
+
+	// The points of the inner columns above and below the inner cells.
+	var cols []any
+	for x := x0; x <= x1; x++ {
+		cols = append(cols, x)
+	}
+	// One latitude range each, the box's own left out, so that SQLite
+	// seeks the band rather than the box.
+	for _, lat := range [][2]float64{{b.MinLat, min(b.MaxLat, inner.MinLat+pad)}, {max(b.MinLat, inner.MaxLat-pad), b.MaxLat}} {
+		query += " + (SELECT count(*) FROM incidents i INDEXED BY incidents_tile_points WHERE " +
+			pointColumnExpr + " IN (" + placeholders(len(cols)) + ") AND i.lat BETWEEN ? AND ? AND i.lon BETWEEN ? AND ?" + et +
+			" AND NOT (" + cellYSQL + " >> ? BETWEEN ? AND ?))"
+		args = append(append(args, cols...), lat[0], lat[1], b.MinLon, b.MaxLon)
+		args = append(append(args, etArgs...), 17-countLevel, y0, y1)
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, false, fmt.Errorf("incidents: count: %w", err)
+	}
+	return n, true, nil
+}
+
+// countRows counts the incidents matching f from the incidents and their
+// indexes.
+func countRows(ctx context.Context, q querier, f Filter) (int, error) {
 	conds, args := f.where()
 	if f.BBox != nil {
 		inBox, err := countBBox(ctx, q, *f.BBox)

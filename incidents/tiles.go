@@ -210,11 +210,19 @@ func cellSquare(t geo.Tile, level int, listColumns bool) (string, []any) {
 	shift := level - t.Z
 	x0, y0 := t.X<<shift, t.Y<<shift
 	x1, y1 := x0+(1<<shift)-1, y0+(1<<shift)-1
-	// Listing the columns lets SQLite seek each column's rows of the tile
-	// in the primary key, instead of walking the whole column strip from
-	// pole to pole.
+	if !listColumns {
+		return "cx BETWEEN ? AND ? AND cy BETWEEN ? AND ?", []any{x0, x1, y0, y1}
+	}
+	return cellRect(x0, x1, y0, y1)
+}
+
+// cellRect returns the condition selecting the cells with cx in [x0, x1]
+// and cy in [y0, y1]. Listing the columns lets SQLite seek each column's
+// rows in the primary key, instead of walking the whole column strip from
+// pole to pole.
+func cellRect(x0, x1, y0, y1 int) (string, []any) {
 	cols := x1 - x0 + 1
-	if !listColumns || cols > 64 {
+	if cols > 64 {
 		return "cx BETWEEN ? AND ? AND cy BETWEEN ? AND ?", []any{x0, x1, y0, y1}
 	}
 	args := make([]any, 0, cols+2)

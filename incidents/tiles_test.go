@@ -293,3 +293,62 @@ func TestTileClustersOrder(t *testing.T) {
 		t.Fatal("clusters are not ordered by row and column")
 	}
 }
+
+// TestCountBBoxMatchesBruteForce checks the counts of boxes, which come
+// mostly from tile_cells when no filter but event types applies, against
+// the incidents themselves, with points placed on the edges of the cells
+// and of the boxes.
+func TestCountBBoxMatchesBruteForce(t *testing.T) {
+	ctx := context.Background()
+	s := openTileStore(t)
+	tileFixture(t, s, 1500, 4)
+	// Points on level-14 cell edges and corners near Damascus, and on the
+	// edges of one of the boxes below.
+	var edge []incidents.Incident
+	cell := geo.Tile{Z: 14, X: 9843, Y: 6569}
+	for i := range 6 {
+		b := geo.Tile{Z: 14, X: cell.X + i, Y: cell.Y + i}.BBox()
+		for _, p := range [][2]float64{{b.MinLon, b.MinLat}, {b.MaxLon, b.MaxLat}, {b.MinLon, (b.MinLat + b.MaxLat) / 2}, {(b.MinLon + b.MaxLon) / 2, b.MaxLat}} {
+			edge = append(edge, incidents.Incident{Date: "2016-05-05", EventType: incidents.EventTypes[i%3], Lon: ptr(p[0]), Lat: ptr(p[1])})
+		}
+	}
+	for _, p := range [][2]float64{{36.1, 33.4}, {36.45, 33.6}, {36.1, 33.6}, {36.3, 33.4}} {
+		edge = append(edge, incidents.Incident{Date: "2016-05-06", EventType: "Battles", Lon: ptr(p[0]), Lat: ptr(p[1])})
+	}
+	if res, err := s.Import(ctx, incidents.NewSliceDecoder(edge), incidents.ImportOptions{}); err != nil || res.Rejected > 0 {
+		t.Fatalf("import: %v, %+v", err, res.Errors)
+	}
+	all := matching(t, s, incidents.Filter{})
+	boxes := []geo.BBox{
+		{MinLon: 36.1, MinLat: 33.4, MaxLon: 36.45, MaxLat: 33.6},
+		{MinLon: 36.17, MinLat: 33.41, MaxLon: 36.38, MaxLat: 33.62},
+		{MinLon: 35.0, MinLat: 32.0, MaxLon: 38.0, MaxLat: 35.0},
+		{MinLon: 36.27, MinLat: 33.51, MaxLon: 36.28, MaxLat: 33.52},
+		{MinLon: 30, MinLat: 20, MaxLon: 50, MaxLat: 40},
+		{MinLon: 170, MinLat: -60, MaxLon: -170, MaxLat: -20},
+		{MinLon: -180, MinLat: -90, MaxLon: 180, MaxLat: 90},
+	}
+	for _, cb := range [][2]int{{0, 0}, {1, 1}, {5, 5}} {
+		b := geo.Tile{Z: 14, X: cell.X + cb[0], Y: cell.Y + cb[1]}.BBox()
+		boxes = append(boxes, geo.BBox{MinLon: b.MinLon - 0.03, MinLat: b.MinLat - 0.03, MaxLon: b.MaxLon + 0.02, MaxLat: b.MaxLat + 0.02})
+	}
+	for _, b := range boxes {
+		for _, types := range [][]string{nil, {"Battles"}, {"Riots", "Protests"}} {
+			t.Run(fmt.Sprintf("%s/%v", b, types), func(t *testing.T) {
+				want := 0
+				for _, in := range all {
+					if b.Contains(*in.Lon, *in.Lat) && (types == nil || slices.Contains(types, in.EventType)) {
+						want++
+					}
+				}
+				got, err := s.Count(ctx, incidents.Filter{BBox: &b, EventTypes: types})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != want {
+					t.Errorf("got %d, want %d", got, want)
+				}
+			})
+		}
+	}
+}
