@@ -192,12 +192,21 @@ func (b *browserTab) do(step string, actions ...chromedp.Action[chromedp.Void]) 
 	}
 }
 
+// contextLost reports an evaluation that raced a navigation: the page's
+// JavaScript context it ran in was replaced. Trying again is safe.
+func contextLost(ctx context.Context, err error) bool {
+	return err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "Cannot find context with specified id")
+}
+
 // eval returns the JSON value of a JavaScript expression.
 func (b *browserTab) eval(step, expr string) []byte {
 	b.t.Helper()
 	sctx, scancel := context.WithTimeout(b.ctx, 20*time.Second)
 	defer scancel()
 	v, err := chromedp.Run(sctx, chromedp.Evaluate[[]byte](expr))
+	for contextLost(sctx, err) {
+		v, err = chromedp.Run(sctx, chromedp.Evaluate[[]byte](expr))
+	}
 	if err != nil {
 		b.fail(step, err)
 	}
@@ -240,7 +249,11 @@ func (b *browserTab) waitJS(step, expr string, interval ...time.Duration) {
 	if len(interval) > 0 && interval[0] > 0 {
 		opts = append(opts, chromedp.WithPollingInterval(interval[0]))
 	}
-	if _, err := chromedp.Run(sctx, chromedp.Poll[bool](expr, opts...)); err != nil {
+	_, err := chromedp.Run(sctx, chromedp.Poll[bool](expr, opts...))
+	for contextLost(sctx, err) {
+		_, err = chromedp.Run(sctx, chromedp.Poll[bool](expr, opts...))
+	}
+	if err != nil {
 		b.fail(step, err)
 	}
 }
@@ -550,7 +563,8 @@ const pixelFinder = `window.__pixel = function (r, g, b) {
       for (var x = 0; x < w; x++) {
         if (!(drawn(x, y) && drawn(x - 2, y) && drawn(x + 2, y) && drawn(x, y - 2) && drawn(x, y + 2))) continue;
         var cx = rect.left + (x + 0.5) * rect.width / w, cy = rect.top + (y + 0.5) * rect.height / h;
-        if (document.elementFromPoint(cx, cy) === c) return { x: cx, y: cy };
+        var top = document.elementFromPoint(cx, cy);
+        if (top && top.closest('#map') && !top.closest('.leaflet-control, .leaflet-popup')) return { x: cx, y: cy };
       }
     }
   }

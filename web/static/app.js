@@ -304,6 +304,7 @@
       if (id && state.sel === id) { state.sel = ''; writeHash(); markSelected(''); }
     });
     map.on('click', onMapClick);
+    map.on('mousemove', debounce(onTileHover, 30));
   }
 
   function loadBasemap() {
@@ -539,8 +540,11 @@
     return threshold > 0 && typeof matched === 'number' && matched > threshold && !!tileCanvas();
   }
 
+  /** clusterRadius grows with the count but stays within the server's
+   *  cluster cells (an 8 by 8 grid per 256-pixel tile), so that
+   *  neighbouring clusters barely overlap. */
   function clusterRadius(n) {
-    return Math.min(24, Math.round(9 + 3 * Math.log(Math.max(1, n)) / Math.LN10));
+    return Math.min(16, Math.round(8 + 2.5 * Math.log(Math.max(1, n)) / Math.LN10));
   }
 
   /** shortCount writes a count in at most four characters: 950, 1.2k, 35k, 1.1M. */
@@ -562,56 +566,79 @@
     return { radius: markerSize(p.fatalities) / 2, fill: true, fillColor: t.color, fillOpacity: 1, color: '#fff', weight: 1.5, opacity: 1 };
   }
 
+  // Each tile's canvas reaches TILE_PAD pixels beyond the tile on every
+  // side, so that a circle near an edge is drawn whole by its own tile
+  // instead of being cut there (tiles carry only the features inside them).
+  var TILE_PAD = 24;
+  var tileRenderers = []; // the renderers of the tiles on the map
+
   var TileCanvas = null;
   /** tileCanvas returns the renderer class of one vector tile, made once
-   *  Leaflet.VectorGrid is loaded; null without it. It writes each cluster's
-   *  count on its circle, and handles clicks itself: VectorGrid 1.3 calls
-   *  L.DomEvent.fakeStop, gone from Leaflet 1.9, and Leaflet's event path
-   *  asks a small circle for a latitude and longitude that tile features
-   *  do not have. */
+   *  Leaflet.VectorGrid is loaded; null without it. It draws on a padded
+   *  canvas and writes each cluster's count on its circle. Its canvas takes
+   *  no pointer events (padded canvases overlap): clicks and hovering are
+   *  handled on the map, see tileFeatureAt. */
   function tileCanvas() {
     if (TileCanvas || !L.Canvas || !L.Canvas.Tile || !L.vectorGrid) return TileCanvas;
     TileCanvas = L.Canvas.Tile.extend({
+      initialize: function (tileCoord, tileSize, options) {
+        L.Canvas.Tile.prototype.initialize.call(this, tileCoord, tileSize, options);
+        this._container.width = tileSize.x + 2 * TILE_PAD;
+        this._container.height = tileSize.y + 2 * TILE_PAD;
+        this._ctx.translate(TILE_PAD, TILE_PAD);
+      },
+      // addTo runs once the tile is drawn, after the grid layer sized the
+      // canvas to the tile: widen it by the padding.
+      addTo: function (m) {
+        L.Canvas.Tile.prototype.addTo.call(this, m);
+        var st = this._container.style;
+        st.width = (this._size.x + 2 * TILE_PAD) + 'px';
+        st.height = (this._size.y + 2 * TILE_PAD) + 'px';
+        st.marginLeft = st.marginTop = -TILE_PAD + 'px';
+        // A tile unloaded before its data came is no longer in the page.
+        if (this._container.parentNode) tileRenderers.push(this);
+      },
       _updateCircle: function (layer) {
         L.Canvas.Tile.prototype._updateCircle.call(this, layer);
         var p = layer.properties;
         if (!this._drawing || !p || !p.cluster) return;
         var ctx = this._ctx;
+        var label = shortCount(Number(p.count) || 0);
         ctx.save();
-        ctx.font = 'bold 11px system-ui, sans-serif';
+        ctx.font = 'bold ' + (label.length > 3 ? 10 : 11) + 'px system-ui, sans-serif';
         ctx.textAlign = 'center';
         ctx.textBaseline = 'middle';
         ctx.lineWidth = 3;
         ctx.strokeStyle = 'rgba(0,0,0,.55)';
-        var label = shortCount(Number(p.count) || 0);
         ctx.strokeText(label, layer._point.x, layer._point.y);
         ctx.fillStyle = '#fff';
         ctx.fillText(label, layer._point.x, layer._point.y);
         ctx.restore();
-      },
-      // featureAt returns the topmost feature under a mouse event, or null.
-      _featureAt: function (e) {
-        var point = this._map.mouseEventToLayerPoint(e).subtract(this.getOffset());
-        var hit = null;
-        for (var id in this._layers) {
-          var l = this._layers[id];
-          if (l.options.interactive && l._containsPoint(point)) hit = l;
-        }
-        return hit;
-      },
-      _onClick: function (e) {
-        if (!this._map) return;
-        var hit = e.type === 'click' ? this._featureAt(e) : null;
-        if (hit && !this._map._draggableMoved(hit)) {
-          this.options.onFeatureClick(hit, this);
-          return;
-        }
-        // Anything else goes to the map, as if the tile were not there
-        // (the editor's click to place an incident, double-click zoom).
-        this._fireEvent(false, e);
       }
     });
     return TileCanvas;
+  }
+
+  /** tileFeatureAt returns the tile feature drawn at a layer point, with
+   *  its renderer, or null. It asks every tile of the map's zoom whose
+   *  padded canvas covers the point; the last drawn feature wins. */
+  function tileFeatureAt(layerPoint) {
+    if (mode !== 'tiles' || !tileLayer || !map.hasLayer(tileLayer)) return null;
+    var z = Math.round(map.getZoom()), hit = null;
+    tileRenderers.forEach(function (r) {
+      if (!r._map || r.getCoord().z !== z) return;
+      var p = layerPoint.subtract(r.getOffset());
+      if (p.x < -TILE_PAD || p.y < -TILE_PAD || p.x > r._size.x + TILE_PAD || p.y > r._size.y + TILE_PAD) return;
+      for (var id in r._layers) {
+        if (r._layers[id]._containsPoint(p)) hit = { feature: r._layers[id], renderer: r };
+      }
+    });
+    return hit;
+  }
+
+  /** onTileHover shows the pointer over a clickable tile feature. */
+  function onTileHover(e) {
+    map.getContainer().classList.toggle('tile-hover', !!tileFeatureAt(e.layerPoint));
   }
 
   /** showTiles draws the incidents from vector tiles with the filters fkey
@@ -623,11 +650,12 @@
       var Canvas = tileCanvas();
       tileLayer = L.vectorGrid.protobuf(url, {
         pane: 'incidentTiles',
-        interactive: true,
         rendererFactory: function (coords, size, opts) { return new Canvas(coords, size, opts); },
         vectorTileLayerStyles: { incidents: tileStyle },
-        fetchOptions: fetchOptions,
-        onFeatureClick: onTileFeatureClick
+        fetchOptions: fetchOptions
+      });
+      tileLayer.on('tileunload', function (e) {
+        tileRenderers = tileRenderers.filter(function (r) { return r.getContainer() !== e.tile; });
       });
     } else {
       tileLayer.options.fetchOptions = fetchOptions;
@@ -1305,6 +1333,8 @@
   }
 
   function onMapClick(e) {
+    var hit = tileFeatureAt(e.layerPoint);
+    if (hit) { onTileFeatureClick(hit.feature, hit.renderer); return; }
     if (!editing) return;
     editField('lat').value = e.latlng.lat.toFixed(5);
     editField('lon').value = L.Util.wrapNum(e.latlng.lng, [-180, 180], true).toFixed(5);
