@@ -68,6 +68,7 @@ type options struct {
 	pgfsVersion string
 	pgfsConns   int
 	pgBin       string
+	pgStock     bool
 	rounds      int
 	requests    int
 	clients     string
@@ -85,6 +86,7 @@ func main() {
 	flag.StringVar(&o.pgfsVersion, "pgfs-version", "v1.3.1", "pg_featureserv version to build")
 	flag.IntVar(&o.pgfsConns, "pgfs-conns", 4, "pg_featureserv's database pool size (DbPoolMaxConns; 4 is its default)")
 	flag.StringVar(&o.pgBin, "pgbin", "", "directory holding initdb, pg_ctl and psql (default: found on PATH or under /usr/lib/postgresql)")
+	flag.BoolVar(&o.pgStock, "pg-stock", false, "keep PostgreSQL's default JIT compilation and parallel query (by default both are off)")
 	flag.IntVar(&o.rounds, "rounds", 5, "rounds; each round measures every server once per page kind and client count, in a rotating order")
 	flag.IntVar(&o.requests, "requests", 96, "requests per measurement (one server, one page kind, one client count, one round)")
 	flag.StringVar(&o.clients, "clients", "1,16", "comma-separated numbers of concurrent clients")
@@ -114,6 +116,9 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("-clients %q: want positive integers separated by commas", o.clients)
 		}
 		clients = append(clients, c)
+	}
+	if o.rounds < 1 || o.requests < 1 {
+		return errors.New("-rounds and -requests must be at least 1")
 	}
 	pgBin, err := findPGBin(o.pgBin)
 	if err != nil {
@@ -155,7 +160,7 @@ func run(ctx context.Context, o options) error {
 		dbPath = filepath.Join(genDir, "bench.db")
 	}
 
-	pg, err := startPostgres(ctx, pgBin, filepath.Join(dir, "pg"))
+	pg, err := startPostgres(ctx, pgBin, filepath.Join(dir, "pg"), o.pgStock)
 	if err != nil {
 		return err
 	}
@@ -404,8 +409,12 @@ type postgres struct {
 }
 
 // startPostgres creates a cluster in dir and starts it on a free loopback
-// port. As root, the cluster belongs to the user postgres.
-func startPostgres(ctx context.Context, bin, dir string) (*postgres, error) {
+// port. As root, the cluster belongs to the user postgres. Unless stock,
+// JIT compilation and parallel query are off: with them, PostgreSQL 15
+// spends 10-30 ms starting two workers for a 1 ms bbox query of
+// pg_featureserv and up to 250 ms compiling a sorted one, which no one
+// serving such pages would keep.
+func startPostgres(ctx context.Context, bin, dir string, stock bool) (*postgres, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -437,7 +446,7 @@ func startPostgres(ctx context.Context, bin, dir string) (*postgres, error) {
 	}
 	// fsync and full-page writes only cost time during the load; the
 	// measured reads never write.
-	opts := strings.Join([]string{
+	settings := []string{
 		"-c listen_addresses=" + host,
 		"-c port=" + port,
 		"-c unix_socket_directories=" + dir,
@@ -445,7 +454,11 @@ func startPostgres(ctx context.Context, bin, dir string) (*postgres, error) {
 		"-c fsync=off",
 		"-c full_page_writes=off",
 		"-c synchronous_commit=off",
-	}, " ")
+	}
+	if !stock {
+		settings = append(settings, "-c jit=off", "-c max_parallel_workers_per_gather=0")
+	}
+	opts := strings.Join(settings, " ")
 	logf("starting PostgreSQL on %s", addr)
 	if err := pg.server(ctx, "pg_ctl", "-D", pg.data, "-l", filepath.Join(dir, "postgres.log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "postgres.log"))
@@ -1081,8 +1094,12 @@ func render(o options, env environment, kinds []pageKind, targets []target, clie
 		fmt.Fprintf(&b, "%s: %d boxes around the twelve busiest towns of the generator, holding %d to %d incidents (median %d).\n",
 			k.name, len(k.boxes), in[0], in[len(in)-1], in[len(in)/2])
 	}
+	pgSettings := "jit and parallel query off (they cost short queries 10-250 ms each)"
+	if o.pgStock {
+		pgSettings = "jit and parallel query as PostgreSQL ships them (-pg-stock)"
+	}
 	b.WriteString("\npg_featureserv serves /collections/public.incidents/items?bbox=...&limit=... from a table loaded with ogr2ogr from `mapd export --format geojson` " +
-		"(mapd's ids as primary key, GIST index on the point, VACUUM ANALYZE; shared_buffers 256MB, pool of " + strconv.Itoa(o.pgfsConns) + " connections). " +
+		"(mapd's ids as primary key, GIST index on the point, VACUUM ANALYZE; shared_buffers 256MB, " + pgSettings + "; pool of " + strconv.Itoa(o.pgfsConns) + " connections). " +
 		"Without sortby it returns the first features the index yields; mapd always returns the newest first (date, then id), as does pg_featureserv with sortby=-date (ties in any order). " +
 		"mapd serve runs with its defaults. Every request sends Accept-Encoding: gzip and both servers compress. " +
 		"Latencies are client-side (request sent to body read and decompressed) and include queueing on the 2 cores that the servers, PostgreSQL and this client share. " +
