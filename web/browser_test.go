@@ -676,6 +676,11 @@ func TestBrowserTiles(t *testing.T) {
 	b.screenshot("tiles-popup")
 	b.eval("close popup", `document.querySelector('.leaflet-popup-close-button').click()`)
 
+	// The side list opens a popup too, though no marker is drawn.
+	b.do("click row", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#list li[data-id="%d"] button`, target.ID))))
+	b.waitJS("popup from the list", fmt.Sprintf(`(document.querySelector('.leaflet-popup-content .inc-popup') || {textContent: ''}).textContent.indexOf(%q) >= 0`, note))
+	b.eval("close popup from the list", `document.querySelector('.leaflet-popup-close-button').click()`)
+
 	// 3. At zoom 7 the tiles hold clusters; clicking one zooms in.
 	b.eval("zoom 7", `location.hash = '#map=7/35.0000/38.0000'`)
 	b.waitJS("cluster tiles requested", tileRequested(`7\/\d+\/\d+\.mvt`))
