@@ -46,7 +46,7 @@ func TestTileMigrationBackfills(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	cellLevels := []int{5, 8, 9, 10, 11, 12, 13, 14, 17}
+	cellLevels := []int{5, 8, 9, 10, 11, 12, 13, 14, 15, 17}
 	for _, level := range cellLevels {
 		var n, fat int
 		if err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0), coalesce(sum(fatalities), 0) FROM tile_cells WHERE level = ?", level).Scan(&n, &fat); err != nil {
