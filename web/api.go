@@ -428,7 +428,7 @@ func (s *Server) export(c *gin.Context) error {
 	var enc incidents.Encoder
 	var bw *bufio.Writer
 	started := false
-	err = s.cfg.Store.Each(c.Request.Context(), f, func(in *incidents.Incident) error {
+	err = s.cfg.Store.Export(c.Request.Context(), f, func(in *incidents.Incident) error {
 		if !started {
 			started = true
 			c.Header("Content-Type", ctype)

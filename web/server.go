@@ -25,7 +25,7 @@ type Store interface {
 	Replace(ctx context.Context, id int64, in *incidents.Incident, r incidents.Resolver) error
 	Delete(ctx context.Context, id int64) error
 	List(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) (incidents.Page, error)
-	Each(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) error
+	Export(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) error
 	Import(ctx context.Context, dec incidents.Decoder, opts incidents.ImportOptions) (incidents.ImportResult, error)
 	Stats(ctx context.Context, f incidents.Filter) (incidents.Stats, error)
 	Extent(ctx context.Context) (incidents.Extent, error)

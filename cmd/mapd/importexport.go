@@ -264,7 +264,7 @@ Flags:
 	})
 	enc, err := incidents.NewEncoder(w, *format)
 	if err == nil {
-		err = store.Each(ctx, filter, func(in *incidents.Incident) error {
+		err = store.Export(ctx, filter, func(in *incidents.Incident) error {
 			n.Add(1)
 			return enc.Write(in)
 		})
