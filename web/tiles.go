@@ -17,9 +17,6 @@ import (
 	"sync"
 
 	"github.com/gin-gonic/gin"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/mvt"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
@@ -176,7 +173,7 @@ func tileKey(t geo.Tile, f incidents.Filter) string {
 // below ClusterMaxZoom or holds more than maxPoints matches. An empty tile
 // has a nil gz.
 func renderTile(ctx context.Context, ts TileStore, f incidents.Filter, t geo.Tile, maxPoints int) (*cachedTile, error) {
-	var features []*geojson.Feature
+	layer := newMVTLayer(tileLayer, tileExtent)
 	cluster := t.Z < ClusterMaxZoom
 	if !cluster {
 		pts, more, err := ts.TilePoints(ctx, f, t, maxPoints)
@@ -185,7 +182,7 @@ func renderTile(ctx context.Context, ts TileStore, f incidents.Filter, t geo.Til
 		}
 		cluster = more
 		if !more {
-			features = pointFeatures(t, pts)
+			addPointFeatures(layer, t, pts)
 		}
 	}
 	if cluster {
@@ -193,17 +190,12 @@ func renderTile(ctx context.Context, ts TileStore, f incidents.Filter, t geo.Til
 		if err != nil {
 			return nil, err
 		}
-		features = clusterFeatures(t, cs)
+		addClusterFeatures(layer, t, cs)
 	}
-	if len(features) == 0 {
+	if layer.empty() {
 		return &cachedTile{}, nil
 	}
-	layer := &mvt.Layer{Name: tileLayer, Version: 2, Extent: tileExtent, Features: features}
-	raw, err := mvt.Marshal(mvt.Layers{layer})
-	if err != nil {
-		return nil, fmt.Errorf("web: encode tile %s: %w", t, err)
-	}
-	gz, err := gzipTile(raw)
+	gz, err := gzipTile(layer.tile())
 	if err != nil {
 		return nil, fmt.Errorf("web: encode tile %s: %w", t, err)
 	}
@@ -228,38 +220,34 @@ func gzipTile(raw []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// pointFeatures makes one feature per incident, its id the incident's.
-func pointFeatures(t geo.Tile, pts []incidents.TilePoint) []*geojson.Feature {
-	fs := make([]*geojson.Feature, 0, len(pts))
+// addPointFeatures adds one feature per incident, its id the incident's,
+// with the properties in key order.
+func addPointFeatures(layer *mvtLayer, t geo.Tile, pts []incidents.TilePoint) {
+	props := make([]mvtProp, 0, 4)
 	for _, p := range pts {
 		x, y := t.Pixel(p.Lon, p.Lat, tileExtent)
-		ft := geojson.NewFeature(orb.Point{float64(x), float64(y)})
-		ft.ID = p.ID
-		ft.Properties["id"] = p.ID
-		ft.Properties["date"] = p.Date
-		ft.Properties["event_type"] = p.EventType
+		props = append(props[:0], mvtProp{"date", mvtString(p.Date)}, mvtProp{"event_type", mvtString(p.EventType)})
 		if p.Fatalities != nil {
-			ft.Properties["fatalities"] = *p.Fatalities
+			props = append(props, mvtProp{"fatalities", mvtInt(*p.Fatalities)})
 		}
-		fs = append(fs, ft)
+		props = append(props, mvtProp{"id", mvtInt(int(p.ID))})
+		layer.addPoint(uint64(p.ID), p.ID >= 0, x, y, props)
 	}
-	return fs
 }
 
-// clusterFeatures makes one feature per cluster, at its centroid.
-func clusterFeatures(t geo.Tile, cs []geo.Cluster) []*geojson.Feature {
-	fs := make([]*geojson.Feature, 0, len(cs))
+// addClusterFeatures adds one feature per cluster, at its centroid, with
+// the properties in key order.
+func addClusterFeatures(layer *mvtLayer, t geo.Tile, cs []geo.Cluster) {
 	for _, cl := range cs {
 		x, y := t.Pixel(cl.Lon, cl.Lat, tileExtent)
-		ft := geojson.NewFeature(orb.Point{float64(x), float64(y)})
-		ft.Properties["cluster"] = true
-		ft.Properties["point_count"] = cl.Count
-		ft.Properties["count"] = cl.Count
-		ft.Properties["fatalities"] = cl.Fatalities
-		ft.Properties["event_type"] = cl.EventType
-		fs = append(fs, ft)
+		layer.addPoint(0, false, x, y, []mvtProp{
+			{"cluster", mvtBool(true)},
+			{"count", mvtInt(cl.Count)},
+			{"event_type", mvtString(cl.EventType)},
+			{"fatalities", mvtInt(cl.Fatalities)},
+			{"point_count", mvtInt(cl.Count)},
+		})
 	}
-	return fs
 }
 
 func gunzip(b []byte) ([]byte, error) {
