@@ -155,7 +155,9 @@ func TestMapPerformance(t *testing.T) {
 	rng := rand.New(rand.NewSource(20260101))
 	perfImport(ctx, t, store, rng, 0, 10_000)
 
-	srv, err := web.New(web.Config{Store: store, Version: "perf-test", DBPath: dbPath,
+	// The threshold keeps the map in marker mode: this test measures drawing
+	// GeoJSON markers, which the map does up to the threshold.
+	srv, err := web.New(web.Config{Store: store, Version: "perf-test", DBPath: dbPath, TileThreshold: 1_000_000,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
