@@ -1,6 +1,7 @@
 package incidents
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -61,7 +62,7 @@ func buildRTree(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	w := &rtreeWriter{tx: tx, nodeSize: nodeSize}
+	w := &rtreeWriter{tx: tx, nodeSize: nodeSize, leafOf: make([][2]int64, 0, len(level))}
 	next := int64(2)
 	depth := 0
 	for len(level) > capacity {
@@ -72,9 +73,7 @@ func buildRTree(ctx context.Context, tx *sql.Tx) error {
 				return err
 			}
 			for _, e := range g {
-				if err := w.link(ctx, depth == 0, e.id, next); err != nil {
-					return err
-				}
+				w.link(depth == 0, e.id, next)
 			}
 			parents[i] = rtEntry{id: next, box: union(g)}
 			next++
@@ -86,9 +85,7 @@ func buildRTree(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	for _, e := range level {
-		if err := w.link(ctx, depth == 0, e.id, 1); err != nil {
-			return err
-		}
+		w.link(depth == 0, e.id, 1)
 	}
 	return w.flush(ctx)
 }
@@ -198,12 +195,14 @@ func roundUp(d float64) float32 {
 	return f
 }
 
-// rtreeWriter writes the shadow tables' rows in multi-row INSERTs.
+// rtreeWriter writes the shadow tables' rows. Leaf links are kept until
+// the end and written in rowid order, so that incidents_rtree_rowid grows
+// by appending instead of by inserts at scattered places.
 type rtreeWriter struct {
 	tx       *sql.Tx
 	nodeSize int
-	rowids   []any // pairs: incident id, leaf node
-	parents  []any // pairs: node, parent node
+	leafOf   [][2]int64 // incident id, leaf node
+	parentOf [][2]int64 // node, parent node
 }
 
 // rtreeBatch is how many rows one INSERT writes.
@@ -230,39 +229,37 @@ func (w *rtreeWriter) node(ctx context.Context, nodeno int64, depth int, es []rt
 }
 
 // link records that child (an incident in a leaf, else a node) is in node.
-func (w *rtreeWriter) link(ctx context.Context, leaf bool, child, node int64) error {
+func (w *rtreeWriter) link(leaf bool, child, node int64) {
 	if leaf {
-		w.rowids = append(w.rowids, child, node)
-		if len(w.rowids) == 2*rtreeBatch {
-			return w.flush(ctx)
-		}
-		return nil
+		w.leafOf = append(w.leafOf, [2]int64{child, node})
+	} else {
+		w.parentOf = append(w.parentOf, [2]int64{child, node})
 	}
-	w.parents = append(w.parents, child, node)
-	if len(w.parents) == 2*rtreeBatch {
-		return w.flush(ctx)
-	}
-	return nil
 }
 
-// flush writes the buffered rows.
+// flush writes the links.
 func (w *rtreeWriter) flush(ctx context.Context) error {
+	slices.SortFunc(w.leafOf, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+	slices.SortFunc(w.parentOf, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
 	for _, t := range []struct {
 		table string
-		args  *[]any
+		pairs [][2]int64
 	}{
-		{"incidents_rtree_rowid (rowid, nodeno)", &w.rowids},
-		{"incidents_rtree_parent (nodeno, parentnode)", &w.parents},
+		{"incidents_rtree_rowid (rowid, nodeno)", w.leafOf},
+		{"incidents_rtree_parent (nodeno, parentnode)", w.parentOf},
 	} {
-		n := len(*t.args) / 2
-		if n == 0 {
-			continue
+		args := make([]any, 0, 2*rtreeBatch)
+		for start := 0; start < len(t.pairs); start += rtreeBatch {
+			batch := t.pairs[start:min(start+rtreeBatch, len(t.pairs))]
+			args = args[:0]
+			for _, p := range batch {
+				args = append(args, p[0], p[1])
+			}
+			q := "INSERT INTO " + t.table + " VALUES " + strings.Repeat("(?, ?), ", len(batch)-1) + "(?, ?)"
+			if _, err := w.tx.ExecContext(ctx, q, args...); err != nil {
+				return fmt.Errorf("incidents: spatial index: %w", err)
+			}
 		}
-		q := "INSERT INTO " + t.table + " VALUES " + strings.Repeat("(?, ?), ", n-1) + "(?, ?)"
-		if _, err := w.tx.ExecContext(ctx, q, *t.args...); err != nil {
-			return fmt.Errorf("incidents: spatial index: %w", err)
-		}
-		*t.args = (*t.args)[:0]
 	}
 	return nil
 }
