@@ -87,9 +87,12 @@ func (s *Store) TilePoints(ctx context.Context, f Filter, t geo.Tile, limit int)
 // cells aligned to the tile pyramid (see geo.Clusterer). With no filter
 // but event types, and cells no deeper than the deepest precomputed level
 // (17: tiles up to zoom 14 with depth 3), they come from tile_cells,
-// reading a bounded number of rows whatever the size of the data (at most
-// 4^(3+depth) cells per event type, levels being three apart); otherwise
-// from the matching incidents in the tile.
+// reading a bounded number of rows whatever the size of the data (the
+// levels, listed in tile_levels, are at most three apart). With dates too,
+// and cells no deeper than level 14 (tiles up to zoom 11), they come from
+// tile_cells_monthly for the whole months and from the incidents for the
+// days of partial months. Otherwise they come from the matching incidents
+// in the tile.
 func (s *Store) TileClusters(ctx context.Context, f Filter, t geo.Tile, depth int) ([]geo.Cluster, error) {
 	c := geo.NewClusterer(t, depth)
 	err := s.clusters(ctx, f, t, c)
@@ -343,7 +346,9 @@ const crowdedTile = 5000
 
 // scanByDate reports whether a scan of tile t for f should walk the
 // incidents_tile_scan index over f's date range: when f has one and the
-// precomputed cells show a crowded tile.
+// precomputed cells show a crowded tile, holding (from pointIndexMinZoom
+// on, where the alternative is the tile's run of incidents_tile_points)
+// more incidents than the months of the date range.
 func (s *Store) scanByDate(ctx context.Context, f Filter, t geo.Tile) (bool, error) {
 	if f.From == "" && f.To == "" {
 		return false, nil
@@ -355,6 +360,12 @@ func (s *Store) scanByDate(ctx context.Context, f Filter, t geo.Tile) (bool, err
 	n, err := s.cellCount(ctx, Filter{}, t, level)
 	if err != nil || n <= crowdedTile {
 		return false, err
+	}
+	if t.Z >= pointIndexMinZoom {
+		dated, err := s.monthsCount(ctx, f.From, f.To)
+		if err != nil || dated >= n {
+			return false, err
+		}
 	}
 	// A database migrated by an early version of 0002_tiles.sql lacks the
 	// index; it then scans the other way.
@@ -470,6 +481,23 @@ func monthRange(f Filter, t geo.Tile, level int, months []string) (string, []any
 	et, etArgs := cellEventTypes(f)
 	args = append(append(args, sqArgs...), etArgs...)
 	return where + " AND " + sq + et, args
+}
+
+// monthsCount returns the number of incidents dated in the months of the
+// dates from and to ("" for open ends), from the coarsest level of
+// tile_cells_monthly.
+func (s *Store) monthsCount(ctx context.Context, from, to string) (int, error) {
+	lo, hi := "0000-00", "9999-99"
+	if len(from) >= 7 {
+		lo = from[:7]
+	}
+	if len(to) >= 7 {
+		hi = to[:7]
+	}
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM tile_cells_monthly
+		WHERE level = (SELECT min(level) FROM tile_month_levels) AND month BETWEEN ? AND ?`, lo, hi).Scan(&n)
+	return n, err
 }
 
 // dateBounds returns the first and last dates of the incidents, "" when

@@ -251,6 +251,12 @@ func TestTileClustersAtLowZoom(t *testing.T) {
 			return in.Date >= "2016-03-01" && in.Date <= "2016-06-30" && strings.Contains(in.Notes, "market")
 		}},
 		{"fatalities", "min_fatalities=2", func(in incidents.Incident) bool { return *in.Fatalities >= 2 }},
+		{"whole months and types (precomputed)", "from=2016-03-01&to=2016-08-31&event_type=Battles", func(in incidents.Incident) bool {
+			return in.Date >= "2016-03-01" && in.Date <= "2016-08-31" && in.EventType == "Battles"
+		}},
+		{"partial months (precomputed and scanned)", "from=2016-02-11&to=2016-09-10", func(in incidents.Incident) bool {
+			return in.Date >= "2016-02-11" && in.Date <= "2016-09-10"
+		}},
 	}
 	for _, z := range []int{0, 3, 5, 8} {
 		tile, _ := geo.TileAt(damLon, damLat, z)
