@@ -8,6 +8,7 @@ import (
 	"io"
 	"reflect"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -102,6 +103,9 @@ func (s *Store) Import(ctx context.Context, dec Decoder, opts ImportOptions) (Im
 				break
 			}
 		}
+	}
+	if failure == nil && rd.err == nil && ctx.Err() == nil {
+		failure = imp.flush(ctx)
 	}
 	// The reader is done: its fields are safe to read.
 	res.Received = rd.received
@@ -261,31 +265,143 @@ type importer struct {
 	bulk      *bulkLoad // non-nil during a bulk load into an empty table (see bulk.go)
 	last      int       // index of the last record written
 	truncated bool      // writer errors were dropped beyond MaxErrors
+	maxID     int64     // the highest id in the table
+	queue     []checkedRecord
 }
 
 type importStmts struct {
-	lookup, insert, update *sql.Stmt
+	lookup, lookupID, insert, insertGroup, update *sql.Stmt
 }
 
-// add writes one checked record, unless an atomic import has already
-// rejected one.
+// insertGroup is how many records one INSERT statement writes when none of
+// them is already stored; a statement per record costs about twice as
+// much per record.
+const insertGroup = 32
+
+// add queues one checked record for writing, unless an atomic import has
+// already rejected one, and writes the queue when it holds a group or
+// reaches the end of a batch.
 func (imp *importer) add(ctx context.Context, rec *checkedRecord) error {
 	if imp.opts.Atomic && rec.rejected+imp.res.Rejected > 0 {
 		return nil // nothing will be stored
 	}
-	imp.last = rec.index
-	err := imp.write(ctx, &rec.incident)
-	var fe *FieldError
-	if errors.As(err, &fe) {
-		imp.res.Rejected++
-		if len(imp.res.Errors) >= imp.opts.MaxErrors {
-			imp.truncated = true
-			return nil
-		}
-		imp.res.Errors = append(imp.res.Errors, ImportError{Index: rec.index, SourceID: rec.incident.SourceID, Field: fe.Field, Error: fe.Msg})
+	imp.queue = append(imp.queue, *rec)
+	group := insertGroup
+	if !imp.opts.Atomic {
+		group = min(group, imp.opts.BatchSize-imp.pending)
+	}
+	if len(imp.queue) < group {
 		return nil
 	}
-	return err
+	return imp.flush(ctx)
+}
+
+// flush writes the queued records: a full group in one statement when
+// none of them is stored yet, the others one by one.
+func (imp *importer) flush(ctx context.Context) error {
+	q := imp.queue
+	imp.queue = imp.queue[:0]
+	if len(q) == insertGroup {
+		done, err := imp.writeGroup(ctx, q)
+		if err != nil || done {
+			return err
+		}
+	}
+	for i := range q {
+		imp.last = q[i].index
+		if err := imp.rejectWrite(&q[i], imp.write(ctx, &q[i].incident)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rejectWrite counts a record that could not be written because of its
+// content (a *FieldError) as rejected, and returns any other error.
+func (imp *importer) rejectWrite(rec *checkedRecord, err error) error {
+	var fe *FieldError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	imp.res.Rejected++
+	if len(imp.res.Errors) >= imp.opts.MaxErrors {
+		imp.truncated = true
+		return nil
+	}
+	imp.res.Errors = append(imp.res.Errors, ImportError{Index: rec.index, SourceID: rec.incident.SourceID, Field: fe.Field, Error: fe.Msg})
+	return nil
+}
+
+// writeGroup inserts a group of records in one statement, skipping those
+// whose source_id is stored, and then updates the skipped ones in input
+// order. It reports false, having written nothing, when the statement
+// fails, so that the records are written one by one and the failure is
+// pinned on one of them.
+func (imp *importer) writeGroup(ctx context.Context, q []checkedRecord) (bool, error) {
+	if imp.tx == nil {
+		if err := imp.begin(ctx); err != nil {
+			return false, err
+		}
+	}
+	if imp.stmts.insertGroup == nil {
+		row := "(" + strings.Repeat("?, ", len(columnValues(&q[0].incident))-1) + "?)"
+		head, _, _ := strings.Cut(insertSQL, "VALUES")
+		query := head + "VALUES " + strings.Repeat(row+", ", insertGroup-1) + row + " ON CONFLICT (source_id) DO NOTHING"
+		st, err := imp.tx.PrepareContext(ctx, query)
+		if err != nil {
+			return false, fmt.Errorf("incidents: import: %w", err)
+		}
+		imp.stmts.insertGroup = st
+	}
+	now := imp.opts.Now().UTC().Format(time.RFC3339)
+	args := make([]any, 0, insertGroup*21)
+	for i := range q {
+		in := &q[i].incident
+		in.CreatedAt, in.UpdatedAt = now, now
+		args = append(args, columnValues(in)...)
+	}
+	before := imp.maxID
+	res, err := imp.stmts.insertGroup.ExecContext(ctx, args...)
+	if err != nil {
+		return false, nil
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("incidents: import: %w", err)
+	}
+	imp.maxID += n
+	imp.inserted = imp.inserted || n > 0
+	imp.last = q[len(q)-1].index
+	if int(n) == len(q) {
+		imp.res.Inserted += len(q)
+		return true, imp.maybeCommit(ctx, len(q))
+	}
+	// Some source_ids were stored before, or repeat within the group: the
+	// first record of a source_id whose row is newer than the statement
+	// was inserted by it; the others update the stored row in turn.
+	seen := map[string]bool{}
+	for i := range q {
+		in := &q[i].incident
+		if in.SourceID == "" {
+			imp.res.Inserted++
+			continue
+		}
+		if !seen[in.SourceID] {
+			seen[in.SourceID] = true
+			var id int64
+			if err := imp.stmts.lookupID.QueryRowContext(ctx, in.SourceID).Scan(&id); err != nil {
+				return true, fmt.Errorf("incidents: import: source_id %q: %w", clip(in.SourceID), err)
+			}
+			if id > before {
+				imp.res.Inserted++
+				continue
+			}
+		}
+		if err := imp.rejectWrite(&q[i], imp.updateStored(ctx, in)); err != nil {
+			return true, err
+		}
+	}
+	return true, imp.maybeCommit(ctx, len(q))
 }
 
 // topCountries returns up to three countries seen most often so far.
@@ -331,6 +447,7 @@ func (imp *importer) begin(ctx context.Context) error {
 		return s
 	}
 	st.lookup = prepare("SELECT " + selectColumns + " FROM incidents i WHERE i.source_id = ?")
+	st.lookupID = prepare("SELECT id FROM incidents WHERE source_id = ?")
 	st.insert = prepare(insertSQL + " ON CONFLICT (source_id) DO NOTHING")
 	st.update = prepare(updateSQL)
 	if err != nil {
@@ -341,6 +458,7 @@ func (imp *importer) begin(ctx context.Context) error {
 		tx.Rollback()
 		return fmt.Errorf("incidents: import: %w", err)
 	}
+	imp.maxID = imp.indexed
 	imp.tx, imp.stmts, imp.pending, imp.inserted = tx, st, 0, false
 	imp.done = *imp.res
 	return nil
@@ -373,6 +491,8 @@ func (imp *importer) indexFTS(ctx context.Context) error {
 	return nil
 }
 
+// write stores one record: inserted when its source_id is new, else as an
+// update of the stored incident.
 func (imp *importer) write(ctx context.Context, in *Incident) error {
 	if imp.tx == nil {
 		if err := imp.begin(ctx); err != nil {
@@ -391,10 +511,20 @@ func (imp *importer) write(ctx context.Context, in *Incident) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("incidents: import: %w", err)
 	} else if n == 1 {
+		imp.maxID++
 		imp.inserted = true
 		imp.res.Inserted++
-		return imp.maybeCommit(ctx)
+		return imp.maybeCommit(ctx, 1)
 	}
+	if err := imp.updateStored(ctx, in); err != nil {
+		return err
+	}
+	return imp.maybeCommit(ctx, 1)
+}
+
+// updateStored writes a record whose source_id is stored over the stored
+// incident, or counts it as unchanged.
+func (imp *importer) updateStored(ctx context.Context, in *Incident) error {
 	var old Incident
 	if err := scanIncident(imp.stmts.lookup.QueryRowContext(ctx, in.SourceID), &old); err != nil {
 		return fmt.Errorf("incidents: import: source_id %q: %w", clip(in.SourceID), err)
@@ -402,7 +532,7 @@ func (imp *importer) write(ctx context.Context, in *Incident) error {
 	in.ID, in.CreatedAt = old.ID, old.CreatedAt
 	if sameContent(&old, in) {
 		imp.res.Unchanged++
-		return imp.maybeCommit(ctx)
+		return nil
 	}
 	// The update trigger removes the old text from the full-text index, so a
 	// row inserted earlier in this transaction must be in it first.
@@ -413,11 +543,13 @@ func (imp *importer) write(ctx context.Context, in *Incident) error {
 		return sqlError("import", in, err)
 	}
 	imp.res.Updated++
-	return imp.maybeCommit(ctx)
+	return nil
 }
 
-func (imp *importer) maybeCommit(ctx context.Context) error {
-	imp.pending++
+// maybeCommit counts n more records written and ends the batch when it is
+// full.
+func (imp *importer) maybeCommit(ctx context.Context, n int) error {
+	imp.pending += n
 	if imp.opts.Atomic || imp.pending < imp.opts.BatchSize {
 		return nil
 	}
