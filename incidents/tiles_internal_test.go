@@ -56,7 +56,7 @@ func TestTileMigrationBackfills(t *testing.T) {
 			t.Errorf("level %d: got %d incidents and %d fatalities, want 3 and 4", level, n, fat)
 		}
 	}
-	for _, level := range []int{5, 8, 9, 11, 14} {
+	for _, level := range []int{5, 8, 9, 11, 13, 14} {
 		var n, fat, months int
 		if err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0), coalesce(sum(fatalities), 0), count(DISTINCT month) FROM tile_cells_monthly WHERE level = ?", level).Scan(&n, &fat, &months); err != nil {
 			t.Fatal(err)
