@@ -19,8 +19,9 @@ import (
 // proc is the outcome of a command run to completion.
 type proc struct {
 	wall    time.Duration
-	peakRSS int64 // bytes; 0 when unknown
-	code    int   // exit status; -1 when killed by a signal
+	cpu     time.Duration // user and system time
+	peakRSS int64         // bytes; 0 when unknown
+	code    int           // exit status; -1 when killed by a signal
 	stdout  []byte
 	stderr  []byte
 }
@@ -42,6 +43,7 @@ func runCommand(ctx context.Context, name string, args ...string) (proc, error) 
 		return p, fmt.Errorf("%s: %w", name, err)
 	}
 	p.code = cmd.ProcessState.ExitCode()
+	p.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		p.peakRSS = ru.Maxrss << 10 // KiB on Linux
 	}
@@ -112,7 +114,7 @@ func importRow(ctx context.Context, bin, db, file string, n int) (row, float64, 
 			res.Inserted, n, res.Rejected, res.Errors[:min(3, len(res.Errors))])
 	}
 	rate := float64(res.Inserted) / p.wall.Seconds()
-	note := fmt.Sprintf("%.1f s wall, %d inserted", p.wall.Seconds(), res.Inserted)
+	note := fmt.Sprintf("%.1f s wall, %.1f s CPU, %d inserted", p.wall.Seconds(), p.cpu.Seconds(), res.Inserted)
 	if fi, err := os.Stat(db); err == nil {
 		note += fmt.Sprintf("; database %s", megabytes(fi.Size()))
 	}
@@ -142,8 +144,8 @@ func placesRow(ctx context.Context, bin, db, file string, want []*town, invented
 		rate:   fmt.Sprintf("%s records/s", thousands(rate)),
 		bytes:  "peak RSS " + megabytes(p.peakRSS),
 		target: verdict(rate >= 50_000, "≥ 50,000/s"),
-		note: fmt.Sprintf("%.1f s wall (gazetteer load included); %d resolved, %d rejected (%d names invented on purpose)",
-			p.wall.Seconds(), stored, res.Rejected, invented),
+		note: fmt.Sprintf("%.1f s wall, %.1f s CPU (gazetteer load included); %d resolved, %d rejected (%d names invented on purpose)",
+			p.wall.Seconds(), p.cpu.Seconds(), stored, res.Rejected, invented),
 	}
 	if len(res.Errors) > 0 {
 		r.note += fmt.Sprintf("; first rejection: %s: %s", res.Errors[0].Field, res.Errors[0].Error)
@@ -228,7 +230,7 @@ func exportRows(ctx context.Context, bin, db, dir string, n int) []row {
 			rate := float64(count) / p.wall.Seconds()
 			r.rate = fmt.Sprintf("%s features/s", thousands(rate))
 			r.bytes = megabytes(size) + " file"
-			r.note = fmt.Sprintf("%.1f s wall; peak RSS %s", p.wall.Seconds(), megabytes(p.peakRSS))
+			r.note = fmt.Sprintf("%.1f s wall, %.1f s CPU; peak RSS %s", p.wall.Seconds(), p.cpu.Seconds(), megabytes(p.peakRSS))
 			if count != n {
 				r.note += fmt.Sprintf("; %d features in the file, want %d", count, n)
 			}
@@ -326,7 +328,7 @@ func ogrRow(ctx context.Context, dir string, in ogrInput, n int) (row, float64) 
 	r.n = n
 	r.rate = fmt.Sprintf("%s records/s", thousands(rate))
 	r.bytes = "peak RSS " + megabytes(p.peakRSS)
-	r.note = fmt.Sprintf("%.1f s wall", p.wall.Seconds())
+	r.note = fmt.Sprintf("%.1f s wall, %.1f s CPU", p.wall.Seconds(), p.cpu.Seconds())
 	if len(in.args) > 0 {
 		r.note += "; " + strings.Join(in.args, " ")
 	}

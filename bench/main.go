@@ -239,7 +239,7 @@ func render(o options, rows []row, total time.Duration, commit, loadStart, loadE
 			dur(r.p50), dur(r.p99), dash(r.rate), dash(r.bytes), dash(r.target), r.note)
 	}
 	b.WriteString("\nCommands (`mapd import`, `mapd export`, `ogr2ogr`) run as subprocesses without a terminal; their rate is records over wall time " +
-		"including start-up, and their peak RSS is the child's ru_maxrss. The input files are written before and not timed. " +
+		"including start-up, CPU is the child's user and system time (on a busy machine wall time exceeds it), and their peak RSS is the child's ru_maxrss. The input files are written before and not timed. " +
 		"HTTP latencies are client-side (request sent to body read) over loopback with keep-alive; `clients` is how many requests were in flight at once, " +
 		"so with several clients they include queueing on the cores that the server and this client share. " +
 		"Cold tiles are requested right after a write, which empties the server's tile cache. Sizes of HTTP bodies are medians of the gzip-encoded bodies. " +
