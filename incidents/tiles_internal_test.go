@@ -94,10 +94,25 @@ func TestScanPathsAgree(t *testing.T) {
 	if _, err := s.Import(ctx, NewSliceDecoder(items), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	f := Filter{From: "2016-03-01", To: "2016-09-30", Country: "SY"}
-	for _, z := range []int{4, 7, 9, 11} {
+	for _, tc := range []struct {
+		f     Filter
+		zooms []int
+	}{
+		{Filter{From: "2016-03-01", To: "2016-09-30", Country: "SY"}, []int{4, 7, 9, 11}},
+		{Filter{From: "2016-03-01", To: "2016-04-15", EventTypes: []string{EventTypes[2], EventTypes[3]}}, []int{4, 7, 9}},
+	} {
+		for _, z := range tc.zooms {
+			checkScanPaths(t, s, tc.f, z)
+		}
+	}
+}
+
+func checkScanPaths(t *testing.T, s *Store, f Filter, z int) {
+	t.Helper()
+	ctx := context.Background()
+	{
 		tile, _ := geo.TileAt(36.4, 33.3, z)
-		t.Run(tile.String(), func(t *testing.T) {
+		t.Run(f.From+"_"+f.To+"/"+tile.String(), func(t *testing.T) {
 			var got [2][]geo.Cluster
 			for i, byDate := range []bool{false, true} {
 				c := geo.NewClusterer(tile, geo.DefaultClusterDepth)
@@ -113,7 +128,7 @@ func TestScanPathsAgree(t *testing.T) {
 				a, b := got[0][i], got[1][i]
 				if a.Cell != b.Cell || a.Count != b.Count || a.Fatalities != b.Fatalities || a.EventType != b.EventType ||
 					math.Abs(a.Lon-b.Lon) > 1e-9 || math.Abs(a.Lat-b.Lat) > 1e-9 {
-					t.Fatalf("cluster %d: got %+v by R*Tree, %+v by date", i, a, b)
+					t.Fatalf("cluster %d: got %+v by tile, %+v by date", i, a, b)
 				}
 			}
 		})
