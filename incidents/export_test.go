@@ -17,7 +17,7 @@ import (
 func TestExportMatchesBruteForce(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
-	all := seed(t, s, 1500, rand.New(rand.NewPCG(5, 9)))
+	all := seed(t, s, 5000, rand.New(rand.NewPCG(5, 9))) // several ranges of a parallel export
 	byID := map[int64]incidents.Incident{}
 	for _, in := range all {
 		byID[in.ID] = in
