@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mapd/mapd/geo"
@@ -457,30 +458,51 @@ func (s *Store) clustersFromMonths(ctx context.Context, f Filter, t geo.Tile, c 
 	return true, nil
 }
 
-// maxListedMonths is the number of months up to which a query of
-// tile_cells_monthly lists them, so that SQLite seeks each month's run of
+// maxListedMonths is the number of periods up to which a query of
+// tile_cells_monthly lists them, so that SQLite seeks each period's run of
 // cells; beyond, it reads the runs of every month in between.
 const maxListedMonths = 120
 
 // monthRange returns the condition selecting the cells of level inside
-// tile t of the given months with the filter's event types.
+// tile t of the given months with the filter's event types. Calendar
+// years whose twelve months are all given are read from their year rows.
 func monthRange(f Filter, t geo.Tile, level int, months []string) (string, []any) {
-	where := "level = ? AND month BETWEEN ? AND ?"
+	// The month rows alone, between the first and the last.
+	where := "level = ? AND month BETWEEN ? AND ? AND length(month) = 7"
 	args := []any{level, months[0], months[len(months)-1]}
-	listed := len(months) <= maxListedMonths
+	periods := yearPeriods(months)
+	listed := len(periods) <= maxListedMonths
 	if listed {
-		where = "level = ? AND month IN (" + placeholders(len(months)) + ")"
+		where = "level = ? AND month IN (" + placeholders(len(periods)) + ")"
 		args = []any{level}
-		for _, m := range months {
-			args = append(args, m)
+		for _, p := range periods {
+			args = append(args, p)
 		}
 	}
-	// Seeking each column of each month pays while the seeks are few.
+	// Seeking each column of each period pays while the seeks are few.
 	cols := 1 << (level - t.Z)
-	sq, sqArgs := cellSquare(t, level, listed && cols*len(months) <= 1024)
+	sq, sqArgs := cellSquare(t, level, listed && cols*len(periods) <= 1024)
 	et, etArgs := cellEventTypes(f)
 	args = append(append(args, sqArgs...), etArgs...)
 	return where + " AND " + sq + et, args
+}
+
+// yearPeriods returns the months ("YYYY-MM", in order), each calendar
+// year whose twelve months are all there replaced by the year ("YYYY"),
+// which tile_cells_monthly also holds.
+func yearPeriods(months []string) []string {
+	var out []string
+	for i := 0; i < len(months); {
+		m := months[i]
+		if strings.HasSuffix(m, "-01") && i+11 < len(months) && months[i+11] == m[:4]+"-12" {
+			out = append(out, m[:4])
+			i += 12
+			continue
+		}
+		out = append(out, m)
+		i++
+	}
+	return out
 }
 
 // monthsCount returns the number of incidents dated in the months of the
@@ -496,7 +518,7 @@ func (s *Store) monthsCount(ctx context.Context, from, to string) (int, error) {
 	}
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM tile_cells_monthly
-		WHERE level = (SELECT min(level) FROM tile_month_levels) AND month BETWEEN ? AND ?`, lo, hi).Scan(&n)
+		WHERE level = (SELECT min(level) FROM tile_month_levels) AND month BETWEEN ? AND ? AND length(month) = 7`, lo, hi).Scan(&n)
 	return n, err
 }
 
@@ -600,8 +622,18 @@ func rebuildMonthlyCells(ctx context.Context, tx *sql.Tx) error {
 			return fmt.Errorf("incidents: monthly tile cells level %d: %w", l, err)
 		}
 	}
+	if _, err := tx.ExecContext(ctx, yearlyCellsSQL); err != nil {
+		return fmt.Errorf("incidents: yearly tile cells: %w", err)
+	}
 	return nil
 }
+
+// yearlyCellsSQL adds the year rows of tile_cells_monthly (migration 0011)
+// from its month rows.
+const yearlyCellsSQL = `INSERT INTO tile_cells_monthly (level, month, cx, cy, event_type, n, fatalities, sum_lon, sum_lat)
+    SELECT level, substr(month, 1, 4), cx, cy, event_type, sum(n), sum(fatalities), sum(sum_lon), sum(sum_lat)
+    FROM tile_cells_monthly WHERE length(month) = 7
+    GROUP BY 1, 2, 3, 4, 5`
 
 // finestMonthlyCellsSQL aggregates the incidents into the monthly cells of
 // one level (parameters: level, and 17 - level twice).

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/mapd/mapd/geo"
 )
@@ -58,11 +59,13 @@ func TestTileMigrationBackfills(t *testing.T) {
 	}
 	for _, level := range []int{5, 8, 9, 11, 13, 14} {
 		var n, fat, months int
-		if err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0), coalesce(sum(fatalities), 0), count(DISTINCT month) FROM tile_cells_monthly WHERE level = ?", level).Scan(&n, &fat, &months); err != nil {
-			t.Fatal(err)
-		}
-		if n != 3 || fat != 4 || months != 1 {
-			t.Errorf("monthly level %d: got %d incidents, %d fatalities and %d months, want 3, 4 and 1", level, n, fat, months)
+		for _, period := range []int{7, 4} { // month rows, year rows
+			if err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0), coalesce(sum(fatalities), 0), count(DISTINCT month) FROM tile_cells_monthly WHERE level = ? AND length(month) = ?", level, period).Scan(&n, &fat, &months); err != nil {
+				t.Fatal(err)
+			}
+			if n != 3 || fat != 4 || months != 1 {
+				t.Errorf("monthly level %d, periods of %d characters: got %d incidents, %d fatalities and %d periods, want 3, 4 and 1", level, period, n, fat, months)
+			}
 		}
 	}
 	var levels int
@@ -165,5 +168,34 @@ func TestSplitDates(t *testing.T) {
 	}
 	if _, ok := splitDates("2016-13-01", "", first, last); ok {
 		t.Error("got ok for month 13, want false")
+	}
+}
+
+func TestYearPeriods(t *testing.T) {
+	months := func(from string, n int) []string {
+		var out []string
+		m, _ := time.Parse("2006-01", from)
+		for range n {
+			out = append(out, m.Format("2006-01"))
+			m = m.AddDate(0, 1, 0)
+		}
+		return out
+	}
+	tests := []struct {
+		months []string
+		want   []string
+	}{
+		{months("2016-01", 12), []string{"2016"}},
+		{months("2016-02", 11), months("2016-02", 11)},
+		{months("2015-11", 26), []string{"2015-11", "2015-12", "2016", "2017"}},
+		{months("2015-11", 15), []string{"2015-11", "2015-12", "2016", "2017-01"}},
+		{months("2014-01", 36), []string{"2014", "2015", "2016"}},
+		{months("2016-01", 11), months("2016-01", 11)},
+		{nil, nil},
+	}
+	for _, tc := range tests {
+		if got := yearPeriods(tc.months); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("yearPeriods(%v): got %v, want %v", tc.months, got, tc.want)
+		}
 	}
 }

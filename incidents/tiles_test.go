@@ -119,6 +119,10 @@ func checkTiles(t *testing.T, s *incidents.Store) {
 		{From: "2016-04-03", To: "2016-04-27"},
 		{From: "2016-04-01", To: "2016-04-30", EventTypes: []string{"Riots", "Battles"}},
 		{From: "2010-01-01", To: "2030-12-31"},
+		// Whole years (from year rows, once the writes below add
+		// incidents from 2014 to 2018) and months around them.
+		{From: "2015-01-01", To: "2017-06-30"},
+		{From: "2014-11-20", To: "2017-12-31", EventTypes: []string{"Battles", "Protests"}},
 	}
 	for fi, f := range filters {
 		all := matching(t, s, f)
@@ -179,7 +183,7 @@ func TestTileClustersMatchBruteForce(t *testing.T) {
 	}
 	// New incidents go through the insert triggers.
 	for i := range 40 {
-		in := incidents.Incident{Date: fmt.Sprintf("2016-%02d-%02d", 1+i%12, 1+i%28), EventType: incidents.EventTypes[i%3],
+		in := incidents.Incident{Date: fmt.Sprintf("201%d-%02d-%02d", 4+i%5, 1+i%12, 1+i%28), EventType: incidents.EventTypes[i%3],
 			Lon: ptr(36.2765 + r.NormFloat64()*0.3), Lat: ptr(33.5138 + r.NormFloat64()*0.2), Fatalities: ptr(i % 5)}
 		if err := s.Create(ctx, &in, nil); err != nil {
 			t.Fatal(err)
