@@ -1,6 +1,7 @@
 package incidents
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -49,11 +50,11 @@ func (s *Store) TilePoints(ctx context.Context, f Filter, t geo.Tile, limit int)
 			return nil, true, nil
 		}
 	}
-	byDate, err := s.scanByDate(ctx, f, t)
+	months, err := s.scanMonths(ctx, f, t)
 	if err != nil {
 		return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
 	}
-	query, args := tileScanQuery(f, t, byDate, "i.id, i.lon, i.lat, i.date, i.event_type, i.fatalities")
+	query, args := tileScanQuery(f, t, months, "i.id, i.lon, i.lat, i.date, i.event_type, i.fatalities")
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
@@ -108,11 +109,11 @@ func (s *Store) clusters(ctx context.Context, f Filter, t geo.Tile, c *geo.Clust
 	if err != nil || ok {
 		return err
 	}
-	byDate, err := s.scanByDate(ctx, f, t)
+	months, err := s.scanMonths(ctx, f, t)
 	if err != nil {
 		return err
 	}
-	return s.clustersFromScan(ctx, f, t, byDate, c)
+	return s.clustersFromScan(ctx, f, t, months, c)
 }
 
 // precount returns a lower bound of the number of incidents matching f
@@ -287,19 +288,19 @@ func addCells(ctx context.Context, q querier, c *geo.Clusterer, query string, ar
 // deeper than 17 are shifted from the level-17 cell that both scan
 // indexes carry (migration 0007), which SQLite reads from the index
 // instead of computing it.
-func (s *Store) clustersFromScan(ctx context.Context, f Filter, t geo.Tile, byDate bool, c *geo.Clusterer) error {
+func (s *Store) clustersFromScan(ctx context.Context, f Filter, t geo.Tile, months []string, c *geo.Clusterer) error {
 	cz := c.CellZoom()
 	var query string
 	var args []any
 	if cz <= 17 {
 		cols := fmt.Sprintf("%s >> %d AS cx, %s >> %d AS cy, i.event_type, coalesce(i.fatalities, 0) AS fatalities, i.lon, i.lat",
 			cellXSQL, 17-cz, cellYSQL, 17-cz)
-		inner, innerArgs := tileScanQuery(f, t, byDate, cols)
+		inner, innerArgs := tileScanQuery(f, t, months, cols)
 		query = `SELECT cx, cy, event_type, count(*), sum(fatalities), sum(lon), sum(lat)
 			FROM (` + inner + `) WHERE lat BETWEEN -85.05112877980659 AND 85.05112877980659 GROUP BY 1, 2, 3`
 		args = innerArgs
 	} else {
-		inner, innerArgs := tileScanQuery(f, t, byDate, "i.lon, i.lat, i.event_type, coalesce(i.fatalities, 0) AS fatalities")
+		inner, innerArgs := tileScanQuery(f, t, months, "i.lon, i.lat, i.event_type, coalesce(i.fatalities, 0) AS fatalities")
 		query = `SELECT min(?1 - 1, max(0, CAST(floor((lon + 180.0) / 360.0 * ?1) AS INTEGER))) AS cx,
 			min(?1 - 1, max(0, CAST(floor((1.0 - ln(tan(lat * pi() / 180.0) + 1.0 / cos(lat * pi() / 180.0)) / pi()) / 2.0 * ?1) AS INTEGER))) AS cy,
 			event_type, count(*), sum(fatalities), sum(lon), sum(lat)
@@ -310,7 +311,7 @@ func (s *Store) clustersFromScan(ctx context.Context, f Filter, t geo.Tile, byDa
 }
 
 // cellXSQL and cellYSQL compute the level-17 cell of an incident i, as the
-// tile_cells triggers do and as incidents_tile_scan and
+// tile_cells triggers do and as incidents_tile_months and
 // incidents_tile_points store it: SQLite reads the value from those indexes
 // when the expression is written exactly so.
 const (
@@ -341,66 +342,109 @@ func pointColumn(lon float64) int {
 }
 
 // crowdedTile is the number of incidents above which a date-filtered scan
-// of a tile reads the date range of incidents_tile_scan, which holds every
-// column a tile needs, rather than the incidents of the tile one by one.
+// of a tile of zoom below pointIndexMinZoom walks incidents_tile_months
+// over the filter's months, rather than leaving the choice to SQLite.
 const crowdedTile = 5000
 
-// scanByDate reports whether a scan of tile t for f should walk the
-// incidents_tile_scan index over f's date range: when f has one and the
-// precomputed cells show a crowded tile, holding (from pointIndexMinZoom
-// on, where the alternative is the tile's run of incidents_tile_points)
-// more incidents than the months of the date range.
-func (s *Store) scanByDate(ctx context.Context, f Filter, t geo.Tile) (bool, error) {
+// maxMonthSeeks bounds the months times columns a scan of a tile of zoom
+// pointIndexMinZoom or more seeks in incidents_tile_months.
+const maxMonthSeeks = 2048
+
+// scanMonths returns the months ("YYYY-MM") whose runs of
+// incidents_tile_months a scan of tile t for f should read, nil when it
+// should not use that index: when f has no dates, when they span more than
+// maxListedMonths months of stored incidents, when a tile of zoom
+// pointIndexMinZoom or more would need more than maxMonthSeeks seeks, and
+// for a tile of lower zoom that is not crowded.
+func (s *Store) scanMonths(ctx context.Context, f Filter, t geo.Tile) ([]string, error) {
 	if f.From == "" && f.To == "" {
-		return false, nil
+		return nil, nil
+	}
+	first, last, err := s.dateBounds(ctx)
+	if err != nil || first == "" {
+		return nil, err
+	}
+	months := monthsBetween(max(f.From, first), min(cmp.Or(f.To, last), last))
+	if len(months) == 0 || len(months) > maxListedMonths {
+		return nil, nil
+	}
+	if t.Z >= pointIndexMinZoom {
+		b := t.BBox()
+		if len(months)*(pointColumn(b.MaxLon)-pointColumn(b.MinLon)+1) > maxMonthSeeks {
+			return nil, nil
+		}
+		return months, nil
 	}
 	level, ok, err := s.cellLevel(ctx, t.Z)
 	if err != nil || !ok {
-		return t.Z < pointIndexMinZoom, err
+		return months, err
 	}
 	n, err := s.cellCount(ctx, Filter{}, t, level)
 	if err != nil || n <= crowdedTile {
-		return false, err
+		return nil, err
 	}
-	if t.Z >= pointIndexMinZoom {
-		dated, err := s.monthsCount(ctx, f.From, f.To)
-		if err != nil || dated >= n {
-			return false, err
-		}
+	return months, nil
+}
+
+// monthsBetween returns the months from that of date from to that of date
+// to, nil when from is after to or a date does not parse.
+func monthsBetween(from, to string) []string {
+	lo, err := time.Parse(geo.DateLayout, from)
+	if err != nil {
+		return nil
 	}
-	// A database migrated by an early version of 0002_tiles.sql lacks the
-	// index; it then scans the other way.
-	var has int
-	err = s.r.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'incidents_tile_scan'").Scan(&has)
-	return has > 0, err
+	hi, err := time.Parse(geo.DateLayout, to)
+	if err != nil || hi.Before(lo) {
+		return nil
+	}
+	var months []string
+	for m := time.Date(lo.Year(), lo.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(hi); m = m.AddDate(0, 1, 0) {
+		months = append(months, m.Format("2006-01"))
+	}
+	return months
 }
 
 // tileScanQuery selects cols from the incidents matching f whose
 // coordinates fall in t's bounding box, widened by a hair so that points on
 // its edges are not lost to rounding; callers keep those t.Contains. With
-// byDate it walks incidents_tile_scan over f's date range; otherwise it
-// walks incidents_tile_points from pointIndexMinZoom on and leaves the
-// choice to SQLite below.
-func tileScanQuery(f Filter, t geo.Tile, byDate bool, cols string) (string, []any) {
+// months (see scanMonths) it reads incidents_tile_months: for each month,
+// the run of each of the tile's columns within its latitudes from
+// pointIndexMinZoom on, the span of its columns below. Otherwise it walks
+// incidents_tile_points from pointIndexMinZoom on and leaves the choice to
+// SQLite below.
+func tileScanQuery(f Filter, t geo.Tile, months []string, cols string) (string, []any) {
 	const pad = 1e-7
 	b := t.BBox()
 	b.MinLon, b.MinLat, b.MaxLon, b.MaxLat = b.MinLon-pad, b.MinLat-pad, b.MaxLon+pad, b.MaxLat+pad
 	conds, args := f.where()
-	from := "incidents i"
-	switch {
-	case byDate:
-		from = "incidents i INDEXED BY incidents_tile_scan"
-	case t.Z >= pointIndexMinZoom:
+	x0, x1 := pointColumn(b.MinLon), pointColumn(b.MaxLon)
+	var colCond string
+	var colArgs []any
+	if t.Z >= pointIndexMinZoom {
 		// Listing the columns makes SQLite seek the latitude range of each
 		// column instead of walking whole columns from pole to pole.
-		from = "incidents i INDEXED BY incidents_tile_points"
-		x0, x1 := pointColumn(b.MinLon), pointColumn(b.MaxLon)
-		colArgs := make([]any, 0, x1-x0+3)
+		colCond = pointColumnExpr + " IN (" + placeholders(x1-x0+1) + ") AND i.lat BETWEEN ? AND ?"
 		for x := x0; x <= x1; x++ {
 			colArgs = append(colArgs, x)
 		}
 		colArgs = append(colArgs, b.MinLat, b.MaxLat)
-		conds = slices.Insert(conds, 0, pointColumnExpr+" IN ("+placeholders(x1-x0+1)+") AND i.lat BETWEEN ? AND ?")
+	}
+	from := "incidents i"
+	switch {
+	case months != nil:
+		from = "incidents i INDEXED BY incidents_tile_months"
+		if colCond == "" {
+			colCond, colArgs = pointColumnExpr+" BETWEEN ? AND ?", []any{x0, x1}
+		}
+		monthArgs := make([]any, 0, len(months)+len(colArgs))
+		for _, m := range months {
+			monthArgs = append(monthArgs, m)
+		}
+		conds = slices.Insert(conds, 0, "substr(i.date, 1, 7) IN ("+placeholders(len(months))+") AND "+colCond)
+		args = slices.Insert(args, 0, append(monthArgs, colArgs...)...)
+	case colCond != "":
+		from = "incidents i INDEXED BY incidents_tile_points"
+		conds = slices.Insert(conds, 0, colCond)
 		args = slices.Insert(args, 0, colArgs...)
 	}
 	conds = append(conds, "i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?")
@@ -447,11 +491,11 @@ func (s *Store) clustersFromMonths(ctx context.Context, f Filter, t geo.Tile, c 
 	for _, e := range split.edges {
 		g := f
 		g.From, g.To = e[0], e[1]
-		byDate, err := s.scanByDate(ctx, g, t)
+		months, err := s.scanMonths(ctx, g, t)
 		if err != nil {
 			return false, err
 		}
-		if err := s.clustersFromScan(ctx, g, t, byDate, c); err != nil {
+		if err := s.clustersFromScan(ctx, g, t, months, c); err != nil {
 			return false, err
 		}
 	}
@@ -503,23 +547,6 @@ func yearPeriods(months []string) []string {
 		i++
 	}
 	return out
-}
-
-// monthsCount returns the number of incidents dated in the months of the
-// dates from and to ("" for open ends), from the coarsest level of
-// tile_cells_monthly.
-func (s *Store) monthsCount(ctx context.Context, from, to string) (int, error) {
-	lo, hi := "0000-00", "9999-99"
-	if len(from) >= 7 {
-		lo = from[:7]
-	}
-	if len(to) >= 7 {
-		hi = to[:7]
-	}
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM tile_cells_monthly
-		WHERE level = (SELECT min(level) FROM tile_month_levels) AND month BETWEEN ? AND ? AND length(month) = 7`, lo, hi).Scan(&n)
-	return n, err
 }
 
 // dateBounds returns the first and last dates of the incidents, "" when

@@ -78,8 +78,9 @@ func TestTileMigrationBackfills(t *testing.T) {
 }
 
 // TestScanPathsAgree clusters date-filtered tiles through each access path
-// (the R*Tree or the planner's choice, and incidents_tile_scan by date),
-// which must agree; small test data never picks the date path by itself.
+// (incidents_tile_points or the planner's choice, and incidents_tile_months
+// by month), which must agree; small test data never picks the month path
+// of low zooms by itself.
 func TestScanPathsAgree(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "scan.db"))
@@ -117,9 +118,9 @@ func checkScanPaths(t *testing.T, s *Store, f Filter, z int) {
 		tile, _ := geo.TileAt(36.4, 33.3, z)
 		t.Run(f.From+"_"+f.To+"/"+tile.String(), func(t *testing.T) {
 			var got [2][]geo.Cluster
-			for i, byDate := range []bool{false, true} {
+			for i, months := range [][]string{nil, monthsBetween(f.From, f.To)} {
 				c := geo.NewClusterer(tile, geo.DefaultClusterDepth)
-				if err := s.clustersFromScan(ctx, f, tile, byDate, c); err != nil {
+				if err := s.clustersFromScan(ctx, f, tile, months, c); err != nil {
 					t.Fatal(err)
 				}
 				got[i] = c.Clusters()
@@ -131,7 +132,7 @@ func checkScanPaths(t *testing.T, s *Store, f Filter, z int) {
 				a, b := got[0][i], got[1][i]
 				if a.Cell != b.Cell || a.Count != b.Count || a.Fatalities != b.Fatalities || a.EventType != b.EventType ||
 					math.Abs(a.Lon-b.Lon) > 1e-9 || math.Abs(a.Lat-b.Lat) > 1e-9 {
-					t.Fatalf("cluster %d: got %+v by tile, %+v by date", i, a, b)
+					t.Fatalf("cluster %d: got %+v by tile, %+v by month", i, a, b)
 				}
 			}
 		})
@@ -196,6 +197,24 @@ func TestYearPeriods(t *testing.T) {
 	for _, tc := range tests {
 		if got := yearPeriods(tc.months); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("yearPeriods(%v): got %v, want %v", tc.months, got, tc.want)
+		}
+	}
+}
+
+func TestMonthsBetween(t *testing.T) {
+	tests := []struct {
+		from, to string
+		want     []string
+	}{
+		{"2016-01-31", "2016-02-01", []string{"2016-01", "2016-02"}},
+		{"2015-12-15", "2016-01-15", []string{"2015-12", "2016-01"}},
+		{"2016-03-05", "2016-03-05", []string{"2016-03"}},
+		{"2016-03-05", "2016-03-04", nil},
+		{"2016-03-05", "bad", nil},
+	}
+	for _, tc := range tests {
+		if got := monthsBetween(tc.from, tc.to); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("monthsBetween(%s, %s): got %v, want %v", tc.from, tc.to, got, tc.want)
 		}
 	}
 }
