@@ -87,30 +87,41 @@ func beginBulk(ctx context.Context, tx *sql.Tx) (*bulkLoad, error) {
 }
 
 // finish builds every derived structure from the loaded table and puts the
-// dropped indexes and triggers back, inside tx.
-func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx) error {
-	steps := []struct{ what, sql string }{
-		{"full-text index", "INSERT INTO incidents_fts (incidents_fts) VALUES ('rebuild')"},
-		{"data version", "UPDATE data_version SET version = version + 1 WHERE id = 1"},
+// dropped indexes and triggers back, inside tx. stage, when not nil, is
+// told what is being built.
+func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx, stage func(string)) error {
+	if stage == nil {
+		stage = func(string) {}
+	}
+	type step struct {
+		what string
+		run  func() error
+	}
+	exec := func(what, query string) step {
+		return step{what, func() error {
+			if _, err := tx.ExecContext(ctx, query); err != nil {
+				return fmt.Errorf("incidents: bulk load: %s: %w", what, err)
+			}
+			return nil
+		}}
+	}
+	steps := []step{
+		{"spatial index", func() error { return buildRTree(ctx, tx) }},
+		{"tile cells", func() error { return rebuildTileCells(ctx, tx) }},
+		{"monthly tile cells", func() error { return rebuildMonthlyCells(ctx, tx) }},
+		exec("full-text index", "INSERT INTO incidents_fts (incidents_fts) VALUES ('rebuild')"),
+		exec("data version", "UPDATE data_version SET version = version + 1 WHERE id = 1"),
 	}
 	for _, o := range b.indexes {
-		steps = append(steps, struct{ what, sql string }{o.name, o.sql})
+		steps = append(steps, exec("index "+o.name, o.sql))
 	}
 	for _, o := range b.triggers {
-		steps = append(steps, struct{ what, sql string }{o.name, o.sql})
-	}
-	if err := buildRTree(ctx, tx); err != nil {
-		return err
-	}
-	if err := rebuildTileCells(ctx, tx); err != nil {
-		return err
-	}
-	if err := rebuildMonthlyCells(ctx, tx); err != nil {
-		return err
+		steps = append(steps, exec("trigger "+o.name, o.sql))
 	}
 	for _, s := range steps {
-		if _, err := tx.ExecContext(ctx, s.sql); err != nil {
-			return fmt.Errorf("incidents: bulk load: %s: %w", s.what, err)
+		stage(s.what)
+		if err := s.run(); err != nil {
+			return err
 		}
 	}
 	return nil

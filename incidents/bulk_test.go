@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,9 +114,14 @@ func TestBulkLoadMatchesIncrementalWrites(t *testing.T) {
 			}
 			rest = items[1:]
 		}
-		res, err := s.Import(ctx, incidents.NewSliceDecoder(rest), incidents.ImportOptions{BatchSize: 500})
+		var stages []string
+		res, err := s.Import(ctx, incidents.NewSliceDecoder(rest), incidents.ImportOptions{BatchSize: 500,
+			Stage: func(what string) { stages = append(stages, what) }})
 		if err != nil || res.Rejected != 0 {
 			t.Fatalf("%s: %v %+v", path, err, res)
+		}
+		if bulk := i == 0; bulk != slices.Contains(stages, "spatial index") || bulk != slices.Contains(stages, "full-text index") {
+			t.Errorf("%s: stages %q; want the spatial and full-text index stages only for the bulk load", path, stages)
 		}
 		if err := s.Check(ctx); err != nil {
 			t.Fatalf("%s: %v", path, err)

@@ -29,13 +29,14 @@ type Decoder interface {
 
 // ImportOptions tune Store.Import.
 type ImportOptions struct {
-	Atomic    bool             // store nothing if any record is rejected
-	Resolver  Resolver         // resolves places without coordinates; nil rejects them
-	BatchSize int              // records per transaction when not atomic (default 5000)
-	Progress  func(n int)      // called after each batch with the number of records read up to its last one
-	MaxErrors int              // errors kept in the result (default 10000); the count stays exact
-	Limit     int              // reject the stream after this many records (0: no limit)
-	Now       func() time.Time // clock for timestamps (default time.Now)
+	Atomic    bool              // store nothing if any record is rejected
+	Resolver  Resolver          // resolves places without coordinates; nil rejects them
+	BatchSize int               // records per transaction when not atomic (default 5000)
+	Progress  func(n int)       // called after each batch with the number of records read up to its last one
+	Stage     func(what string) // called as a bulk load builds each index, with what it builds
+	MaxErrors int               // errors kept in the result (default 10000); the count stays exact
+	Limit     int               // reject the stream after this many records (0: no limit)
+	Now       func() time.Time  // clock for timestamps (default time.Now)
 }
 
 // ImportError reports one rejected record.
@@ -572,7 +573,7 @@ func (imp *importer) commit(ctx context.Context) error {
 		return err
 	}
 	if imp.bulk != nil {
-		if err := imp.bulk.finish(ctx, imp.tx); err != nil {
+		if err := imp.bulk.finish(ctx, imp.tx, imp.opts.Stage); err != nil {
 			return err
 		}
 	}

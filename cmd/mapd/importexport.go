@@ -92,10 +92,16 @@ Flags:
 	}
 
 	cdec := &countingDecoder{dec: dec}
+	var stage atomic.Pointer[string]
 	stop := startProgress(stderr, "import", func() progressState {
-		return progressState{records: cdec.n.Load(), bytes: counted.n.Load(), total: size}
+		st := progressState{records: cdec.n.Load(), bytes: counted.n.Load(), total: size}
+		if p := stage.Load(); p != nil {
+			st.stage = *p
+		}
+		return st
 	})
-	res, importErr := store.Import(ctx, cdec, incidents.ImportOptions{Atomic: *atomicImport, Resolver: resolver})
+	res, importErr := store.Import(ctx, cdec, incidents.ImportOptions{Atomic: *atomicImport, Resolver: resolver,
+		Stage: func(what string) { stage.Store(&what) }})
 	stop()
 
 	if *asJSON {
@@ -342,6 +348,7 @@ func isTerminal(w io.Writer) bool {
 type progressState struct {
 	records, bytes, total int64 // total: input bytes
 	totalRecords          int64
+	stage                 string // what a bulk load is building, once every record is read
 }
 
 // startProgress redraws a progress line on w about five times a second
@@ -380,6 +387,9 @@ func startProgress(w io.Writer, verb string, state func() progressState) (stop f
 func progressLine(verb string, s progressState, elapsed time.Duration) string {
 	secs := max(elapsed.Seconds(), 0.001)
 	rate := float64(s.records) / secs
+	if s.stage != "" {
+		return fmt.Sprintf("%s: %s records read; building the %s (%s)", verb, thousands(s.records), s.stage, elapsed.Round(time.Second))
+	}
 	line := fmt.Sprintf("%s: %s records, %s records/s", verb, thousands(s.records), thousands(int64(rate)))
 	var frac float64
 	switch {

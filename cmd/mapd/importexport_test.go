@@ -268,6 +268,7 @@ func TestProgressLine(t *testing.T) {
 		{progressState{records: 1500, bytes: 5 << 20, total: 20 << 20}, "import: 1,500 records, 750 records/s, 5.0 MB of 20.0 MB, 25%, ETA 6s"},
 		{progressState{records: 1234567, bytes: 2048, total: -1}, "import: 1,234,567 records, 617,283 records/s, 2.0 KB"},
 		{progressState{records: 500, total: -1, totalRecords: 1000}, "import: 500 records, 250 records/s of 1,000, 50%, ETA 2s"},
+		{progressState{records: 1000000, bytes: 20 << 20, total: 20 << 20, stage: "spatial index"}, "import: 1,000,000 records read; building the spatial index (2s)"},
 	}
 	for _, tt := range tests {
 		if got := progressLine("import", tt.s, 2*time.Second); got != tt.want {
