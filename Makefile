@@ -39,12 +39,12 @@ fuzz:
 		pkg=$${t%%:*}; name=$${t##*:}; \
 		$(GO) test -list "^$$name$$" $$pkg 2>/dev/null | grep -qx "$$name" || continue; \
 		echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
-		for try in 1 2; do \
+		for try in 1 2 3; do \
 			if $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg >"$$log" 2>&1; then break; fi; \
-			if grep -q 'Failing input written to' "$$log" || [ $$try = 2 ]; then \
+			if grep -q 'Failing input written to' "$$log" || [ $$try = 3 ]; then \
 				echo "fuzz $$name failed:"; tail -n 40 "$$log"; exit 1; \
 			fi; \
-			echo "fuzz $$name: the fuzzing engine failed without a failing input; retrying once:"; tail -n 5 "$$log"; \
+			echo "fuzz $$name: the fuzzing engine failed without a failing input (it does under load); retrying:"; tail -n 5 "$$log"; \
 		done; \
 	done
 
