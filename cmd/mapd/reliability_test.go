@@ -61,10 +61,12 @@ func writeNDJSON(t *testing.T, path string, n int, seed uint64) {
 }
 
 // TestImportSurvivesKill imports a file in a child process and kills it with
-// SIGKILL at random points. After each kill the database must pass its
-// integrity checks and hold only whole batches; a final run must complete
-// the import with exactly the records of the file. MAPD_CRASH_N and
-// MAPD_CRASH_RUNS make it longer (`make crash`).
+// SIGKILL at random points, into an empty database (a bulk load: one
+// transaction) and into one that already holds an incident (batches of
+// 5,000 records). After each kill the database must pass its integrity
+// checks and hold nothing of the file (bulk load) or only whole batches; a
+// final run must complete the import with exactly the records of the file.
+// MAPD_CRASH_N and MAPD_CRASH_RUNS make it longer (`make crash`).
 func TestImportSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills subprocesses; skipped with -short")
@@ -72,13 +74,65 @@ func TestImportSurvivesKill(t *testing.T) {
 	n := envInt("MAPD_CRASH_N", 10000)
 	runs := envInt("MAPD_CRASH_RUNS", 5)
 	const batch = 5000 // the store's default batch size
-	dir := t.TempDir()
-	file := filepath.Join(dir, "in.ndjson")
-	db := filepath.Join(dir, "crash.db")
+	file := filepath.Join(t.TempDir(), "in.ndjson")
 	writeNDJSON(t, file, n, 1)
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	for _, mode := range []struct {
+		name    string
+		present int // incidents in the database before the import
+	}{
+		{"bulk load", 0},
+		{"batches", 1},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "crash.db")
+			ctx := context.Background()
+			s, err := incidents.Open(ctx, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < mode.present; i++ {
+				lat, lon := 35.3, 40.1
+				in := incidents.Incident{SourceID: fmt.Sprintf("present-%d", i), Date: "2016-09-17", EventType: "Battles", Lat: &lat, Lon: &lon}
+				if err := s.Create(ctx, &in, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.Close()
+			killImports(t, db, file, runs, func(count int) bool {
+				stored := count - mode.present
+				if mode.present == 0 {
+					return stored == 0 || stored == n
+				}
+				return stored%batch == 0 || stored == n
+			})
+			code, res, out := mapdImport(t, "--db", db, file)
+			if code != 0 || res.Received != n || res.Rejected != 0 {
+				t.Fatalf("final import: exit %d, %+v, %s", code, res, out)
+			}
+			s, err = incidents.Open(ctx, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if count, _ := s.Count(ctx, incidents.Filter{}); count != n+mode.present {
+				t.Fatalf("got %d incidents after the final run, want %d", count, n+mode.present)
+			}
+			if err := s.Check(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("final run: %+v", res)
+		})
+	}
+}
+
+// killImports runs `mapd import --db db file` in a child process runs
+// times, killing it with SIGKILL at a random moment, and checks after each
+// kill that the database passes its checks and that ok accepts the number
+// of incidents stored.
+func killImports(t *testing.T, db, file string, runs int, ok func(count int) bool) {
+	t.Helper()
 	ctx := context.Background()
-	survived := 0
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	for i := 0; i < runs; i++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "MAPD_TEST_RUN="+strings.Join([]string{"import", "--db", db, file}, "\x1f"))
@@ -109,28 +163,11 @@ func TestImportSurvivesKill(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if count%batch != 0 && count != n {
-			t.Fatalf("run %d: %d incidents after the kill, want a whole number of %d-record batches", i, count, batch)
+		if !ok(count) {
+			t.Fatalf("run %d: %d incidents after the kill at %v", i, count, delay)
 		}
 		t.Logf("run %d: killed after %v with %d incidents stored", i, delay, count)
-		survived++
 	}
-	code, res, out := mapdImport(t, "--db", db, file)
-	if code != 0 || res.Received != n || res.Rejected != 0 {
-		t.Fatalf("final import: exit %d, %+v, %s", code, res, out)
-	}
-	s, err := incidents.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if count, _ := s.Count(ctx, incidents.Filter{}); count != n {
-		t.Fatalf("got %d incidents after the final run, want %d", count, n)
-	}
-	if err := s.Check(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d kill runs survived; final run: %+v", survived, res)
 }
 
 // TestLoad runs concurrent clients mixing reads and writes against the real
