@@ -61,6 +61,7 @@ type geojsonEncoder struct {
 	w     *bufio.Writer
 	n     int
 	begun bool
+	buf   []byte // the feature being written, reused
 }
 
 const (
@@ -69,10 +70,8 @@ const (
 )
 
 func (e *geojsonEncoder) Write(in *Incident) error {
-	b, err := in.MarshalFeature()
-	if err != nil {
-		return fmt.Errorf("incidents: encoding incident %d: %w", in.ID, err)
-	}
+	e.buf = in.AppendFeature(e.buf[:0])
+	b := e.buf
 	if !e.begun {
 		e.begun = true
 		e.w.WriteString(featureCollectionHead)
