@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/mapd/mapd/bench/internal/stat"
 	"github.com/mapd/mapd/gazetteer"
 )
 
@@ -46,7 +47,7 @@ func benchGazetteer(ctx context.Context) []row {
 		for _, d := range lat {
 			total += d
 		}
-		p50, p99 := percentiles(lat)
+		p50, p99 := stat.Percentiles(lat)
 		rows = append(rows, row{what: "gazetteer Resolve, " + set.name, n: len(lat), p50: p50, p99: p99,
 			rate: thousands(float64(len(lat))/total.Seconds()) + " resolutions/s",
 			note: fmt.Sprintf("%d/%d names matched; 1 goroutine", matched, len(set.names))})

@@ -23,6 +23,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mapd/mapd/bench/internal/stat"
 	"github.com/mapd/mapd/geo"
 )
 
@@ -190,7 +191,7 @@ func (l *loader) run(ctx context.Context, urls []string, header map[string]strin
 							plain, _ = io.ReadAll(zr)
 						}
 					}
-					n = count(plain)
+					n = max(0, count(plain))
 				}
 				mu.Lock()
 				res.lat = append(res.lat, d)
@@ -253,29 +254,6 @@ func (l *loader) bump(ctx context.Context, base string) error {
 	return nil
 }
 
-func numberReturned(b []byte) int {
-	i := bytes.LastIndex(b, []byte(`"numberReturned":`))
-	if i < 0 {
-		return 0
-	}
-	rest := b[i+len(`"numberReturned":`):]
-	j := 0
-	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-		j++
-	}
-	n, _ := strconv.Atoi(string(rest[:j]))
-	return n
-}
-
-func percentiles(d []time.Duration) (p50, p99 time.Duration) {
-	if len(d) == 0 {
-		return 0, 0
-	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[len(s)*50/100], s[min(len(s)-1, len(s)*99/100)]
-}
-
 func median(xs []int) int {
 	if len(xs) == 0 {
 		return 0
@@ -333,22 +311,22 @@ func benchHTTP(ctx context.Context, srv *server, o options) ([]row, error) {
 			urls = append(urls, fmt.Sprintf("%s/api/incidents?bbox=%s&limit=%d", srv.base, bbox, p.limit))
 		}
 		logf("%s: %d requests", p.name, len(urls))
-		res, err := l.run(ctx, urls, nil, numberReturned)
+		res, err := l.run(ctx, urls, nil, stat.NumberReturned)
 		if err != nil {
 			return nil, err
 		}
-		p50, p99 := percentiles(res.lat)
+		p50, p99 := stat.Percentiles(res.lat)
 		rows = append(rows, row{what: p.name, clients: res.clients, n: len(res.lat), p50: p50, p99: p99,
 			rate:  thousands(float64(res.items)/res.elapsed.Seconds()) + " features/s",
 			bytes: fmt.Sprintf("%.0f KB gz", float64(median(res.sizes))/1e3),
 			note:  fmt.Sprintf("%.0f features/page; %s", float64(res.items)/float64(max(1, len(res.lat))), statusNote(res.status))})
 		if p.limit == 1000 {
 			// The same pages one at a time: latency without queueing.
-			res, err := one.run(ctx, urls[:min(len(urls), 24)], nil, numberReturned)
+			res, err := one.run(ctx, urls[:min(len(urls), 24)], nil, stat.NumberReturned)
 			if err != nil {
 				return nil, err
 			}
-			p50, p99 := percentiles(res.lat)
+			p50, p99 := stat.Percentiles(res.lat)
 			rows = append(rows, row{what: p.name, clients: res.clients, n: len(res.lat), p50: p50, p99: p99,
 				rate:   thousands(float64(res.items)/res.elapsed.Seconds()) + " features/s",
 				target: verdict(p50 <= 15*time.Millisecond, "p50 ≤ 15 ms"), note: statusNote(res.status)})
@@ -364,11 +342,11 @@ func benchHTTP(ctx context.Context, srv *server, o options) ([]row, error) {
 		} {
 			urls := slices.Repeat([]string{u.url}, 64/scale)
 			logf("%s: %d requests", u.name, len(urls))
-			res, err := l.run(ctx, urls, map[string]string{"Accept": "application/geo+json"}, numberReturned)
+			res, err := l.run(ctx, urls, map[string]string{"Accept": "application/geo+json"}, stat.NumberReturned)
 			if err != nil {
 				return nil, err
 			}
-			p50, p99 := percentiles(res.lat)
+			p50, p99 := stat.Percentiles(res.lat)
 			rows = append(rows, row{what: u.name, clients: res.clients, n: len(res.lat), p50: p50, p99: p99,
 				rate:  thousands(float64(res.items)/res.elapsed.Seconds()) + " features/s",
 				bytes: fmt.Sprintf("%.0f KB gz", float64(median(res.sizes))/1e3), note: statusNote(res.status)})
@@ -479,7 +457,7 @@ func benchTiles(ctx context.Context, l *loader, base string, scale int) ([]row, 
 					return nil, err
 				}
 				logf("%s, %d clients: %d requests", set.name, res.clients, len(res.lat))
-				p50, p99 := percentiles(res.lat)
+				p50, p99 := stat.Percentiles(res.lat)
 				rows = append(rows, row{what: set.name, clients: res.clients, n: len(res.lat), p50: p50, p99: p99,
 					bytes:  fmt.Sprintf("%d B gz", median(res.sizes)),
 					target: verdict(p50 <= 15*time.Millisecond && p99 <= 60*time.Millisecond, target), note: statusNote(res.status)})
@@ -496,7 +474,7 @@ func benchTiles(ctx context.Context, l *loader, base string, scale int) ([]row, 
 			if err != nil {
 				return nil, err
 			}
-			p50, p99 := percentiles(res.lat)
+			p50, p99 := stat.Percentiles(res.lat)
 			rows = append(rows, row{what: fmt.Sprintf("tile z=%d dense, cached", z), clients: res.clients, n: len(res.lat), p50: p50, p99: p99,
 				target: verdict(p50 <= 15*time.Millisecond && p99 <= 60*time.Millisecond, target), note: statusNote(res.status)})
 		}
@@ -515,7 +493,7 @@ func benchTiles(ctx context.Context, l *loader, base string, scale int) ([]row, 
 		}
 		revalLat = append(revalLat, res.lat...)
 	}
-	p50, p99 := percentiles(revalLat)
+	p50, p99 := stat.Percentiles(revalLat)
 	rows = append(rows, row{what: "tile, If-None-Match → 304, z=4..14", clients: l.workers, n: len(revalLat), p50: p50, p99: p99})
 	return rows, nil
 }

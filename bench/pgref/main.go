@@ -53,6 +53,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/mapd/mapd/bench/internal/stat"
 )
 
 // pgfsModule is the pg_featureserv module and version built when
@@ -975,7 +977,7 @@ func load(ctx context.Context, client *http.Client, workers int, urls []string, 
 				t := time.Now()
 				body, status, err := get(ctx, client, urls[i])
 				d := time.Since(t)
-				n := numberReturned(body)
+				n := stat.NumberReturned(body)
 				mu.Lock()
 				cl.lat = append(cl.lat, d)
 				cl.requests++
@@ -999,26 +1001,6 @@ func load(ctx context.Context, client *http.Client, workers int, urls []string, 
 	cl.rates = append(cl.rates, float64(features)/elapsed.Seconds())
 }
 
-// numberReturned reads the last "numberReturned" member of a page; both
-// servers write it after the features.
-func numberReturned(b []byte) int {
-	const name = `"numberReturned":`
-	i := bytes.LastIndex(b, []byte(name))
-	if i < 0 {
-		return -1
-	}
-	rest := bytes.TrimLeft(b[i+len(name):], " ")
-	j := 0
-	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-		j++
-	}
-	n, err := strconv.Atoi(string(rest[:j]))
-	if err != nil {
-		return -1
-	}
-	return n
-}
-
 // --- report -----------------------------------------------------------------
 
 type environment struct {
@@ -1026,15 +1008,6 @@ type environment struct {
 	postgres, gdal, pgfs  string
 	loadBefore, loadAfter string
 	total                 time.Duration
-}
-
-func percentiles(d []time.Duration) (p50, p99 time.Duration) {
-	if len(d) == 0 {
-		return 0, 0
-	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[len(s)*50/100], s[min(len(s)-1, len(s)*99/100)]
 }
 
 func medianRate(xs []float64) float64 {
@@ -1071,7 +1044,7 @@ func render(o options, env environment, kinds []pageKind, targets []target, clie
 				if cl == nil {
 					continue
 				}
-				p50, p99 := percentiles(cl.lat)
+				p50, p99 := stat.Percentiles(cl.lat)
 				rate := medianRate(cl.rates)
 				ratio := func(ref float64) string {
 					if ref == 0 {
