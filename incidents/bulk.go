@@ -136,40 +136,46 @@ func (b *bulkLoad) restoreCache(db *sql.DB) error {
 	return nil
 }
 
-// rebuildTileCells computes tile_cells from the incidents table. The
-// finest level is aggregated from the incidents, computing each point's
-// cell as the tile_cells triggers of migration 0002 do; every coarser level
-// is aggregated from the level above it, which gives the same counts and
-// sums from far fewer rows.
+// rebuildTileCells computes tile_cells from the incidents table.
 func rebuildTileCells(ctx context.Context, tx *sql.Tx) error {
-	var levels []int
-	rows, err := tx.QueryContext(ctx, "SELECT level FROM tile_levels ORDER BY level DESC")
+	return rebuildCellLevels(ctx, tx, "tile_levels", "tile_cells", finestTileCellsSQL, coarserTileCellsSQL)
+}
+
+// rebuildCellLevels empties cells and fills it again at each level listed
+// in levels. The finest level is aggregated from the incidents by finest
+// (parameters: level, and 17 - level twice), computing each point's cell as
+// the triggers do; every coarser level is aggregated from the level above
+// it by coarser (parameters: level, the shift between the two twice, the
+// finer level), which gives the same counts and sums from far fewer rows.
+func rebuildCellLevels(ctx context.Context, tx *sql.Tx, levels, cells, finest, coarser string) error {
+	rows, err := tx.QueryContext(ctx, "SELECT level FROM "+levels+" ORDER BY level DESC")
 	if err != nil {
-		return fmt.Errorf("incidents: tile cells: %w", err)
+		return fmt.Errorf("incidents: rebuild %s: %w", cells, err)
 	}
+	var ls []int
 	for rows.Next() {
 		var l int
 		if err := rows.Scan(&l); err != nil {
 			rows.Close()
-			return fmt.Errorf("incidents: tile cells: %w", err)
+			return fmt.Errorf("incidents: rebuild %s: %w", cells, err)
 		}
-		levels = append(levels, l)
+		ls = append(ls, l)
 	}
 	if err := rows.Close(); err != nil {
-		return fmt.Errorf("incidents: tile cells: %w", err)
+		return fmt.Errorf("incidents: rebuild %s: %w", cells, err)
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM tile_cells"); err != nil {
-		return fmt.Errorf("incidents: tile cells: %w", err)
+	if _, err := tx.ExecContext(ctx, "DELETE FROM "+cells); err != nil {
+		return fmt.Errorf("incidents: rebuild %s: %w", cells, err)
 	}
-	for i, l := range levels {
+	for i, l := range ls {
 		var err error
 		if i == 0 {
-			_, err = tx.ExecContext(ctx, finestTileCellsSQL, l, 17-l, 17-l)
+			_, err = tx.ExecContext(ctx, finest, l, 17-l, 17-l)
 		} else {
-			_, err = tx.ExecContext(ctx, coarserTileCellsSQL, l, levels[i-1]-l, levels[i-1]-l, levels[i-1])
+			_, err = tx.ExecContext(ctx, coarser, l, ls[i-1]-l, ls[i-1]-l, ls[i-1])
 		}
 		if err != nil {
-			return fmt.Errorf("incidents: tile cells level %d: %w", l, err)
+			return fmt.Errorf("incidents: rebuild %s level %d: %w", cells, l, err)
 		}
 	}
 	return nil

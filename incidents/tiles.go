@@ -619,35 +619,8 @@ func splitDates(from, to, first, last string) (dateSplit, bool) {
 // each point's cell as the triggers of migration 0007 do; every coarser
 // level from the level below it.
 func rebuildMonthlyCells(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, "SELECT level FROM tile_month_levels ORDER BY level DESC")
-	if err != nil {
-		return fmt.Errorf("incidents: monthly tile cells: %w", err)
-	}
-	var levels []int
-	for rows.Next() {
-		var l int
-		if err := rows.Scan(&l); err != nil {
-			rows.Close()
-			return fmt.Errorf("incidents: monthly tile cells: %w", err)
-		}
-		levels = append(levels, l)
-	}
-	if err := rows.Close(); err != nil {
-		return fmt.Errorf("incidents: monthly tile cells: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM tile_cells_monthly"); err != nil {
-		return fmt.Errorf("incidents: monthly tile cells: %w", err)
-	}
-	for i, l := range levels {
-		var err error
-		if i == 0 {
-			_, err = tx.ExecContext(ctx, finestMonthlyCellsSQL, l, 17-l, 17-l)
-		} else {
-			_, err = tx.ExecContext(ctx, coarserMonthlyCellsSQL, l, levels[i-1]-l, levels[i-1]-l, levels[i-1])
-		}
-		if err != nil {
-			return fmt.Errorf("incidents: monthly tile cells level %d: %w", l, err)
-		}
+	if err := rebuildCellLevels(ctx, tx, "tile_month_levels", "tile_cells_monthly", finestMonthlyCellsSQL, coarserMonthlyCellsSQL); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, yearlyCellsSQL); err != nil {
 		return fmt.Errorf("incidents: yearly tile cells: %w", err)
