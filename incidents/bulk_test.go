@@ -45,7 +45,6 @@ func bulkFixture(n int) []incidents.Incident {
 	)
 }
 
-
 // dumpDerived returns every structure a bulk load builds, as text: the
 // schema of incidents' indexes and triggers, the R*Tree and its check, the
 // tile cells, the monthly cells and full-text matches.
