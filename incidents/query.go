@@ -68,41 +68,6 @@ func (s *Store) List(ctx context.Context, f Filter, fn func(*Incident) error) (P
 	return page, nil
 }
 
-// Each calls fn for every incident matching the filter (Limit and Cursor
-// ignored), in date-descending, id-descending order, streaming from one
-// read snapshot. It is what exports use.
-func (s *Store) Each(ctx context.Context, f Filter, fn func(*Incident) error) error {
-	f.Limit, f.Cursor = 0, ""
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return fmt.Errorf("incidents: each: %w", err)
-	}
-	defer tx.Rollback()
-	query, args, err := listQuery(f, -1, f.BBox != nil)
-	if err != nil {
-		return err
-	}
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("incidents: each: %w", err)
-	}
-	defer rows.Close()
-	var in Incident
-	for rows.Next() {
-		in = Incident{}
-		if err := scanIncident(rows, &in); err != nil {
-			return fmt.Errorf("incidents: each: %w", err)
-		}
-		if err := fn(&in); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("incidents: each: %w", err)
-	}
-	return nil
-}
-
 // Count returns the number of incidents matching the filter.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	return count(ctx, s.r, f)

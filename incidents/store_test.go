@@ -1,6 +1,7 @@
 package incidents_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -126,7 +127,8 @@ func TestCreateRejectsInvalid(t *testing.T) {
 	}
 }
 
-// seed stores n random incidents and returns them as stored.
+// seed stores n random incidents and returns them as stored, in the order
+// of a listing: newest date first, then highest id.
 func seed(t testing.TB, s *incidents.Store, n int, rng *rand.Rand) []incidents.Incident {
 	t.Helper()
 	actors := []string{"Military Forces of Syria", "Islamic State", "Military Forces of Russia", "Rebel groups", "Civilians (Syria)"}
@@ -160,12 +162,18 @@ func seed(t testing.TB, s *incidents.Store, n int, rng *rand.Rand) []incidents.I
 		t.Fatalf("seed: got %+v, %v; want %d inserted", res, err, n)
 	}
 	var all []incidents.Incident
-	if err := s.Each(context.Background(), incidents.Filter{}, func(in *incidents.Incident) error {
+	if err := s.Export(context.Background(), incidents.Filter{}, func(in *incidents.Incident) error {
 		all = append(all, *in)
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
+	slices.SortStableFunc(all, func(a, b incidents.Incident) int {
+		if c := strings.Compare(b.Date, a.Date); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
 	return all
 }
 
@@ -356,7 +364,7 @@ func TestDemoLoads(t *testing.T) {
 		t.Fatalf("second load stored %d, want 0", n)
 	}
 	found := false
-	s.Each(ctx, incidents.Filter{Q: "Jabal Tharda"}, func(in *incidents.Incident) error {
+	s.Export(ctx, incidents.Filter{Q: "Jabal Tharda"}, func(in *incidents.Incident) error {
 		if in.Fatalities != nil && *in.Fatalities == 62 && geo.Distance(*in.Lat, *in.Lon, 35.336, 40.141) < 20 {
 			found = true
 		}

@@ -74,7 +74,7 @@ func bruteClusters(t *testing.T, all []incidents.Incident, tile geo.Tile) []geo.
 func matching(t *testing.T, s *incidents.Store, f incidents.Filter) []incidents.Incident {
 	t.Helper()
 	var all []incidents.Incident
-	if err := s.Each(context.Background(), f, func(in *incidents.Incident) error {
+	if err := s.Export(context.Background(), f, func(in *incidents.Incident) error {
 		all = append(all, *in)
 		return nil
 	}); err != nil {

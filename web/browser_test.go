@@ -324,7 +324,7 @@ func TestBrowserMap(t *testing.T) {
 		t.Fatal(err)
 	}
 	var total, battles int
-	if err := store.Each(ctx, incidents.Filter{}, func(in *incidents.Incident) error {
+	if err := store.Export(ctx, incidents.Filter{}, func(in *incidents.Incident) error {
 		total++
 		if in.EventType == "Battles" {
 			battles++

@@ -55,7 +55,7 @@ func newTileServer(t *testing.T, n int, cfgStore func(*incidents.Store) web.Stor
 		t.Fatalf("import: %+v, %v", res, err)
 	}
 	var all []incidents.Incident
-	store.Each(ctx, incidents.Filter{}, func(in *incidents.Incident) error { all = append(all, *in); return nil })
+	store.Export(ctx, incidents.Filter{}, func(in *incidents.Incident) error { all = append(all, *in); return nil })
 	var ws web.Store = store
 	if cfgStore != nil {
 		ws = cfgStore(store)
