@@ -39,11 +39,11 @@ const bulkCacheKiB = 32000
 
 // tableEmpty reports whether the incidents table has no rows.
 func tableEmpty(ctx context.Context, tx *sql.Tx) (bool, error) {
-	var any int
-	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM incidents)").Scan(&any); err != nil {
+	var exists bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM incidents)").Scan(&exists); err != nil {
 		return false, fmt.Errorf("incidents: import: %w", err)
 	}
-	return any == 0, nil
+	return !exists, nil
 }
 
 // beginBulk drops the secondary indexes and triggers of incidents inside
