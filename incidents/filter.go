@@ -127,7 +127,7 @@ func ParseFilter(get func(key string) []string) (Filter, error) {
 		return f, err
 	}
 	if f.Cursor != "" {
-		if _, _, err := decodeCursor(f.Cursor); err != nil {
+		if _, _, err := DecodeCursor(f.Cursor); err != nil {
 			return f, err
 		}
 	}
@@ -173,12 +173,16 @@ func (f Filter) limit() int {
 	return f.Limit
 }
 
-// encodeCursor returns the opaque cursor that continues after (date, id).
-func encodeCursor(date string, id int64) string {
+// EncodeCursor returns the opaque cursor that continues a newest-first
+// listing after the incident (date, id). Every store issues and accepts the
+// same cursors, so a cursor stays valid whichever store serves the next page.
+func EncodeCursor(date string, id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(date + "|" + strconv.FormatInt(id, 10)))
 }
 
-func decodeCursor(c string) (string, int64, error) {
+// DecodeCursor returns the (date, id) a cursor continues after, or a
+// *FieldError on "cursor" when c is not one EncodeCursor made.
+func DecodeCursor(c string) (string, int64, error) {
 	bad := fieldErr("cursor", "cursor is not one this server issued")
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil {

@@ -49,7 +49,7 @@ func (s *Store) List(ctx context.Context, f Filter, fn func(*Incident) error) (P
 	var in, last Incident
 	for rows.Next() {
 		if page.Returned == limit {
-			page.Next = encodeCursor(last.Date, last.ID)
+			page.Next = EncodeCursor(last.Date, last.ID)
 			break
 		}
 		in = Incident{}
@@ -302,7 +302,7 @@ func listQuery(f Filter, limit int, rtree bool) (string, []any, error) {
 		args = append(args, bargs...)
 	}
 	if f.Cursor != "" {
-		date, id, err := decodeCursor(f.Cursor)
+		date, id, err := DecodeCursor(f.Cursor)
 		if err != nil {
 			return "", nil, err
 		}
