@@ -131,7 +131,7 @@ func (s *scorer) score(r *record, name float64) float64 {
 			}
 		}
 	}
-	if s.region && !isAdminCode(r.fcode) {
+	if s.region && !isArea(r.fcode) {
 		f *= 0.8
 	}
 	if len(s.within) > 0 && !slices.Contains(s.within, admin1Key{r.country, r.admin1}) {
@@ -240,7 +240,7 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 	best := 0.0
 	add := func(rec int32, name float64) {
 		r := &g.recs[rec]
-		if r.dead || r.noPoint || (placeOnly && isAdminCode(r.fcode)) {
+		if r.dead || r.noPoint || (placeOnly && isArea(r.fcode)) {
 			return
 		}
 		cands = append(cands, candidate{rec, name})
