@@ -177,16 +177,16 @@ type Gazetteer struct {
 	// demonyms maps the key of a demonym or adjective ("syrian") to the
 	// records of the countries or areas it stands for.
 	demonyms map[string][]int32
-	idx     *index
-	sorted  []int32 // live records by geoname id, for Within
+	idx      *index
+	sorted   []int32 // live records by geoname id, for Within
 }
 
 // New returns an empty Gazetteer.
 func New() *Gazetteer {
 	return &Gazetteer{
-		byID:    map[int64]int32{},
-		admin1:  map[string]string{},
-		regions: map[string]int32{},
+		byID:     map[int64]int32{},
+		admin1:   map[string]string{},
+		regions:  map[string]int32{},
 		nations:  map[string]int32{},
 		demonyms: map[string][]int32{},
 		idx:      newIndex(),

@@ -2,8 +2,8 @@ package gazetteer
 
 import (
 	"context"
-	"math"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
