@@ -1,8 +1,8 @@
 // Command eval scores the gazetteer's resolution of place names given the
-// gold names of the geoparsing corpora in ../shared/geoparse (TR-News, LGL,
+// geoparse.Toponym names of the geoparsing corpora in ../shared/geoparse (TR-News, LGL,
 // GeoVirus; see that folder's README). Each article is one document: its
-// gold names, in order, go to Gazetteer.ResolveDocument together, and each
-// answer is compared with the gold coordinates. It prints a table; it
+// geoparse.Toponym names, in order, go to Gazetteer.ResolveDocument together, and each
+// answer is compared with the geoparse.Toponym coordinates. It prints a table; it
 // prints a note and exits 0 when the folder is absent. It reads the
 // corpora at run time and writes nothing.
 //
@@ -15,7 +15,6 @@ package main
 
 import (
 	"context"
-	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
@@ -23,10 +22,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/mapd/mapd/gazetteer"
+	"github.com/mapd/mapd/gazetteer/internal/geoparse"
 	"github.com/mapd/mapd/geo"
 )
 
@@ -44,97 +43,6 @@ func main() {
 	}
 }
 
-// gold is one gold toponym: the name as written, its coordinates and, when
-// the corpus gives it, its country's name.
-type gold struct {
-	phrase   string
-	lat, lon float64
-	hasPoint bool
-	country  string
-}
-
-// corpus is the gold names of a corpus, one slice per article.
-type corpus struct {
-	name     string
-	articles [][]gold
-}
-
-// The XML shapes of the corpora.
-type lglXML struct {
-	Articles []struct {
-		Toponyms []struct {
-			Phrase string `xml:"phrase"`
-			Gaztag *struct {
-				Lat     string `xml:"lat"`
-				Lon     string `xml:"lon"`
-				Country string `xml:"country"`
-			} `xml:"gaztag"`
-		} `xml:"toponyms>toponym"`
-	} `xml:"article"`
-}
-
-type geoVirusXML struct {
-	Articles []struct {
-		Locations []struct {
-			Name string `xml:"name"`
-			Lat  string `xml:"lat"`
-			Lon  string `xml:"lon"`
-		} `xml:"locations>location"`
-	} `xml:"article"`
-}
-
-func readCorpus(path string) ([][]gold, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var docs [][]gold
-	if strings.Contains(filepath.Base(path), "GeoVirus") {
-		var x geoVirusXML
-		if err := xml.Unmarshal(data, &x); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		for _, a := range x.Articles {
-			var doc []gold
-			for _, l := range a.Locations {
-				g := gold{phrase: l.Name}
-				g.lat, g.lon, g.hasPoint = point(l.Lat, l.Lon)
-				doc = append(doc, g)
-			}
-			docs = append(docs, doc)
-		}
-		return docs, nil
-	}
-	var x lglXML
-	if err := xml.Unmarshal(data, &x); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	for _, a := range x.Articles {
-		var doc []gold
-		for _, t := range a.Toponyms {
-			g := gold{phrase: t.Phrase}
-			if t.Gaztag != nil {
-				g.lat, g.lon, g.hasPoint = point(t.Gaztag.Lat, t.Gaztag.Lon)
-				g.country = strings.TrimSpace(t.Gaztag.Country)
-			}
-			doc = append(doc, g)
-		}
-		docs = append(docs, doc)
-	}
-	return docs, nil
-}
-
-func point(lat, lon string) (float64, float64, bool) {
-	var a, b float64
-	if _, err := fmt.Sscan(strings.TrimSpace(lat), &a); err != nil {
-		return 0, 0, false
-	}
-	if _, err := fmt.Sscan(strings.TrimSpace(lon), &b); err != nil {
-		return 0, 0, false
-	}
-	return a, b, true
-}
-
 // maxErrorKm is the error counted for a name left unresolved: half the
 // Earth's circumference.
 const maxErrorKm = 20038
@@ -149,7 +57,7 @@ type scores struct {
 	countryKnown, countryRight int
 }
 
-func (s *scores) add(g gold, r gazetteer.Result, countryOf map[string]string) {
+func (s *scores) add(g geoparse.Toponym, r gazetteer.Result, countryOf map[string]string) {
 	s.n++
 	// The population baseline: the most populous candidate of the same
 	// list; the oracle: any candidate within 161 km.
@@ -159,7 +67,7 @@ func (s *scores) add(g gold, r gazetteer.Result, countryOf map[string]string) {
 		cands = append([]gazetteer.Match{*r.Match}, cands...)
 	}
 	for i := range cands {
-		if geo.Distance(g.lat, g.lon, cands[i].Lat, cands[i].Lon) <= 161 {
+		if geo.Distance(g.Lat, g.Lon, cands[i].Lat, cands[i].Lon) <= 161 {
 			s.oracle161++
 			break
 		}
@@ -169,7 +77,7 @@ func (s *scores) add(g gold, r gazetteer.Result, countryOf map[string]string) {
 			best = &cands[i]
 		}
 	}
-	if best != nil && geo.Distance(g.lat, g.lon, best.Lat, best.Lon) <= 161 {
+	if best != nil && geo.Distance(g.Lat, g.Lon, best.Lat, best.Lon) <= 161 {
 		s.popWithin161++
 	}
 	if r.Match == nil {
@@ -177,7 +85,7 @@ func (s *scores) add(g gold, r gazetteer.Result, countryOf map[string]string) {
 		s.aucSum += 1
 		return
 	}
-	d := geo.Distance(g.lat, g.lon, r.Match.Lat, r.Match.Lon)
+	d := geo.Distance(g.Lat, g.Lon, r.Match.Lat, r.Match.Lon)
 	s.errs = append(s.errs, d)
 	s.aucSum += math.Log(1+d) / math.Log(1+maxErrorKm)
 	if d <= 161 {
@@ -186,7 +94,7 @@ func (s *scores) add(g gold, r gazetteer.Result, countryOf map[string]string) {
 	if d <= 25 {
 		s.within25++
 	}
-	if cc, ok := countryOf[g.country]; ok {
+	if cc, ok := countryOf[g.Country]; ok {
 		s.countryKnown++
 		if cc == r.Match.Country {
 			s.countryRight++
@@ -221,8 +129,8 @@ func run(ctx context.Context, dir, missesPath string, out io.Writer) error {
 	}
 	var rows []row
 	countryOf := map[string]string{}
-	for _, c := range []struct{ file, name string }{{"lgl.xml", "LGL"}, {"TR-News.xml", "TR-News"}, {"GeoVirus.xml", "GeoVirus"}} {
-		docs, err := readCorpus(filepath.Join(dir, c.file))
+	for _, c := range geoparse.Corpora {
+		docs, err := geoparse.Read(filepath.Join(dir, c.File))
 		if err != nil {
 			return err
 		}
@@ -230,9 +138,9 @@ func run(ctx context.Context, dir, missesPath string, out io.Writer) error {
 		for ai, doc := range docs {
 			mentions := make([]gazetteer.Mention, len(doc))
 			for i, t := range doc {
-				mentions[i] = gazetteer.Mention{Name: t.phrase}
-				if _, ok := countryOf[t.country]; !ok && t.country != "" {
-					countryOf[t.country] = resolveCountry(ctx, g, t.country)
+				mentions[i] = gazetteer.Mention{Name: t.Phrase}
+				if _, ok := countryOf[t.Country]; !ok && t.Country != "" {
+					countryOf[t.Country] = resolveCountry(ctx, g, t.Country)
 				}
 			}
 			results, err := g.ResolveDocument(ctx, mentions, gazetteer.WithLimit(20))
@@ -240,27 +148,27 @@ func run(ctx context.Context, dir, missesPath string, out io.Writer) error {
 				return err
 			}
 			s := &held
-			if c.name == "LGL" && ai%2 == 0 {
+			if geoparse.Dev(c.Name, ai) {
 				s = &dev
 			}
 			for i, t := range doc {
-				if !t.hasPoint {
+				if !t.HasPoint {
 					continue
 				}
 				s.add(t, results[i], countryOf)
-				if m := results[i].Match; m == nil || geo.Distance(t.lat, t.lon, m.Lat, m.Lon) > 161 {
+				if m := results[i].Match; m == nil || geo.Distance(t.Lat, t.Lon, m.Lat, m.Lon) > 161 {
 					got := "no match"
 					if m != nil {
-						got = fmt.Sprintf("%s (%s, %s) %.0f km", m.Name, m.Admin1, m.Country, geo.Distance(t.lat, t.lon, m.Lat, m.Lon))
+						got = fmt.Sprintf("%s (%s, %s) %.0f km", m.Name, m.Admin1, m.Country, geo.Distance(t.Lat, t.Lon, m.Lat, m.Lon))
 					}
-					fmt.Fprintf(misses, "%s\t%d\t%s\t%.3f,%.3f\t%s\t-> %s\n", c.name, ai, t.phrase, t.lat, t.lon, t.country, got)
+					fmt.Fprintf(misses, "%s\t%d\t%s\t%.3f,%.3f\t%s\t-> %s\n", c.Name, ai, t.Phrase, t.Lat, t.Lon, t.Country, got)
 				}
 			}
 		}
-		if c.name == "LGL" {
+		if c.Name == "LGL" {
 			rows = append(rows, row{"LGL dev (tuned on)", dev}, row{"LGL held-out", held})
 		} else {
-			rows = append(rows, row{c.name + " (held out)", held})
+			rows = append(rows, row{c.Name + " (held out)", held})
 		}
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -287,7 +195,7 @@ func run(ctx context.Context, dir, missesPath string, out io.Writer) error {
 	}
 	tw.Flush()
 	fmt.Fprintln(out, "acc@ and AUC count an unresolved name as wrong (AUC at 20,038 km; lower is better); median and mean error are over the matched names;")
-	fmt.Fprintln(out, "population: the most populous of the same candidates (up to 20); right country: matched names whose gold country the corpus names.")
+	fmt.Fprintln(out, "population: the most populous of the same candidates (up to 20); right country: matched names whose geoparse.Toponym country the corpus names.")
 	return nil
 }
 
