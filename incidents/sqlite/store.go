@@ -1,4 +1,7 @@
-package incidents
+// Package sqlite is the embedded store of mapd: incidents in one SQLite
+// file (modernc.org/sqlite), with an FTS5 full-text index, an R*Tree and
+// precomputed tile cells. It implements incidents.Store.
+package sqlite
 
 import (
 	"context"
@@ -17,6 +20,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/mapd/mapd/incidents"
 )
 
 //go:embed migrations/*.sql
@@ -32,7 +37,7 @@ type Store struct {
 	now  func() time.Time
 
 	extentMu      sync.Mutex
-	extent        Extent
+	extent        incidents.Extent
 	extentVersion int64 // data version extent was computed at; -1 for none
 }
 
@@ -170,7 +175,7 @@ const selectColumns = `i.id, i.source_id, i.date, i.date_precision, i.event_type
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanIncident(sc scanner, in *Incident) error {
+func scanIncident(sc scanner, in *incidents.Incident) error {
 	var sourceID sql.NullString
 	var fat, inj, gid sql.NullInt64
 	var lat, lon float64
@@ -206,30 +211,15 @@ func scanIncident(sc scanner, in *Incident) error {
 	return nil
 }
 
-// ValidateStored validates the record and additionally requires the
-// coordinates a stored incident must have.
-func (in *Incident) ValidateStored() error {
-	if err := in.Validate(); err != nil {
-		return err
-	}
-	if !in.HasPoint() {
-		if in.Place != "" {
-			return fieldErr("place", "place %q could not be resolved to coordinates", clip(in.Place))
-		}
-		return fieldErr("lat", "lat and lon are required")
-	}
-	return nil
-}
-
 // Get returns the incident with the given id, or ErrNotFound.
-func (s *Store) Get(ctx context.Context, id int64) (Incident, error) {
-	var in Incident
+func (s *Store) Get(ctx context.Context, id int64) (incidents.Incident, error) {
+	var in incidents.Incident
 	err := scanIncident(s.r.QueryRowContext(ctx, "SELECT "+selectColumns+" FROM incidents i WHERE i.id = ?", id), &in)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Incident{}, fmt.Errorf("incident %d: %w", id, ErrNotFound)
+		return incidents.Incident{}, fmt.Errorf("incident %d: %w", id, incidents.ErrNotFound)
 	}
 	if err != nil {
-		return Incident{}, fmt.Errorf("incidents: get %d: %w", id, err)
+		return incidents.Incident{}, fmt.Errorf("incidents: get %d: %w", id, err)
 	}
 	return in, nil
 }
@@ -237,8 +227,8 @@ func (s *Store) Get(ctx context.Context, id int64) (Incident, error) {
 // Create validates and stores a new incident, resolving its place through
 // r when it has no coordinates (r may be nil). It fills in.ID and the
 // timestamps. A source_id already present is ErrConflict.
-func (s *Store) Create(ctx context.Context, in *Incident, r Resolver) error {
-	if err := prepareWrite(ctx, in, r); err != nil {
+func (s *Store) Create(ctx context.Context, in *incidents.Incident, r incidents.Resolver) error {
+	if err := incidents.PrepareWrite(ctx, in, r); err != nil {
 		return err
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -259,24 +249,11 @@ func (s *Store) Create(ctx context.Context, in *Incident, r Resolver) error {
 	return nil
 }
 
-// prepareWrite normalises and validates a record about to be written,
-// resolving its place through r when it has no coordinates.
-func prepareWrite(ctx context.Context, in *Incident, r Resolver) error {
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return err
-	}
-	if err := resolve(ctx, in, r, nil); err != nil {
-		return err
-	}
-	return in.ValidateStored()
-}
-
 // Replace validates the record and replaces every field of incident id with
 // it, keeping id and created_at. A source_id used by another incident is
 // ErrConflict; a missing id is ErrNotFound.
-func (s *Store) Replace(ctx context.Context, id int64, in *Incident, r Resolver) error {
-	if err := prepareWrite(ctx, in, r); err != nil {
+func (s *Store) Replace(ctx context.Context, id int64, in *incidents.Incident, r incidents.Resolver) error {
+	if err := incidents.PrepareWrite(ctx, in, r); err != nil {
 		return err
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -287,7 +264,7 @@ func (s *Store) Replace(ctx context.Context, id int64, in *Incident, r Resolver)
 	var created string
 	err = tx.QueryRowContext(ctx, "SELECT created_at FROM incidents WHERE id = ?", id).Scan(&created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("incident %d: %w", id, ErrNotFound)
+		return fmt.Errorf("incident %d: %w", id, incidents.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("incidents: replace: %w", err)
@@ -311,7 +288,7 @@ func (s *Store) Delete(ctx context.Context, id int64) error {
 		return fmt.Errorf("incidents: delete %d: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("incident %d: %w", id, ErrNotFound)
+		return fmt.Errorf("incident %d: %w", id, incidents.ErrNotFound)
 	}
 	return nil
 }
@@ -331,7 +308,7 @@ const updateSQL = `UPDATE incidents SET source_id = ?, date = ?, date_precision 
 	created_at = ?, updated_at = ? WHERE id = ?`
 
 // columnValues returns the values of insertSQL's columns, in order.
-func columnValues(in *Incident) []any {
+func columnValues(in *incidents.Incident) []any {
 	var sourceID, fat, inj, gid any
 	if in.SourceID != "" {
 		sourceID = in.SourceID
@@ -362,7 +339,7 @@ func jsonList(xs []string) string {
 	return string(b)
 }
 
-func insertIncident(ctx context.Context, tx execer, in *Incident) (int64, error) {
+func insertIncident(ctx context.Context, tx execer, in *incidents.Incident) (int64, error) {
 	res, err := tx.ExecContext(ctx, insertSQL, columnValues(in)...)
 	if err != nil {
 		return 0, sqlError("insert", in, err)
@@ -390,7 +367,7 @@ func indexNewFTS(ctx context.Context, tx execer, after int64) error {
 	return nil
 }
 
-func updateIncident(ctx context.Context, tx execer, in *Incident) error {
+func updateIncident(ctx context.Context, tx execer, in *incidents.Incident) error {
 	_, err := tx.ExecContext(ctx, updateSQL, append(columnValues(in), in.ID)...)
 	if err != nil {
 		return sqlError("update", in, err)
@@ -398,9 +375,9 @@ func updateIncident(ctx context.Context, tx execer, in *Incident) error {
 	return nil
 }
 
-func sqlError(op string, in *Incident, err error) error {
+func sqlError(op string, in *incidents.Incident, err error) error {
 	if strings.Contains(err.Error(), "UNIQUE constraint failed: incidents.source_id") {
-		return &FieldError{Field: "source_id", Conflict: true, Msg: fmt.Sprintf("source_id %q is already used by another incident", clip(in.SourceID))}
+		return incidents.ConflictError(in.SourceID)
 	}
 	return fmt.Errorf("incidents: %s: %w", op, err)
 }
