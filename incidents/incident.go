@@ -21,6 +21,12 @@ var (
 	ErrNotFound = errors.New("incidents: not found")
 	ErrConflict = errors.New("incidents: conflict")
 	ErrInvalid  = errors.New("incidents: invalid")
+	// ErrSchema: the database's schema is not one this mapd can use (written
+	// by a newer mapd, or an applied migration that was edited since).
+	ErrSchema = errors.New("incidents: database schema does not match this mapd")
+	// ErrUnavailable: the database cannot be reached for now (connection
+	// refused or lost); the request may be retried.
+	ErrUnavailable = errors.New("incidents: database unavailable")
 )
 
 // EventTypes is ACLED's vocabulary of event types, the default for mapd.

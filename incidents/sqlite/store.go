@@ -5,8 +5,10 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -114,52 +116,148 @@ func (s *Store) Close() error {
 // Path returns the database file name.
 func (s *Store) Path() string { return s.path }
 
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("incidents: migrate: %w", err)
-	}
+// migration is one embedded migration file.
+type migration struct {
+	version  int
+	name     string // the file name, e.g. 0001_init.sql
+	body     string
+	checksum string // hex SHA-256 of body
+}
+
+// migrations returns the embedded migrations in version order.
+func migrations() ([]migration, error) {
 	names, err := fs.Glob(migrationFS, "migrations/*.sql")
 	if err != nil {
-		return fmt.Errorf("incidents: migrate: %w", err)
+		return nil, err
 	}
 	sort.Strings(names)
+	var ms []migration
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
 		numStr, _, _ := strings.Cut(base, "_")
 		version, err := strconv.Atoi(numStr)
 		if err != nil {
-			return fmt.Errorf("incidents: migration %s has no number prefix", base)
+			return nil, fmt.Errorf("migration %s has no number prefix", base)
 		}
-		if err := s.applyMigration(ctx, version, base, name); err != nil {
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(body)
+		ms = append(ms, migration{version: version, name: base, body: string(body), checksum: hex.EncodeToString(sum[:])})
+	}
+	return ms, nil
+}
+
+// migrate checks the migrations recorded in schema_migrations against the
+// embedded ones and applies those not recorded, in version order, each in
+// its own transaction. Migrations are append-only: a recorded migration
+// whose file changed since, or one this binary does not have (a newer
+// mapd wrote the database), is an error matching incidents.ErrSchema, and
+// nothing is applied.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	if err := s.checkMigrations(ctx, ms); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := s.applyMigration(ctx, m); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Store) applyMigration(ctx context.Context, version int, base, name string) error {
+// checkMigrations creates schema_migrations or brings it to today's form
+// and compares what it records with ms. A row recorded before checksums
+// were (by a mapd older than the checksum column) takes the embedded
+// file's checksum; 0013 repairs the one migration known to have been
+// edited after its release.
+func (s *Store) checkMigrations(ctx context.Context, ms []migration) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL, checksum TEXT)"); err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	var hasChecksum bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pragma_table_info('schema_migrations') WHERE name = 'checksum')").Scan(&hasChecksum); err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	if !hasChecksum {
+		if _, err := tx.ExecContext(ctx, "ALTER TABLE schema_migrations ADD COLUMN checksum TEXT"); err != nil {
+			return fmt.Errorf("incidents: migrate: %w", err)
+		}
+	}
+	byVersion := map[int]migration{}
+	for _, m := range ms {
+		byVersion[m.version] = m
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT version, name, coalesce(checksum, '') FROM schema_migrations ORDER BY version")
+	if err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	var legacy []int
+	for rows.Next() {
+		var version int
+		var name, sum string
+		if err := rows.Scan(&version, &name, &sum); err != nil {
+			rows.Close()
+			return fmt.Errorf("incidents: migrate: %w", err)
+		}
+		m, ok := byVersion[version]
+		switch {
+		case !ok:
+			rows.Close()
+			return fmt.Errorf("%w: %s has migration %s, which this mapd does not have: a newer mapd wrote it; run that version or newer",
+				incidents.ErrSchema, s.path, name)
+		case sum == "":
+			legacy = append(legacy, version)
+		case sum != m.checksum:
+			rows.Close()
+			return fmt.Errorf("%w: migration %s of %s was applied with checksum %.12s but this mapd embeds %.12s: an applied migration was edited; migrations are append-only, so restore the file and add a new migration instead",
+				incidents.ErrSchema, m.name, s.path, sum, m.checksum)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	for _, v := range legacy {
+		if _, err := tx.ExecContext(ctx, "UPDATE schema_migrations SET checksum = ? WHERE version = ?", byVersion[v].checksum, v); err != nil {
+			return fmt.Errorf("incidents: migrate: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("incidents: migrate: %w", err)
+	}
+	return nil
+}
+
+// applyMigration applies m unless schema_migrations records it (another
+// process may have applied it since checkMigrations).
+func (s *Store) applyMigration(ctx context.Context, m migration) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("incidents: migrate: %w", err)
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", version).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n); err != nil {
 		return fmt.Errorf("incidents: migrate: %w", err)
 	}
 	if n > 0 {
 		return nil
 	}
-	body, err := migrationFS.ReadFile(name)
-	if err != nil {
-		return fmt.Errorf("incidents: migrate: %w", err)
+	if _, err := tx.ExecContext(ctx, m.body); err != nil {
+		return fmt.Errorf("incidents: migration %s: %w", m.name, err)
 	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return fmt.Errorf("incidents: migration %s: %w", base, err)
-	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-		version, base, time.Now().UTC().Format(time.RFC3339)); err != nil {
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at, checksum) VALUES (?, ?, ?, ?)",
+		m.version, m.name, time.Now().UTC().Format(time.RFC3339), m.checksum); err != nil {
 		return fmt.Errorf("incidents: migrate: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
