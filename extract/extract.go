@@ -111,7 +111,7 @@ type Extractor struct {
 	gz        Gazetteer
 	triggers  *phraseTable[trigger]
 	actors    *phraseTable[actorEntry]
-	countries map[string]country // by code
+	countries map[string]country   // by code
 	names     *phraseTable[string] // country names -> code
 	demonyms  *phraseTable[string] // demonyms -> code
 	demonymOf map[string]string    // one-word demonym (normalised) -> code
