@@ -147,6 +147,13 @@ func (s *scorer) score(r *record, name float64) float64 {
 func (g *Gazetteer) qualify(s *scorer, qualifiers string) {
 	var buf [128]byte
 	for part := range strings.SplitSeq(qualifiers, ",") {
+		// "Talbiseh, in Homs province"
+		part = strings.TrimSpace(part)
+		for _, w := range []string{"in ", "of ", "the "} {
+			if len(part) > len(w) && strings.EqualFold(part[:len(w)], w) {
+				part = part[len(w):]
+			}
+		}
 		k, _ := appendKey(buf[:0], part)
 		ki, ok := g.idx.keys[string(k)]
 		if !ok {
@@ -205,6 +212,11 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 	defer g.mu.RUnlock()
 	if qualifiers != "" {
 		g.qualify(&s, qualifiers)
+	}
+	for _, w := range q.Within {
+		if validate(w) == nil {
+			g.qualify(&s, w)
+		}
 	}
 	// "Idlib city", "Homs town": when the whole name is unknown, look for
 	// the town without the word, and not for the region.

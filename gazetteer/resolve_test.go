@@ -465,7 +465,7 @@ func TestGet(t *testing.T) {
 		t.Fatal("Get(170794): not found")
 	}
 	want := Place{GeonameID: 170794, Name: "Deir ez-Zor", Country: "SY", Admin1: "Deir ez-Zor",
-		Lat: 35.33588, Lon: 40.14084, FeatureCode: "PPLA", Population: 242565}
+		Lat: 35.33588, Lon: 40.14084, FeatureCode: "PPLA", Population: 242565, Kind: KindPlace}
 	if p != want {
 		t.Errorf("got %+v, want %+v", p, want)
 	}
