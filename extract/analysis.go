@@ -2,7 +2,6 @@ package extract
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -541,54 +540,56 @@ func isLocAdjective(w string) bool {
 	return false
 }
 
-// resolvePlaces asks the gazetteer for every place-name candidate, twice:
-// once to learn the document's countries, then with them as context.
+// resolvePlaces asks the gazetteer for every place-name candidate of the
+// document together (gazetteer.ResolveDocument), so that each name is read
+// in the light of the others and of the containment the text states
+// ("Talbiseh, in Homs province").
 func (a *analysis) resolvePlaces(ctx context.Context) error {
-	cache := map[string]*gazetteer.Match{}
-	resolve := func(s *span, context []string) (*gazetteer.Match, error) {
-		q := s.query
-		if s.qualifier != "" {
-			q += ", " + s.qualifier
-		}
-		if s.region && !strings.Contains(strings.ToLower(q), "province") && !strings.Contains(strings.ToLower(q), "governorate") {
-			// The gazetteer knows "province" and "governorate" as region words.
-			q = a.d.text[a.toks[s.start].start:a.toks[s.end-2].end] + " province"
-		}
-		key := q + "\x00" + strings.Join(context, ",")
-		if m, ok := cache[key]; ok {
-			return m, nil
-		}
-		res, err := a.x.gz.Resolve(ctx, gazetteer.Query{Name: q, Country: a.opts.Country, Context: context})
-		if err != nil && !errors.Is(err, gazetteer.ErrInvalidQuery) {
-			return nil, fmt.Errorf("extract: resolve %q: %w", clip(q), err)
-		}
-		cache[key] = res.Match
-		return res.Match, nil
-	}
 	for _, s := range a.spans {
 		if s.kind == spanDemonym {
 			a.focusVotes(s.code, 1)
 		}
 	}
-	for pass := 0; pass < 2; pass++ {
-		var context []string
-		if pass == 1 {
-			context = topCodes(a.focus, 3)
+	type key struct{ name, within string }
+	index := map[key]int{}
+	var mentions []gazetteer.Mention
+	ref := make([]int, len(a.spans)) // span -> mention, -1 for none
+	for i := range a.spans {
+		ref[i] = -1
+		s := &a.spans[i]
+		if s.kind != spanPlace {
+			continue
+		}
+		q := s.query
+		if s.region && !strings.Contains(strings.ToLower(q), "province") && !strings.Contains(strings.ToLower(q), "governorate") {
+			// The gazetteer reads "province" and "governorate" as region words.
+			q = a.d.text[a.toks[s.start].start:a.toks[s.end-2].end] + " province"
+		}
+		k := key{q, s.qualifier}
+		m, ok := index[k]
+		if !ok {
+			m = len(mentions)
+			index[k] = m
+			mn := gazetteer.Mention{Name: q}
+			if s.qualifier != "" {
+				mn.Within = []string{s.qualifier}
+			}
+			mentions = append(mentions, mn)
+		}
+		ref[i] = m
+	}
+	if len(mentions) > 0 {
+		results, err := a.x.gz.ResolveDocument(ctx, mentions, gazetteer.WithCountry(a.opts.Country), gazetteer.WithLimit(1))
+		if err != nil {
+			return fmt.Errorf("extract: resolve places: %w", err)
 		}
 		for i := range a.spans {
-			s := &a.spans[i]
-			if s.kind != spanPlace {
+			if ref[i] < 0 {
 				continue
 			}
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			m, err := resolve(s, context)
-			if err != nil {
-				return err
-			}
-			s.match = a.accept(s, m)
-			if pass == 0 && s.match != nil {
+			s := &a.spans[i]
+			s.match = a.accept(s, results[ref[i]].Match)
+			if s.match != nil {
 				w := 1
 				if s.cue {
 					w = 2

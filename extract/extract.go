@@ -43,9 +43,10 @@ const (
 	RoleActor     = "actor"     // a metonym: "Washington has warned"
 )
 
-// Gazetteer is what extraction needs from the gazetteer: the best place for
-// a name, with the document's countries as context.
+// Gazetteer is what extraction needs from the gazetteer: the places of a
+// document's names, resolved together, and one name alone (a country).
 type Gazetteer interface {
+	ResolveDocument(ctx context.Context, doc []gazetteer.Mention, opts ...gazetteer.Option) ([]gazetteer.Result, error)
 	Resolve(ctx context.Context, q gazetteer.Query) (gazetteer.Result, error)
 }
 
