@@ -887,6 +887,23 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 			best = j
 		}
 	}
+	if best < 0 && (deaths >= 0 || injuries >= 0) && len(a.cands) > 0 && !a.hasOwnPlace(cl) {
+		// "More than 20 people were wounded." right after a telling counts
+		// for it.
+		if o := a.cands[len(a.cands)-1]; o.para == s.para && si-o.sent <= 1 && o.caption == s.caption {
+			c := &cand{evidence: []Evidence{a.evidence(s)}, sent: si, para: s.para}
+			if deaths >= 0 {
+				c.in.Fatalities = &deaths
+			}
+			if injuries >= 0 {
+				c.in.Injuries = &injuries
+			}
+			c.conf = o.conf - 0.05
+			a.merge(o, c)
+			o.sent = si
+			return
+		}
+	}
 	if best < 0 {
 		if deaths <= 0 || !a.hasOwnPlace(cl) && !hasDate {
 			return
@@ -907,7 +924,6 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		conf = 0.55
 	}
 	modality := a.modality(cl.start, f.start, cl.end)
-	conf *= modality
 	if background && f.t.eventType != "Strategic developments" {
 		conf *= 0.3
 	}
@@ -981,7 +997,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	if c.in.Actor1 == c.in.Actor2 {
 		c.in.Actor2 = ""
 	}
-	c.conf = min(conf, 0.95)
+	c.conf = min(conf*modality, 0.95)
 	if c.conf < 0.15 {
 		return
 	}

@@ -172,7 +172,7 @@ func findCasualties(toks []token, demonymOf func(string) string) []casualty {
 				j++
 				continue
 			}
-			if w == "of" && j+1 < len(toks) {
+			if (w == "of" || w == "its" || w == "their" || w == "the") && j+1 < len(toks) {
 				j++ // "62 of its soldiers"
 				continue
 			}

@@ -299,7 +299,7 @@ func splitSentences(toks []token) []sentence {
 		}
 		if t.kind == tokPunct && (t.text == "." || t.text == "!" || t.text == "?" || t.text == "…") {
 			j := i + 1
-			for j < len(toks) && toks[j].kind == tokPunct && isCloser(toks[j].norm) && toks[j].nlBefore == 0 {
+			for j < len(toks) && toks[j].kind == tokPunct && isCloser(toks[j].norm) && toks[j].start == toks[j-1].end {
 				j++
 			}
 			if endsSentence(toks, i, j) {
