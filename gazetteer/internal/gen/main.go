@@ -320,9 +320,9 @@ func regionExtras() map[string][]string {
 	}
 }
 
-// regionRows builds one ADM1 row per admin1 code, placed at its seat (the
-// most populous PPLA or PPLC with that code) or else at the median of its
-// places. A region named like its seat inherits the seat's alternate names,
+// regionRows builds one ADM1 row per admin1 code that has places, at a
+// point of its area (see areaPoint); the gazetteer links it to its seat
+// (the most populous PPLA or PPLC with that code). A region named like its seat inherits the seat's alternate names,
 // so that "Muhafazat Hims" finds the Homs region through the city's "Hims".
 func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 	byCode := map[string][]int{}
