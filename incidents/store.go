@@ -17,6 +17,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/mapd/mapd/internal/flight"
 )
 
 //go:embed migrations/*.sql
@@ -34,6 +36,7 @@ type Store struct {
 	extentMu      sync.Mutex
 	extent        Extent
 	extentVersion int64 // data version extent was computed at; -1 for none
+	extentFlight  flight.Group[int64, Extent]
 }
 
 // dsn returns the connection string with the pragmas every pooled
