@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 )
 
 // blockingWriter is a ResponseWriter whose first Write blocks until
@@ -37,7 +37,7 @@ func (w *blockingWriter) Write(b []byte) (int, error) {
 // read: while the response is stuck in Write, the metrics' mutex, which
 // every request takes to record itself, must be free.
 func TestMetricsWriteOutsideMutex(t *testing.T) {
-	store, err := incidents.Open(context.Background(), filepath.Join(t.TempDir(), "m.db"))
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "m.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 	"github.com/mapd/mapd/web"
 )
 
@@ -22,7 +23,7 @@ import (
 // so that a client giving up after a fraction of it always leaves while
 // the work runs.
 type slowStore struct {
-	*incidents.Store
+	*sqlite.Store
 	delay time.Duration
 }
 
@@ -71,7 +72,7 @@ func (s slowStore) List(ctx context.Context, f incidents.Filter, fn func(*incide
 // a caller because another went away.
 func TestCancelledRequestDoesNotFailIdenticalOnes(t *testing.T) {
 	const delay = 150 * time.Millisecond
-	ts, _, _ := newTileServer(t, 3000, func(s *incidents.Store) web.Store { return slowStore{s, delay} })
+	ts, _, _ := newTileServer(t, 3000, func(s *sqlite.Store) web.Store { return slowStore{s, delay} })
 
 	var paths []string
 	for i := range 96 {
