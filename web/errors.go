@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/mapd/mapd/extract"
 	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
@@ -79,6 +80,7 @@ func (s *Server) classify(err error) (int, errorBody, map[string]string) {
 	var fe *incidents.FieldError
 	var ge *geo.Error
 	var mbe *http.MaxBytesError
+	var de *extract.DateError
 	switch {
 	case errors.As(err, &he):
 		return he.Status, errorBody{Error: he.Msg, Field: he.Field}, he.Header
@@ -92,6 +94,10 @@ func (s *Server) classify(err error) (int, errorBody, map[string]string) {
 		return status, errorBody{Error: fe.Msg, Field: fe.Field}, nil
 	case errors.As(err, &ge):
 		return http.StatusBadRequest, errorBody{Error: ge.Msg, Field: ge.Field}, nil
+	case errors.Is(err, extract.ErrEmpty):
+		return http.StatusBadRequest, errorBody{Error: "text has no words: send the report's text", Field: "text"}, nil
+	case errors.As(err, &de):
+		return http.StatusBadRequest, errorBody{Error: fmt.Sprintf("date %q is not a YYYY-MM-DD date", clipText(de.Value)), Field: "date"}, nil
 	case errors.Is(err, incidents.ErrNotFound):
 		return http.StatusNotFound, errorBody{Error: "not found"}, nil
 	case errors.Is(err, gazetteer.ErrInvalidQuery):
