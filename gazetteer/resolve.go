@@ -524,7 +524,8 @@ func (g *Gazetteer) prior(dst []scored, cands []candidate, s *scorer) []scored {
 	}
 	if ownPop >= 0 && !s.region {
 		// A town and a region of the same name in which it lies
-		// ("Mosul"): without a region word, the name is the town's.
+		// ("Mosul"), or a capital and a region of its country
+		// ("Washington"): without a region word, the name is the town's.
 		for j := range cands {
 			c := &cands[j]
 			r := &g.recs[c.rec]
@@ -533,7 +534,7 @@ func (g *Gazetteer) prior(dst []scored, cands []candidate, s *scorer) []scored {
 			}
 			for _, o := range cands {
 				t := &g.recs[o.rec]
-				if o.own && !o.demonym && !isArea(t.fcode) && t.country == r.country && t.admin1 == r.admin1 {
+				if o.own && !o.demonym && !isArea(t.fcode) && t.country == r.country && (t.admin1 == r.admin1 || t.fcode == "PPLC") {
 					c.own = false
 					break
 				}
