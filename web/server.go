@@ -180,6 +180,7 @@ func (s *Server) routes() []route {
 	}
 	rs = append(rs, s.ogcRoutes()...)
 	rs = append(rs, s.tileRoutes()...)
+	rs = append(rs, s.labelRoutes()...)
 	return rs
 }
 
@@ -204,9 +205,22 @@ func (s *Server) config(c *gin.Context) error {
 		"tiles_attribution":  s.cfg.TilesAttribution,
 		"version":            s.cfg.Version,
 		"event_types":        incidents.EventTypes,
+		"event_colors":       eventColors,
 		"tile_threshold":     threshold,
 	})
 	return nil
+}
+
+// eventColors are the map's colours of ACLED's event types, from the
+// Okabe-Ito palette, which stays distinguishable under the common
+// colour-vision deficiencies; the map draws other types in grey.
+var eventColors = map[string]string{
+	"Battles":                    "#D55E00",
+	"Explosions/Remote violence": "#E69F00",
+	"Violence against civilians": "#CC79A7",
+	"Protests":                   "#0072B2",
+	"Riots":                      "#F0E442",
+	"Strategic developments":     "#009E73",
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
