@@ -192,6 +192,7 @@ func (s *Server) healthz(c *gin.Context) error {
 // config tells the map about this server. tile_threshold is 0 when the
 // store cannot serve vector tiles: the map then always draws GeoJSON.
 func (s *Server) config(c *gin.Context) error {
+	_, labels := s.cfg.Gazetteer.(LabelSource)
 	threshold := s.cfg.TileThreshold
 	if _, ok := s.cfg.Store.(TileStore); !ok {
 		threshold = 0
@@ -206,6 +207,7 @@ func (s *Server) config(c *gin.Context) error {
 		"version":            s.cfg.Version,
 		"event_types":        incidents.EventTypes,
 		"event_colors":       eventColors,
+		"place_labels":       labels,
 		"tile_threshold":     threshold,
 	})
 	return nil
