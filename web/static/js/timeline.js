@@ -14,6 +14,8 @@ import { syncFilterInputs } from './filters.js';
 
 /** FRAME_MS is the shortest time a playback frame stays: 10 frames a second at most. */
 const FRAME_MS = 100;
+/** THUMB_PX is the width of the slider's thumbs (app.css). */
+const THUMB_PX = 14;
 
 let contextKey = '';
 let contextStats = null;
@@ -70,9 +72,11 @@ export function syncSlider() {
     s.value = String(v);
     s.setAttribute('aria-valuetext', label + ': ' + addDays(r.min, v));
   }
+  // The window spans the thumbs' centres, which run from half a thumb
+  // (THUMB_PX / 2) from the track's ends.
   const w = $('s-window');
-  w.style.left = (a / n * 100) + '%';
-  w.style.width = (Math.max(0, b - a) / n * 100) + '%';
+  w.style.left = 'calc(' + THUMB_PX / 2 + 'px + (100% - ' + THUMB_PX + 'px) * ' + (a / n).toFixed(6) + ')';
+  w.style.width = 'calc((100% - ' + THUMB_PX + 'px) * ' + (Math.max(0, b - a) / n).toFixed(6) + ')';
   const open = !app.filters.from && !app.filters.to;
   $('s-text').textContent = open ? 'All dates: ' + r.min + ' to ' + r.max : app.filters.from + ' to ' + app.filters.to +
     ' (' + fmtInt(daysBetween(from, to) + 1) + (daysBetween(from, to) === 0 ? ' day)' : ' days)');
@@ -122,7 +126,7 @@ function startDrag(e) {
   e.preventDefault();
   stop();
   const track = $('slider').getBoundingClientRect();
-  drag = { x: e.clientX, width: track.width, from: app.filters.from || r.min, to: app.filters.to || r.max, id: e.pointerId };
+  drag = { x: e.clientX, width: Math.max(1, track.width - THUMB_PX), from: app.filters.from || r.min, to: app.filters.to || r.max, id: e.pointerId };
   $('s-window').setPointerCapture && $('s-window').setPointerCapture(e.pointerId);
   $('s-window').classList.add('dragging');
 }
