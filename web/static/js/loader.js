@@ -96,10 +96,18 @@ export async function refresh(opts = {}) {
   const totals = api('GET', '/api/stats?' + p.toString(), { signal: ctrl.signal }).then((r) => r.body).catch(() => null);
 
   try {
-    const cp = new URLSearchParams(p);
-    cp.set('limit', '1');
-    const r = await api('GET', '/api/incidents?' + cp.toString(), { signal: ctrl.signal });
-    let matched = r.body && typeof r.body.numberMatched === 'number' ? r.body.numberMatched : null;
+    let matched = null;
+    if (opts.swap) {
+      // Playback: the totals bring the count, one request fewer per frame.
+      const st = await totals;
+      if (st && typeof st.count === 'number') matched = st.count;
+    }
+    if (matched === null) {
+      const cp = new URLSearchParams(p);
+      cp.set('limit', '1');
+      const r = await api('GET', '/api/incidents?' + cp.toString(), { signal: ctrl.signal });
+      matched = r.body && typeof r.body.numberMatched === 'number' ? r.body.numberMatched : null;
+    }
     const next = app.filters.heat ? 'heat' : useTiles(matched) ? 'tiles' : 'points';
     // Tiles load while the side list is fetched.
     let tilesDrawn = Promise.resolve();
