@@ -53,3 +53,37 @@ func ExampleGazetteer_Resolve() {
 	// Palmyra: Tadmur (Homs, SY) 163808 precision 1
 	// Xqzvwplk: no match
 }
+
+func ExampleGazetteer_ResolveDocument() {
+	ctx := context.Background()
+	g, err := gazetteer.Default(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The place names of one news story, as the extractor finds them.
+	doc := []gazetteer.Mention{
+		{Name: "Talbiseh", Within: []string{"Homs province"}},
+		{Name: "Palmyra"},
+		{Name: "Raqqa, Syria"},
+		{Name: "Xqzvwplk"},
+	}
+	results, err := g.ResolveDocument(ctx, doc)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range results {
+		if r.Match == nil {
+			fmt.Printf("%s: no match\n", r.Query)
+			continue
+		}
+		m := r.Match
+		fmt.Printf("%s: %s (%s, %s) %s, precision %d\n", r.Query, m.Name, m.Admin1, m.Country, m.Kind, m.GeoPrecision())
+	}
+	// Output:
+	// Talbiseh: Tallbīsah (Homs, SY) place, precision 1
+	// Palmyra: Tadmur (Homs, SY) place, precision 1
+	// Raqqa, Syria: Ar Raqqah (Raqqa, SY) place, precision 1
+	// Xqzvwplk: no match
+}

@@ -41,12 +41,58 @@ type Place struct {
 	Lon         float64 `json:"lon"`
 	FeatureCode string  `json:"feature_code"` // PPL, PPLA, PPLC, ADM1, PCLI ...
 	Population  int64   `json:"population"`
+	// Kind is what the place is: KindPlace, KindRegion, KindCountry,
+	// KindContinent, KindWater or KindArea; a Match found through a
+	// demonym or adjective ("Syrian") has KindDemonym.
+	Kind string `json:"kind,omitempty"`
+	// Capital is a country's capital, for display; the country's own
+	// point (Lat, Lon) is that of the area.
+	Capital *PlaceRef `json:"capital,omitempty"`
+	// Seat is a region's administrative seat, for display.
+	Seat *PlaceRef `json:"seat,omitempty"`
+}
+
+// PlaceRef names another place of the gazetteer, such as a country's
+// capital.
+type PlaceRef struct {
+	GeonameID int64   `json:"geonameid"`
+	Name      string  `json:"name"`
+	Lat       float64 `json:"lat"`
+	Lon       float64 `json:"lon"`
+}
+
+// The kinds of Place.Kind.
+const (
+	KindPlace     = "place"     // a populated place
+	KindRegion    = "region"    // an administrative division: ADM1, ADM2 ...
+	KindCountry   = "country"   // a country or dependent territory
+	KindContinent = "continent" // Africa, Europe ...
+	KindWater     = "water"     // an ocean, sea, gulf, lake or river
+	KindArea      = "area"      // a macro-region, desert, peninsula ...: "Middle East", "Sahel"
+	KindDemonym   = "demonym"   // a Match read from a demonym or adjective: "Syrian"
+)
+
+// kindOf returns the Kind of a feature code.
+func kindOf(fcode string) string {
+	switch {
+	case fcode == "CONT":
+		return KindContinent
+	case len(fcode) >= 3 && fcode[:3] == "PCL", fcode == "TERR":
+		return KindCountry
+	case isAdminCode(fcode):
+		return KindRegion
+	case fcode == "OCN", fcode == "SEA", fcode == "GULF", fcode == "BAY", fcode == "STM", fcode == "LK", fcode == "STRT", fcode == "CHN":
+		return KindWater
+	case len(fcode) >= 1 && fcode[0] == 'P':
+		return KindPlace
+	}
+	return KindArea
 }
 
 // GeoPrecision returns ACLED's geo_precision for the place: 1 for a town or
-// point, 3 for a region or country.
+// point, 3 for a region, country or any other area.
 func (p Place) GeoPrecision() int {
-	if isAdminCode(p.FeatureCode) {
+	if p.FeatureCode != "" && kindOf(p.FeatureCode) != KindPlace {
 		return 3
 	}
 	return 1
@@ -89,6 +135,7 @@ type Query struct {
 	Name    string
 	Country string   // optional ISO alpha-2 hint
 	Context []string // optional: countries of other places in the same request or file
+	Within  []string // optional: areas the text puts the place in ("Homs province"), as in Mention.Within
 	Limit   int      // maximum number of candidates, the match included; 0 means 5, at most 100
 }
 
@@ -97,6 +144,9 @@ type Result struct {
 	Query        string  `json:"query"`
 	Match        *Match  `json:"match"`        // nil when nothing is good enough
 	Alternatives []Match `json:"alternatives"` // never nil, best first, excluding Match
+	// Err is set by ResolveDocument, wrapping ErrInvalidQuery, for a
+	// mention whose name could not be resolved at all.
+	Err error `json:"-"`
 }
 
 // record is a place as the gazetteer stores it.
@@ -109,6 +159,7 @@ type record struct {
 	fcode      string
 	population int64
 	capital    string  // countryInfo: name of the capital, to place the country
+	seat       int32   // index+1 of a country's capital or a region's seat; 0 when unknown
 	noPoint    bool    // region or country whose point is still to be derived
 	dead       bool    // replaced by a later load
 	importance float32 // in [0, 1], from feature code and population
@@ -123,18 +174,22 @@ type Gazetteer struct {
 	admin1  map[string]string // "SY.07" -> "Deir ez-Zor"
 	regions map[string]int32  // "SY.07" -> record of the ADM1 entry
 	nations map[string]int32  // "SY" -> record of the PCLI entry
-	idx     *index
-	sorted  []int32 // live records by geoname id, for Within
+	// demonyms maps the key of a demonym or adjective ("syrian") to the
+	// records of the countries or areas it stands for.
+	demonyms map[string][]int32
+	idx      *index
+	sorted   []int32 // live records by geoname id, for Within
 }
 
 // New returns an empty Gazetteer.
 func New() *Gazetteer {
 	return &Gazetteer{
-		byID:    map[int64]int32{},
-		admin1:  map[string]string{},
-		regions: map[string]int32{},
-		nations: map[string]int32{},
-		idx:     newIndex(),
+		byID:     map[int64]int32{},
+		admin1:   map[string]string{},
+		regions:  map[string]int32{},
+		nations:  map[string]int32{},
+		demonyms: map[string][]int32{},
+		idx:      newIndex(),
 	}
 }
 
@@ -177,11 +232,27 @@ func (g *Gazetteer) place(i int32) Place {
 		Lon:         r.lon,
 		FeatureCode: r.fcode,
 		Population:  r.population,
+		Kind:        kindOf(r.fcode),
 	}
 	if r.fcode != "PCLI" && r.admin1 != "" && r.admin1 != "00" {
 		p.Admin1 = g.admin1[r.country+"."+r.admin1]
 	}
+	if r.seat > 0 {
+		s := &g.recs[r.seat-1]
+		ref := &PlaceRef{GeonameID: s.id, Name: s.name, Lat: s.lat, Lon: s.lon}
+		if p.Kind == KindCountry {
+			p.Capital = ref
+		} else {
+			p.Seat = ref
+		}
+	}
 	return p
+}
+
+// isArea reports whether a feature code names an area rather than a
+// populated place: a region, country, continent, sea ...
+func isArea(fcode string) bool {
+	return kindOf(fcode) != KindPlace
 }
 
 // Within returns the places inside a bounding box, for an OGC API

@@ -115,7 +115,7 @@ func acledColumn(name string) (setter, bool) {
 		return func(st *rowState, v string) error {
 			d, ok := parseACLEDDate(v)
 			if !ok {
-				return fieldErr("date", "event_date %q is not a date such as 2016-09-17 or 17 September 2016", clip(v))
+				return fieldErr("date", "event_date %q is not a date such as 2016-09-17 or 17 September 2016", Clip(v))
 			}
 			st.in.Date = d
 			return nil
@@ -130,7 +130,7 @@ func acledColumn(name string) (setter, bool) {
 			case "3":
 				st.in.DatePrecision = "month"
 			default:
-				return fieldErr("date_precision", "time_precision %q must be 1, 2 or 3", clip(v))
+				return fieldErr("date_precision", "time_precision %q must be 1, 2 or 3", Clip(v))
 			}
 			return nil
 		}, true
@@ -196,13 +196,13 @@ func (st *rowState) finishACLED() error {
 			return nil
 		}
 		if st.countryName == "" {
-			return fieldErr("country", "iso %q is not an ISO 3166-1 numeric country code", clip(iso))
+			return fieldErr("country", "iso %q is not an ISO 3166-1 numeric country code", Clip(iso))
 		}
 	}
 	if st.countryName != "" {
 		code, ok := CountryCode(st.countryName)
 		if !ok {
-			return fieldErr("country", "country %q is not a known country name or ISO 3166-1 code", clip(st.countryName))
+			return fieldErr("country", "country %q is not a known country name or ISO 3166-1 code", Clip(st.countryName))
 		}
 		st.in.Country = code
 	}
@@ -266,7 +266,7 @@ func intPtr(field, col string, f func(*Incident) **int) setter {
 			return err
 		}
 		if n > math.MaxInt32 || n < math.MinInt32 {
-			return fieldErr(field, "%s %q is out of range", col, clip(v))
+			return fieldErr(field, "%s %q is out of range", col, Clip(v))
 		}
 		i := int(n)
 		*f(&st.in) = &i
@@ -278,7 +278,7 @@ func floatPtr(field, col string, f func(*Incident) **float64) setter {
 	return func(st *rowState, v string) error {
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil {
-			return fieldErr(field, "%s %q is not a number", col, clip(v))
+			return fieldErr(field, "%s %q is not a number", col, Clip(v))
 		}
 		*f(&st.in) = &x
 		return nil
@@ -309,7 +309,7 @@ func parseInt64(field, col, v string) (int64, error) {
 	if x, ferr := strconv.ParseFloat(v, 64); ferr == nil && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
 		return int64(x), nil
 	}
-	return 0, fieldErr(field, "%s %q is not an integer", col, clip(v))
+	return 0, fieldErr(field, "%s %q is not an integer", col, Clip(v))
 }
 
 // parseACLEDJSON decodes one ACLED record given as a JSON object whose
@@ -328,7 +328,7 @@ func parseACLEDJSON(data []byte) (Incident, error) {
 		raw := obj[key]
 		set, ok := acledColumn(key)
 		if !ok {
-			return Incident{}, fieldErr(key, "unknown ACLED field %q", clip(key))
+			return Incident{}, fieldErr(key, "unknown ACLED field %q", Clip(key))
 		}
 		if set == nil {
 			continue

@@ -93,7 +93,7 @@ func NewDecoder(r io.Reader, format string) (Decoder, string, error) {
 		}
 		return &jsonDecoder{src: emptySource{}, parse: ParseJSON}, detectedOr(format, "ndjson"), nil
 	case !isJSON:
-		return nil, "", fmt.Errorf("%w: the input is not %s: it starts with %q", ErrInvalid, format, clip(string(firstLine(trimmed))))
+		return nil, "", fmt.Errorf("%w: the input is not %s: it starts with %q", ErrInvalid, format, Clip(string(firstLine(trimmed))))
 	}
 	if first == '[' {
 		return newJSONDecoder(newArraySource(br), format, "json")

@@ -51,7 +51,7 @@ func newCSVDecoder(br *bufio.Reader, forceACLED bool) (Decoder, string, error) {
 			continue // a trailing separator in the header
 		}
 		if seen[c] {
-			return nil, "", fmt.Errorf("incidents: %w", fieldErr(c, "CSV column %q appears twice in the header", clip(c)))
+			return nil, "", fmt.Errorf("incidents: %w", fieldErr(c, "CSV column %q appears twice in the header", Clip(c)))
 		}
 		seen[c] = true
 		var set setter
@@ -62,7 +62,7 @@ func newCSVDecoder(br *bufio.Reader, forceACLED bool) (Decoder, string, error) {
 			set, ok = mapdColumn(c)
 		}
 		if !ok {
-			unknown = append(unknown, strconv.Quote(clip(c)))
+			unknown = append(unknown, strconv.Quote(Clip(c)))
 			continue
 		}
 		d.setters[i] = set

@@ -102,7 +102,7 @@ func probeSourceID(raw []byte) string {
 	for _, key := range []string{"source_id", "event_id_cnty"} {
 		var s string
 		if json.Unmarshal(obj[key], &s) == nil && s != "" {
-			return clip(s)
+			return Clip(s)
 		}
 	}
 	return ""

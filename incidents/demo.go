@@ -1,8 +1,6 @@
 package incidents
 
 import (
-	"context"
-	"fmt"
 	"io"
 )
 
@@ -111,26 +109,6 @@ func Demo() []Incident {
 			Sources: []string{"Syrian Observatory for Human Rights"},
 		},
 	}
-}
-
-// LoadDemo stores the demo incidents when the database holds no incident
-// at all, and returns how many it stored.
-func (s *Store) LoadDemo(ctx context.Context) (int, error) {
-	n, err := s.Count(ctx, Filter{})
-	if err != nil {
-		return 0, err
-	}
-	if n > 0 {
-		return 0, nil
-	}
-	res, err := s.Import(ctx, &sliceDecoder{items: Demo()}, ImportOptions{Atomic: true})
-	if err != nil {
-		return 0, fmt.Errorf("incidents: demo: %w", err)
-	}
-	if res.Rejected > 0 {
-		return 0, fmt.Errorf("incidents: demo: %d records rejected: %v", res.Rejected, res.Errors)
-	}
-	return res.Inserted, nil
 }
 
 // sliceDecoder yields records from a slice; it feeds LoadDemo and tests.

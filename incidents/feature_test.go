@@ -59,3 +59,5 @@ func TestAppendFeatureMatchesFeature(t *testing.T) {
 		}
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

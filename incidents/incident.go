@@ -1,6 +1,7 @@
 // Package incidents holds mapd's domain: the Incident record, its
-// validation, the filters used to query incidents, the import decoders and
-// the SQLite store that keeps them.
+// validation, the filters used to query incidents and their cursors, the
+// import decoders and pipeline, and the interfaces every store implements
+// (incidents/sqlite, incidents/postgis). It holds no SQL.
 package incidents
 
 import (
@@ -20,6 +21,12 @@ var (
 	ErrNotFound = errors.New("incidents: not found")
 	ErrConflict = errors.New("incidents: conflict")
 	ErrInvalid  = errors.New("incidents: invalid")
+	// ErrSchema: the database's schema is not one this mapd can use (written
+	// by a newer mapd, or an applied migration that was edited since).
+	ErrSchema = errors.New("incidents: database schema does not match this mapd")
+	// ErrUnavailable: the database cannot be reached for now (connection
+	// refused or lost); the request may be retried.
+	ErrUnavailable = errors.New("incidents: database unavailable")
 )
 
 // EventTypes is ACLED's vocabulary of event types, the default for mapd.
@@ -127,10 +134,10 @@ func (in *Incident) Validate() error {
 		return fieldErr("date", "date is required (YYYY-MM-DD)")
 	}
 	if _, err := geo.ParseDate(in.Date); err != nil {
-		return fieldErr("date", "date %q is not a real calendar date in the form YYYY-MM-DD", clip(in.Date))
+		return fieldErr("date", "date %q is not a real calendar date in the form YYYY-MM-DD", Clip(in.Date))
 	}
 	if !datePrecisions[in.DatePrecision] {
-		return fieldErr("date_precision", "date_precision %q must be one of day, week, month, year", clip(in.DatePrecision))
+		return fieldErr("date_precision", "date_precision %q must be one of day, week, month, year", Clip(in.DatePrecision))
 	}
 	if in.EventType == "" {
 		return fieldErr("event_type", "event_type is required")
@@ -159,7 +166,7 @@ func (in *Incident) Validate() error {
 		return fieldErr("lat", "lat and lon are required when no place is given")
 	}
 	if in.Country != "" && !isCountryCode(in.Country) {
-		return fieldErr("country", "country %q must be an ISO 3166-1 alpha-2 code such as SY", clip(in.Country))
+		return fieldErr("country", "country %q must be an ISO 3166-1 alpha-2 code such as SY", Clip(in.Country))
 	}
 	if in.GeoPrecision != 0 && (in.GeoPrecision < 1 || in.GeoPrecision > 3) {
 		return fieldErr("geo_precision", "geo_precision %d must be 1, 2 or 3", in.GeoPrecision)
@@ -207,7 +214,8 @@ func isCountryCode(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
-func clip(s string) string {
+// Clip shortens s to 40 bytes for an error message, marking the cut.
+func Clip(s string) string {
 	if len(s) > 40 {
 		return s[:40] + "..."
 	}
@@ -277,7 +285,7 @@ func parseFeature(data []byte) (Incident, error) {
 	}
 	if f.Geometry != nil {
 		if f.Geometry.Type != "Point" {
-			return Incident{}, fieldErr("geometry", "geometry type %q is not supported; use Point", clip(f.Geometry.Type))
+			return Incident{}, fieldErr("geometry", "geometry type %q is not supported; use Point", Clip(f.Geometry.Type))
 		}
 		if n := len(f.Geometry.Coordinates); n < 2 || n > 3 {
 			return Incident{}, fieldErr("geometry", "Point coordinates must be [lon, lat] or [lon, lat, elevation], got %d numbers", n)
@@ -308,7 +316,7 @@ func jsonFieldError(err error) error {
 		return fieldErr("", "malformed JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return fieldErr(name, "unknown field %q", clip(name))
+		return fieldErr(name, "unknown field %q", Clip(name))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return fieldErr("", "truncated JSON")
 	}

@@ -31,10 +31,10 @@ func resolve(ctx context.Context, in *Incident, r Resolver, countries []string) 
 	}
 	res, ok, err := r.ResolvePlace(ctx, in.Place, in.Country, countries)
 	if err != nil {
-		return fmt.Errorf("incidents: resolve %q: %w", clip(in.Place), err)
+		return fmt.Errorf("incidents: resolve %q: %w", Clip(in.Place), err)
 	}
 	if !ok {
-		return fieldErr("place", "place %q could not be resolved; give lat and lon or a clearer name", clip(in.Place))
+		return fieldErr("place", "place %q could not be resolved; give lat and lon or a clearer name", Clip(in.Place))
 	}
 	lat, lon := res.Lat, res.Lon
 	in.Lat, in.Lon = &lat, &lon

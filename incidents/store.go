@@ -2,208 +2,103 @@ package incidents
 
 import (
 	"context"
-	"database/sql"
-	"embed"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"net/url"
-	"runtime"
-	"sort"
-	"strconv"
-	"strings"
-	"sync"
-	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"github.com/mapd/mapd/geo"
 )
 
-//go:embed migrations/*.sql
-var migrationFS embed.FS
-
-// Store keeps incidents in one SQLite file. Writes go through a single
-// connection (SQLite has one writer), reads through a pool, so readers never
-// wait for a writer in WAL mode.
-type Store struct {
-	path string
-	w    *sql.DB // one connection, BEGIN IMMEDIATE
-	r    *sql.DB // read pool
-	now  func() time.Time
-
-	extentMu      sync.Mutex
-	extent        Extent
-	extentVersion int64 // data version extent was computed at; -1 for none
+// Reader is the read side of a store. Every method takes the filter's
+// meaning from Filter's documentation, so that two stores answer the same
+// question the same way (see incidents/storetest).
+type Reader interface {
+	// Get returns the incident with the given id, or an error matching
+	// ErrNotFound.
+	Get(ctx context.Context, id int64) (Incident, error)
+	// List calls fn for each incident of one page of the filter's matches,
+	// newest first (date descending, then id descending).
+	List(ctx context.Context, f Filter, fn func(*Incident) error) (Page, error)
+	// Count returns the number of incidents matching the filter.
+	Count(ctx context.Context, f Filter) (int, error)
+	// Export calls fn with every incident matching f (Limit and Cursor
+	// ignored), in ascending id order, from one consistent snapshot.
+	Export(ctx context.Context, f Filter, fn func(*Incident) error) error
+	// Stats summarises the filter's matches (Limit and Cursor ignored).
+	Stats(ctx context.Context, f Filter) (Stats, error)
+	// Extent returns the bounding box and date range of every incident.
+	Extent(ctx context.Context) (Extent, error)
+	// Version returns a counter that changes whenever incidents change.
+	Version(ctx context.Context) (int64, error)
+	// TilePoints returns up to limit incidents of the filter (its BBox,
+	// Limit and Cursor ignored) in tile t, and whether there are more.
+	TilePoints(ctx context.Context, f Filter, t geo.Tile, limit int) ([]TilePoint, bool, error)
+	// TileClusters returns the grid clusters of the filter's incidents in
+	// tile t, 2^depth by 2^depth cells per tile.
+	TileClusters(ctx context.Context, f Filter, t geo.Tile, depth int) ([]geo.Cluster, error)
 }
 
-// dsn returns the connection string with the pragmas every pooled
-// connection needs. synchronous(normal) in WAL mode never corrupts the
-// database; a power cut can lose only the last transactions. Readers keep
-// temporary tables and sorts in memory; the writer's big sorts (CREATE
-// INDEX in a bulk load or a migration) spill to temporary files, which
-// keeps the memory of a million-row import flat.
-func dsn(path string, txlock string) string {
-	q := url.Values{}
-	q.Add("_pragma", "journal_mode(wal)")
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(normal)")
-	if txlock != "" {
-		q.Set("_txlock", txlock)
-		q.Add("_pragma", "cache_size(-32000)")
-		q.Add("_pragma", "temp_store(file)")
-	} else {
-		// Each reader of the pool keeps its own page cache, emptied by
-		// every write anyway; 12 MB each rather than 32 took 170 MiB off
-		// the server's peak RSS under make bench's load at 1,000,000
-		// incidents, with no measurable cost to the pages it serves.
-		q.Add("_pragma", "cache_size(-12000)")
-		q.Add("_pragma", "temp_store(memory)")
-	}
-	return "file:" + path + "?" + q.Encode()
+// Writer is the write side of a store. Each method is one transaction.
+type Writer interface {
+	// Create validates and stores a new incident (see PrepareWrite),
+	// filling in.ID and the timestamps. A source_id already present is a
+	// *FieldError matching ErrConflict.
+	Create(ctx context.Context, in *Incident, r Resolver) error
+	// Replace replaces every field of incident id, keeping id and
+	// created_at. A missing id matches ErrNotFound.
+	Replace(ctx context.Context, id int64, in *Incident, r Resolver) error
+	// Delete removes incident id, or returns an error matching ErrNotFound.
+	Delete(ctx context.Context, id int64) error
+	// Import stores the records of dec as Import describes.
+	Import(ctx context.Context, dec Decoder, opts ImportOptions) (ImportResult, error)
 }
 
-// Open opens (creating if needed) the database at path and applies every
-// pending migration.
-func Open(ctx context.Context, path string) (*Store, error) {
-	w, err := sql.Open("sqlite", dsn(path, "immediate"))
-	if err != nil {
-		return nil, fmt.Errorf("incidents: open %s: %w", path, err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetConnMaxIdleTime(0)
-	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("incidents: open %s: %w", path, err)
-	}
-	s := &Store{path: path, w: w, now: time.Now, extentVersion: -1}
-	if err := s.migrate(ctx); err != nil {
-		w.Close()
-		return nil, err
-	}
-	r, err := sql.Open("sqlite", dsn(path, ""))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("incidents: open %s: %w", path, err)
-	}
-	n := max(4, runtime.GOMAXPROCS(0)*2)
-	r.SetMaxOpenConns(n)
-	r.SetMaxIdleConns(n)
-	s.r = r
-	return s, nil
+// Store is a place incidents are kept: SQLite (incidents/sqlite) or
+// PostGIS (incidents/postgis).
+type Store interface {
+	Reader
+	Writer
+	Close() error
 }
 
-// Close checkpoints the write-ahead log and closes every connection.
-func (s *Store) Close() error {
-	var errs []error
-	if s.r != nil {
-		errs = append(errs, s.r.Close())
-	}
-	if s.w != nil {
-		_, err := s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-		errs = append(errs, err, s.w.Close())
-	}
-	return errors.Join(errs...)
+// Page describes one page of a listing.
+type Page struct {
+	Matched  int    // every incident matching the filter, ignoring limit and cursor
+	Returned int    // incidents passed to the callback
+	Next     string // cursor of the next page, "" on the last page
 }
 
-// Path returns the database file name.
-func (s *Store) Path() string { return s.path }
-
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("incidents: migrate: %w", err)
-	}
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("incidents: migrate: %w", err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		numStr, _, _ := strings.Cut(base, "_")
-		version, err := strconv.Atoi(numStr)
-		if err != nil {
-			return fmt.Errorf("incidents: migration %s has no number prefix", base)
-		}
-		if err := s.applyMigration(ctx, version, base, name); err != nil {
-			return err
-		}
-	}
-	return nil
+// Stats summarises the incidents matching a filter.
+type Stats struct {
+	Count       int          `json:"count"`
+	Fatalities  int          `json:"fatalities"`
+	MinDate     string       `json:"min_date,omitempty"`
+	MaxDate     string       `json:"max_date,omitempty"`
+	ByEventType []StatBucket `json:"by_event_type"`
+	ByMonth     []StatBucket `json:"by_month"`
+	ByCountry   []StatBucket `json:"by_country"`
 }
 
-func (s *Store) applyMigration(ctx context.Context, version int, base, name string) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("incidents: migrate: %w", err)
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", version).Scan(&n); err != nil {
-		return fmt.Errorf("incidents: migrate: %w", err)
-	}
-	if n > 0 {
-		return nil
-	}
-	body, err := migrationFS.ReadFile(name)
-	if err != nil {
-		return fmt.Errorf("incidents: migrate: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return fmt.Errorf("incidents: migration %s: %w", base, err)
-	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-		version, base, time.Now().UTC().Format(time.RFC3339)); err != nil {
-		return fmt.Errorf("incidents: migrate: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("incidents: migrate: %w", err)
-	}
-	return nil
+// StatBucket is one group of Stats. ByEventType and ByCountry are ordered
+// by count descending, then key; ByMonth by month.
+type StatBucket struct {
+	Key        string `json:"key"`
+	Count      int    `json:"count"`
+	Fatalities int    `json:"fatalities"`
 }
 
-// Columns in the order every query selects them; scanIncident reads them.
-const selectColumns = `i.id, i.source_id, i.date, i.date_precision, i.event_type, i.sub_event_type,
-	i.actor1, i.actor2, i.fatalities, i.injuries, i.place, i.country, i.admin1, i.lat, i.lon,
-	i.geo_precision, i.geonameid, i.notes, i.sources, i.tags, i.created_at, i.updated_at`
+// Extent is the spatial and temporal extent of all stored incidents.
+type Extent struct {
+	Count                          int
+	MinLon, MinLat, MaxLon, MaxLat float64
+	MinDate, MaxDate               string
+}
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanIncident(sc scanner, in *Incident) error {
-	var sourceID sql.NullString
-	var fat, inj, gid sql.NullInt64
-	var lat, lon float64
-	var sources, tags string
-	if err := sc.Scan(&in.ID, &sourceID, &in.Date, &in.DatePrecision, &in.EventType, &in.SubEventType,
-		&in.Actor1, &in.Actor2, &fat, &inj, &in.Place, &in.Country, &in.Admin1, &lat, &lon,
-		&in.GeoPrecision, &gid, &in.Notes, &sources, &tags, &in.CreatedAt, &in.UpdatedAt); err != nil {
-		return err
-	}
-	in.SourceID = sourceID.String
-	in.Fatalities, in.Injuries = nil, nil
-	if fat.Valid {
-		v := int(fat.Int64)
-		in.Fatalities = &v
-	}
-	if inj.Valid {
-		v := int(inj.Int64)
-		in.Injuries = &v
-	}
-	in.Lat, in.Lon = &lat, &lon
-	in.GeonameID = gid.Int64
-	in.Sources, in.Tags = nil, nil
-	if sources != "[]" {
-		if err := json.Unmarshal([]byte(sources), &in.Sources); err != nil {
-			return fmt.Errorf("sources column: %w", err)
-		}
-	}
-	if tags != "[]" {
-		if err := json.Unmarshal([]byte(tags), &in.Tags); err != nil {
-			return fmt.Errorf("tags column: %w", err)
-		}
-	}
-	return nil
+// TilePoint is an incident as a vector tile shows it.
+type TilePoint struct {
+	ID         int64
+	Lon, Lat   float64
+	Date       string
+	EventType  string
+	Fatalities *int
 }
 
 // ValidateStored validates the record and additionally requires the
@@ -214,54 +109,16 @@ func (in *Incident) ValidateStored() error {
 	}
 	if !in.HasPoint() {
 		if in.Place != "" {
-			return fieldErr("place", "place %q could not be resolved to coordinates", clip(in.Place))
+			return fieldErr("place", "place %q could not be resolved to coordinates", Clip(in.Place))
 		}
 		return fieldErr("lat", "lat and lon are required")
 	}
 	return nil
 }
 
-// Get returns the incident with the given id, or ErrNotFound.
-func (s *Store) Get(ctx context.Context, id int64) (Incident, error) {
-	var in Incident
-	err := scanIncident(s.r.QueryRowContext(ctx, "SELECT "+selectColumns+" FROM incidents i WHERE i.id = ?", id), &in)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Incident{}, fmt.Errorf("incident %d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return Incident{}, fmt.Errorf("incidents: get %d: %w", id, err)
-	}
-	return in, nil
-}
-
-// Create validates and stores a new incident, resolving its place through
-// r when it has no coordinates (r may be nil). It fills in.ID and the
-// timestamps. A source_id already present is ErrConflict.
-func (s *Store) Create(ctx context.Context, in *Incident, r Resolver) error {
-	if err := prepareWrite(ctx, in, r); err != nil {
-		return err
-	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("incidents: create: %w", err)
-	}
-	defer tx.Rollback()
-	now := s.now().UTC().Format(time.RFC3339)
-	in.CreatedAt, in.UpdatedAt = now, now
-	id, err := insertIncident(ctx, tx, in)
-	if err != nil {
-		return err
-	}
-	in.ID = id
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("incidents: create: %w", err)
-	}
-	return nil
-}
-
-// prepareWrite normalises and validates a record about to be written,
-// resolving its place through r when it has no coordinates.
-func prepareWrite(ctx context.Context, in *Incident, r Resolver) error {
+// PrepareWrite normalises and validates a record about to be written,
+// resolving its place through r when it has no coordinates (r may be nil).
+func PrepareWrite(ctx context.Context, in *Incident, r Resolver) error {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return err
@@ -272,178 +129,28 @@ func prepareWrite(ctx context.Context, in *Incident, r Resolver) error {
 	return in.ValidateStored()
 }
 
-// Replace validates the record and replaces every field of incident id with
-// it, keeping id and created_at. A source_id used by another incident is
-// ErrConflict; a missing id is ErrNotFound.
-func (s *Store) Replace(ctx context.Context, id int64, in *Incident, r Resolver) error {
-	if err := prepareWrite(ctx, in, r); err != nil {
-		return err
-	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("incidents: replace: %w", err)
-	}
-	defer tx.Rollback()
-	var created string
-	err = tx.QueryRowContext(ctx, "SELECT created_at FROM incidents WHERE id = ?", id).Scan(&created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("incident %d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return fmt.Errorf("incidents: replace: %w", err)
-	}
-	in.ID = id
-	in.CreatedAt = created
-	in.UpdatedAt = s.now().UTC().Format(time.RFC3339)
-	if err := updateIncident(ctx, tx, in); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("incidents: replace: %w", err)
-	}
-	return nil
+// ConflictError is the error of a write whose source_id another incident
+// already uses; it matches ErrConflict.
+func ConflictError(sourceID string) *FieldError {
+	return &FieldError{Field: "source_id", Conflict: true, Msg: fmt.Sprintf("source_id %q is already used by another incident", Clip(sourceID))}
 }
 
-// Delete removes incident id, or returns ErrNotFound.
-func (s *Store) Delete(ctx context.Context, id int64) error {
-	res, err := s.w.ExecContext(ctx, "DELETE FROM incidents WHERE id = ?", id)
+// LoadDemo stores the demo incidents when s holds no incident at all, and
+// returns how many it stored.
+func LoadDemo(ctx context.Context, s Store) (int, error) {
+	n, err := s.Count(ctx, Filter{})
 	if err != nil {
-		return fmt.Errorf("incidents: delete %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("incident %d: %w", id, ErrNotFound)
-	}
-	return nil
-}
-
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-const insertSQL = `INSERT INTO incidents (source_id, date, date_precision, event_type, sub_event_type,
-	actor1, actor2, fatalities, injuries, place, country, admin1, lat, lon, geo_precision, geonameid,
-	notes, sources, tags, created_at, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-const updateSQL = `UPDATE incidents SET source_id = ?, date = ?, date_precision = ?, event_type = ?,
-	sub_event_type = ?, actor1 = ?, actor2 = ?, fatalities = ?, injuries = ?, place = ?, country = ?,
-	admin1 = ?, lat = ?, lon = ?, geo_precision = ?, geonameid = ?, notes = ?, sources = ?, tags = ?,
-	created_at = ?, updated_at = ? WHERE id = ?`
-
-// columnValues returns the values of insertSQL's columns, in order.
-func columnValues(in *Incident) []any {
-	var sourceID, fat, inj, gid any
-	if in.SourceID != "" {
-		sourceID = in.SourceID
-	}
-	if in.Fatalities != nil {
-		fat = *in.Fatalities
-	}
-	if in.Injuries != nil {
-		inj = *in.Injuries
-	}
-	if in.GeonameID != 0 {
-		gid = in.GeonameID
-	}
-	gp := in.GeoPrecision
-	if gp == 0 {
-		gp = 1
-	}
-	return []any{sourceID, in.Date, in.DatePrecision, in.EventType, in.SubEventType,
-		in.Actor1, in.Actor2, fat, inj, in.Place, in.Country, in.Admin1, *in.Lat, *in.Lon, gp, gid,
-		in.Notes, jsonList(in.Sources), jsonList(in.Tags), in.CreatedAt, in.UpdatedAt}
-}
-
-func jsonList(xs []string) string {
-	if len(xs) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(xs)
-	return string(b)
-}
-
-func insertIncident(ctx context.Context, tx execer, in *Incident) (int64, error) {
-	res, err := tx.ExecContext(ctx, insertSQL, columnValues(in)...)
-	if err != nil {
-		return 0, sqlError("insert", in, err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, fmt.Errorf("incidents: insert: %w", err)
-	}
-	if err := indexNewFTS(ctx, tx, id-1); err != nil {
 		return 0, err
 	}
-	return id, nil
-}
-
-// indexNewFTS adds the incidents with an id above after to the full-text
-// index, in one statement. Every insert into incidents must be followed by
-// it in the same transaction, before any update of the new rows (see
-// migration 0003).
-func indexNewFTS(ctx context.Context, tx execer, after int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO incidents_fts (rowid, notes, place, actor1, actor2)
-		SELECT id, notes, place, actor1, actor2 FROM incidents WHERE id > ?`, after)
+	if n > 0 {
+		return 0, nil
+	}
+	res, err := s.Import(ctx, NewSliceDecoder(Demo()), ImportOptions{Atomic: true})
 	if err != nil {
-		return fmt.Errorf("incidents: full-text index: %w", err)
+		return 0, fmt.Errorf("incidents: demo: %w", err)
 	}
-	return nil
-}
-
-func updateIncident(ctx context.Context, tx execer, in *Incident) error {
-	_, err := tx.ExecContext(ctx, updateSQL, append(columnValues(in), in.ID)...)
-	if err != nil {
-		return sqlError("update", in, err)
+	if res.Rejected > 0 {
+		return 0, fmt.Errorf("incidents: demo: %d records rejected: %v", res.Rejected, res.Errors)
 	}
-	return nil
-}
-
-func sqlError(op string, in *Incident, err error) error {
-	if strings.Contains(err.Error(), "UNIQUE constraint failed: incidents.source_id") {
-		return &FieldError{Field: "source_id", Conflict: true, Msg: fmt.Sprintf("source_id %q is already used by another incident", clip(in.SourceID))}
-	}
-	return fmt.Errorf("incidents: %s: %w", op, err)
-}
-
-// Backup writes a consistent copy of the database to path with VACUUM
-// INTO, without blocking readers or writers for long. path must not exist.
-func (s *Store) Backup(ctx context.Context, path string) error {
-	if _, err := s.r.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
-		return fmt.Errorf("incidents: backup to %s: %w", path, err)
-	}
-	return nil
-}
-
-// Check verifies the database file (PRAGMA integrity_check) and that the
-// full-text index agrees with the incidents it indexes.
-func (s *Store) Check(ctx context.Context) error {
-	var res string
-	if err := s.w.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
-		return fmt.Errorf("incidents: integrity check: %w", err)
-	}
-	if res != "ok" {
-		return fmt.Errorf("incidents: integrity check: %s", res)
-	}
-	if _, err := s.w.ExecContext(ctx, "INSERT INTO incidents_fts (incidents_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
-		return fmt.Errorf("incidents: full-text index check: %w", err)
-	}
-	var n, m int
-	if err := s.w.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM incidents_rtree)").Scan(&n, &m); err != nil {
-		return fmt.Errorf("incidents: check: %w", err)
-	}
-	if n != m {
-		return fmt.Errorf("incidents: check: %d incidents but %d in the spatial index", n, m)
-	}
-	return nil
-}
-
-// SetWriteCache sets the page cache of the writing connection, in MiB. A
-// bulk import inserts into several indexes at scattered places and gains
-// from a large cache (+17-21% at 300,000 records with 256 MiB); a server keeps
-// the default to bound its memory.
-func (s *Store) SetWriteCache(ctx context.Context, mib int) error {
-	if _, err := s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", -mib*1024)); err != nil {
-		return fmt.Errorf("incidents: write cache: %w", err)
-	}
-	return nil
+	return res.Inserted, nil
 }

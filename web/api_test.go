@@ -17,20 +17,21 @@ import (
 
 	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 	"github.com/mapd/mapd/web"
 )
 
 // newServer starts the real handler over a real SQLite file holding the
 // demo incidents.
-func newServer(t *testing.T, edit func(*web.Config)) (*httptest.Server, *incidents.Store) {
+func newServer(t *testing.T, edit func(*web.Config)) (*httptest.Server, *sqlite.Store) {
 	t.Helper()
 	ctx := context.Background()
-	store, err := incidents.Open(ctx, filepath.Join(t.TempDir(), "api.db"))
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "api.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if _, err := store.LoadDemo(ctx); err != nil {
+	if _, err := incidents.LoadDemo(ctx, store); err != nil {
 		t.Fatal(err)
 	}
 	gz := gazetteer.New()

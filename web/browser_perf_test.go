@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 	"github.com/mapd/mapd/web"
 )
 
@@ -98,7 +99,7 @@ func perfIncidents(rng *rand.Rand, from, to int) []incidents.Incident {
 	return out
 }
 
-func perfImport(ctx context.Context, t *testing.T, store *incidents.Store, rng *rand.Rand, from, to int) {
+func perfImport(ctx context.Context, t *testing.T, store *sqlite.Store, rng *rand.Rand, from, to int) {
 	t.Helper()
 	t0 := time.Now()
 	items := perfIncidents(rng, from, to)
@@ -147,7 +148,7 @@ func TestMapPerformance(t *testing.T) {
 	go func() { started <- chromedp.Do(bctx) }()
 
 	dbPath := filepath.Join(t.TempDir(), "perf.db")
-	store, err := incidents.Open(ctx, dbPath)
+	store, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

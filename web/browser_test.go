@@ -23,6 +23,7 @@ import (
 
 	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 	"github.com/mapd/mapd/web"
 )
 
@@ -305,12 +306,12 @@ func TestBrowserMap(t *testing.T) {
 	do, eval, text, screenshot, waitJS, count, jsTrue := b.do, b.eval, b.text, b.screenshot, b.waitJS, b.count, b.jsTrue
 
 	// The server: demo data plus the XSS incident.
-	store, err := incidents.Open(ctx, filepath.Join(t.TempDir(), "browser.db"))
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "browser.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if _, err := store.LoadDemo(ctx); err != nil {
+	if _, err := incidents.LoadDemo(ctx, store); err != nil {
 		t.Fatal(err)
 	}
 	lat, lon, fat := 35.95, 39.01, 4
@@ -585,7 +586,7 @@ func TestBrowserTiles(t *testing.T) {
 	// 300 battles on a grid of 0.03 degrees around 35N 38E, half of them in
 	// September and half in October 2016, and one protest between them
 	// whose notes only its full record carries.
-	store, err := incidents.Open(ctx, filepath.Join(t.TempDir(), "tiles.db"))
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tiles.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 	"github.com/mapd/mapd/web"
 )
 
@@ -25,7 +26,7 @@ import (
 type ogcFixture struct {
 	ts    *httptest.Server
 	srv   *web.Server
-	store *incidents.Store
+	store *sqlite.Store
 	items []incidents.Incident // as generated, keyed by SourceID
 }
 
@@ -85,7 +86,7 @@ func ogcSynthetic(n int) []incidents.Incident {
 func newOGCFixture(t testing.TB, n int) *ogcFixture {
 	t.Helper()
 	ctx := context.Background()
-	store, err := incidents.Open(ctx, filepath.Join(t.TempDir(), "ogc.db"))
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ogc.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 )
 
 // TestCrowdedHighZoomTileIsClustered renders a tile at ClusterMaxZoom that
@@ -21,7 +22,7 @@ import (
 // once a filter brings it under the limit.
 func TestCrowdedHighZoomTileIsClustered(t *testing.T) {
 	ctx := context.Background()
-	store, err := incidents.Open(ctx, filepath.Join(t.TempDir(), "crowded.db"))
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "crowded.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

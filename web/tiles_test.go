@@ -16,6 +16,7 @@ import (
 
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 	"github.com/mapd/mapd/web"
 )
 
@@ -26,10 +27,10 @@ func tptr[T any](v T) *T { return &v }
 
 // newTileServer serves a fresh store holding n incidents around Damascus
 // and Raqqa.
-func newTileServer(t *testing.T, n int, cfgStore func(*incidents.Store) web.Store) (*httptest.Server, *incidents.Store, []incidents.Incident) {
+func newTileServer(t *testing.T, n int, cfgStore func(*sqlite.Store) web.Store) (*httptest.Server, *sqlite.Store, []incidents.Incident) {
 	t.Helper()
 	ctx := context.Background()
-	store, err := incidents.Open(ctx, filepath.Join(t.TempDir(), "tiles.db"))
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tiles.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +377,7 @@ func TestTilesConcurrent(t *testing.T) {
 type plainStore struct{ web.Store }
 
 func TestTilesUnsupportedStore(t *testing.T) {
-	ts, _, _ := newTileServer(t, 1, func(s *incidents.Store) web.Store { return plainStore{s} })
+	ts, _, _ := newTileServer(t, 1, func(s *sqlite.Store) web.Store { return plainStore{s} })
 	resp, body := getTile(t, ts.URL+"/tiles/incidents/0/0/0.mvt")
 	if resp.StatusCode != http.StatusNotImplemented {
 		t.Fatalf("got %d (%s), want 501", resp.StatusCode, body)

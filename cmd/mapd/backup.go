@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 )
 
 // runBackup writes a consistent copy of the database while it may be in
@@ -26,7 +26,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fs.Usage()
 		return 2
 	}
-	store, err := incidents.Open(ctx, *db)
+	store, err := sqlite.Open(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "mapd backup: %v\n", err)
 		return 2

@@ -27,11 +27,6 @@ type geocodeOptions struct {
 	names   []string // NAME arguments, or "-"
 }
 
-// geocodeQuery is one name to resolve, with its country hint.
-type geocodeQuery struct {
-	name, country string
-}
-
 // runGeocode implements "mapd geocode": it resolves each NAME (or each line
 // of standard input with "-") with the gazetteer and prints the best place.
 func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -39,7 +34,7 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if done {
 		return code
 	}
-	queries, err := geocodeQueries(opts, stdin)
+	docs, err := geocodeDocuments(opts, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
 		return 2
@@ -61,7 +56,7 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return 2
 		}
 	}
-	return geocode(ctx, gz, opts, queries, stdout, stderr)
+	return geocode(ctx, gz, opts, docs, stdout, stderr)
 }
 
 // loadGazetteerFile adds one GeoNames file to gz, with a progress line on
@@ -131,14 +126,20 @@ Zawr", "Homs province") to GeoNames places with the built-in gazetteer plus
 any --gazetteer files (GeoNames cities500.txt, allCountries.txt, a country
 file such as SY.txt, admin1CodesASCII.txt, countryInfo.txt; plain, .gz or
 .zip). With "-", names come from standard input, one per line, optionally
-as NAME<TAB>CC to hint the country. The countries of the other names found
+as NAME<TAB>CC to hint the country; a blank line ends a document. The names
+of one document (all the NAME arguments, or the lines between blank lines)
+are resolved together: the countries, regions and places of the others
 steer ambiguous ones ("Palmyra" among Syrian towns is Tadmur). A name may be
-qualified after a comma ("Raqqa, Syria", "Palmyra, Homs"); "near Aleppo" or
-"Hama countryside" finds the town with precision 2.
+qualified after a comma ("Raqqa, Syria", "Springfield, Mass.",
+"Talbiseh, in Homs province"); "near Aleppo" or "Hama countryside" finds
+the town with precision 2.
 
-Prints one line per name, or with --json one object per name:
-{"query":...,"match":{...,"score":0.97},"alternatives":[...]}, with
-"match":null when nothing is good enough.
+Prints one line per name (blank lines print nothing), or with --json one
+object per name:
+{"query":...,"match":{...,"kind":"place","score":0.97},"alternatives":[...]},
+with "match":null when nothing is good enough. "kind" is place, region,
+country, continent, water, area or demonym ("Syrian"); a country carries
+its "capital" and a region its "seat" when known.
 Exit status: 0 all found, 1 some not found, 2 usage or setup error.
 
 Flags:
@@ -170,50 +171,57 @@ func isCountryCode(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
-// geocodeQueries returns the names to resolve: the arguments, or the lines
-// of stdin for a single "-".
-func geocodeQueries(opts *geocodeOptions, stdin io.Reader) ([]geocodeQuery, error) {
+// geocodeDocuments returns the documents to resolve: the arguments as one
+// document, or the lines of stdin for a single "-".
+func geocodeDocuments(opts *geocodeOptions, stdin io.Reader) ([][]gazetteer.Mention, error) {
 	if len(opts.names) != 1 || opts.names[0] != "-" {
-		qs := make([]geocodeQuery, 0, len(opts.names))
+		doc := make([]gazetteer.Mention, 0, len(opts.names))
 		for _, n := range opts.names {
-			qs = append(qs, geocodeQuery{name: n, country: opts.country})
+			doc = append(doc, gazetteer.Mention{Name: n})
 		}
-		return qs, nil
+		return [][]gazetteer.Mention{doc}, nil
 	}
-	return readGeocodeQueries(stdin, opts.country)
+	return readGeocodeDocuments(stdin)
 }
 
-// readGeocodeQueries reads one name per line, optionally NAME<TAB>CC; blank
-// lines are skipped. country is the hint for lines without one.
-func readGeocodeQueries(r io.Reader, country string) ([]geocodeQuery, error) {
-	var qs []geocodeQuery
+// readGeocodeDocuments reads one name per line, optionally NAME<TAB>CC; a
+// blank line ends a document.
+func readGeocodeDocuments(r io.Reader) ([][]gazetteer.Mention, error) {
+	var docs [][]gazetteer.Mention
+	var doc []gazetteer.Mention
+	names := 0
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimRight(sc.Text(), "\r")
 		if strings.TrimSpace(text) == "" {
+			if len(doc) > 0 {
+				docs = append(docs, doc)
+				doc = nil
+			}
 			continue
 		}
-		q := geocodeQuery{name: text, country: country}
+		m := gazetteer.Mention{Name: text}
 		if name, cc, ok := strings.Cut(text, "\t"); ok {
 			cc = strings.ToUpper(strings.TrimSpace(cc))
 			if cc != "" && !isCountryCode(cc) {
 				return nil, fmt.Errorf("standard input line %d: country %q is not an ISO 3166-1 alpha-2 code", line, cc)
 			}
-			q.name = strings.TrimSpace(name)
-			if cc != "" {
-				q.country = cc
-			}
+			m.Name, m.Country = strings.TrimSpace(name), cc
 		}
-		qs = append(qs, q)
+		doc = append(doc, m)
+		names++
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("standard input: %w", err)
 	}
-	if len(qs) == 0 {
+	if len(doc) > 0 {
+		docs = append(docs, doc)
+	}
+	if names == 0 {
 		return nil, errors.New("no names on standard input")
 	}
-	return qs, nil
+	return docs, nil
 }
 
 // geocodeResult is the JSON line for one name: gazetteer.Result plus, for
@@ -223,64 +231,36 @@ type geocodeResult struct {
 	Error string `json:"error,omitempty"`
 }
 
-// geocode resolves the queries and prints them. A first pass finds the
-// country of each name; the second resolves each name that has no hint of
-// its own with the countries of the other names as context, and prints it.
-// Only the first pass's countries are kept in memory.
-func geocode(ctx context.Context, gz *gazetteer.Gazetteer, opts *geocodeOptions, queries []geocodeQuery, stdout, stderr io.Writer) int {
-	matched := make([]string, len(queries)) // country of each name's first-pass match
-	found := map[string]int{}               // country -> names matched there
-	for i, q := range queries {
-		res, err := gz.Resolve(ctx, gazetteer.Query{Name: q.name, Country: q.country, Limit: 1})
-		switch {
-		case errors.Is(err, gazetteer.ErrInvalidQuery):
-		case err != nil:
-			fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
-			return 2
-		case res.Match != nil:
-			matched[i] = res.Match.Country
-			found[res.Match.Country]++
-		}
-	}
-
+// geocode resolves each document with gazetteer.ResolveDocument and prints
+// one line per name.
+func geocode(ctx context.Context, gz *gazetteer.Gazetteer, opts *geocodeOptions, docs [][]gazetteer.Mention, stdout, stderr io.Writer) int {
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	code := 0
-	for i, q := range queries {
-		query := gazetteer.Query{Name: q.name, Country: q.country, Limit: opts.limit}
-		if q.country == "" {
-			for cc, n := range found {
-				if cc == matched[i] {
-					n--
-				}
-				if n > 0 {
-					query.Context = append(query.Context, cc)
-				}
-			}
-		}
-		var r geocodeResult
-		res, err := gz.Resolve(ctx, query)
-		switch {
-		case errors.Is(err, gazetteer.ErrInvalidQuery):
-			res = gazetteer.Result{Query: q.name, Alternatives: []gazetteer.Match{}}
-			r.Error = strings.TrimPrefix(err.Error(), "gazetteer: ")
-		case err != nil:
-			fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
-			return 2
-		}
-		r.Result = res
-		if r.Match == nil {
-			code = 1
-		}
-		if opts.json {
-			err = enc.Encode(r)
-		} else {
-			_, err = fmt.Fprintln(w, describeResult(r))
-		}
+	for _, doc := range docs {
+		results, err := gz.ResolveDocument(ctx, doc, gazetteer.WithCountry(opts.country), gazetteer.WithLimit(opts.limit))
 		if err != nil {
 			fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
 			return 2
+		}
+		for _, res := range results {
+			r := geocodeResult{Result: res}
+			if res.Err != nil {
+				r.Error = strings.TrimPrefix(res.Err.Error(), "gazetteer: ")
+			}
+			if r.Match == nil {
+				code = 1
+			}
+			if opts.json {
+				err = enc.Encode(r)
+			} else {
+				_, err = fmt.Fprintln(w, describeResult(r))
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "mapd geocode: %v\n", err)
+				return 2
+			}
 		}
 	}
 	if err := w.Flush(); err != nil {

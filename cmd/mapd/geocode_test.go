@@ -134,15 +134,15 @@ func TestGeocodeJSON(t *testing.T) {
 // of the other names steer Palmyra to Syria.
 func TestGeocodeStdin(t *testing.T) {
 	gz := sharedGazetteer(t)
-	queries, err := readGeocodeQueries(strings.NewReader("Palmyra\r\nRaqqa\n\n  \nHoms\tLY\nDeir Ezzor\t\nHoms\x00\n"), "")
+	docs, err := readGeocodeDocuments(strings.NewReader("Palmyra\r\nRaqqa\n\n  \nHoms\tLY\nDeir Ezzor\t\nHoms\x00\n\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(queries) != 5 {
-		t.Fatalf("got %d queries, want 5", len(queries))
+	if len(docs) != 2 || len(docs[0]) != 2 || len(docs[1]) != 3 {
+		t.Fatalf("got documents %v, want 2 and 3 names", docs)
 	}
 	var stdout, stderr bytes.Buffer
-	code := geocode(context.Background(), gz, &geocodeOptions{limit: 5}, queries, &stdout, &stderr)
+	code := geocode(context.Background(), gz, &geocodeOptions{limit: 5}, docs, &stdout, &stderr)
 	if code != 1 {
 		t.Errorf("got exit %d, want 1 (one invalid name)", code)
 	}
@@ -166,9 +166,9 @@ func TestGeocodeStdin(t *testing.T) {
 
 func TestGeocodeAllFound(t *testing.T) {
 	gz := sharedGazetteer(t)
-	queries := []geocodeQuery{{name: "Homs province"}, {name: "Mosul", country: "IQ"}}
+	docs := [][]gazetteer.Mention{{{Name: "Homs province"}, {Name: "Mosul", Country: "IQ"}}}
 	var stdout, stderr bytes.Buffer
-	if code := geocode(context.Background(), gz, &geocodeOptions{limit: 1, json: true}, queries, &stdout, &stderr); code != 0 {
+	if code := geocode(context.Background(), gz, &geocodeOptions{limit: 1, json: true}, docs, &stdout, &stderr); code != 0 {
 		t.Errorf("got exit %d, want 0; stderr %q", code, stderr.String())
 	}
 	for i, l := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
@@ -229,9 +229,9 @@ func TestLoadGazetteerFile(t *testing.T) {
 // of the other names: Samarra among Iraqi towns is Iraq's, not Samara.
 func TestGeocodeContext(t *testing.T) {
 	gz := sharedGazetteer(t)
-	queries := []geocodeQuery{{name: "Samarra"}, {name: "Mosul"}, {name: "Ramadi"}}
+	docs := [][]gazetteer.Mention{{{Name: "Samarra"}, {Name: "Mosul"}, {Name: "Ramadi"}}}
 	var stdout, stderr bytes.Buffer
-	if code := geocode(context.Background(), gz, &geocodeOptions{limit: 3, json: true}, queries, &stdout, &stderr); code != 0 {
+	if code := geocode(context.Background(), gz, &geocodeOptions{limit: 3, json: true}, docs, &stdout, &stderr); code != 0 {
 		t.Fatalf("got exit %d, want 0; stderr %q", code, stderr.String())
 	}
 	var r gazetteer.Result
@@ -242,4 +242,45 @@ func TestGeocodeContext(t *testing.T) {
 	if r.Match == nil || r.Match.GeonameID != 91597 {
 		t.Errorf("got %s, want Samarra 91597 in Iraq", first)
 	}
+}
+
+// TestGeocodeDocuments checks that a blank line ends a document: the same
+// name reads differently with different neighbours, and blank lines print
+// nothing.
+func TestGeocodeDocuments(t *testing.T) {
+	gz := sharedGazetteer(t)
+	stdin := "\n\nSamarra\nMosul\nRamadi\n\n\n \nSamarra\nSaratov\nTolyatti\n\n"
+	var stdout, stderr bytes.Buffer
+	code := runGeocodeWith(t, gz, []string{"--json", "-"}, stdin, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("got exit %d, want 0; stderr %q", code, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != 6 {
+		t.Fatalf("got %d lines, want 6 (blank lines print nothing):\n%s", len(lines), stdout.String())
+	}
+	wantCountry := []string{"IQ", "IQ", "IQ", "RU", "RU", "RU"}
+	for i, l := range lines {
+		var r gazetteer.Result
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Match == nil || r.Match.Country != wantCountry[i] || r.Match.Kind != gazetteer.KindPlace {
+			t.Errorf("line %d: got %s, want a place in %s", i+1, l, wantCountry[i])
+		}
+	}
+}
+
+// runGeocodeWith runs the geocode command over gz with args and stdin.
+func runGeocodeWith(t *testing.T, gz *gazetteer.Gazetteer, args []string, stdin string, stdout, stderr io.Writer) int {
+	t.Helper()
+	opts, done, code := parseGeocodeFlags(args, stderr)
+	if done {
+		return code
+	}
+	docs, err := geocodeDocuments(opts, strings.NewReader(stdin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return geocode(context.Background(), gz, opts, docs, stdout, stderr)
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 )
 
 // maxShownErrors is how many rejected records the human summary lists.
@@ -76,7 +77,7 @@ Flags:
 		}
 		return 2
 	}
-	store, err := incidents.Open(ctx, *db)
+	store, err := sqlite.Open(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "mapd import: %v\n", err)
 		return 2
@@ -241,7 +242,7 @@ Flags:
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
-	store, err := incidents.Open(ctx, *db)
+	store, err := sqlite.Open(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "mapd export: %v\n", err)
 		return 2

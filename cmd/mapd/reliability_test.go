@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 )
 
 // TestMain lets the test binary stand in for the mapd binary: with
@@ -86,7 +87,7 @@ func TestImportSurvivesKill(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "crash.db")
 			ctx := context.Background()
-			s, err := incidents.Open(ctx, db)
+			s, err := sqlite.Open(ctx, db)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,7 +110,7 @@ func TestImportSurvivesKill(t *testing.T) {
 			if code != 0 || res.Received != n || res.Rejected != 0 {
 				t.Fatalf("final import: exit %d, %+v, %s", code, res, out)
 			}
-			s, err = incidents.Open(ctx, db)
+			s, err = sqlite.Open(ctx, db)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,7 +152,7 @@ func killImports(t *testing.T, db, file string, runs int, ok func(count int) boo
 			_ = cmd.Process.Signal(syscall.SIGKILL)
 			<-done
 		}
-		s, err := incidents.Open(ctx, db)
+		s, err := sqlite.Open(ctx, db)
 		if err != nil {
 			t.Fatalf("run %d: reopen after kill: %v", i, err)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 	"github.com/mapd/mapd/web"
 )
 
@@ -39,7 +40,7 @@ type Main struct {
 
 	stdout, stderr io.Writer
 	log            *slog.Logger
-	store          *incidents.Store
+	store          *sqlite.Store
 	listener       net.Listener
 	srv            *http.Server
 	readOnly       bool
@@ -122,13 +123,13 @@ func (m *Main) Run(ctx context.Context) error {
 		m.readOnly = true
 		m.log.Warn("listening on a non-loopback address without --token-file: the server is read-only", "addr", ln.Addr().String())
 	}
-	store, err := incidents.Open(ctx, m.DB)
+	store, err := sqlite.Open(ctx, m.DB)
 	if err != nil {
 		return err
 	}
 	m.store = store
 	if m.Demo {
-		n, err := store.LoadDemo(ctx)
+		n, err := incidents.LoadDemo(ctx, store)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package incidents_test
+package sqlite_test
 
 import (
 	"cmp"
@@ -12,11 +12,12 @@ import (
 
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 )
 
-func openTileStore(t testing.TB) *incidents.Store {
+func openTileStore(t testing.TB) *sqlite.Store {
 	t.Helper()
-	s, err := incidents.Open(context.Background(), filepath.Join(t.TempDir(), "tiles.db"))
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "tiles.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func openTileStore(t testing.TB) *incidents.Store {
 
 // tileFixture imports n incidents scattered around a few towns of Syria,
 // plus a couple on the far side of the world and beyond the Mercator limit.
-func tileFixture(t testing.TB, s *incidents.Store, n int, seed uint64) {
+func tileFixture(t testing.TB, s *sqlite.Store, n int, seed uint64) {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 7))
 	towns := [][2]float64{{36.2765, 33.5138}, {37.1612, 36.2021}, {40.1408, 35.3359}, {39.0, 35.95}}
@@ -71,7 +72,7 @@ func bruteClusters(t *testing.T, all []incidents.Incident, tile geo.Tile) []geo.
 	return c.Clusters()
 }
 
-func matching(t *testing.T, s *incidents.Store, f incidents.Filter) []incidents.Incident {
+func matching(t *testing.T, s *sqlite.Store, f incidents.Filter) []incidents.Incident {
 	t.Helper()
 	var all []incidents.Incident
 	if err := s.Export(context.Background(), f, func(in *incidents.Incident) error {
@@ -101,7 +102,7 @@ func sameClusters(t *testing.T, got, want []geo.Cluster) {
 
 // checkTiles compares TileClusters with brute force over the tiles of
 // every zoom from 0 to 16 that hold the fixture's towns, for a few filters.
-func checkTiles(t *testing.T, s *incidents.Store) {
+func checkTiles(t *testing.T, s *sqlite.Store) {
 	t.Helper()
 	ctx := context.Background()
 	filters := []incidents.Filter{

@@ -1,4 +1,4 @@
-package incidents_test
+package sqlite_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 )
 
 // bulkFixture returns n incidents around a few towns, a handful of them
@@ -100,9 +101,9 @@ func TestBulkLoadMatchesIncrementalWrites(t *testing.T) {
 	items := bulkFixture(3000)
 	dir := t.TempDir()
 	paths := []string{filepath.Join(dir, "bulk.db"), filepath.Join(dir, "rows.db")}
-	var stores []*incidents.Store
+	var stores []*sqlite.Store
 	for i, path := range paths {
-		s, err := incidents.Open(ctx, path)
+		s, err := sqlite.Open(ctx, path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +175,7 @@ func TestBulkLoadMatchesIncrementalWrites(t *testing.T) {
 func TestBulkLoadAtomicRejectStoresNothing(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "atomic.db")
-	s, err := incidents.Open(ctx, path)
+	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package incidents_test
+package sqlite_test
 
 import (
 	"context"

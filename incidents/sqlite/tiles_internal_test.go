@@ -1,4 +1,4 @@
-package incidents
+package sqlite
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mapd/mapd/geo"
+	"github.com/mapd/mapd/incidents"
 )
 
 // TestTileMigrationBackfills opens a database that has incidents but only
@@ -88,22 +89,22 @@ func TestScanPathsAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var items []Incident
+	var items []incidents.Incident
 	for i := range 400 {
 		lon, lat := 36.0+float64(i%20)*0.05, 33.0+float64(i/20)*0.04
 		fat := i % 7
-		items = append(items, Incident{Date: fmt.Sprintf("2016-%02d-01", 1+i%12), EventType: EventTypes[i%4],
+		items = append(items, incidents.Incident{Date: fmt.Sprintf("2016-%02d-01", 1+i%12), EventType: incidents.EventTypes[i%4],
 			Lon: &lon, Lat: &lat, Fatalities: &fat, Country: "SY"})
 	}
-	if _, err := s.Import(ctx, NewSliceDecoder(items), ImportOptions{}); err != nil {
+	if _, err := s.Import(ctx, incidents.NewSliceDecoder(items), incidents.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		f     Filter
+		f     incidents.Filter
 		zooms []int
 	}{
-		{Filter{From: "2016-03-01", To: "2016-09-30", Country: "SY"}, []int{4, 7, 9, 11}},
-		{Filter{From: "2016-03-01", To: "2016-04-15", EventTypes: []string{EventTypes[2], EventTypes[3]}}, []int{4, 7, 9}},
+		{incidents.Filter{From: "2016-03-01", To: "2016-09-30", Country: "SY"}, []int{4, 7, 9, 11}},
+		{incidents.Filter{From: "2016-03-01", To: "2016-04-15", EventTypes: []string{incidents.EventTypes[2], incidents.EventTypes[3]}}, []int{4, 7, 9}},
 	} {
 		for _, z := range tc.zooms {
 			checkScanPaths(t, s, tc.f, z)
@@ -111,7 +112,7 @@ func TestScanPathsAgree(t *testing.T) {
 	}
 }
 
-func checkScanPaths(t *testing.T, s *Store, f Filter, z int) {
+func checkScanPaths(t *testing.T, s *Store, f incidents.Filter, z int) {
 	t.Helper()
 	ctx := context.Background()
 	{

@@ -1,4 +1,4 @@
-package incidents
+package sqlite
 
 import (
 	"context"
@@ -7,69 +7,63 @@ import (
 	"strings"
 
 	"github.com/mapd/mapd/geo"
+	"github.com/mapd/mapd/incidents"
 )
-
-// Page describes one page of a listing.
-type Page struct {
-	Matched  int    // every incident matching the filter, ignoring limit and cursor
-	Returned int    // incidents passed to the callback
-	Next     string // cursor of the next page, "" on the last page
-}
 
 // List calls fn for each incident of one page of the filter's matches, in
 // date-descending, id-descending order, without holding the page in memory.
 // Count and rows come from one read snapshot.
-func (s *Store) List(ctx context.Context, f Filter, fn func(*Incident) error) (Page, error) {
+func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) (incidents.Page, error) {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return Page{}, fmt.Errorf("incidents: list: %w", err)
+		return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
 	}
 	defer tx.Rollback()
 	matched, err := count(ctx, tx, f)
 	if err != nil {
-		return Page{}, err
+		return incidents.Page{}, err
 	}
-	page := Page{Matched: matched}
-	limit := f.limit()
+	page := incidents.Page{Matched: matched}
+	limit := f.PageLimit()
 	total := 0
 	if f.BBox != nil {
 		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM incidents").Scan(&total); err != nil {
-			return Page{}, fmt.Errorf("incidents: list: %w", err)
+			return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
 		}
 	}
 	query, args, err := listQuery(f, limit+1, useRTree(f, matched, total, limit))
 	if err != nil {
-		return Page{}, err
+		return incidents.Page{}, err
 	}
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return Page{}, fmt.Errorf("incidents: list: %w", err)
+		return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
 	}
 	defer rows.Close()
-	var in, last Incident
+	var in, last incidents.Incident
 	for rows.Next() {
 		if page.Returned == limit {
-			page.Next = EncodeCursor(last.Date, last.ID)
+			page.Next = incidents.EncodeCursor(last.Date, last.ID)
 			break
 		}
-		in = Incident{}
+		in = incidents.Incident{}
 		if err := scanIncident(rows, &in); err != nil {
-			return Page{}, fmt.Errorf("incidents: list: %w", err)
+			return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
 		}
 		if err := fn(&in); err != nil {
-			return Page{}, err
+			return incidents.Page{}, err
 		}
 		last = in
 		page.Returned++
 	}
 	if err := rows.Err(); err != nil {
-		return Page{}, fmt.Errorf("incidents: list: %w", err)
+		return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
 	}
 	return page, nil
 }
 
 // Count returns the number of incidents matching the filter.
-func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+func (s *Store) Count(ctx context.Context, f incidents.Filter) (int, error) {
 	return count(ctx, s.r, f)
 }
 
@@ -81,7 +75,7 @@ type querier interface {
 // count returns the number of incidents matching f. A box with no other
 // filter than event types is counted mostly from tile_cells (see
 // countCells); anything else from the incidents.
-func count(ctx context.Context, q querier, f Filter) (int, error) {
+func count(ctx context.Context, q querier, f incidents.Filter) (int, error) {
 	if f.BBox == nil || !cellFriendly(f) {
 		return countRows(ctx, q, f)
 	}
@@ -114,7 +108,7 @@ const countLevel = 14
 // (level-14 columns) and carries the cell row of each point as the cell
 // triggers compute it. It reports false when the box holds no whole cell
 // or reaches beyond the Mercator latitudes.
-func countCells(ctx context.Context, q querier, b geo.BBox, f Filter) (int, bool, error) {
+func countCells(ctx context.Context, q querier, b geo.BBox, f incidents.Filter) (int, bool, error) {
 	// margin keeps the inner cells clear of the box's edges by far more
 	// than the rounding of the cell formula.
 	const margin, pad = 1e-9, 1e-7
@@ -188,8 +182,8 @@ func countCells(ctx context.Context, q querier, b geo.BBox, f Filter) (int, bool
 
 // countRows counts the incidents matching f from the incidents and their
 // indexes.
-func countRows(ctx context.Context, q querier, f Filter) (int, error) {
-	conds, args := f.where()
+func countRows(ctx context.Context, q querier, f incidents.Filter) (int, error) {
+	conds, args := where(f)
 	if f.BBox != nil {
 		inBox, err := countBBox(ctx, q, *f.BBox)
 		if err != nil || len(conds) == 0 {
@@ -274,7 +268,7 @@ func countBBox(ctx context.Context, q querier, b geo.BBox) (int, error) {
 // few of the incidents, collecting its R*Tree candidates and sorting them is
 // cheapest; when it holds many, walking the date index and testing each
 // row's coordinates reaches a page's worth of matches sooner.
-func useRTree(f Filter, matched, total, limit int) bool {
+func useRTree(f incidents.Filter, matched, total, limit int) bool {
 	if f.BBox == nil {
 		return false
 	}
@@ -289,8 +283,8 @@ func useRTree(f Filter, matched, total, limit int) bool {
 	return float64(matched)*20 <= expectedScan
 }
 
-func listQuery(f Filter, limit int, rtree bool) (string, []any, error) {
-	conds, args := f.where()
+func listQuery(f incidents.Filter, limit int, rtree bool) (string, []any, error) {
+	conds, args := where(f)
 	if f.BBox != nil {
 		if rtree {
 			rc, rargs := rtreeCond(*f.BBox)
@@ -302,7 +296,7 @@ func listQuery(f Filter, limit int, rtree bool) (string, []any, error) {
 		args = append(args, bargs...)
 	}
 	if f.Cursor != "" {
-		date, id, err := DecodeCursor(f.Cursor)
+		date, id, err := incidents.DecodeCursor(f.Cursor)
 		if err != nil {
 			return "", nil, err
 		}
@@ -330,38 +324,20 @@ func whereClause(conds []string) string {
 	return " WHERE " + strings.Join(conds, " AND ")
 }
 
-// Stats summarises the incidents matching a filter.
-type Stats struct {
-	Count       int          `json:"count"`
-	Fatalities  int          `json:"fatalities"`
-	MinDate     string       `json:"min_date,omitempty"`
-	MaxDate     string       `json:"max_date,omitempty"`
-	ByEventType []StatBucket `json:"by_event_type"`
-	ByMonth     []StatBucket `json:"by_month"`
-	ByCountry   []StatBucket `json:"by_country"`
-}
-
-// StatBucket is one group of Stats.
-type StatBucket struct {
-	Key        string `json:"key"`
-	Count      int    `json:"count"`
-	Fatalities int    `json:"fatalities"`
-}
-
 // Stats returns counts and fatalities by event type, month and country for
 // the filter (Limit and Cursor ignored).
-func (s *Store) Stats(ctx context.Context, f Filter) (Stats, error) {
+func (s *Store) Stats(ctx context.Context, f incidents.Filter) (incidents.Stats, error) {
 	f.Limit, f.Cursor = 0, ""
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return Stats{}, fmt.Errorf("incidents: stats: %w", err)
+		return incidents.Stats{}, fmt.Errorf("incidents: stats: %w", err)
 	}
 	defer tx.Rollback()
-	conds, args := f.where()
+	conds, args := where(f)
 	if f.BBox != nil {
 		inBox, err := countBBox(ctx, tx, *f.BBox)
 		if err != nil {
-			return Stats{}, err
+			return incidents.Stats{}, err
 		}
 		if inBox <= rtreeJoinMax {
 			rc, rargs := rtreeCond(*f.BBox)
@@ -373,17 +349,17 @@ func (s *Store) Stats(ctx context.Context, f Filter) (Stats, error) {
 		args = append(args, bargs...)
 	}
 	where := whereClause(conds)
-	st := Stats{ByEventType: []StatBucket{}, ByMonth: []StatBucket{}, ByCountry: []StatBucket{}}
+	st := incidents.Stats{ByEventType: []incidents.StatBucket{}, ByMonth: []incidents.StatBucket{}, ByCountry: []incidents.StatBucket{}}
 	var minDate, maxDate sql.NullString
 	err = tx.QueryRowContext(ctx, "SELECT count(*), coalesce(sum(i.fatalities), 0), min(i.date), max(i.date) FROM incidents i"+where, args...).
 		Scan(&st.Count, &st.Fatalities, &minDate, &maxDate)
 	if err != nil {
-		return Stats{}, fmt.Errorf("incidents: stats: %w", err)
+		return incidents.Stats{}, fmt.Errorf("incidents: stats: %w", err)
 	}
 	st.MinDate, st.MaxDate = minDate.String, maxDate.String
 	groups := []struct {
 		expr string
-		dst  *[]StatBucket
+		dst  *[]incidents.StatBucket
 	}{
 		{"i.event_type", &st.ByEventType},
 		{"substr(i.date, 1, 7)", &st.ByMonth},
@@ -397,38 +373,31 @@ func (s *Store) Stats(ctx context.Context, f Filter) (Stats, error) {
 		rows, err := tx.QueryContext(ctx, "SELECT "+g.expr+" AS k, count(*), coalesce(sum(i.fatalities), 0) FROM incidents i"+
 			where+" GROUP BY k ORDER BY "+order, args...)
 		if err != nil {
-			return Stats{}, fmt.Errorf("incidents: stats: %w", err)
+			return incidents.Stats{}, fmt.Errorf("incidents: stats: %w", err)
 		}
 		for rows.Next() {
-			var b StatBucket
+			var b incidents.StatBucket
 			if err := rows.Scan(&b.Key, &b.Count, &b.Fatalities); err != nil {
 				rows.Close()
-				return Stats{}, fmt.Errorf("incidents: stats: %w", err)
+				return incidents.Stats{}, fmt.Errorf("incidents: stats: %w", err)
 			}
 			*g.dst = append(*g.dst, b)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return Stats{}, fmt.Errorf("incidents: stats: %w", err)
+			return incidents.Stats{}, fmt.Errorf("incidents: stats: %w", err)
 		}
 	}
 	return st, nil
 }
 
-// Extent is the spatial and temporal extent of all stored incidents.
-type Extent struct {
-	Count                          int
-	MinLon, MinLat, MaxLon, MaxLat float64
-	MinDate, MaxDate               string
-}
-
 // Extent returns the bounding box and date range of every incident. The
 // answer is cached until the data version changes, since computing it reads
 // every row.
-func (s *Store) Extent(ctx context.Context) (Extent, error) {
+func (s *Store) Extent(ctx context.Context) (incidents.Extent, error) {
 	v, err := s.Version(ctx)
 	if err != nil {
-		return Extent{}, err
+		return incidents.Extent{}, err
 	}
 	s.extentMu.Lock()
 	defer s.extentMu.Unlock()
@@ -437,20 +406,20 @@ func (s *Store) Extent(ctx context.Context) (Extent, error) {
 	}
 	e, err := s.computeExtent(ctx)
 	if err != nil {
-		return Extent{}, err
+		return incidents.Extent{}, err
 	}
 	s.extent, s.extentVersion = e, v
 	return e, nil
 }
 
-func (s *Store) computeExtent(ctx context.Context) (Extent, error) {
-	var e Extent
+func (s *Store) computeExtent(ctx context.Context) (incidents.Extent, error) {
+	var e incidents.Extent
 	var minLon, minLat, maxLon, maxLat sql.NullFloat64
 	var minDate, maxDate sql.NullString
 	err := s.r.QueryRowContext(ctx, `SELECT count(*), min(lon), min(lat), max(lon), max(lat), min(date), max(date) FROM incidents`).
 		Scan(&e.Count, &minLon, &minLat, &maxLon, &maxLat, &minDate, &maxDate)
 	if err != nil {
-		return Extent{}, fmt.Errorf("incidents: extent: %w", err)
+		return incidents.Extent{}, fmt.Errorf("incidents: extent: %w", err)
 	}
 	e.MinLon, e.MinLat, e.MaxLon, e.MaxLat = minLon.Float64, minLat.Float64, maxLon.Float64, maxLat.Float64
 	e.MinDate, e.MaxDate = minDate.String, maxDate.String

@@ -1,4 +1,4 @@
-package incidents
+package sqlite
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+
+	"github.com/mapd/mapd/incidents"
 )
 
 // exportRange is how many consecutive ids one query of a parallel export
@@ -23,8 +25,8 @@ const exportRange = 2048
 // connection take alternate ranges of ids. Their read transactions must see
 // the same snapshot; if a write landed between their starts, one reader
 // does it all. fn must not keep the pointer beyond the call.
-func (s *Store) Export(ctx context.Context, f Filter, fn func(*Incident) error) error {
-	conds, args := f.where()
+func (s *Store) Export(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) error {
+	conds, args := where(f)
 	ranged := f.BBox == nil && ftsQuery(f.Q) == "" && runtime.GOMAXPROCS(0) > 1
 	if f.BBox != nil {
 		// The R*Tree and full-text conditions are subqueries that SQLite
@@ -51,10 +53,10 @@ func (s *Store) Export(ctx context.Context, f Filter, fn func(*Incident) error) 
 			tx.Rollback()
 		}
 	}()
-	chans := make([]chan []Incident, len(txs))
+	chans := make([]chan []incidents.Incident, len(txs))
 	errs := make(chan error, len(txs))
 	for r, tx := range txs {
-		chans[r] = make(chan []Incident, 2)
+		chans[r] = make(chan []incidents.Incident, 2)
 		go func() {
 			defer close(chans[r])
 			er := exportReader{tx: tx, query: query, args: args, out: chans[r]}
@@ -133,7 +135,7 @@ type exportReader struct {
 	tx    *sql.Tx
 	query string
 	args  []any
-	out   chan<- []Incident
+	out   chan<- []incidents.Incident
 }
 
 // exportChunk is how many incidents an unranged reader sends at a time.
@@ -166,18 +168,18 @@ func (er exportReader) read(ctx context.Context, args []any, size int) error {
 		return fmt.Errorf("incidents: export: %w", err)
 	}
 	defer rows.Close()
-	chunk := make([]Incident, 0, max(size, 64))
+	chunk := make([]incidents.Incident, 0, max(size, 64))
 	send := func() error {
 		select {
 		case er.out <- chunk:
-			chunk = make([]Incident, 0, max(size, 64))
+			chunk = make([]incidents.Incident, 0, max(size, 64))
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
 	for rows.Next() {
-		chunk = append(chunk, Incident{})
+		chunk = append(chunk, incidents.Incident{})
 		if err := scanIncident(rows, &chunk[len(chunk)-1]); err != nil {
 			return fmt.Errorf("incidents: export: %w", err)
 		}

@@ -1,4 +1,4 @@
-package incidents
+package sqlite
 
 import (
 	"cmp"
@@ -11,16 +11,8 @@ import (
 	"time"
 
 	"github.com/mapd/mapd/geo"
+	"github.com/mapd/mapd/incidents"
 )
-
-// TilePoint is an incident as a vector tile shows it.
-type TilePoint struct {
-	ID         int64
-	Lon, Lat   float64
-	Date       string
-	EventType  string
-	Fatalities *int
-}
 
 // Version returns the data version: a counter that every insert, update
 // and delete of an incident increases, in the writing transaction, from
@@ -40,7 +32,7 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 // further matches; limit <= 0 means no limit. When the precomputed cells
 // show that the tile holds more than limit matches, it returns no points
 // and more = true without reading the incidents.
-func (s *Store) TilePoints(ctx context.Context, f Filter, t geo.Tile, limit int) (points []TilePoint, more bool, err error) {
+func (s *Store) TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, limit int) (points []incidents.TilePoint, more bool, err error) {
 	if limit > 0 {
 		n, ok, err := s.precount(ctx, f, t)
 		if err != nil {
@@ -61,7 +53,7 @@ func (s *Store) TilePoints(ctx context.Context, f Filter, t geo.Tile, limit int)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var p TilePoint
+		var p incidents.TilePoint
 		var fat sql.NullInt64
 		if err := rows.Scan(&p.ID, &p.Lon, &p.Lat, &p.Date, &p.EventType, &fat); err != nil {
 			return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
@@ -95,7 +87,7 @@ func (s *Store) TilePoints(ctx context.Context, f Filter, t geo.Tile, limit int)
 // tile_cells_monthly for the whole months and from the incidents for the
 // days of partial months. Otherwise they come from the matching incidents
 // in the tile.
-func (s *Store) TileClusters(ctx context.Context, f Filter, t geo.Tile, depth int) ([]geo.Cluster, error) {
+func (s *Store) TileClusters(ctx context.Context, f incidents.Filter, t geo.Tile, depth int) ([]geo.Cluster, error) {
 	c := geo.NewClusterer(t, depth)
 	err := s.clusters(ctx, f, t, c)
 	if err != nil {
@@ -104,7 +96,7 @@ func (s *Store) TileClusters(ctx context.Context, f Filter, t geo.Tile, depth in
 	return c.Clusters(), nil
 }
 
-func (s *Store) clusters(ctx context.Context, f Filter, t geo.Tile, c *geo.Clusterer) error {
+func (s *Store) clusters(ctx context.Context, f incidents.Filter, t geo.Tile, c *geo.Clusterer) error {
 	ok, err := s.clustersFromPrecomputed(ctx, f, t, c)
 	if err != nil || ok {
 		return err
@@ -122,7 +114,7 @@ func (s *Store) clusters(ctx context.Context, f Filter, t geo.Tile, c *geo.Clust
 // that of the whole months for a filter on dates too (the days of partial
 // months would need reading the incidents, which the caller does anyway
 // when the bound is below its limit).
-func (s *Store) precount(ctx context.Context, f Filter, t geo.Tile) (int, bool, error) {
+func (s *Store) precount(ctx context.Context, f incidents.Filter, t geo.Tile) (int, bool, error) {
 	c := geo.NewClusterer(t, 0)
 	var ok bool
 	var err error
@@ -146,7 +138,7 @@ func (s *Store) precount(ctx context.Context, f Filter, t geo.Tile) (int, bool, 
 // from precomputed cells, and reports whether it could: tile_cells answers
 // filters on event types alone, tile_cells_monthly those on dates and event
 // types, when they hold a level as deep as c's cells.
-func (s *Store) clustersFromPrecomputed(ctx context.Context, f Filter, t geo.Tile, c *geo.Clusterer) (bool, error) {
+func (s *Store) clustersFromPrecomputed(ctx context.Context, f incidents.Filter, t geo.Tile, c *geo.Clusterer) (bool, error) {
 	switch {
 	case cellFriendly(f):
 		level, ok, err := s.cellLevel(ctx, c.CellZoom())
@@ -179,20 +171,20 @@ func (s *Store) levelIn(ctx context.Context, table string, z int) (int, bool, er
 
 // cellFriendly reports whether tile_cells can answer the filter: it keeps
 // event types apart but nothing else.
-func cellFriendly(f Filter) bool {
+func cellFriendly(f incidents.Filter) bool {
 	return f.From == "" && f.To == "" && monthFriendly(f)
 }
 
 // monthFriendly reports whether tile_cells_monthly can answer the filter,
 // with the incidents of partial months: it keeps event types and months
 // apart but nothing else.
-func monthFriendly(f Filter) bool {
+func monthFriendly(f incidents.Filter) bool {
 	return f.Actor == "" && f.Country == "" && ftsQuery(f.Q) == "" && f.MinFatalities <= 0
 }
 
 // cellCount returns the number of incidents of the filter's event types in
 // tile t, from the cells of a level at least as deep as t.Z.
-func (s *Store) cellCount(ctx context.Context, f Filter, t geo.Tile, level int) (int, error) {
+func (s *Store) cellCount(ctx context.Context, f incidents.Filter, t geo.Tile, level int) (int, error) {
 	where, args := cellRange(f, t, level)
 	var n int
 	err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0) FROM tile_cells WHERE "+where, args...).Scan(&n)
@@ -201,7 +193,7 @@ func (s *Store) cellCount(ctx context.Context, f Filter, t geo.Tile, level int) 
 
 // cellRange returns the condition selecting the cells of level inside tile
 // t with the filter's event types.
-func cellRange(f Filter, t geo.Tile, level int) (string, []any) {
+func cellRange(f incidents.Filter, t geo.Tile, level int) (string, []any) {
 	where, args := cellSquare(t, level, true)
 	where = "level = ? AND " + where
 	args = append([]any{level}, args...)
@@ -239,7 +231,7 @@ func cellRect(x0, x1, y0, y1 int) (string, []any) {
 
 // cellEventTypes returns the condition, starting with AND, keeping the
 // cells of the filter's event types.
-func cellEventTypes(f Filter) (string, []any) {
+func cellEventTypes(f incidents.Filter) (string, []any) {
 	if len(f.EventTypes) == 0 {
 		return "", nil
 	}
@@ -253,7 +245,7 @@ func cellEventTypes(f Filter) (string, []any) {
 // clustersFromCells adds the cells of level (at least as deep as c's) in
 // tile t with f's event types to c. SQLite sums them up into c's cells, so
 // that at most one row per cluster cell and event type reaches Go.
-func (s *Store) clustersFromCells(ctx context.Context, f Filter, t geo.Tile, level int, c *geo.Clusterer) error {
+func (s *Store) clustersFromCells(ctx context.Context, f incidents.Filter, t geo.Tile, level int, c *geo.Clusterer) error {
 	where, args := cellRange(f, t, level)
 	shift := level - c.CellZoom()
 	query := `SELECT cx >> ?, cy >> ?, event_type, sum(n), sum(fatalities), sum(sum_lon), sum(sum_lat)
@@ -288,7 +280,7 @@ func addCells(ctx context.Context, q querier, c *geo.Clusterer, query string, ar
 // deeper than 17 are shifted from the level-17 cell that both scan
 // indexes carry (migration 0007), which SQLite reads from the index
 // instead of computing it.
-func (s *Store) clustersFromScan(ctx context.Context, f Filter, t geo.Tile, months []string, c *geo.Clusterer) error {
+func (s *Store) clustersFromScan(ctx context.Context, f incidents.Filter, t geo.Tile, months []string, c *geo.Clusterer) error {
 	cz := c.CellZoom()
 	var query string
 	var args []any
@@ -356,7 +348,7 @@ const maxMonthSeeks = 2048
 // maxListedMonths months of stored incidents, when a tile of zoom
 // pointIndexMinZoom or more would need more than maxMonthSeeks seeks, and
 // for a tile of lower zoom that is not crowded.
-func (s *Store) scanMonths(ctx context.Context, f Filter, t geo.Tile) ([]string, error) {
+func (s *Store) scanMonths(ctx context.Context, f incidents.Filter, t geo.Tile) ([]string, error) {
 	if f.From == "" && f.To == "" {
 		return nil, nil
 	}
@@ -379,7 +371,7 @@ func (s *Store) scanMonths(ctx context.Context, f Filter, t geo.Tile) ([]string,
 	if err != nil || !ok {
 		return months, err
 	}
-	n, err := s.cellCount(ctx, Filter{}, t, level)
+	n, err := s.cellCount(ctx, incidents.Filter{}, t, level)
 	if err != nil || n <= crowdedTile {
 		return nil, err
 	}
@@ -412,11 +404,11 @@ func monthsBetween(from, to string) []string {
 // pointIndexMinZoom on, the span of its columns below. Otherwise it walks
 // incidents_tile_points from pointIndexMinZoom on and leaves the choice to
 // SQLite below.
-func tileScanQuery(f Filter, t geo.Tile, months []string, cols string) (string, []any) {
+func tileScanQuery(f incidents.Filter, t geo.Tile, months []string, cols string) (string, []any) {
 	const pad = 1e-7
 	b := t.BBox()
 	b.MinLon, b.MinLat, b.MaxLon, b.MaxLat = b.MinLon-pad, b.MinLat-pad, b.MaxLon+pad, b.MaxLat+pad
-	conds, args := f.where()
+	conds, args := where(f)
 	x0, x1 := pointColumn(b.MinLon), pointColumn(b.MaxLon)
 	var colCond string
 	var colArgs []any
@@ -458,7 +450,7 @@ func tileScanQuery(f Filter, t geo.Tile, months []string, cols string) (string, 
 // either end from the incidents, a month at most each. It reports false,
 // adding nothing, when tile_cells_monthly holds no level as deep as c's
 // cells or f's dates do not parse.
-func (s *Store) clustersFromMonths(ctx context.Context, f Filter, t geo.Tile, c *geo.Clusterer, edges bool) (bool, error) {
+func (s *Store) clustersFromMonths(ctx context.Context, f incidents.Filter, t geo.Tile, c *geo.Clusterer, edges bool) (bool, error) {
 	level, ok, err := s.levelIn(ctx, "tile_month_levels", c.CellZoom())
 	if err != nil || !ok {
 		return false, err
@@ -510,7 +502,7 @@ const maxListedMonths = 120
 // monthRange returns the condition selecting the cells of level inside
 // tile t of the given months with the filter's event types. Calendar
 // years whose twelve months are all given are read from their year rows.
-func monthRange(f Filter, t geo.Tile, level int, months []string) (string, []any) {
+func monthRange(f incidents.Filter, t geo.Tile, level int, months []string) (string, []any) {
 	// The month rows alone, between the first and the last.
 	where := "level = ? AND month BETWEEN ? AND ? AND length(month) = 7"
 	args := []any{level, months[0], months[len(months)-1]}

@@ -1,4 +1,4 @@
-package incidents_test
+package sqlite_test
 
 import (
 	"cmp"
@@ -16,11 +16,12 @@ import (
 
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/sqlite"
 )
 
-func openStore(t testing.TB) *incidents.Store {
+func openStore(t testing.TB) *sqlite.Store {
 	t.Helper()
-	s, err := incidents.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestCreateRejectsInvalid(t *testing.T) {
 
 // seed stores n random incidents and returns them as stored, in the order
 // of a listing: newest date first, then highest id.
-func seed(t testing.TB, s *incidents.Store, n int, rng *rand.Rand) []incidents.Incident {
+func seed(t testing.TB, s *sqlite.Store, n int, rng *rand.Rand) []incidents.Incident {
 	t.Helper()
 	actors := []string{"Military Forces of Syria", "Islamic State", "Military Forces of Russia", "Rebel groups", "Civilians (Syria)"}
 	words := []string{"airstrike", "shelling", "convoy", "market", "hospital", "checkpoint"}
@@ -356,11 +357,11 @@ func TestCreateResolvesPlace(t *testing.T) {
 func TestDemoLoads(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t)
-	n, err := s.LoadDemo(ctx)
+	n, err := incidents.LoadDemo(ctx, s)
 	if err != nil || n != len(incidents.Demo()) {
 		t.Fatalf("got %d, %v; want %d", n, err, len(incidents.Demo()))
 	}
-	if n, _ := s.LoadDemo(ctx); n != 0 {
+	if n, _ := incidents.LoadDemo(ctx, s); n != 0 {
 		t.Fatalf("second load stored %d, want 0", n)
 	}
 	found := false
@@ -444,7 +445,7 @@ func TestBackupIsConsistentCopy(t *testing.T) {
 	if err := s.Create(ctx, &in, nil); err != nil {
 		t.Fatal(err)
 	}
-	b, err := incidents.Open(ctx, path)
+	b, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,251 @@
+package cql2
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// Value is the value of a property of one feature, as Eval reads it.
+// Type 0 is null; TypeDate values are "YYYY-MM-DD" in Str; TypeGeometry
+// values are a point in Point.
+type Value struct {
+	Type  Type
+	Str   string
+	Num   float64
+	Bool  bool
+	Point orb.Point
+}
+
+// Truth is a value of SQL's three-valued logic.
+type Truth int8
+
+// The truth values. A predicate on a null property is Unknown, and a
+// filter selects a feature only when it is True.
+const (
+	False   Truth = 0
+	True    Truth = 1
+	Unknown Truth = -1
+)
+
+func truth(b bool) Truth {
+	if b {
+		return True
+	}
+	return False
+}
+
+// Eval evaluates a checked expression (see Queryables.Check) for one
+// feature whose properties get returns. It follows SQL: a comparison with a
+// null is Unknown, NOT Unknown is Unknown, FALSE AND Unknown is False and
+// TRUE OR Unknown is True.
+func Eval(e Expr, get func(name string) Value) Truth {
+	switch e := e.(type) {
+	case *And:
+		out := True
+		for _, a := range e.Args {
+			switch Eval(a, get) {
+			case False:
+				return False
+			case Unknown:
+				out = Unknown
+			}
+		}
+		return out
+	case *Or:
+		out := False
+		for _, a := range e.Args {
+			switch Eval(a, get) {
+			case True:
+				return True
+			case Unknown:
+				out = Unknown
+			}
+		}
+		return out
+	case *Not:
+		switch t := Eval(e.Arg, get); t {
+		case Unknown:
+			return Unknown
+		default:
+			return 1 - t
+		}
+	case *Bool:
+		return truth(e.Value)
+	case *Comparison:
+		v := get(e.Left.(*Property).Name)
+		if v.Type == 0 {
+			return Unknown
+		}
+		return truth(opHolds(e.Op, compareValue(v, e.Right)))
+	case *Like:
+		v := get(e.Arg.(*Property).Name)
+		if v.Type == 0 {
+			return Unknown
+		}
+		return truth(Match(e.Pattern.(*String).Value, v.Str) != e.Not)
+	case *In:
+		v := get(e.Arg.(*Property).Name)
+		if v.Type == 0 {
+			return Unknown
+		}
+		for _, x := range e.List {
+			if compareValue(v, x) == 0 {
+				return truth(!e.Not)
+			}
+		}
+		return truth(e.Not)
+	case *Between:
+		v := get(e.Arg.(*Property).Name)
+		if v.Type == 0 {
+			return Unknown
+		}
+		in := compareValue(v, e.Low) >= 0 && compareValue(v, e.High) <= 0
+		return truth(in != e.Not)
+	case *IsNull:
+		v := get(e.Arg.(*Property).Name)
+		return truth((v.Type == 0) != e.Not)
+	case *Spatial:
+		v := get(e.Left.(*Property).Name)
+		if v.Type == 0 {
+			return Unknown
+		}
+		return truth(Intersects(e.Right, v.Point))
+	}
+	panic("cql2: Eval of an unchecked expression")
+}
+
+// compareValue orders a property value against a literal of its type.
+func compareValue(v Value, lit Scalar) int {
+	switch lit := lit.(type) {
+	case *String:
+		return strings.Compare(v.Str, lit.Value)
+	case *Number:
+		return cmpFloat(v.Num, lit.Value)
+	case *Date:
+		return strings.Compare(v.Str, lit.Value)
+	case *Bool:
+		return compareLiterals(&Bool{Value: v.Bool}, lit)
+	}
+	return 1
+}
+
+// Intersects reports whether the point lies on the geometry literal g, an
+// *Envelope or a *Geometry: inside or on the edge of a polygon or box, on a
+// line, or equal to a point.
+func Intersects(g Scalar, p orb.Point) bool {
+	switch g := g.(type) {
+	case *Envelope:
+		return g.Box.Contains(p[0], p[1])
+	case *Geometry:
+		return geometryIntersects(g.G, p)
+	}
+	return false
+}
+
+func geometryIntersects(g orb.Geometry, p orb.Point) bool {
+	switch g := g.(type) {
+	case orb.Point:
+		return g == p
+	case orb.MultiPoint:
+		for _, q := range g {
+			if q == p {
+				return true
+			}
+		}
+	case orb.LineString:
+		return onLine(g, p)
+	case orb.MultiLineString:
+		for _, l := range g {
+			if onLine(l, p) {
+				return true
+			}
+		}
+	case orb.Polygon:
+		return planar.PolygonContains(g, p) || onPolygonEdge(g, p)
+	case orb.MultiPolygon:
+		for _, pg := range g {
+			if planar.PolygonContains(pg, p) || onPolygonEdge(pg, p) {
+				return true
+			}
+		}
+	case orb.Collection:
+		for _, c := range g {
+			if geometryIntersects(c, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// onPolygonEdge reports whether p lies on the boundary of a hole, which
+// PolygonContains counts as outside although it touches the polygon.
+func onPolygonEdge(pg orb.Polygon, p orb.Point) bool {
+	for _, r := range pg[1:] {
+		if onLine(orb.LineString(r), p) {
+			return true
+		}
+	}
+	return false
+}
+
+// onLine reports whether p lies on one of the segments of l.
+func onLine(l orb.LineString, p orb.Point) bool {
+	for i := 0; i+1 < len(l); i++ {
+		a, b := l[i], l[i+1]
+		if p[0] < min(a[0], b[0]) || p[0] > max(a[0], b[0]) || p[1] < min(a[1], b[1]) || p[1] > max(a[1], b[1]) {
+			continue
+		}
+		if (b[0]-a[0])*(p[1]-a[1])-(b[1]-a[1])*(p[0]-a[0]) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Match reports whether s matches the LIKE pattern: % matches any run of
+// characters, _ exactly one character, and a backslash makes the character
+// after it literal. The match is case-sensitive. It backtracks only to the
+// last %, so it takes at most len(pattern)*len(s) steps.
+func Match(pattern, s string) bool {
+	pi, si := 0, 0
+	starP, starS := -1, 0
+	for si < len(s) {
+		if pi < len(pattern) {
+			switch c := pattern[pi]; c {
+			case '%':
+				for pi < len(pattern) && pattern[pi] == '%' {
+					pi++
+				}
+				starP, starS = pi, si
+				continue
+			case '_':
+				_, n := utf8.DecodeRuneInString(s[si:])
+				pi, si = pi+1, si+n
+				continue
+			default:
+				w := 1
+				if c == '\\' && pi+1 < len(pattern) {
+					c, w = pattern[pi+1], 2
+				}
+				if s[si] == c {
+					pi, si = pi+w, si+1
+					continue
+				}
+			}
+		}
+		if starP < 0 {
+			return false
+		}
+		_, n := utf8.DecodeRuneInString(s[starS:])
+		starS += n
+		pi, si = starP, starS
+	}
+	for pi < len(pattern) && pattern[pi] == '%' {
+		pi++
+	}
+	return pi == len(pattern)
+}

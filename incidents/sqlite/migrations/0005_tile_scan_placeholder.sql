@@ -1,0 +1,14 @@
+-- 0005: lets 0007 and 0012 run on databases created before 0002 reached
+-- its final text. 0002 was edited after it had been released (it first had
+-- cells computed at level 14 and no incidents_tile_scan index), so such
+-- databases lack incidents_tile_scan, and the DROP INDEX of it in 0007 (which
+-- recreates it) and in 0012 would fail. This placeholder, an index with no
+-- entries, stands in for it; 0013 repairs the rest.
+--
+-- 0005 was a free number below 0007: on a database that had not reached
+-- 0006 when this file was added, it runs in order; on one that had, the
+-- runner applies it after the others (it applies every version it has not
+-- recorded, in version order). If 0012 had dropped the real index, this
+-- creates the empty one and 0013 drops it again; if not (0002 as edited,
+-- before 0012), IF NOT EXISTS keeps the real one for 0012 to drop.
+CREATE INDEX IF NOT EXISTS incidents_tile_scan ON incidents (date) WHERE 0;
