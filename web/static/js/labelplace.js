@@ -3,11 +3,11 @@
  * `node --test`.
  */
 
-const KIND_RANK = { capital: 0, city: 1, region: 2, town: 3 };
+const KIND_RANK = { capital: 0, country: 1, city: 2, region: 3, town: 4 };
 
-/** labelOrder puts capitals first, then cities, regions and towns, each by population. */
+/** labelOrder puts capitals first, then countries, cities, regions and towns, each by population. */
 export function labelOrder(a, b) {
-  const ka = KIND_RANK[a.kind] ?? 3, kb = KIND_RANK[b.kind] ?? 3;
+  const ka = KIND_RANK[a.kind] ?? 4, kb = KIND_RANK[b.kind] ?? 4;
   if (ka !== kb) return ka - kb;
   if (a.population !== b.population) return b.population - a.population;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -15,11 +15,11 @@ export function labelOrder(a, b) {
 
 /**
  * labelBox is the box a label takes at container point (x, y): a region's
- * name centred on its point; a place's dot at its point with the name to
+ * or country's name centred on its point; a place's dot at its point with the name to
  * its right. w and h are the text's size in pixels.
  */
 export function labelBox(c) {
-  if (c.kind === 'region') return { x0: c.x - c.w / 2 - 2, y0: c.y - c.h / 2, x1: c.x + c.w / 2 + 2, y1: c.y + c.h / 2 };
+  if (c.kind === 'region' || c.kind === 'country') return { x0: c.x - c.w / 2 - 2, y0: c.y - c.h / 2, x1: c.x + c.w / 2 + 2, y1: c.y + c.h / 2 };
   return { x0: c.x - 4, y0: c.y - c.h / 2, x1: c.x + 8 + c.w + 2, y1: c.y + c.h / 2 };
 }
 

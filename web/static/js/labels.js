@@ -2,12 +2,14 @@
  * labels: offline place names on the base map, from mapd's label tiles
  * (/tiles/places/{z}/{x}/{y}.geojson, from the embedded gazetteer):
  * capitals and large cities at low zoom, towns as the zoom grows, region
- * names up to zoom 8. They are placed most important first and a label
- * that would overlap one already placed (or a country name) is left out.
+ * names up to zoom 8. They are placed with the country names, most
+ * important first (capitals, countries, cities, regions, towns); a label
+ * that would overlap one already placed is left out (a country name is
+ * hidden).
  */
 import { el } from './util.js';
 import { app } from './context.js';
-import { countryLabelsShown } from './map.js';
+import { countryLabelsShown, setCountryLabelShown } from './map.js';
 import { placeLabels } from './labelplace.js';
 
 const TILE_SIZE = 256;
@@ -25,6 +27,8 @@ const FONTS = {
   city: { font: '600 12px system-ui, sans-serif', size: 12, spacing: 0, upper: false },
   town: { font: '400 11px system-ui, sans-serif', size: 11, spacing: 0, upper: false },
   region: { font: 'italic 400 11px system-ui, sans-serif', size: 11, spacing: 1.2, upper: true },
+  country: { font: '500 11px system-ui, sans-serif', size: 11, spacing: 0.3, upper: false },
+  countryBig: { font: '500 12.5px system-ui, sans-serif', size: 13, spacing: 1, upper: true },
 };
 
 function textWidth(text, kind) {
@@ -43,6 +47,11 @@ export function initPlaceLabels(m, parent) {
   map.on('moveend', update);
   map.on('zoomstart', () => { generation++; });
   update();
+}
+
+/** refreshPlaceLabels places the labels again (the country names changed). */
+export function refreshPlaceLabels() {
+  if (map) update();
 }
 
 function fetchTile(z, x, y) {
@@ -94,14 +103,20 @@ function draw(features) {
     candidates.push({ id: String(f.id), name: p.name, kind: p.kind, population: p.population || 0,
       lat: c[1], lon: c[0], x: pt.x, y: pt.y, w: textWidth(p.name, p.kind), h: font.size + 3 });
   }
-  const avoid = countryLabelsShown().map((l) => {
+  // Country names take part: after the capitals, before the other places.
+  const countries = countryLabelsShown();
+  for (const l of countries) {
     const pt = map.latLngToContainerPoint([l.lat, l.lon]);
-    const w = textWidth(l.name, 'city');
-    return { x0: pt.x - w / 2, y0: pt.y - 8, x1: pt.x + w / 2, y1: pt.y + 8 };
-  });
-  const placed = placeLabels(candidates, { width: size.x, height: size.y, avoid, max: 250 });
+    candidates.push({ id: 'country:' + l.name, name: l.name, kind: 'country', population: 1e12 - l.rank, country: l,
+      x: pt.x, y: pt.y, w: textWidth(l.name, l.big ? 'countryBig' : 'country'), h: l.big ? 16 : 14 });
+  }
+  const placed = placeLabels(candidates, { width: size.x, height: size.y, max: 250 + countries.length });
+  const countryShown = new Set();
+  for (const c of placed) if (c.kind === 'country') countryShown.add(c.country);
+  for (const l of countries) setCountryLabelShown(l, countryShown.has(l));
   const next = new Map();
   for (const c of placed) {
+    if (c.kind === 'country') continue;
     let s = shown.get(c.id);
     if (!s || s.name !== c.name) {
       const html = c.kind === 'region'

@@ -10,7 +10,7 @@ import { allTypes, typeOf } from './types.js';
 import { buildPopup, POPUP_OPTIONS } from './popup.js';
 import { writeHash, scheduleRefresh } from './loader.js';
 import { currentTileLayer, tileFeatureAt, onTileFeatureClick, onTileHover, dropTiles } from './tiles.js';
-import { initPlaceLabels } from './labels.js';
+import { initPlaceLabels, refreshPlaceLabels } from './labels.js';
 import { onMapClickEdit } from './editor.js';
 import { markSelected } from './list.js';
 
@@ -122,17 +122,24 @@ async function loadBasemap() {
         pane: 'labels', interactive: false, keyboard: false,
         icon: L.divIcon({ className: 'country-label' + (p.rank <= 40 ? ' big' : ''), html: span, iconSize: null }),
       });
-      countryLabels.push({ marker: m, rank: p.rank || 999, name: p.name, lat: p.label[1], lon: p.label[0] });
+      countryLabels.push({ marker: m, rank: p.rank || 999, name: p.name, lat: p.label[1], lon: p.label[0], big: p.rank <= 40 });
     }
     updateCountryLabels();
+    refreshPlaceLabels();
   } catch (e) {
     showStatus(String(e.message || e), true);
   }
 }
 
-/** countryLabelsShown returns the country names drawn now, for the place labels to avoid. */
+/** countryLabelsShown returns the country names on the map at this zoom, for the place labels to place with theirs. */
 export function countryLabelsShown() {
   return countryLabels.filter((l) => countryLayer.hasLayer(l.marker));
+}
+
+/** setCountryLabelShown shows or hides a country name that is on the map (hidden: it would overlap a place's). */
+export function setCountryLabelShown(l, on) {
+  const e = l.marker.getElement();
+  if (e) e.classList.toggle('covered', !on);
 }
 
 /** Country names: the biggest first, all of them from zoom 5. */
