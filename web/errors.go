@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/mapd/mapd/extract"
 	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/incidents"
 )
@@ -66,6 +68,7 @@ func (s *Server) classify(err error) (int, errorBody, map[string]string) {
 	var he *Error
 	var fe *incidents.FieldError
 	var mbe *http.MaxBytesError
+	var de *extract.DateError
 	switch {
 	case errors.As(err, &he):
 		return he.Status, errorBody{Error: he.Msg, Field: he.Field}, he.Header
@@ -77,6 +80,10 @@ func (s *Server) classify(err error) (int, errorBody, map[string]string) {
 			status = http.StatusConflict
 		}
 		return status, errorBody{Error: fe.Msg, Field: fe.Field}, nil
+	case errors.Is(err, extract.ErrEmpty):
+		return http.StatusBadRequest, errorBody{Error: "text has no words: send the report's text", Field: "text"}, nil
+	case errors.As(err, &de):
+		return http.StatusBadRequest, errorBody{Error: strings.TrimPrefix(de.Error(), "extract: "), Field: "date"}, nil
 	case errors.Is(err, incidents.ErrNotFound):
 		return http.StatusNotFound, errorBody{Error: "not found"}, nil
 	case errors.Is(err, gazetteer.ErrInvalidQuery):

@@ -254,7 +254,9 @@ func TestOGCPropertiesAndCRS(t *testing.T) {
 		}
 	}
 	// The same box in each CRS selects the same incidents.
-	want := fx.expect(func(in incidents.Incident) bool { return *in.Lon >= 10 && *in.Lon <= 50 && *in.Lat >= -20 && *in.Lat <= 30 })
+	want := fx.expect(func(in incidents.Incident) bool {
+		return *in.Lon >= 10 && *in.Lon <= 50 && *in.Lat >= -20 && *in.Lat <= 30
+	})
 	x0, y0 := 6378137*10*math.Pi/180, 6378137*math.Log(math.Tan(math.Pi/4-20*math.Pi/360))
 	x1, y1 := 6378137*50*math.Pi/180, 6378137*math.Log(math.Tan(math.Pi/4+30*math.Pi/360))
 	for _, q := range []string{
