@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -464,7 +465,7 @@ func perfPlayback(t *testing.T, bctx context.Context, what, url string) {
 	if err := chromedp.Do(sctx, chromedp.Navigate(url+"&step=month")); err != nil {
 		t.Fatalf("playback (%s): %v", what, err)
 	}
-	poll("loaded", `document.body.hasAttribute('data-loaded') && !document.getElementById('slider').hidden`, 60*time.Second)
+	poll("loaded", `document.body.hasAttribute('data-loaded') && !document.getElementById('slider').hidden && (performance.setResourceTimingBufferSize(20000), true)`, 60*time.Second)
 	if err := chromedp.Do(sctx, chromedp.Click(chromedp.CSS("#s-play"))); err != nil {
 		t.Fatalf("playback (%s): play: %v", what, err)
 	}
@@ -483,6 +484,30 @@ func perfPlayback(t *testing.T, bctx context.Context, what, url string) {
 	if err != nil {
 		t.Fatalf("playback figures: %v", err)
 	}
+	// Where the time goes: the requests made while playing, by kind.
+	var reqs map[string][]float64
+	b, err = chromedp.Run(sctx, chromedp.Evaluate[[]byte](`(function () {
+  var out = {}, p = __mapdPlayback;
+  performance.getEntriesByType('resource').forEach(function (e) {
+    if (e.startTime < p.started || e.startTime > p.ended) return;
+    var k = /\/api\/stats/.test(e.name) ? 'stats' : /\/api\/incidents\?.*limit=1(&|$)/.test(e.name) ? 'count' : /\/api\/incidents/.test(e.name) ? 'list' : /\/tiles\/incidents/.test(e.name) ? 'tiles' : 'other';
+    (out[k] = out[k] || []).push(e.duration);
+  });
+  return out;
+})()`))
+	if err == nil {
+		err = json.Unmarshal(b, &reqs)
+	}
+	if err != nil {
+		t.Fatalf("playback requests: %v", err)
+	}
+	var kinds []string
+	for k, v := range reqs {
+		slices.Sort(v)
+		kinds = append(kinds, fmt.Sprintf("%s: %d, median %.0f ms, p90 %.0f ms", k, len(v), quantile(v, 0.5), quantile(v, 0.9)))
+	}
+	slices.Sort(kinds)
+	t.Logf("playback requests (%s): %s", what, strings.Join(kinds, "; "))
 	ms := slices.Clone(pb.DrawMs)
 	slices.Sort(ms)
 	fps := float64(pb.Frames) / (pb.Ended - pb.Started) * 1000

@@ -11,6 +11,7 @@ import { setMode, showModeLine, hasMarker, selectIncident, openIncidentPopup } f
 import { useTiles, showTiles } from './tiles.js';
 import { renderList } from './list.js';
 import { renderTimeline } from './timeline.js';
+import { enablePlaceLabels } from './labels.js';
 
 const PAGE_LIMIT = 5000;   // features asked per request: one request fills a view
 const MAX_FEATURES = 5000; // features kept for one view (pages followed up to this)
@@ -133,11 +134,13 @@ export async function refresh(opts = {}) {
     await tilesDrawn;
     if (inflight !== null && inflight !== ctrl) return false;
     document.body.setAttribute('data-loaded', String(Date.now()));
+    enablePlaceLabels();
     if (app.filters.sel && !pendingSelDone) openPendingSelection();
     return true;
   } catch (e) {
     if (e && e.name === 'AbortError') return false;
     if (inflight === ctrl) inflight = null;
+    enablePlaceLabels();
     if (e.status === 401) $('token-row').hidden = false;
     showStatus('Could not load incidents: ' + (e.message || e), true);
     return false;
