@@ -84,14 +84,14 @@ const (
 // articles; see gazetteer/data/README.md for how to refit). A candidate's
 // utility is the dot product of its features with them.
 var docWeights = [numFeatures]float64{
-	fPrior:   8,
-	fOwn:     0.5,
-	fPop:     2,
-	fCountry: 2,
-	fAdmin1:  1.5,
-	fNear:    1.5,
-	fArea:    0.5,
-	fWithin:  2,
+	fPrior:   2.95,
+	fOwn:     2.61,
+	fPop:     5.98,
+	fCountry: 3.01,
+	fAdmin1:  4.65,
+	fNear:    -0.437,
+	fArea:    1.55,
+	fWithin:  0.27,
 }
 
 const (
@@ -109,6 +109,9 @@ const (
 	// population unless the text qualifies the name.
 	bigPlace      = 1_000_000
 	bigPlaceRatio = 50
+	// guardNear is the closeness (fNear) from which other names of the
+	// document lift the guard: about 45 km.
+	guardNear = 0.5
 )
 
 // docName is a distinct name of a document with its candidates.
@@ -335,8 +338,11 @@ func (g *Gazetteer) choose(n *docName) int {
 			}
 		}
 	}
-	top := &g.recs[n.cands[0].rec]
-	if best != 0 && n.feats[best][fWithin] == 0 &&
+	// The guard: a capital, country or city of millions under its own
+	// name stays, unless the text qualifies the name or other names of
+	// the document lie in the smaller place's region and near it.
+	top, f := &g.recs[n.cands[0].rec], &n.feats[best]
+	if best != 0 && n.cands[0].own && f[fWithin] == 0 && !(f[fAdmin1] > 0 && f[fNear] >= guardNear) &&
 		(top.fcode == "PPLC" || kindOf(top.fcode) == KindCountry || top.population >= bigPlace) &&
 		g.recs[n.cands[best].rec].population*bigPlaceRatio < top.population {
 		return 0

@@ -295,7 +295,15 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, 
 			if v&1 == 1 {
 				name = 1
 			}
-			add(candidate{rec: v >> 1, name: name * scale, own: v&1 == 1})
+			own := v&1 == 1
+			if own && !s.region && isArea(g.recs[v>>1].fcode) {
+				// "Saratov" is the city's own name, not quite that of
+				// "Saratov Oblast".
+				var b [128]byte
+				_, reg := appendKey(b[:0], g.recs[v>>1].name)
+				own = !reg
+			}
+			add(candidate{rec: v >> 1, name: name * scale, own: own})
 		}
 	}
 	exact(kb, 1)
@@ -495,6 +503,15 @@ func (g *Gazetteer) prior(dst []scored, cands []candidate, s *scorer) []scored {
 	for _, c := range cands {
 		if c.own && c.name >= 1 && !c.demonym && !isArea(g.recs[c.rec].fcode) {
 			ownPop = max(ownPop, g.recs[c.rec].population)
+		}
+	}
+	if ownPop >= 0 && !s.region {
+		// A town and a region of the same name ("Mosul"): without a
+		// region word, the name is the town's.
+		for j := range cands {
+			if c := &cands[j]; c.own && isAdminCode(g.recs[c.rec].fcode) && kindOf(g.recs[c.rec].fcode) == KindRegion {
+				c.own = false
+			}
 		}
 	}
 	start := len(dst)

@@ -514,6 +514,22 @@ func countryNames(enJSON, codesJSON []byte) ([]countryRow, error) {
 	return rows, nil
 }
 
+// geonamesCountryPoints are GeoNames' own points of large countries where
+// world-countries' rounded centre lies far from it (the United States'
+// is the geographic centre of the contiguous states, in Kansas).
+var geonamesCountryPoints = map[string][2]string{
+	"US": {"39.76", "-98.5"},
+	"CA": {"60.10867", "-113.64258"},
+	"GB": {"54.75844", "-2.69531"},
+	"RU": {"60", "100"},
+	"CN": {"35", "105"},
+	"IN": {"22", "79"},
+	"AU": {"-25", "135"},
+	"BR": {"-10", "-55"},
+	"MX": {"23", "-102"},
+	"TR": {"39", "35"},
+}
+
 // iso3Words are the ISO alpha-3 codes that spell an English word or a
 // common abbreviation: as names they would turn "and" into Andorra.
 var iso3Words = map[string]bool{
@@ -607,6 +623,9 @@ func countryRowsWithPoints(places []place, countries []countryRow, world map[str
 			country: c.iso2, admin1: "00", lat: places[i].lat, lon: places[i].lon, population: pop[c.iso2]}
 		if w.lat != "" {
 			r.lat, r.lon = w.lat, w.lon
+		}
+		if p, ok := geonamesCountryPoints[c.iso2]; ok {
+			r.lat, r.lon = p[0], p[1]
 		}
 		r.alts = countryAlternates(r.name, names)
 		rows = append(rows, r)
