@@ -58,7 +58,7 @@ type analysis struct {
 	// go on telling of that day.
 	lastDate when
 	hasLast  bool
-	warn  []string
+	warn     []string
 }
 
 func (a *analysis) run(ctx context.Context) error {
