@@ -84,14 +84,14 @@ const (
 // articles; see gazetteer/data/README.md for how to refit). A candidate's
 // utility is the dot product of its features with them.
 var docWeights = [numFeatures]float64{
-	fPrior:   2.95,
-	fOwn:     2.61,
-	fPop:     5.98,
-	fCountry: 3.01,
-	fAdmin1:  4.65,
-	fNear:    -0.437,
-	fArea:    1.55,
-	fWithin:  0.27,
+	fPrior:   1.73,
+	fOwn:     2.68,
+	fPop:     6.49,
+	fCountry: 2.6,
+	fAdmin1:  4.42,
+	fNear:    -0.102,
+	fArea:    1.01,
+	fWithin:  0.0365,
 }
 
 const (

@@ -3,8 +3,10 @@ package gazetteer
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestResolveDocument checks the document API: one result per mention in
@@ -69,4 +71,86 @@ func TestResolveDocument(t *testing.T) {
 	if _, err := g.ResolveDocument(done, doc); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: got %v, want context.Canceled", err)
 	}
+}
+
+// TestResolveDocumentLarge resolves a document of 100,000 distinct names.
+// Its time, against a document of 10,000, is logged; BenchmarkResolveDocumentLarge
+// measures the time per name at both sizes.
+func TestResolveDocumentLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large document")
+	}
+	g := testGazetteer(t)
+	ctx := context.Background()
+	timeOf := func(d []Mention) time.Duration {
+		start := time.Now()
+		res, err := g.ResolveDocument(ctx, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res) != len(d) {
+			t.Fatalf("got %d results, want %d", len(res), len(d))
+		}
+		return time.Since(start)
+	}
+	small, large := timeOf(largeDocument(10_000)), timeOf(largeDocument(100_000))
+	t.Logf("10,000 names in %v, 100,000 in %v", small, large)
+}
+
+// largeDocument returns n distinct names: base names with a qualifier
+// that names nothing, so that each is looked up anew.
+func largeDocument(n int) []Mention {
+	base := []string{"Idlib", "Aleppo", "Springfield", "Paris", "Syrian", "Homs province", "Xqzvwplk", "Mosul", "Kharkiv", "Gao"}
+	d := make([]Mention, n)
+	for i := range d {
+		d[i] = Mention{Name: base[i%len(base)] + ", " + strconv.Itoa(i)}
+	}
+	return d
+}
+
+// BenchmarkResolveDocumentLarge measures the time per name of documents
+// of 1,000 and 100,000 distinct names: about equal when resolution is
+// linear in the document's length.
+func BenchmarkResolveDocumentLarge(b *testing.B) {
+	g := testGazetteer(b)
+	for _, n := range []int{1_000, 100_000} {
+		doc := largeDocument(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := g.ResolveDocument(context.Background(), doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/name")
+		})
+	}
+}
+
+// FuzzResolveDocument resolves documents of arbitrary lines: answers or
+// per-name errors, one result per name, never a panic.
+func FuzzResolveDocument(f *testing.F) {
+	for _, s := range []string{"Idlib\nAleppo", "Springfield, Mass.\nBoston", "\xff\xfe\x00", "Homs\x00\nEU\nU.S.", strings.Repeat("Raqqa ", 2000), ",,,\n , in \n"} {
+		f.Add(s, "SY")
+	}
+	g := testGazetteer(f)
+	f.Fuzz(func(t *testing.T, text, country string) {
+		lines := strings.Split(text, "\n")
+		doc := make([]Mention, len(lines))
+		for i, l := range lines {
+			name, within, _ := strings.Cut(l, "|")
+			doc[i] = Mention{Name: name, Country: country, Within: []string{within}}
+		}
+		res, err := g.ResolveDocument(context.Background(), doc, WithCountry(country), WithLimit(3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res) != len(doc) {
+			t.Fatalf("got %d results, want %d", len(res), len(doc))
+		}
+		for i, r := range res {
+			if r.Alternatives == nil || (r.Match != nil && r.Err != nil) {
+				t.Errorf("result %d: got %+v, want alternatives and at most one of match and error", i, r)
+			}
+		}
+	})
 }

@@ -1,12 +1,16 @@
 // Package gazetteer resolves place names as news reports write them ("Deir
 // Ezzor", "Dayr az Zawr", "Homs province") to GeoNames places, offline.
 //
-// A Gazetteer holds populated places, first-level regions and countries read
-// from GeoNames dump files (the geoname table such as cities500.txt or
-// SY.txt, admin1CodesASCII.txt and countryInfo.txt, plain, gzipped or
-// zipped). Default returns one built from data embedded in the binary:
-// every GeoNames populated place with at least 500 inhabitants, first-level
-// regions and countries.
+// A Gazetteer holds populated places, first- and second-level regions and
+// countries read from GeoNames dump files (the geoname table such as
+// cities500.txt or SY.txt, admin1CodesASCII.txt and countryInfo.txt, plain,
+// gzipped or zipped). Default returns one built from data embedded in the
+// binary: every GeoNames populated place with at least 500 inhabitants,
+// first- and second-level regions, countries, demonyms, and a curated table
+// of continents, seas, rivers, deserts and macro-regions.
+//
+// Resolve reads one name alone; ResolveDocument reads the names of one
+// document together, so that each breaks the others' ties.
 //
 // Names are compared through Normalize, which makes common transliterations
 // meet, then through a consonant skeleton and a deletion table for what

@@ -28,3 +28,6 @@ GEOPARSE ?= ../shared/geoparse
 .PHONY: eval-gazetteer
 eval-gazetteer:
 	go run ./gazetteer/internal/eval -dir "$(GEOPARSE)"
+
+# make test fuzzes document resolution briefly too.
+EXTRA_FUZZ_TARGETS += ./gazetteer:FuzzResolveDocument
