@@ -81,6 +81,8 @@ func (s *Server) classify(err error) (int, errorBody, map[string]string) {
 		return http.StatusNotFound, errorBody{Error: "not found"}, nil
 	case errors.Is(err, gazetteer.ErrInvalidQuery):
 		return http.StatusBadRequest, errorBody{Error: trimPrefix(err.Error()), Field: "q"}, nil
+	case errors.Is(err, incidents.ErrUnavailable):
+		return http.StatusServiceUnavailable, errorBody{Error: "the database is unavailable; try again shortly"}, map[string]string{"Retry-After": "2"}
 	case errors.Is(err, incidents.ErrTooManyRecords):
 		return http.StatusRequestEntityTooLarge, errorBody{Error: trimPrefix(err.Error())}, nil
 	}
