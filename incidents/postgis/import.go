@@ -46,6 +46,9 @@ type importer struct {
 	pending int             // records written in the open transaction
 	done    incidents.ImportResult
 	last    int // index of the last record queued
+
+	started bool      // the first transaction has begun
+	bulk    *bulkLoad // non-nil during a bulk load into an empty table
 }
 
 // Write implements incidents.ImportWriter.
@@ -128,6 +131,12 @@ func (imp *importer) begin(ctx context.Context) error {
 		return wrap("import", err)
 	}
 	imp.tx, imp.pending, imp.done = tx, 0, *imp.res
+	if !imp.started {
+		imp.started = true
+		if imp.bulk, err = beginBulk(ctx, tx); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -165,20 +174,15 @@ func (imp *importer) flush(ctx context.Context) error {
 			return err
 		}
 	}
-	rows := make([][]any, len(imp.queue))
-	for i, vals := range imp.queue {
-		rows[i] = append([]any{int32(i)}, vals...)
-	}
-	cols := append([]string{"ord"}, writeColumns...)
-	if _, err := imp.tx.CopyFrom(ctx, pgx.Identifier{"import_stage"}, cols, pgx.CopyFromRows(rows)); err != nil {
-		return wrap("import: copy", err)
-	}
 	var inserted, updated int
-	if err := imp.tx.QueryRow(ctx, upsertSQL).Scan(&inserted, &updated); err != nil {
-		return wrap("import", err)
+	var err error
+	if imp.bulk != nil && imp.bulk.fresh(imp.queue) {
+		inserted, err = imp.bulk.copy(ctx, imp.tx, imp.queue)
+	} else {
+		inserted, updated, err = imp.upsert(ctx)
 	}
-	if _, err := imp.tx.Exec(ctx, "TRUNCATE import_stage"); err != nil {
-		return wrap("import", err)
+	if err != nil {
+		return err
 	}
 	imp.res.Inserted += inserted
 	imp.res.Updated += updated
@@ -187,7 +191,10 @@ func (imp *importer) flush(ctx context.Context) error {
 	imp.queue = imp.queue[:0]
 	clear(imp.seen)
 	if !imp.opts.Atomic && imp.pending >= imp.opts.BatchSize {
-		if err := imp.commit(ctx); err != nil {
+		// A bulk load is one transaction: its batches only report progress.
+		if imp.bulk != nil {
+			imp.pending = 0
+		} else if err := imp.commit(ctx); err != nil {
 			return err
 		}
 		if imp.opts.Progress != nil {
@@ -197,9 +204,33 @@ func (imp *importer) flush(ctx context.Context) error {
 	return nil
 }
 
+// upsert writes the queue through import_stage with upsertSQL.
+func (imp *importer) upsert(ctx context.Context) (inserted, updated int, err error) {
+	rows := make([][]any, len(imp.queue))
+	for i, vals := range imp.queue {
+		rows[i] = append([]any{int32(i)}, vals...)
+	}
+	cols := append([]string{"ord"}, writeColumns...)
+	if _, err := imp.tx.CopyFrom(ctx, pgx.Identifier{"import_stage"}, cols, pgx.CopyFromRows(rows)); err != nil {
+		return 0, 0, wrap("import: copy", err)
+	}
+	if err := imp.tx.QueryRow(ctx, upsertSQL).Scan(&inserted, &updated); err != nil {
+		return 0, 0, wrap("import", err)
+	}
+	if _, err := imp.tx.Exec(ctx, "TRUNCATE import_stage"); err != nil {
+		return 0, 0, wrap("import", err)
+	}
+	return inserted, updated, nil
+}
+
 func (imp *importer) commit(ctx context.Context) error {
 	if imp.tx == nil {
 		return nil
+	}
+	if imp.bulk != nil {
+		if err := imp.bulk.finish(ctx, imp.tx, imp.opts.Stage); err != nil {
+			return err
+		}
 	}
 	err := imp.tx.Commit(ctx)
 	imp.tx = nil

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
@@ -106,9 +105,8 @@ func filterQuery(f incidents.Filter, withBBox bool) *query {
 	if f.Country != "" {
 		q.conds = append(q.conds, "i.country = "+q.arg(f.Country))
 	}
-	if w := searchWords(f.Q); w != "" {
-		// plainto_tsquery ANDs the words and parses no operators.
-		q.conds = append(q.conds, "i.search @@ plainto_tsquery('simple', mapd_search_text("+q.arg(w)+"))")
+	if w := searchQuery(f.Q); w != "" {
+		q.conds = append(q.conds, "i.search @@ "+q.arg(w)+"::tsquery")
 	}
 	if f.MinFatalities > 0 {
 		q.conds = append(q.conds, "i.fatalities >= "+q.arg(f.MinFatalities))
@@ -139,17 +137,6 @@ func (q *query) bbox(b geo.BBox) {
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// searchWords returns the words of free text that a search requires, as
-// the SQLite store splits them (runs of letters and digits, at most 32),
-// joined by spaces.
-func searchWords(s string) string {
-	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	if len(words) > 32 {
-		words = words[:32]
-	}
-	return strings.Join(words, " ")
 }
 
 // readTx begins a read-only transaction that sees one snapshot.

@@ -10,7 +10,7 @@ import (
 	"github.com/mapd/mapd/incidents/storetest"
 )
 
-func openStore(t *testing.T, c *pgtest.Cluster) *postgis.Store {
+func openStore(t testing.TB, c *pgtest.Cluster) *postgis.Store {
 	t.Helper()
 	s, err := postgis.Open(context.Background(), c.NewDatabase(t))
 	if err != nil {

@@ -16,11 +16,12 @@ import (
 // writeColumns are the columns a write sets, in columnValues' order.
 var writeColumns = []string{"source_id", "date", "date_precision", "event_type", "sub_event_type",
 	"actor1", "actor2", "fatalities", "injuries", "place", "country", "admin1", "lat", "lon", "geo_precision", "geonameid",
-	"notes", "sources", "tags", "created_at", "updated_at"}
+	"notes", "sources", "tags", "created_at", "updated_at", "search"}
 
 // contentColumns are the columns that hold an incident's data (all but
-// the timestamps), those an import compares to tell an unchanged record.
-var contentColumns = writeColumns[:len(writeColumns)-2]
+// the timestamps and search, derived from them), those an import compares
+// to tell an unchanged record.
+var contentColumns = writeColumns[:len(writeColumns)-3]
 
 // columnValues returns the values of writeColumns for in, whose
 // timestamps are RFC 3339.
@@ -59,7 +60,7 @@ func columnValues(in *incidents.Incident) ([]any, error) {
 	}
 	return []any{sourceID, date, in.DatePrecision, in.EventType, in.SubEventType,
 		in.Actor1, in.Actor2, fat, inj, in.Place, in.Country, in.Admin1, *in.Lat, *in.Lon, int16(gp), gid,
-		in.Notes, list(in.Sources), list(in.Tags), created, updated}, nil
+		in.Notes, list(in.Sources), list(in.Tags), created, updated, searchVector(in)}, nil
 }
 
 func list(xs []string) []string {
