@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/mapd/mapd/extract"
 	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/incidents"
 )
@@ -38,11 +39,23 @@ type Gazetteer interface {
 	Len() int
 }
 
+// Extractor finds candidate incidents in news text.
+type Extractor interface {
+	Extract(ctx context.Context, text string, opts extract.Options) (extract.Result, error)
+}
+
+// Reverser names the populated place nearest to a point.
+type Reverser interface {
+	Nearest(lat, lon float64) (gazetteer.Reversed, bool)
+}
+
 // Config holds everything the server is built from.
 type Config struct {
 	Store     Store
 	Gazetteer Gazetteer          // may be nil: gazetteer search answers 503
 	Resolver  incidents.Resolver // resolves places of written incidents; may be nil
+	Extractor Extractor          // POST /api/extract; may be nil (503)
+	Reverser  Reverser           // GET /api/reverse; may be nil (503)
 	Logger    *slog.Logger
 
 	// Tokens, when any, are required as "Authorization: Bearer TOKEN" on writes.
@@ -176,10 +189,13 @@ func (s *Server) routes() []route {
 		{method: "DELETE", path: "/api/incidents/:id", h: s.deleteIncident, write: true, doc: "delete an incident"},
 		{method: "GET", path: "/api/export", h: s.export, heavy: true, gzip: true, doc: "every match of the filters, streamed"},
 		{method: "GET", path: "/api/stats", h: s.stats, gzip: true, doc: "counts and fatalities by event type and month"},
+		{method: "POST", path: "/api/extract", h: s.extractIncidents, heavy: true, gzip: true, doc: "candidate incidents in a news report; stores nothing"},
+		{method: "GET", path: "/api/reverse", h: s.reverseGeocode, doc: "the populated place nearest to a point, its admin1 and country"},
 		{method: "GET", path: "/api/gazetteer/search", h: s.gazetteerSearch, gzip: true, doc: "candidate places, best first"},
 	}
 	rs = append(rs, s.ogcRoutes()...)
 	rs = append(rs, s.tileRoutes()...)
+	rs = append(rs, s.labelRoutes()...)
 	return rs
 }
 
@@ -191,6 +207,7 @@ func (s *Server) healthz(c *gin.Context) error {
 // config tells the map about this server. tile_threshold is 0 when the
 // store cannot serve vector tiles: the map then always draws GeoJSON.
 func (s *Server) config(c *gin.Context) error {
+	_, labels := s.cfg.Gazetteer.(LabelSource)
 	threshold := s.cfg.TileThreshold
 	if _, ok := s.cfg.Store.(TileStore); !ok {
 		threshold = 0
@@ -204,9 +221,23 @@ func (s *Server) config(c *gin.Context) error {
 		"tiles_attribution":  s.cfg.TilesAttribution,
 		"version":            s.cfg.Version,
 		"event_types":        incidents.EventTypes,
+		"event_colors":       eventColors,
+		"place_labels":       labels,
 		"tile_threshold":     threshold,
 	})
 	return nil
+}
+
+// eventColors are the map's colours of ACLED's event types, from the
+// Okabe-Ito palette, which stays distinguishable under the common
+// colour-vision deficiencies; the map draws other types in grey.
+var eventColors = map[string]string{
+	"Battles":                    "#D55E00",
+	"Explosions/Remote violence": "#E69F00",
+	"Violence against civilians": "#CC79A7",
+	"Protests":                   "#0072B2",
+	"Riots":                      "#F0E442",
+	"Strategic developments":     "#009E73",
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -24,6 +24,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/internal/flight"
 )
 
 //go:embed migrations/*.sql
@@ -41,6 +42,7 @@ type Store struct {
 	extentMu      sync.Mutex
 	extent        incidents.Extent
 	extentVersion int64 // data version extent was computed at; -1 for none
+	extentFlight  flight.Group[int64, incidents.Extent]
 }
 
 // dsn returns the connection string with the pragmas every pooled

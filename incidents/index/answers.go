@@ -1,0 +1,591 @@
+package index
+
+import (
+	"cmp"
+	"container/heap"
+	"math"
+	"slices"
+
+	"github.com/mapd/mapd/geo"
+	"github.com/mapd/mapd/incidents"
+)
+
+// View is one row as a Where predicate sees it.
+type View struct {
+	ID           int64
+	Day          int32 // days since 1970-01-01
+	EventType    string
+	SubEventType string
+	Actor1       string
+	Actor2       string
+	Country      string
+	Admin1       string
+	Fatalities   int // -1 when unknown
+	Injuries     int // -1 when unknown
+	GeoPrecision int
+	x, y         uint32
+	lon, lat     float64 // exact, for polar points only
+	polar        bool
+}
+
+// Date returns the row's date as "YYYY-MM-DD".
+func (v *View) Date() string { return formatDay(v.Day) }
+
+// Point returns the row's coordinates, to about 1e-7 degrees.
+func (v *View) Point() (lon, lat float64) {
+	if v.polar {
+		return v.lon, v.lat
+	}
+	return lonOf(float64(v.x) + 0.5), latOf(float64(v.y) + 0.5)
+}
+
+func (s *Snapshot) view(seg *segment, i int) View {
+	c := &seg.c
+	v := View{ID: c.id[i], Day: c.day[i], EventType: s.et.vals[c.et[i]], SubEventType: s.sub.vals[c.sub[i]],
+		Actor1: s.actor.vals[c.a1[i]], Actor2: s.actor.vals[c.a2[i]], Country: s.country.vals[c.country[i]],
+		Admin1: s.admin1.vals[c.admin1[i]], Fatalities: s.fatalities(seg, i), Injuries: s.injuries(seg, i),
+		GeoPrecision: int(c.gp[i] &^ polarBit), x: c.x[i], y: c.y[i], polar: c.gp[i]&polarBit != 0}
+	if v.polar {
+		e := s.extras[v.ID]
+		v.lon, v.lat = e.lon, e.lat
+	}
+	return v
+}
+
+// fatalities returns row i's fatalities, -1 when unknown.
+func (s *Snapshot) fatalities(seg *segment, i int) int {
+	switch f := seg.c.fat[i]; f {
+	case countNull:
+		return -1
+	case countLarge:
+		return s.extras[seg.c.id[i]].fat
+	default:
+		return int(f)
+	}
+}
+
+func (s *Snapshot) injuries(seg *segment, i int) int {
+	switch f := seg.c.inj[i]; f {
+	case countNull:
+		return -1
+	case countLarge:
+		return s.extras[seg.c.id[i]].inj
+	default:
+		return int(f)
+	}
+}
+
+// fatalSum returns row i's fatalities as a sum counts them (unknown: 0).
+func (s *Snapshot) fatalSum(seg *segment, i int) int {
+	f := seg.c.fat[i]
+	if f < countLarge {
+		return int(f)
+	}
+	if f == countNull {
+		return 0
+	}
+	return s.extras[seg.c.id[i]].fat
+}
+
+// plain reports whether the query has no condition but the box.
+func (q *Query) plain() bool {
+	return !q.hasDay && q.et == nil && q.actor == nil && q.country < 0 && q.minFat == 0 && !q.ids && len(q.where) == 0
+}
+
+// Count returns the number of incidents matching the query.
+func (q *Query) Count() int {
+	if q.none {
+		return 0
+	}
+	s := q.s
+	n := 0
+	count := func(_ *segment, sel []int32) { n += len(sel) }
+	if !q.plain() {
+		q.scan(count)
+		return n
+	}
+	if q.box == nil {
+		return s.live
+	}
+	// Runs wholly inside the box count without reading their rows.
+	sel := make([]int32, 0, chunk)
+	for _, sp := range q.boxSpans {
+		if !sp.test {
+			n += sp.hi - sp.lo - countDead(s.base.dead, sp.lo, sp.hi)
+			continue
+		}
+		q.scanRun(&s.base, false, sp.lo, sp.hi, true, sel, count)
+	}
+	q.scanRun(&s.delta, true, 0, s.delta.c.len(), true, sel, count)
+	return n
+}
+
+// countDead counts the set bits of dead in [lo, hi).
+func countDead(dead []uint64, lo, hi int) int {
+	if dead == nil {
+		return 0
+	}
+	n := 0
+	for i := lo; i < hi; {
+		w := i >> 6
+		if w >= len(dead) {
+			break
+		}
+		if i&63 == 0 && i+64 <= hi {
+			n += popcount(dead[w])
+			i += 64
+			continue
+		}
+		if dead[w]&(1<<(i&63)) != 0 {
+			n++
+		}
+		i++
+	}
+	return n
+}
+
+func popcount(w uint64) int { return bitset{w}.count() }
+
+// TopActors is the number of actors Stats lists.
+const TopActors = 20
+
+// TopAdmin1 is the number of first-level regions Stats lists.
+const TopAdmin1 = 50
+
+// Summary is what Stats answers: incidents.Stats and the groups the
+// store's statistics did not have.
+type Summary struct {
+	incidents.Stats
+	// ByAdmin1 holds the TopAdmin1 first-level regions with the most
+	// incidents, most first, then by name.
+	ByAdmin1 []incidents.StatBucket
+	// ByActor holds the TopActors actors (actor1 or actor2) with the most
+	// incidents, most first, then by name; an incident with the same actor
+	// on both sides counts once.
+	ByActor []incidents.StatBucket
+}
+
+// Stats returns the count, fatalities and date range of the matches,
+// grouped by event type, month, country, admin1 and actor. The answer for
+// no filter at all is computed once per snapshot; callers must not modify
+// its slices.
+func (q *Query) Stats() Summary {
+	s := q.s
+	if q.plain() && q.box == nil && !q.none {
+		s.statsOnce.Do(func() { s.stats = q.stats() })
+		return s.stats
+	}
+	return q.stats()
+}
+
+func (q *Query) stats() Summary {
+	s := q.s
+	type acc struct{ n, fat int }
+	et := make([]acc, len(s.et.vals))
+	country := make([]acc, len(s.country.vals))
+	admin1 := make([]acc, len(s.admin1.vals))
+	actor := make([]acc, len(s.actor.vals))
+	lo, hi := s.dayMin, s.dayMax
+	var days []acc
+	months := map[int]*acc{}
+	if hi >= lo && int64(hi)-int64(lo) < 1<<16 {
+		days = make([]acc, int(hi-lo)+1)
+	}
+	var total acc
+	minDay, maxDay := int32(math.MaxInt32), int32(math.MinInt32)
+	q.scan(func(seg *segment, sel []int32) {
+		c := &seg.c
+		for _, i := range sel {
+			f := s.fatalSum(seg, int(i))
+			total.n++
+			total.fat += f
+			d := c.day[i]
+			minDay, maxDay = min(minDay, d), max(maxDay, d)
+			if days != nil {
+				a := &days[d-lo]
+				a.n++
+				a.fat += f
+			} else {
+				m := monthOf(d)
+				a := months[m]
+				if a == nil {
+					a = &acc{}
+					months[m] = a
+				}
+				a.n++
+				a.fat += f
+			}
+			a := &et[c.et[i]]
+			a.n++
+			a.fat += f
+			a = &country[c.country[i]]
+			a.n++
+			a.fat += f
+			a = &admin1[c.admin1[i]]
+			a.n++
+			a.fat += f
+			a1, a2 := c.a1[i], c.a2[i]
+			a = &actor[a1]
+			a.n++
+			a.fat += f
+			if a2 != a1 {
+				a = &actor[a2]
+				a.n++
+				a.fat += f
+			}
+		}
+	})
+	out := Summary{Stats: incidents.Stats{Count: total.n, Fatalities: total.fat,
+		ByEventType: []incidents.StatBucket{}, ByMonth: []incidents.StatBucket{}, ByCountry: []incidents.StatBucket{}},
+		ByAdmin1: []incidents.StatBucket{}, ByActor: []incidents.StatBucket{}}
+	if total.n == 0 {
+		return out
+	}
+	out.MinDate, out.MaxDate = formatDay(minDay), formatDay(maxDay)
+	for i, a := range days {
+		if a.n == 0 {
+			continue
+		}
+		m := monthOf(lo + int32(i))
+		b := months[m]
+		if b == nil {
+			b = &acc{}
+			months[m] = b
+		}
+		b.n += a.n
+		b.fat += a.fat
+	}
+	for _, m := range slices.Sorted(mapKeys(months)) {
+		out.ByMonth = append(out.ByMonth, incidents.StatBucket{Key: formatMonth(m), Count: months[m].n, Fatalities: months[m].fat})
+	}
+	buckets := func(accs []acc, vals []string, skipEmpty bool, top int) []incidents.StatBucket {
+		out := []incidents.StatBucket{}
+		for i, a := range accs {
+			if a.n > 0 && !(skipEmpty && i == 0) {
+				out = append(out, incidents.StatBucket{Key: vals[i], Count: a.n, Fatalities: a.fat})
+			}
+		}
+		slices.SortFunc(out, func(a, b incidents.StatBucket) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key))
+		})
+		if top > 0 && len(out) > top {
+			out = out[:top]
+		}
+		return out
+	}
+	out.ByEventType = buckets(et, s.et.vals, false, 0)
+	out.ByCountry = buckets(country, s.country.vals, false, 0)
+	out.ByAdmin1 = buckets(admin1, s.admin1.vals, true, TopAdmin1)
+	out.ByActor = buckets(actor, s.actor.vals, true, TopActors)
+	return out
+}
+
+func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
+	return func(yield func(K) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// maxCellGrid bounds the cells times event types Clusters accumulates in
+// arrays; larger grids go through geo.Clusterer point by point.
+const maxCellGrid = 1 << 20
+
+// Clusters returns the clusters of the matches (the query's box ignored)
+// in tile t on a grid of 2^depth by 2^depth cells, as geo.Clusterer makes
+// them; each centroid is the mean of the points on the Mercator grid.
+func (q *Query) Clusters(t geo.Tile, depth int) []geo.Cluster {
+	depth = min(max(depth, 0), 32-t.Z)
+	cl := geo.NewClusterer(t, depth)
+	s := q.s
+	nET := len(s.et.vals)
+	side := 1 << depth
+	if side*side*nET > maxCellGrid {
+		q.scanTile(t, func(seg *segment, sel []int32) {
+			for _, i := range sel {
+				v := s.view(seg, int(i))
+				lon, lat := v.Point()
+				cl.AddPoint(lon, lat, v.EventType, s.fatalSum(seg, int(i)))
+			}
+		})
+		return cl.Clusters()
+	}
+	type acc struct {
+		n, fat     int
+		sumX, sumY uint64
+	}
+	cells := make([]acc, side*side)
+	byType := make([]int32, side*side*nET)
+	sh := uint(32 - t.Z - depth)
+	cx0, cy0 := uint64(t.X)<<depth, uint64(t.Y)<<depth
+	q.scanTile(t, func(seg *segment, sel []int32) {
+		xs, ys, ets := seg.c.x, seg.c.y, seg.c.et
+		for _, i := range sel {
+			x, y := xs[i], ys[i]
+			k := int(uint64(x>>sh)-cx0) + int(uint64(y>>sh)-cy0)<<depth
+			a := &cells[k]
+			a.n++
+			a.fat += s.fatalSum(seg, int(i))
+			a.sumX += uint64(x)
+			a.sumY += uint64(y)
+			byType[k*nET+int(ets[i])]++
+		}
+	})
+	cz := t.Z + depth
+	for k, a := range cells {
+		if a.n == 0 {
+			continue
+		}
+		cell := geo.Tile{Z: cz, X: int(cx0) + k%side, Y: int(cy0) + k/side}
+		lon := lonOf(float64(a.sumX)/float64(a.n) + 0.5)
+		lat := latOf(float64(a.sumY)/float64(a.n) + 0.5)
+		fat := a.fat
+		for e := range nET {
+			if n := int(byType[k*nET+e]); n > 0 {
+				cl.Add(cell, s.et.vals[e], n, fat, lon*float64(n), lat*float64(n))
+				fat = 0
+			}
+		}
+	}
+	return cl.Clusters()
+}
+
+// TilePoints returns up to limit matches (the query's box ignored) in
+// tile t, in a stable order, and whether the tile holds more; limit <= 0
+// means no limit. Coordinates are those of the grid, within 1e-7 degrees
+// of the stored ones.
+func (q *Query) TilePoints(t geo.Tile, limit int) ([]incidents.TilePoint, bool) {
+	s := q.s
+	var pts []incidents.TilePoint
+	more := false
+	stop := false
+	q.scanTile(t, func(seg *segment, sel []int32) {
+		c := &seg.c
+		for _, i := range sel {
+			if stop {
+				return
+			}
+			if limit > 0 && len(pts) == limit {
+				more, stop = true, true
+				return
+			}
+			p := incidents.TilePoint{ID: c.id[i], Lon: lonOf(float64(c.x[i]) + 0.5), Lat: latOf(float64(c.y[i]) + 0.5),
+				Date: formatDay(c.day[i]), EventType: s.et.vals[c.et[i]]}
+			if f := s.fatalities(seg, int(i)); f >= 0 {
+				p.Fatalities = &f
+			}
+			pts = append(pts, p)
+		}
+	})
+	return pts, more
+}
+
+// HeatPoint is the aggregate of the matches in one cell of a heat map.
+type HeatPoint struct {
+	Lon, Lat   float64 // mean position of the points
+	Count      int
+	Fatalities int
+}
+
+// Heat returns the matches (in the query's box) aggregated into the
+// tiles of zoom z, at most 24, one point per non-empty cell at the mean
+// position of its incidents; when that gives more than maxPoints cells
+// (maxPoints > 0), coarser zooms are tried until it does not. Points
+// beyond the Mercator latitudes are left out.
+func (q *Query) Heat(z, maxPoints int) []HeatPoint {
+	z = min(max(z, 0), sortBits/2)
+	s := q.s
+	type acc struct {
+		key        uint64
+		n, fat     int
+		sumX, sumY uint64
+	}
+	var cells []acc
+	var deltaCells map[uint64]*acc
+	shift := uint(64 - 2*z)
+	keyOf := func(x, y uint32) uint64 {
+		if z == 0 {
+			return 0
+		}
+		return zkey(x, y) >> shift
+	}
+	q.scan(func(seg *segment, sel []int32) {
+		c := &seg.c
+		for _, i := range sel {
+			if c.gp[i]&polarBit != 0 {
+				continue
+			}
+			x, y := c.x[i], c.y[i]
+			k := keyOf(x, y)
+			var a *acc
+			if seg == &s.base {
+				if n := len(cells); n > 0 && cells[n-1].key == k {
+					a = &cells[n-1]
+				} else {
+					cells = append(cells, acc{key: k})
+					a = &cells[len(cells)-1]
+				}
+			} else {
+				if deltaCells == nil {
+					deltaCells = map[uint64]*acc{}
+				}
+				if a = deltaCells[k]; a == nil {
+					a = &acc{key: k}
+					deltaCells[k] = a
+				}
+			}
+			a.n++
+			a.fat += s.fatalSum(seg, int(i))
+			a.sumX += uint64(x)
+			a.sumY += uint64(y)
+		}
+	})
+	for _, a := range deltaCells {
+		cells = append(cells, *a)
+	}
+	merge := func(cells []acc) []acc {
+		slices.SortFunc(cells, func(a, b acc) int { return cmp.Compare(a.key, b.key) })
+		out := cells[:0]
+		for _, a := range cells {
+			if n := len(out); n > 0 && out[n-1].key == a.key {
+				b := &out[n-1]
+				b.n, b.fat, b.sumX, b.sumY = b.n+a.n, b.fat+a.fat, b.sumX+a.sumX, b.sumY+a.sumY
+				continue
+			}
+			out = append(out, a)
+		}
+		return out
+	}
+	cells = merge(cells)
+	for maxPoints > 0 && len(cells) > maxPoints && z > 0 {
+		z--
+		for i := range cells {
+			cells[i].key >>= 2
+		}
+		cells = merge(cells)
+	}
+	out := make([]HeatPoint, len(cells))
+	for i, a := range cells {
+		out[i] = HeatPoint{Lon: lonOf(float64(a.sumX)/float64(a.n) + 0.5), Lat: latOf(float64(a.sumY)/float64(a.n) + 0.5),
+			Count: a.n, Fatalities: a.fat}
+	}
+	return out
+}
+
+// Page chooses one page of the matches, newest first (date descending,
+// then id descending): the ids of the first limit matches after cursor
+// (as incidents.EncodeCursor makes it; "" for the first page), and the
+// cursor of the next page, "" when this is the last one. limit <= 0 means
+// incidents.DefaultLimit. The store then only fetches those rows.
+func (q *Query) Page(cursor string, limit int) (ids []int64, next string, err error) {
+	if limit <= 0 {
+		limit = incidents.DefaultLimit
+	}
+	afterDay, afterID := int32(math.MaxInt32), int64(math.MaxInt64)
+	if cursor != "" {
+		date, id, err := incidents.DecodeCursor(cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		if afterDay, err = parseDay(date); err != nil {
+			return nil, "", err
+		}
+		afterID = id
+	}
+	h := &pageHeap{}
+	more := false
+	q.scan(func(seg *segment, sel []int32) {
+		days, idc := seg.c.day, seg.c.id
+		for _, i := range sel {
+			d, id := days[i], idc[i]
+			if d > afterDay || d == afterDay && id >= afterID {
+				continue
+			}
+			if len(h.k) < limit {
+				heap.Push(h, pageKey{d, id})
+				continue
+			}
+			more = true
+			if top := h.k[0]; d > top.day || d == top.day && id > top.id {
+				h.k[0] = pageKey{d, id}
+				heap.Fix(h, 0)
+			}
+		}
+	})
+	keys := h.k
+	slices.SortFunc(keys, func(a, b pageKey) int { return cmp.Or(cmp.Compare(b.day, a.day), cmp.Compare(b.id, a.id)) })
+	ids = make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.id
+	}
+	if more {
+		last := keys[len(keys)-1]
+		next = incidents.EncodeCursor(formatDay(last.day), last.id)
+	}
+	return ids, next, nil
+}
+
+type pageKey struct {
+	day int32
+	id  int64
+}
+
+// pageHeap is a min-heap of the page so far: its root is the oldest.
+type pageHeap struct{ k []pageKey }
+
+func (h *pageHeap) Len() int { return len(h.k) }
+func (h *pageHeap) Less(i, j int) bool {
+	a, b := h.k[i], h.k[j]
+	return a.day < b.day || a.day == b.day && a.id < b.id
+}
+func (h *pageHeap) Swap(i, j int) { h.k[i], h.k[j] = h.k[j], h.k[i] }
+func (h *pageHeap) Push(x any)    { h.k = append(h.k, x.(pageKey)) }
+func (h *pageHeap) Pop() any {
+	x := h.k[len(h.k)-1]
+	h.k = h.k[:len(h.k)-1]
+	return x
+}
+
+// Extent returns the bounding box and date range of every incident of the
+// snapshot; the box contains every point (its edges are within 1e-7
+// degrees of the extreme coordinates).
+func (s *Snapshot) Extent() incidents.Extent {
+	s.extentOnce.Do(func() {
+		var e incidents.Extent
+		minX, minY := uint32(math.MaxUint32), uint32(math.MaxUint32)
+		var maxX, maxY uint32
+		minLon, minLat, maxLon, maxLat := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+		minDay, maxDay := int32(math.MaxInt32), int32(math.MinInt32)
+		for _, seg := range []*segment{&s.base, &s.delta} {
+			c := &seg.c
+			for i := range c.len() {
+				if seg.isDead(i) {
+					continue
+				}
+				e.Count++
+				minDay, maxDay = min(minDay, c.day[i]), max(maxDay, c.day[i])
+				if c.gp[i]&polarBit != 0 {
+					x := s.extras[c.id[i]]
+					minLon, maxLon = min(minLon, x.lon), max(maxLon, x.lon)
+					minLat, maxLat = min(minLat, x.lat), max(maxLat, x.lat)
+					continue
+				}
+				minX, maxX = min(minX, c.x[i]), max(maxX, c.x[i])
+				minY, maxY = min(minY, c.y[i]), max(maxY, c.y[i])
+			}
+		}
+		if e.Count > 0 {
+			if minX <= maxX {
+				minLon, maxLon = min(minLon, lonOf(float64(minX))), max(maxLon, min(180, lonOf(float64(maxX)+1)))
+				minLat, maxLat = min(minLat, latOf(float64(maxY)+1)), max(maxLat, latOf(float64(minY)))
+			}
+			e.MinLon, e.MinLat, e.MaxLon, e.MaxLat = minLon, minLat, maxLon, maxLat
+			e.MinDate, e.MaxDate = formatDay(minDay), formatDay(maxDay)
+		}
+		s.extent = e
+	})
+	return s.extent
+}

@@ -1,0 +1,520 @@
+// Package index is mapd's in-memory columnar index of every incident: it
+// answers counts, statistics, tile clusters and points, heat maps, the
+// extent and the choice of a page's rows for any filter, without reading
+// the store. A store feeds it the same way whichever it is: one scan when
+// it opens (Builder), then every write it commits (Index.Apply), and a new
+// scan when another process moved its data version.
+//
+// Rows live in fixed-width columns (Web Mercator x and y as uint32, day
+// number, dictionary ids for the text fields, 16-bit counts), about 47
+// bytes per incident. The base segment is sorted along the Z-order curve,
+// so a tile is one run of rows and a box a few; writes go to a small
+// delta segment and mark replaced rows dead, and the delta is merged into
+// a new base when it grows. Readers work on an immutable Snapshot and
+// never wait for a writer.
+//
+// How a store feeds it:
+//
+//	b := ix.NewBuilder(n)         // before the scan's read transaction starts
+//	for each row (ascending id):  //   SELECT ... FROM incidents ORDER BY id
+//		b.Add(&row)
+//	b.Finish(versionOfTheScan)    // writes applied meanwhile are replayed
+//
+//	// every committed write, in commit order, before it returns:
+//	ix.Apply(newVersion, rowsCreatedOrChanged, idsDeleted)
+//
+// and how it reads:
+//
+//	s := ix.Current()             // nil: not built yet, or over budget
+//	q, err := s.Compile(filter, ftsIDs)
+//	q.Count(); q.Stats(); q.Clusters(tile, depth); q.Page(cursor, limit)
+//
+// The memory budget (Options.MaxBytes) is checked on every build and
+// write; past it the index logs why, Current returns nil, and the store
+// answers from its own indexes: slower, never out of memory.
+package index
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/mapd/mapd/incidents"
+)
+
+// ErrOverBudget is returned when the incidents need more memory than
+// Options.MaxBytes allows; the index then holds nothing and the store
+// answers from its own indexes.
+var ErrOverBudget = errors.New("index: over the memory budget")
+
+// DefaultMaxBytes is the memory budget of an Index whose Options set none:
+// about 22 million incidents.
+const DefaultMaxBytes = 1 << 30
+
+// Options configure an Index.
+type Options struct {
+	// MaxBytes bounds the memory of the columns (0: DefaultMaxBytes).
+	// Building or growing past it disables the index with a log line.
+	MaxBytes int64
+	// Logger receives the index's rare log lines (nil: none).
+	Logger *slog.Logger
+}
+
+// Index holds the current Snapshot and applies writes to it.
+type Index struct {
+	opts Options
+	log  *slog.Logger
+	cur  atomic.Pointer[Snapshot]
+
+	mu       sync.Mutex // serialises writers; readers never take it
+	w        *writer    // the writable state behind cur; nil before the first build
+	builders map[*Builder]struct{}
+	disabled error
+}
+
+// New returns an empty index; Current returns nil until a Builder
+// finishes.
+func New(opts Options) *Index {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultMaxBytes
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Index{opts: opts, log: log, builders: map[*Builder]struct{}{}}
+}
+
+// MaxRows returns the number of incidents the memory budget holds.
+func (ix *Index) MaxRows() int { return int(ix.opts.MaxBytes / rowBytes) }
+
+// Current returns the snapshot readers should use, or nil when the index
+// is not built yet or was disabled (see Err).
+func (ix *Index) Current() *Snapshot { return ix.cur.Load() }
+
+// Err returns why the index was disabled, nil when it is not.
+func (ix *Index) Err() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.disabled
+}
+
+// writer is the state behind the current snapshot that only writers touch.
+type writer struct {
+	dicts     dicts
+	base      segment
+	delta     cols // appended to; snapshots view a prefix
+	deltaDead []uint64
+	deltaPos  map[int64]uint32
+	extras    map[int64]extra // copied on write
+	live      int
+	version   int64
+	// dayMin and dayMax bound the days of every row ever added (dead ones
+	// too), so that statistics can count days in an array.
+	dayMin, dayMax int32
+}
+
+type dicts struct {
+	et, sub, actor, country, admin1 *dict
+}
+
+func newDicts() dicts {
+	return dicts{et: newDict(false), sub: newDict(false), actor: newDict(true), country: newDict(false), admin1: newDict(false)}
+}
+
+// encode turns a Row into column values, adding new strings to the
+// dictionaries, and reports the extra to keep for it (if any).
+func (d *dicts) encode(r *Row) (cell, *extra, error) {
+	day, err := parseDay(r.Date)
+	if err != nil {
+		return cell{}, nil, fmt.Errorf("index: incident %d: %w", r.ID, err)
+	}
+	x, y, polar := mercator(r.Lon, r.Lat)
+	c := cell{x: x, y: y, day: day, id: r.ID, a1: d.actor.id(r.Actor1), a2: d.actor.id(r.Actor2),
+		admin1: d.admin1.id(r.Admin1), gp: uint8(min(max(r.GeoPrecision, 0), 0x7f))}
+	et, sub, country := d.et.id(r.EventType), d.sub.id(r.SubEventType), d.country.id(r.Country)
+	if et > 0xFFFF || sub > 0xFFFF || country > 0xFFFF {
+		return cell{}, nil, fmt.Errorf("%w: more than 65,535 distinct event types, sub-event types or countries", ErrOverBudget)
+	}
+	c.et, c.sub, c.country = uint16(et), uint16(sub), uint16(country)
+	var ex *extra
+	c.fat, c.inj = small(r.Fatalities), small(r.Injuries)
+	if polar || c.fat == countLarge || c.inj == countLarge {
+		ex = &extra{fat: r.Fatalities, inj: r.Injuries, lon: r.Lon, lat: r.Lat}
+		if polar {
+			c.gp |= polarBit
+		}
+	}
+	return c, ex, nil
+}
+
+func small(n int) uint16 {
+	switch {
+	case n < 0:
+		return countNull
+	case n >= countLarge:
+		return countLarge
+	}
+	return uint16(n)
+}
+
+// Builder collects the rows of one scan of a store. Writes the store
+// applies while the scan runs are recorded and replayed when it finishes,
+// so a store may scan in its own read transaction, concurrently with its
+// writes, provided it calls NewBuilder before that transaction starts.
+type Builder struct {
+	ix      *Index
+	d       dicts
+	c       cols
+	extras  map[int64]extra
+	pending []op
+	stale   bool
+	lastID  int64
+	ordered bool
+	dayMin  int32
+	dayMax  int32
+}
+
+// op is one recorded write.
+type op struct {
+	version int64
+	upsert  []Row
+	del     []int64
+}
+
+// maxPending bounds the rows of writes a running build records; beyond
+// it the build is stale and Finish says so.
+const maxPending = 1 << 20
+
+// NewBuilder starts a build; sizeHint is the expected number of rows.
+func (ix *Index) NewBuilder(sizeHint int) *Builder {
+	b := &Builder{ix: ix, d: newDicts(), c: makeCols(max(0, min(sizeHint, ix.MaxRows()))), extras: map[int64]extra{}, ordered: true,
+		dayMin: math.MaxInt32, dayMax: math.MinInt32}
+	ix.mu.Lock()
+	ix.builders[b] = struct{}{}
+	ix.mu.Unlock()
+	return b
+}
+
+// Add adds one row. It returns ErrOverBudget when the rows outgrow the
+// memory budget, and an error matching incidents.ErrInvalid for a row
+// whose date does not parse. Rows added in ascending id order build
+// fastest.
+func (b *Builder) Add(r *Row) error {
+	if b.c.len() >= b.ix.MaxRows() {
+		return fmt.Errorf("%w: more than %d incidents (%d MiB)", ErrOverBudget, b.ix.MaxRows(), b.ix.opts.MaxBytes>>20)
+	}
+	c, ex, err := b.d.encode(r)
+	if err != nil {
+		return err
+	}
+	if r.ID <= b.lastID && b.c.len() > 0 {
+		b.ordered = false
+	}
+	b.lastID = r.ID
+	b.dayMin, b.dayMax = min(b.dayMin, c.day), max(b.dayMax, c.day)
+	b.c.append(c)
+	if ex != nil {
+		b.extras[r.ID] = *ex
+	}
+	return nil
+}
+
+// Len returns the rows added so far.
+func (b *Builder) Len() int { return b.c.len() }
+
+// Abort abandons the build.
+func (b *Builder) Abort() {
+	b.ix.mu.Lock()
+	delete(b.ix.builders, b)
+	b.ix.mu.Unlock()
+}
+
+// ErrStale is returned by Finish when more writes came during the build
+// than it could record; the store should build again.
+var ErrStale = errors.New("index: writes outran the build")
+
+// Finish sorts the rows, replays the writes applied during the build and
+// makes the result the current snapshot, at the store's data version
+// version (that of the scan's read transaction). Readers keep using the
+// previous snapshot until it returns.
+func (b *Builder) Finish(version int64) error {
+	base, err := b.base()
+	if err != nil {
+		b.Abort()
+		return err
+	}
+	ix := b.ix
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	delete(ix.builders, b)
+	if b.stale {
+		return ErrStale
+	}
+	w := &writer{dicts: b.d, base: base, delta: makeCols(0), deltaPos: map[int64]uint32{}, extras: b.extras,
+		live: base.c.len(), version: version, dayMin: b.dayMin, dayMax: b.dayMax}
+	for _, o := range b.pending {
+		if err := w.apply(ix, o.version, o.upsert, o.del); err != nil {
+			return ix.disable(err)
+		}
+	}
+	ix.w, ix.disabled = w, nil
+	ix.publish()
+	return nil
+}
+
+// base sorts the builder's rows into a base segment.
+func (b *Builder) base() (segment, error) {
+	if !b.ordered {
+		perm := make([]uint32, b.c.len())
+		for i := range perm {
+			perm[i] = uint32(i)
+		}
+		slices.SortStableFunc(perm, func(p, q uint32) int {
+			switch x, y := b.c.id[p], b.c.id[q]; {
+			case x < y:
+				return -1
+			case x > y:
+				return 1
+			}
+			return 0
+		})
+		for k := 1; k < len(perm); k++ {
+			if b.c.id[perm[k]] == b.c.id[perm[k-1]] {
+				return segment{}, fmt.Errorf("index: incident %d was added twice", b.c.id[perm[k]])
+			}
+		}
+		b.c = gather(&b.c, perm)
+	}
+	return sortedSegment(&b.c), nil
+}
+
+// sortedSegment returns the rows of c, which are in ascending id order,
+// as a base segment.
+func sortedSegment(c *cols) segment {
+	perm := zorder(c)
+	s := segment{c: gather(c, perm), sorted: true}
+	s.byID = make([]uint32, len(perm))
+	for pos, old := range perm {
+		s.byID[old] = uint32(pos)
+	}
+	return s
+}
+
+// Apply records one committed write at the store's data version version:
+// upsert holds the new state of every incident it created or changed,
+// del the ids it deleted. A store calls it in commit order, after the
+// commit and before the write returns to its caller, so that the caller
+// reads its own write. A write that would outgrow the budget disables the
+// index (see Err).
+func (ix *Index) Apply(version int64, upsert []Row, del []int64) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for b := range ix.builders {
+		if b.stale {
+			continue
+		}
+		n := len(upsert) + len(del)
+		for _, o := range b.pending {
+			n += len(o.upsert) + len(o.del)
+		}
+		if n > maxPending {
+			b.stale, b.pending = true, nil
+			continue
+		}
+		b.pending = append(b.pending, op{version: version, upsert: cloneRows(upsert), del: slices.Clone(del)})
+	}
+	if ix.w == nil {
+		return ix.disabled
+	}
+	if err := ix.w.apply(ix, version, upsert, del); err != nil {
+		return ix.disable(err)
+	}
+	ix.publish()
+	return nil
+}
+
+func cloneRows(rows []Row) []Row {
+	out := slices.Clone(rows)
+	for i := range out {
+		r := &out[i]
+		r.Date, r.EventType, r.SubEventType = cloneString(r.Date), cloneString(r.EventType), cloneString(r.SubEventType)
+		r.Actor1, r.Actor2, r.Country, r.Admin1 = cloneString(r.Actor1), cloneString(r.Actor2), cloneString(r.Country), cloneString(r.Admin1)
+	}
+	return out
+}
+
+func cloneString(s string) string { return string([]byte(s)) }
+
+// disable drops the index after err, with a log line, and returns err.
+func (ix *Index) disable(err error) error {
+	ix.w, ix.disabled = nil, err
+	ix.cur.Store(nil)
+	ix.log.Warn("index disabled: counts, statistics and tiles now come from the store's own indexes, which is slower",
+		"err", err, "max_mib", ix.opts.MaxBytes>>20)
+	return err
+}
+
+// Disable drops the index, for a store that cannot feed it (a failed scan);
+// Current returns nil until a build finishes.
+func (ix *Index) Disable(err error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.disable(err)
+}
+
+// compactMin and compactShare decide when the delta is merged into a new
+// base: when it holds more than compactMin rows and more than 1/compactShare
+// of the base.
+const (
+	compactMin   = 8192
+	compactShare = 16
+)
+
+func (w *writer) apply(ix *Index, version int64, upsert []Row, del []int64) error {
+	var baseCopied, deltaCopied bool
+	deltaSeg := segment{c: w.delta, dead: w.deltaDead}
+	extrasCopied := false
+	remove := func(id int64) {
+		if p, ok := w.base.find(id); ok {
+			w.base.markDead(p, &baseCopied)
+			w.live--
+		} else if p, ok := w.deltaPos[id]; ok {
+			deltaSeg.markDead(int(p), &deltaCopied)
+			delete(w.deltaPos, id)
+			w.live--
+		}
+		if _, ok := w.extras[id]; ok {
+			if !extrasCopied {
+				w.extras, extrasCopied = cloneExtras(w.extras), true
+			}
+			delete(w.extras, id)
+		}
+	}
+	for _, id := range del {
+		remove(id)
+	}
+	if w.live+len(upsert) > ix.MaxRows() {
+		return fmt.Errorf("%w: more than %d incidents (%d MiB)", ErrOverBudget, ix.MaxRows(), ix.opts.MaxBytes>>20)
+	}
+	for i := range upsert {
+		r := &upsert[i]
+		c, ex, err := w.dicts.encode(r)
+		if err != nil {
+			return err
+		}
+		remove(r.ID)
+		w.dayMin, w.dayMax = min(w.dayMin, c.day), max(w.dayMax, c.day)
+		w.deltaPos[r.ID] = uint32(w.delta.len())
+		w.delta.append(c)
+		w.live++
+		if ex != nil {
+			if !extrasCopied {
+				w.extras, extrasCopied = cloneExtras(w.extras), true
+			}
+			w.extras[r.ID] = *ex
+		}
+	}
+	w.deltaDead = deltaSeg.dead
+	w.version = max(w.version, version)
+	if n := w.delta.len(); n > compactMin && n > w.base.c.len()/compactShare {
+		w.compact()
+	}
+	return nil
+}
+
+func cloneExtras(m map[int64]extra) map[int64]extra {
+	out := make(map[int64]extra, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// compact merges the live rows of the base and the delta into a new base,
+// in ascending id order first, then sorted as a build sorts.
+func (w *writer) compact() {
+	delta := segment{c: w.delta, dead: w.deltaDead}
+	dpos := make([]uint32, 0, len(w.deltaPos))
+	for _, p := range w.deltaPos {
+		dpos = append(dpos, p)
+	}
+	slices.SortFunc(dpos, func(a, b uint32) int {
+		switch x, y := w.delta.id[a], w.delta.id[b]; {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	})
+	all := makeCols(w.live)
+	k := 0
+	for _, p := range w.base.byID {
+		if w.base.isDead(int(p)) {
+			continue
+		}
+		id := w.base.c.id[p]
+		for k < len(dpos) && w.delta.id[dpos[k]] < id {
+			all.append(delta.c.row(int(dpos[k])))
+			k++
+		}
+		all.append(w.base.c.row(int(p)))
+	}
+	for ; k < len(dpos); k++ {
+		all.append(delta.c.row(int(dpos[k])))
+	}
+	w.base = sortedSegment(&all)
+	w.delta, w.deltaDead, w.deltaPos = makeCols(0), nil, map[int64]uint32{}
+}
+
+// publish makes the writer's state the current snapshot.
+func (ix *Index) publish() {
+	w := ix.w
+	s := &Snapshot{
+		version: w.version,
+		base:    w.base,
+		delta:   segment{c: w.delta.view(), dead: w.deltaDead},
+		extras:  w.extras,
+		live:    w.live,
+		dayMin:  w.dayMin,
+		dayMax:  w.dayMax,
+		et:      w.dicts.et.view(), sub: w.dicts.sub.view(), actor: w.dicts.actor.view(),
+		country: w.dicts.country.view(), admin1: w.dicts.admin1.view(),
+	}
+	ix.cur.Store(s)
+}
+
+// Snapshot is an immutable state of the index, safe for any number of
+// concurrent readers.
+type Snapshot struct {
+	version int64
+	base    segment
+	delta   segment
+	extras  map[int64]extra
+	live    int
+	dayMin  int32
+	dayMax  int32
+
+	et, sub, actor, country, admin1 dictView
+
+	extentOnce sync.Once
+	extent     incidents.Extent
+	statsOnce  sync.Once
+	stats      Summary
+}
+
+// Version returns the store's data version the snapshot reflects.
+func (s *Snapshot) Version() int64 { return s.version }
+
+// Len returns the number of incidents in the snapshot.
+func (s *Snapshot) Len() int { return s.live }
+
+// Bytes returns the memory the snapshot's columns take.
+func (s *Snapshot) Bytes() int64 {
+	return int64(s.base.c.len()+s.delta.c.len()) * rowBytes
+}

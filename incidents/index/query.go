@@ -1,0 +1,517 @@
+package index
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/mapd/mapd/geo"
+	"github.com/mapd/mapd/incidents"
+)
+
+// Query is a filter compiled against one snapshot: the runs of rows it can
+// match and a predicate on the columns. It is cheap to build (the actor
+// substring is matched once against the dictionary, not per row) and safe
+// for concurrent use.
+type Query struct {
+	s    *Snapshot
+	none bool // matches nothing
+
+	hasDay        bool
+	dayLo, dayHi  int32  // inclusive
+	et            bitset // nil: any event type
+	actor         bitset // nil: any actor; else actor1 or actor2 in it
+	country       int32  // -1: any
+	minFat        int    // 0: no constraint
+	ids           bool
+	idsBase       bitset // rows of the base among the ids
+	idsDelta      bitset
+	box           *geo.BBox
+	rects         []rect // the box on the grid, split at the antimeridian
+	boxSpans      []span // the runs of base rows the box can hold
+	polarPossible bool   // the box reaches beyond the Mercator latitudes
+	where         []func(v *View) bool
+}
+
+// rect is an inclusive rectangle of the grid.
+type rect struct{ x0, x1, y0, y1 uint32 }
+
+func (r rect) has(x, y uint32) bool { return x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1 }
+
+// span is a run [lo, hi) of base rows; test says whether its rows need the
+// exact box test (the run's cell is not wholly inside the box).
+type span struct {
+	lo, hi int
+	test   bool
+}
+
+// Compile builds the query of f on the snapshot; its Limit and Cursor are
+// ignored (see Page). ids, used only when f.Q is not blank, are the ids of
+// the incidents the store's full-text index matched for f.Q, in any order.
+// The errors match incidents.ErrInvalid.
+func (s *Snapshot) Compile(f incidents.Filter, ids []int64) (*Query, error) {
+	q := &Query{s: s, country: -1}
+	if f.From != "" || f.To != "" {
+		q.hasDay, q.dayLo, q.dayHi = true, math.MinInt32, math.MaxInt32
+		if f.From != "" {
+			d, err := parseDay(f.From)
+			if err != nil {
+				return nil, err
+			}
+			q.dayLo = d
+		}
+		if f.To != "" {
+			d, err := parseDay(f.To)
+			if err != nil {
+				return nil, err
+			}
+			q.dayHi = d
+		}
+		if q.dayLo > q.dayHi {
+			q.none = true
+		}
+	}
+	if len(f.EventTypes) > 0 {
+		q.et = newBitset(len(s.et.vals))
+		for _, t := range f.EventTypes {
+			if id, ok := s.et.lookup(t); ok {
+				q.et.set(int(id))
+			}
+		}
+		if q.et.count() == 0 {
+			q.none = true
+		}
+	}
+	if f.Actor != "" {
+		q.actor = newBitset(len(s.actor.vals))
+		pat := asciiLower(f.Actor)
+		for i, v := range s.actor.lower {
+			if strings.Contains(v, pat) {
+				q.actor.set(i)
+			}
+		}
+		if q.actor.count() == 0 {
+			q.none = true
+		}
+	}
+	if f.Country != "" {
+		id, ok := s.country.lookup(f.Country)
+		if !ok {
+			q.none = true
+		}
+		q.country = int32(id)
+	}
+	if f.MinFatalities > 0 {
+		q.minFat = f.MinFatalities
+	}
+	if strings.TrimSpace(f.Q) != "" && ftsWords(f.Q) {
+		q.setIDs(ids)
+	}
+	if f.BBox != nil {
+		if err := f.BBox.Validate(); err != nil {
+			return nil, fmt.Errorf("%w: %v", incidents.ErrInvalid, err)
+		}
+		q.setBox(*f.BBox)
+	}
+	return q, nil
+}
+
+// ftsWords reports whether the text holds a word the store's full-text
+// query keeps (a letter or digit); text without one matches everything,
+// as the store does.
+func ftsWords(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return isWordRune(r) }) >= 0
+}
+
+// Where adds a predicate on the row, evaluated after every other condition
+// of the query (for filters the Filter cannot express, such as CQL2).
+func (q *Query) Where(pred func(v *View) bool) { q.where = append(q.where, pred) }
+
+func (q *Query) setIDs(ids []int64) {
+	s := q.s
+	q.ids = true
+	sorted := slices.IsSorted(ids)
+	if !sorted {
+		ids = slices.Clone(ids)
+		slices.Sort(ids)
+	}
+	q.idsBase = newBitset(s.base.c.len())
+	// Walk the base's id order and the ids together, galloping over the
+	// longer one.
+	by, col := s.base.byID, s.base.c.id
+	k := 0
+	for _, id := range ids {
+		if k >= len(by) {
+			break
+		}
+		if col[by[k]] < id {
+			step := 1
+			for k+step < len(by) && col[by[k+step]] < id {
+				k += step
+				step *= 2
+			}
+			hi := min(k+step, len(by)-1)
+			for k < hi { // col[by[k]] < id <= col[by[hi]] or hi is the end
+				m := int(uint(k+hi) / 2)
+				if col[by[m]] < id {
+					k = m + 1
+				} else {
+					hi = m
+				}
+			}
+		}
+		if k < len(by) && col[by[k]] == id {
+			q.idsBase.set(int(by[k]))
+		}
+	}
+	q.idsDelta = newBitset(s.delta.c.len())
+	for i, id := range s.delta.c.id {
+		if _, ok := slices.BinarySearch(ids, id); ok {
+			q.idsDelta.set(i)
+		}
+	}
+	if len(ids) == 0 {
+		q.none = true
+	}
+}
+
+// maxSpans bounds the runs a box is cut into.
+const maxSpans = 128
+
+func (q *Query) setBox(b geo.BBox) {
+	q.box = &b
+	for _, p := range b.Split() {
+		x0, _, _ := mercator(p.MinLon, 0)
+		x1, _, _ := mercator(p.MaxLon, 0)
+		_, y0, _ := mercator(0, min(p.MaxLat, 90))
+		_, y1, _ := mercator(0, max(p.MinLat, -90))
+		q.rects = append(q.rects, rect{x0: x0, x1: x1, y0: y0, y1: y1})
+		if p.MaxLat > geo.MaxMercatorLat || p.MinLat < -geo.MaxMercatorLat {
+			q.polarPossible = true
+		}
+	}
+	for _, r := range q.rects {
+		q.boxSpans = append(q.boxSpans, q.s.rectSpans(r, maxSpans/len(q.rects), q.polarPossible)...)
+	}
+}
+
+// rectSpans covers r with cells of the Z-order quadtree, refining the
+// cells along its edges while the count stays under limit, and returns the
+// runs of base rows of those cells. Runs of cells wholly inside r need no
+// per-row test (unless polar points may lie in them: their y is clamped).
+func (s *Snapshot) rectSpans(r rect, limit int, polar bool) []span {
+	type qcell struct {
+		z    int
+		x, y uint32 // the cell's column and row at zoom z
+	}
+	inside := func(c qcell) (in, overlap bool) {
+		sh := uint(32 - c.z)
+		cx0, cy0 := uint64(c.x)<<sh, uint64(c.y)<<sh
+		cx1, cy1 := cx0+(1<<sh)-1, cy0+(1<<sh)-1
+		overlap = cx1 >= uint64(r.x0) && cx0 <= uint64(r.x1) && cy1 >= uint64(r.y0) && cy0 <= uint64(r.y1)
+		in = cx0 >= uint64(r.x0) && cx1 <= uint64(r.x1) && cy0 >= uint64(r.y0) && cy1 <= uint64(r.y1)
+		return in, overlap
+	}
+	var done []qcell // wholly inside
+	edge := []qcell{{}}
+	// Cells deeper than sortBits/2 are not runs of the sort order.
+	for z := 0; z < sortBits/2 && len(edge) > 0; z++ {
+		if len(done)+len(edge)*4 > limit && z > 0 {
+			break
+		}
+		var next []qcell
+		for _, c := range edge {
+			for i := range uint32(4) {
+				k := qcell{z: c.z + 1, x: c.x<<1 | i&1, y: c.y<<1 | i>>1}
+				in, ov := inside(k)
+				switch {
+				case in:
+					done = append(done, k)
+				case ov:
+					next = append(next, k)
+				}
+			}
+		}
+		edge = next
+	}
+	var out []span
+	add := func(c qcell, test bool) {
+		sh := uint(32 - c.z)
+		lo := sortKey(c.x<<sh, c.y<<sh)
+		hi := sortKey(c.x<<sh|(1<<sh-1), c.y<<sh|(1<<sh-1))
+		if c.z == 0 {
+			lo, hi = 0, sortKey(math.MaxUint32, math.MaxUint32)
+		}
+		a, b := s.base.keyRange(lo, hi)
+		if a < b {
+			out = append(out, span{lo: a, hi: b, test: test || polar})
+		}
+	}
+	for _, c := range done {
+		add(c, false)
+	}
+	for _, c := range edge {
+		add(c, true)
+	}
+	slices.SortFunc(out, func(a, b span) int { return a.lo - b.lo })
+	// Merge adjacent runs of the same kind.
+	merged := out[:0]
+	for _, sp := range out {
+		if n := len(merged); n > 0 && merged[n-1].hi == sp.lo && merged[n-1].test == sp.test {
+			merged[n-1].hi = sp.hi
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	return merged
+}
+
+// keyRange returns the run [a, b) of base rows whose sortKey lies in
+// [lo, hi].
+func (s *segment) keyRange(lo, hi uint64) (int, int) {
+	key := func(i int) uint64 { return sortKey(s.c.x[i], s.c.y[i]) }
+	n := s.c.len()
+	a := searchInts(n, func(i int) bool { return key(i) >= lo })
+	b := searchInts(n, func(i int) bool { return key(i) > hi })
+	return a, b
+}
+
+func searchInts(n int, f func(int) bool) int {
+	lo, hi := 0, n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if !f(m) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// chunk is the number of rows a scan filters at a time: the predicates
+// run one after another over a chunk's selection, each a tight loop over
+// one column.
+const chunk = 2048
+
+// visitor receives the matching rows of a scan, a chunk at a time, as
+// positions in seg.
+type visitor func(seg *segment, sel []int32)
+
+// b2i is 1 for true; the compiler turns it into a flag move, so the
+// filters below do not branch on the data.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// filter keeps the rows of sel (positions in seg) that pass every
+// condition but the box, in place.
+func (q *Query) filter(seg *segment, delta bool, sel []int32) []int32 {
+	c := &seg.c
+	if q.hasDay {
+		lo, span := int64(q.dayLo), uint64(int64(q.dayHi)-int64(q.dayLo))
+		day := c.day
+		n := 0
+		for _, i := range sel {
+			sel[n] = i
+			n += b2i(uint64(int64(day[i])-lo) <= span)
+		}
+		sel = sel[:n]
+	}
+	if q.et != nil {
+		et, set := c.et, q.et
+		n := 0
+		for _, i := range sel {
+			e := et[i]
+			sel[n] = i
+			n += b2i(set[e>>6]&(1<<(e&63)) != 0)
+		}
+		sel = sel[:n]
+	}
+	if q.country >= 0 {
+		country, want := c.country, uint16(q.country)
+		n := 0
+		for _, i := range sel {
+			sel[n] = i
+			n += b2i(country[i] == want)
+		}
+		sel = sel[:n]
+	}
+	if q.minFat > 0 {
+		fat := c.fat
+		n := 0
+		for _, i := range sel {
+			f := fat[i]
+			ok := int(f) >= q.minFat && f < countLarge
+			if f == countLarge {
+				ok = q.s.extras[c.id[i]].fat >= q.minFat
+			}
+			sel[n] = i
+			n += b2i(ok)
+		}
+		sel = sel[:n]
+	}
+	if q.actor != nil {
+		a1, a2, set := c.a1, c.a2, q.actor
+		n := 0
+		for _, i := range sel {
+			sel[n] = i
+			n += b2i(set.has(int(a1[i])) || set.has(int(a2[i])))
+		}
+		sel = sel[:n]
+	}
+	if q.ids {
+		set := q.idsBase
+		if delta {
+			set = q.idsDelta
+		}
+		n := 0
+		for _, i := range sel {
+			sel[n] = i
+			n += b2i(set[i>>6]&(1<<(i&63)) != 0)
+		}
+		sel = sel[:n]
+	}
+	if len(q.where) > 0 {
+		n := 0
+		for _, i := range sel {
+			v := q.s.view(seg, int(i))
+			ok := true
+			for _, p := range q.where {
+				if ok = p(&v); !ok {
+					break
+				}
+			}
+			sel[n] = i
+			n += b2i(ok)
+		}
+		sel = sel[:n]
+	}
+	return sel
+}
+
+// filterBox keeps the rows of sel in the query's box.
+func (q *Query) filterBox(seg *segment, sel []int32) []int32 {
+	x, y, gp := seg.c.x, seg.c.y, seg.c.gp
+	n := 0
+	for _, i := range sel {
+		in := false
+		if gp[i]&polarBit != 0 {
+			e := q.s.extras[seg.c.id[i]]
+			in = q.box.Contains(e.lon, e.lat)
+		} else {
+			xi, yi := x[i], y[i]
+			for _, r := range q.rects {
+				in = in || r.has(xi, yi)
+			}
+		}
+		sel[n] = i
+		n += b2i(in)
+	}
+	return sel[:n]
+}
+
+// filterRect keeps the rows of sel in r, polar points left out.
+func filterRect(seg *segment, sel []int32, r rect) []int32 {
+	x, y, gp := seg.c.x, seg.c.y, seg.c.gp
+	n := 0
+	for _, i := range sel {
+		sel[n] = i
+		n += b2i(r.has(x[i], y[i]) && gp[i]&polarBit == 0)
+	}
+	return sel[:n]
+}
+
+// live fills sel with the rows of [lo, hi) that are not dead.
+func live(seg *segment, lo, hi int, sel []int32) []int32 {
+	sel = sel[:0]
+	if seg.dead == nil || countDead(seg.dead, lo, hi) == 0 {
+		for i := lo; i < hi; i++ {
+			sel = append(sel, int32(i))
+		}
+		return sel
+	}
+	for i := lo; i < hi; i++ {
+		if !seg.isDead(i) {
+			sel = append(sel, int32(i))
+		}
+	}
+	return sel
+}
+
+// scan calls visit for every row matching the query, the box included.
+func (q *Query) scan(visit visitor) {
+	if q.none {
+		return
+	}
+	s := q.s
+	sel := make([]int32, 0, chunk)
+	if q.box == nil {
+		q.scanRun(&s.base, false, 0, s.base.c.len(), false, sel, visit)
+	} else {
+		for _, sp := range q.boxSpans {
+			q.scanRun(&s.base, false, sp.lo, sp.hi, sp.test, sel, visit)
+		}
+	}
+	q.scanRun(&s.delta, true, 0, s.delta.c.len(), q.box != nil, sel, visit)
+}
+
+func (q *Query) scanRun(seg *segment, delta bool, lo, hi int, test bool, sel []int32, visit visitor) {
+	for a := lo; a < hi; a += chunk {
+		sel = live(seg, a, min(a+chunk, hi), sel)
+		sel = q.filter(seg, delta, sel)
+		if test {
+			sel = q.filterBox(seg, sel)
+		}
+		if len(sel) > 0 {
+			visit(seg, sel)
+		}
+	}
+}
+
+// scanTile calls visit for every row matching the query (its box ignored)
+// that lies in tile t.
+func (q *Query) scanTile(t geo.Tile, visit visitor) {
+	if q.none || !t.Valid() {
+		return
+	}
+	s := q.s
+	sh := uint(32 - t.Z)
+	var x0, y0 uint32
+	if t.Z > 0 {
+		x0, y0 = uint32(t.X)<<sh, uint32(t.Y)<<sh
+	}
+	x1, y1 := x0|uint32(uint64(1)<<sh-1), y0|uint32(uint64(1)<<sh-1)
+	r := rect{x0: x0, x1: x1, y0: y0, y1: y1}
+	a, b := s.base.keyRange(sortKey(x0, y0), sortKey(x1, y1))
+	// The run holds only the tile's rows when the tile is no deeper than
+	// the sort, but the tiles of the top and bottom rows may hold polar
+	// points, whose y is clamped.
+	test := t.Z > sortBits/2 || y0 == 0 || y1 == math.MaxUint32
+	sel := make([]int32, 0, chunk)
+	for lo := a; lo < b; lo += chunk {
+		sel = live(&s.base, lo, min(lo+chunk, b), sel)
+		sel = q.filter(&s.base, false, sel)
+		if test {
+			sel = filterRect(&s.base, sel, r)
+		}
+		if len(sel) > 0 {
+			visit(&s.base, sel)
+		}
+	}
+	for lo := 0; lo < s.delta.c.len(); lo += chunk {
+		sel = live(&s.delta, lo, min(lo+chunk, s.delta.c.len()), sel)
+		sel = filterRect(&s.delta, sel, r)
+		sel = q.filter(&s.delta, true, sel)
+		if len(sel) > 0 {
+			visit(&s.delta, sel)
+		}
+	}
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -1,0 +1,302 @@
+package index
+
+import (
+	"math/bits"
+	"slices"
+	"strings"
+)
+
+// cols are the fixed-width columns of a segment, one entry per row.
+type cols struct {
+	x, y    []uint32 // Web Mercator grid position, see mercator
+	day     []int32  // days since 1970-01-01
+	id      []int64
+	et, sub []uint16 // event type and sub-event type, dictionary ids
+	a1, a2  []uint32 // actor1 and actor2, ids in the shared actor dictionary
+	country []uint16
+	admin1  []uint32
+	fat     []uint16 // countNull, countLarge (see extra) or the value
+	inj     []uint16
+	gp      []uint8 // geo_precision, with polarBit
+}
+
+// rowBytes is the memory of one row in the columns, plus its entry in
+// segment.byID.
+const rowBytes = 4 + 4 + 4 + 8 + 2 + 2 + 4 + 4 + 2 + 4 + 2 + 2 + 1 + 4
+
+func makeCols(n int) cols {
+	return cols{
+		x: make([]uint32, 0, n), y: make([]uint32, 0, n), day: make([]int32, 0, n), id: make([]int64, 0, n),
+		et: make([]uint16, 0, n), sub: make([]uint16, 0, n), a1: make([]uint32, 0, n), a2: make([]uint32, 0, n),
+		country: make([]uint16, 0, n), admin1: make([]uint32, 0, n), fat: make([]uint16, 0, n), inj: make([]uint16, 0, n),
+		gp: make([]uint8, 0, n),
+	}
+}
+
+func (c *cols) len() int { return len(c.id) }
+
+// cell is one row's values, as the writer appends them.
+type cell struct {
+	x, y    uint32
+	day     int32
+	id      int64
+	et, sub uint16
+	a1, a2  uint32
+	country uint16
+	admin1  uint32
+	fat     uint16
+	inj     uint16
+	gp      uint8
+}
+
+func (c *cols) append(r cell) {
+	c.x, c.y, c.day, c.id = append(c.x, r.x), append(c.y, r.y), append(c.day, r.day), append(c.id, r.id)
+	c.et, c.sub, c.a1, c.a2 = append(c.et, r.et), append(c.sub, r.sub), append(c.a1, r.a1), append(c.a2, r.a2)
+	c.country, c.admin1 = append(c.country, r.country), append(c.admin1, r.admin1)
+	c.fat, c.inj, c.gp = append(c.fat, r.fat), append(c.inj, r.inj), append(c.gp, r.gp)
+}
+
+func (c *cols) row(i int) cell {
+	return cell{x: c.x[i], y: c.y[i], day: c.day[i], id: c.id[i], et: c.et[i], sub: c.sub[i], a1: c.a1[i], a2: c.a2[i],
+		country: c.country[i], admin1: c.admin1[i], fat: c.fat[i], inj: c.inj[i], gp: c.gp[i]}
+}
+
+// view returns the columns cut to their first n rows, so that a reader
+// never sees rows the writer appends later.
+func (c *cols) view() cols {
+	n := c.len()
+	return cols{x: c.x[:n:n], y: c.y[:n:n], day: c.day[:n:n], id: c.id[:n:n], et: c.et[:n:n], sub: c.sub[:n:n],
+		a1: c.a1[:n:n], a2: c.a2[:n:n], country: c.country[:n:n], admin1: c.admin1[:n:n],
+		fat: c.fat[:n:n], inj: c.inj[:n:n], gp: c.gp[:n:n]}
+}
+
+// segment is a set of rows: the base, sorted along the Z-order curve, or
+// the delta, in the order the writes came.
+type segment struct {
+	c      cols
+	dead   []uint64 // bit i set: row i was deleted or replaced; nil when none
+	byID   []uint32 // base only: row positions in ascending id order
+	sorted bool
+}
+
+func (s *segment) isDead(i int) bool {
+	w := i >> 6
+	return w < len(s.dead) && s.dead[w]&(1<<(i&63)) != 0
+}
+
+// withDead returns a copy of s with row i marked dead; the dead bitset is
+// copied so that readers of s never see the change.
+func (s *segment) markDead(i int, copied *bool) {
+	if !*copied {
+		d := make([]uint64, (s.c.len()+63)/64+1)
+		copy(d, s.dead)
+		s.dead = d
+		*copied = true
+	}
+	if i>>6 >= len(s.dead) {
+		s.dead = append(s.dead, make([]uint64, i>>6-len(s.dead)+1)...)
+	}
+	s.dead[i>>6] |= 1 << (i & 63)
+}
+
+// find returns the position of the live row with the given id in a base
+// segment.
+func (s *segment) find(id int64) (int, bool) {
+	k, ok := slices.BinarySearchFunc(s.byID, id, func(p uint32, id int64) int {
+		switch v := s.c.id[p]; {
+		case v < id:
+			return -1
+		case v > id:
+			return 1
+		}
+		return 0
+	})
+	if !ok || s.isDead(int(s.byID[k])) {
+		return 0, false
+	}
+	return int(s.byID[k]), true
+}
+
+// zkey is the Z-order (Morton) key of a grid position: the bits of x and
+// y interleaved, x first, so that the rows of a tile of zoom z share the
+// key's first 2z bits and lie in one run of a sorted segment.
+func zkey(x, y uint32) uint64 { return spread(x)<<1 | spread(y) }
+
+func spread(v uint32) uint64 {
+	x := uint64(v)
+	x = (x | x<<16) & 0x0000FFFF0000FFFF
+	x = (x | x<<8) & 0x00FF00FF00FF00FF
+	x = (x | x<<4) & 0x0F0F0F0F0F0F0F0F
+	x = (x | x<<2) & 0x3333333333333333
+	x = (x | x<<1) & 0x5555555555555555
+	return x
+}
+
+// sortBits is how many leading bits of the key a base is sorted by: cells
+// of zoom 24 (about 2 m), inside which rows keep their input order.
+const sortBits = 48
+
+// sortKey is the part of the key a base is sorted by.
+func sortKey(x, y uint32) uint64 { return zkey(x, y) >> (64 - sortBits) }
+
+// zorder returns the permutation that sorts the rows of c by sortKey,
+// stable, with an LSD radix sort on 16-bit digits.
+func zorder(c *cols) []uint32 {
+	n := c.len()
+	keys := make([]uint64, n)
+	perm := make([]uint32, n)
+	for i := range n {
+		keys[i] = sortKey(c.x[i], c.y[i])
+		perm[i] = uint32(i)
+	}
+	if n < 2 {
+		return perm
+	}
+	tmpK := make([]uint64, n)
+	tmpP := make([]uint32, n)
+	var count [1 << 16]int
+	for shift := 0; shift < sortBits; shift += 16 {
+		clear(count[:])
+		for _, k := range keys {
+			count[(k>>shift)&0xFFFF]++
+		}
+		if count[(keys[0]>>shift)&0xFFFF] == n {
+			continue // every key has this digit
+		}
+		sum := 0
+		for i, c := range count {
+			count[i], sum = sum, sum+c
+		}
+		for i, k := range keys {
+			d := (k >> shift) & 0xFFFF
+			tmpK[count[d]], tmpP[count[d]] = k, perm[i]
+			count[d]++
+		}
+		keys, tmpK = tmpK, keys
+		perm, tmpP = tmpP, perm
+	}
+	return perm
+}
+
+// gather returns the rows of c in the order of perm, in columns of exact
+// capacity.
+func gather(c *cols, perm []uint32) cols {
+	n := len(perm)
+	out := cols{
+		x: make([]uint32, n), y: make([]uint32, n), day: make([]int32, n), id: make([]int64, n),
+		et: make([]uint16, n), sub: make([]uint16, n), a1: make([]uint32, n), a2: make([]uint32, n),
+		country: make([]uint16, n), admin1: make([]uint32, n), fat: make([]uint16, n), inj: make([]uint16, n),
+		gp: make([]uint8, n),
+	}
+	g32 := func(dst, src []uint32) {
+		for i, p := range perm {
+			dst[i] = src[p]
+		}
+	}
+	g16 := func(dst, src []uint16) {
+		for i, p := range perm {
+			dst[i] = src[p]
+		}
+	}
+	g32(out.x, c.x)
+	g32(out.y, c.y)
+	g32(out.a1, c.a1)
+	g32(out.a2, c.a2)
+	g32(out.admin1, c.admin1)
+	g16(out.et, c.et)
+	g16(out.sub, c.sub)
+	g16(out.country, c.country)
+	g16(out.fat, c.fat)
+	g16(out.inj, c.inj)
+	for i, p := range perm {
+		out.day[i], out.id[i], out.gp[i] = c.day[p], c.id[p], c.gp[p]
+	}
+	return out
+}
+
+// dict maps the distinct values of one text column to small ids; id 0 is
+// the empty string. Values only ever get added, so a reader holding a
+// shorter view of vals stays consistent.
+type dict struct {
+	vals  []string
+	lower []string // ASCII-lowered vals, for substring matching; only for actors
+	ids   map[string]uint32
+	fold  bool
+}
+
+func newDict(fold bool) *dict {
+	d := &dict{vals: []string{""}, ids: map[string]uint32{"": 0}, fold: fold}
+	if fold {
+		d.lower = []string{""}
+	}
+	return d
+}
+
+// id returns the id of v, adding it when new.
+func (d *dict) id(v string) uint32 {
+	if id, ok := d.ids[v]; ok {
+		return id
+	}
+	v = strings.Clone(v)
+	id := uint32(len(d.vals))
+	d.vals = append(d.vals, v)
+	if d.fold {
+		d.lower = append(d.lower, asciiLower(v))
+	}
+	d.ids[v] = id
+	return id
+}
+
+// dictView is what a snapshot reads of a dictionary.
+type dictView struct {
+	vals, lower []string
+	ids         map[string]uint32 // nil: readers use lookup, which scans vals
+}
+
+func (d *dict) view() dictView {
+	n := len(d.vals)
+	v := dictView{vals: d.vals[:n:n]}
+	if d.fold {
+		v.lower = d.lower[:n:n]
+	}
+	return v
+}
+
+// lookup returns the id of v in the view.
+func (v *dictView) lookup(s string) (uint32, bool) {
+	for i, x := range v.vals {
+		if x == s {
+			return uint32(i), true
+		}
+	}
+	return 0, false
+}
+
+// asciiLower lowers ASCII letters only, as SQLite's LIKE compares.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// bitset is a set of small integers.
+type bitset []uint64
+
+func newBitset(n int) bitset    { return make(bitset, (n+63)/64) }
+func (b bitset) set(i int)      { b[i>>6] |= 1 << (i & 63) }
+func (b bitset) has(i int) bool { return i>>6 < len(b) && b[i>>6]&(1<<(i&63)) != 0 }
+func (b bitset) count() (n int) {
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
