@@ -14,6 +14,10 @@ import (
 // date-descending, id-descending order, without holding the page in memory.
 // Count and rows come from one read snapshot.
 func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) (incidents.Page, error) {
+	if err := checkFilter(f); err != nil {
+		return incidents.Page{}, err
+	}
+	f = f.LiftBBox()
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
@@ -43,7 +47,7 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 	var in, last incidents.Incident
 	for rows.Next() {
 		if page.Returned == limit {
-			page.Next = incidents.EncodeCursor(last.Date, last.ID)
+			page.Next = f.NextCursor(&last)
 			break
 		}
 		in = incidents.Incident{}
@@ -64,7 +68,10 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 
 // Count returns the number of incidents matching the filter.
 func (s *Store) Count(ctx context.Context, f incidents.Filter) (int, error) {
-	return count(ctx, s.r, f)
+	if err := checkFilter(f); err != nil {
+		return 0, err
+	}
+	return count(ctx, s.r, f.LiftBBox())
 }
 
 type querier interface {
@@ -295,7 +302,20 @@ func listQuery(f incidents.Filter, limit int, rtree bool) (string, []any, error)
 		conds = append(conds, bc)
 		args = append(args, bargs...)
 	}
-	if f.Cursor != "" {
+	order := "i.date DESC, i.id DESC"
+	switch {
+	case len(f.Sort) > 0:
+		var after string
+		var afterArgs []any
+		var err error
+		if order, after, afterArgs, err = sortSQL(f); err != nil {
+			return "", nil, err
+		}
+		if after != "" {
+			conds = append(conds, after)
+			args = append(args, afterArgs...)
+		}
+	case f.Cursor != "":
 		date, id, err := incidents.DecodeCursor(f.Cursor)
 		if err != nil {
 			return "", nil, err
@@ -304,12 +324,12 @@ func listQuery(f incidents.Filter, limit int, rtree bool) (string, []any, error)
 		args = append(args, date, date, id)
 	}
 	from := "incidents i"
-	if f.BBox != nil && !rtree {
+	if f.BBox != nil && !rtree && len(f.Sort) == 0 {
 		// Walk the date index; the planner would otherwise be tempted by the
 		// R*Tree-free coordinate ranges.
 		from = "incidents i INDEXED BY incidents_date"
 	}
-	query := "SELECT " + selectColumns + " FROM " + from + whereClause(conds) + " ORDER BY i.date DESC, i.id DESC"
+	query := "SELECT " + selectColumns + " FROM " + from + whereClause(conds) + " ORDER BY " + order
 	if limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, limit)
@@ -327,6 +347,10 @@ func whereClause(conds []string) string {
 // Stats returns counts and fatalities by event type, month and country for
 // the filter (Limit and Cursor ignored).
 func (s *Store) Stats(ctx context.Context, f incidents.Filter) (incidents.Stats, error) {
+	if err := checkFilter(f); err != nil {
+		return incidents.Stats{}, err
+	}
+	f = f.LiftBBox()
 	f.Limit, f.Cursor = 0, ""
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {

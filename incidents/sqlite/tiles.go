@@ -33,6 +33,9 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 // show that the tile holds more than limit matches, it returns no points
 // and more = true without reading the incidents.
 func (s *Store) TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, limit int) (points []incidents.TilePoint, more bool, err error) {
+	if err := checkFilter(f); err != nil {
+		return nil, false, err
+	}
 	if limit > 0 {
 		n, ok, err := s.precount(ctx, f, t)
 		if err != nil {
@@ -88,6 +91,9 @@ func (s *Store) TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, 
 // days of partial months. Otherwise they come from the matching incidents
 // in the tile.
 func (s *Store) TileClusters(ctx context.Context, f incidents.Filter, t geo.Tile, depth int) ([]geo.Cluster, error) {
+	if err := checkFilter(f); err != nil {
+		return nil, err
+	}
 	c := geo.NewClusterer(t, depth)
 	err := s.clusters(ctx, f, t, c)
 	if err != nil {
@@ -179,7 +185,7 @@ func cellFriendly(f incidents.Filter) bool {
 // with the incidents of partial months: it keeps event types and months
 // apart but nothing else.
 func monthFriendly(f incidents.Filter) bool {
-	return f.Actor == "" && f.Country == "" && ftsQuery(f.Q) == "" && f.MinFatalities <= 0
+	return f.Actor == "" && f.Country == "" && ftsQuery(f.Q) == "" && f.MinFatalities <= 0 && f.Expr == nil
 }
 
 // cellCount returns the number of incidents of the filter's event types in
