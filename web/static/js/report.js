@@ -148,7 +148,7 @@ function candidateRow(c) {
   const i = c.index;
   const conf = typeof p.confidence === 'number' ? Math.round(p.confidence * 100) + '%' : '?';
   const t = typeOf(p.event_type);
-  const show = el('button', { type: 'button', class: 'cand-show', 'aria-label': 'Show candidate ' + (i + 1) + ' in the text and on the map' },
+  const show = el('button', { type: 'button', class: 'cand-show', title: 'Show its sentences in the text and its marker on the map' },
     [el('span', { class: 'swatch t-' + t.key, 'aria-hidden': 'true' }), (i + 1) + '. ' + candidateTitle(f)]);
   show.addEventListener('click', () => focusCandidate(c));
   const meta = el('span', { class: 'sub', text: 'confidence ' + conf + (p.actor1 ? ' · ' + p.actor1 : '') + (p.actor2 ? ' vs. ' + p.actor2 : '') });
