@@ -84,7 +84,10 @@ func (q *query) where() string {
 
 // filterQuery returns the conditions of every constraint of f but the
 // cursor. withBBox false leaves the bbox out (tiles, which have their own).
-func filterQuery(f incidents.Filter, withBBox bool) *query {
+func filterQuery(f incidents.Filter, withBBox bool) (*query, error) {
+	if err := supported(f); err != nil {
+		return nil, err
+	}
 	q := &query{}
 	if f.BBox != nil && withBBox {
 		q.bbox(*f.BBox)
@@ -111,7 +114,20 @@ func filterQuery(f incidents.Filter, withBBox bool) *query {
 	if f.MinFatalities > 0 {
 		q.conds = append(q.conds, "i.fatalities >= "+q.arg(f.MinFatalities))
 	}
-	return q
+	return q, nil
+}
+
+// supported refuses what this store cannot translate yet: CQL2
+// expressions (filter=) and orders other than newest first (sortby=).
+// Both are *FieldError, answered with 400, rather than ignored.
+func supported(f incidents.Filter) error {
+	if f.Expr != nil {
+		return &incidents.FieldError{Field: "filter", Msg: "CQL2 filters are not supported on a PostGIS database yet"}
+	}
+	if len(f.Sort) > 0 {
+		return &incidents.FieldError{Field: "sortby", Msg: "sortby is not supported on a PostGIS database yet"}
+	}
+	return nil
 }
 
 // bbox adds the condition of a box: the GIST index finds the candidates
@@ -176,7 +192,10 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 		return incidents.Page{}, wrap("list", err)
 	}
 	defer tx.Rollback(context.Background())
-	q := filterQuery(f, true)
+	q, err := filterQuery(f, true)
+	if err != nil {
+		return incidents.Page{}, err
+	}
 	var page incidents.Page
 	if err := tx.QueryRow(ctx, "SELECT count(*) FROM incidents i"+q.where(), q.args...).Scan(&page.Matched); err != nil {
 		return incidents.Page{}, wrap("list", err)
@@ -215,7 +234,10 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 
 // Count returns the number of incidents matching the filter.
 func (s *Store) Count(ctx context.Context, f incidents.Filter) (int, error) {
-	q := filterQuery(f, true)
+	q, err := filterQuery(f, true)
+	if err != nil {
+		return 0, err
+	}
 	var n int
 	if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM incidents i"+q.where(), q.args...).Scan(&n); err != nil {
 		return 0, wrap("count", err)
@@ -231,7 +253,10 @@ func (s *Store) Export(ctx context.Context, f incidents.Filter, fn func(*inciden
 		return wrap("export", err)
 	}
 	defer tx.Rollback(context.Background())
-	q := filterQuery(f, true)
+	q, err := filterQuery(f, true)
+	if err != nil {
+		return err
+	}
 	rows, err := tx.Query(ctx, "SELECT "+selectColumns+" FROM incidents i"+q.where()+" ORDER BY i.id", q.args...)
 	if err != nil {
 		return wrap("export", err)
@@ -258,7 +283,10 @@ func (s *Store) Stats(ctx context.Context, f incidents.Filter) (incidents.Stats,
 		return incidents.Stats{}, wrap("stats", err)
 	}
 	defer tx.Rollback(context.Background())
-	q := filterQuery(f, true)
+	q, err := filterQuery(f, true)
+	if err != nil {
+		return incidents.Stats{}, err
+	}
 	where := q.where()
 	st := incidents.Stats{ByEventType: []incidents.StatBucket{}, ByMonth: []incidents.StatBucket{}, ByCountry: []incidents.StatBucket{}}
 	var minDate, maxDate *string

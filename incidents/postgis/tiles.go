@@ -11,13 +11,16 @@ import (
 // tileQuery returns the conditions of the filter f (its BBox ignored) and
 // of tile t's bounding box, grown by a hair so that points on its edges
 // are not lost to rounding; callers keep those t.Contains.
-func tileQuery(f incidents.Filter, t geo.Tile) *query {
+func tileQuery(f incidents.Filter, t geo.Tile) (*query, error) {
 	const pad = 1e-7
 	b := t.BBox()
-	q := filterQuery(f, false)
+	q, err := filterQuery(f, false)
+	if err != nil {
+		return nil, err
+	}
 	q.conds = append(q.conds, fmt.Sprintf("i.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)",
 		q.arg(b.MinLon-pad), q.arg(b.MinLat-pad), q.arg(b.MaxLon+pad), q.arg(b.MaxLat+pad)))
-	return q
+	return q, nil
 }
 
 // TilePoints returns the incidents matching f (its BBox, Limit and Cursor
@@ -25,7 +28,10 @@ func tileQuery(f incidents.Filter, t geo.Tile) *query {
 // and then reports more = true when the tile holds further matches;
 // limit <= 0 means no limit.
 func (s *Store) TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, limit int) (points []incidents.TilePoint, more bool, err error) {
-	q := tileQuery(f, t)
+	q, err := tileQuery(f, t)
+	if err != nil {
+		return nil, false, err
+	}
 	sql := "SELECT i.id, i.lon, i.lat, to_char(i.date, 'YYYY-MM-DD'), i.event_type, i.fatalities FROM incidents i" + q.where() + " ORDER BY i.id"
 	rows, err := s.pool.Query(ctx, sql, q.args...)
 	if err != nil {
@@ -59,7 +65,10 @@ func (s *Store) TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, 
 // cell and event type.
 func (s *Store) TileClusters(ctx context.Context, f incidents.Filter, t geo.Tile, depth int) ([]geo.Cluster, error) {
 	c := geo.NewClusterer(t, depth)
-	q := tileQuery(f, t)
+	q, err := tileQuery(f, t)
+	if err != nil {
+		return nil, err
+	}
 	n := q.arg(float64(int64(1) << c.CellZoom()))
 	// The cell of a point is computed as the SQLite store's cell columns
 	// and geo.TileAt compute it.
