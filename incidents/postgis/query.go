@@ -82,12 +82,10 @@ func (q *query) where() string {
 	return " WHERE " + strings.Join(q.conds, " AND ")
 }
 
-// filterQuery returns the conditions of every constraint of f but the
-// cursor. withBBox false leaves the bbox out (tiles, which have their own).
+// filterQuery returns the conditions of every constraint of f, its CQL2
+// expression included, but the cursor. withBBox false leaves the bbox out
+// (tiles, which have their own).
 func filterQuery(f incidents.Filter, withBBox bool) (*query, error) {
-	if err := supported(f); err != nil {
-		return nil, err
-	}
 	q := &query{}
 	if f.BBox != nil && withBBox {
 		q.bbox(*f.BBox)
@@ -114,20 +112,14 @@ func filterQuery(f incidents.Filter, withBBox bool) (*query, error) {
 	if f.MinFatalities > 0 {
 		q.conds = append(q.conds, "i.fatalities >= "+q.arg(f.MinFatalities))
 	}
-	return q, nil
-}
-
-// supported refuses what this store cannot translate yet: CQL2
-// expressions (filter=) and orders other than newest first (sortby=).
-// Both are *FieldError, answered with 400, rather than ignored.
-func supported(f incidents.Filter) error {
 	if f.Expr != nil {
-		return &incidents.FieldError{Field: "filter", Msg: "CQL2 filters are not supported on a PostGIS database yet"}
+		c, err := q.expr(f.Expr)
+		if err != nil {
+			return nil, err
+		}
+		q.conds = append(q.conds, c)
 	}
-	if len(f.Sort) > 0 {
-		return &incidents.FieldError{Field: "sortby", Msg: "sortby is not supported on a PostGIS database yet"}
-	}
-	return nil
+	return q, nil
 }
 
 // bbox adds the condition of a box: the GIST index finds the candidates
@@ -174,38 +166,34 @@ func (s *Store) Get(ctx context.Context, id int64) (incidents.Incident, error) {
 }
 
 // List calls fn for each incident of one page of the filter's matches, in
-// date-descending, id-descending order. Count and rows come from one
-// snapshot; the page is the keyset after f.Cursor, as in the SQLite store.
+// the filter's order (newest first unless f.Sort says otherwise). Count and
+// rows come from one snapshot; the page is the keyset after f.Cursor, with
+// the SQLite store's cursors.
 func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) (incidents.Page, error) {
-	var after struct {
-		date string
-		id   int64
-	}
-	if f.Cursor != "" {
-		var err error
-		if after.date, after.id, err = incidents.DecodeCursor(f.Cursor); err != nil {
-			return incidents.Page{}, err
-		}
+	f = f.LiftBBox()
+	q, err := filterQuery(f, true)
+	if err != nil {
+		return incidents.Page{}, err
 	}
 	tx, err := s.readTx(ctx)
 	if err != nil {
 		return incidents.Page{}, wrap("list", err)
 	}
 	defer tx.Rollback(context.Background())
-	q, err := filterQuery(f, true)
-	if err != nil {
-		return incidents.Page{}, err
-	}
 	var page incidents.Page
 	if err := tx.QueryRow(ctx, "SELECT count(*) FROM incidents i"+q.where(), q.args...).Scan(&page.Matched); err != nil {
 		return incidents.Page{}, wrap("list", err)
 	}
-	if f.Cursor != "" {
-		q.conds = append(q.conds, "(i.date, i.id) < ("+q.arg(after.date)+"::date, "+q.arg(after.id)+")")
+	order, after, err := q.sortSQL(f)
+	if err != nil {
+		return incidents.Page{}, err
+	}
+	if after != "" {
+		q.conds = append(q.conds, after)
 	}
 	limit := f.PageLimit()
 	rows, err := tx.Query(ctx, "SELECT "+selectColumns+" FROM incidents i"+q.where()+
-		" ORDER BY i.date DESC, i.id DESC LIMIT "+q.arg(limit+1), q.args...)
+		" ORDER BY "+order+" LIMIT "+q.arg(limit+1), q.args...)
 	if err != nil {
 		return incidents.Page{}, wrap("list", err)
 	}
@@ -213,7 +201,7 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 	var in, last incidents.Incident
 	for rows.Next() {
 		if page.Returned == limit {
-			page.Next = incidents.EncodeCursor(last.Date, last.ID)
+			page.Next = f.NextCursor(&last)
 			break
 		}
 		in = incidents.Incident{}
@@ -234,6 +222,7 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 
 // Count returns the number of incidents matching the filter.
 func (s *Store) Count(ctx context.Context, f incidents.Filter) (int, error) {
+	f = f.LiftBBox()
 	q, err := filterQuery(f, true)
 	if err != nil {
 		return 0, err
@@ -248,6 +237,7 @@ func (s *Store) Count(ctx context.Context, f incidents.Filter) (int, error) {
 // Export calls fn with every incident matching f (Limit and Cursor
 // ignored), in ascending id order, from one snapshot, streaming the rows.
 func (s *Store) Export(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) error {
+	f = f.LiftBBox()
 	tx, err := s.readTx(ctx)
 	if err != nil {
 		return wrap("export", err)
@@ -278,6 +268,7 @@ func (s *Store) Export(ctx context.Context, f incidents.Filter, fn func(*inciden
 // Stats returns counts and fatalities by event type, month and country for
 // the filter (Limit and Cursor ignored), from one snapshot.
 func (s *Store) Stats(ctx context.Context, f incidents.Filter) (incidents.Stats, error) {
+	f = f.LiftBBox()
 	tx, err := s.readTx(ctx)
 	if err != nil {
 		return incidents.Stats{}, wrap("stats", err)
