@@ -396,6 +396,7 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 		demonyms := f == "TR-News.xml"
 		var nGold, nPred, exact, overlapP, overlapG, within, withPoint int
 		var errs []float64
+		missed, extra, wrong := map[string]int{}, map[string]int{}, map[string]int{}
 		for _, a := range c.Articles {
 			golds := goldSpans(a)
 			opts := extract.Options{Date: dateOf(a.DLTime), MinConfidence: -1}
@@ -435,6 +436,7 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 					}
 				}
 				if matched < 0 {
+					missed[a.Text[g.start:g.end]]++
 					continue
 				}
 				overlapG++
@@ -445,10 +447,29 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 					errs = append(errs, km)
 					if km <= 161 {
 						within++
+					} else {
+						wrong[a.Text[g.start:g.end]]++
 					}
 				}
 			}
 			overlapP += len(usedP)
+			for pi, p := range preds {
+				if !usedP[pi] {
+					extra[a.Text[p.start:p.end]]++
+				}
+			}
+		}
+		if verbose {
+			for _, m := range []struct {
+				name string
+				m    map[string]int
+			}{{"missed", missed}, {"extra", extra}, {"wrong point", wrong}} {
+				fmt.Printf("%s %s:", f, m.name)
+				for _, k := range topKeys(m.m, 40) {
+					fmt.Printf(" %s(%d)", k, m.m[k])
+				}
+				fmt.Println()
+			}
 		}
 		ep, er := ratio(exact, nPred), ratio(exact, nGold)
 		op, or := ratio(overlapP, nPred), ratio(overlapG, nGold)
@@ -489,23 +510,26 @@ func goldSpans(a gpArticle) []gpSpan {
 		return byteAt[i]
 	}
 	var out []gpSpan
+	// Some articles' offsets are a few code points off; trust the phrase.
+	fix := func(start, end int, phrase string) (int, int) {
+		for _, shift := range []int{0, -1, 1, -2, 2, -3, 3} {
+			b, e := conv(start+shift), conv(end+shift)
+			if b <= e && a.Text[b:e] == phrase {
+				return start + shift, end + shift
+			}
+		}
+		return start, end
+	}
 	for _, t := range a.Toponyms {
-		s := gpSpan{start: conv(t.Start), end: conv(t.End)}
+		start, end := fix(t.Start, t.End, t.Phrase)
+		s := gpSpan{start: conv(start), end: conv(end)}
 		if t.Gaztag != nil {
 			s.lat, s.lon, s.hasPoint = t.Gaztag.Lat, t.Gaztag.Lon, true
 		}
 		out = append(out, s)
 	}
 	for _, l := range a.Locations {
-		// GeoVirus's offsets are often one code point late; trust the name.
-		start, end := l.Start, l.End
-		for _, shift := range []int{0, -1, 1} {
-			b, e := conv(start+shift), conv(end+shift)
-			if b <= e && a.Text[b:e] == l.Name {
-				start, end = start+shift, end+shift
-				break
-			}
-		}
+		start, end := fix(l.Start, l.End, l.Name) // GeoVirus's are often one late
 		out = append(out, gpSpan{start: conv(start), end: conv(end), lat: l.Lat, lon: l.Lon, hasPoint: true})
 	}
 	return out
@@ -518,4 +542,19 @@ func runeOffsets(s string) []int {
 		out = append(out, i)
 	}
 	return append(out, len(s))
+}
+
+// topKeys returns the n keys with the largest counts.
+func topKeys(m map[string]int, n int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if m[a] != m[b] {
+			return m[b] - m[a]
+		}
+		return strings.Compare(a, b)
+	})
+	return keys[:min(n, len(keys))]
 }
