@@ -55,8 +55,8 @@ type analysis struct {
 	at    []int32 // token index -> span index, -1 for none
 	focus []string
 	cands []*cand
-	air   bool // the document speaks of air strikes: "struck" and "raid" are air words
-	saudi bool // "Saudi-led coalition" appears: a bare "coalition" is that one
+	air   bool   // the document speaks of air strikes: "struck" and "raid" are air words
+	saudi bool   // "Saudi-led coalition" appears: a bare "coalition" is that one
 	inner []span // countries named inside actors ("Syrian army"), reported as places
 	// lastDate is the latest date the story gave: sentences that give none
 	// go on telling of that day.
