@@ -200,6 +200,10 @@ func (f *Filter) absorb(e cql2.Expr) bool {
 			f.MinFatalities = int(n)
 			return true
 		}
+	case *cql2.IsNull:
+		// Every incident has a date: T_ functions with an open interval
+		// say "date IS NOT NULL".
+		return e.Not && e.Arg.(*cql2.Property).Name == "date"
 	case *cql2.Between:
 		low, ok1 := e.Low.(*cql2.Date)
 		high, ok2 := e.High.(*cql2.Date)

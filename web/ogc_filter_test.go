@@ -404,3 +404,30 @@ func TestOGCFilterWithGDAL(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIFilterPages walks /api/incidents with filter= and sortby= through
+// its next links, which must carry both.
+func TestAPIFilterPages(t *testing.T) {
+	t.Parallel()
+	fx := newOGCFixture(t, 150)
+	u := "/api/incidents?" + url.Values{"filter": {"fatalities > 2 AND S_INTERSECTS(geometry, BBOX(-180, -50, 180, 50))"}, "sortby": {"-fatalities"}, "limit": {"9"}}.Encode()
+	var got []ogcFeature
+	for pages := 0; u != ""; pages++ {
+		if pages > 100 {
+			t.Fatal("more than 100 pages")
+		}
+		var page ogcItems
+		fx.getJSON(t, u, 200, "application/geo+json", &page)
+		got = append(got, page.Features...)
+		u = linkTo(page.Links, "next")
+	}
+	want := fx.expect(func(in incidents.Incident) bool { return *in.Fatalities > 2 && *in.Lat >= -50 && *in.Lat <= 50 })
+	if ids := sorted(sourceIDs(got)); !slices.Equal(ids, want) {
+		t.Fatalf("got %d incidents, want %d", len(ids), len(want))
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i-1].Properties["fatalities"].(float64) < got[i].Properties["fatalities"].(float64) {
+			t.Fatalf("incidents %d and %d are not in -fatalities order", i-1, i)
+		}
+	}
+}

@@ -20,10 +20,15 @@ func rowValue(r Row, name string) cql2.Value {
 		return cql2.Value{Type: cql2.TypeDate, Str: r.Date}
 	case "geometry":
 		return cql2.Value{Type: cql2.TypeGeometry, Point: orb.Point{r.Lon, r.Lat}}
-	case "fatalities":
-		return count(r.Fatalities)
-	case "injuries":
-		return count(r.Injuries)
+	case "fatalities", "injuries":
+		n := r.Fatalities
+		if name == "injuries" {
+			n = r.Injuries
+		}
+		if n < 0 {
+			return cql2.Value{}
+		}
+		return cql2.Value{Type: cql2.TypeInteger, Num: float64(n)}
 	case "geo_precision":
 		return cql2.Value{Type: cql2.TypeInteger, Num: float64(r.GeoPrecision)}
 	}
