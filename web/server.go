@@ -175,7 +175,8 @@ func (s *Server) routes() []route {
 		{method: "PUT", path: "/api/incidents/:id", h: s.replaceIncident, write: true, doc: "replace an incident"},
 		{method: "DELETE", path: "/api/incidents/:id", h: s.deleteIncident, write: true, doc: "delete an incident"},
 		{method: "GET", path: "/api/export", h: s.export, heavy: true, gzip: true, doc: "every match of the filters, streamed"},
-		{method: "GET", path: "/api/stats", h: s.stats, gzip: true, doc: "counts and fatalities by event type and month"},
+		{method: "GET", path: "/api/stats", h: s.stats, gzip: true, doc: "counts and fatalities by event type, month, country, admin1 and actor"},
+		{method: "GET", path: "/api/heatmap", h: s.heatmap, gzip: true, doc: "the matches as weighted heat map points, one per cell of the tiles of zoom+5"},
 		{method: "GET", path: "/api/gazetteer/search", h: s.gazetteerSearch, gzip: true, doc: "candidate places, best first"},
 	}
 	rs = append(rs, s.ogcRoutes()...)
