@@ -1,6 +1,7 @@
 package cql2
 
 import (
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -630,7 +631,7 @@ func newEnvelope(v []float64, at int) (Scalar, *Error) {
 		return nil, errorf(at, "BBOX takes 4 or 6 numbers, not %d", len(v))
 	}
 	if err := b.Validate(); err != nil {
-		return nil, errorf(at, "BBOX: %s", strings.TrimPrefix(err.Error(), "geo: invalid value: "))
+		return nil, errorf(at, "BBOX: %s", geoMsg(err))
 	}
 	return &Envelope{Box: b, At: at}, nil
 }
@@ -760,12 +761,21 @@ func (p *textParser) coord() (orb.Point, *Error) {
 	return newPoint(v[0], v[1], at)
 }
 
+// geoMsg is the message of a *geo.Error, without the package's prefix.
+func geoMsg(err error) string {
+	var ge *geo.Error
+	if errors.As(err, &ge) {
+		return ge.Msg
+	}
+	return err.Error()
+}
+
 func newPoint(lon, lat float64, at int) (orb.Point, *Error) {
 	if err := geo.CheckLon(lon); err != nil {
-		return orb.Point{}, errorf(at, "%s", strings.TrimPrefix(err.Error(), "geo: invalid value: "))
+		return orb.Point{}, errorf(at, "%s", geoMsg(err))
 	}
 	if err := geo.CheckLat(lat); err != nil {
-		return orb.Point{}, errorf(at, "%s", strings.TrimPrefix(err.Error(), "geo: invalid value: "))
+		return orb.Point{}, errorf(at, "%s", geoMsg(err))
 	}
 	return orb.Point{lon, lat}, nil
 }

@@ -36,6 +36,7 @@ func Default(ctx context.Context) (*Gazetteer, error) {
 		{"data/places-1.tsv.gz", 100_000, 4},
 		{"data/places-2.tsv.gz", 100_000, 4},
 		{"data/regions.tsv.gz", 4_000, 1},
+		{"data/admin2.tsv.gz", 26_000, 1},
 	}
 	type parsed struct {
 		b   *batch
@@ -62,18 +63,68 @@ func Default(ctx context.Context) (*Gazetteer, error) {
 			}
 		}()
 	}
+	type extra struct {
+		areas    *batch
+		areaDem  map[string][]int
+		demonyms map[string][]int64
+		err      error
+	}
+	extras := make(chan extra, 1)
+	go func() {
+		var e extra
+		areas, err := defaultData.ReadFile("data/areas.tsv")
+		if err != nil {
+			e.err = fmt.Errorf("gazetteer: embedded %w", err)
+			extras <- e
+			return
+		}
+		if e.areas, e.areaDem, e.err = parseAreas(string(areas)); e.err != nil {
+			extras <- e
+			return
+		}
+		e.areas, e.err = e.areas.done()
+		if e.err != nil {
+			extras <- e
+			return
+		}
+		text, err := gunzipEmbedded("data/demonyms.tsv.gz")
+		if err != nil {
+			e.err = err
+		} else {
+			e.demonyms, e.err = parseDemonyms(text)
+		}
+		extras <- e
+	}()
 	g := New()
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.idx.grow(450_000) // about the number of distinct keys
-	g.recs = make([]record, 0, 205_000)
-	g.byID = make(map[int64]int32, 205_000)
+	g.idx.grow(500_000) // about the number of distinct keys
+	g.recs = make([]record, 0, 232_000)
+	g.byID = make(map[int64]int32, 232_000)
 	for range total {
 		p := <-out
 		if p.err != nil {
 			return nil, p.err
 		}
 		g.merge(p.b)
+	}
+	e := <-extras
+	if e.err != nil {
+		return nil, e.err
+	}
+	first := int32(len(g.recs))
+	g.merge(e.areas)
+	for name, js := range e.areaDem {
+		for _, j := range js {
+			g.addDemonym(name, first+int32(j))
+		}
+	}
+	for name, ids := range e.demonyms {
+		for _, id := range ids {
+			if i, ok := g.byID[id]; ok {
+				g.addDemonym(name, i)
+			}
+		}
 	}
 	g.finalize()
 	return g, nil

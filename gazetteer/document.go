@@ -2,8 +2,9 @@ package gazetteer
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 )
 
@@ -51,65 +52,370 @@ func WithLimit(n int) Option {
 // ErrInvalidQuery; the others are still resolved. The error is non-nil only
 // when ctx ends.
 //
-// Context breaks ties between plausible readings; it never turns a capital
-// into a village abroad of the same name.
+// Whether a name is a place at all is decided by the name alone, as
+// Resolve does; the document decides which of its candidates it is, with
+// the weights of docWeights. A candidate's Score is its score alone
+// weighted by the document model's probability for it; the Match scores at
+// least MatchThreshold. Context breaks ties between plausible readings; it
+// never turns a capital or a city of millions into a small place abroad of
+// the same name unless the text qualifies the name.
+//
+// Time is linear in the number of mentions: repeated names are resolved
+// once, and distances are taken to at most maxDocPoints places.
 func (g *Gazetteer) ResolveDocument(ctx context.Context, doc []Mention, opts ...Option) ([]Result, error) {
+	return g.resolveDocument(ctx, doc, &docWeights, nil, opts...)
+}
+
+// Features of a candidate in its document, the inputs of the ranking model.
+const (
+	fPrior   = iota // the score of the name alone
+	fOwn            // 1 when the name is the place's own, not an alternate or a fuzzy match
+	fPop            // log10(population+1) / 7
+	fCountry        // share of the document's other names resolved in the candidate's country
+	fAdmin1         // share of them resolved in its first-level region
+	fNear           // closeness to the nearest other resolved place: 1 at 0 km, 0 from nearScaleKm on
+	fArea           // 1 for a country, continent, sea or macro-region
+	fWithin         // 1 when the text puts the name in the candidate's region or country
+	numFeatures
+)
+
+// docWeights are the ranking model's weights, fitted by TestFitDocWeights
+// on the development split of the geoparsing corpora (LGL's even-numbered
+// articles; see gazetteer/data/README.md for how to refit). A candidate's
+// utility is the dot product of its features with them.
+var docWeights = [numFeatures]float64{
+	fPrior:   2.95,
+	fOwn:     2.61,
+	fPop:     5.98,
+	fCountry: 3.01,
+	fAdmin1:  4.65,
+	fNear:    -0.437,
+	fArea:    1.55,
+	fWithin:  0.27,
+}
+
+const (
+	// maxDocCandidates bounds the candidates weighed per name.
+	maxDocCandidates = 24
+	// maxDocPoints bounds the resolved places whose distance counts.
+	maxDocPoints = 32
+	// nearScaleKm is the distance from which places are no longer near.
+	nearScaleKm = 2000
+	// docRounds is how often the document is re-read with the choices of
+	// the previous round.
+	docRounds = 2
+	// A place of at least bigPlace inhabitants, a capital or a country
+	// stays the answer over one with less than 1/bigPlaceRatio of its
+	// population unless the text qualifies the name.
+	bigPlace      = 1_000_000
+	bigPlaceRatio = 50
+	// guardNear is the closeness (fNear) from which other names of the
+	// document lift the guard: about 45 km.
+	guardNear = 0.5
+)
+
+// docName is a distinct name of a document with its candidates.
+type docName struct {
+	s      scorer
+	cands  []scored
+	feats  [][numFeatures]float64
+	util   []float64
+	choice int  // index into cands
+	place  bool // the name alone is a place: its best prior reaches MatchThreshold
+}
+
+// docPoint is the place chosen for a name, for distances.
+type docPoint struct {
+	lat, lon, cosLat float64
+	name             int
+}
+
+// resolveDocument is ResolveDocument with the weights w; observe, when not
+// nil, sees each distinct name's candidates and features after the last
+// round (for fitting the weights).
+func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numFeatures]float64,
+	observe func(mention int, cands []Place, feats [][numFeatures]float64), opts ...Option) ([]Result, error) {
 	o := documentOptions{limit: 5}
 	for _, opt := range opts {
 		opt(&o)
 	}
+	limit := min(max(o.limit, 1), maxLimit)
+	if o.limit <= 0 {
+		limit = 5
+	}
 	out := make([]Result, len(doc))
-	// First pass: each name alone, for the countries of the document.
-	matched := make([]string, len(doc))
-	found := map[string]int{}
+	nameOf := make([]int, len(doc)) // mention -> distinct name, -1 when invalid
+	index := map[string]int{}
+	var names []docName
+	var keyBuf []byte
+
+	g.mu.RLock()
+	defer g.mu.RUnlock()
 	for i, m := range doc {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, fmt.Errorf("gazetteer: %w", err)
 			}
 		}
-		res, err := g.Resolve(ctx, g.mentionQuery(m, o, 1))
-		switch {
-		case errors.Is(err, ErrInvalidQuery):
+		q := g.mentionQuery(m, o, maxDocCandidates)
+		if err := validate(q.Name); err != nil {
 			out[i] = Result{Query: m.Name, Alternatives: []Match{}, Err: err}
-		case err != nil:
-			return nil, err
-		case res.Match != nil:
-			matched[i] = res.Match.Country
-			found[res.Match.Country]++
-		}
-	}
-	// Second pass: each name with the countries of the others.
-	others := make([]string, 0, len(found))
-	for i, m := range doc {
-		if out[i].Err != nil {
+			nameOf[i] = -1
 			continue
 		}
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("gazetteer: %w", err)
+		keyBuf = append(append(append(keyBuf[:0], q.Name...), 0), q.Country...)
+		for _, w := range q.Within {
+			keyBuf = append(append(keyBuf, 0), w...)
+		}
+		if j, ok := index[string(keyBuf)]; ok {
+			nameOf[i] = j
+			continue
+		}
+		var candBuf [16]candidate
+		cands, s := g.gather(candBuf[:0], q, false)
+		n := docName{s: s, cands: g.prior(nil, cands, &s)}
+		if len(n.cands) > maxDocCandidates {
+			n.cands = n.cands[:maxDocCandidates]
+		}
+		n.place = len(n.cands) > 0 && n.cands[0].score >= MatchThreshold
+		n.feats = make([][numFeatures]float64, len(n.cands))
+		n.util = make([]float64, len(n.cands))
+		index[string(keyBuf)] = len(names)
+		nameOf[i] = len(names)
+		names = append(names, n)
+	}
+
+	countries := map[string]float64{}
+	regions := map[admin1Key]float64{}
+	points := make([]docPoint, 0, maxDocPoints)
+	for round := 0; round < docRounds; round++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("gazetteer: %w", err)
+		}
+		// The context: the choices of the previous round (the best name
+		// score in the first).
+		clear(countries)
+		clear(regions)
+		points = points[:0]
+		placed := 0.0
+		for j := range names {
+			n := &names[j]
+			if !n.place {
+				continue
+			}
+			r := &g.recs[n.cands[n.choice].rec]
+			placed++
+			countries[r.country]++
+			if r.admin1 != "" && r.admin1 != "00" {
+				regions[admin1Key{r.country, r.admin1}]++
+			}
+			if len(points) < maxDocPoints && !isArea(r.fcode) {
+				points = append(points, docPoint{r.lat, r.lon, math.Cos(r.lat * math.Pi / 180), j})
 			}
 		}
-		q := g.mentionQuery(m, o, o.limit)
-		if q.Country == "" {
-			others = others[:0]
-			for cc, n := range found {
-				if cc == matched[i] {
-					n--
-				}
-				if n > 0 {
-					others = append(others, cc)
-				}
+		for j := range names {
+			n := &names[j]
+			var self *record
+			selfPlaced := 0.0
+			if n.place {
+				self, selfPlaced = &g.recs[n.cands[n.choice].rec], 1
 			}
-			q.Context = others
+			others := placed - selfPlaced
+			for k := range n.cands {
+				c := &n.cands[k]
+				r := &g.recs[c.rec]
+				f := &n.feats[k]
+				*f = [numFeatures]float64{}
+				f[fPrior] = c.score
+				if c.own && c.name >= 1 {
+					f[fOwn] = 1
+				}
+				f[fPop] = min(math.Log10(float64(r.population)+1)/7, 1)
+				if isArea(r.fcode) && !isAdminCode(r.fcode) || kindOf(r.fcode) == KindCountry {
+					f[fArea] = 1
+				}
+				if (n.s.country != "" && r.country == n.s.country) || slices.Contains(n.s.within, admin1Key{r.country, r.admin1}) {
+					f[fWithin] = 1
+				}
+				if others > 0 {
+					cn := countries[r.country]
+					if self != nil && self.country == r.country {
+						cn--
+					}
+					f[fCountry] = cn / others
+					if r.admin1 != "" && r.admin1 != "00" {
+						rn := regions[admin1Key{r.country, r.admin1}]
+						if self != nil && self.country == r.country && self.admin1 == r.admin1 {
+							rn--
+						}
+						f[fAdmin1] = rn / others
+					}
+				}
+				if !isArea(r.fcode) {
+					best := math.Inf(1)
+					cosLat := math.Cos(r.lat * math.Pi / 180)
+					for _, p := range points {
+						if p.name != j {
+							best = min(best, fastDistance(r.lat, r.lon, cosLat, p))
+						}
+					}
+					if !math.IsInf(best, 1) {
+						f[fNear] = max(0, 1-math.Log1p(best)/math.Log1p(nearScaleKm))
+					}
+				}
+				u := 0.0
+				for fi, v := range f {
+					u += w[fi] * v
+				}
+				n.util[k] = u
+			}
+			n.choice = g.choose(n)
 		}
-		res, err := g.Resolve(ctx, q)
-		if err != nil {
-			return nil, err
+	}
+	if observe != nil {
+		for i, j := range nameOf {
+			if j < 0 {
+				continue
+			}
+			n := &names[j]
+			ps := make([]Place, len(n.cands))
+			for k, c := range n.cands {
+				ps[k] = g.place(c.rec)
+			}
+			observe(i, ps, n.feats)
 		}
-		out[i] = res
+	}
+
+	// The answers, by distinct name.
+	answers := make([]Result, len(names))
+	for j := range names {
+		answers[j] = g.documentResult(&names[j], limit)
+	}
+	for i, j := range nameOf {
+		if j < 0 {
+			continue
+		}
+		r := answers[j]
+		r.Query = doc[i].Name
+		if names[j].place {
+			m := *r.Match
+			r.Match = &m // each mention its own copy
+		}
+		r.Alternatives = slices.Clone(r.Alternatives)
+		out[i] = r
 	}
 	return out, nil
+}
+
+// choose returns the candidate of highest utility among those in the
+// region or country the text or the hint puts the name in, and among areas
+// for a name with a region word, when there are any, but keeps a capital, a country or a place of millions over a far
+// smaller place that only the context favours. The caller holds g.mu.
+func (g *Gazetteer) choose(n *docName) int {
+	if len(n.cands) == 0 {
+		return 0
+	}
+	// A region word ("Homs province") asks for an area.
+	within, area := false, false
+	for k := range n.cands {
+		within = within || n.feats[k][fWithin] == 1
+		area = area || (n.s.region && isArea(g.recs[n.cands[k].rec].fcode))
+	}
+	best := -1
+	for k := range n.cands {
+		if (within && n.feats[k][fWithin] == 0) || (area && !isArea(g.recs[n.cands[k].rec].fcode)) {
+			continue
+		}
+		if best < 0 || n.util[k] > n.util[best] {
+			best = k
+		}
+	}
+	if best < 0 { // no candidate is both in the region named and an area
+		best = 0
+		for k := range n.cands {
+			if n.util[k] > n.util[best] {
+				best = k
+			}
+		}
+	}
+	// The guard: a capital, country or city of millions under its own
+	// name stays, unless the text qualifies the name or other names of
+	// the document lie in the smaller place's region and near it.
+	top, f := &g.recs[n.cands[0].rec], &n.feats[best]
+	if best != 0 && n.cands[0].own && f[fWithin] == 0 && !(f[fAdmin1] > 0 && f[fNear] >= guardNear) &&
+		(top.fcode == "PPLC" || kindOf(top.fcode) == KindCountry || top.population >= bigPlace) &&
+		g.recs[n.cands[best].rec].population*bigPlaceRatio < top.population {
+		return 0
+	}
+	return best
+}
+
+// documentResult is the answer for a distinct name: candidates by
+// utility, each scored by its prior weighted by its probability. The
+// caller holds g.mu.
+func (g *Gazetteer) documentResult(n *docName, limit int) Result {
+	res := Result{Alternatives: []Match{}}
+	if len(n.cands) == 0 {
+		return res
+	}
+	order := make([]int, 0, len(n.cands))
+	order = append(order, n.choice)
+	rest := make([]int, 0, len(n.cands))
+	for k := range n.cands {
+		if k != n.choice {
+			rest = append(rest, k)
+		}
+	}
+	slices.SortStableFunc(rest, func(a, b int) int {
+		switch {
+		case n.util[a] > n.util[b]:
+			return -1
+		case n.util[a] < n.util[b]:
+			return 1
+		}
+		return 0
+	})
+	order = append(order, rest...)
+	if len(order) > limit {
+		order = order[:limit]
+	}
+	// Probabilities: a softmax of the utilities over all candidates.
+	maxU := n.util[n.choice]
+	for _, u := range n.util {
+		maxU = max(maxU, u)
+	}
+	sum := 0.0
+	for _, u := range n.util {
+		sum += math.Exp(u - maxU)
+	}
+	for i, k := range order {
+		c := n.cands[k]
+		p := math.Exp(n.util[k]-maxU) / sum
+		score := c.score * (0.5 + 0.5*p)
+		if i == 0 && n.place {
+			score = max(score, MatchThreshold)
+		}
+		m := g.match(c.candidate, score, n.s.near)
+		if i == 0 && n.place {
+			res.Match = &m
+			continue
+		}
+		res.Alternatives = append(res.Alternatives, m)
+	}
+	return res
+}
+
+// fastDistance approximates the distance in km from a point to p, well
+// enough to tell near from far (equirectangular).
+func fastDistance(lat, lon, cosLat float64, p docPoint) float64 {
+	const kmPerDegree = 111.195
+	dLon := math.Abs(lon - p.lon)
+	if dLon > 180 {
+		dLon = 360 - dLon
+	}
+	x := dLon * (cosLat + p.cosLat) / 2
+	y := lat - p.lat
+	return kmPerDegree * math.Sqrt(x*x+y*y)
 }
 
 // mentionQuery is the query for a mention alone.

@@ -159,6 +159,7 @@ type record struct {
 	fcode      string
 	population int64
 	capital    string  // countryInfo: name of the capital, to place the country
+	seat       int32   // index+1 of a country's capital or a region's seat; 0 when unknown
 	noPoint    bool    // region or country whose point is still to be derived
 	dead       bool    // replaced by a later load
 	importance float32 // in [0, 1], from feature code and population
@@ -173,18 +174,22 @@ type Gazetteer struct {
 	admin1  map[string]string // "SY.07" -> "Deir ez-Zor"
 	regions map[string]int32  // "SY.07" -> record of the ADM1 entry
 	nations map[string]int32  // "SY" -> record of the PCLI entry
-	idx     *index
-	sorted  []int32 // live records by geoname id, for Within
+	// demonyms maps the key of a demonym or adjective ("syrian") to the
+	// records of the countries or areas it stands for.
+	demonyms map[string][]int32
+	idx      *index
+	sorted   []int32 // live records by geoname id, for Within
 }
 
 // New returns an empty Gazetteer.
 func New() *Gazetteer {
 	return &Gazetteer{
-		byID:    map[int64]int32{},
-		admin1:  map[string]string{},
-		regions: map[string]int32{},
-		nations: map[string]int32{},
-		idx:     newIndex(),
+		byID:     map[int64]int32{},
+		admin1:   map[string]string{},
+		regions:  map[string]int32{},
+		nations:  map[string]int32{},
+		demonyms: map[string][]int32{},
+		idx:      newIndex(),
 	}
 }
 
@@ -232,7 +237,22 @@ func (g *Gazetteer) place(i int32) Place {
 	if r.fcode != "PCLI" && r.admin1 != "" && r.admin1 != "00" {
 		p.Admin1 = g.admin1[r.country+"."+r.admin1]
 	}
+	if r.seat > 0 {
+		s := &g.recs[r.seat-1]
+		ref := &PlaceRef{GeonameID: s.id, Name: s.name, Lat: s.lat, Lon: s.lon}
+		if p.Kind == KindCountry {
+			p.Capital = ref
+		} else {
+			p.Seat = ref
+		}
+	}
 	return p
+}
+
+// isArea reports whether a feature code names an area rather than a
+// populated place: a region, country, continent, sea ...
+func isArea(fcode string) bool {
+	return kindOf(fcode) != KindPlace
 }
 
 // Within returns the places inside a bounding box, for an OGC API

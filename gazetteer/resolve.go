@@ -3,6 +3,7 @@ package gazetteer
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -43,6 +44,16 @@ const (
 	maxFuzzyScan        = 4096 // keys looked at by one fuzzy lookup
 	maxFuzzyKeyLen      = 64
 	minFuzzyKeyLen      = 6 // shorter keys are one typo away from too many places
+	// Keys of at most this many letters match only exactly ("EU", "Fla").
+	maxExactOnlyKey = 4
+	// An English word ("Police", "Reading") names a populated place only
+	// when the place has at least this many inhabitants.
+	commonWordMinPopulation = 100_000
+	// An alternate name of one place ("Salem" for Jerusalem) loses to the
+	// own name of another unless it has this many times the population.
+	altNameMargin = 20
+	// altNamePenalty multiplies the score of such an alternate name.
+	altNamePenalty = 0.9
 )
 
 // Resolve returns the best place for q, or a nil Match when no candidate
@@ -94,8 +105,10 @@ func validate(name string) error {
 
 // candidate is a record found for a query, with its name score.
 type candidate struct {
-	rec  int32
-	name float64
+	rec     int32
+	name    float64
+	own     bool // the query is the place's own name, not an alternate
+	demonym bool // found as a demonym or adjective ("Syrian")
 }
 
 // scorer holds what scoring needs from a query.
@@ -131,7 +144,7 @@ func (s *scorer) score(r *record, name float64) float64 {
 			}
 		}
 	}
-	if s.region && !isAdminCode(r.fcode) {
+	if s.region && !isArea(r.fcode) {
 		f *= 0.8
 	}
 	if len(s.within) > 0 && !slices.Contains(s.within, admin1Key{r.country, r.admin1}) {
@@ -194,22 +207,29 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 		limit = 5
 	}
 	limit = min(limit, maxLimit)
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	var buf [16]candidate
+	cands, s := g.gather(buf[:0], q, deep)
+	return g.rank(cands, &s, limit), nil
+}
+
+// gather returns the candidates for a valid query, tier by tier, and the
+// scorer for them. The caller holds g.mu.
+func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, scorer) {
 	name, qualifiers, _ := strings.Cut(q.Name, ",")
 	var keyBuf [128]byte
 	kb, region := appendKey(keyBuf[:0], name)
-	if len(kb) == 0 {
-		return nil, nil
-	}
 	s := scorer{country: strings.ToUpper(strings.TrimSpace(q.Country)), region: region}
+	if len(kb) == 0 {
+		return cands, s
+	}
 	for _, c := range q.Context {
 		c = strings.ToUpper(strings.TrimSpace(c))
 		if c != "" && !slices.Contains(s.context, c) {
 			s.context = append(s.context, c)
 		}
 	}
-
-	g.mu.RLock()
-	defer g.mu.RUnlock()
 	if qualifiers != "" {
 		g.qualify(&s, qualifiers)
 	}
@@ -235,20 +255,32 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 			}
 		}
 	}
-	var candBuf [16]candidate
-	cands := candBuf[:0]
+	key := string(kb)
+	// A short name ("EU", "Fla", "Asia") or an English word ("Police",
+	// "Reading") is taken only as written: one letter off, it names too
+	// many places. An English word names only an area or a large town.
+	exactOnly := len(kb) <= maxExactOnlyKey || isCommonWord(key)
+	common := isCommonWord(key)
 	best := 0.0
-	add := func(rec int32, name float64) {
-		r := &g.recs[rec]
-		if r.dead || r.noPoint || (placeOnly && isAdminCode(r.fcode)) {
+	add := func(c candidate) {
+		r := &g.recs[c.rec]
+		if r.dead || r.noPoint || (placeOnly && isArea(r.fcode)) {
 			return
 		}
-		cands = append(cands, candidate{rec, name})
-		best = max(best, s.score(r, name))
+		if common && !c.demonym && !isArea(r.fcode) && r.population < commonWordMinPopulation {
+			return
+		}
+		cands = append(cands, c)
+		best = max(best, s.score(r, c.name))
 	}
 
-	// Exact keys.
+	// Exact keys, and demonyms.
 	exact := func(key []byte, scale float64) {
+		if recs, ok := g.demonyms[string(key)]; ok {
+			for _, i := range recs {
+				add(candidate{rec: i, name: scale, own: true, demonym: true})
+			}
+		}
 		ki, ok := g.idx.keys[string(key)]
 		if !ok {
 			return
@@ -263,16 +295,26 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 			if v&1 == 1 {
 				name = 1
 			}
-			add(v>>1, name*scale)
+			own := v&1 == 1
+			if own && !s.region && isArea(g.recs[v>>1].fcode) {
+				// "Saratov" is the city's own name, not quite that of
+				// "Saratov Oblast".
+				var b [128]byte
+				_, reg := appendKey(b[:0], g.recs[v>>1].name)
+				own = !reg
+			}
+			add(candidate{rec: v >> 1, name: name * scale, own: own})
 		}
 	}
 	exact(kb, 1)
 	exactBest := best
-	if !deep && best >= MatchThreshold {
-		return g.rank(cands, &s, limit), nil
+	if exactOnly || (!deep && best >= MatchThreshold) {
+		return cands, s
 	}
 	// Same consonant skeleton.
-	key := string(kb)
+	addKey := func(ki int32, name float64) {
+		g.addRecs(ki, name, func(rec int32, name float64) { add(candidate{rec: rec, name: name}) })
+	}
 	sk := skeleton(key)
 	if si, ok := g.idx.skels[hash64(sk)]; ok {
 		floor := minSkeletonSim
@@ -289,20 +331,20 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 				continue
 			}
 			if sim, ok := similarEnough(key, other, floor); ok {
-				g.addRecs(ki, skeletonBase+skeletonSpan*sim, add)
+				addKey(ki, skeletonBase+skeletonSpan*sim)
 			}
 		}
 	}
 	// Fuzzy: skeletons one deletion apart.
 	if (deep || best < MatchThreshold) && len(sk) >= 3 && len(key) >= minFuzzyKeyLen && len(key) <= maxFuzzyKeyLen {
-		g.fuzzy(key, sk, add)
+		g.fuzzy(key, sk, func(rec int32, name float64) { add(candidate{rec: rec, name: name}) })
 	}
 	// "Alraqqa", "Elmayadin": an article written into the word without a
 	// hyphen, when no key fits exactly.
 	if exactBest < MatchThreshold && len(kb) >= 6 && (kb[0] == 'a' || kb[0] == 'e') && kb[1] == 'l' {
 		exact(kb[2:], attachedArticleScore)
 	}
-	return g.rank(cands, &s, limit), nil
+	return cands, s
 }
 
 // trimNearWords returns name without the words that put an event near a
@@ -426,15 +468,19 @@ func (g *Gazetteer) addRecs(ki int32, name float64, add func(int32, float64)) {
 	}
 }
 
-// rank scores candidates, keeps each record's best, and returns the top
-// limit at or above minCandidateScore. The caller holds g.mu.
-func (g *Gazetteer) rank(cands []candidate, s *scorer, limit int) []Match {
+// scored is a candidate with its score for the name alone.
+type scored struct {
+	candidate
+	score float64
+}
+
+// prior scores candidates for the name alone, keeps each record's best and
+// those at or above minCandidateScore, best first. An alternate name of one
+// place loses to another place's own name unless it has altNameMargin
+// times the population. The caller holds g.mu.
+func (g *Gazetteer) prior(dst []scored, cands []candidate, s *scorer) []scored {
 	if len(cands) == 0 {
-		return nil
-	}
-	type scored struct {
-		rec   int32
-		score float64
+		return dst
 	}
 	// Keep each record's best name score: the score grows with it.
 	slices.SortFunc(cands, func(a, b candidate) int {
@@ -445,19 +491,47 @@ func (g *Gazetteer) rank(cands []candidate, s *scorer, limit int) []Match {
 			return -1
 		case a.name < b.name:
 			return 1
+		case a.demonym != b.demonym:
+			if a.demonym {
+				return -1
+			}
+			return 1
 		}
 		return 0
 	})
-	var allBuf [16]scored
-	all := allBuf[:0]
+	var ownPop int64 = -1
+	for _, c := range cands {
+		if c.own && c.name >= 1 && !c.demonym && !isArea(g.recs[c.rec].fcode) {
+			ownPop = max(ownPop, g.recs[c.rec].population)
+		}
+	}
+	if ownPop >= 0 && !s.region {
+		// A town and a region of the same name ("Mosul"): without a
+		// region word, the name is the town's.
+		for j := range cands {
+			if c := &cands[j]; c.own && isAdminCode(g.recs[c.rec].fcode) && kindOf(g.recs[c.rec].fcode) == KindRegion {
+				c.own = false
+			}
+		}
+	}
+	start := len(dst)
 	for j, c := range cands {
 		if j > 0 && cands[j-1].rec == c.rec {
 			continue
 		}
-		if sc := s.score(&g.recs[c.rec], c.name); sc >= minCandidateScore {
-			all = append(all, scored{c.rec, sc})
+		r := &g.recs[c.rec]
+		sc := s.score(r, c.name)
+		if !c.own && ownPop >= 0 && c.name >= altNameScore && !isArea(r.fcode) &&
+			r.population < altNameMargin*max(ownPop, 1) && g.otherName(c.rec, cands) {
+			// The penalty fades as the population ratio nears the margin.
+			ratio := math.Log(float64(r.population+1)/float64(ownPop+1)) / math.Log(altNameMargin)
+			sc *= altNamePenalty + (1-altNamePenalty)*min(max(ratio, 0), 1)
+		}
+		if sc >= minCandidateScore {
+			dst = append(dst, scored{c, sc})
 		}
 	}
+	all := dst[start:]
 	slices.SortFunc(all, func(a, b scored) int {
 		switch {
 		case a.score > b.score:
@@ -467,14 +541,54 @@ func (g *Gazetteer) rank(cands []candidate, s *scorer, limit int) []Match {
 		}
 		return cmpInt64(g.recs[a.rec].id, g.recs[b.rec].id)
 	})
+	return dst
+}
+
+// otherName reports whether record rec was found under a name that is not
+// a spelling of its own ("Salem" for Jerusalem, not "Hums" for Homs): the
+// consonant skeletons of its own name and of the key differ. The caller
+// holds g.mu.
+func (g *Gazetteer) otherName(rec int32, cands []candidate) bool {
+	var own, sk [128]byte
+	k, _ := appendKey(own[:0], g.recs[rec].name)
+	a := appendSkeleton(sk[:0], k)
+	// The key the candidate was found under is that of the own-name
+	// candidates: any one of them.
+	for _, c := range cands {
+		if c.own && !c.demonym {
+			var kb, sb [128]byte
+			k2, _ := appendKey(kb[:0], g.recs[c.rec].name)
+			return string(appendSkeleton(sb[:0], k2)) != string(a)
+		}
+	}
+	return true
+}
+
+// rank returns the top limit candidates by their prior score as matches.
+// The caller holds g.mu.
+func (g *Gazetteer) rank(cands []candidate, s *scorer, limit int) []Match {
+	var buf [16]scored
+	all := g.prior(buf[:0], cands, s)
+	if len(all) == 0 {
+		return nil
+	}
 	if len(all) > limit {
 		all = all[:limit]
 	}
 	out := make([]Match, len(all))
 	for j, a := range all {
-		out[j] = Match{Place: g.place(a.rec), Score: roundScore(a.score), near: s.near}
+		out[j] = g.match(a.candidate, a.score, s.near)
 	}
 	return out
+}
+
+// match returns the Match for a candidate. The caller holds g.mu.
+func (g *Gazetteer) match(c candidate, score float64, near bool) Match {
+	m := Match{Place: g.place(c.rec), Score: roundScore(min(score, 1)), near: near}
+	if c.demonym {
+		m.Kind = KindDemonym
+	}
+	return m
 }
 
 // roundScore keeps three decimals, enough for humans and stable in JSON.

@@ -311,15 +311,20 @@ func TestResolveGeoPrecision(t *testing.T) {
 	}
 }
 
-// TestResolveRegionPoint checks that a region lies at its seat.
+// TestResolveRegionPoint checks that a region lies inside its area, away
+// from its seat, and names its seat apart.
 func TestResolveRegionPoint(t *testing.T) {
 	g := testGazetteer(t)
 	res, err := g.Resolve(context.Background(), Query{Name: "Deir ez-Zor Governorate"})
 	if err != nil || res.Match == nil {
 		t.Fatalf("Resolve: %v, %v", res.Match, err)
 	}
-	if res.Match.Lat != 35.33588 || res.Match.Lon != 40.14084 {
-		t.Errorf("got %v,%v, want the seat 35.33588,40.14084", res.Match.Lat, res.Match.Lon)
+	m := res.Match
+	if m.Kind != KindRegion || m.Seat == nil || m.Seat.GeonameID != 170794 || m.Seat.Lat != 35.33588 || m.Seat.Lon != 40.14084 {
+		t.Errorf("got kind %q seat %+v, want a region with the seat Deir ez-Zor 170794", m.Kind, m.Seat)
+	}
+	if m.Lat == m.Seat.Lat || m.Lat < 34 || m.Lat > 36 || m.Lon < 39 || m.Lon > 42 {
+		t.Errorf("got %v,%v, want a point inside the governorate other than the seat", m.Lat, m.Lon)
 	}
 	if res.Match.Admin1 != "Deir ez-Zor" {
 		t.Errorf("got admin1 %q, want %q", res.Match.Admin1, "Deir ez-Zor")

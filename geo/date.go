@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -14,7 +13,7 @@ const DateLayout = "2006-01-02"
 func ParseDate(s string) (time.Time, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil || len(s) != len(DateLayout) {
-		return time.Time{}, fmt.Errorf("%w: date %q is not a real calendar date in the form YYYY-MM-DD", ErrInvalid, truncate(s, 32))
+		return time.Time{}, invalid("date", "date %q is not a real calendar date in the form YYYY-MM-DD", truncate(s, 32))
 	}
 	return t, nil
 }
@@ -30,34 +29,34 @@ type Interval struct {
 // are accepted and truncated to their date.
 func ParseInterval(s string) (Interval, error) {
 	if s == "" {
-		return Interval{}, fmt.Errorf("%w: datetime is empty", ErrInvalid)
+		return Interval{}, invalid("datetime", "datetime is empty")
 	}
 	parts := strings.Split(s, "/")
 	switch len(parts) {
 	case 1:
 		d, err := parseInstant(parts[0])
 		if err != nil || d == "" {
-			return Interval{}, fmt.Errorf("%w: datetime %q is not a date or interval", ErrInvalid, truncate(s, 40))
+			return Interval{}, invalid("datetime", "datetime %q is not a date or interval", truncate(s, 40))
 		}
 		return Interval{From: d, To: d}, nil
 	case 2:
 		from, err := parseInstant(parts[0])
 		if err != nil {
-			return Interval{}, err
+			return Interval{}, asField(err, "datetime")
 		}
 		to, err := parseInstant(parts[1])
 		if err != nil {
-			return Interval{}, err
+			return Interval{}, asField(err, "datetime")
 		}
 		if from == "" && to == "" {
-			return Interval{}, fmt.Errorf("%w: datetime interval %q is open at both ends", ErrInvalid, s)
+			return Interval{}, invalid("datetime", "datetime interval %q is open at both ends", truncate(s, 60))
 		}
 		if from != "" && to != "" && from > to {
-			return Interval{}, fmt.Errorf("%w: datetime interval %q ends before it starts", ErrInvalid, truncate(s, 60))
+			return Interval{}, invalid("datetime", "datetime interval %q ends before it starts", truncate(s, 60))
 		}
 		return Interval{From: from, To: to}, nil
 	default:
-		return Interval{}, fmt.Errorf("%w: datetime %q has more than one '/'", ErrInvalid, truncate(s, 40))
+		return Interval{}, invalid("datetime", "datetime %q has more than one '/'", truncate(s, 40))
 	}
 }
 

@@ -12,8 +12,36 @@ import (
 	"strings"
 )
 
-// ErrInvalid is wrapped by every parsing and validation error of this package.
+// ErrInvalid is matched (errors.Is) by every parsing and validation error
+// of this package, each of which is an *Error.
 var ErrInvalid = errors.New("geo: invalid value")
+
+// Error is a parsing or validation error: which value was wrong (Field:
+// "lat", "lon", "bbox", "date", "datetime" or "tile") and why, in a
+// message fit to show to the user who gave the value. Callers take the
+// two apart with errors.As rather than by reading Error's text.
+type Error struct {
+	Field string
+	Msg   string
+}
+
+func (e *Error) Error() string { return "geo: invalid " + e.Field + ": " + e.Msg }
+
+// Unwrap lets errors.Is(err, ErrInvalid) match every *Error.
+func (e *Error) Unwrap() error { return ErrInvalid }
+
+func invalid(field, format string, args ...any) *Error {
+	return &Error{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// asField returns err as an *Error on field, keeping its message.
+func asField(err error, field string) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return &Error{Field: field, Msg: e.Msg}
+	}
+	return err
+}
 
 // EarthRadiusKm is the mean Earth radius used by Distance.
 const EarthRadiusKm = 6371.0088
@@ -21,10 +49,10 @@ const EarthRadiusKm = 6371.0088
 // CheckLat reports an error unless lat is a finite latitude in [-90, 90].
 func CheckLat(lat float64) error {
 	if math.IsNaN(lat) || math.IsInf(lat, 0) {
-		return fmt.Errorf("%w: latitude must be a finite number", ErrInvalid)
+		return invalid("lat", "latitude must be a finite number")
 	}
 	if lat < -90 || lat > 90 {
-		return fmt.Errorf("%w: latitude %s is outside [-90, 90]", ErrInvalid, formatFloat(lat))
+		return invalid("lat", "latitude %s is outside [-90, 90]", formatFloat(lat))
 	}
 	return nil
 }
@@ -32,10 +60,10 @@ func CheckLat(lat float64) error {
 // CheckLon reports an error unless lon is a finite longitude in [-180, 180].
 func CheckLon(lon float64) error {
 	if math.IsNaN(lon) || math.IsInf(lon, 0) {
-		return fmt.Errorf("%w: longitude must be a finite number", ErrInvalid)
+		return invalid("lon", "longitude must be a finite number")
 	}
 	if lon < -180 || lon > 180 {
-		return fmt.Errorf("%w: longitude %s is outside [-180, 180]", ErrInvalid, formatFloat(lon))
+		return invalid("lon", "longitude %s is outside [-180, 180]", formatFloat(lon))
 	}
 	return nil
 }
@@ -88,19 +116,20 @@ func (b BBox) Contains(lon, lat float64) bool {
 
 // Validate checks that every corner is a finite coordinate in range and that
 // MinLat <= MaxLat. MinLon > MaxLon is allowed: it crosses the antimeridian.
+// Its errors are *Error on "bbox".
 func (b BBox) Validate() error {
 	for _, lon := range []float64{b.MinLon, b.MaxLon} {
 		if err := CheckLon(lon); err != nil {
-			return err
+			return asField(err, "bbox")
 		}
 	}
 	for _, lat := range []float64{b.MinLat, b.MaxLat} {
 		if err := CheckLat(lat); err != nil {
-			return err
+			return asField(err, "bbox")
 		}
 	}
 	if b.MinLat > b.MaxLat {
-		return fmt.Errorf("%w: bbox minLat %s is greater than maxLat %s", ErrInvalid, formatFloat(b.MinLat), formatFloat(b.MaxLat))
+		return invalid("bbox", "bbox minLat %s is greater than maxLat %s", formatFloat(b.MinLat), formatFloat(b.MaxLat))
 	}
 	return nil
 }
@@ -115,13 +144,13 @@ func (b BBox) String() string {
 func ParseBBox(s string) (BBox, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 {
-		return BBox{}, fmt.Errorf("%w: bbox needs 4 numbers: minLon,minLat,maxLon,maxLat", ErrInvalid)
+		return BBox{}, invalid("bbox", "bbox needs 4 numbers: minLon,minLat,maxLon,maxLat")
 	}
 	var v [4]float64
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return BBox{}, fmt.Errorf("%w: bbox value %q is not a finite number", ErrInvalid, truncate(p, 32))
+			return BBox{}, invalid("bbox", "bbox value %q is not a finite number", truncate(p, 32))
 		}
 		v[i] = f
 	}

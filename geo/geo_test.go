@@ -126,3 +126,40 @@ func FuzzParseInterval(f *testing.F) {
 		}
 	})
 }
+
+// TestErrorsAreTyped checks that every parser's error is an *Error naming
+// the value that was wrong, with a message that does not repeat the
+// package's prefix, so callers never need to read Error's text.
+func TestErrorsAreTyped(t *testing.T) {
+	tests := []struct {
+		name      string
+		err       error
+		wantField string
+		wantMsg   string
+	}{
+		{"latitude", CheckLat(91), "lat", "latitude 91 is outside [-90, 90]"},
+		{"longitude", CheckLon(math.NaN()), "lon", "longitude must be a finite number"},
+		{"bbox arity", second(ParseBBox("1,2,3")), "bbox", "bbox needs 4 numbers: minLon,minLat,maxLon,maxLat"},
+		{"bbox corner", second(ParseBBox("-181,0,1,1")), "bbox", "longitude -181 is outside [-180, 180]"},
+		{"date", second(ParseDate("2016-02-30")), "date", `date "2016-02-30" is not a real calendar date in the form YYYY-MM-DD`},
+		{"interval end", second(ParseInterval("2016-01-01/2016-13-01")), "datetime", `date "2016-13-01" is not a real calendar date in the form YYYY-MM-DD`},
+		{"interval", second(ParseInterval("../..")), "datetime", `datetime interval "../.." is open at both ends`},
+		{"tile", second(ParseTilePath("1/2/3.mvt")), "tile", "tile 1/2/3 is outside the pyramid: x and y must be in [0, 1] at zoom 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var e *Error
+			if !errors.As(tt.err, &e) {
+				t.Fatalf("got %T %v, want an *Error", tt.err, tt.err)
+			}
+			if e.Field != tt.wantField || e.Msg != tt.wantMsg {
+				t.Fatalf("got field %q message %q, want %q %q", e.Field, e.Msg, tt.wantField, tt.wantMsg)
+			}
+			if !errors.Is(tt.err, ErrInvalid) {
+				t.Fatalf("got %v, want it to match ErrInvalid", tt.err)
+			}
+		})
+	}
+}
+
+func second[T any](_ T, err error) error { return err }

@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -43,28 +42,28 @@ func (t Tile) Valid() bool {
 func ParseTilePath(s string) (Tile, error) {
 	rest, ok := strings.CutSuffix(s, ".mvt")
 	if !ok {
-		return Tile{}, fmt.Errorf("%w: tile path %q must be z/x/y.mvt", ErrInvalid, truncate(s, 40))
+		return Tile{}, invalid("tile", "tile path %q must be z/x/y.mvt", truncate(s, 40))
 	}
 	parts := strings.Split(rest, "/")
 	if len(parts) != 3 {
-		return Tile{}, fmt.Errorf("%w: tile path %q must be z/x/y.mvt", ErrInvalid, truncate(s, 40))
+		return Tile{}, invalid("tile", "tile path %q must be z/x/y.mvt", truncate(s, 40))
 	}
 	var v [3]int
 	for i, p := range parts {
 		n, ok := parseTileNumber(p)
 		if !ok {
-			return Tile{}, fmt.Errorf("%w: tile %s %q is not a non-negative integer without leading zeros",
-				ErrInvalid, [3]string{"z", "x", "y"}[i], truncate(p, 20))
+			return Tile{}, invalid("tile", "tile %s %q is not a non-negative integer without leading zeros",
+				[3]string{"z", "x", "y"}[i], truncate(p, 20))
 		}
 		v[i] = n
 	}
 	t := Tile{Z: v[0], X: v[1], Y: v[2]}
 	if t.Z > MaxTileZoom {
-		return Tile{}, fmt.Errorf("%w: tile zoom %d is outside [0, %d]", ErrInvalid, t.Z, MaxTileZoom)
+		return Tile{}, invalid("tile", "tile zoom %d is outside [0, %d]", t.Z, MaxTileZoom)
 	}
 	if !t.Valid() {
-		return Tile{}, fmt.Errorf("%w: tile %s is outside the pyramid: x and y must be in [0, %d] at zoom %d",
-			ErrInvalid, t, (1<<t.Z)-1, t.Z)
+		return Tile{}, invalid("tile", "tile %s is outside the pyramid: x and y must be in [0, %d] at zoom %d",
+			t, (1<<t.Z)-1, t.Z)
 	}
 	return t, nil
 }

@@ -61,7 +61,7 @@ func NewDecoder(r io.Reader, format string) (Decoder, string, error) {
 		format = "auto"
 	}
 	if !slices.Contains(Formats, format) {
-		return nil, "", fmt.Errorf("%w: unknown import format %q; use one of %s", ErrInvalid, format, strings.Join(Formats, ", "))
+		return nil, "", formatErr("unknown import format %q; use one of %s", format, strings.Join(Formats, ", "))
 	}
 	br := bufio.NewReaderSize(r, sniffBytes)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -89,11 +89,11 @@ func NewDecoder(r io.Reader, format string) (Decoder, string, error) {
 		return newCSVDecoder(br, format == "acled")
 	case first == 0:
 		if format == "csv" {
-			return nil, "", fmt.Errorf("%w: the CSV input is empty; a header row is required", ErrInvalid)
+			return nil, "", formatErr("the CSV input is empty; a header row is required")
 		}
 		return &jsonDecoder{src: emptySource{}, parse: ParseJSON}, detectedOr(format, "ndjson"), nil
 	case !isJSON:
-		return nil, "", fmt.Errorf("%w: the input is not %s: it starts with %q", ErrInvalid, format, Clip(string(firstLine(trimmed))))
+		return nil, "", formatErr("the input is not %s: it starts with %q", format, Clip(string(firstLine(trimmed))))
 	}
 	if first == '[' {
 		return newJSONDecoder(newArraySource(br), format, "json")
@@ -179,19 +179,26 @@ func looksACLED(has func(key string) bool) bool {
 	return has("event_id_cnty") || has("event_date") && has("latitude")
 }
 
+// formatErr is the error of an input that is not in a format it claims or
+// that NewDecoder detects: a *FieldError on "format", which matches
+// ErrInvalid.
+func formatErr(format string, args ...any) *FieldError {
+	return fieldErr("format", format, args...)
+}
+
 // streamError turns an error from reading the input into the error that
-// stops a decoder: malformed structure and corrupt compression wrap
-// ErrInvalid, failures of the reader itself are passed on wrapped.
+// stops a decoder: malformed structure and corrupt compression are a
+// formatErr, failures of the reader itself are passed on wrapped.
 func streamError(err error) error {
 	var syntaxErr *json.SyntaxError
 	var flateErr flate.CorruptInputError
 	switch {
 	case errors.As(err, &syntaxErr):
-		return fmt.Errorf("%w: malformed JSON at byte %d: %v", ErrInvalid, syntaxErr.Offset, syntaxErr)
+		return formatErr("malformed JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)
 	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum), errors.As(err, &flateErr):
-		return fmt.Errorf("%w: unreadable gzip data: %v", ErrInvalid, err)
+		return formatErr("unreadable gzip data: %v", err)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("%w: the input ends in the middle of a record", ErrInvalid)
+		return formatErr("the input ends in the middle of a record")
 	}
 	return fmt.Errorf("incidents: reading input: %w", err)
 }

@@ -29,12 +29,12 @@ func newCSVDecoder(br *bufio.Reader, forceACLED bool) (Decoder, string, error) {
 	r.ReuseRecord = true
 	header, err := r.Read()
 	if err == io.EOF {
-		return nil, "", fmt.Errorf("%w: the CSV input is empty; a header row is required", ErrInvalid)
+		return nil, "", formatErr("the CSV input is empty; a header row is required")
 	}
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, "", fmt.Errorf("%w: malformed CSV header: %v", ErrInvalid, err)
+			return nil, "", formatErr("malformed CSV header: %v", err)
 		}
 		return nil, "", streamError(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 )
 
@@ -224,7 +223,7 @@ func (s *collectionSource) next() ([]byte, error, error) {
 				return nil, nil, err
 			}
 			if !s.sawArray {
-				return nil, nil, fmt.Errorf("%w: the JSON object has no %q array", ErrInvalid, s.key)
+				return nil, nil, formatErr("the JSON object has no %q array", s.key)
 			}
 			return nil, nil, expectEnd(s.dec)
 		}
@@ -240,7 +239,7 @@ func (s *collectionSource) next() ([]byte, error, error) {
 				return nil, nil, streamError(inStructure(err))
 			}
 			if tok != json.Delim('[') {
-				return nil, nil, fmt.Errorf("%w: %q must be an array", ErrInvalid, s.key)
+				return nil, nil, formatErr("%q must be an array", s.key)
 			}
 			s.sawArray, s.inArray = true, true
 		case key == "type" && s.key == "features":
@@ -249,7 +248,7 @@ func (s *collectionSource) next() ([]byte, error, error) {
 				return nil, nil, streamError(inStructure(err))
 			}
 			if typ != "FeatureCollection" {
-				return nil, nil, fmt.Errorf("%w: GeoJSON type %v is not FeatureCollection", ErrInvalid, typ)
+				return nil, nil, formatErr("GeoJSON type %v is not FeatureCollection", typ)
 			}
 		default:
 			if err := s.dec.Decode(&s.raw); err != nil {
@@ -285,7 +284,7 @@ func expectDelim(dec *json.Decoder, want json.Delim) error {
 		return streamError(inStructure(err))
 	}
 	if tok != want {
-		return fmt.Errorf("%w: malformed JSON at byte %d: expected %q, got %v", ErrInvalid, dec.InputOffset(), string(want), tok)
+		return formatErr("malformed JSON at byte %d: expected %q, got %v", dec.InputOffset(), string(want), tok)
 	}
 	return nil
 }
@@ -298,7 +297,7 @@ func expectEnd(dec *json.Decoder) error {
 	case io.EOF:
 		return io.EOF
 	case nil:
-		return fmt.Errorf("%w: unexpected data after the top-level JSON value at byte %d", ErrInvalid, dec.InputOffset())
+		return formatErr("unexpected data after the top-level JSON value at byte %d", dec.InputOffset())
 	}
 	return streamError(err)
 }

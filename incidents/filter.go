@@ -2,6 +2,7 @@ package incidents
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -53,8 +54,11 @@ func ParseFilter(get func(key string) []string) (Filter, error) {
 		return f, err
 	} else if s != "" {
 		b, err := geo.ParseBBox(s)
-		if err != nil {
-			return f, fieldErr("bbox", "%s", strings.TrimPrefix(err.Error(), "geo: invalid value: "))
+		var ge *geo.Error
+		if errors.As(err, &ge) {
+			return f, fieldErr("bbox", "%s", ge.Msg)
+		} else if err != nil {
+			return f, err
 		}
 		f.BBox = &b
 	}

@@ -249,13 +249,24 @@ func ParseJSON(data []byte) (Incident, error) {
 	return decodeStrict(data)
 }
 
+// extractedRecord is an Incident as "mapd extract --json" prints it: the
+// extraction's own fields (file, confidence, evidence) are accepted and
+// ignored, so that its output imports as it is.
+type extractedRecord struct {
+	Incident
+	File       json.RawMessage `json:"file"`
+	Confidence json.RawMessage `json:"confidence"`
+	Evidence   json.RawMessage `json:"evidence"`
+}
+
 func decodeStrict(data []byte) (Incident, error) {
-	var in Incident
+	var rec extractedRecord
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
+	if err := dec.Decode(&rec); err != nil {
 		return Incident{}, jsonFieldError(err)
 	}
+	in := rec.Incident
 	if _, err := dec.Token(); err != io.EOF {
 		return Incident{}, fieldErr("", "unexpected data after the JSON object")
 	}
@@ -307,7 +318,7 @@ func jsonFieldError(err error) error {
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &typeErr):
-		field := typeErr.Field
+		field := strings.TrimPrefix(typeErr.Field, "Incident.") // the field of an extractedRecord
 		if field == "" {
 			return fieldErr("", "expected a JSON object, got %s", typeErr.Value)
 		}

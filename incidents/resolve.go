@@ -22,10 +22,63 @@ type Resolution struct {
 	GeoPrecision int
 }
 
+// PointResolver is a Resolver that can also name what is at a point
+// (reverse geocoding): the nearest populated place, its first-level region
+// and country.
+type PointResolver interface {
+	ResolvePoint(ctx context.Context, lat, lon float64) (PointResolution, bool, error)
+}
+
+// PointResolution is the gazetteer's answer for one point.
+type PointResolution struct {
+	Place      string
+	Country    string
+	Admin1     string
+	DistanceKm float64 // from the point to the place
+}
+
+// maxPointPlaceKm is how far the nearest place may be for its name to
+// become an incident's place; its region and country are used up to
+// maxPointRegionKm.
+const (
+	maxPointPlaceKm  = 25
+	maxPointRegionKm = 100
+)
+
+// resolvePoint fills country, admin1 and place where absent from the
+// nearest gazetteer place to the incident's point, when r can tell.
+func resolvePoint(ctx context.Context, in *Incident, r Resolver) error {
+	pr, ok := r.(PointResolver)
+	if !ok || in.Country != "" && in.Admin1 != "" && in.Place != "" {
+		return nil
+	}
+	res, ok, err := pr.ResolvePoint(ctx, *in.Lat, *in.Lon)
+	if err != nil {
+		return fmt.Errorf("incidents: reverse geocode: %w", err)
+	}
+	if !ok || res.DistanceKm > maxPointRegionKm {
+		return nil
+	}
+	if in.Country == "" {
+		in.Country = res.Country
+	}
+	if in.Admin1 == "" && in.Country == res.Country {
+		in.Admin1 = res.Admin1
+	}
+	if in.Place == "" && res.DistanceKm <= maxPointPlaceKm {
+		in.Place = res.Place
+	}
+	return nil
+}
+
 // resolve fills coordinates (and admin1, country, geonameid, geo_precision
 // where absent) from r when the incident has a place and no point. A record
-// with coordinates keeps them.
+// with coordinates keeps them, and gets its missing country, admin1 and
+// place from the point when r is a PointResolver.
 func resolve(ctx context.Context, in *Incident, r Resolver, countries []string) error {
+	if in.HasPoint() && r != nil {
+		return resolvePoint(ctx, in, r)
+	}
 	if in.HasPoint() || in.Place == "" || r == nil {
 		return nil
 	}

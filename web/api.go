@@ -356,12 +356,14 @@ func (s *Server) importIncidents(c *gin.Context) error {
 	}
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxImportBytes)
 	dec, _, err := incidents.NewDecoder(body, format)
+	var fe *incidents.FieldError
+	if errors.As(err, &fe) {
+		// The whole input is unusable, whichever column or value the
+		// decoder names: the request's "format" is at fault.
+		return httpError(http.StatusBadRequest, "format", fe.Msg)
+	}
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return httpError(http.StatusBadRequest, "format", trimPrefix(err.Error()))
+		return err
 	}
 	res, err := s.cfg.Store.Import(c.Request.Context(), dec, incidents.ImportOptions{
 		Atomic: atomic, Resolver: s.cfg.Resolver, Limit: s.cfg.MaxImportRecords,
@@ -375,14 +377,9 @@ func (s *Server) importIncidents(c *gin.Context) error {
 	s.metrics.importUpdated.Add(uint64(res.Updated))
 	s.metrics.importRejected.Add(uint64(res.Rejected))
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) || errors.Is(err, incidents.ErrTooManyRecords) {
-			return err
-		}
-		var fe *incidents.FieldError
-		if errors.As(err, &fe) || !strings.Contains(err.Error(), "sqlite") {
-			return httpError(http.StatusBadRequest, "", trimPrefix(err.Error()))
-		}
+		// A malformed stream is a *FieldError on "format" (400), a body
+		// over the limits 413; anything else, the store's errors
+		// included, is a 500 that never shows its text.
 		return err
 	}
 	status := http.StatusOK

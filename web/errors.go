@@ -2,11 +2,14 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/mapd/mapd/extract"
 	"github.com/mapd/mapd/gazetteer"
+	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
 )
 
@@ -47,7 +50,13 @@ func (s *Server) handle(h handlerFunc) gin.HandlerFunc {
 
 func (s *Server) writeError(c *gin.Context, err error) {
 	status, body, headers := s.classify(err)
-	if status >= 500 {
+	switch {
+	case status >= 500 && c.Request.Context().Err() != nil:
+		// The client went away (a map cancelling a tile it panned off):
+		// the error is its context's, not the server's.
+		s.log.InfoContext(c.Request.Context(), "client went away",
+			"request_id", c.GetString(requestIDKey), "path", c.Request.URL.Path, "error", err.Error())
+	case status >= 500:
 		s.log.ErrorContext(c.Request.Context(), "request failed",
 			"request_id", c.GetString(requestIDKey), "path", c.Request.URL.Path, "error", err.Error())
 	}
@@ -62,10 +71,16 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	c.AbortWithStatusJSON(status, body)
 }
 
+// classify maps an error to its status, body and extra headers by its type
+// (errors.As, errors.Is), never by its text: whatever store or library an
+// error comes from, an error of no known kind is a 500 whose text stays in
+// the log.
 func (s *Server) classify(err error) (int, errorBody, map[string]string) {
 	var he *Error
 	var fe *incidents.FieldError
+	var ge *geo.Error
 	var mbe *http.MaxBytesError
+	var de *extract.DateError
 	switch {
 	case errors.As(err, &he):
 		return he.Status, errorBody{Error: he.Msg, Field: he.Field}, he.Header
@@ -77,23 +92,22 @@ func (s *Server) classify(err error) (int, errorBody, map[string]string) {
 			status = http.StatusConflict
 		}
 		return status, errorBody{Error: fe.Msg, Field: fe.Field}, nil
+	case errors.As(err, &ge):
+		return http.StatusBadRequest, errorBody{Error: ge.Msg, Field: ge.Field}, nil
+	case errors.Is(err, extract.ErrEmpty):
+		return http.StatusBadRequest, errorBody{Error: "text has no words: send the report's text", Field: "text"}, nil
+	case errors.As(err, &de):
+		return http.StatusBadRequest, errorBody{Error: fmt.Sprintf("date %q is not a YYYY-MM-DD date", clipText(de.Value)), Field: "date"}, nil
 	case errors.Is(err, incidents.ErrNotFound):
 		return http.StatusNotFound, errorBody{Error: "not found"}, nil
 	case errors.Is(err, gazetteer.ErrInvalidQuery):
-		return http.StatusBadRequest, errorBody{Error: trimPrefix(err.Error()), Field: "q"}, nil
+		return http.StatusBadRequest, errorBody{Field: "q", Error: fmt.Sprintf(
+			"q must be a place name: non-empty UTF-8 text of at most %d bytes without control characters", gazetteer.MaxQueryBytes)}, nil
 	case errors.Is(err, incidents.ErrTooManyRecords):
-		return http.StatusRequestEntityTooLarge, errorBody{Error: trimPrefix(err.Error())}, nil
+		return http.StatusRequestEntityTooLarge, errorBody{Error: fmt.Sprintf(
+			"an import holds at most %d records; split the input", s.cfg.MaxImportRecords)}, nil
 	}
 	return http.StatusInternalServerError, errorBody{Error: "internal server error"}, nil
-}
-
-func trimPrefix(s string) string {
-	for _, p := range []string{"gazetteer: invalid query: ", "incidents: "} {
-		if len(s) > len(p) && s[:len(p)] == p {
-			return s[len(p):]
-		}
-	}
-	return s
 }
 
 func formatBytes(n int64) string {

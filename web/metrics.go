@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -81,11 +83,19 @@ func (s *Server) collectMetrics(c *gin.Context) {
 }
 
 // serveMetrics writes the metrics in the Prometheus text exposition format.
+// They are rendered into a buffer first, so that a client slow to read the
+// response never holds the metrics' mutex, which every request takes.
 func (s *Server) serveMetrics(c *gin.Context) error {
-	c.Header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	c.Status(http.StatusOK)
-	w := c.Writer
-	m := s.metrics
+	var buf bytes.Buffer
+	s.metrics.render(&buf)
+	s.renderGauges(c.Request.Context(), &buf)
+	c.Data(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", buf.Bytes())
+	return nil
+}
+
+// render writes the request metrics and the import counters to w. It holds
+// the mutex while it runs: w must not block (a buffer).
+func (m *metrics) render(w *bytes.Buffer) {
 	m.mu.Lock()
 	keys := make([]routeStatus, 0, len(m.requests))
 	for k := range m.requests {
@@ -133,8 +143,11 @@ func (s *Server) serveMetrics(c *gin.Context) error {
 	counter(w, "mapd_import_records_rejected_total", "Records rejected by HTTP imports.", m.importRejected.Load())
 	counter(w, "mapd_rate_limited_total", "Write requests refused with 429.", m.rateLimited.Load())
 	counter(w, "mapd_concurrency_rejected_total", "Expensive requests refused because all slots were busy.", m.concurrencyFull.Load())
+}
 
-	ext, err := s.cfg.Store.Extent(c.Request.Context())
+// renderGauges writes the gauges of the store and the gazetteer to w.
+func (s *Server) renderGauges(ctx context.Context, w io.Writer) {
+	ext, err := s.cfg.Store.Extent(ctx)
 	if err == nil {
 		gauge(w, "mapd_incidents", "Incidents stored.", float64(ext.Count))
 	}
@@ -150,7 +163,6 @@ func (s *Server) serveMetrics(c *gin.Context) error {
 	if s.cfg.Gazetteer != nil {
 		gauge(w, "mapd_gazetteer_places", "Places in the gazetteer.", float64(s.cfg.Gazetteer.Len()))
 	}
-	return nil
 }
 
 func counter(w io.Writer, name, help string, v uint64) {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -188,12 +189,55 @@ type nopWriter struct{}
 
 func (nopWriter) Write(b []byte) (int, error) { return len(b), nil }
 
+// acceptsGzip reports whether a response may be gzip-encoded for a
+// request with this Accept-Encoding value, as RFC 9110 section 12.5.3
+// reads: codings are case-insensitive, each may carry a weight ";q=" from
+// 0 to 1 (1 when absent, 0 meaning "not acceptable"), "x-gzip" is gzip and
+// "*" stands for every coding the field does not name. gzip is sent when
+// its weight is above 0, unless the client weighs identity (no encoding)
+// higher. An empty or absent field gets no encoding.
 func acceptsGzip(ae string) bool {
+	gzipQ, identityQ, starQ := -1.0, -1.0, -1.0 // -1: not named
 	for _, part := range strings.Split(ae, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0")
+		name, params, _ := strings.Cut(part, ";")
+		q, ok := qValue(params)
+		if !ok {
+			continue // a malformed weight: ignore the element
+		}
+		switch strings.ToLower(strings.TrimSpace(name)) {
+		case "gzip", "x-gzip":
+			gzipQ = max(gzipQ, q)
+		case "identity":
+			identityQ = max(identityQ, q)
+		case "*":
+			starQ = max(starQ, q)
 		}
 	}
-	return false
+	if gzipQ < 0 {
+		gzipQ = starQ
+	}
+	return gzipQ > 0 && gzipQ >= identityQ
+}
+
+// qValue returns the weight among the parameters of one Accept-Encoding
+// element ("q=0.5", "Q=1"), 1 when there is none, and false when it is
+// malformed: not a number from 0 to 1 with at most three decimals.
+func qValue(params string) (float64, bool) {
+	for _, p := range strings.Split(params, ";") {
+		k, v, _ := strings.Cut(p, "=")
+		if !strings.EqualFold(strings.TrimSpace(k), "q") {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		whole, frac, _ := strings.Cut(v, ".")
+		if (whole != "0" && whole != "1") || len(frac) > 3 || strings.Trim(frac, "0123456789") != "" {
+			return 0, false
+		}
+		q, err := strconv.ParseFloat(v, 64)
+		if err != nil || q > 1 {
+			return 0, false
+		}
+		return q, true
+	}
+	return 1, true
 }

@@ -361,7 +361,7 @@ func parseOGCBBox(s string) (geo.BBox, error) {
 	}
 	b, err := geo.ParseBBox(strings.Join(parts, ","))
 	if err != nil {
-		return geo.BBox{}, httpError(http.StatusBadRequest, "bbox", strings.TrimPrefix(err.Error(), "geo: invalid value: "))
+		return geo.BBox{}, err // a *geo.Error on "bbox": 400
 	}
 	return b, nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -157,10 +158,12 @@ func parseDatetime(s string) (geo.Interval, error) {
 		}
 	}
 	iv, err := geo.ParseInterval(strings.Join(parts, "/"))
-	if err != nil {
+	var ge *geo.Error
+	if errors.As(err, &ge) {
 		return geo.Interval{}, httpError(http.StatusBadRequest, "datetime",
-			strings.TrimPrefix(err.Error(), "geo: invalid value: ")+
-				"; datetime takes a date or RFC 3339 time, or an interval such as 2016-09-01/2016-09-30, ../2016-09-30 or 2016-09-01/..")
+			ge.Msg+"; datetime takes a date or RFC 3339 time, or an interval such as 2016-09-01/2016-09-30, ../2016-09-30 or 2016-09-01/..")
+	} else if err != nil {
+		return geo.Interval{}, err
 	}
 	return iv, nil
 }

@@ -101,6 +101,11 @@ var incidentItemsParams = append([]apiParam{
 	named("cursor", paramCursor), named("back", paramBack),
 }, filterParams("bbox", "limit", "cursor")...)
 
+// evidenceArray is the schema of a candidate's evidence.
+var evidenceArray = map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
+	"text": map[string]any{"type": "string"}, "start": map[string]any{"type": "integer"}, "end": map[string]any{"type": "integer"},
+}}}
+
 // placeItemsParams are the query parameters of
 // /ogc/collections/places/items.
 var placeItemsParams = []apiParam{
@@ -146,6 +151,15 @@ var apiOps = map[string]apiOp{
 		{Name: "country", Desc: "Prefer places in this country (ISO 3166-1 alpha-2).", Schema: map[string]any{"type": "string"}},
 		{Name: "limit", Desc: "At most this many candidates.", Schema: map[string]any{"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
 	}, media: []string{geoJSONType}, result: "FeatureCollection"},
+	"POST /api/extract": {query: []apiParam{
+		named("date", str("The article date YYYY-MM-DD, when the body does not give it (JSON date, a first line \"date YYYY-MM-DD\" or a dateline).")),
+		named("source", str("The outlet or URL, copied to each candidate's sources.")),
+		named("country", str("ISO 3166-1 alpha-2 hint for place names.")),
+	}, body: []string{"text/plain", htmlType, jsonType}, schema: "ExtractRequest", media: []string{geoJSONType}, result: "ExtractResult"},
+	"GET /api/reverse": {query: []apiParam{
+		{Name: "lat", Desc: "Latitude in degrees (required).", Schema: map[string]any{"type": "number", "minimum": -90, "maximum": 90}},
+		{Name: "lon", Desc: "Longitude in degrees (required).", Schema: map[string]any{"type": "number", "minimum": -180, "maximum": 180}},
+	}, media: []string{jsonType}, result: "ReverseResult"},
 	"GET /ogc":                                        {query: fParamOnly, media: []string{jsonType, htmlType}, result: "LandingPage"},
 	"GET /ogc/conformance":                            {query: fParamOnly, media: []string{jsonType, htmlType}, result: "ConfClasses"},
 	"GET /ogc/api":                                    {media: []string{openAPIType}},
@@ -476,6 +490,39 @@ func openAPISchemas() map[string]any {
 			"timeStamp":      map[string]any{"type": "string", "format": "date-time"},
 			"numberMatched":  map[string]any{"type": "integer", "minimum": 0},
 			"numberReturned": map[string]any{"type": "integer", "minimum": 0},
+		}},
+		// POST /api/extract: the map's report panel reads exactly this shape.
+		"ExtractRequest": map[string]any{"type": "object", "required": []string{"text"}, "properties": map[string]any{
+			"text": map[string]any{"type": "string", "description": "The report: plain text or HTML, at most 1 MiB."},
+			"date": map[string]any{"type": "string", "format": "date"}, "source": map[string]any{"type": "string"},
+			"country": map[string]any{"type": "string"},
+		}},
+		"ExtractResult": map[string]any{"type": "object", "required": []string{"type", "features", "places"},
+			"description": "Candidate incidents, stored nowhere. Each Feature's properties are an Incident's plus confidence (0..1) and evidence, the sentences it came from with byte offsets into the text.",
+			"properties": map[string]any{
+				"type": map[string]any{"type": "string", "enum": []string{"FeatureCollection"}},
+				"features": map[string]any{"type": "array", "items": map[string]any{"allOf": []any{ref("Feature"), map[string]any{"type": "object", "properties": map[string]any{
+					"properties": map[string]any{"type": "object", "properties": map[string]any{
+						"confidence": map[string]any{"type": "number", "minimum": 0, "maximum": 1},
+						"evidence":   evidenceArray,
+					}},
+				}}}}},
+				"places": map[string]any{"type": "array", "items": map[string]any{"type": "object", "required": []string{"text", "start", "end", "role", "match"}, "properties": map[string]any{
+					"text": map[string]any{"type": "string"}, "start": map[string]any{"type": "integer"}, "end": map[string]any{"type": "integer"},
+					"role":  map[string]any{"type": "string", "enum": []string{"event", "mentioned", "demonym", "actor"}},
+					"match": map[string]any{"type": "object", "nullable": true, "description": "As mapd geocode --json prints a match."},
+				}}},
+				"date":     map[string]any{"type": "string", "description": "The article date used, \"\" when none was known."},
+				"warnings": map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
+			}},
+		"ReverseResult": map[string]any{"type": "object", "description": "A GeoJSON Feature: the nearest populated place.", "properties": map[string]any{
+			"type": map[string]any{"type": "string", "enum": []string{"Feature"}}, "geometry": map[string]any{"type": "object"},
+			"properties": map[string]any{"type": "object", "properties": map[string]any{
+				"geonameid": map[string]any{"type": "integer"}, "name": map[string]any{"type": "string"},
+				"admin1": map[string]any{"type": "string"}, "country": map[string]any{"type": "string"},
+				"feature_code": map[string]any{"type": "string"}, "population": map[string]any{"type": "integer"},
+				"distance_km": map[string]any{"type": "number"},
+			}},
 		}},
 		"ImportResult": map[string]any{"type": "object", "properties": map[string]any{
 			"received": map[string]any{"type": "integer"}, "inserted": map[string]any{"type": "integer"},

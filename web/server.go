@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/mapd/mapd/extract"
 	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/incidents"
 )
@@ -38,11 +39,23 @@ type Gazetteer interface {
 	Len() int
 }
 
+// Extractor finds candidate incidents in news text.
+type Extractor interface {
+	Extract(ctx context.Context, text string, opts extract.Options) (extract.Result, error)
+}
+
+// Reverser names the populated place nearest to a point.
+type Reverser interface {
+	Nearest(lat, lon float64) (gazetteer.Reversed, bool)
+}
+
 // Config holds everything the server is built from.
 type Config struct {
 	Store     Store
 	Gazetteer Gazetteer          // may be nil: gazetteer search answers 503
 	Resolver  incidents.Resolver // resolves places of written incidents; may be nil
+	Extractor Extractor          // POST /api/extract; may be nil (503)
+	Reverser  Reverser           // GET /api/reverse; may be nil (503)
 	Logger    *slog.Logger
 
 	// Tokens, when any, are required as "Authorization: Bearer TOKEN" on writes.
@@ -177,6 +190,8 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/api/export", h: s.export, heavy: true, gzip: true, doc: "every match of the filters, streamed"},
 		{method: "GET", path: "/api/stats", h: s.stats, gzip: true, doc: "counts and fatalities by event type, month, country, admin1 and actor"},
 		{method: "GET", path: "/api/heatmap", h: s.heatmap, gzip: true, doc: "the matches as weighted heat map points, one per cell of the tiles of zoom+5"},
+		{method: "POST", path: "/api/extract", h: s.extractIncidents, heavy: true, gzip: true, doc: "candidate incidents in a news report; stores nothing"},
+		{method: "GET", path: "/api/reverse", h: s.reverseGeocode, doc: "the populated place nearest to a point, its admin1 and country"},
 		{method: "GET", path: "/api/gazetteer/search", h: s.gazetteerSearch, gzip: true, doc: "candidate places, best first"},
 	}
 	rs = append(rs, s.ogcRoutes()...)

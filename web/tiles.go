@@ -20,6 +20,7 @@ import (
 
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/internal/flight"
 )
 
 // Vector tile policy. Below ClusterMaxZoom every tile is clustered; from it
@@ -97,7 +98,7 @@ func (h *tileHandler) serveTile(c *gin.Context) error {
 	}
 	t, err := geo.ParseTilePath(strings.TrimPrefix(c.Param("tile"), "/"))
 	if err != nil {
-		return httpError(http.StatusBadRequest, "tile", strings.TrimPrefix(err.Error(), "geo: invalid value: "))
+		return err // a *geo.Error on "tile": 400
 	}
 	q := c.Request.URL.Query()
 	if err := checkParams(q, tileFilterKeys); err != nil {
@@ -122,7 +123,9 @@ func (h *tileHandler) serveTile(c *gin.Context) error {
 		c.Status(http.StatusNotModified)
 		return nil
 	}
-	tile, err := h.cache.get(version, key, func() (*cachedTile, error) { return renderTile(ctx, ts, f, t, MaxTilePoints) })
+	tile, err := h.cache.get(ctx, version, key, func(ctx context.Context) (*cachedTile, error) {
+		return renderTile(ctx, ts, f, t, MaxTilePoints)
+	})
 	if err != nil {
 		return err
 	}
@@ -297,8 +300,11 @@ type cachedTile struct {
 }
 
 // tileCache is an LRU of encoded tiles, all of one data version: a request
-// seeing a newer version empties it. Concurrent requests for the same
-// missing tile compute it once.
+// seeing a newer version empties it, a request that read an older one
+// neither empties nor reads it. Concurrent requests for the same missing
+// tile render it once, on a context that lives while any of them still
+// waits (see package flight), so a client that goes away never fails the
+// others.
 type tileCache struct {
 	mu       sync.Mutex
 	version  int64
@@ -306,7 +312,7 @@ type tileCache struct {
 	bytes    int
 	lru      *list.List // of *cacheEntry, most recently used first
 	entries  map[string]*list.Element
-	calls    map[string]*tileCall
+	flight   flight.Group[tileCall, *cachedTile]
 }
 
 type cacheEntry struct {
@@ -314,53 +320,47 @@ type cacheEntry struct {
 	tile *cachedTile
 }
 
+// tileCall identifies one render: a tile and filter at a data version.
 type tileCall struct {
-	done chan struct{}
-	tile *cachedTile
-	err  error
+	version int64
+	key     string
 }
 
 func newTileCache(maxBytes int) *tileCache {
-	return &tileCache{maxBytes: maxBytes, lru: list.New(), entries: map[string]*list.Element{}, calls: map[string]*tileCall{}}
+	return &tileCache{maxBytes: maxBytes, lru: list.New(), entries: map[string]*list.Element{}}
 }
 
-// get returns the tile for key at data version, computing it with render
-// when it is not cached. A version other than the cache's empties it: the
-// version only moves when data changes. A tile is kept only if the version
-// did not move while it was rendered.
-func (tc *tileCache) get(version int64, key string, render func() (*cachedTile, error)) (*cachedTile, error) {
+// get returns the tile for key at data version, rendering it when it is
+// not cached. Only a version newer than the cache's empties it: versions
+// only grow, so a request that read an older one (it raced a write) must
+// not throw away the tiles of the newer data. A rendered tile is kept only
+// if the cache is still at its version.
+func (tc *tileCache) get(ctx context.Context, version int64, key string, render func(ctx context.Context) (*cachedTile, error)) (*cachedTile, error) {
 	tc.mu.Lock()
-	if version != tc.version {
+	if version > tc.version {
 		tc.lru.Init()
 		clear(tc.entries)
 		tc.bytes = 0
 		tc.version = version
 	}
-	if el, ok := tc.entries[key]; ok {
+	if el, ok := tc.entries[key]; ok && version == tc.version {
 		tc.lru.MoveToFront(el)
 		tc.mu.Unlock()
 		return el.Value.(*cacheEntry).tile, nil
 	}
-	callKey := fmt.Sprint(version, " ", key)
-	if call, ok := tc.calls[callKey]; ok {
+	tc.mu.Unlock()
+	return tc.flight.Do(ctx, tileCall{version, key}, func(ctx context.Context) (*cachedTile, error) {
+		t, err := render(ctx)
+		if err != nil {
+			return nil, err
+		}
+		tc.mu.Lock()
+		if version == tc.version {
+			tc.add(key, t)
+		}
 		tc.mu.Unlock()
-		<-call.done
-		return call.tile, call.err
-	}
-	call := &tileCall{done: make(chan struct{})}
-	tc.calls[callKey] = call
-	tc.mu.Unlock()
-
-	call.tile, call.err = render()
-
-	tc.mu.Lock()
-	delete(tc.calls, callKey)
-	if call.err == nil && version == tc.version {
-		tc.add(key, call.tile)
-	}
-	tc.mu.Unlock()
-	close(call.done)
-	return call.tile, call.err
+		return t, nil
+	})
 }
 
 func (tc *tileCache) add(key string, t *cachedTile) {

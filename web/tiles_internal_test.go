@@ -167,3 +167,38 @@ func TestMVTLayerMatchesOrb(t *testing.T) {
 		})
 	}
 }
+
+// TestTileCacheKeepsNewerVersion checks that only a newer data version
+// empties the tile cache: a request that read an older version (it raced a
+// write) renders its own tile but leaves the cached tiles of the newer
+// version in place.
+func TestTileCacheKeepsNewerVersion(t *testing.T) {
+	ctx := context.Background()
+	tc := newTileCache(1 << 20)
+	renders := 0
+	render := func(context.Context) (*cachedTile, error) {
+		renders++
+		return &cachedTile{gz: []byte{byte(renders)}}, nil
+	}
+	steps := []struct {
+		version     int64
+		key         string
+		wantRenders int
+	}{
+		{2, "a", 1}, // rendered and cached at version 2
+		{2, "a", 1}, // from the cache
+		{1, "b", 2}, // an older version: rendered, not cached, the cache kept
+		{1, "a", 3}, // an older version never reads the newer tiles
+		{2, "a", 3}, // still cached at version 2
+		{3, "a", 4}, // a newer version empties the cache
+		{3, "a", 4},
+	}
+	for i, st := range steps {
+		if _, err := tc.get(ctx, st.version, st.key, render); err != nil {
+			t.Fatal(err)
+		}
+		if renders != st.wantRenders {
+			t.Fatalf("step %d (version %d, key %s): got %d renders, want %d", i, st.version, st.key, renders, st.wantRenders)
+		}
+	}
+}

@@ -1,5 +1,5 @@
 // Command mapd is the incident-mapping server and its command-line tools:
-// serve, import, export, geocode and backup.
+// serve, import, export, geocode, extract and backup.
 package main
 
 import (
@@ -21,6 +21,7 @@ Usage:
   mapd import  [--db mapd.db] [--format auto|json|ndjson|geojson|csv|acled] [--atomic] [--json] FILE|-
   mapd export  [--db mapd.db] [--format geojson|ndjson|csv] [filters] [-o FILE]
   mapd geocode [--country CC] [--limit N] [--json] [--gazetteer FILE]... NAME... | -
+  mapd extract [--date YYYY-MM-DD] [--country CC] [--source S] [--json] [--places] [--min-confidence X] FILE... | -
   mapd backup  [--db mapd.db] FILE
   mapd version
 
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runExport(ctx, rest, stdin, stdout, stderr)
 	case "geocode":
 		return runGeocode(ctx, rest, stdin, stdout, stderr)
+	case "extract":
+		return runExtract(ctx, rest, stdin, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, rest, stdout, stderr)
 	case "version", "--version":

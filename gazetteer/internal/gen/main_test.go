@@ -56,15 +56,46 @@ func TestRegionRows(t *testing.T) {
 		t.Fatalf("got %d rows, want 2 (no row for a region without places)", len(rows))
 	}
 	homs := rows[0]
-	if homs.lat != "34.72682" || homs.population != 775404+38491 || !slices.Contains(homs.alts, "Hims") {
-		t.Errorf("got %+v, want the seat's point, the summed population and the seat's names", homs)
+	if homs.lat != "34.81171" || homs.lon != "36.72835" || homs.population != 775404+38491 || !slices.Contains(homs.alts, "Hims") {
+		t.Errorf("got %+v, want the area's point 34.81171,36.72835, the summed population and the seat's names", homs)
 	}
-	if rows[1].lat != "30.00000" || rows[1].lon != "40.00000" {
-		t.Errorf("got %s,%s, want the median of the places", rows[1].lat, rows[1].lon)
+	// The mean of the median point (30, 40) and the box's middle (20, 30).
+	if rows[1].lat != "25.00000" || rows[1].lon != "35.00000" {
+		t.Errorf("got %s,%s, want 25.00000,35.00000", rows[1].lat, rows[1].lon)
 	}
 	var buf bytes.Buffer
 	writeRow(&buf, homs)
 	if n := strings.Count(buf.String(), "\t"); n != 18 {
 		t.Errorf("got %d tabs, want 18 (19 columns)", n)
+	}
+}
+
+func TestAdmin2Rows(t *testing.T) {
+	places := []place{
+		{id: 1, name: "A", lat: "40", lon: "-90", country: "US", admin1: "IL", admin2: "167", population: 100},
+		{id: 2, name: "B", lat: "42", lon: "-88", country: "US", admin1: "IL", admin2: "167", population: 50},
+		{id: 3, name: "C", lat: "1", lon: "1", country: "US", admin1: "IL", population: 5},
+	}
+	admin2 := []struct{ Code, Name string }{{"US.IL.167", "Sangamon County"}, {"US.IL.001", "Adams County"}}
+	rows := admin2Rows(places, admin2)
+	if len(rows) != 1 {
+		t.Fatalf("got %d rows, want 1 (none for a district without places)", len(rows))
+	}
+	r := rows[0]
+	if r.name != "Sangamon County" || r.fcode != "ADM2" || r.admin1 != "IL" || r.population != 150 || r.lat != "41.50000" || r.lon != "-88.50000" || r.id >= 0 {
+		t.Errorf("got %+v, want Sangamon County ADM2 in IL at 41.5,-88.5 with 150 people", r)
+	}
+}
+
+func TestParseWorldCountries(t *testing.T) {
+	data := `[{"name":{"common":"Syria","official":"Syrian Arab Republic"},"cca2":"SY","altSpellings":["SY","Al-Jumhuriyah"],"latlng":[35,38],"demonyms":{"eng":{"f":"Syrian","m":"Syrian"}}}]`
+	got, err := parseWorldCountries([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sy := got["SY"]
+	if sy.lat != "35" || sy.lon != "38" || !slices.Equal(sy.demonyms, []string{"Syrian"}) ||
+		!slices.Equal(sy.names, []string{"Syria", "Syrian Arab Republic", "Al-Jumhuriyah"}) {
+		t.Errorf("got %+v, want Syria at 35,38 with its names and one demonym, without the code SY", sy)
 	}
 }

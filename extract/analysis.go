@@ -1,0 +1,1583 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mapd/mapd/gazetteer"
+	"github.com/mapd/mapd/geo"
+	"github.com/mapd/mapd/incidents"
+)
+
+// spanKind tells what a run of tokens names.
+type spanKind uint8
+
+const (
+	spanActor spanKind = iota + 1
+	spanOrg
+	spanPerson
+	spanDemonym
+	spanPlace
+)
+
+// span is a run of tokens [start, end) that names something.
+type span struct {
+	start, end int
+	kind       spanKind
+	actor      actorEntry // spanActor
+	code       string     // spanDemonym, or a country named by a spanPlace
+	query      string     // spanPlace: what the gazetteer is asked
+	qualifier  string     // spanPlace: a containing region or country (", in Homs province")
+	region     bool       // spanPlace: "X province": only the region
+	near       bool       // spanPlace: "near X", "X airport": near the place
+	cue        bool       // spanPlace: a locative word before it ("in", "near", "city of")
+	match      *gazetteer.Match
+	role       string
+	speaker    bool // spanActor: the source of a statement ("the army said")
+}
+
+// analysis is the state of one Extract call.
+type analysis struct {
+	x     *Extractor
+	d     *doc
+	opts  Options
+	toks  []token
+	sents []sentence
+	ref   time.Time // article date, zero when unknown
+	spans []span
+	at    []int32 // token index -> span index, -1 for none
+	focus []string
+	cands []*cand
+	air   bool // the document speaks of air strikes: "struck" and "raid" are air words
+	saudi bool // "Saudi-led coalition" appears: a bare "coalition" is that one
+	warn  []string
+}
+
+func (a *analysis) run(ctx context.Context) error {
+	text := a.d.text
+	_, dl := dateLine(text)
+	toks := tokenize(text)
+	k := 0
+	for k < len(toks) && toks[k].start < dl {
+		k++
+	}
+	a.toks = toks[k:]
+	if len(a.toks) == 0 {
+		return fmt.Errorf("%w: give some text", ErrEmpty)
+	}
+	if a.d.replaced > 0 {
+		a.warn = append(a.warn, fmt.Sprintf("%d invalid UTF-8 byte(s) replaced by spaces", a.d.replaced))
+	}
+	switch {
+	case a.opts.Date != "":
+		d, ok := parseISODate(a.opts.Date)
+		if !ok {
+			return &DateError{Value: a.opts.Date}
+		}
+		a.ref = d
+	default:
+		if d, ok := articleDate(text, a.toks); ok {
+			a.ref = d
+		} else {
+			a.warn = append(a.warn, "no article date: relative dates use today's; give a date")
+		}
+	}
+	a.sents = splitSentences(a.toks)
+	a.at = make([]int32, len(a.toks))
+	for i := range a.at {
+		a.at[i] = -1
+	}
+	a.label()
+	if err := a.resolvePlaces(ctx); err != nil {
+		return err
+	}
+	a.metonyms()
+	lower := strings.ToLower(text)
+	a.air = strings.Contains(lower, "airstrike") || strings.Contains(lower, "air strike") || strings.Contains(lower, "warplane") ||
+		strings.Contains(lower, "air raid") || strings.Contains(lower, "drone")
+	for si := range a.sents {
+		if si%64 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		a.events(si)
+	}
+	return nil
+}
+
+// DateError reports an article date that is no YYYY-MM-DD date.
+type DateError struct{ Value string }
+
+func (e *DateError) Error() string {
+	return fmt.Sprintf("extract: date %q is not a YYYY-MM-DD date", clip(e.Value))
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}
+
+func (a *analysis) addSpan(s span) {
+	for i := s.start; i < s.end; i++ {
+		if a.at[i] >= 0 {
+			return
+		}
+	}
+	a.spans = append(a.spans, s)
+	for i := s.start; i < s.end; i++ {
+		a.at[i] = int32(len(a.spans) - 1)
+	}
+}
+
+func (a *analysis) spanAt(i int) *span {
+	if i < 0 || i >= len(a.at) || a.at[i] < 0 {
+		return nil
+	}
+	return &a.spans[a.at[i]]
+}
+
+// forceNouns follow a demonym or country name to name its forces.
+var forceNouns = map[string]string{
+	"army": "Military Forces of %s", "troops": "Military Forces of %s", "soldiers": "Military Forces of %s",
+	"forces": "Military Forces of %s", "military": "Military Forces of %s", "regime": "Military Forces of %s",
+	"warplanes": "Military Forces of %s", "jets": "Military Forces of %s", "aircraft": "Military Forces of %s",
+	"planes": "Military Forces of %s", "navy": "Military Forces of %s", "helicopters": "Military Forces of %s",
+	"artillery": "Military Forces of %s", "drones": "Military Forces of %s", "air": "Military Forces of %s",
+	"government": "Government of %s", "police": "Police Forces of %s", "military's": "Military Forces of %s",
+	"defence": "Military Forces of %s", "defense": "Military Forces of %s", "marines": "Military Forces of %s",
+	"gunboats": "Military Forces of %s", "tanks": "Military Forces of %s", "fighter": "Military Forces of %s",
+}
+
+// label marks actors, organisations, people, demonyms and place-name
+// candidates, longest first at each token.
+func (a *analysis) label() {
+	toks := a.toks
+	for _, s := range a.sents {
+		end := s.first + len(s.toks)
+		for i := s.first; i < end; {
+			if n := a.labelAt(i, end, i == s.first || toks[i-1].norm == "\"" && i-1 == s.first); n > 0 {
+				i += n
+				continue
+			}
+			i++
+		}
+	}
+}
+
+// labelAt labels what starts at token i (sentence ends at end) and returns
+// the number of tokens labelled, 0 for none.
+func (a *analysis) labelAt(i, end int, initial bool) int {
+	toks := a.toks[:end]
+	t := toks[i]
+	// Dictionary actors, matched case-insensitively except acronyms.
+	best, bestN := actorEntry{}, 0
+	if ae, n := a.x.actors.match(toks, i); n > 0 && (ae.exactCase == "" || toks[i].text == ae.exactCase) {
+		best, bestN = ae, n
+		if ae.name == "Military Forces of the United States" && a.saudi && strings.Contains(toks[i].norm, "coalition") {
+			best.name = "Military Forces of Saudi Arabia"
+		}
+		if strings.HasPrefix(toks[i].norm, "saudiled") {
+			a.saudi = true
+		}
+	}
+	// Country forces: "Syrian army", "Russia's military", "US-led"...
+	if code, n := a.countryAt(toks, i); n > 0 {
+		j := i + n
+		if j < len(toks) && toks[j].norm == "'s" {
+			j++
+		}
+		if j < len(toks) {
+			if f, ok := forceNouns[toks[j].norm]; ok && j+1-i > bestN {
+				m := j + 1
+				if toks[j].norm == "air" && m < len(toks) && (toks[m].norm == "force" || toks[m].norm == "forces") {
+					m++
+				} else if toks[j].norm == "air" {
+					m = 0
+				}
+				if (toks[j].norm == "defence" || toks[j].norm == "defense") && m < len(toks) && toks[m].norm == "ministry" {
+					m++
+				}
+				if m > 0 {
+					name := fmt.Sprintf(f, a.x.countries[code].name)
+					best, bestN = actorEntry{name: name, kind: "state"}, m-i
+				}
+			}
+		}
+	}
+	// Organisations: a capitalised run with an organisation word.
+	if t.cap {
+		if n := orgRun(toks, i); n > bestN {
+			a.addSpan(span{start: i, end: i + n, kind: spanOrg})
+			a.markDemonyms(i, i+n)
+			return n
+		}
+	}
+	if bestN > 0 {
+		kind := spanActor
+		if best.kind == "org" {
+			kind = spanOrg
+		}
+		s := span{start: i, end: i + bestN, kind: kind, actor: best}
+		s.speaker = isSpeech(toks, i+bestN)
+		a.addSpan(s)
+		a.markDemonyms(i, i+bestN)
+		return bestN
+	}
+	// People after a title: "President Bashar al-Assad", "Mr Putin".
+	if titles[t.norm] && i+1 < len(toks) {
+		j := i + 1
+		if j < len(toks) && toks[j].text == "." {
+			j++
+		}
+		k := j
+		for k < len(toks) && k-j < 4 && (toks[k].cap || nameParticles[toks[k].norm] && k+1 < len(toks) && toks[k+1].cap) && !titles[toks[k].norm] {
+			k++
+		}
+		if k > j {
+			a.addSpan(span{start: j, end: k, kind: spanPerson})
+			return k - i
+		}
+	}
+	if !t.cap {
+		return 0
+	}
+	// Demonyms: "Syrian", "Russian".
+	if code, n := a.x.demonyms.match(toks, i); n > 0 {
+		a.addSpan(span{start: i, end: i + n, kind: spanDemonym, code: code, role: RoleDemonym})
+		return n
+	}
+	// Place-name candidates: capitalised runs.
+	return a.placeRun(toks, i, initial)
+}
+
+// countryAt matches a demonym or a country name at toks[i].
+func (a *analysis) countryAt(toks []token, i int) (string, int) {
+	if !toks[i].cap {
+		return "", 0
+	}
+	if code, n := a.x.demonyms.match(toks, i); n > 0 {
+		return code, n
+	}
+	if code, n := a.x.names.match(toks, i); n > 0 {
+		return code, n
+	}
+	// "US-led": the tokenizer keeps it as one word.
+	if strings.HasSuffix(toks[i].norm, "led") {
+		return "", 0
+	}
+	return "", 0
+}
+
+// markDemonyms records the demonyms inside an actor or organisation span
+// for the document's focus ("Syrian army" speaks of Syria).
+func (a *analysis) markDemonyms(start, end int) {
+	for k := start; k < end; k++ {
+		if code, ok := a.x.demonymOf[a.toks[k].norm]; ok && a.toks[k].cap {
+			a.focusVotes(code, 1)
+		}
+	}
+}
+
+func (a *analysis) focusVotes(code string, n int) {
+	for range n {
+		a.focus = append(a.focus, code)
+	}
+}
+
+// isSpeech reports whether a verb of saying follows toks[i] ("said",
+// "has said", "says", "told", "claimed", "according").
+func isSpeech(toks []token, i int) bool {
+	for k := i; k < len(toks) && k < i+3; k++ {
+		switch toks[k].norm {
+		case "said", "says", "say", "told", "claimed", "claims", "reported", "reports", "announced", "stated",
+			"added", "confirmed", "denied", "accused", "insisted", "warned", "statement", "spokesman", "spokeswoman",
+			"official", "officials", "tweeted", "wrote", "estimated", "believes", "alleged", "blamed", "monitor":
+			return true
+		case "has", "have", "had", "also", "later", "on", "earlier", "previously", "was", "is", "in", "a":
+			continue
+		}
+		return false
+	}
+	return false
+}
+
+// orgWords make a capitalised run an organisation.
+var orgWords = map[string]bool{
+	"ministry": true, "command": true, "council": true, "society": true, "defence": true, "defense": true,
+	"agency": true, "tv": true, "television": true, "radio": true, "news": true, "times": true, "post": true,
+	"observatory": true, "committee": true, "organisation": true, "organization": true, "movement": true,
+	"network": true, "institute": true, "university": true, "watch": true, "commission": true, "court": true,
+	"office": true, "bank": true, "fund": true, "programme": true, "program": true, "party": true,
+	"helmets": true, "crescent": true, "cross": true, "service": true, "department": true, "press": true,
+	"association": true, "foundation": true, "federation": true, "parliament": true, "assembly": true,
+	"embassy": true, "navy": true, "forces": true, "army": true, "guard": true, "guards": true, "brigade": true,
+	"brigades": true, "battalion": true, "corps": true, "authority": true, "administration": true,
+	"centre": true, "center": true, "airlines": true, "company": true, "daily": true, "gazette": true,
+	"tribune": true, "herald": true, "journal": true, "channel": true, "broadcaster": true, "flotilla": true,
+	"fleet": true, "house": true, "group": true, "union": true, "alliance": true, "front": true,
+	"mission": true, "monitor": true, "red": false, "ngo": true, "unicef": true, "cnn": true, "bbc": true,
+	"reuters": true, "afp": true, "ap": true, "hospital": true, "clinic": true, "school": true,
+	"academy": true, "league": true, "division": true, "regiment": true, "police": true, "security": true,
+	"intelligence": true, "directorate": true, "secretariat": true, "senate": true, "congress": true,
+}
+
+// runConnectors may join the capitalised words of a name.
+var runConnectors = map[string]bool{"of": true, "for": true, "the": true, "and": true, "on": true, "de": true}
+
+// orgRun returns the length of an organisation name starting at toks[i], 0
+// for none: capitalised words (joined by "of", "for", "the", "and")
+// holding an organisation word.
+func orgRun(toks []token, i int) int {
+	end := i
+	has := false
+	for k := i; k < len(toks) && k-i < 10; k++ {
+		t := toks[k]
+		if t.kind == tokWord && t.cap {
+			if orgWords[t.norm] {
+				has = true
+			}
+			end = k + 1
+			continue
+		}
+		if t.kind == tokNumber && k > i {
+			continue
+		}
+		if runConnectors[t.norm] && k+1 < len(toks) && toks[k+1].cap {
+			continue
+		}
+		break
+	}
+	if !has || end-i < 2 && !orgWords[toks[i].norm] {
+		return 0
+	}
+	// A place word ends a place: "Homs Governorate" is no organisation.
+	if regionWords[toks[end-1].norm] {
+		return 0
+	}
+	return end - i
+}
+
+// titles come before people's names.
+var titles = map[string]bool{
+	"president": true, "mr": true, "mrs": true, "ms": true, "dr": true, "gen": true, "general": true,
+	"minister": true, "secretary": true, "spokesman": true, "spokeswoman": true, "spokesperson": true,
+	"commander": true, "leader": true, "king": true, "prince": true, "sheikh": true, "colonel": true,
+	"col": true, "maj": true, "major": true, "lt": true, "lieutenant": true, "sgt": true, "sergeant": true,
+	"captain": true, "capt": true, "envoy": true, "ambassador": true, "senator": true, "sen": true,
+	"mayor": true, "pope": true, "emir": true, "ayatollah": true, "imam": true, "judge": true,
+	"chancellor": true, "premier": true, "brig": true, "governor": true, "gov": true, "rep": true,
+	"admiral": true, "adm": true, "marshal": true, "field": false, "chief": true, "director": true,
+	"correspondent": true, "reporter": true, "analyst": true, "activist": true, "resident": true,
+	"sultan": true, "crown": true, "bishop": true, "patriarch": true, "cleric": true, "mufti": true,
+}
+
+// nameParticles may stand between the capitalised parts of a person's or
+// place's name.
+var nameParticles = map[string]bool{
+	"al": true, "el": true, "ad": true, "ash": true, "as": true, "ar": true, "az": true, "ez": true,
+	"es": true, "at": true, "an": true, "de": true, "del": true, "la": true, "le": true, "bin": true,
+	"ibn": true, "abu": true, "van": true, "von": true, "da": true, "di": true, "du": true, "ben": true,
+}
+
+// regionWords after a name make it a region: "Homs province".
+var regionWords = map[string]bool{
+	"province": true, "governorate": true, "district": true, "region": true, "county": true,
+	"municipality": true, "prefecture": true, "oblast": true, "township": true, "state": false,
+	"provinces": true, "governorates": true, "division": true, "raion": true, "wilaya": true, "department": true,
+}
+
+// nearWords after a name put the event near it: "Deir Ezzor airport".
+var nearWords = map[string]bool{
+	"airport": true, "countryside": true, "outskirts": true, "suburbs": true, "area": true,
+	"airbase": true, "base": true, "border": true, "crossing": true, "dam": true, "front": true,
+}
+
+// placeRun labels a capitalised run at toks[i] as a place-name candidate.
+// It returns the tokens used.
+func (a *analysis) placeRun(toks []token, i int, initial bool) int {
+	end := i
+	for k := i; k < len(toks) && k-i < 6; k++ {
+		t := toks[k]
+		if t.kind == tokWord && t.cap && !titles[t.norm] && !(k > i && (weekdays[t.norm] > 0 || t.norm == "sunday" || months[t.norm] > 0)) {
+			if a.at[k] >= 0 {
+				break
+			}
+			if _, n := a.x.demonyms.match(toks, k); n > 0 && k > i {
+				break
+			}
+			end = k + 1
+			continue
+		}
+		if nameParticles[t.norm] && k+1 < len(toks) && toks[k+1].cap && k > i {
+			continue
+		}
+		break
+	}
+	if end == i {
+		return 0
+	}
+	// Drop a leading common word: "The", "In", "But".
+	start := i
+	for start < end && (stopCaps[toks[start].norm] || initial && start == i && commonWord(toks[start].norm)) {
+		start++
+		initial = false
+	}
+	if start == end {
+		return end - i
+	}
+	s := span{start: start, end: end, kind: spanPlace}
+	s.cue, s.near = locativeCue(toks, start)
+	if start > 1 && toks[start-1].text == "," {
+		if p := a.spanAt(start - 2); p != nil && p.kind == spanPlace {
+			s.cue = true // "Talbiseh, Syria": the country contains the place
+		}
+	}
+	if end < len(toks) {
+		w := toks[end].norm
+		switch {
+		case regionWords[w] && !toks[end].cap:
+			s.region = true
+			s.end = end + 1
+		case nearWords[w]:
+			s.near = true
+		case w == "air" && end+1 < len(toks) && toks[end+1].norm == "base":
+			s.near = true
+		}
+	}
+	if regionWords[toks[s.end-1].norm] {
+		s.region = true
+	}
+	s.query = a.d.text[toks[s.start].start:toks[s.end-1].end]
+	if !s.region {
+		s.qualifier = a.qualifier(toks, s.end)
+	}
+	a.addSpan(s)
+	return end - i
+}
+
+// qualifier reads what contains a place: "Talbiseh, in Homs province",
+// "Talbiseh, Syria", "Kramatorsk, in the Donetsk region".
+func (a *analysis) qualifier(toks []token, j int) string {
+	if j+1 >= len(toks) || toks[j].text != "," {
+		return ""
+	}
+	k := j + 1
+	for k < len(toks) && (toks[k].norm == "in" || toks[k].norm == "the") {
+		k++
+	}
+	m := k
+	for m < len(toks) && m-k < 4 && (toks[m].cap || nameParticles[toks[m].norm] && m+1 < len(toks) && toks[m+1].cap) {
+		m++
+	}
+	if m == k {
+		return ""
+	}
+	region := m < len(toks) && regionWords[toks[m].norm] || regionWords[toks[m-1].norm]
+	if _, n := a.x.names.match(toks, k); n == m-k || region {
+		end := toks[m-1].end
+		if m < len(toks) && regionWords[toks[m].norm] {
+			end = toks[m].end
+		}
+		return a.d.text[toks[k].start:end]
+	}
+	if k > j+1 && toks[j+1].norm == "in" {
+		return a.d.text[toks[k].start:toks[m-1].end] // ", in Homs"
+	}
+	return ""
+}
+
+// locativeCue reports whether the words before toks[i] place something
+// there ("in", "near", "the city of") and whether they put it only near.
+func locativeCue(toks []token, i int) (cue, near bool) {
+	k := i - 1
+	// Skip adjectives and articles: "in war-torn Syria", "in the northern city of".
+	for k >= 0 && i-k < 5 && toks[k].kind == tokWord && !toks[k].cap && (isLocAdjective(toks[k].norm) || toks[k].norm == "the") {
+		k--
+	}
+	if k < 0 {
+		return false, false
+	}
+	switch toks[k].norm {
+	case "in", "at", "into", "across", "inside", "throughout", "to", "toward", "towards", "from", "on", "via":
+		return true, false
+	case "near", "outside", "around", "nearby", "beyond":
+		return true, true
+	case "of":
+		if k > 0 {
+			switch toks[k-1].norm {
+			case "city", "town", "village", "villages", "province", "region", "district", "governorate", "suburb",
+				"capital", "port", "area", "neighbourhood", "neighborhood", "outskirts", "parts", "part", "north",
+				"south", "east", "west", "northeast", "northwest", "southeast", "southwest", "centre", "center",
+				"kilometres", "kilometers", "miles", "km", "airport", "base", "countryside", "heart", "edge",
+				"streets", "residents", "people":
+				near := toks[k-1].norm == "outskirts" || toks[k-1].norm == "countryside" || toks[k-1].norm == "edge" ||
+					toks[k-1].norm == "airport" || toks[k-1].norm == "base" || toks[k-1].norm == "kilometres" ||
+					toks[k-1].norm == "kilometers" || toks[k-1].norm == "miles" || toks[k-1].norm == "km" ||
+					directions[toks[k-1].norm]
+				return true, near
+			}
+		}
+	}
+	return false, false
+}
+
+var directions = map[string]bool{"north": true, "south": true, "east": true, "west": true, "northeast": true,
+	"northwest": true, "southeast": true, "southwest": true}
+
+func isLocAdjective(w string) bool {
+	switch w {
+	case "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
+		"southwestern", "wartorn", "besieged", "rebelheld", "governmentheld", "contested", "strategic", "city",
+		"town", "village", "key", "embattled", "frontline", "nearby", "capital", "restive", "coastal", "border",
+		"port", "provincial", "northeast", "northwest", "southeast", "southwest", "oilrich", "remote", "rural", "mostly":
+		return true
+	}
+	return false
+}
+
+// resolvePlaces asks the gazetteer for every place-name candidate of the
+// document together (gazetteer.ResolveDocument), so that each name is read
+// in the light of the others and of the containment the text states
+// ("Talbiseh, in Homs province").
+func (a *analysis) resolvePlaces(ctx context.Context) error {
+	for _, s := range a.spans {
+		if s.kind == spanDemonym {
+			a.focusVotes(s.code, 1)
+		}
+	}
+	type key struct{ name, within string }
+	index := map[key]int{}
+	var mentions []gazetteer.Mention
+	ref := make([]int, len(a.spans)) // span -> mention, -1 for none
+	for i := range a.spans {
+		ref[i] = -1
+		s := &a.spans[i]
+		if s.kind != spanPlace {
+			continue
+		}
+		q := s.query
+		if s.region && !strings.Contains(strings.ToLower(q), "province") && !strings.Contains(strings.ToLower(q), "governorate") {
+			// The gazetteer reads "province" and "governorate" as region words.
+			q = a.d.text[a.toks[s.start].start:a.toks[s.end-2].end] + " province"
+		}
+		k := key{q, s.qualifier}
+		m, ok := index[k]
+		if !ok {
+			m = len(mentions)
+			index[k] = m
+			mn := gazetteer.Mention{Name: q}
+			if s.qualifier != "" {
+				mn.Within = []string{s.qualifier}
+			}
+			mentions = append(mentions, mn)
+		}
+		ref[i] = m
+	}
+	if len(mentions) > 0 {
+		results, err := a.x.gz.ResolveDocument(ctx, mentions, gazetteer.WithCountry(a.opts.Country), gazetteer.WithLimit(1))
+		if err != nil {
+			return fmt.Errorf("extract: resolve places: %w", err)
+		}
+		for i := range a.spans {
+			if ref[i] < 0 {
+				continue
+			}
+			s := &a.spans[i]
+			s.match = a.accept(s, results[ref[i]].Match)
+			if s.match != nil {
+				w := 1
+				if s.cue {
+					w = 2
+				}
+				a.focusVotes(s.match.Country, w)
+			}
+		}
+	}
+	if a.opts.Country != "" {
+		a.focusVotes(strings.ToUpper(a.opts.Country), 100)
+	}
+	a.focus = topCodes(a.focus, 3)
+	// A name once taken for a person is a person everywhere ("Assad").
+	people := map[string]bool{}
+	for _, s := range a.spans {
+		if s.kind == spanPerson {
+			for k := s.start; k < s.end; k++ {
+				people[a.toks[k].norm] = true
+			}
+		}
+	}
+	for i := range a.spans {
+		s := &a.spans[i]
+		if s.kind == spanPlace && s.match != nil && s.end-s.start == 1 && people[a.toks[s.start].norm] && !s.cue {
+			s.match = nil
+		}
+		if s.kind == spanPlace && s.match != nil {
+			s.role = RoleMentioned
+		}
+	}
+	return nil
+}
+
+// accept decides whether the gazetteer's match m for candidate s is a
+// place named in the text: an exact (normalised) name, or a strong
+// alternate; a lone word with no locative word before it must be a
+// notable place (a capital, a region seat, a city of 50,000).
+func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
+	if m == nil {
+		return nil
+	}
+	exact := gazetteer.Normalize(s.query) == gazetteer.Normalize(m.Name)
+	if !exact && m.Score < 0.8 {
+		return nil
+	}
+	one := s.end-s.start == 1
+	if one && commonWord(a.toks[s.start].norm) && !s.cue {
+		return nil
+	}
+	notable := m.Population >= 50_000 || strings.HasPrefix(m.FeatureCode, "PPLA") || m.FeatureCode == "PPLC" ||
+		m.Place.GeoPrecision() == 3
+	if !s.cue && !notable && (one || !exact) {
+		return nil
+	}
+	if !s.cue && !exact && m.Score < 0.9 {
+		return nil
+	}
+	return m
+}
+
+// topCodes returns the n most frequent codes, most frequent first.
+func topCodes(votes []string, n int) []string {
+	count := map[string]int{}
+	for _, c := range votes {
+		if c != "" {
+			count[c]++
+		}
+	}
+	codes := make([]string, 0, len(count))
+	for c := range count {
+		codes = append(codes, c)
+	}
+	slices.SortFunc(codes, func(x, y string) int {
+		if count[x] != count[y] {
+			return count[y] - count[x]
+		}
+		return strings.Compare(x, y)
+	})
+	return codes[:min(n, len(codes))]
+}
+
+// stanceVerbs make a country or capital before them an actor: "Washington
+// has warned", "Moscow is demanding", "Russia launched".
+var stanceVerbs = map[string]bool{
+	"said": true, "says": true, "say": true, "warned": true, "warns": true, "accused": true, "accuses": true,
+	"accusing": true, "demanded": true, "demanding": true, "demands": true, "called": true, "calls": true,
+	"denied": true, "denies": true, "insisted": true, "insists": true, "claimed": true, "claims": true,
+	"announced": true, "urged": true, "urges": true, "condemned": true, "condemns": true, "rejected": true,
+	"rejects": true, "wants": true, "agreed": true, "agrees": true, "responded": true, "retaliated": true,
+	"threatened": true, "threatens": true, "vowed": true, "vows": true, "asked": true, "told": true,
+	"stated": true, "confirmed": true, "signed": true, "backed": true, "backs": true, "supports": true,
+	"supported": true, "refused": true, "refuses": true, "blamed": true, "blames": true, "launched": true,
+	"carried": true, "carries": true, "conducted": true, "sent": true, "deployed": true, "informed": true,
+	"believes": true, "hopes": true, "expects": true, "imposed": true, "sanctioned": true, "recognised": true,
+	"recognized": true, "struck": true, "bombed": true, "attacked": true, "hit": true, "fired": true,
+	"wasn't": true, "was": false, "has": false, "will": false, "would": false, "welcomed": true, "protested": true,
+	"summoned": true, "expelled": true, "pledged": true, "promised": true, "offered": true, "proposed": true,
+}
+
+// objectVerbs make a country or capital after them an actor: "accused
+// Washington", "warned Russia".
+var objectVerbs = map[string]bool{
+	"accused": true, "accusing": true, "warned": true, "urged": true, "told": true, "asked": true,
+	"between": true, "informed": true, "pressed": true, "criticised": true, "criticized": true, "blamed": true,
+	"with": false, "by": false, "against": false, "and": false,
+}
+
+// metonyms gives the actor role to countries and capitals that act: they
+// say, warn, demand or are accused ("Washington has warned", "Moscow is
+// demanding", "between Moscow and Washington").
+func (a *analysis) metonyms() {
+	for i := range a.spans {
+		s := &a.spans[i]
+		if s.kind != spanPlace || s.match == nil {
+			continue
+		}
+		fc := s.match.FeatureCode
+		if fc != "PPLC" && !strings.HasPrefix(fc, "PCL") && fc != "ADM1" {
+			continue
+		}
+		if fc == "ADM1" {
+			continue
+		}
+		if a.actsAfter(s.end) || a.actedOn(s.start) {
+			s.role = RoleActor
+		}
+	}
+}
+
+// actsAfter reports whether a verb of stance or action follows token j,
+// skipping auxiliaries and adverbs.
+func (a *analysis) actsAfter(j int) bool {
+	toks := a.toks
+	if j < len(toks) && toks[j].norm == "'s" {
+		// "Washington's obligation", "Moscow's position"
+		if j+1 < len(toks) {
+			switch toks[j+1].norm {
+			case "obligation", "position", "support", "commitment", "refusal", "decision", "demand", "demands",
+				"accusation", "claims", "claim", "response", "policy", "stance", "role", "proposal", "plan",
+				"offer", "backing", "allies", "envoy", "ambassador", "foreign", "defence", "defense", "president",
+				"government", "leadership", "military", "forces", "army", "troops", "warplanes", "air", "navy":
+				return true
+			}
+		}
+		return false
+	}
+	for k := j; k < len(toks) && k < j+4; k++ {
+		w := toks[k].norm
+		if stanceVerbs[w] {
+			return true
+		}
+		switch w {
+		case "has", "have", "had", "is", "was", "also", "again", "repeatedly", "reportedly", "now", "already",
+			"long", "previously", "recently", "will", "would", "has been", "been", "then", "swiftly", "quickly":
+			continue
+		}
+		if _, n := a.x.triggers.match(toks, k); n > 0 && strings.HasSuffix(w, "ed") {
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// actedOn reports whether a verb that takes a government as its object, or
+// "between X and", comes just before token i.
+func (a *analysis) actedOn(i int) bool {
+	toks := a.toks
+	for k := i - 1; k >= 0 && k >= i-3; k-- {
+		w := toks[k].norm
+		if objectVerbs[w] {
+			return true
+		}
+		if w == "and" && k > 0 {
+			if p := a.spanAt(k - 1); p != nil && p.kind == spanPlace && p.role == RoleActor {
+				return true
+			}
+			continue
+		}
+		if w == "the" || w == "both" {
+			continue
+		}
+		return false
+	}
+	return false
+}
+
+// cand is a candidate incident under construction.
+type cand struct {
+	in       incidents.Incident
+	conf     float64
+	evidence []Evidence
+	placeSp  *span // the place span it happens at, nil when none
+	own      bool  // the place is named in its own clause, not inherited
+	dateCue  bool  // the date came from a cue in the text
+	caption  bool
+	anaph    bool // its trigger refers back to an earlier telling ("the strike")
+	generic  bool // its trigger is a bare "attack", which may refer to any event
+	para     int
+	sent     int
+	vague    bool // the place is only a country or inherited
+}
+
+// day formats a date.
+func day(t time.Time) string { return t.Format("2006-01-02") }
+
+// clause is a token range of a sentence.
+type clause struct{ start, end int }
+
+// clauses cuts a sentence at semicolons and "while"/"whereas".
+func (a *analysis) clauses(s sentence) []clause {
+	var out []clause
+	begin := s.first
+	end := s.first + len(s.toks)
+	for k := s.first; k < end; k++ {
+		w := a.toks[k].norm
+		if (w == ";" || w == "while" || w == "whereas") && k > begin+2 {
+			out = append(out, clause{begin, k})
+			begin = k
+			if w == ";" {
+				begin = k + 1
+			}
+		}
+	}
+	return append(out, clause{begin, end})
+}
+
+// events finds the candidate incidents of sentence si.
+func (a *analysis) events(si int) {
+	s := a.sents[si]
+	background := backgroundCue(s.toks)
+	when, hasDate := findDate(s.toks, a.ref)
+	for _, cl := range a.clauses(s) {
+		a.clauseEvents(si, s, cl, background, when, hasDate)
+	}
+}
+
+// airWords support a weak air-strike trigger in its sentence.
+var airWords = map[string]bool{
+	"air": true, "warplanes": true, "warplane": true, "jets": true, "jet": true, "aircraft": true, "planes": true,
+	"plane": true, "helicopter": true, "helicopters": true, "drone": true, "drones": true, "coalition": true,
+	"f16s": true, "f16": true, "a10s": true, "bombers": true, "airforce": true, "sukhoi": true, "airstrike": true,
+	"airstrikes": true, "gunships": true, "uav": true,
+}
+
+type found struct {
+	t     trigger
+	start int
+	end   int
+	weak  bool // no trigger: a casualty count alone
+}
+
+func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, when when, hasDate bool) {
+	toks := a.toks
+	var trigs []found
+	for k := cl.start; k < cl.end; k++ {
+		if sp := a.spanAt(k); sp != nil && sp.kind != spanPlace {
+			continue
+		}
+		t, n := a.x.triggers.match(toks[:cl.end], k)
+		if n == 0 {
+			continue
+		}
+		trigs = append(trigs, found{t: t, start: k, end: k + n})
+		k += n - 1
+	}
+	cas := findCasualties(toks[cl.start:cl.end], func(w string) string { return a.x.demonymOf[w] })
+	if background {
+		cas = nil
+	}
+	var deaths, injuries = -1, -1
+	victim, victimCC := "", ""
+	for _, c := range cas {
+		if c.injured {
+			injuries = max(injuries, c.value)
+		} else {
+			deaths = max(deaths, c.value)
+			if c.victim != "" && c.victim != "-" && victim == "" {
+				victim, victimCC = c.victim, c.demonym
+			}
+		}
+	}
+	// Pick the clause's main trigger: strong before weak, specific before
+	// generic, first of equals.
+	best := -1
+	for j, f := range trigs {
+		if f.t.weak && !a.supported(f, cl, deaths >= 0 || injuries >= 0) {
+			continue
+		}
+		if f.t.agreement && !agreementVerb(toks[cl.start:cl.end]) {
+			continue
+		}
+		if best < 0 || trigs[best].t.weak && !f.t.weak ||
+			trigs[best].t.eventType == "Strategic developments" && f.t.eventType != "Strategic developments" && !f.t.weak {
+			best = j
+		}
+	}
+	if best < 0 && (deaths >= 0 || injuries >= 0) && len(a.cands) > 0 && !a.hasOwnPlace(cl) {
+		// "More than 20 people were wounded." right after a telling counts
+		// for it.
+		if o := a.cands[len(a.cands)-1]; o.para == s.para && si-o.sent <= 1 && o.caption == s.caption {
+			c := &cand{evidence: []Evidence{a.evidence(s)}, sent: si, para: s.para}
+			if deaths >= 0 {
+				c.in.Fatalities = &deaths
+			}
+			if injuries >= 0 {
+				c.in.Injuries = &injuries
+			}
+			c.conf = o.conf - 0.05
+			a.merge(o, c)
+			o.sent = si
+			return
+		}
+	}
+	if best < 0 {
+		if deaths <= 0 || !a.hasOwnPlace(cl) && !hasDate {
+			return
+		}
+		// A casualty count with no trigger: "five people were killed in Raqqa".
+		sub := trigger{eventType: "Violence against civilians", subType: "Attack"}
+		if victim == "military" || victim == "fighters" || victim == "police" {
+			sub = trigger{eventType: "Battles", subType: "Armed clash"}
+		}
+		trigs = append(trigs, found{t: sub, start: cl.start, end: cl.start, weak: true})
+		best = len(trigs) - 1
+	}
+	f := trigs[best]
+	c := &cand{para: s.para, sent: si, caption: s.caption}
+	c.in.EventType, c.in.SubEventType = f.t.eventType, f.t.subType
+	conf := 0.8
+	if f.t.weak || f.weak {
+		conf = 0.55
+	}
+	modality := a.modality(cl.start, f.start, cl.end)
+	if background && f.t.eventType != "Strategic developments" {
+		conf *= 0.3
+	}
+	c.anaph = a.anaphoric(f.start)
+	c.generic = f.t.weak && (toks[f.start].norm == "attack" || toks[f.start].norm == "attacks")
+	// Actors.
+	a1, a2 := a.actorsFor(cl, f, s)
+	if deaths >= 0 {
+		c.in.Fatalities = &deaths
+	}
+	if injuries >= 0 {
+		c.in.Injuries = &injuries
+	}
+	// Place.
+	c.placeSp, c.own = a.placeFor(cl, f, s)
+	if c.placeSp != nil {
+		conf += 0.1
+	}
+	if deaths > 0 {
+		conf += 0.05
+	}
+	// Date.
+	switch {
+	case hasDate:
+		c.in.Date, c.in.DatePrecision, c.dateCue = day(when.date), when.precision, true
+		conf += 0.05
+	case s.caption:
+		ref := a.ref
+		if ref.IsZero() {
+			ref = a.x.now().UTC()
+		}
+		c.in.Date, c.in.DatePrecision = day(ref), "year"
+		c.in.Notes = "photo caption: the date is not stated"
+		conf *= 0.6
+	default:
+		ref := a.ref
+		if ref.IsZero() {
+			ref = a.x.now().UTC()
+			conf *= 0.7
+		}
+		c.in.Date, c.in.DatePrecision = day(ref), "day"
+	}
+	if f.t.territory {
+		c.in.SubEventType = "Non-state actor overtakes territory"
+		if a1.kind == "state" {
+			c.in.SubEventType = "Government regains territory"
+		}
+	}
+	// Violence against civilians needs someone to have done it; fighting
+	// needs more than civilians.
+	if f.t.eventType == "Battles" && !f.t.territory && (victim == "civilians" || a2.kind == "civilian") {
+		c.in.EventType, c.in.SubEventType = "Violence against civilians", "Attack"
+	}
+	if c.in.EventType == "Protests" && deaths > 0 {
+		c.in.SubEventType = "Excessive force against protesters"
+	}
+	c.in.Actor1 = a1.name
+	c.in.Actor2 = a2.name
+	if a2.kind == "civilian" && victim == "" {
+		victim = "civilians"
+		if a2.name == "Protesters" {
+			victim = "protesters"
+		}
+	}
+	if a2.kind == "civilian" {
+		c.in.Actor2 = ""
+	}
+	if c.in.Actor2 == "" && victim != "" {
+		c.in.Actor2 = a.victimActor(victim, victimCC, c)
+	}
+	if c.in.Actor1 == c.in.Actor2 {
+		c.in.Actor2 = ""
+	}
+	c.conf = min(conf*modality, 0.95)
+	if c.conf < 0.15 {
+		return
+	}
+	c.evidence = []Evidence{a.evidence(s)}
+	a.add(c)
+	// A second strong trigger of another type in the same clause is an
+	// event of its own ("the strikes enabled an Isis advance").
+	for j, g := range trigs {
+		if j == best || g.t.weak || g.t.eventType == f.t.eventType && g.t.subType == f.t.subType || g.t.agreement {
+			continue
+		}
+		if g.start < f.end {
+			continue
+		}
+		sub := clause{g.start, cl.end}
+		if a.modality(sub.start, g.start, sub.end) < 0.5 {
+			continue
+		}
+		a.clauseEvents(si, s, clause{g.start, cl.end}, background, when, hasDate)
+		return
+	}
+}
+
+// supported reports whether a weak trigger has what it needs in its clause.
+func (a *analysis) supported(f found, cl clause, counted bool) bool {
+	toks := a.toks
+	switch f.t.subType {
+	case "Air/drone strike":
+		if f.start > 0 && (toks[f.start-1].norm == "hunger" || toks[f.start-1].norm == "general" || toks[f.start-1].norm == "labour") {
+			return false
+		}
+		if a.air {
+			return true
+		}
+		for k := cl.start; k < cl.end; k++ {
+			if airWords[toks[k].norm] {
+				return true
+			}
+		}
+		return false
+	}
+	if counted {
+		return true
+	}
+	if f.t.eventType == "Battles" || f.t.eventType == "Violence against civilians" || f.t.eventType == "Protests" {
+		// "fighting in X", "attack on the army positions", "clashes near X"
+		for k := f.end; k < cl.end && k < f.end+6; k++ {
+			if sp := a.spanAt(k); sp != nil && (sp.kind == spanPlace && sp.match != nil && sp.cue || sp.kind == spanActor && sp.actor.kind != "org") {
+				return true
+			}
+		}
+		return false
+	}
+	return counted || a.hasOwnPlace(cl)
+}
+
+// agreementVerb reports whether a clause concludes an agreement.
+func agreementVerb(toks []token) bool {
+	for i, t := range toks {
+		switch t.norm {
+		case "agreed", "signed", "brokered", "announced", "reached", "declared", "struck":
+			return true
+		case "took", "came", "went":
+			if i+1 < len(toks) && (toks[i+1].norm == "effect" || toks[i+1].norm == "into") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// modality returns the factor for what is said of the trigger at ti:
+// negated ("would not strike"), hypothetical or future ("if", "would",
+// "will", "threatened to"), generic ("has been waging", "thousands of",
+// "repeatedly") or hedged ("may have struck").
+func (a *analysis) modality(start, ti, end int) float64 {
+	toks := a.toks
+	f := 1.0
+	lo := max(start, ti-7)
+	for k := lo; k < ti; k++ {
+		w := toks[k].norm
+		switch w {
+		case "not", "n't", "never", "no", "without", "denied", "denies", "deny", "refrain", "refrained", "nor", "neither":
+			f = min(f, 0.15)
+		case "would", "could", "might", "will", "shall", "should", "if", "unless", "threatened", "threatens",
+			"vowed", "plans", "planned", "planning", "prepared", "preparing", "ready", "intends", "possible",
+			"potential", "feared", "fears", "risk", "avoid", "prevent", "any", "future", "calls", "urged", "demanded":
+			f = min(f, 0.3)
+		case "may", "allegedly", "apparently", "reportedly", "suspected", "unconfirmed":
+			if k+1 < ti && toks[k+1].norm == "have" || w != "may" {
+				f = min(f, 0.75)
+			} else {
+				f = min(f, 0.3)
+			}
+		case "waging", "campaign", "repeatedly", "routinely", "regularly", "often", "frequently", "usually",
+			"thousands", "carries", "continues", "continue", "ongoing", "daily", "years", "decades", "months", "frequent",
+			"habitually", "sporadic", "periodic":
+			f = min(f, 0.25)
+		}
+	}
+	// "has been waging a year-old campaign", "over the past two years" after the trigger.
+	for k := ti; k < end && k < ti+10; k++ {
+		switch toks[k].norm {
+		case "campaign", "repeatedly", "routinely", "regularly":
+			f = min(f, 0.25)
+		case "past":
+			if k+2 < end && (toks[k+2].norm == "years" || toks[k+2].norm == "months" || toks[k+2].norm == "decades") {
+				f = min(f, 0.25)
+			}
+		}
+	}
+	return f
+}
+
+// anaphoric reports whether the trigger at ti refers back: "the strike",
+// "the air raid", "this attack", "the apparently errant strike".
+func (a *analysis) anaphoric(ti int) bool {
+	for k := ti - 1; k >= 0 && k >= ti-3; k-- {
+		switch a.toks[k].norm {
+		case "the", "this", "that", "its", "today's", "yesterday's", "saturday's", "sunday's", "monday's",
+			"tuesday's", "wednesday's", "thursday's", "friday's":
+			return true
+		}
+		if k+1 < ti && a.toks[k+1].norm == "'s" && (a.toks[k].norm == "today" || a.toks[k].norm == "yesterday" || weekdays[a.toks[k].norm] > 0 || a.toks[k].norm == "sunday") {
+			return true
+		}
+		if a.toks[k].kind != tokWord && a.toks[k].norm != "'s" || a.toks[k].cap && !strings.HasSuffix(a.toks[k].norm, "led") {
+			return false
+		}
+	}
+	return false
+}
+
+// hasOwnPlace reports whether a clause names a resolved place with a
+// locative word.
+func (a *analysis) hasOwnPlace(cl clause) bool {
+	for k := cl.start; k < cl.end; k++ {
+		if sp := a.spanAt(k); sp != nil && sp.kind == spanPlace && sp.match != nil && sp.cue && sp.role != RoleActor {
+			return true
+		}
+	}
+	return false
+}
+
+// actorsFor finds actor1 (who acted) and actor2 (the target) of the
+// trigger f in its clause: an actor before the trigger that is not only
+// the source of the statement, "by X" after it; "on/against X" or a direct
+// object for the target. "The army said it struck..." makes the speaker
+// the actor.
+func (a *analysis) actorsFor(cl clause, f found, s sentence) (actorEntry, actorEntry) {
+	toks := a.toks
+	var a1, a2 actorEntry
+	var speaker, victims actorEntry
+	framed := false // a "said"/"that" stands between the actor and the trigger
+	for k := f.start - 1; k >= cl.start; k-- {
+		switch toks[k].norm {
+		case "that", "said", "says", "told", "according", ":":
+			framed = true
+		}
+		sp := a.spanAt(k)
+		if sp == nil {
+			continue
+		}
+		k = sp.start
+		act, ok := a.spanActor(sp, true)
+		if !ok {
+			continue
+		}
+		switch {
+		case act.kind == "civilian":
+			if victims.name == "" {
+				victims = act
+			}
+		case sp.speaker || framed:
+			if speaker.name == "" {
+				speaker = act
+			}
+		case a1.name == "":
+			a1 = act
+		}
+	}
+	if a1.name == "" && speaker.name != "" {
+		// "The US military has said it may have struck": the pronoun is the speaker.
+		for k := f.start - 1; k >= cl.start && k >= f.start-6; k-- {
+			if w := toks[k].norm; w == "it" || w == "they" || w == "its" || w == "their" {
+				a1 = speaker
+				break
+			}
+		}
+	}
+	if a1.name == "" {
+		// "Russian warplanes", "a Russian airstrike": the demonym before the trigger.
+		for k := f.start - 1; k >= cl.start && k >= f.start-2; k-- {
+			if sp := a.spanAt(k); sp != nil && sp.kind == spanDemonym {
+				if c, ok := a.x.countries[sp.code]; ok {
+					a1 = actorEntry{name: "Military Forces of " + c.name, kind: "state"}
+				}
+				break
+			}
+		}
+	}
+	if a1.name == "" && cl.start > s.first {
+		// The clause continues the sentence: "... while carrying out a raid".
+		for k := cl.start - 1; k >= s.first; k-- {
+			sp := a.spanAt(k)
+			if sp == nil {
+				continue
+			}
+			k = sp.start
+			if act, ok := a.spanActor(sp, true); ok {
+				a1 = act
+				break
+			}
+		}
+	}
+	for k := f.end; k < cl.end && k < f.end+12; k++ {
+		if stopsPhrase[toks[k].norm] {
+			break
+		}
+		sp := a.spanAt(k)
+		if sp == nil {
+			continue
+		}
+		act, ok := a.spanActor(sp, false)
+		k = sp.end - 1
+		if !ok {
+			continue
+		}
+		by := sp.start > 0 && (toks[sp.start-1].norm == "by" || sp.start > 1 && toks[sp.start-2].norm == "by")
+		switch {
+		case by && (a1.name == "" || a1.kind == "civilian"):
+			a1 = act
+		case a2.name == "" && !by:
+			a2 = act
+		}
+	}
+	if a2.name == "" && victims.name != "" {
+		a2 = victims
+	}
+	if a1.kind == "civilian" && a2.name == "" {
+		a1, a2 = a2, a1
+	}
+	return a1, a2
+}
+
+// stopsPhrase ends the phrase of a trigger: what follows is another clause.
+var stopsPhrase = map[string]bool{"when": true, "that": true, "which": true, "who": true, "after": true,
+	"because": true, "said": true, "says": true, "as": true, "but": true, "although": true, "before": true}
+
+// spanActor returns the actor a span names: a dictionary actor, a country
+// force, or a country or capital acting as one.
+func (a *analysis) spanActor(sp *span, subject bool) (actorEntry, bool) {
+	switch sp.kind {
+	case spanActor:
+		return sp.actor, true
+	case spanPlace:
+		if sp.match == nil {
+			return actorEntry{}, false
+		}
+		if sp.role == RoleActor || subject && strings.HasPrefix(sp.match.FeatureCode, "PCL") && !sp.cue {
+			if c, ok := a.x.countries[sp.match.Country]; ok {
+				return actorEntry{name: "Military Forces of " + c.name, kind: "state"}, true
+			}
+		}
+	}
+	return actorEntry{}, false
+}
+
+// victimActor names the victims counted: "Civilians (Syria)", the forces of
+// a demonym ("62 Syrian soldiers").
+func (a *analysis) victimActor(victim, cc string, c *cand) string {
+	switch victim {
+	case "civilians":
+		code := cc
+		if code == "" && c.placeSp != nil && c.placeSp.match != nil {
+			code = c.placeSp.match.Country
+		}
+		if code == "" && len(a.focus) > 0 {
+			code = a.focus[0]
+		}
+		if co, ok := a.x.countries[code]; ok {
+			return "Civilians (" + strings.TrimPrefix(co.name, "the ") + ")"
+		}
+		return "Civilians"
+	case "protesters":
+		if co, ok := a.x.countries[cc]; ok {
+			return "Protesters (" + strings.TrimPrefix(co.name, "the ") + ")"
+		}
+		return "Protesters"
+	case "military":
+		if co, ok := a.x.countries[cc]; ok {
+			return "Military Forces of " + co.name
+		}
+	case "police":
+		if co, ok := a.x.countries[cc]; ok {
+			return "Police Forces of " + co.name
+		}
+	}
+	return ""
+}
+
+// placeFor picks where the event of trigger f happened: a place after a
+// locative word in its clause, nearest the trigger; any place of the
+// clause; then "the air base", "the city" and the like, which refer to the
+// last place an event was put at.
+func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
+	var best *span
+	bestScore := math.Inf(-1)
+	for k := cl.start; k < cl.end; k++ {
+		sp := a.spanAt(k)
+		if sp == nil || sp.kind != spanPlace || sp.match == nil || sp.role == RoleActor {
+			continue
+		}
+		k = sp.end - 1
+		score := 0.0
+		if sp.cue {
+			score += 10
+		}
+		if sp.start >= f.end {
+			score += 2
+			score -= float64(sp.start-f.end) * 0.2
+		} else {
+			score -= float64(f.start-sp.end) * 0.3
+		}
+		if sp.match.Place.GeoPrecision() == 1 {
+			score += 3 // a town is more telling than its country
+		}
+		if sp.start > 0 && (a.toks[sp.start-1].norm == "since" || a.toks[sp.start-1].norm == "from" && !sp.cue) {
+			score -= 20
+		}
+		if score > bestScore {
+			best, bestScore = sp, score
+		}
+	}
+	if best != nil && (best.cue || bestScore > -5) {
+		return best, true
+	}
+	// "the air base", "the city", "the town": the last place of an event.
+	for k := cl.start; k < cl.end-1; k++ {
+		if a.toks[k].norm != "the" {
+			continue
+		}
+		for m := k + 1; m < cl.end && m < k+3; m++ {
+			switch a.toks[m].norm {
+			case "base", "airbase", "airport", "city", "town", "village", "area", "region", "province", "camp":
+				if p := a.lastPlace(s.para, 3); p != nil {
+					return p, false
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
+// lastPlace returns the place of the latest candidate with one, within
+// back paragraphs of para.
+func (a *analysis) lastPlace(para, back int) *span {
+	for i := len(a.cands) - 1; i >= 0; i-- {
+		c := a.cands[i]
+		if c.para < para-back {
+			break
+		}
+		if c.placeSp != nil && !c.caption {
+			return c.placeSp
+		}
+	}
+	return nil
+}
+
+// evidence returns a sentence as evidence, with input offsets.
+func (a *analysis) evidence(s sentence) Evidence {
+	start, end := a.d.inputOffset(s.start), a.d.inputOffset(s.end)
+	text := strings.Join(strings.Fields(a.d.text[s.start:s.end]), " ")
+	return Evidence{Text: text, Start: start, End: end}
+}
+
+// add merges c into an earlier telling of the same event or keeps it as a
+// new candidate. Two tellings are one event when their types agree, their
+// dates agree (or one only defaulted to the article date) and their places
+// are within 25 km (or one names none).
+func (a *analysis) add(c *cand) {
+	for i := len(a.cands) - 1; i >= 0; i-- {
+		o := a.cands[i]
+		if !a.same(o, c) {
+			continue
+		}
+		a.merge(o, c)
+		return
+	}
+	a.cands = append(a.cands, c)
+}
+
+func (a *analysis) same(o, c *cand) bool {
+	if o.caption != c.caption {
+		return false
+	}
+	if c.anaph && !(o.dateCue && c.dateCue && o.in.Date != c.in.Date) {
+		// "the strike", "today's attack": the latest telling of that kind,
+		// or of any kind for a bare "attack".
+		return o.in.EventType == c.in.EventType || c.generic
+	}
+	if o.in.EventType != c.in.EventType {
+		return false
+	}
+	if o.in.SubEventType != c.in.SubEventType && !c.anaph {
+		return false
+	}
+	if o.in.Date != c.in.Date && o.dateCue && c.dateCue {
+		return false
+	}
+	if o.in.Date != c.in.Date && !c.anaph && (o.dateCue || c.dateCue) && !(o.dateCue && c.dateCue) {
+		// One telling gives the day, the other defaults: same event only
+		// when it refers back or the place agrees.
+		if o.placeSp == nil || c.placeSp == nil {
+			return c.anaph
+		}
+	}
+	if o.placeSp != nil && c.placeSp != nil && c.own {
+		m1, m2 := o.placeSp.match, c.placeSp.match
+		if m1.GeonameID != m2.GeonameID && geo.Distance(m1.Lat, m1.Lon, m2.Lat, m2.Lon) > 25 {
+			// A country and a town in it are one place for a telling that refers back.
+			if !(c.anaph && (m1.Place.GeoPrecision() == 3 || m2.Place.GeoPrecision() == 3) && m1.Country == m2.Country) {
+				return false
+			}
+		}
+	}
+	if !c.anaph && c.placeSp == nil && o.placeSp != nil && c.sent-o.sent > 6 {
+		return false
+	}
+	if !c.anaph && c.placeSp != nil && o.placeSp == nil && !o.anaph && c.sent-o.sent > 3 {
+		return false
+	}
+	return true
+}
+
+func (a *analysis) merge(o, c *cand) {
+	o.evidence = append(o.evidence, c.evidence...)
+	if c.dateCue && !o.dateCue {
+		o.in.Date, o.in.DatePrecision, o.dateCue = c.in.Date, c.in.DatePrecision, true
+	}
+	if c.placeSp != nil && (o.placeSp == nil || !o.own && c.own ||
+		o.placeSp.match.Place.GeoPrecision() == 3 && c.placeSp.match.Place.GeoPrecision() < 3 && c.own) {
+		o.placeSp, o.own = c.placeSp, c.own
+	}
+	if c.in.Fatalities != nil && (o.in.Fatalities == nil || *c.in.Fatalities > *o.in.Fatalities) {
+		o.in.Fatalities = c.in.Fatalities
+	}
+	if c.in.Injuries != nil && (o.in.Injuries == nil || *c.in.Injuries > *o.in.Injuries) {
+		o.in.Injuries = c.in.Injuries
+	}
+	if o.in.Actor1 == "" {
+		o.in.Actor1 = c.in.Actor1
+	}
+	if o.in.Actor2 == "" && c.in.Actor2 != o.in.Actor1 {
+		o.in.Actor2 = c.in.Actor2
+	}
+	o.conf = min(0.98, max(o.conf, c.conf)+0.05)
+}
+
+// result turns the analysis into the caller's Result.
+func (a *analysis) result() Result {
+	res := Result{Candidates: []Candidate{}, Places: []Place{}, Warnings: a.warn}
+	if !a.ref.IsZero() {
+		res.Date = day(a.ref)
+	}
+	minConf := a.opts.MinConfidence
+	if minConf == 0 {
+		minConf = DefaultMinConfidence
+	}
+	for _, c := range a.cands {
+		if c.conf < minConf {
+			continue
+		}
+		a.finish(c)
+		if !c.in.HasPoint() {
+			continue
+		}
+		if c.placeSp != nil {
+			c.placeSp.role = RoleEvent
+		}
+		res.Candidates = append(res.Candidates, Candidate{Incident: c.in, Confidence: roundConf(c.conf), Evidence: c.evidence})
+	}
+	for i := range a.spans {
+		s := &a.spans[i]
+		if s.kind != spanPlace && s.kind != spanDemonym {
+			continue
+		}
+		if s.kind == spanPlace && s.match == nil && !s.cue {
+			continue // a capitalised word that is no place
+		}
+		role := s.role
+		if role == "" {
+			role = RoleMentioned
+		}
+		p := Place{
+			Text:  a.d.text[a.toks[s.start].start:a.toks[s.end-1].end],
+			Start: a.d.inputOffset(a.toks[s.start].start),
+			End:   a.d.inputOffset(a.toks[s.end-1].end),
+			Role:  role,
+			Match: s.match,
+		}
+		if s.kind == spanDemonym {
+			p.Match = a.countryMatch(s.code)
+		}
+		res.Places = append(res.Places, p)
+	}
+	return res
+}
+
+// countryMatch returns the gazetteer's entry for a country code.
+func (a *analysis) countryMatch(code string) *gazetteer.Match {
+	c, ok := a.x.countries[code]
+	if !ok {
+		return nil
+	}
+	res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: strings.TrimPrefix(c.name, "the "), Country: code})
+	if err != nil || res.Match == nil || res.Match.Country != code {
+		return nil
+	}
+	return res.Match
+}
+
+// finish fills a candidate's place fields, notes and sources.
+func (a *analysis) finish(c *cand) {
+	in := &c.in
+	sp := c.placeSp
+	if sp == nil && len(a.focus) > 0 {
+		// Only the country is known.
+		if m := a.countryMatch(a.focus[0]); m != nil {
+			sp = &span{match: m, query: strings.TrimPrefix(a.x.countries[a.focus[0]].name, "the ")}
+			c.conf *= 0.7
+		}
+	}
+	if sp != nil && sp.match != nil {
+		m := sp.match
+		lat, lon := m.Lat, m.Lon
+		in.Lat, in.Lon = &lat, &lon
+		in.Place = sp.query
+		in.Country = m.Country
+		in.Admin1 = m.Admin1
+		if in.Admin1 == "" && m.FeatureCode == "ADM1" {
+			in.Admin1 = m.Name
+		}
+		if m.GeonameID > 0 {
+			in.GeonameID = m.GeonameID
+		}
+		in.GeoPrecision = m.Place.GeoPrecision()
+		if in.GeoPrecision == 1 && (sp.near || m.Near()) {
+			in.GeoPrecision = 2
+		}
+		if sp.region {
+			in.GeoPrecision = 3
+		}
+		if !c.own && in.GeoPrecision == 1 && sp.start != 0 {
+			in.GeoPrecision = 2
+		}
+	}
+	if a.opts.Source != "" {
+		in.Sources = []string{a.opts.Source}
+	}
+	var notes []string
+	if in.Notes != "" {
+		notes = append(notes, in.Notes)
+	}
+	for _, e := range c.evidence {
+		notes = append(notes, e.Text)
+	}
+	in.Notes = clipNotes(strings.Join(notes, " | "))
+}
+
+func clipNotes(s string) string {
+	const max = 4000
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "..."
+}
+
+func roundConf(f float64) float64 { return math.Round(f*100) / 100 }

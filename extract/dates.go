@@ -1,0 +1,217 @@
+package extract
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+var months = map[string]time.Month{
+	"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+	"may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+	"sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+
+var weekdays = map[string]time.Weekday{
+	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
+	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
+}
+
+// when is a date found in a sentence.
+type when struct {
+	date      time.Time
+	precision string // day, week, month, year
+	start     int    // token index of the cue
+	explicit  bool   // a calendar date rather than a relative one
+}
+
+// parseISODate reads YYYY-MM-DD.
+func parseISODate(s string) (time.Time, bool) {
+	t, err := time.Parse("2006-01-02", s)
+	return t, err == nil
+}
+
+// findDate returns the date a sentence gives for what it tells, relative to
+// the article date ref (zero when unknown): "on Saturday" is the latest
+// Saturday on or before ref, "yesterday" the day before, "last week" and
+// "earlier this month" are a week and a month, and calendar dates ("17
+// September 2016", "Sept. 17", "September 30, 2015") stand for themselves.
+// A date after "since" starts a period, not an event, and is skipped.
+func findDate(toks []token, ref time.Time) (when, bool) {
+	for i := 0; i < len(toks); i++ {
+		if i > 0 && (toks[i-1].norm == "since" || toks[i-1].norm == "until" || toks[i-1].norm == "till") {
+			continue
+		}
+		if w, ok := calendarDate(toks, i, ref); ok {
+			return w, true
+		}
+		if ref.IsZero() {
+			continue
+		}
+		t := toks[i]
+		if wd, ok := weekdays[t.norm]; ok && t.cap {
+			d := ref
+			for d.Weekday() != wd {
+				d = d.AddDate(0, 0, -1)
+			}
+			if i > 0 && toks[i-1].norm == "last" && d.Equal(ref) {
+				d = d.AddDate(0, 0, -7)
+			}
+			if i > 0 && (toks[i-1].norm == "next" || toks[i-1].norm == "coming") {
+				continue
+			}
+			return when{date: d, precision: "day", start: i}, true
+		}
+		switch t.norm {
+		case "yesterday":
+			return when{date: ref.AddDate(0, 0, -1), precision: "day", start: i}, true
+		case "today", "tonight":
+			return when{date: ref, precision: "day", start: i}, true
+		case "overnight":
+			return when{date: ref.AddDate(0, 0, -1), precision: "day", start: i}, true
+		case "last", "earlier", "this", "past":
+			if i+1 >= len(toks) {
+				continue
+			}
+			next := toks[i+1].norm
+			if next == "this" && i+2 < len(toks) {
+				next = "this " + toks[i+2].norm
+			}
+			switch {
+			case t.norm == "last" && next == "night":
+				return when{date: ref.AddDate(0, 0, -1), precision: "day", start: i}, true
+			case t.norm == "last" && next == "week", t.norm == "past" && next == "week":
+				return when{date: mondayOf(ref.AddDate(0, 0, -7)), precision: "week", start: i}, true
+			case t.norm == "this" && next == "week", t.norm == "earlier" && next == "this week":
+				return when{date: mondayOf(ref), precision: "week", start: i}, true
+			case t.norm == "earlier" && next == "this month", t.norm == "this" && next == "month":
+				return when{date: time.Date(ref.Year(), ref.Month(), 1, 0, 0, 0, 0, time.UTC), precision: "month", start: i}, true
+			case t.norm == "last" && next == "month":
+				return when{date: time.Date(ref.Year(), ref.Month()-1, 1, 0, 0, 0, 0, time.UTC), precision: "month", start: i}, true
+			}
+		}
+		if t.kind == tokNumber && i+2 < len(toks) && toks[i+1].norm == "days" && toks[i+2].norm == "ago" {
+			if n, err := strconv.Atoi(t.text); err == nil && n < 60 {
+				return when{date: ref.AddDate(0, 0, -n), precision: "day", start: i}, true
+			}
+		}
+	}
+	return when{}, false
+}
+
+// mondayOf returns the Monday of d's week.
+func mondayOf(d time.Time) time.Time {
+	for d.Weekday() != time.Monday {
+		d = d.AddDate(0, 0, -1)
+	}
+	return d
+}
+
+// calendarDate reads "17 September 2016", "September 17", "Sept. 17",
+// "September 30, 2015", "2016-09-17" at toks[i]. Without a year the date is
+// the latest such day not after ref (plus a day's slack).
+func calendarDate(toks []token, i int, ref time.Time) (when, bool) {
+	t := toks[i]
+	if t.kind == tokNumber && len(t.text) == 4 && i+4 < len(toks) && toks[i+1].text == "-" {
+		s := t.text + "-" + toks[i+2].text + "-" + toks[i+4].text
+		if d, ok := parseISODate(strings.ReplaceAll(s, "--", "-")); ok {
+			return when{date: d, precision: "day", start: i, explicit: true}, true
+		}
+	}
+	day, month, year := 0, time.Month(0), 0
+	j := i
+	if t.kind == tokNumber {
+		d, err := strconv.Atoi(strings.TrimSuffix(t.text, "."))
+		if err != nil || d < 1 || d > 31 || i+1 >= len(toks) {
+			return when{}, false
+		}
+		m, ok := months[toks[i+1].norm]
+		if !ok || !toks[i+1].cap {
+			return when{}, false
+		}
+		day, month, j = d, m, i+2
+	} else if m, ok := months[strings.TrimSuffix(t.norm, ".")]; ok && t.cap && (t.norm != "may" && t.norm != "mar" || i+1 < len(toks) && toks[i+1].kind == tokNumber) {
+		j = i + 1
+		if j < len(toks) && toks[j].text == "." {
+			j++
+		}
+		month = m
+		if j < len(toks) && toks[j].kind == tokNumber {
+			if d, err := strconv.Atoi(toks[j].text); err == nil && d >= 1 && d <= 31 {
+				day = d
+				j++
+			} else if y, err := strconv.Atoi(toks[j].text); err == nil && y >= 1900 && y <= 2100 {
+				return when{date: time.Date(y, m, 1, 0, 0, 0, 0, time.UTC), precision: "month", start: i, explicit: true}, true
+			}
+		}
+		if day == 0 {
+			return when{}, false
+		}
+	} else {
+		return when{}, false
+	}
+	if j < len(toks) && toks[j].text == "," {
+		j++
+	}
+	if j < len(toks) && toks[j].kind == tokNumber && len(toks[j].text) == 4 {
+		if y, err := strconv.Atoi(toks[j].text); err == nil && y >= 1900 && y <= 2100 {
+			year = y
+		}
+	}
+	if year == 0 {
+		if ref.IsZero() {
+			return when{}, false
+		}
+		year = ref.Year()
+		if time.Date(year, month, day, 0, 0, 0, 0, time.UTC).After(ref.AddDate(0, 0, 1)) {
+			year--
+		}
+	}
+	d := time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
+	if d.Day() != day {
+		return when{}, false // 31 September
+	}
+	return when{date: d, precision: "day", start: i, explicit: true}, true
+}
+
+// articleDate finds the article's own date: a leading "date YYYY-MM-DD"
+// (on a line of its own or running into the text), or a dateline date near
+// the top ("BEIRUT, Sept. 17 (Reuters) -", "Published 17 September 2016").
+func articleDate(text string, toks []token) (time.Time, bool) {
+	if d, end := dateLine(text); end > 0 {
+		return d, true
+	}
+	for i := 0; i < len(toks) && toks[i].start < 400; i++ {
+		if w, ok := calendarDate(toks, i, time.Time{}); ok && w.precision == "day" {
+			return w.date, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// dateLine reads a leading "date YYYY-MM-DD" and returns the date and the
+// byte offset where it ends, or 0 when the text has none.
+func dateLine(text string) (time.Time, int) {
+	i := 0
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n') {
+		i++
+	}
+	if strings.HasPrefix(text[i:], "\ufeff") {
+		i += len("\ufeff")
+	}
+	if len(text) < i+15 || !strings.EqualFold(text[i:i+4], "date") || (text[i+4] != ' ' && text[i+4] != '\t' && text[i+4] != ':') {
+		return time.Time{}, 0
+	}
+	j := i + 5
+	for j < len(text) && (text[j] == ' ' || text[j] == ':') {
+		j++
+	}
+	if len(text) < j+10 {
+		return time.Time{}, 0
+	}
+	d, ok := parseISODate(text[j : j+10])
+	if !ok || (len(text) > j+10 && text[j+10] >= '0' && text[j+10] <= '9') {
+		return time.Time{}, 0
+	}
+	return d, j + 10
+}

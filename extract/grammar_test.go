@@ -1,0 +1,260 @@
+package extract
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseNumber(t *testing.T) {
+	tests := []struct {
+		text string
+		want int
+		ok   bool
+	}{
+		{"62", 62, true}, {"300,000", 300000, true}, {"1.5 million", 1500000, true}, {"five", 5, true},
+		{"twenty-five", 25, true}, {"a dozen", 12, true}, {"dozens", 12, true}, {"scores", 20, true},
+		{"hundreds", 100, true}, {"two hundred", 200, true}, {"a", 0, false}, {"3.5", 0, false}, {"Syria", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			n, ok := parseNumber(tokenize(tt.text), 0)
+			if ok != tt.ok || ok && n.value != tt.want {
+				t.Errorf("got %d, %v; want %d, %v", n.value, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestFindCasualties(t *testing.T) {
+	tests := []struct {
+		text            string
+		killed, wounded int // -1: none
+	}{
+		{"at least 62 soldiers were killed in the air raid and more than 100 wounded", 62, 100},
+		{"62 of its soldiers were killed", 62, -1},
+		{"the strike killed five civilians", 5, -1},
+		{"killing at least 12 people and wounding 30", 12, 30},
+		{"dozens of people were injured", -1, 12},
+		{"the death toll rose to 17", 17, -1},
+		{"five people were arrested", -1, -1},
+		{"in 2014 the town was captured", -1, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			killed, wounded := -1, -1
+			for _, c := range findCasualties(tokenize(tt.text), func(string) string { return "" }) {
+				if c.injured {
+					wounded = max(wounded, c.value)
+				} else {
+					killed = max(killed, c.value)
+				}
+			}
+			if killed != tt.killed || wounded != tt.wounded {
+				t.Errorf("got killed %d, wounded %d; want %d, %d", killed, wounded, tt.killed, tt.wounded)
+			}
+		})
+	}
+}
+
+func TestBackgroundCue(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Syria's conflict has killed more than 300,000 people since March 2011.": true,
+		"The war has killed 10,000 people so far this year.":                     true,
+		"At least 62 soldiers were killed on Saturday.":                          false,
+	} {
+		if got := backgroundCue(tokenize(text)); got != want {
+			t.Errorf("%q: got %v, want %v", text, got, want)
+		}
+	}
+}
+
+func TestFindDate(t *testing.T) {
+	ref := time.Date(2016, 9, 17, 0, 0, 0, 0, time.UTC) // a Saturday
+	tests := []struct {
+		text, want, precision string
+	}{
+		{"the raid on Saturday", "2016-09-17", "day"},
+		{"the truce took effect on Monday", "2016-09-12", "day"},
+		{"fighting yesterday", "2016-09-16", "day"},
+		{"clashes last week", "2016-09-05", "week"},
+		{"earlier this month", "2016-09-01", "month"},
+		{"on 17 September 2016", "2016-09-17", "day"},
+		{"on Sept. 3", "2016-09-03", "day"},
+		{"on September 30, 2015", "2015-09-30", "day"},
+		{"on December 30", "2015-12-30", "day"},
+		{"since March 2011", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			w, ok := findDate(tokenize(tt.text), ref)
+			got, prec := "", ""
+			if ok {
+				got, prec = day(w.date), w.precision
+			}
+			if got != tt.want || prec != tt.precision {
+				t.Errorf("got %q (%s), want %q (%s)", got, prec, tt.want, tt.precision)
+			}
+		})
+	}
+}
+
+func TestSplitSentences(t *testing.T) {
+	text := "Maj. Gen. Igor Konashenkov said the U.S. jets struck. The planes left.\n\n" +
+		"Ms Smith met John F. Kennedy's aide. \"We saw it,\" he said. It ended.\n" +
+		"2/10 Smoke rises over the town\n3/10 A second caption"
+	var got []string
+	var captions []bool
+	for _, s := range splitSentences(tokenize(text)) {
+		got = append(got, text[s.start:s.end])
+		captions = append(captions, s.caption)
+	}
+	want := []string{
+		"Maj. Gen. Igor Konashenkov said the U.S. jets struck.", "The planes left.",
+		"Ms Smith met John F. Kennedy's aide.", "\"We saw it,\" he said.", "It ended.",
+		"2/10 Smoke rises over the town", "3/10 A second caption",
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if !captions[5] || !captions[6] || captions[0] {
+		t.Errorf("captions: got %v, want only the last two", captions)
+	}
+}
+
+func TestStripHTMLOffsets(t *testing.T) {
+	in := `<html><head><style>p{}</style></head><body><p>Shelling hit <b>Aleppo</b> &amp; Idlib.</p><script>var x="Homs";</script></body></html>`
+	d := stripHTML(in)
+	if strings.Contains(d.text, "Homs") || strings.Contains(d.text, "p{}") {
+		t.Errorf("script or style text kept: %q", d.text)
+	}
+	i := strings.Index(d.text, "Aleppo")
+	if i < 0 {
+		t.Fatalf("text lost: %q", d.text)
+	}
+	if got := in[d.inputOffset(i) : d.inputOffset(i)+len("Aleppo")]; got != "Aleppo" {
+		t.Errorf("offset maps to %q, want Aleppo", got)
+	}
+	if !strings.Contains(d.text, "& Idlib") {
+		t.Errorf("entity not decoded: %q", d.text)
+	}
+}
+
+// TestStatements covers what a statement says of its event: negated,
+// hypothetical, generic, metonyms and demonyms.
+func TestStatements(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		name, text string
+		events     int
+		check      func(t *testing.T, r Result)
+	}{
+		{"negated", "Coalition forces would not intentionally strike a Syrian army unit near Deir ez-Zor.", 0, nil},
+		{"future", "The army will launch air strikes on Raqqa next week.", 0, nil},
+		{"generic", "Russia has been waging a year-old air campaign in Syria.", 0, nil},
+		{"background", "Syria's conflict has killed more than 300,000 people since March 2011.", 0, nil},
+		{"no event", "Officials met in Geneva to discuss aid deliveries to Aleppo.", 0, nil},
+		{"metonym", "Washington has warned Moscow over air strikes in Idlib on Monday.", 1, func(t *testing.T, r Result) {
+			for _, p := range r.Places {
+				if (p.Text == "Washington" || p.Text == "Moscow") && p.Role != RoleActor {
+					t.Errorf("%s: got role %s, want actor", p.Text, p.Role)
+				}
+			}
+			if c := r.Candidates[0]; c.Place != "Idlib" {
+				t.Errorf("place: got %q, want Idlib", c.Place)
+			}
+		}},
+		{"demonym", "Syrian troops shelled the town of Kafr Nabl on Sunday, killing three civilians.", 1, func(t *testing.T, r Result) {
+			c := r.Candidates[0]
+			if c.Actor1 != "Military Forces of Syria" || c.Actor2 != "Civilians (Syria)" || c.Fatalities == nil || *c.Fatalities != 3 {
+				t.Errorf("got actors %q/%q fatalities %v", c.Actor1, c.Actor2, c.Fatalities)
+			}
+			for _, p := range r.Places {
+				if p.Text == "Syrian" && p.Role != RoleDemonym {
+					t.Errorf("Syrian: got role %s, want demonym", p.Role)
+				}
+			}
+		}},
+		{"organisation", "The Syrian Observatory for Human Rights said an air strike hit Maarat al-Numan on Friday.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.Country != "SY" || c.SubEventType != "Air/drone strike" {
+				t.Errorf("got %+v", c.Incident)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := x.Extract(context.Background(), tt.text, Options{Date: "2016-09-17"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Candidates) != tt.events {
+				t.Fatalf("candidates: got %d, want %d: %+v", len(r.Candidates), tt.events, r.Candidates)
+			}
+			if tt.check != nil {
+				tt.check(t, r)
+			}
+		})
+	}
+}
+
+func TestExtractBadInput(t *testing.T) {
+	x := testExtractor(t)
+	if _, err := x.Extract(context.Background(), "   \n ", Options{}); err == nil {
+		t.Error("empty text: got no error")
+	}
+	if _, err := x.Extract(context.Background(), "text", Options{Date: "17/09/2016"}); err == nil {
+		t.Error("bad date: got no error")
+	}
+	r, err := x.Extract(context.Background(), "Shelling hit Aleppo \xff\xfe on Monday.", Options{Date: "2016-09-17"})
+	if err != nil || len(r.Warnings) == 0 {
+		t.Errorf("invalid UTF-8: got %v, warnings %v; want a warning", err, r.Warnings)
+	}
+}
+
+// TestExtractLinear feeds hostile inputs; each must finish (the fuzz
+// target checks that nothing panics).
+func TestExtractHostile(t *testing.T) {
+	x := testExtractor(t)
+	inputs := map[string]string{
+		"one word":          strings.Repeat("word ", 200_000),
+		"capitalised words": strings.Repeat("Aleppo Homs Raqqa Idlib ", 25_000),
+		"numbers":           strings.Repeat("62 killed ", 10_000),
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			if len(in) > MaxInputBytes {
+				in = in[:MaxInputBytes]
+			}
+			if _, err := x.Extract(context.Background(), in, Options{Date: "2016-09-17"}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	f.Add("date 2016-09-17 At least 62 soldiers were killed in an air strike near Deir Ezzor airport on Saturday.")
+	f.Add("<p>Shelling hit <b>Aleppo</b> &amp; Idlib.</p>")
+	f.Add("2/10 Smoke rises over Talbiseh, in Homs province")
+	f.Add("U.S. Maj. Gen. \"X\" said ... 1,000,000 dozens of ;;; while")
+	x := testExtractor(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := x.Extract(context.Background(), s, Options{})
+		if err != nil {
+			return
+		}
+		for _, c := range r.Candidates {
+			for _, e := range c.Evidence {
+				if e.Start < 0 || e.End > len(s) || e.Start > e.End {
+					t.Fatalf("evidence offsets %d-%d outside the input of %d bytes", e.Start, e.End, len(s))
+				}
+			}
+		}
+		for _, p := range r.Places {
+			if p.Start < 0 || p.End > len(s) || p.Start > p.End {
+				t.Fatalf("place offsets %d-%d outside the input of %d bytes", p.Start, p.End, len(s))
+			}
+		}
+	})
+}

@@ -1,0 +1,123 @@
+package gazetteer
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestReverseNearest(t *testing.T) {
+	g := testGazetteer(t)
+	r := NewReverseIndex(g)
+	tests := []struct {
+		name        string
+		lat, lon    float64
+		wantPlace   string
+		wantCountry string
+		wantAdmin1  string
+		wantOK      bool
+	}{
+		{"Deir ez-Zor centre", 35.336, 40.141, "Deir ez-Zor", "SY", "Deir ez-Zor", true},
+		{"the issue's POST", 35.3, 40.1, "", "SY", "Deir ez-Zor", true},
+		{"Aleppo", 36.2021, 37.1343, "Aleppo", "SY", "Aleppo", true},
+		{"Kyiv", 50.45, 30.52, "", "UA", "", true},
+		{"mid Pacific", 0, -150, "", "", "", false},
+		{"off the globe", 95, 0, "", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := r.Nearest(tt.lat, tt.lon)
+			if ok != tt.wantOK {
+				t.Fatalf("ok: got %v, want %v (%+v)", ok, tt.wantOK, got)
+			}
+			if !ok {
+				return
+			}
+			if tt.wantPlace != "" && got.Name != tt.wantPlace {
+				t.Errorf("place: got %q, want %q", got.Name, tt.wantPlace)
+			}
+			if got.Country != tt.wantCountry {
+				t.Errorf("country: got %q, want %q", got.Country, tt.wantCountry)
+			}
+			if tt.wantAdmin1 != "" && got.Admin1 != tt.wantAdmin1 {
+				t.Errorf("admin1: got %q, want %q", got.Admin1, tt.wantAdmin1)
+			}
+		})
+	}
+}
+
+// TestReverseMatchesBruteForce compares the grid with a scan of every place
+// at random points over land and sea.
+func TestReverseMatchesBruteForce(t *testing.T) {
+	g := testGazetteer(t)
+	r := NewReverseIndex(g)
+	rng := rand.New(rand.NewPCG(1, 2))
+	n := 300
+	if testing.Short() {
+		n = 50
+	}
+	for range n {
+		lat, lon := rng.Float64()*140-60, rng.Float64()*360-180
+		got, ok := r.Nearest(lat, lon)
+		want, wantD := int64(0), math.Inf(1)
+		g.mu.RLock()
+		for i := range g.recs {
+			rc := &g.recs[i]
+			if rc.dead || rc.noPoint || len(rc.fcode) < 3 || rc.fcode[:3] != "PPL" {
+				continue
+			}
+			if d := haversineKm(lat, lon, rc.lat, rc.lon); d < wantD {
+				want, wantD = rc.id, d
+			}
+		}
+		g.mu.RUnlock()
+		if wantD > 400 {
+			continue // beyond the search radius either answer is fine
+		}
+		if !ok {
+			t.Fatalf("(%.3f, %.3f): no answer, want %d at %.1f km", lat, lon, want, wantD)
+		}
+		if got.GeonameID != want && got.DistanceKm > wantD*1.01+0.5 {
+			t.Errorf("(%.3f, %.3f): got %d at %.1f km, want %d at %.1f km", lat, lon, got.GeonameID, got.DistanceKm, want, wantD)
+		}
+	}
+}
+
+func TestReverseSeesLoadedPlaces(t *testing.T) {
+	g := New()
+	r := NewReverseIndex(g)
+	if _, ok := r.Nearest(35, 40); ok {
+		t.Fatal("empty gazetteer: got an answer, want none")
+	}
+	if err := g.LoadFile(context.Background(), "testdata/SY-sample.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.Nearest(35.33, 40.14); !ok {
+		t.Fatal("after loading: got no answer, want one")
+	}
+}
+
+// BenchmarkReverse measures one lookup over the embedded gazetteer at
+// random points where people live (places of the gazetteer, moved a few
+// kilometres).
+func BenchmarkReverse(b *testing.B) {
+	g := testGazetteer(b)
+	r := NewReverseIndex(g)
+	rng := rand.New(rand.NewPCG(3, 4))
+	pts := make([][2]float64, 4096)
+	g.mu.RLock()
+	for i := range pts {
+		rc := g.recs[rng.IntN(len(g.recs))]
+		pts[i] = [2]float64{rc.lat + rng.Float64()*0.1 - 0.05, rc.lon + rng.Float64()*0.1 - 0.05}
+	}
+	g.mu.RUnlock()
+	r.Nearest(0, 0) // build the grid
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		p := pts[i%len(pts)]
+		r.Nearest(max(-90, min(90, p[0])), max(-180, min(180, p[1])))
+		i++
+	}
+}

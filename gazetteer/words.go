@@ -1,0 +1,50 @@
+package gazetteer
+
+// commonWords are the normalised keys of English words that news capitalises
+// at the start of a sentence or in titles and that GeoNames also has as
+// place names ("Police" in Poland, "Reading", "Mobile"). Such a word
+// matches only exactly, and only an area or a town of at least
+// commonWordMinPopulation inhabitants.
+var commonWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{
+		"police", "army", "government", "market", "city", "state", "union", "republic",
+		"north", "south", "east", "west", "center", "centre", "central", "president", "minister",
+		"school", "hospital", "church", "university", "court", "council", "county", "district",
+		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+		"january", "february", "march", "april", "may", "june", "july", "august", "september",
+		"october", "november", "december", "news", "world", "people", "today", "said", "will",
+		"can", "home", "man", "woman", "water", "fire", "time", "day", "year", "week", "hope",
+		"mission", "unity", "victory", "liberty", "freedom", "justice", "peace", "friendship",
+		"commerce", "industry", "progress", "enterprise", "reading", "mobile", "split", "nice",
+		"orange", "independence", "opportunity", "paradise", "harmony", "concord", "triumph",
+		"success", "welcome", "pleasant", "normal", "ordinary", "plain", "plains", "valley",
+		"summit", "beach", "park", "lake", "river", "island", "port", "bay", "mount", "hill",
+		"hills", "forest", "bridge", "station", "airport", "border", "camp", "base", "office",
+		"house", "senate", "congress", "parliament", "embassy", "prison", "jail", "mall", "bank",
+		"hotel", "village", "town", "capital", "region", "province", "country", "nation",
+		"national", "international", "federal", "local", "global", "public", "general", "royal",
+		"major", "minor", "god", "love", "life", "health", "family", "children", "party",
+		"media", "press", "post", "times", "daily", "weekly", "star", "sun", "moon", "earth",
+		"police department", "fire department", "white house", "pentagon", "kremlin",
+		"taliban", "hamas", "hezbollah", "isis", "nato", "un", "ngo", "red cross", "reuters",
+		"google", "apple", "amazon", "facebook", "twitter", "microsoft", "toyota", "ford",
+		"china daily", "obama", "trump", "putin", "assad", "erdogan", "biden", "clinton",
+		"bush", "merkel", "macron", "netanyahu", "zelensky", "modi", "xi", "kim", "john",
+		"james", "mary", "david", "michael", "robert", "william", "richard", "thomas", "charles",
+		"joseph", "george", "paul", "mark", "peter", "smith", "johnson", "williams", "brown",
+		"jones", "miller", "davis", "wilson", "anderson", "taylor", "moore", "jackson", "martin",
+		"lee", "white", "harris", "thompson", "young", "allen", "king", "wright", "scott",
+		"green", "baker", "adams", "nelson", "hill", "campbell", "mitchell", "roberts", "carter",
+		"phillips", "evans", "turner", "parker", "collins", "edwards", "stewart", "morris",
+		"ahmed", "mohammed", "muhammad", "ali", "hassan", "hussein", "omar", "abdullah",
+		"islamic state", "al qaeda", "al-qaeda", "free syrian army", "kurdish", "shia", "sunni",
+	} {
+		m[Normalize(w)] = true
+	}
+	return m
+}()
+
+// isCommonWord reports whether key, a normalised key, is an English word or
+// a name that is rarely a place in the news.
+func isCommonWord(key string) bool { return commonWords[key] }
