@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -355,6 +356,12 @@ func benchHTTP(ctx context.Context, srv *server, o options) ([]row, error) {
 		logf("no OGC items endpoint: skipped")
 	}
 
+	cql, err := benchCQL2(ctx, one, srv.base, scale)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, cql...)
+
 	exp, err := exportHTTP(ctx, l.client, srv.base, o.n)
 	if err != nil {
 		return nil, err
@@ -553,4 +560,52 @@ func tileURLs(base string, z int, ts []town, pts [][2]float64, query string) []s
 		add(p[0], p[1])
 	}
 	return urls
+}
+
+// benchCQL2 measures pages of OGC items (limit=100, one client) through a
+// CQL2 filter against the native filter that says the same, the two
+// interleaved so that both meet the same machine. The target is a CQL2
+// page within 1.2x of the native page.
+func benchCQL2(ctx context.Context, one *loader, base string, scale int) ([]row, error) {
+	items := base + "/ogc/collections/incidents/items?limit=100&"
+	if one.status(ctx, items+"filter=TRUE") != http.StatusOK {
+		logf("no CQL2 filter: skipped")
+		return nil, nil
+	}
+	aleppo := towns[0]
+	box := fmt.Sprintf("%.4f,%.4f,%.4f,%.4f", aleppo.lon-0.1, aleppo.lat-0.1, aleppo.lon+0.1, aleppo.lat+0.1)
+	pairs := []struct{ name, native, cql string }{
+		{"event type and year", "event_type=Battles&datetime=2016-01-01/2016-12-31",
+			"event_type = 'Battles' AND T_INTERSECTS(date, INTERVAL('2016-01-01', '2016-12-31'))"},
+		{"city bbox", "bbox=" + box, "S_INTERSECTS(geometry, BBOX(" + strings.ReplaceAll(box, ",", ", ") + "))"},
+		{"country and fatalities", "country=IQ&min_fatalities=5", "country = 'IQ' AND fatalities >= 5"},
+		{"actor (LIKE, not absorbed)", "actor=Syria", "actor1 LIKE '%Syria%' OR actor2 LIKE '%Syria%'"},
+	}
+	var rows []row
+	for _, p := range pairs {
+		var native, cql2 []time.Duration
+		for range 4 {
+			for i, u := range []string{items + p.native, items + url.Values{"filter": {p.cql}}.Encode()} {
+				res, err := one.run(ctx, slices.Repeat([]string{u}, max(2, 12/scale)), nil, nil)
+				if err != nil {
+					return nil, err
+				}
+				if res.status[http.StatusOK] != len(res.lat) {
+					return nil, fmt.Errorf("CQL2 %s: %s", p.name, statusNote(res.status))
+				}
+				if i == 0 {
+					native = append(native, res.lat...)
+				} else {
+					cql2 = append(cql2, res.lat...)
+				}
+			}
+		}
+		n50, _ := stat.Percentiles(native)
+		c50, c99 := stat.Percentiles(cql2)
+		ratio := float64(c50) / float64(max(1, n50))
+		logf("CQL2 %s: %s against %s native", p.name, c50, n50)
+		rows = append(rows, row{what: "CQL2 filter: " + p.name + " (page of 100)", clients: 1, n: len(cql2), p50: c50, p99: c99,
+			target: verdict(ratio <= 1.2, "≤ 1.2× native"), note: fmt.Sprintf("%.2f× the native filter's p50 %s", ratio, n50.Round(10*time.Microsecond))})
+	}
+	return rows, nil
 }

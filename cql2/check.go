@@ -146,10 +146,15 @@ func (q Queryables) checkAll(in []Expr) ([]Expr, *Error) {
 	return out, nil
 }
 
-// and builds the conjunction of checked expressions, folding constants.
+// and builds the conjunction of checked expressions, folding constants
+// and flattening nested conjunctions.
 func and(args []Expr, at int) Expr {
 	out := args[:0:0]
 	for _, a := range args {
+		if inner, ok := a.(*And); ok {
+			out = append(out, inner.Args...)
+			continue
+		}
 		if b, ok := a.(*Bool); ok {
 			if !b.Value {
 				return &Bool{Value: false, At: at}

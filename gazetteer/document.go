@@ -315,11 +315,12 @@ func (g *Gazetteer) choose(n *docName) int {
 	if len(n.cands) == 0 {
 		return 0
 	}
-	// A region word ("Homs province") asks for an area.
+	// A region word ("Homs province") or an abbreviation ("EU") asks for
+	// an area.
 	within, area := false, false
 	for k := range n.cands {
 		within = within || n.feats[k][fWithin] == 1
-		area = area || (n.s.region && isArea(g.recs[n.cands[k].rec].fcode))
+		area = area || ((n.s.region || n.s.abbrev) && isArea(g.recs[n.cands[k].rec].fcode))
 	}
 	best := -1
 	for k := range n.cands {

@@ -163,6 +163,9 @@ func appendKey(dst []byte, s string) (key []byte, region bool) {
 			continue
 		}
 		// Words join without spaces: "Tall Bisah" meets "Tallbisah".
+		if i < len(words)-1 {
+			w = expandAbbreviation(w)
+		}
 		dst = append(dst, stripAttachedArticle(w)...)
 	}
 	// One pass can create a new digraph ("qh" -> "kh"); repeat to a fixed
@@ -172,6 +175,23 @@ func appendKey(dst []byte, s string) (key []byte, region bool) {
 		k, changed = transliterate(k)
 	}
 	return dst[:start+len(k)], region
+}
+
+// expandAbbreviation spells out the abbreviations that open English place
+// names, so that "St. Petersburg" meets "Saint Petersburg" and "Mt.
+// Pleasant" meets "Mount Pleasant".
+func expandAbbreviation(w []byte) []byte {
+	switch string(w) {
+	case "st":
+		return []byte("saint")
+	case "ste":
+		return []byte("sainte")
+	case "mt":
+		return []byte("mount")
+	case "ft":
+		return []byte("fort")
+	}
+	return w
 }
 
 // tokenize appends the lower-case folded words of s to text, recording

@@ -116,6 +116,7 @@ type scorer struct {
 	country string
 	context []string
 	region  bool
+	abbrev  bool        // the name is an abbreviation ("EU", "U.S."): areas first
 	within  []admin1Key // regions named after a comma ("Palmyra, Homs")
 	near    bool        // "near Aleppo": matches are near the place, not at it
 }
@@ -220,7 +221,7 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, 
 	name, qualifiers, _ := strings.Cut(q.Name, ",")
 	var keyBuf [128]byte
 	kb, region := appendKey(keyBuf[:0], name)
-	s := scorer{country: strings.ToUpper(strings.TrimSpace(q.Country)), region: region}
+	s := scorer{country: strings.ToUpper(strings.TrimSpace(q.Country)), region: region, abbrev: isAbbreviation(name)}
 	if len(kb) == 0 {
 		return cands, s
 	}
@@ -345,6 +346,22 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, 
 		exact(kb[2:], attachedArticleScore)
 	}
 	return cands, s
+}
+
+// isAbbreviation reports whether name is written as an abbreviation: two
+// to four capital letters, perhaps with dots ("EU", "U.S.", "DRC").
+func isAbbreviation(name string) bool {
+	letters := 0
+	for _, r := range strings.TrimSpace(name) {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			letters++
+		case r == '.':
+		default:
+			return false
+		}
+	}
+	return letters >= 2 && letters <= 4
 }
 
 // trimNearWords returns name without the words that put an event near a
@@ -506,11 +523,21 @@ func (g *Gazetteer) prior(dst []scored, cands []candidate, s *scorer) []scored {
 		}
 	}
 	if ownPop >= 0 && !s.region {
-		// A town and a region of the same name ("Mosul"): without a
-		// region word, the name is the town's.
+		// A town and a region of the same name in which it lies
+		// ("Mosul"), or a capital and a region of its country
+		// ("Washington"): without a region word, the name is the town's.
 		for j := range cands {
-			if c := &cands[j]; c.own && isAdminCode(g.recs[c.rec].fcode) && kindOf(g.recs[c.rec].fcode) == KindRegion {
-				c.own = false
+			c := &cands[j]
+			r := &g.recs[c.rec]
+			if !c.own || kindOf(r.fcode) != KindRegion {
+				continue
+			}
+			for _, o := range cands {
+				t := &g.recs[o.rec]
+				if o.own && !o.demonym && !isArea(t.fcode) && t.country == r.country && (t.admin1 == r.admin1 || t.fcode == "PPLC") {
+					c.own = false
+					break
+				}
 			}
 		}
 	}

@@ -51,6 +51,12 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // they name and detect the rest: "ndjson" always splits lines, "csv"
 // always reads CSV, "acled" always maps ACLED's columns.
 //
+// An empty input (no bytes, or only white space and a byte order mark) is
+// a stream of no records, except for "csv", which needs its header. An
+// input whose text starts with a NUL byte (what a crash leaves in a
+// preallocated or sparse file) is no format at all: a *FieldError on
+// "format", like the other inputs NewDecoder cannot read as their format.
+//
 // A CSV header with unknown columns is an error of NewDecoder itself,
 // listing them, because every row would fail the same way. NewDecoder
 // reads ahead (up to 64 KiB and the first record), so it blocks until that
@@ -74,24 +80,36 @@ func NewDecoder(r io.Reader, format string) (Decoder, string, error) {
 	if b, _ := br.Peek(3); bytes.Equal(b, utf8BOM) {
 		br.Discard(3)
 	}
+	skipped, err := skipSpace(br)
+	if err != nil {
+		return nil, "", streamError(err)
+	}
 	head, err := br.Peek(sniffBytes)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, "", streamError(err)
 	}
 	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == 0 {
+		// What a crash leaves in a preallocated or sparse file: taking it
+		// for an empty input would tell the user the import worked.
+		return nil, "", formatErr("the input holds NUL bytes where its text should start (byte %d): it is no import format, or a file a crash left unwritten", skipped+len(head)-len(trimmed))
+	}
 	var first byte
 	if len(trimmed) > 0 {
 		first = trimmed[0]
 	}
 	isJSON := first == '[' || first == '{'
 	switch {
-	case format == "csv" || (format == "auto" || format == "acled") && !isJSON && first != 0:
-		return newCSVDecoder(br, format == "acled")
-	case first == 0:
+	case len(trimmed) == 0:
+		// An empty input (nothing, or only white space and a byte order
+		// mark) holds no records: an empty NDJSON stream, but not CSV,
+		// which needs its header.
 		if format == "csv" {
 			return nil, "", formatErr("the CSV input is empty; a header row is required")
 		}
 		return &jsonDecoder{src: emptySource{}, parse: ParseJSON}, detectedOr(format, "ndjson"), nil
+	case format == "csv" || (format == "auto" || format == "acled") && !isJSON:
+		return newCSVDecoder(br, format == "acled")
 	case !isJSON:
 		return nil, "", formatErr("the input is not %s: it starts with %q", format, Clip(string(firstLine(trimmed))))
 	}
@@ -114,6 +132,25 @@ func NewDecoder(r io.Reader, format string) (Decoder, string, error) {
 		return newJSONDecoder(newLineSource(br), format, "ndjson")
 	default:
 		return newJSONDecoder(newStreamSource(br), format, "json")
+	}
+}
+
+// skipSpace discards white space at the start of br while it fills whole
+// windows of sniffBytes, so that the window NewDecoder then looks at starts
+// within sniffBytes of the first other byte. It returns how many bytes it
+// discarded.
+func skipSpace(br *bufio.Reader) (int, error) {
+	n := 0
+	for {
+		b, err := br.Peek(sniffBytes)
+		if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+			return n, err
+		}
+		if len(b) < sniffBytes || len(bytes.TrimLeft(b, " \t\r\n")) > 0 {
+			return n, nil // the input ends within the window, or text starts in it
+		}
+		br.Discard(len(b))
+		n += len(b)
 	}
 }
 

@@ -273,6 +273,10 @@ func TestDecodeDetect(t *testing.T) {
 		{"acled forced on json", `[{"event_date":"2016-09-17"}]`, "acled", "acled", 1},
 		{"empty", "", "auto", "ndjson", 0},
 		{"blank", " \n\n ", "auto", "ndjson", 0},
+		{"bom only", "\uFEFF", "auto", "ndjson", 0},
+		{"empty json given", "", "json", "json", 0},
+		{"long blank before records", strings.Repeat(" \n", 100<<10) + obj + "\n", "auto", "ndjson", 1},
+		{"long blank before csv", strings.Repeat("\n", 200<<10) + "date,event_type,lat,lon\n2016-09-17,Battles,1,2\n", "auto", "csv", 1},
 		{"json given", "[" + obj + "]", "json", "json", 1},
 		{"ndjson given one pretty object", "{\"date\":\"2016-09-17\"}\n", "ndjson", "ndjson", 1},
 		{"geojson given", `{"type":"FeatureCollection","features":[]}`, "geojson", "geojson", 0},
@@ -302,6 +306,14 @@ func TestNewDecoderErrors(t *testing.T) {
 		{"unknown acled column", "event_id_cnty,event_date,mood\n", "auto", `unknown CSV column(s) "mood"`},
 		{"empty csv", "", "csv", "header row is required"},
 		{"bad gzip", "\x1f\x8bnot gzip at all", "auto", "gzip"},
+		{"nul bytes", strings.Repeat("\x00", 1000), "auto", "NUL bytes"},
+		{"one nul byte", "\x00", "auto", "NUL bytes"},
+		{"nul bytes after blank lines", "\n\n" + strings.Repeat("\x00", 1000), "auto", "NUL bytes where its text should start (byte 2)"},
+		{"nul bytes as ndjson", strings.Repeat("\x00", 1000), "ndjson", "NUL bytes"},
+		{"nul bytes as json", strings.Repeat("\x00", 1000), "json", "NUL bytes"},
+		{"nul bytes as csv", strings.Repeat("\x00", 1000), "csv", "NUL bytes"},
+		{"nul bytes as acled", strings.Repeat("\x00", 1000), "acled", "NUL bytes"},
+		{"gzipped nul bytes", gzipString(strings.Repeat("\x00", 1<<20)), "auto", "NUL bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -620,4 +632,43 @@ func benchmarkDecode(b *testing.B, line func(io.Writer, int), header string) {
 		}
 	}
 	b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
+}
+
+func gzipString(s string) string {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(s))
+	zw.Close()
+	return buf.String()
+}
+
+// TestGzippedNULsRefusedEarly feeds a 3 GiB run of NUL bytes, gzipped as
+// it is written (what a crash leaves in a preallocated file, compressed):
+// it must be refused as a format error after its start, not decompressed
+// to the end and taken for an empty input.
+func TestGzippedNULsRefusedEarly(t *testing.T) {
+	pr, pw := io.Pipe()
+	written := make(chan int64, 1)
+	go func() {
+		var n int64
+		zw, _ := gzip.NewWriterLevel(pw, gzip.BestSpeed)
+		zeros := make([]byte, 1<<20)
+		for n < 3<<30 {
+			if _, err := zw.Write(zeros); err != nil {
+				break // the decoder stopped reading
+			}
+			n += int64(len(zeros))
+		}
+		pw.CloseWithError(zw.Close())
+		written <- n
+	}()
+	_, _, err := NewDecoder(pr, "auto")
+	pr.Close()
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Field != "format" || !strings.Contains(fe.Msg, "NUL") {
+		t.Fatalf("got %v, want a *FieldError on format about NUL bytes", err)
+	}
+	if n := <-written; n > 64<<20 {
+		t.Fatalf("the decoder made %d MiB of NULs be compressed before it stopped, want it to stop at the start", n>>20)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mapd/mapd/cql2"
 	"github.com/mapd/mapd/geo"
 )
 
@@ -17,8 +18,9 @@ const (
 )
 
 // Filter selects incidents. Zero values mean "no constraint". Results are
-// ordered by date descending, then id descending; Cursor continues a listing
-// after the last incident of the previous page (keyset pagination).
+// ordered by date descending, then id descending, unless Sort says
+// otherwise; Cursor continues a listing after the last incident of the
+// previous page (keyset pagination, see NextCursor).
 type Filter struct {
 	BBox          *geo.BBox
 	From, To      string // inclusive dates, "YYYY-MM-DD"
@@ -29,10 +31,18 @@ type Filter struct {
 	MinFatalities int
 	Limit         int
 	Cursor        string
+
+	// Expr is a CQL2 filter checked against Queryables (filter=), in
+	// addition to the fields above; nil for none. ParseFilter moves what
+	// the fields can say into them, so Expr holds only the rest.
+	Expr cql2.Expr
+	// Sort is the order of a listing (sortby=), id always last; nil is
+	// date descending, id descending.
+	Sort []SortKey
 }
 
 // FilterKeys are the query parameters ParseFilter understands.
-var FilterKeys = []string{"bbox", "from", "to", "event_type", "actor", "country", "q", "min_fatalities", "limit", "cursor"}
+var FilterKeys = []string{"bbox", "from", "to", "event_type", "actor", "country", "q", "min_fatalities", "filter", "filter-lang", "sortby", "limit", "cursor"}
 
 // ParseFilter builds a Filter from URL-query-like values. get returns every
 // value given for a key. Errors are *FieldError naming the parameter.
@@ -126,13 +136,33 @@ func ParseFilter(get func(key string) []string) (Filter, error) {
 		}
 		f.Limit = n
 	}
+	lang, err := one("filter-lang")
+	if err != nil {
+		return f, err
+	}
+	if s, err = one("filter"); err != nil {
+		return f, err
+	} else if s != "" {
+		if f.Expr, err = ParseCQL2(s, lang); err != nil {
+			return f, err
+		}
+		f.absorbExpr()
+	} else if lang != "" && lang != LangText && lang != LangJSON {
+		_, err := ParseCQL2("TRUE", lang)
+		return f, err
+	}
+	if s, err = one("sortby"); err != nil {
+		return f, err
+	} else if s != "" {
+		if f.Sort, err = ParseSortBy(s); err != nil {
+			return f, err
+		}
+	}
 	if f.Cursor, err = one("cursor"); err != nil {
 		return f, err
 	}
-	if f.Cursor != "" {
-		if _, _, err := DecodeCursor(f.Cursor); err != nil {
-			return f, err
-		}
+	if _, err := f.CursorValues(); err != nil {
+		return f, err
 	}
 	return f, nil
 }
@@ -160,6 +190,10 @@ func (f Filter) Values() map[string][]string {
 	if f.MinFatalities > 0 {
 		add("min_fatalities", strconv.Itoa(f.MinFatalities))
 	}
+	if f.Expr != nil {
+		add("filter", cql2.Text(f.Expr))
+	}
+	add("sortby", f.sortText())
 	if f.Limit > 0 {
 		add("limit", strconv.Itoa(f.Limit))
 	}

@@ -645,7 +645,7 @@ func TestBrowserTiles(t *testing.T) {
 		b.waitJS(step+": pointer", fmt.Sprintf(`getComputedStyle(document.elementFromPoint(%f, %f)).cursor === 'pointer'`, at.X, at.Y))
 		b.do(step, chromedp.MouseClickXY(at.X, at.Y))
 	}
-	const red, blue = "198, 40, 40", "30, 111, 217" // Battles and Protests in the legend
+	const red, blue = "213, 94, 0", "0, 114, 178" // Battles and Protests in the legend (event_colors of /api/config)
 
 	// 1. 301 incidents in view, threshold 50: tiles, not markers.
 	b.do("open map", chromedp.Navigate(ts.URL+"/#map=10/35.0000/38.0000"))

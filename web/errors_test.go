@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -67,6 +69,54 @@ func TestDatabaseErrorTextNeverReachesClient(t *testing.T) {
 			}
 			if strings.HasPrefix(e.Error, "geo:") || strings.HasPrefix(e.Error, "incidents:") {
 				t.Fatalf("got error %q, want it without a package prefix", e.Error)
+			}
+		})
+	}
+}
+
+// TestImportNothingDecodable posts bodies of which nothing can be decoded
+// (NUL bytes, plain or gzipped): 400 on "format", never a 200 with "0
+// received". A truly empty body holds no records: 200 with 0 received.
+func TestImportNothingDecodable(t *testing.T) {
+	ts, _ := newServer(t, nil)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(make([]byte, 16<<20))
+	zw.Close()
+	tests := []struct {
+		name, ctype, body string
+		wantStatus        int
+		wantField         string
+	}{
+		{"1,000 NUL bytes", "application/x-ndjson", strings.Repeat("\x00", 1000), 400, "format"},
+		{"1,000 NUL bytes, no type", "", strings.Repeat("\x00", 1000), 400, "format"},
+		{"NUL bytes as CSV", "text/csv", strings.Repeat("\x00", 1000), 400, "format"},
+		{"gzipped NUL bytes", "application/gzip", gz.String(), 400, "format"},
+		{"empty body", "application/x-ndjson", "", 200, ""},
+		{"blank body", "application/json", "\n\n", 200, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var header []string
+			if tt.ctype != "" {
+				header = []string{"Content-Type", tt.ctype}
+			}
+			resp, body := do(t, "POST", ts.URL+"/api/incidents/import", tt.body, header...)
+			if resp.StatusCode != tt.wantStatus {
+				t.Fatalf("got %d %s, want %d", resp.StatusCode, body, tt.wantStatus)
+			}
+			var got struct {
+				Field    string `json:"field"`
+				Received *int   `json:"received"`
+			}
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatalf("got body %s: %v", body, err)
+			}
+			if got.Field != tt.wantField {
+				t.Fatalf("got field %q, want %q (%s)", got.Field, tt.wantField, body)
+			}
+			if tt.wantStatus == 200 && (got.Received == nil || *got.Received != 0) {
+				t.Fatalf("got %s, want received 0", body)
 			}
 		})
 	}

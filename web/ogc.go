@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,12 +44,12 @@ const (
 )
 
 // ogcConformance lists the conformance classes mapd implements.
-var ogcConformance = []string{
+var ogcConformance = slices.Concat([]string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-}
+}, filterConformance)
 
 // Page sizes of the items resources. A limit above ogcMaxLimit is served
 // as ogcMaxLimit, as OGC API - Features intends ("if you ask for 50000 you
@@ -67,6 +68,7 @@ func (s *Server) ogcRoutes() []route {
 		{method: "GET", path: "/ogc/collections", h: s.ogcCollections, gzip: true, doc: "the feature collections"},
 		{method: "GET", path: "/ogc/collections/incidents", h: s.ogcIncidentsCollection, gzip: true, doc: "the incidents collection, with its spatial and temporal extent"},
 		{method: "GET", path: "/ogc/collections/incidents/schema", h: s.ogcIncidentsSchema, gzip: true, doc: "JSON Schema of an incident Feature"},
+		{method: "GET", path: "/ogc/collections/incidents/queryables", h: s.ogcIncidentsQueryables, gzip: true, doc: "the properties a CQL2 filter on incidents may use, as JSON Schema"},
 		{method: "GET", path: "/ogc/collections/incidents/items", h: s.ogcIncidentItems, gzip: true, doc: "incidents as a GeoJSON FeatureCollection, one page at a time"},
 		{method: "GET", path: "/ogc/collections/incidents/items/:featureId", h: s.ogcIncidentItem, gzip: true, doc: "one incident as a GeoJSON Feature"},
 		{method: "GET", path: "/ogc/collections/places", h: s.ogcPlacesCollection, gzip: true, doc: "the places collection: the gazetteer as a layer"},
@@ -241,7 +243,8 @@ func collectionLinks(c *gin.Context, id string) []link {
 		schema := ogcURL(c, base+"/schema", "")
 		links = append(links,
 			link{Href: schema, Rel: "describedby", Type: schemaType, Title: "JSON Schema of an incident Feature"},
-			link{Href: schema, Rel: "describedBy", Type: schemaType, Title: "JSON Schema of an incident Feature"})
+			link{Href: schema, Rel: "describedBy", Type: schemaType, Title: "JSON Schema of an incident Feature"},
+			link{Href: ogcURL(c, base+"/queryables", ""), Rel: queryablesRel, Type: schemaType, Title: "the properties a filter may use"})
 	}
 	return links
 }
@@ -258,7 +261,7 @@ func (s *Server) incidentsInfo(c *gin.Context) (collectionInfo, error) {
 		Title:       "Incidents",
 		Description: "Air strikes, shelling, clashes, protests and other incidents reported in the news, one point each.",
 		ItemType:    "feature",
-		CRS:         []string{crs84},
+		CRS:         incidentCRS,
 		StorageCRS:  crs84,
 		Extent: extent{
 			Spatial:  spatialExtent{BBox: [][4]float64{{-180, -90, 180, 90}}, CRS: crs84},

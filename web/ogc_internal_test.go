@@ -46,12 +46,12 @@ func TestOGCBackStack(t *testing.T) {
 	if got, want := b.cursors[maxBack-1], testCursor(maxBack+4); got != want {
 		t.Errorf("top: got %s, want %s", got, want)
 	}
-	round, err := parseBack(b.String())
+	round, err := parseBack(b.String(), "")
 	if err != nil || round.String() != b.String() || !round.lost {
 		t.Errorf("round trip: got %q lost %v (%v), want %q", round.String(), round.lost, err, b.String())
 	}
 	for _, bad := range []string{"x", testCursor(1) + "..", "~.~", testCursor(1) + ".%%"} {
-		if _, err := parseBack(bad); err == nil {
+		if _, err := parseBack(bad, ""); err == nil {
 			t.Errorf("parseBack(%q): got no error, want one", bad)
 		}
 	}

@@ -36,7 +36,7 @@ type backStack struct {
 	lost    bool // older cursors were dropped: the bottom is not the first page
 }
 
-func parseBack(s string) (backStack, error) {
+func parseBack(s, sortby string) (backStack, error) {
 	var b backStack
 	if s == "" {
 		return b, nil
@@ -51,8 +51,11 @@ func parseBack(s string) (backStack, error) {
 	}
 	for _, p := range parts {
 		if _, err := incidents.ParseFilter(func(k string) []string {
-			if k == "cursor" {
+			switch {
+			case k == "cursor":
 				return []string{p}
+			case k == "sortby" && sortby != "":
+				return []string{sortby}
 			}
 			return nil
 		}); err != nil || p == "" {
@@ -84,13 +87,20 @@ func (b backStack) push(cursor string) backStack {
 
 // incidentFilterKeys are the incident filter parameters the items resource
 // passes on to incidents.ParseFilter unchanged.
-var incidentFilterKeys = []string{"event_type", "actor", "country", "q", "min_fatalities", "from", "to", "cursor"}
+var incidentFilterKeys = []string{"event_type", "actor", "country", "q", "min_fatalities", "from", "to", "filter", "filter-lang", "sortby", "cursor"}
 
 // incidentItemsFilter builds the store filter and the back stack of an
 // incidents items request.
 func incidentItemsFilter(q url.Values) (incidents.Filter, backStack, error) {
 	var none backStack
-	if err := checkCRS(q); err != nil {
+	bboxCRS, err := parseCRSParam(q, "bbox-crs")
+	if err != nil {
+		return incidents.Filter{}, none, err
+	}
+	if fc, err := parseCRSParam(q, "filter-crs"); err != nil || fc != crs84 {
+		if err == nil {
+			err = httpError(http.StatusBadRequest, "filter-crs", "filter-crs must be "+crs84+": filter geometries are in WGS 84 longitude, latitude")
+		}
 		return incidents.Filter{}, none, err
 	}
 	bboxText, err := single(q, "bbox")
@@ -116,7 +126,7 @@ func incidentItemsFilter(q url.Values) (incidents.Filter, backStack, error) {
 		return incidents.Filter{}, none, err
 	}
 	if bboxText != "" {
-		b, err := parseOGCBBox(bboxText)
+		b, err := parseBBoxIn(bboxText, bboxCRS)
 		if err != nil {
 			return incidents.Filter{}, none, err
 		}
@@ -136,7 +146,11 @@ func incidentItemsFilter(q url.Values) (incidents.Filter, backStack, error) {
 	if err != nil {
 		return incidents.Filter{}, none, err
 	}
-	back, err := parseBack(backText)
+	sortby, err := single(q, "sortby")
+	if err != nil {
+		return incidents.Filter{}, none, err
+	}
+	back, err := parseBack(backText, sortby)
 	if err != nil {
 		return incidents.Filter{}, none, err
 	}
@@ -258,10 +272,16 @@ func (s *Server) ogcIncidentItems(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	view, err := parseFeatureView(q)
+	if err != nil {
+		return err
+	}
+	setContentCRS(c, view.crs)
 	pl := pageLinks{c: c, q: q, html: html}
 	if html {
 		var list []incidents.Incident
 		page, err := s.cfg.Store.List(c.Request.Context(), f, func(in *incidents.Incident) error {
+			view.apply(in)
 			list = append(list, *in)
 			return nil
 		})
@@ -274,7 +294,14 @@ func (s *Server) ogcIncidentItems(c *gin.Context) error {
 		})
 	}
 	fw := newFeatureWriter(c, geoJSONType)
-	page, err := s.cfg.Store.List(c.Request.Context(), f, fw.write)
+	write := fw.write
+	if view.props != nil || view.crs != crs84 {
+		write = func(in *incidents.Incident) error {
+			view.apply(in)
+			return fw.write(in)
+		}
+	}
+	page, err := s.cfg.Store.List(c.Request.Context(), f, write)
 	if err != nil {
 		return err
 	}
@@ -305,10 +332,11 @@ func writeOGCFeature(c *gin.Context, feat *geojson.Feature, links []link) error 
 
 func (s *Server) ogcIncidentItem(c *gin.Context) error {
 	q := c.Request.URL.Query()
-	if err := checkParams(q, paramNames(itemParams)); err != nil {
+	if err := checkParams(q, paramNames(incidentItemParams)); err != nil {
 		return err
 	}
-	if err := checkCRS(q); err != nil {
+	view, err := parseFeatureView(q)
+	if err != nil {
 		return err
 	}
 	html, err := wantHTML(c)
@@ -324,6 +352,8 @@ func (s *Server) ogcIncidentItem(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	view.apply(&in)
+	setContentCRS(c, view.crs)
 	links := featureLinks(c, incidentsID, html)
 	if html {
 		return renderOGC(c, "item", ogcPage{Title: "Incident " + raw, Description: in.EventType + ", " + in.Date, Links: links, Props: featureRows(in.Feature())})

@@ -567,10 +567,10 @@ func TestOGCItemsPropertyFilters(t *testing.T) {
 		})
 	}
 	fx.wantError(t, "/ogc/collections/incidents/items?country=Syria", 400, "country")
-	fx.wantError(t, "/ogc/collections/incidents/items?bbox=0,0,1,1&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326", 400, "bbox-crs")
-	fx.wantError(t, "/ogc/collections/incidents/items?crs=http://www.opengis.net/def/crs/EPSG/0/3857", 400, "crs")
+	fx.wantError(t, "/ogc/collections/incidents/items?bbox=0,0,1,1&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/32637", 400, "bbox-crs")
+	fx.wantError(t, "/ogc/collections/incidents/items?crs=http://www.opengis.net/def/crs/EPSG/0/32637", 400, "crs")
 	fx.wantError(t, "/ogc/collections/places/items?crs=EPSG:3857", 400, "crs")
-	fx.wantError(t, "/ogc/collections/incidents/items/1?crs=EPSG:3857", 400, "crs")
+	fx.wantError(t, "/ogc/collections/incidents/items/1?crs=EPSG:32637", 400, "crs")
 	fx.wantError(t, "/ogc/collections/incidents/items?min_fatalities=-1", 400, "min_fatalities")
 }
 

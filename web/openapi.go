@@ -71,7 +71,14 @@ var filterParamDocs = map[string]apiParam{
 	"q":              str("Full-text search: every word must appear."),
 	"min_fatalities": {Desc: "Only incidents with at least this many fatalities.", Schema: map[string]any{"type": "integer", "minimum": 0}},
 	"limit":          {Desc: fmt.Sprintf("The page size (default %d).", incidents.DefaultLimit), Schema: map[string]any{"type": "integer", "minimum": 1, "maximum": incidents.MaxLimit}},
-	"cursor":         paramCursor,
+	"filter": str("A CQL2 filter on the incidents' queryables (/ogc/collections/incidents/queryables), in cql2-text unless filter-lang says cql2-json, " +
+		"e.g. event_type = 'Battles' AND fatalities >= 10 AND S_INTERSECTS(geometry, BBOX(35, 32, 43, 38)) AND T_DURING(date, INTERVAL('2016-01-01', '2016-12-31')). " +
+		"Comparisons, LIKE (case-sensitive), IN, BETWEEN, IS NULL, AND/OR/NOT, S_INTERSECTS/S_DISJOINT with BBOX and WKT or GeoJSON geometries, and the T_ temporal functions on date. " +
+		"At most 1 MiB, 64 levels of nesting, 1,000 values in an IN list and 1,000 predicates."),
+	"filter-lang": {Desc: "The language of filter.", Schema: map[string]any{"type": "string", "enum": []string{incidents.LangText, incidents.LangJSON}, "default": incidents.LangText}},
+	"sortby": {Desc: "The order of the listing: properties among " + strings.Join(incidents.SortFields, ", ") + ", separated by commas, each with + (ascending, the default) or - (descending); id breaks ties. The default is -date,-id. Pages of any order are keyset-paged through cursor.",
+		Schema: map[string]any{"type": "array", "items": map[string]any{"type": "string", "pattern": "^[+ -]?(date|fatalities|injuries|id)$"}}, Explode: noExplode},
+	"cursor": paramCursor,
 }
 
 // filterParams returns the parameters of the /api incident filters, in
@@ -94,12 +101,28 @@ next:
 	return ps
 }
 
+// Parameters of the incidents' items (OGC API - Features Parts 2 and 3,
+// property selection).
+var (
+	paramIncidentCRS = apiParam{Name: "crs", Desc: "The CRS of the response's geometries: CRS84 (WGS 84 longitude, latitude; the default), EPSG:4326 (latitude, longitude) or EPSG:3857 (web Mercator, metres). The Content-Crs header names it.",
+		Schema: map[string]any{"type": "string", "format": "uri", "enum": incidentCRS, "default": crs84}}
+	paramIncidentBBoxCRS = apiParam{Name: "bbox-crs", Desc: "The CRS of bbox, in its axis order: CRS84 (the default), EPSG:4326 (latitude first) or EPSG:3857 (metres).",
+		Schema: map[string]any{"type": "string", "format": "uri", "enum": incidentCRS, "default": crs84}}
+	paramFilterCRS = apiParam{Name: "filter-crs", Desc: "The CRS of the geometries in filter: only CRS84.",
+		Schema: map[string]any{"type": "string", "format": "uri", "enum": []string{crs84}, "default": crs84}}
+	paramProperties = apiParam{Name: "properties", Desc: "Only these properties in each feature, separated by commas (the id stays: it is the feature's id).",
+		Schema: map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": selectableProperties()}}, Explode: noExplode}
+)
+
 // incidentItemsParams are the query parameters of
 // /ogc/collections/incidents/items.
 var incidentItemsParams = append([]apiParam{
-	paramF, paramBBox, paramBBoxCRS, paramCRS, named("datetime", paramDatetime), paramItemsLimit,
+	paramF, paramBBox, paramIncidentBBoxCRS, paramIncidentCRS, paramFilterCRS, paramProperties, named("datetime", paramDatetime), paramItemsLimit,
 	named("cursor", paramCursor), named("back", paramBack),
 }, filterParams("bbox", "limit", "cursor")...)
+
+// incidentItemParams are the query parameters of one incident.
+var incidentItemParams = []apiParam{paramF, paramIncidentCRS, paramProperties}
 
 // evidenceArray is the schema of a candidate's evidence.
 var evidenceArray = map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
@@ -167,7 +190,8 @@ var apiOps = map[string]apiOp{
 	"GET /ogc/collections/incidents":                  {query: fParamOnly, media: []string{jsonType, htmlType}, result: "Collection"},
 	"GET /ogc/collections/incidents/schema":           {query: fParamOnly, media: []string{schemaType}},
 	"GET /ogc/collections/incidents/items":            {query: incidentItemsParams, media: []string{geoJSONType, htmlType}, result: "FeatureCollection"},
-	"GET /ogc/collections/incidents/items/:featureId": {query: itemParams, media: []string{geoJSONType, htmlType}, result: "Feature"},
+	"GET /ogc/collections/incidents/queryables":       {query: fParamOnly, media: []string{schemaType}},
+	"GET /ogc/collections/incidents/items/:featureId": {query: incidentItemParams, media: []string{geoJSONType, htmlType}, result: "Feature"},
 	"GET /ogc/collections/places":                     {query: fParamOnly, media: []string{jsonType, htmlType}, result: "Collection"},
 	"GET /ogc/collections/places/items":               {query: placeItemsParams, media: []string{geoJSONType, htmlType}, result: "FeatureCollection"},
 	"GET /ogc/collections/places/items/:featureId":    {query: fParamOnly, media: []string{geoJSONType, htmlType}, result: "Feature"},
@@ -323,7 +347,7 @@ func (s *Server) openAPIDocument(serverURL string) map[string]any {
 		},
 		"servers": []any{map[string]any{"url": serverURL}},
 		"tags": []any{
-			map[string]any{"name": "ogc", "description": "OGC API - Features Part 1 Core"},
+			map[string]any{"name": "ogc", "description": "OGC API - Features: Part 1 Core, Part 2 CRS, Part 3 Filtering (CQL2), sortby and properties"},
 			map[string]any{"name": "api", "description": "the map's JSON API"},
 			map[string]any{"name": "server", "description": "the map, its assets and the server's health"},
 		},

@@ -196,6 +196,7 @@ func (s *Server) routes() []route {
 	}
 	rs = append(rs, s.ogcRoutes()...)
 	rs = append(rs, s.tileRoutes()...)
+	rs = append(rs, s.labelRoutes()...)
 	return rs
 }
 
@@ -207,6 +208,7 @@ func (s *Server) healthz(c *gin.Context) error {
 // config tells the map about this server. tile_threshold is 0 when the
 // store cannot serve vector tiles: the map then always draws GeoJSON.
 func (s *Server) config(c *gin.Context) error {
+	_, labels := s.cfg.Gazetteer.(LabelSource)
 	threshold := s.cfg.TileThreshold
 	if _, ok := s.cfg.Store.(TileStore); !ok {
 		threshold = 0
@@ -220,9 +222,23 @@ func (s *Server) config(c *gin.Context) error {
 		"tiles_attribution":  s.cfg.TilesAttribution,
 		"version":            s.cfg.Version,
 		"event_types":        incidents.EventTypes,
+		"event_colors":       eventColors,
+		"place_labels":       labels,
 		"tile_threshold":     threshold,
 	})
 	return nil
+}
+
+// eventColors are the map's colours of ACLED's event types, from the
+// Okabe-Ito palette, which stays distinguishable under the common
+// colour-vision deficiencies; the map draws other types in grey.
+var eventColors = map[string]string{
+	"Battles":                    "#D55E00",
+	"Explosions/Remote violence": "#E69F00",
+	"Violence against civilians": "#CC79A7",
+	"Protests":                   "#0072B2",
+	"Riots":                      "#F0E442",
+	"Strategic developments":     "#009E73",
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -41,7 +41,7 @@ const (
 
 // tileFilterKeys are the filter parameters a tile request accepts: those of
 // /api/incidents except bbox (the tile is the box), limit and cursor.
-var tileFilterKeys = []string{"from", "to", "event_type", "actor", "country", "q", "min_fatalities"}
+var tileFilterKeys = []string{"from", "to", "event_type", "actor", "country", "q", "min_fatalities", "filter", "filter-lang"}
 
 // TileStore is what vector tiles need from incident storage, beyond Store.
 // The SQLite store satisfies it; a store that does not answers 501.

@@ -60,3 +60,17 @@ web-basemap:
 	mkdir -p $(dir $(WEB_BASEMAP_OUT)); \
 	cp "$$tmp/package/LICENSE" $(dir $(WEB_BASEMAP_OUT))LICENSE-world-atlas.txt; \
 	go run ./web/internal/genbasemap -in "$$tmp/package/countries-$(WEB_BASEMAP_SCALE).json" -out $(WEB_BASEMAP_OUT)
+
+# The map's JavaScript: ESLint and the node --test unit tests (web/jstest).
+# Both are dev-only npm tools pinned in package.json / package-lock.json;
+# `npm ci` installs them into node_modules (not committed). The unit tests
+# also run in `go test ./web` when node is installed.
+.PHONY: lint js-test
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+lint: node_modules/.package-lock.json
+	npx --no-install eslint web/static/js web/jstest eslint.config.js
+
+js-test:
+	node --test web/jstest/

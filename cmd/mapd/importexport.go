@@ -120,6 +120,9 @@ Flags:
 		fmt.Fprintf(stderr, "mapd import: %s: stopped after %d records: %v\n", name, res.Received, importErr)
 		return 1
 	}
+	if res.Received == 0 {
+		fmt.Fprintf(stderr, "mapd import: %s holds no records: nothing to import\n", name)
+	}
 	if res.Rejected > 0 {
 		return 1
 	}

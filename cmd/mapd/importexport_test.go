@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -274,5 +275,39 @@ func TestProgressLine(t *testing.T) {
 		if got := progressLine("import", tt.s, 2*time.Second); got != tt.want {
 			t.Errorf("got %q, want %q", got, tt.want)
 		}
+	}
+}
+
+// TestImportNothingDecodable imports inputs of which nothing can be
+// decoded (NUL bytes, as a crash leaves in a preallocated or sparse file,
+// plain or gzipped): exit 1 and a message, never "0 received" and exit 0.
+// A truly empty file holds no records: exit 0, 0 received, and a note.
+func TestImportNothingDecodable(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(make([]byte, 16<<20))
+	zw.Close()
+	tests := []struct {
+		name, content string
+		wantCode      int
+		wantStderr    string
+	}{
+		{"1,000 NUL bytes", strings.Repeat("\x00", 1000), 1, "NUL bytes"},
+		{"gzipped NUL bytes", gz.String(), 1, "NUL bytes"},
+		{"blank lines then NUL bytes", "\n\n" + strings.Repeat("\x00", 4096), 1, "NUL bytes"},
+		{"empty file", "", 0, "holds no records"},
+		{"blank file", "\n \n", 0, "holds no records"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "mapd.db")
+			code, res, stderr := mapdImport(t, "--db", db, writeFile(t, "in.ndjson", tt.content))
+			if code != tt.wantCode || !strings.Contains(stderr, tt.wantStderr) {
+				t.Fatalf("got exit %d, stderr %q; want exit %d and %q", code, stderr, tt.wantCode, tt.wantStderr)
+			}
+			if res.Received != 0 || res.Inserted != 0 {
+				t.Fatalf("got %+v, want nothing received or stored", res)
+			}
+		})
 	}
 }

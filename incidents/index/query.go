@@ -50,7 +50,8 @@ type span struct {
 // Compile builds the query of f on the snapshot; its Limit and Cursor are
 // ignored (see Page). ids, used only when f.Q is not blank, are the ids of
 // the incidents the store's full-text index matched for f.Q, in any order.
-// The errors match incidents.ErrInvalid.
+// The errors match incidents.ErrInvalid, or ErrUnanswerable for a CQL2
+// expression (f.Expr) on a property the index does not hold.
 func (s *Snapshot) Compile(f incidents.Filter, ids []int64) (*Query, error) {
 	q := &Query{s: s, country: -1}
 	if f.From != "" || f.To != "" {
@@ -114,6 +115,13 @@ func (s *Snapshot) Compile(f incidents.Filter, ids []int64) (*Query, error) {
 			return nil, fmt.Errorf("%w: %v", incidents.ErrInvalid, err)
 		}
 		q.setBox(*f.BBox)
+	}
+	if f.Expr != nil {
+		pred, err := exprPredicate(f.Expr)
+		if err != nil {
+			return nil, err
+		}
+		q.Where(pred)
 	}
 	return q, nil
 }

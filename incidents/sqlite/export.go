@@ -26,6 +26,10 @@ const exportRange = 2048
 // the same snapshot; if a write landed between their starts, one reader
 // does it all. fn must not keep the pointer beyond the call.
 func (s *Store) Export(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) error {
+	if err := checkFilter(f); err != nil {
+		return err
+	}
+	f = f.LiftBBox()
 	conds, args := where(f)
 	ranged := f.BBox == nil && ftsQuery(f.Q) == "" && runtime.GOMAXPROCS(0) > 1
 	if f.BBox != nil {

@@ -9,7 +9,7 @@ import (
 )
 
 // where builds the SQL conditions and arguments for every constraint of the
-// filter except the bbox and the cursor. Only constant SQL text is
+// filter except the bbox and the cursor, its CQL2 expression included. Only constant SQL text is
 // produced; every value is a bound parameter.
 func where(f incidents.Filter) ([]string, []any) {
 	var conds []string
@@ -45,7 +45,27 @@ func where(f incidents.Filter) ([]string, []any) {
 		conds = append(conds, "i.fatalities >= ?")
 		args = append(args, f.MinFatalities)
 	}
+	if f.Expr != nil {
+		c, a, err := exprSQL(f.Expr)
+		if err != nil {
+			// checkFilter, which every public method calls first, has
+			// translated the same expression without error.
+			panic(err)
+		}
+		conds = append(conds, c)
+		args = append(args, a...)
+	}
 	return conds, args
+}
+
+// checkFilter reports an error when the filter's CQL2 expression cannot be
+// translated to SQL: it was not checked against incidents.Queryables.
+func checkFilter(f incidents.Filter) error {
+	if f.Expr == nil {
+		return nil
+	}
+	_, _, err := exprSQL(f.Expr)
+	return err
 }
 
 // bboxCond returns the exact-coordinate condition for the bbox, which

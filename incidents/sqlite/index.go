@@ -345,7 +345,8 @@ func (s *Store) snapshot(ctx context.Context) (*index.Snapshot, error) {
 }
 
 // indexQuery compiles f against the current snapshot, with the full-text
-// index's answer for f.Q; nil when the read should use SQLite.
+// index's answer for f.Q; nil when the read should use SQLite (no index,
+// or a CQL2 expression on a property the index does not hold).
 func (s *Store) indexQuery(ctx context.Context, f incidents.Filter) (*index.Query, *index.Snapshot, error) {
 	snap, err := s.snapshot(ctx)
 	if err != nil || snap == nil {
@@ -358,6 +359,9 @@ func (s *Store) indexQuery(ctx context.Context, f incidents.Filter) (*index.Quer
 		}
 	}
 	q, err := snap.Compile(f, ids)
+	if errors.Is(err, index.ErrUnanswerable) {
+		return nil, nil, nil // a CQL2 property only SQLite holds
+	}
 	if err != nil {
 		return nil, nil, err
 	}

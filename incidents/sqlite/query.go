@@ -16,11 +16,17 @@ import (
 // date-descending, id-descending order, without holding the page in memory.
 // Count and rows come from one read snapshot.
 func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) (incidents.Page, error) {
-	if q, _, err := s.indexQuery(ctx, f); err != nil || q != nil {
-		if err != nil {
-			return incidents.Page{}, err
+	if err := checkFilter(f); err != nil {
+		return incidents.Page{}, err
+	}
+	f = f.LiftBBox()
+	if len(f.Sort) == 0 {
+		if q, _, err := s.indexQuery(ctx, f); err != nil || q != nil {
+			if err != nil {
+				return incidents.Page{}, err
+			}
+			return s.listFromIndex(ctx, q, f, fn)
 		}
-		return s.listFromIndex(ctx, q, f, fn)
 	}
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -51,7 +57,7 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 	var in, last incidents.Incident
 	for rows.Next() {
 		if page.Returned == limit {
-			page.Next = incidents.EncodeCursor(last.Date, last.ID)
+			page.Next = f.NextCursor(&last)
 			break
 		}
 		in = incidents.Incident{}
@@ -110,6 +116,10 @@ func (s *Store) listFromIndex(ctx context.Context, q *index.Query, f incidents.F
 
 // Count returns the number of incidents matching the filter.
 func (s *Store) Count(ctx context.Context, f incidents.Filter) (int, error) {
+	if err := checkFilter(f); err != nil {
+		return 0, err
+	}
+	f = f.LiftBBox()
 	if q, _, err := s.indexQuery(ctx, f); err != nil || q != nil {
 		if err != nil {
 			return 0, err
@@ -245,7 +255,20 @@ func listQuery(f incidents.Filter, limit int, rtree bool) (string, []any, error)
 		conds = append(conds, bc)
 		args = append(args, bargs...)
 	}
-	if f.Cursor != "" {
+	order := "i.date DESC, i.id DESC"
+	switch {
+	case len(f.Sort) > 0:
+		var after string
+		var afterArgs []any
+		var err error
+		if order, after, afterArgs, err = sortSQL(f); err != nil {
+			return "", nil, err
+		}
+		if after != "" {
+			conds = append(conds, after)
+			args = append(args, afterArgs...)
+		}
+	case f.Cursor != "":
 		date, id, err := incidents.DecodeCursor(f.Cursor)
 		if err != nil {
 			return "", nil, err
@@ -254,12 +277,12 @@ func listQuery(f incidents.Filter, limit int, rtree bool) (string, []any, error)
 		args = append(args, date, date, id)
 	}
 	from := "incidents i"
-	if f.BBox != nil && !rtree {
+	if f.BBox != nil && !rtree && len(f.Sort) == 0 {
 		// Walk the date index; the planner would otherwise be tempted by the
 		// R*Tree-free coordinate ranges.
 		from = "incidents i INDEXED BY incidents_date"
 	}
-	query := "SELECT " + selectColumns + " FROM " + from + whereClause(conds) + " ORDER BY i.date DESC, i.id DESC"
+	query := "SELECT " + selectColumns + " FROM " + from + whereClause(conds) + " ORDER BY " + order
 	if limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, limit)
@@ -277,6 +300,10 @@ func whereClause(conds []string) string {
 // Stats returns counts and fatalities by event type, month, country,
 // admin1 and actor for the filter (Limit and Cursor ignored).
 func (s *Store) Stats(ctx context.Context, f incidents.Filter) (incidents.Stats, error) {
+	if err := checkFilter(f); err != nil {
+		return incidents.Stats{}, err
+	}
+	f = f.LiftBBox()
 	f.Limit, f.Cursor = 0, ""
 	if q, _, err := s.indexQuery(ctx, f); err != nil || q != nil {
 		if err != nil {

@@ -79,6 +79,9 @@ func dsn(path string, txlock string) string {
 // Open opens (creating if needed) the database at path and applies every
 // pending migration.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if err := registerFunctions(); err != nil {
+		return nil, fmt.Errorf("incidents: open %s: %w", path, err)
+	}
 	w, err := sql.Open("sqlite", dsn(path, "immediate"))
 	if err != nil {
 		return nil, fmt.Errorf("incidents: open %s: %w", path, err)

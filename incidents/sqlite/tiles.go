@@ -32,6 +32,9 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 // further matches; limit <= 0 means no limit. From the index, coordinates
 // are within 1e-7 degrees of the stored ones.
 func (s *Store) TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, limit int) (points []incidents.TilePoint, more bool, err error) {
+	if err := checkFilter(f); err != nil {
+		return nil, false, err
+	}
 	if q, _, err := s.indexQuery(ctx, f); err != nil || q != nil {
 		if err != nil {
 			return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
@@ -78,6 +81,9 @@ func (s *Store) TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, 
 // cells aligned to the tile pyramid (see geo.Clusterer): from the index,
 // else from the matching incidents in the tile.
 func (s *Store) TileClusters(ctx context.Context, f incidents.Filter, t geo.Tile, depth int) ([]geo.Cluster, error) {
+	if err := checkFilter(f); err != nil {
+		return nil, err
+	}
 	if q, _, err := s.indexQuery(ctx, f); err != nil || q != nil {
 		if err != nil {
 			return nil, fmt.Errorf("incidents: tile clusters %s: %w", t, err)
@@ -100,6 +106,10 @@ func (s *Store) TileClusters(ctx context.Context, f incidents.Filter, t geo.Tile
 // more than maxPoints (see index.Query.Heat): from the index, else from
 // the matching incidents.
 func (s *Store) Heat(ctx context.Context, f incidents.Filter, z, maxPoints int) ([]incidents.HeatPoint, error) {
+	if err := checkFilter(f); err != nil {
+		return nil, err
+	}
+	f = f.LiftBBox()
 	if q, _, err := s.indexQuery(ctx, f); err != nil || q != nil {
 		if err != nil {
 			return nil, fmt.Errorf("incidents: heat: %w", err)

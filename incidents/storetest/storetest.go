@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 	all := Seed(t, s, 1200, rand.New(rand.NewPCG(13, 17)))
 	t.Run("Filters", func(t *testing.T) { testFilters(t, s, all) })
 	t.Run("Pagination", func(t *testing.T) { testPagination(t, s, all) })
+	t.Run("SortBy", func(t *testing.T) { testSortBy(t, s, all) })
 	t.Run("Tiles", func(t *testing.T) { testTiles(t, s, all) })
 	t.Run("QuerySyntax", func(t *testing.T) { testQuerySyntax(t, s) })
 }
@@ -436,7 +437,8 @@ func Match(in *incidents.Incident, f incidents.Filter) bool {
 		len(f.EventTypes) > 0 && !slices.Contains(f.EventTypes, in.EventType),
 		f.Actor != "" && !strings.Contains(strings.ToLower(in.Actor1), strings.ToLower(f.Actor)) && !strings.Contains(strings.ToLower(in.Actor2), strings.ToLower(f.Actor)),
 		f.Country != "" && in.Country != f.Country,
-		f.MinFatalities > 0 && (in.Fatalities == nil || *in.Fatalities < f.MinFatalities):
+		f.MinFatalities > 0 && (in.Fatalities == nil || *in.Fatalities < f.MinFatalities),
+		!incidents.MatchesExpr(f.Expr, in):
 		return false
 	}
 	if f.Q != "" {
@@ -519,6 +521,33 @@ var filters = map[string]incidents.Filter{
 	"combined": {BBox: bbox(35, 32, 45, 38), From: "2012-02-01", To: "2019-11-30", EventTypes: []string{"Battles", "Riots", "Protests"},
 		Actor: "forces", Country: "SY", MinFatalities: 5},
 	"combined q": {From: "2010-01-01", Q: "near", EventTypes: []string{"Battles", "Explosions/Remote violence"}, Country: "SY"},
+
+	"cql2 polygon":      cql2Filter("S_INTERSECTS(geometry, POLYGON((35 32, 44 32, 38 38, 35 32)))"),
+	"cql2 bbox":         cql2Filter("S_INTERSECTS(geometry, BBOX(35, 32, 44, 37.5)) AND fatalities > 2"),
+	"cql2 like and in":  cql2Filter("actor1 LIKE '%of S_ria%' AND country IN ('SY', 'IQ')"),
+	"cql2 nulls":        cql2Filter("injuries IS NULL OR fatalities BETWEEN 3 AND 9"),
+	"cql2 temporal":     cql2Filter("T_DURING(date, INTERVAL('2014-01-01', '2017-06-30')) AND NOT event_type = 'Battles'"),
+	"cql2 with natives": withExpr(incidents.Filter{Country: "SY", From: "2013-01-01"}, "fatalities < 10 OR S_DISJOINT(geometry, BBOX(36, 33, 40, 36))"),
+}
+
+// cql2Filter returns the filter of a CQL2 text, as ParseFilter makes it.
+func cql2Filter(text string) incidents.Filter {
+	f, err := incidents.ParseFilter(func(k string) []string {
+		if k == "filter" {
+			return []string{text}
+		}
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+// withExpr returns f with the CQL2 expression of text beside its fields.
+func withExpr(f incidents.Filter, text string) incidents.Filter {
+	f.Expr = cql2Filter(text).Expr
+	return f
 }
 
 func testFilters(t *testing.T, s incidents.Store, all []incidents.Incident) {
@@ -645,7 +674,7 @@ func sameStats(a, b incidents.Stats) bool {
 
 func testPagination(t *testing.T, s incidents.Store, all []incidents.Incident) {
 	ctx := context.Background()
-	for _, name := range []string{"none", "bbox region", "antimeridian", "two types", "q", "combined"} {
+	for _, name := range []string{"none", "bbox region", "antimeridian", "two types", "q", "combined", "cql2 polygon", "cql2 with natives"} {
 		for _, limit := range []int{1, 7, 100} {
 			f := filters[name]
 			f.Limit = limit
@@ -808,6 +837,68 @@ func testQuerySyntax(t *testing.T, s incidents.Store) {
 	for _, q := range []string{`"`, `NEAR(`, `a OR`, `*`, `notes:x`, `(`, `AND`, `""""`, `^x`, `'; DROP TABLE incidents; --`, `a & b | !c`, `\`} {
 		if _, err := list(t, s, incidents.Filter{Q: q}); err != nil {
 			t.Errorf("q=%q: got %v, want no error", q, err)
+		}
+	}
+}
+
+// testSortBy pages through listings in every sortby order and checks
+// their order and that every match comes once.
+func testSortBy(t *testing.T, s incidents.Store, all []incidents.Incident) {
+	ctx := context.Background()
+	for _, sortby := range []string{"date", "-fatalities", "injuries,-date", "-injuries,fatalities,-id", "id"} {
+		for _, name := range []string{"none", "cql2 nulls", "bbox region"} {
+			t.Run(sortby+"/"+name, func(t *testing.T) {
+				keys, err := incidents.ParseSortBy(sortby)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f := filters[name]
+				f.Sort, f.Limit = keys, 37
+				var want []incidents.Incident
+				for i := range all {
+					if Match(&all[i], f) {
+						want = append(want, all[i])
+					}
+				}
+				slices.SortFunc(want, func(a, b incidents.Incident) int {
+					for _, k := range f.SortKeys() {
+						var c int
+						switch x := incidents.SortValue(&a, k.Field).(type) {
+						case string:
+							c = strings.Compare(x, incidents.SortValue(&b, k.Field).(string))
+						case int64:
+							c = cmp.Compare(x, incidents.SortValue(&b, k.Field).(int64))
+						}
+						if k.Desc {
+							c = -c
+						}
+						if c != 0 {
+							return c
+						}
+					}
+					return 0
+				})
+				var got []incidents.Incident
+				for pages := 0; ; pages++ {
+					if pages > len(all)+1 {
+						t.Fatal("pagination does not end")
+					}
+					page, err := s.List(ctx, f, func(in *incidents.Incident) error {
+						got = append(got, *in)
+						return nil
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if page.Next == "" {
+						break
+					}
+					f.Cursor = page.Next
+				}
+				if !slices.EqualFunc(got, want, func(a, b incidents.Incident) bool { return a.ID == b.ID }) {
+					t.Fatalf("got %d incidents %v..., want %d %v...", len(got), ids(got), len(want), ids(want))
+				}
+			})
 		}
 	}
 }

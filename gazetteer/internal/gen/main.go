@@ -145,8 +145,15 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, outDir strin
 	}
 	var demonymsOut bytes.Buffer
 	for _, c := range countries {
-		for _, d := range world[c.country].demonyms {
+		for _, d := range append(world[c.country].demonyms, extraDemonyms[c.country]...) {
 			fmt.Fprintf(&demonymsOut, "%s\t%d\n", d, c.id)
+		}
+	}
+	for _, r := range regions {
+		if r.fcode == "ADM1" {
+			for _, d := range extraDemonyms[r.country+"."+r.admin1] {
+				fmt.Fprintf(&demonymsOut, "%s\t%d\n", d, r.id)
+			}
 		}
 	}
 	var regionsOut bytes.Buffer
@@ -514,12 +521,22 @@ func countryNames(enJSON, codesJSON []byte) ([]countryRow, error) {
 	return rows, nil
 }
 
-// geonamesCountryPoints are GeoNames' own points of large countries where
-// world-countries' rounded centre lies far from it (the United States'
-// is the geographic centre of the contiguous states, in Kansas).
+// extraDemonyms are demonyms and adjectives news uses that world-countries
+// lacks, by ISO country or admin1 code.
+var extraDemonyms = map[string][]string{
+	"LK": {"Sinhalese", "Sinhala"}, "GB": {"Briton"}, "US": {"U.S."}, "AE": {"Emirati"},
+	"SA": {"Saudi"}, "CD": {"Congolese"}, "KR": {"South Korean"}, "KP": {"North Korean"},
+	"NL": {"Dutch"}, "PH": {"Filipino"}, "CH": {"Swiss"}, "NZ": {"Kiwi"},
+	"GB.ENG": {"English"}, "GB.SCT": {"Scottish", "Scot", "Scots"}, "GB.WLS": {"Welsh"},
+	"US.TX": {"Texan"}, "US.CA": {"Californian"}, "US.FL": {"Floridian"}, "US.NY": {"New Yorker"},
+	"CA.10": {"Quebecois", "Québécois"}, "ES.56": {"Catalan"}, "RU.12": {"Chechen"},
+}
+
+// geonamesCountryPoints are GeoNames' own points of large countries, where
+// world-countries' rounded centre may lie far from it: the United States'
+// is the geographic centre of the contiguous states, in Kansas.
 var geonamesCountryPoints = map[string][2]string{
 	"US": {"39.76", "-98.5"},
-	"CA": {"60.10867", "-113.64258"},
 	"GB": {"54.75844", "-2.69531"},
 	"RU": {"60", "100"},
 	"CN": {"35", "105"},

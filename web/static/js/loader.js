@@ -1,0 +1,174 @@
+/**
+ * loader: loads what the view holds with the filters and hands it to the
+ * map, the totals, the chart and the list; keeps the URL in step.
+ */
+import { $, fmtInt, showStatus } from './util.js';
+import { api } from './api.js';
+import { app } from './context.js';
+import { allTypes } from './types.js';
+import { filterParams, formatHash, wrapLon } from './state.js';
+import { setMode, showModeLine, hasMarker, selectIncident, openIncidentPopup } from './map.js';
+import { useTiles, showTiles } from './tiles.js';
+import { renderList } from './list.js';
+import { renderTimeline } from './timeline.js';
+
+const PAGE_LIMIT = 5000;   // features asked per request: one request fills a view
+const MAX_FEATURES = 5000; // features kept for one view (pages followed up to this)
+export const LIST_MAX = 400; // rows rendered in the side list
+
+let inflight = null;
+let current = [];          // features in view, as last fetched
+let pendingSelDone = false;
+
+export function currentFeatures() { return current; }
+export function params() { return filterParams(app.filters, allTypes()); }
+
+/** writeHash records the view and filters in the URL (without a history entry). */
+export function writeHash() {
+  const map = app.map;
+  const view = map ? { z: map.getZoom(), lat: map.getCenter().lat, lon: wrapLon(map.getCenter().lng) } : null;
+  const s = formatHash(app.filters, view);
+  if (s !== location.hash) history.replaceState(null, '', s);
+}
+
+let refreshTimer;
+/** scheduleRefresh refreshes once the map has been still for 250 ms. */
+export function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => refresh(), 250);
+}
+
+export function reopenSelection() { pendingSelDone = false; }
+
+function bboxParam() {
+  const b = app.map.getBounds();
+  let w = b.getWest(), e = b.getEast();
+  if (e - w >= 360) { w = -180; e = 180; } else {
+    w = wrapLon(w);
+    e = wrapLon(e);
+    // A view crossing the antimeridian: ask for the whole longitude range.
+    if (e < w) { w = -180; e = 180; }
+  }
+  const s = Math.max(-90, b.getSouth()), n = Math.min(90, b.getNorth());
+  return [w, s, e, n].map((v) => v.toFixed(4)).join(',');
+}
+
+/**
+ * refresh loads what the view holds with the filters. It first asks for
+ * one incident, which brings the count of the view (numberMatched): above
+ * the server's tile threshold the map draws vector tiles and loads only
+ * the newest incidents for the side list; otherwise it loads every
+ * incident in view as GeoJSON. The heatmap always draws GeoJSON. It
+ * resolves once everything is drawn (false when a later refresh replaced
+ * it); opts.swap draws new tiles over the old ones (playback).
+ */
+export async function refresh(opts = {}) {
+  clearTimeout(refreshTimer);
+  if (inflight) inflight.abort();
+  const ctrl = new AbortController();
+  inflight = ctrl;
+  const fp = params();
+  const fkey = fp.toString();
+  const bb = bboxParam();
+  const n = bb.split(',').map(Number);
+  const fetchedBounds = L.latLngBounds([n[1], n[0]], [n[3], n[2]]);
+  const p = new URLSearchParams(fp);
+  p.set('bbox', bb);
+  if (!opts.quiet) showStatus('Loading…', false, true);
+
+  // page loads features from u, following next links up to max features.
+  const page = async (u, max, feats) => {
+    const r = await api('GET', u, { signal: ctrl.signal });
+    const fc = r.body || {};
+    const fs = Array.isArray(fc.features) ? fc.features : [];
+    feats = feats.concat(fs);
+    const next = (fc.links || []).find((l) => l.rel === 'next' && l.href);
+    if (next && fs.length && feats.length < max) {
+      const nu = new URL(next.href, location.href);
+      if (nu.origin === location.origin) return page(nu.pathname + nu.search, max, feats);
+    }
+    return feats;
+  };
+
+  // Totals for the whole view come from /api/stats, so they stay exact
+  // when the view holds more incidents than are drawn. A failure (or
+  // abort) leaves them out.
+  const totals = api('GET', '/api/stats?' + p.toString(), { signal: ctrl.signal }).then((r) => r.body).catch(() => null);
+
+  try {
+    let matched = null;
+    if (opts.swap) {
+      // Playback: the totals bring the count, one request fewer per frame.
+      const st = await totals;
+      if (st && typeof st.count === 'number') matched = st.count;
+    }
+    if (matched === null) {
+      const cp = new URLSearchParams(p);
+      cp.set('limit', '1');
+      const r = await api('GET', '/api/incidents?' + cp.toString(), { signal: ctrl.signal });
+      matched = r.body && typeof r.body.numberMatched === 'number' ? r.body.numberMatched : null;
+    }
+    const next = app.filters.heat ? 'heat' : useTiles(matched) ? 'tiles' : 'points';
+    // Tiles load while the side list is fetched.
+    let tilesDrawn = Promise.resolve();
+    if (next === 'tiles' && inflight === ctrl) {
+      setMode('tiles', [], fetchedBounds, fkey);
+      tilesDrawn = showTiles(fkey, !!opts.swap);
+    }
+    const max = next === 'tiles' ? LIST_MAX : next === 'heat' ? MAX_FEATURES : Math.max(MAX_FEATURES, Number(app.config.tile_threshold) || 0);
+    const lp = new URLSearchParams(p);
+    lp.set('limit', String(Math.min(max, PAGE_LIMIT)));
+    const [feats, st] = await Promise.all([page('/api/incidents?' + lp.toString(), max, []), totals]);
+    if (inflight !== ctrl) return false;
+    inflight = null;
+    if (!opts.quiet) showStatus('');
+    if (matched === null) matched = feats.length;
+    current = feats;
+    if (next !== 'tiles') setMode(next, feats, fetchedBounds, fkey);
+    renderSummary(matched, feats, st);
+    renderTimeline(st);
+    updateExportLinks(bb);
+    renderList(feats, matched);
+    showModeLine(matched, feats.length);
+    await tilesDrawn;
+    if (inflight !== null && inflight !== ctrl) return false;
+    document.body.setAttribute('data-loaded', String(Date.now()));
+    if (app.filters.sel && !pendingSelDone) openPendingSelection();
+    return true;
+  } catch (e) {
+    if (e && e.name === 'AbortError') return false;
+    if (inflight === ctrl) inflight = null;
+    if (e.status === 401) $('token-row').hidden = false;
+    showStatus('Could not load incidents: ' + (e.message || e), true);
+    return false;
+  }
+}
+
+/** A link with sel=ID opens that incident's popup once it is loaded. */
+function openPendingSelection() {
+  pendingSelDone = true;
+  const id = app.filters.sel;
+  if (hasMarker(id)) { selectIncident(id, false, current); return; }
+  openIncidentPopup(id, null).catch(() => { app.filters.sel = ''; writeHash(); });
+}
+
+function renderSummary(matched, feats, st) {
+  let fat = 0;
+  for (const f of feats) fat += Number(f.properties && f.properties.fatalities) || 0;
+  let partial = feats.length < matched;
+  if (st && typeof st.fatalities === 'number' && (partial || st.count === matched)) { fat = st.fatalities; partial = false; }
+  $('count').textContent = fmtInt(matched);
+  $('count-label').textContent = matched === 1 ? 'incident in view' : 'incidents in view';
+  $('fatalities').textContent = fmtInt(fat) + (partial ? '+' : '');
+  $('count').setAttribute('data-count', String(matched));
+}
+
+function updateExportLinks(bbox) {
+  const p = params();
+  if (bbox) p.set('bbox', bbox);
+  for (const fmt of ['geojson', 'csv']) {
+    const q = new URLSearchParams(p);
+    q.set('format', fmt);
+    $('export-' + fmt).href = '/api/export?' + q.toString();
+  }
+}
