@@ -60,6 +60,7 @@ clean:
 	rm -rf bin
 
 -include gazetteer/gazetteer.mk
+-include extract/extract.mk
 -include web/web.mk
 -include web/perf.mk
 -include bench/bench.mk

@@ -54,7 +54,11 @@ type analysis struct {
 	cands []*cand
 	air   bool // the document speaks of air strikes: "struck" and "raid" are air words
 	saudi bool // "Saudi-led coalition" appears: a bare "coalition" is that one
-	warn  []string
+	// lastDate is the latest date the story gave: sentences that give none
+	// go on telling of that day.
+	lastDate when
+	hasLast  bool
+	warn     []string
 }
 
 func (a *analysis) run(ctx context.Context) error {
@@ -496,7 +500,11 @@ func (a *analysis) qualifier(toks []token, j int) string {
 func locativeCue(toks []token, i int) (cue, near bool) {
 	k := i - 1
 	// Skip adjectives and articles: "in war-torn Syria", "in the northern city of".
-	for k >= 0 && i-k < 5 && toks[k].kind == tokWord && !toks[k].cap && (isLocAdjective(toks[k].norm) || toks[k].norm == "the") {
+	for k >= 0 && i-k < 6 && toks[k].kind == tokWord && (!toks[k].cap && (isLocAdjective(toks[k].norm) || toks[k].norm == "the") ||
+		toks[k].norm == "'s" && k > 0 && toks[k-1].cap) {
+		if toks[k].norm == "'s" {
+			k-- // "in Yemen's northern Saada province"
+		}
 		k--
 	}
 	if k < 0 {
@@ -561,7 +569,7 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 			continue
 		}
 		q := s.query
-		if s.region && !strings.Contains(strings.ToLower(q), "province") && !strings.Contains(strings.ToLower(q), "governorate") {
+		if s.region && s.end-s.start >= 2 && !strings.Contains(strings.ToLower(q), "province") && !strings.Contains(strings.ToLower(q), "governorate") {
 			// The gazetteer reads "province" and "governorate" as region words.
 			q = a.d.text[a.toks[s.start].start:a.toks[s.end-2].end] + " province"
 		}
@@ -632,7 +640,7 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 		return nil
 	}
 	exact := gazetteer.Normalize(s.query) == gazetteer.Normalize(m.Name)
-	if !exact && m.Score < 0.8 {
+	if !exact && m.Score < 0.85 {
 		return nil
 	}
 	one := s.end-s.start == 1
@@ -791,6 +799,9 @@ type cand struct {
 	para     int
 	sent     int
 	vague    bool // the place is only a country or inherited
+	// inherited is the place of the story's previous telling, used when
+	// this one names none.
+	inherited *span
 }
 
 // day formats a date.
@@ -822,6 +833,9 @@ func (a *analysis) events(si int) {
 	s := a.sents[si]
 	background := backgroundCue(s.toks)
 	when, hasDate := findDate(s.toks, a.ref)
+	if hasDate && !s.caption && !background {
+		a.lastDate, a.hasLast = when, true
+	}
 	for _, cl := range a.clauses(s) {
 		a.clauseEvents(si, s, cl, background, when, hasDate)
 	}
@@ -846,7 +860,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	toks := a.toks
 	var trigs []found
 	for k := cl.start; k < cl.end; k++ {
-		if sp := a.spanAt(k); sp != nil && sp.kind != spanPlace {
+		if sp := a.spanAt(k); sp != nil && (sp.kind == spanOrg || sp.kind == spanPerson) {
 			continue
 		}
 		t, n := a.x.triggers.match(toks[:cl.end], k)
@@ -860,18 +874,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	if background {
 		cas = nil
 	}
-	var deaths, injuries = -1, -1
-	victim, victimCC := "", ""
-	for _, c := range cas {
-		if c.injured {
-			injuries = max(injuries, c.value)
-		} else {
-			deaths = max(deaths, c.value)
-			if c.victim != "" && c.victim != "-" && victim == "" {
-				victim, victimCC = c.victim, c.demonym
-			}
-		}
-	}
+	deaths, injuries, victim, victimCC := tally(cas)
 	// Pick the clause's main trigger: strong before weak, specific before
 	// generic, first of equals.
 	best := -1
@@ -887,7 +890,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 			best = j
 		}
 	}
-	if best < 0 && (deaths >= 0 || injuries >= 0) && len(a.cands) > 0 && !a.hasOwnPlace(cl) {
+	if best < 0 && (deaths >= 0 || injuries >= 0) && len(a.cands) > 0 && a.samePlace(cl, a.cands[len(a.cands)-1]) {
 		// "More than 20 people were wounded." right after a telling counts
 		// for it.
 		if o := a.cands[len(a.cands)-1]; o.para == s.para && si-o.sent <= 1 && o.caption == s.caption {
@@ -924,9 +927,6 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		conf = 0.55
 	}
 	modality := a.modality(cl.start, f.start, cl.end)
-	if background && f.t.eventType != "Strategic developments" {
-		conf *= 0.3
-	}
 	c.anaph = a.anaphoric(f.start)
 	c.generic = f.t.weak && (toks[f.start].norm == "attack" || toks[f.start].norm == "attacks")
 	// Actors.
@@ -939,6 +939,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	}
 	// Place.
 	c.placeSp, c.own = a.placeFor(cl, f, s)
+	if c.placeSp == nil {
+		c.inherited = a.lastPlace(s.para, 1)
+	}
 	if c.placeSp != nil {
 		conf += 0.1
 	}
@@ -958,6 +961,8 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		c.in.Date, c.in.DatePrecision = day(ref), "year"
 		c.in.Notes = "photo caption: the date is not stated"
 		conf *= 0.6
+	case a.hasLast:
+		c.in.Date, c.in.DatePrecision = day(a.lastDate.date), a.lastDate.precision
 	default:
 		ref := a.ref
 		if ref.IsZero() {
@@ -980,6 +985,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	if c.in.EventType == "Protests" && deaths > 0 {
 		c.in.SubEventType = "Excessive force against protesters"
 	}
+	if c.in.EventType == "Violence against civilians" && (victim == "protesters" || a2.name == "Protesters") {
+		c.in.EventType, c.in.SubEventType = "Protests", "Excessive force against protesters"
+	}
 	c.in.Actor1 = a1.name
 	c.in.Actor2 = a2.name
 	if a2.kind == "civilian" && victim == "" {
@@ -997,6 +1005,12 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	if c.in.Actor1 == c.in.Actor2 {
 		c.in.Actor2 = ""
 	}
+	if background && f.t.eventType != "Strategic developments" {
+		return // a running total or a period, not an incident
+	}
+	if a.headline(s) {
+		return // a headline tells again what the story tells
+	}
 	c.conf = min(conf*modality, 0.95)
 	if c.conf < 0.15 {
 		return
@@ -1006,7 +1020,13 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	// A second strong trigger of another type in the same clause is an
 	// event of its own ("the strikes enabled an Isis advance").
 	for j, g := range trigs {
-		if j == best || g.t.weak || g.t.eventType == f.t.eventType && g.t.subType == f.t.subType || g.t.agreement {
+		if j == best || g.t.weak || g.t.agreement {
+			continue
+		}
+		if g.t.eventType == f.t.eventType {
+			if c.in.SubEventType == "Peaceful protest" && g.t.subType == "Protest with intervention" {
+				c.in.SubEventType = g.t.subType // "protesters ... where police used tear gas"
+			}
 			continue
 		}
 		if g.start < f.end {
@@ -1019,6 +1039,16 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		a.clauseEvents(si, s, clause{g.start, cl.end}, background, when, hasDate)
 		return
 	}
+}
+
+// headline reports whether a sentence is a title rather than a sentence:
+// short, without a final stop, and not a caption.
+func (a *analysis) headline(s sentence) bool {
+	if s.caption || len(s.toks) > 16 {
+		return false
+	}
+	last := s.toks[len(s.toks)-1].norm
+	return last != "." && last != "!" && last != "?" && last != "\"" && last != "'"
 }
 
 // supported reports whether a weak trigger has what it needs in its clause.
@@ -1092,8 +1122,13 @@ func (a *analysis) modality(start, ti, end int) float64 {
 			} else {
 				f = min(f, 0.3)
 			}
+		case "thousands", "hundreds":
+			// "thousands of airstrikes" is generic; "thousands of protesters" a crowd.
+			if a.x.triggers.byFirst[toks[ti].norm] == nil || !isCrowd(toks[ti].norm) {
+				f = min(f, 0.25)
+			}
 		case "waging", "campaign", "repeatedly", "routinely", "regularly", "often", "frequently", "usually",
-			"thousands", "carries", "continues", "continue", "ongoing", "daily", "years", "decades", "months", "frequent",
+			"carries", "continues", "continue", "ongoing", "daily", "years", "decades", "months", "frequent",
 			"habitually", "sporadic", "periodic":
 			f = min(f, 0.25)
 		}
@@ -1110,6 +1145,15 @@ func (a *analysis) modality(start, ti, end int) float64 {
 		}
 	}
 	return f
+}
+
+// isCrowd reports whether a trigger names the people of a protest.
+func isCrowd(w string) bool {
+	switch w {
+	case "protesters", "protestors", "demonstrators", "rioters":
+		return true
+	}
+	return false
 }
 
 // anaphoric reports whether the trigger at ti refers back: "the strike",
@@ -1129,6 +1173,21 @@ func (a *analysis) anaphoric(ti int) bool {
 		}
 	}
 	return false
+}
+
+// samePlace reports whether a clause names no place, or only the place of
+// candidate o.
+func (a *analysis) samePlace(cl clause, o *cand) bool {
+	for k := cl.start; k < cl.end; k++ {
+		sp := a.spanAt(k)
+		if sp == nil || sp.kind != spanPlace || sp.match == nil || !sp.cue || sp.role == RoleActor {
+			continue
+		}
+		if o.placeSp == nil || geo.Distance(sp.match.Lat, sp.match.Lon, o.placeSp.match.Lat, o.placeSp.match.Lon) > 25 {
+			return false
+		}
+	}
+	return true
 }
 
 // hasOwnPlace reports whether a clause names a resolved place with a
@@ -1165,6 +1224,9 @@ func (a *analysis) actorsFor(cl clause, f found, s sentence) (actorEntry, actorE
 		act, ok := a.spanActor(sp, true)
 		if !ok {
 			continue
+		}
+		if sp.start > 0 && toks[sp.start-1].norm == "by" || sp.start > 1 && toks[sp.start-2].norm == "by" {
+			continue // "The SDF, backed by the US-led coalition, captured"
 		}
 		switch {
 		case act.kind == "civilian":
@@ -1312,6 +1374,9 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 			continue
 		}
 		k = sp.end - 1
+		if len(a.focus) > 0 && !slices.Contains(a.focus, sp.match.Country) {
+			continue // "the district of Hittin" in a Syrian story is no place in Israel
+		}
 		score := 0.0
 		if sp.cue {
 			score += 10
@@ -1322,8 +1387,11 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 		} else {
 			score -= float64(f.start-sp.end) * 0.3
 		}
-		if sp.match.Place.GeoPrecision() == 1 {
-			score += 3 // a town is more telling than its country
+		switch {
+		case sp.match.Place.GeoPrecision() == 1:
+			score += 3 // a town is more telling than its region or country
+		case sp.match.Kind == gazetteer.KindCountry:
+			score -= 3
 		}
 		if sp.start > 0 && (a.toks[sp.start-1].norm == "since" || a.toks[sp.start-1].norm == "from" && !sp.cue) {
 			score -= 20
@@ -1332,7 +1400,7 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 			best, bestScore = sp, score
 		}
 	}
-	if best != nil && (best.cue || bestScore > -5) {
+	if best != nil && (best.cue || bestScore > -5 || best.region) {
 		return best, true
 	}
 	// "the air base", "the city", "the town": the last place of an event.
@@ -1412,7 +1480,7 @@ func (a *analysis) same(o, c *cand) bool {
 		// One telling gives the day, the other defaults: same event only
 		// when it refers back or the place agrees.
 		if o.placeSp == nil || c.placeSp == nil {
-			return c.anaph
+			return c.anaph || !c.dateCue && c.placeSp == nil && c.sent-o.sent <= 2
 		}
 	}
 	if o.placeSp != nil && c.placeSp != nil && c.own {
@@ -1524,6 +1592,9 @@ func (a *analysis) countryMatch(code string) *gazetteer.Match {
 func (a *analysis) finish(c *cand) {
 	in := &c.in
 	sp := c.placeSp
+	if sp == nil {
+		sp = c.inherited
+	}
 	if sp == nil && len(a.focus) > 0 {
 		// Only the country is known.
 		if m := a.countryMatch(a.focus[0]); m != nil {
@@ -1581,3 +1652,38 @@ func clipNotes(s string) string {
 }
 
 func roundConf(f float64) float64 { return math.Round(f*100) / 100 }
+
+// tally adds up a clause's casualty counts: counts of different victims
+// joined in one clause ("49 civilians and 15 soldiers") add up; repeated
+// counts of the same victims ("at least 12 people ... the 12 dead") do
+// not. It returns -1 for a count not given.
+func tally(cas []casualty) (deaths, injuries int, victim, victimCC string) {
+	deaths, injuries = -1, -1
+	seen := map[string]int{}
+	for _, c := range cas {
+		if c.injured {
+			injuries = max(injuries, c.value)
+			continue
+		}
+		if c.victim != "" && c.victim != "-" && victim == "" {
+			victim, victimCC = c.victim, c.demonym
+		}
+		key := c.noun + "/" + c.demonym
+		if c.victim == "" || c.victim == "-" {
+			key = ""
+		}
+		seen[key] = max(seen[key], c.value)
+	}
+	if len(seen) == 0 {
+		return deaths, injuries, victim, victimCC
+	}
+	sum, any := 0, 0
+	for k, v := range seen {
+		if k == "" {
+			any = v
+			continue
+		}
+		sum += v
+	}
+	return max(sum, any), injuries, victim, victimCC
+}

@@ -112,10 +112,9 @@ func mondayOf(d time.Time) time.Time {
 // the latest such day not after ref (plus a day's slack).
 func calendarDate(toks []token, i int, ref time.Time) (when, bool) {
 	t := toks[i]
-	if t.kind == tokNumber && len(t.text) == 4 && i+4 < len(toks) && toks[i+1].text == "-" {
-		s := t.text + "-" + toks[i+2].text + "-" + toks[i+4].text
-		if d, ok := parseISODate(strings.ReplaceAll(s, "--", "-")); ok {
-			return when{date: d, precision: "day", start: i, explicit: true}, true
+	if len(t.text) == 10 && t.text[4] == '-' && t.text[7] == '-' {
+		if d, ok := parseISODate(t.text); ok {
+			return when{date: d, precision: "day", start: i, explicit: true}, true // "2016-09-17"
 		}
 	}
 	day, month, year := 0, time.Month(0), 0

@@ -18,6 +18,10 @@ var vagueCounts = map[string]int{
 	"dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1000, "several": 3, "tens": 10,
 }
 
+// singular victim nouns count one after "a": "a child", "a soldier".
+var singular = map[string]bool{"child": true, "woman": true, "man": true, "boy": true, "girl": true,
+	"soldier": true, "civilian": true, "policeman": true, "fighter": true, "person": true, "journalist": true}
+
 // multipliers scale the number before them.
 var multipliers = map[string]int{"hundred": 100, "thousand": 1000, "million": 1_000_000, "dozen": 12}
 
@@ -64,7 +68,10 @@ func parseNumber(toks []token, i int) (number, bool) {
 		return number{}, false
 	}
 	if (t.norm == "a" || t.norm == "an" || t.norm == "single") && (i+1 >= len(toks) || multipliers[toks[i+1].norm] == 0) {
-		return number{}, false // "a" is a count only in "a dozen", "a hundred"
+		if i+1 < len(toks) && singular[toks[i+1].norm] {
+			return number{value: 1, start: i, end: i + 1}, true // "a child"
+		}
+		return number{}, false // "a" is a count only in "a dozen", "a hundred", "a child"
 	}
 	n.value = v
 	for n.end < len(toks) {
@@ -104,7 +111,8 @@ func wordNumber(w string) (int, bool) {
 type casualty struct {
 	value   int
 	injured bool   // wounded rather than killed
-	victim  string // the noun counted: "soldiers", "civilians", "people"
+	victim  string // the kind of victim counted: "civilians", "military", "fighters"
+	noun    string // the noun as written: "soldiers", "people"
 	demonym string // a demonym before the noun: "Syrian soldiers" -> SY
 	start   int    // token index of the number
 	end     int    // token index after the casualty word
@@ -133,13 +141,16 @@ var victimNouns = map[string]string{
 	"guards": "military", "fighters": "fighters", "militants": "fighters", "rebels": "fighters",
 	"insurgents": "fighters", "jihadists": "fighters", "militiamen": "fighters", "gunmen": "fighters",
 	"combatants": "fighters", "members": "", "others": "", "more": "", "of": "",
+	"child": "civilians", "woman": "civilians", "man": "civilians", "boy": "civilians", "girl": "civilians",
+	"soldier": "military", "policeman": "police", "fighter": "fighters", "person": "civilians",
+	"journalist": "civilians", "militant": "fighters", "rebel": "fighters", "resident": "civilians",
 }
 
 // fillerWords may stand between a count and its casualty word.
 var fillerWords = map[string]bool{
 	"were": true, "was": true, "have": true, "has": true, "had": true, "been": true, "being": true,
 	"are": true, "is": true, "reportedly": true, "also": true, "later": true, "all": true, "allegedly": true,
-	"apparently": true, "either": true, "or": true, "and": true, "critically": true, "seriously": true,
+	"apparently": true, "either": true, "critically": true, "seriously": true,
 	"badly": true, "severely": true, "lightly": true, "fatally": true, "its": true, "their": true, "his": true,
 	"other": true, "them": true, "whom": true, "who": true, "left": true, "found": true, "confirmed": true,
 }
@@ -164,7 +175,7 @@ func findCasualties(toks []token, demonymOf func(string) string) []casualty {
 			w := toks[j].norm
 			if v, ok := victimNouns[w]; ok && w != "of" {
 				if c.victim == "" {
-					c.victim = v
+					c.victim, c.noun = v, w
 					if c.victim == "" {
 						c.victim = "-"
 					}
@@ -206,9 +217,14 @@ func findCasualties(toks []token, demonymOf func(string) string) []casualty {
 			}
 		}
 		// "killing at least five", "wounded 20 others", "death toll rose to 12"
-		if b, injured, ok := casualtyBefore(toks, i); ok {
-			c.injured, c.end = injured, n.end
-			_ = b
+		if _, injured, ok := casualtyBefore(toks, i); ok {
+			c.injured, c.end = injured, j
+			out = append(out, c)
+			continue
+		}
+		// "killing two women and a child": a count joined to the one before.
+		if len(out) > 0 && i > 0 && toks[i-1].norm == "and" && out[len(out)-1].end == i-1 && c.victim != "" {
+			c.injured, c.end = out[len(out)-1].injured, j
 			out = append(out, c)
 		}
 	}

@@ -231,6 +231,11 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 					f[fOwn] = 1
 				}
 				f[fPop] = min(math.Log10(float64(r.population)+1)/7, 1)
+				if isArea(r.fcode) && !isAdminCode(r.fcode) {
+					// A sea or macro-region has no population; its
+					// importance stands in.
+					f[fPop] = float64(r.importance)
+				}
 				if isArea(r.fcode) && !isAdminCode(r.fcode) || kindOf(r.fcode) == KindCountry {
 					f[fArea] = 1
 				}

@@ -83,7 +83,7 @@ func kindOf(fcode string) string {
 		return KindRegion
 	case fcode == "OCN", fcode == "SEA", fcode == "GULF", fcode == "BAY", fcode == "STM", fcode == "LK", fcode == "STRT", fcode == "CHN":
 		return KindWater
-	case len(fcode) >= 1 && fcode[0] == 'P':
+	case len(fcode) >= 3 && fcode[:3] == "PPL", fcode == "STLMT":
 		return KindPlace
 	}
 	return KindArea

@@ -52,6 +52,10 @@ const (
 	// An alternate name of one place ("Salem" for Jerusalem) loses to the
 	// own name of another unless it has this many times the population.
 	altNameMargin = 20
+	// latinVariantScale multiplies the name score of a place in a country
+	// that writes in Latin script whose own name the query meets only
+	// through transliteration rules ("Barracks" for "Baracs").
+	latinVariantScale = 0.75
 	// altNamePenalty multiplies the score of such an alternate name.
 	altNamePenalty = 0.9
 )
@@ -260,16 +264,35 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, 
 	// A short name ("EU", "Fla", "Asia") or an English word ("Police",
 	// "Reading") is taken only as written: one letter off, it names too
 	// many places. An English word names only an area or a large town.
-	exactOnly := len(kb) <= maxExactOnlyKey || isCommonWord(key)
 	common := isCommonWord(key)
+	var foldBuf [64]byte
+	folded := appendFold(foldBuf[:0], name)
+	short := len(kb) <= maxExactOnlyKey || len(folded) <= maxExactOnlyKey
+	exactOnly := short || common || looksEnglish(name)
 	best := 0.0
 	add := func(c candidate) {
 		r := &g.recs[c.rec]
 		if r.dead || r.noPoint || (placeOnly && isArea(r.fcode)) {
 			return
 		}
-		if common && !c.demonym && !isArea(r.fcode) && r.population < commonWordMinPopulation {
+		big := r.population >= commonWordMinPopulation
+		switch {
+		case c.demonym:
+		case common && !(c.own && big && !isArea(r.fcode)) && kindOf(r.fcode) != KindCountry && kindOf(r.fcode) != KindContinent:
+			// An English word names only a country, a continent or a
+			// large town under its own name.
 			return
+		case short && len(folded) <= maxExactOnlyKey && !isArea(r.fcode) && !big &&
+			(len(folded) < maxExactOnlyKey || !transliterated[r.country]) && !sameFold(folded, r.name):
+			// A short name ("Aid") names a small place only as written,
+			// not through a transliteration ("Edd"); four letters may
+			// meet a romanised name ("Azaz" for I'zaz).
+			return
+		}
+		if c.own && !transliterated[r.country] && !isArea(r.fcode) && !sameFold(folded, r.name) {
+			// "Barracks" meets "Baracs" only through the rules for
+			// romanised names.
+			c.name *= latinVariantScale
 		}
 		cands = append(cands, c)
 		best = max(best, s.score(r, c.name))
@@ -313,9 +336,14 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, 
 		return cands, s
 	}
 	// Same consonant skeleton.
-	addKey := func(ki int32, name float64) {
-		g.addRecs(ki, name, func(rec int32, name float64) { add(candidate{rec: rec, name: name}) })
+	// Skeleton and fuzzy matches are transliteration variants: plausible
+	// for places whose names are romanised from another script.
+	addVariant := func(rec int32, name float64) {
+		if transliterated[g.recs[rec].country] {
+			add(candidate{rec: rec, name: name})
+		}
 	}
+	addKey := func(ki int32, name float64) { g.addRecs(ki, name, addVariant) }
 	sk := skeleton(key)
 	if si, ok := g.idx.skels[hash64(sk)]; ok {
 		floor := minSkeletonSim
@@ -338,7 +366,7 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, 
 	}
 	// Fuzzy: skeletons one deletion apart.
 	if (deep || best < MatchThreshold) && len(sk) >= 3 && len(key) >= minFuzzyKeyLen && len(key) <= maxFuzzyKeyLen {
-		g.fuzzy(key, sk, func(rec int32, name float64) { add(candidate{rec: rec, name: name}) })
+		g.fuzzy(key, sk, addVariant)
 	}
 	// "Alraqqa", "Elmayadin": an article written into the word without a
 	// hyphen, when no key fits exactly.
@@ -346,6 +374,66 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, 
 		exact(kb[2:], attachedArticleScore)
 	}
 	return cands, s
+}
+
+// transliterated are the countries whose place names news romanises from
+// another script (Arabic, Persian, Cyrillic, Hebrew, Greek, Georgian,
+// Armenian, Amharic, Burmese, Thai, Indic ...) or from local languages in
+// several competing spellings (the Sahel, Turkey's Kurdish south-east):
+// only there may a name match through its consonant skeleton or one letter
+// off. Elsewhere names are written as the country writes them.
+var transliterated = func() map[string]bool {
+	m := map[string]bool{}
+	for _, cc := range strings.Fields(`SY IQ LB JO PS IL YE SA AE OM QA BH KW EG LY TN DZ MA EH SD SS SO DJ
+		MR ER ET IR AF PK TR AZ AM GE RU UA BY BG RS MK KZ KG TJ TM UZ MN GR CY IN BD NP LK BT MM
+		TH LA KH ML NE BF TD NG SN GN CM CF`) {
+		m[cc] = true
+	}
+	return m
+}()
+
+// englishSuffixes end English words and rarely a place name.
+var englishSuffixes = []string{"tion", "sion", "ment", "ness", "ance", "ence", "ship", "ities", "ers", "ees", "ous", "ful", "ics", "ism", "ist", "ity", "ing", "ies"}
+
+// looksEnglish reports whether a word of name ends like an English word
+// ("Agreement", "Elections", "Sources"), so that the name is matched only
+// exactly: fuzzy and transliteration matching are for names from other
+// scripts.
+func looksEnglish(name string) bool {
+	for _, w := range strings.Fields(strings.ToLower(name)) {
+		w = strings.TrimRight(w, ".,;:'’")
+		for _, suf := range englishSuffixes {
+			if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// appendFold appends the letters of s folded to lower-case ASCII, without
+// marks, spaces and punctuation: how a name is written, before any
+// transliteration is unified.
+func appendFold(dst []byte, s string) []byte {
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			dst = append(dst, byte(r))
+		case r >= 'A' && r <= 'Z':
+			dst = append(dst, byte(r-'A'+'a'))
+		case r >= 0x80 && !isMark(r):
+			if f := foldRune(r); f != "" {
+				dst = append(dst, strings.ToLower(f)...)
+			}
+		}
+	}
+	return dst
+}
+
+// sameFold reports whether name folds to folded (see appendFold).
+func sameFold(folded []byte, name string) bool {
+	var buf [64]byte
+	return string(appendFold(buf[:0], name)) == string(folded)
 }
 
 // isAbbreviation reports whether name is written as an abbreviation: two
@@ -510,9 +598,9 @@ func (g *Gazetteer) prior(dst []scored, cands []candidate, s *scorer) []scored {
 			return 1
 		case a.demonym != b.demonym:
 			if a.demonym {
-				return -1
+				return 1 // the name itself before the adjective
 			}
-			return 1
+			return -1
 		}
 		return 0
 	})

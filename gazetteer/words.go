@@ -39,6 +39,19 @@ var commonWords = func() map[string]bool {
 		"phillips", "evans", "turner", "parker", "collins", "edwards", "stewart", "morris",
 		"ahmed", "mohammed", "muhammad", "ali", "hassan", "hussein", "omar", "abdullah",
 		"islamic state", "al qaeda", "al-qaeda", "free syrian army", "kurdish", "shia", "sunni",
+		// News vocabulary that fuzzy matching would turn into places.
+		"mosque", "mosques", "forces", "force", "attack", "attacks", "women", "men", "talks", "sources",
+		"source", "refugee", "refugees", "telegram", "houthi", "houthis", "tatmadaw", "jazeera",
+		"al jazeera", "mohammed ali", "militia", "militias", "soldiers", "soldier", "fighters",
+		"fighter", "victims", "victim", "protest", "protests", "protesters", "strike", "strikes",
+		"shelling", "missile", "missiles", "drone", "drones", "rocket", "rockets", "mortar",
+		"convoy", "checkpoint", "ministry", "officials", "official", "witness", "witnesses",
+		"spokesman", "spokeswoman", "agency", "agencies", "report", "reports", "statement",
+		"coalition", "regime", "opposition", "insurgents", "jihadists", "clashes", "battle",
+		"offensive", "siege", "truce", "deal", "sanctions", "economy", "inflation", "budget",
+		"tax", "taxes", "school board", "sheriff", "mayor", "governor", "senator", "commissioner",
+		"residents", "neighbors", "neighbours", "students", "teachers", "doctors", "nurses",
+		"patients", "workers", "farmers", "voters", "tourists", "visitors", "pilgrims",
 	} {
 		m[Normalize(w)] = true
 	}

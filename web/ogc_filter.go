@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -125,7 +126,12 @@ func parseBBoxIn(s, crs string) (geo.BBox, error) {
 	maxLon, maxLat := fromCRS(crs, v[2], v[3])
 	b := geo.BBox{MinLon: minLon, MinLat: minLat, MaxLon: maxLon, MaxLat: maxLat}
 	if err := b.Validate(); err != nil {
-		return geo.BBox{}, httpError(http.StatusBadRequest, "bbox", strings.TrimPrefix(err.Error(), "geo: invalid value: ")+" (after conversion from "+crs+")")
+		msg := "bbox is not a valid box"
+		var ge *geo.Error
+		if errors.As(err, &ge) {
+			msg = ge.Msg
+		}
+		return geo.BBox{}, httpError(http.StatusBadRequest, "bbox", msg+" (after conversion from "+crs+")")
 	}
 	return b, nil
 }

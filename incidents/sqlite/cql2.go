@@ -296,6 +296,14 @@ func sortSQL(f incidents.Filter) (order string, after string, args []any, err er
 	if err != nil || vals == nil {
 		return order, "", nil, err
 	}
+	if sameDirection(keys) {
+		// A row value, which SQLite seeks in an index on the keys.
+		op := " > "
+		if keys[0].Desc {
+			op = " < "
+		}
+		return order, "(" + strings.Join(exprs, ", ") + ")" + op + "(" + placeholders(len(keys)) + ")", vals, nil
+	}
 	// (k1, k2, ...) after (v1, v2, ...) in the order's directions:
 	// k1 beyond v1, or k1 = v1 and k2 beyond v2, and so on.
 	var ors []string
@@ -314,4 +322,13 @@ func sortSQL(f incidents.Filter) (order string, after string, args []any, err er
 		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
 	}
 	return order, "(" + strings.Join(ors, " OR ") + ")", args, nil
+}
+
+func sameDirection(keys []incidents.SortKey) bool {
+	for _, k := range keys {
+		if k.Desc != keys[0].Desc {
+			return false
+		}
+	}
+	return true
 }

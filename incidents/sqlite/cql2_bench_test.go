@@ -56,6 +56,25 @@ func BenchmarkCQL2VsNative(b *testing.B) {
 		{"two event types in a month", "event_type=Riots,Protests&from=2019-03-01&to=2019-03-31",
 			"event_type IN ('Riots', 'Protests') AND T_INTERSECTS(date, INTERVAL('2019-03-01', '2019-03-31'))"},
 	}
+	// Orders: the default (date index) against sortby on unindexed counts,
+	// which sorts the matches for every page.
+	for _, query := range []string{"", "sortby=-fatalities", "sortby=injuries,-date", "sortby=-fatalities&event_type=Battles&from=2016-01-01&to=2016-12-31"} {
+		q, err := url.ParseQuery(query + "&limit=100")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("order/"+query, func(b *testing.B) {
+			for b.Loop() {
+				f, err := incidents.ParseFilter(func(k string) []string { return q[k] })
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.List(ctx, f, func(*incidents.Incident) error { return nil }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 	for _, p := range pairs {
 		for _, kind := range []string{"native", "cql2"} {
 			query := p.native

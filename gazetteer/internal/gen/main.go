@@ -524,7 +524,7 @@ func countryNames(enJSON, codesJSON []byte) ([]countryRow, error) {
 // extraDemonyms are demonyms and adjectives news uses that world-countries
 // lacks, by ISO country or admin1 code.
 var extraDemonyms = map[string][]string{
-	"LK": {"Sinhalese", "Sinhala"}, "GB": {"Briton"}, "US": {"U.S."}, "AE": {"Emirati"},
+	"LK": {"Sinhalese", "Sinhala"}, "GB": {"Briton"}, "AE": {"Emirati"},
 	"SA": {"Saudi"}, "CD": {"Congolese"}, "KR": {"South Korean"}, "KP": {"North Korean"},
 	"NL": {"Dutch"}, "PH": {"Filipino"}, "CH": {"Swiss"}, "NZ": {"Kiwi"},
 	"GB.ENG": {"English"}, "GB.SCT": {"Scottish", "Scot", "Scots"}, "GB.WLS": {"Welsh"},

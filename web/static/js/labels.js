@@ -19,6 +19,7 @@ const cache = new Map(); // "z/x/y" -> Promise of features
 let map = null, group = null;
 let shown = new Map(); // geonameid -> {marker, name}
 let generation = 0;
+let enabled = false; // labels wait for the first incidents, so as not to hold up their requests
 let measureCtx = null;
 
 /** FONTS are the label styles by kind; the CSS classes k-<kind> match them. */
@@ -46,12 +47,22 @@ export function initPlaceLabels(m, parent) {
   group = L.layerGroup().addTo(parent);
   map.on('moveend', update);
   map.on('zoomstart', () => { generation++; });
-  update();
 }
 
 /** refreshPlaceLabels places the labels again (the country names changed). */
 export function refreshPlaceLabels() {
-  if (map) update();
+  if (map && enabled) update();
+}
+
+/**
+ * enablePlaceLabels starts drawing the labels: the loader calls it once
+ * the first incidents are drawn, so that the label tiles do not compete
+ * with them for the browser's connections.
+ */
+export function enablePlaceLabels() {
+  if (enabled) return;
+  enabled = true;
+  refreshPlaceLabels();
 }
 
 function fetchTile(z, x, y) {
@@ -73,6 +84,7 @@ function fetchTile(z, x, y) {
 
 /** update fetches the label tiles of the view and places their labels. */
 async function update() {
+  if (!enabled) return;
   const gen = ++generation;
   const z = Math.max(0, Math.round(map.getZoom()));
   const pb = map.getPixelBounds();

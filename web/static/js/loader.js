@@ -7,14 +7,16 @@ import { api } from './api.js';
 import { app } from './context.js';
 import { allTypes } from './types.js';
 import { filterParams, formatHash, wrapLon } from './state.js';
-import { setMode, showModeLine, hasMarker, selectIncident, openIncidentPopup } from './map.js';
+import { setMode, showModeLine, hasMarker, selectIncident, openIncidentPopup, currentMode } from './map.js';
 import { useTiles, showTiles } from './tiles.js';
 import { renderList } from './list.js';
 import { renderTimeline } from './timeline.js';
+import { enablePlaceLabels } from './labels.js';
 
 const PAGE_LIMIT = 5000;   // features asked per request: one request fills a view
 const MAX_FEATURES = 5000; // features kept for one view (pages followed up to this)
 export const LIST_MAX = 400; // rows rendered in the side list
+const PLAY_LIST_MAX = 100; // rows of the side list while playing (the full list once paused)
 
 let inflight = null;
 let current = [];          // features in view, as last fetched
@@ -96,29 +98,42 @@ export async function refresh(opts = {}) {
   const totals = api('GET', '/api/stats?' + p.toString(), { signal: ctrl.signal }).then((r) => r.body).catch(() => null);
 
   try {
-    let matched = null;
-    if (opts.swap) {
-      // Playback: the totals bring the count, one request fewer per frame.
-      const st = await totals;
-      if (st && typeof st.count === 'number') matched = st.count;
-    }
-    if (matched === null) {
-      const cp = new URLSearchParams(p);
-      cp.set('limit', '1');
-      const r = await api('GET', '/api/incidents?' + cp.toString(), { signal: ctrl.signal });
-      matched = r.body && typeof r.body.numberMatched === 'number' ? r.body.numberMatched : null;
-    }
-    const next = app.filters.heat ? 'heat' : useTiles(matched) ? 'tiles' : 'points';
-    // Tiles load while the side list is fetched.
+    let matched = null, next = '', feats = [], st = null;
     let tilesDrawn = Promise.resolve();
-    if (next === 'tiles' && inflight === ctrl) {
+    if (opts.swap && currentMode() === 'tiles' && !app.filters.heat) {
+      // Playback over tiles: the next window is most likely drawn from
+      // tiles too, so its tiles, the totals (which bring the count) and a
+      // shorter list are all asked for at once.
       setMode('tiles', [], fetchedBounds, fkey);
-      tilesDrawn = showTiles(fkey, !!opts.swap);
+      tilesDrawn = showTiles(fkey, true);
+      const lp = new URLSearchParams(p);
+      lp.set('limit', String(PLAY_LIST_MAX));
+      [feats, st] = await Promise.all([page('/api/incidents?' + lp.toString(), PLAY_LIST_MAX, []), totals]);
+      if (st && typeof st.count === 'number' && useTiles(st.count)) { matched = st.count; next = 'tiles'; }
     }
-    const max = next === 'tiles' ? LIST_MAX : next === 'heat' ? MAX_FEATURES : Math.max(MAX_FEATURES, Number(app.config.tile_threshold) || 0);
-    const lp = new URLSearchParams(p);
-    lp.set('limit', String(Math.min(max, PAGE_LIMIT)));
-    const [feats, st] = await Promise.all([page('/api/incidents?' + lp.toString(), max, []), totals]);
+    if (!next) {
+      if (opts.swap) {
+        // Playback: the totals bring the count, one request fewer per frame.
+        st = await totals;
+        if (st && typeof st.count === 'number') matched = st.count;
+      }
+      if (matched === null) {
+        const cp = new URLSearchParams(p);
+        cp.set('limit', '1');
+        const r = await api('GET', '/api/incidents?' + cp.toString(), { signal: ctrl.signal });
+        matched = r.body && typeof r.body.numberMatched === 'number' ? r.body.numberMatched : null;
+      }
+      next = app.filters.heat ? 'heat' : useTiles(matched) ? 'tiles' : 'points';
+      // Tiles load while the side list is fetched.
+      if (next === 'tiles' && inflight === ctrl) {
+        setMode('tiles', [], fetchedBounds, fkey);
+        tilesDrawn = showTiles(fkey, !!opts.swap);
+      }
+      const max = next === 'tiles' ? (opts.swap ? PLAY_LIST_MAX : LIST_MAX) : next === 'heat' ? MAX_FEATURES : Math.max(MAX_FEATURES, Number(app.config.tile_threshold) || 0);
+      const lp = new URLSearchParams(p);
+      lp.set('limit', String(Math.min(max, PAGE_LIMIT)));
+      [feats, st] = await Promise.all([page('/api/incidents?' + lp.toString(), max, []), totals]);
+    }
     if (inflight !== ctrl) return false;
     inflight = null;
     if (!opts.quiet) showStatus('');
@@ -133,11 +148,13 @@ export async function refresh(opts = {}) {
     await tilesDrawn;
     if (inflight !== null && inflight !== ctrl) return false;
     document.body.setAttribute('data-loaded', String(Date.now()));
+    enablePlaceLabels();
     if (app.filters.sel && !pendingSelDone) openPendingSelection();
     return true;
   } catch (e) {
     if (e && e.name === 'AbortError') return false;
     if (inflight === ctrl) inflight = null;
+    enablePlaceLabels();
     if (e.status === 401) $('token-row').hidden = false;
     showStatus('Could not load incidents: ' + (e.message || e), true);
     return false;

@@ -200,7 +200,11 @@ export async function play() {
     app.filters.from = w.from;
     app.filters.to = w.to;
   }
-  if (playing) stop();
+  if (playing) {
+    stop();
+    // The full side list, which playback shortens.
+    refresh();
+  }
 }
 
 /** stop pauses playback. */
