@@ -103,6 +103,8 @@ func (s *Server) classify(err error) (int, errorBody, map[string]string) {
 	case errors.Is(err, gazetteer.ErrInvalidQuery):
 		return http.StatusBadRequest, errorBody{Field: "q", Error: fmt.Sprintf(
 			"q must be a place name: non-empty UTF-8 text of at most %d bytes without control characters", gazetteer.MaxQueryBytes)}, nil
+	case errors.Is(err, incidents.ErrUnavailable):
+		return http.StatusServiceUnavailable, errorBody{Error: "the database is unavailable; try again shortly"}, map[string]string{"Retry-After": "2"}
 	case errors.Is(err, incidents.ErrTooManyRecords):
 		return http.StatusRequestEntityTooLarge, errorBody{Error: fmt.Sprintf(
 			"an import holds at most %d records; split the input", s.cfg.MaxImportRecords)}, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mapd/mapd/incidents/postgis"
 	"github.com/mapd/mapd/incidents/sqlite"
 )
 
@@ -14,7 +15,7 @@ import (
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "mapd.db", "SQLite database file (MAPD_DB)")
+	db := fs.String("db", "mapd.db", "SQLite database file (MAPD_DB); for PostGIS use pg_dump")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: mapd backup [--db mapd.db] FILE\n\nWrites an online, consistent copy of the database to FILE (which must not exist).\nRestore by stopping mapd and copying FILE over the database file.\n\nFlags:")
 		fs.PrintDefaults()
@@ -24,6 +25,10 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
+		return 2
+	}
+	if postgis.IsURL(*db) {
+		fmt.Fprintf(stderr, "mapd backup: --db is a PostgreSQL database: back it up with PostgreSQL's own tools, for example\n  pg_dump --format=custom --file=mapd.dump '%s'\nand restore with pg_restore; mapd backup copies SQLite files\n", redactURL(*db))
 		return 2
 	}
 	store, err := sqlite.Open(ctx, *db)

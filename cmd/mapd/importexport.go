@@ -28,7 +28,7 @@ const maxShownErrors = 10
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "mapd.db", "SQLite database file (MAPD_DB)")
+	db := fs.String("db", "mapd.db", dbUsage)
 	format := fs.String("format", "auto", "input format: "+strings.Join(incidents.Formats, "|")+" (MAPD_FORMAT)")
 	atomicImport := fs.Bool("atomic", false, "store nothing if any record is rejected (MAPD_ATOMIC)")
 	asJSON := fs.Bool("json", false, "print the import result as JSON (MAPD_JSON)")
@@ -77,15 +77,17 @@ Flags:
 		}
 		return 2
 	}
-	store, err := sqlite.Open(ctx, *db)
+	store, err := openStore(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "mapd import: %v\n", err)
 		return 2
 	}
 	defer store.Close()
-	if err := store.SetWriteCache(ctx, 256); err != nil {
-		fmt.Fprintf(stderr, "mapd import: %v\n", err)
-		return 2
+	if s, ok := store.(*sqlite.Store); ok {
+		if err := s.SetWriteCache(ctx, 256); err != nil {
+			fmt.Fprintf(stderr, "mapd import: %v\n", err)
+			return 2
+		}
 	}
 	resolver, err := openResolver(ctx, gazetteers)
 	if err != nil {
@@ -184,7 +186,7 @@ func openInput(name string, stdin io.Reader) (io.Reader, int64, func(), error) {
 func runExport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "mapd.db", "SQLite database file (MAPD_DB)")
+	db := fs.String("db", "mapd.db", dbUsage)
 	format := fs.String("format", "geojson", "output format: "+strings.Join(incidents.ExportFormats, "|")+" (MAPD_FORMAT)")
 	output := fs.String("o", "", "write to FILE instead of standard output; FILE appears only when the export is complete")
 	bbox := fs.String("bbox", "", "only incidents inside minLon,minLat,maxLon,maxLat")
@@ -245,7 +247,7 @@ Flags:
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
-	store, err := sqlite.Open(ctx, *db)
+	store, err := openStore(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "mapd export: %v\n", err)
 		return 2

@@ -16,7 +16,6 @@ import (
 	"github.com/mapd/mapd/extract"
 	"github.com/mapd/mapd/incidents"
 	"github.com/mapd/mapd/incidents/index"
-	"github.com/mapd/mapd/incidents/sqlite"
 	"github.com/mapd/mapd/web"
 )
 
@@ -45,12 +44,18 @@ type Main struct {
 
 	stdout, stderr io.Writer
 	log            *slog.Logger
-	store          *sqlite.Store
+	store          incidents.Store
 	listener       net.Listener
 	srv            *http.Server
 	readOnly       bool
 	tokens         []string
 	ready          chan struct{}
+}
+
+// indexedStore is a store that keeps the in-memory index (incidents/index)
+// once started: the SQLite store.
+type indexedStore interface {
+	StartIndex(opts index.Options)
 }
 
 // NewMain returns a Main with the documented defaults.
@@ -64,7 +69,7 @@ func (m *Main) ParseFlags(args []string) (done bool, code int) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(m.stderr)
 	fs.StringVar(&m.Addr, "addr", m.Addr, "address to listen on (MAPD_ADDR)")
-	fs.StringVar(&m.DB, "db", m.DB, "SQLite database file (MAPD_DB)")
+	fs.StringVar(&m.DB, "db", m.DB, dbUsage)
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "load the built-in demo incidents into an empty database (MAPD_DEMO)")
 	fs.StringVar(&m.TokenFile, "token-file", m.TokenFile, "file of bearer tokens, one per line, required for writes (MAPD_TOKEN_FILE)")
 	fs.StringVar(&m.Tiles, "tiles", m.Tiles, "raster tile URL template for the map, or none (MAPD_TILES)")
@@ -133,14 +138,16 @@ func (m *Main) Run(ctx context.Context) error {
 		m.readOnly = true
 		m.log.Warn("listening on a non-loopback address without --token-file: the server is read-only", "addr", ln.Addr().String())
 	}
-	store, err := sqlite.Open(ctx, m.DB)
+	store, err := openStore(ctx, m.DB)
 	if err != nil {
 		return err
 	}
 	m.store = store
 	// The index builds in the background: /healthz answers at once, and
 	// reads use SQLite until it is ready.
-	store.StartIndex(index.Options{MaxBytes: int64(m.IndexMiB) << 20, Logger: m.log})
+	if ix, ok := store.(indexedStore); ok {
+		ix.StartIndex(index.Options{MaxBytes: int64(m.IndexMiB) << 20, Logger: m.log})
+	}
 	if m.Demo {
 		n, err := incidents.LoadDemo(ctx, store)
 		if err != nil {
@@ -173,7 +180,7 @@ func (m *Main) Run(ctx context.Context) error {
 	srv, err := web.New(web.Config{
 		Store: store, Gazetteer: gz, Resolver: resolver, Extractor: x, Reverser: resolver.rev, Logger: m.log,
 		Tokens: m.tokens, ReadOnly: m.readOnly, TilesURL: tiles, TilesAttribution: attrib,
-		MaxImportBytes: int64(m.MaxImportMiB) << 20, Version: version, DBPath: m.DB,
+		MaxImportBytes: int64(m.MaxImportMiB) << 20, Version: version, DBPath: dbPath(m.DB),
 		ReadTokenRequired: m.ReadToken, CORSOrigins: m.CORSOrigins, WritesPerMinute: m.WritesPerMin,
 		TileThreshold: m.TileThreshold,
 	})
@@ -188,7 +195,7 @@ func (m *Main) Run(ctx context.Context) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
-	m.log.Info("mapd listening", "url", "http://"+ln.Addr().String(), "db", m.DB, "read_only", m.readOnly, "auth", len(m.tokens) > 0)
+	m.log.Info("mapd listening", "url", "http://"+ln.Addr().String(), "db", redactURL(m.DB), "read_only", m.readOnly, "auth", len(m.tokens) > 0)
 	errc := make(chan error, 1)
 	go func() { errc <- m.srv.Serve(ln) }()
 	close(m.ready)

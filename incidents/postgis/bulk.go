@@ -1,0 +1,112 @@
+package postgis
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// A bulk load is an import into an empty incidents table, as in the SQLite
+// store: one transaction that drops the secondary indexes (GIST, GIN and
+// B-trees; the primary key and the unique source_id stay), COPYs the rows
+// straight into the table and builds each index once at the end, several
+// times faster than keeping them up to date row by row. Being one
+// transaction, a bulk load stopped half-way leaves the table empty.
+// Dropping an index locks the table: other processes' reads and writes of
+// incidents wait for the load to end.
+type bulkLoad struct {
+	indexes []string        // CREATE INDEX statements of the dropped indexes
+	copied  map[string]bool // source_ids copied so far
+}
+
+// beginBulk starts a bulk load in tx when the incidents table is empty,
+// and returns nil otherwise.
+func beginBulk(ctx context.Context, tx pgx.Tx) (*bulkLoad, error) {
+	// Writers of other processes wait from here; whether the table is
+	// empty cannot change before the end of tx.
+	if _, err := tx.Exec(ctx, "LOCK TABLE incidents IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+		return nil, wrap("import: bulk load", err)
+	}
+	var empty bool
+	if err := tx.QueryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM incidents)").Scan(&empty); err != nil {
+		return nil, wrap("import: bulk load", err)
+	}
+	if !empty {
+		return nil, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x
+		JOIN pg_class i ON i.oid = x.indexrelid
+		WHERE x.indrelid = 'incidents'::regclass AND NOT x.indisprimary AND NOT x.indisunique
+		ORDER BY i.relname`)
+	if err != nil {
+		return nil, wrap("import: bulk load", err)
+	}
+	var names []string
+	b := &bulkLoad{copied: map[string]bool{}}
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			return nil, wrap("import: bulk load", err)
+		}
+		names = append(names, name)
+		b.indexes = append(b.indexes, def)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("import: bulk load", err)
+	}
+	for _, n := range names {
+		if _, err := tx.Exec(ctx, "DROP INDEX "+pgx.Identifier{n}.Sanitize()); err != nil {
+			return nil, wrap("import: bulk load", err)
+		}
+	}
+	return b, nil
+}
+
+// fresh reports whether no record of the group has a source_id copied
+// before in this load, so that the group can be copied straight into the
+// table (a group never repeats a source_id: see importer.Write).
+func (b *bulkLoad) fresh(group [][]any) bool {
+	for _, vals := range group {
+		if id, ok := vals[0].(string); ok && b.copied[id] {
+			return false
+		}
+	}
+	return true
+}
+
+// copy COPYs a fresh group into incidents and returns how many rows it
+// wrote.
+func (b *bulkLoad) copy(ctx context.Context, tx pgx.Tx, group [][]any) (int, error) {
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"incidents"}, writeColumns, pgx.CopyFromRows(group))
+	if err != nil {
+		return 0, wrap("import: bulk load", err)
+	}
+	for _, vals := range group {
+		if id, ok := vals[0].(string); ok {
+			b.copied[id] = true
+		}
+	}
+	return int(n), nil
+}
+
+// finish builds the dropped indexes and the planner's statistics in tx.
+func (b *bulkLoad) finish(ctx context.Context, tx pgx.Tx, stage func(string)) error {
+	if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
+		return wrap("import: bulk load", err)
+	}
+	for _, def := range b.indexes {
+		if stage != nil {
+			stage("index " + def[len("CREATE INDEX "):min(len(def), len("CREATE INDEX ")+30)])
+		}
+		if _, err := tx.Exec(ctx, def); err != nil {
+			return wrap("import: bulk load", err)
+		}
+	}
+	if stage != nil {
+		stage("statistics")
+	}
+	if _, err := tx.Exec(ctx, "ANALYZE incidents"); err != nil {
+		return wrap("import: bulk load", err)
+	}
+	return nil
+}
