@@ -246,7 +246,6 @@ func TestBrowserTimeAndLabels(t *testing.T) {
 	if !b.jsTrue("phone panel", `getComputedStyle(document.getElementById('panel')).display === 'none'`) {
 		t.Errorf("on a 390px screen the side panel is shown at start, want it collapsed")
 	}
-	// The labels are fetched once the incidents are drawn: wait for them.
 	b.waitJS("labels on the phone", `Number(document.getElementById('map').getAttribute('data-place-labels')) > 0`)
 	b.screenshot("phone-map")
 	b.do("open panel", chromedp.Click(chromedp.CSS("#panel-toggle")))
