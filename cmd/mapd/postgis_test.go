@@ -161,7 +161,9 @@ func TestPostGISConnectionLost(t *testing.T) {
 			t.Fatalf("%s: got %d before the outage, want 200", p, code)
 		}
 	}
-	c.Halt()
+	if err := c.Halt(); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range paths {
 		if code, retry := get(p); code != http.StatusServiceUnavailable || retry == "" {
 			t.Errorf("%s: got %d (Retry-After %q) with the database down, want 503 with Retry-After", p, code, retry)
