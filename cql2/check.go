@@ -338,6 +338,9 @@ func (q Queryables) comparison(e *Comparison) (Expr, *Error) {
 	if err != nil {
 		return nil, err
 	}
+	if l == e.Left && v == e.Right && op == e.Op {
+		return e, nil
+	}
 	return &Comparison{Op: op, Left: l, Right: v, At: e.At}, nil
 }
 

@@ -197,8 +197,8 @@ func (p *textParser) primary() (Expr, *Error) {
 	if err := p.predicate(p.tok.pos); err != nil {
 		return nil, err
 	}
-	if p.tok.kind == tIdent {
-		name := strings.ToUpper(p.tok.text)
+	if t := p.tok.text; p.tok.kind == tIdent && len(t) > 2 && t[1] == '_' {
+		name := strings.ToUpper(t)
 		if op, ok := spatialOps[name]; ok {
 			return p.spatial(op)
 		}
@@ -409,18 +409,30 @@ func (p *textParser) scalar() (Scalar, *Error) {
 // reserved are the words that cannot name a property unquoted.
 var reserved = map[string]bool{"AND": true, "OR": true, "NOT": true, "LIKE": true, "IN": true, "BETWEEN": true, "IS": true, "NULL": true}
 
+// keywords are the words with a meaning of their own in a scalar.
+var keywords = []string{"TRUE", "FALSE", "DATE", "TIMESTAMP", "INTERVAL", "BBOX", "POINT", "MULTIPOINT", "LINESTRING",
+	"MULTILINESTRING", "POLYGON", "MULTIPOLYGON", "GEOMETRYCOLLECTION", "AND", "OR", "NOT", "LIKE", "IN", "BETWEEN", "IS", "NULL"}
+
+// keywordOf returns the keyword w spells in any case, or "", without
+// allocating.
+func keywordOf(w string) string {
+	for _, k := range keywords {
+		if len(k) == len(w) && strings.EqualFold(k, w) {
+			return k
+		}
+	}
+	return ""
+}
+
 // word reads a scalar that starts with a bare word: TRUE, FALSE, a
 // temporal or geometry literal, or a property.
 func (p *textParser) word() (Scalar, *Error) {
 	t := p.tok
-	upper := strings.ToUpper(t.text)
-	if !p.callFollows() {
+	upper := keywordOf(t.text)
+	if upper != "" && upper != "TRUE" && upper != "FALSE" && !reserved[upper] && !p.callFollows() {
 		// A literal's keyword is a property name unless a call follows:
 		// date = DATE('2016-09-17').
 		upper = ""
-		if reserved[strings.ToUpper(t.text)] || strings.EqualFold(t.text, "TRUE") || strings.EqualFold(t.text, "FALSE") {
-			upper = strings.ToUpper(t.text)
-		}
 	}
 	switch upper {
 	case "TRUE", "FALSE":
@@ -449,8 +461,7 @@ func (p *textParser) word() (Scalar, *Error) {
 		p.leave()
 		return &Geometry{G: g, At: t.pos}, nil
 	}
-	if reserved[strings.ToUpper(t.text)] {
-		upper = strings.ToUpper(t.text)
+	if reserved[upper] {
 		return nil, errorf(t.pos, "expected a property or a value, found the keyword %s (quote a property of that name: \"%s\")", upper, t.text)
 	}
 	if err := p.advance(); err != nil {

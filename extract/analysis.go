@@ -38,6 +38,9 @@ type span struct {
 	match      *gazetteer.Match
 	role       string
 	speaker    bool // spanActor: the source of a statement ("the army said")
+	// named: a place by its form though the gazetteer lacks it: "Laurel
+	// County", "Powerline Road".
+	named bool
 }
 
 // analysis is the state of one Extract call.
@@ -52,8 +55,9 @@ type analysis struct {
 	at    []int32 // token index -> span index, -1 for none
 	focus []string
 	cands []*cand
-	air   bool // the document speaks of air strikes: "struck" and "raid" are air words
-	saudi bool // "Saudi-led coalition" appears: a bare "coalition" is that one
+	air   bool   // the document speaks of air strikes: "struck" and "raid" are air words
+	saudi bool   // "Saudi-led coalition" appears: a bare "coalition" is that one
+	inner []span // countries named inside actors ("Syrian army"), reported as places
 	// lastDate is the latest date the story gave: sentences that give none
 	// go on telling of that day.
 	lastDate when
@@ -180,6 +184,7 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 	t := toks[i]
 	// Dictionary actors, matched case-insensitively except acronyms.
 	best, bestN := actorEntry{}, 0
+	var inner span // the country named inside a force ("Syrian army")
 	if ae, n := a.x.actors.match(toks, i); n > 0 && (ae.exactCase == "" || toks[i].text == ae.exactCase) {
 		best, bestN = ae, n
 		if ae.name == "Military Forces of the United States" && a.saudi && strings.Contains(toks[i].norm, "coalition") {
@@ -209,6 +214,10 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 				if m > 0 {
 					name := fmt.Sprintf(f, a.x.countries[code].name)
 					best, bestN = actorEntry{name: name, kind: "state"}, m-i
+					inner = span{start: i, end: i + n, kind: spanDemonym, code: code, role: RoleDemonym}
+					if _, dn := a.x.demonyms.match(toks, i); dn != n {
+						inner.role = RoleActor // "Russia's military": the country acts
+					}
 				}
 			}
 		}
@@ -229,6 +238,9 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 		s := span{start: i, end: i + bestN, kind: kind, actor: best}
 		s.speaker = isSpeech(toks, i+bestN)
 		a.addSpan(s)
+		if inner.end > 0 && best.kind == "state" && strings.HasPrefix(best.name, "Military Forces of") || inner.end > 0 && strings.HasPrefix(best.name, "Police") || inner.end > 0 && strings.HasPrefix(best.name, "Government") {
+			a.inner = append(a.inner, inner)
+		}
 		a.markDemonyms(i, i+bestN)
 		return bestN
 	}
@@ -249,6 +261,13 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 	}
 	if !t.cap {
 		return 0
+	}
+	// Country names: "Syria", "the U.S.", "Britain".
+	if code, n := a.x.names.match(toks, i); n > 0 {
+		s := span{start: i, end: i + n, kind: spanPlace, code: code, query: strings.TrimPrefix(a.x.countries[code].name, "the ")}
+		s.cue, s.near = locativeCue(toks, i)
+		a.addSpan(s)
+		return n
 	}
 	// Demonyms: "Syrian", "Russian".
 	if code, n := a.x.demonyms.match(toks, i); n > 0 {
@@ -395,6 +414,11 @@ var regionWords = map[string]bool{
 	"provinces": true, "governorates": true, "division": true, "raion": true, "wilaya": true, "department": true,
 }
 
+// streetWords end the names of streets, squares and the like, which are
+// places even when the gazetteer does not hold them.
+var streetWords = map[string]bool{"street": true, "road": true, "avenue": true, "square": true, "boulevard": true,
+	"bridge": true, "highway": true, "county": true, "parish": true, "township": true, "valley": true, "lane": true}
+
 // nearWords after a name put the event near it: "Deir Ezzor airport".
 var nearWords = map[string]bool{
 	"airport": true, "countryside": true, "outskirts": true, "suburbs": true, "area": true,
@@ -455,6 +479,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	if regionWords[toks[s.end-1].norm] {
 		s.region = true
+	}
+	if s.end-s.start >= 2 && (regionWords[toks[s.end-1].norm] || streetWords[toks[s.end-1].norm]) || s.region && s.end-s.start >= 2 {
+		s.named = true
 	}
 	s.query = a.d.text[toks[s.start].start:toks[s.end-1].end]
 	if !s.region {
@@ -568,6 +595,13 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		if s.kind != spanPlace {
 			continue
 		}
+		if s.code != "" {
+			s.match = a.countryMatch(s.code) // a country by name needs no guessing
+			if s.match != nil {
+				a.focusVotes(s.code, 1)
+			}
+			continue
+		}
 		q := s.query
 		if s.region && s.end-s.start >= 2 && !strings.Contains(strings.ToLower(q), "province") && !strings.Contains(strings.ToLower(q), "governorate") {
 			// The gazetteer reads "province" and "governorate" as region words.
@@ -618,6 +652,11 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 				people[a.toks[k].norm] = true
 			}
 		}
+		// "Scott Morrison", unknown as a place, is a name: "Morrison" alone
+		// later is the man.
+		if s.kind == spanPlace && s.match == nil && !s.named && !s.cue && s.end-s.start >= 2 && s.end-s.start <= 3 {
+			people[a.toks[s.end-1].norm] = true
+		}
 	}
 	for i := range a.spans {
 		s := &a.spans[i]
@@ -645,6 +684,15 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 	}
 	one := s.end-s.start == 1
 	if one && commonWord(a.toks[s.start].norm) && !s.cue {
+		return nil
+	}
+	if one && !s.cue && s.code == "" && len(a.toks[s.start].text) <= 4 && allCapsWord(a.toks[s.start].text) {
+		return nil // "BA", "LLC", "CIA"
+	}
+	if strings.ContainsAny(a.toks[s.start].norm, "'") {
+		return nil // "We're", "I'll"
+	}
+	if s.code != "" && m.Country != s.code {
 		return nil
 	}
 	notable := m.Population >= 50_000 || strings.HasPrefix(m.FeatureCode, "PPLA") || m.FeatureCode == "PPLC" ||
@@ -1548,12 +1596,14 @@ func (a *analysis) result() Result {
 		}
 		res.Candidates = append(res.Candidates, Candidate{Incident: c.in, Confidence: roundConf(c.conf), Evidence: c.evidence})
 	}
-	for i := range a.spans {
-		s := &a.spans[i]
+	all := append(slices.Clone(a.spans), a.inner...)
+	slices.SortStableFunc(all, func(x, y span) int { return x.start - y.start })
+	for i := range all {
+		s := &all[i]
 		if s.kind != spanPlace && s.kind != spanDemonym {
 			continue
 		}
-		if s.kind == spanPlace && s.match == nil && !s.cue {
+		if s.kind == spanPlace && s.match == nil && !s.cue && !s.named {
 			continue // a capitalised word that is no place
 		}
 		role := s.role
@@ -1568,6 +1618,9 @@ func (a *analysis) result() Result {
 			Match: s.match,
 		}
 		if s.kind == spanDemonym {
+			p.Match = a.countryMatch(s.code)
+		}
+		if s.kind == spanPlace && s.match == nil && s.code != "" {
 			p.Match = a.countryMatch(s.code)
 		}
 		res.Places = append(res.Places, p)
@@ -1686,4 +1739,14 @@ func tally(cas []casualty) (deaths, injuries int, victim, victimCC string) {
 		sum += v
 	}
 	return max(sum, any), injuries, victim, victimCC
+}
+
+// allCapsWord reports whether w is written in capitals (and dots) only.
+func allCapsWord(w string) bool {
+	for _, r := range w {
+		if r != '.' && (r < 'A' || r > 'Z') {
+			return false
+		}
+	}
+	return true
 }

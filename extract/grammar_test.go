@@ -2,6 +2,8 @@ package extract
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -257,4 +259,30 @@ func FuzzExtract(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkExtract1000Words measures one 1,000-word article (the corpus's
+// plain-text articles joined) once the gazetteer is loaded.
+func BenchmarkExtract1000Words(b *testing.B) {
+	x := testExtractor(b)
+	files, _ := filepath.Glob("testdata/articles/*.txt")
+	var words []string
+	for _, f := range files {
+		t, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		words = append(words, strings.Fields(string(t))[2:]...) // without the date line
+		if len(words) >= 1000 {
+			break
+		}
+	}
+	article := "date 2020-01-01\n" + strings.Join(words[:1000], " ")
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := x.Extract(ctx, article, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -8,7 +8,7 @@ var stopCaps = setOf(`the a an in on at but and or he she they it we this that t
 their our my your i if when while after before as by for from of to with without during since until
 there here then also meanwhile however yet so still now earlier later last next on monday tuesday
 wednesday thursday friday saturday sunday january february march april june july august september
-october november december jan feb aug sept oct nov dec mr mrs ms dr sir lord according asked some many
+october november december may jan feb aug sept oct nov dec mr mrs ms dr sir lord according asked some many
 most several both each every all no not one two three four five six seven eight nine ten photo caption
 video image file read more advertisement related updated published breaking exclusive analysis opinion
 editor`)
@@ -46,7 +46,9 @@ alliance victory justice salvation glory dawn sunrise sunset storm thunder light
 libya's yemen's mali's niger's chad's sudan's ukraine's myanmar's burma's pakistan's afghanistan's
 attack attacks strike strikes raid raids bomb bombs shelling clashes fighting battle war conflict
 crisis ceasefire truce deal talks summit meeting conference election elections vote referendum
-reuters ap afp bbc cnn tass xinhua anadolu sana irna al jazeera arabiya`)
+reuters ap afp bbc cnn tass xinhua anadolu sana irna al jazeera arabiya
+twitter google facebook amazon apple microsoft youtube instagram whatsapp telegram cia fbi nato fifa uefa
+euro euros dollar dollars liberal conservative labour christmas children being fish`)
 
 func setOf(words string) map[string]bool {
 	m := map[string]bool{}

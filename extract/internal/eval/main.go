@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -35,6 +36,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	gz.Warm()
 	x, err := extract.New(gz)
 	if err != nil {
 		fail(err)
@@ -132,7 +134,7 @@ func evalArticles(ctx context.Context, x *extract.Extractor, dir string, verbose
 		return fmt.Errorf("no gold files in %s", dir)
 	}
 	slices.Sort(files)
-	bySplit := map[string]*score{"dev": {}, "test": {}}
+	bySplit := map[string]*score{"dev": {}, "test": {}, "heldout": {}}
 	var words int
 	var texts []string
 	for _, gf := range files {
@@ -162,18 +164,18 @@ func evalArticles(ctx context.Context, x *extract.Extractor, dir string, verbose
 		}
 		s := scoreArticle(name, g, res.Candidates, verbose)
 		if bySplit[g.Split] == nil {
-			return fmt.Errorf("%s: split %q is neither dev nor test", gf, g.Split)
+			return fmt.Errorf("%s: split %q is not dev, test or heldout", gf, g.Split)
 		}
 		bySplit[g.Split].add(s)
 	}
 	fmt.Printf("## Own corpus: %d articles, %d words (%s)\n\n", len(files), words, dir)
 	fmt.Println("Incidents match when the event type agrees and the candidate lies within 100 km; place, date and fatalities are scored over the matched.")
-	fmt.Println("The rules were developed looking at the seed article and the dev split only; the test split was written before it was first run and is reported as it came.")
+	fmt.Println("The rules were developed on the seed article and the dev split. The test split was written before the first run; its errors have been looked at once since (its first-run F1 was 0.451), so it is no longer untouched. The heldout split was written last and run once, untuned.")
 	fmt.Println()
 	fmt.Println("| split | articles | gold | found | matched | P | R | F1 | place <= 25 km | date exact | fatalities exact | not-incident places hit | background counts taken |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	all := score{}
-	for _, split := range []string{"dev", "test"} {
+	for _, split := range []string{"dev", "test", "heldout"} {
 		s := bySplit[split]
 		all.add(*s)
 		printScore(split, *s)
@@ -300,20 +302,40 @@ func benchmark(ctx context.Context, x *extract.Extractor, texts []string) {
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	var times []time.Duration
+	// Wall time suffers from other work on a shared machine; the thread's
+	// CPU time (one goroutine locked to one thread, GOMAXPROCS=1) does not.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var times, cpu []time.Duration
 	for range 200 {
-		start := time.Now()
+		start, c0 := time.Now(), threadCPU()
 		if _, err := x.Extract(ctx, article, extract.Options{}); err != nil {
 			fail(err)
 		}
 		times = append(times, time.Since(start))
+		cpu = append(cpu, threadCPU()-c0)
 	}
+	total := func() uint64 { var m runtime.MemStats; runtime.ReadMemStats(&m); return m.TotalAlloc }()
+	runtime.GC()
 	runtime.ReadMemStats(&after)
+	after.TotalAlloc = total
 	slices.Sort(times)
+	slices.Sort(cpu)
 	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Printf("## Speed\n\nA 1,000-word article (the corpus's plain-text articles joined), 200 runs on one core (GOMAXPROCS=1): p50 %.2f ms, p90 %.2f ms; %.1f MB allocated per run; heap in use after the runs %.0f MB over the gazetteer's %.0f MB. Load average: %s\n\n",
-		ms(times[len(times)/2]), ms(times[len(times)*9/10]), float64(after.TotalAlloc-before.TotalAlloc)/200/1e6,
+	fmt.Printf("## Speed\n\nA 1,000-word article (the corpus's plain-text articles joined), 200 runs on one core (GOMAXPROCS=1, the gazetteer loaded and warm): CPU time p50 %.2f ms, p90 %.2f ms; wall time p50 %.2f ms, p90 %.2f ms; %.2f MB allocated per run; heap in use after the runs (collected) %.1f MB more than the %.0f MB of the loaded gazetteer. Load average: %s\n\n",
+		ms(cpu[len(cpu)/2]), ms(cpu[len(cpu)*9/10]), ms(times[len(times)/2]), ms(times[len(times)*9/10]),
+		float64(after.TotalAlloc-before.TotalAlloc)/200/1e6,
 		float64(after.HeapInuse)/1e6-float64(before.HeapInuse)/1e6, float64(before.HeapInuse)/1e6, strings.TrimSpace(string(load)))
+}
+
+// threadCPU returns the CPU time of the calling thread (Linux
+// RUSAGE_THREAD).
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(1, &ru); err != nil { // 1 is RUSAGE_THREAD
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -374,6 +396,7 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 		demonyms := f == "TR-News.xml"
 		var nGold, nPred, exact, overlapP, overlapG, within, withPoint int
 		var errs []float64
+		missed, extra, wrong := map[string]int{}, map[string]int{}, map[string]int{}
 		for _, a := range c.Articles {
 			golds := goldSpans(a)
 			opts := extract.Options{Date: dateOf(a.DLTime), MinConfidence: -1}
@@ -413,6 +436,7 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 					}
 				}
 				if matched < 0 {
+					missed[a.Text[g.start:g.end]]++
 					continue
 				}
 				overlapG++
@@ -423,10 +447,29 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 					errs = append(errs, km)
 					if km <= 161 {
 						within++
+					} else {
+						wrong[a.Text[g.start:g.end]]++
 					}
 				}
 			}
 			overlapP += len(usedP)
+			for pi, p := range preds {
+				if !usedP[pi] {
+					extra[a.Text[p.start:p.end]]++
+				}
+			}
+		}
+		if verbose {
+			for _, m := range []struct {
+				name string
+				m    map[string]int
+			}{{"missed", missed}, {"extra", extra}, {"wrong point", wrong}} {
+				fmt.Printf("%s %s:", f, m.name)
+				for _, k := range topKeys(m.m, 40) {
+					fmt.Printf(" %s(%d)", k, m.m[k])
+				}
+				fmt.Println()
+			}
 		}
 		ep, er := ratio(exact, nPred), ratio(exact, nGold)
 		op, or := ratio(overlapP, nPred), ratio(overlapG, nGold)
@@ -467,23 +510,26 @@ func goldSpans(a gpArticle) []gpSpan {
 		return byteAt[i]
 	}
 	var out []gpSpan
+	// Some articles' offsets are a few code points off; trust the phrase.
+	fix := func(start, end int, phrase string) (int, int) {
+		for _, shift := range []int{0, -1, 1, -2, 2, -3, 3} {
+			b, e := conv(start+shift), conv(end+shift)
+			if b <= e && a.Text[b:e] == phrase {
+				return start + shift, end + shift
+			}
+		}
+		return start, end
+	}
 	for _, t := range a.Toponyms {
-		s := gpSpan{start: conv(t.Start), end: conv(t.End)}
+		start, end := fix(t.Start, t.End, t.Phrase)
+		s := gpSpan{start: conv(start), end: conv(end)}
 		if t.Gaztag != nil {
 			s.lat, s.lon, s.hasPoint = t.Gaztag.Lat, t.Gaztag.Lon, true
 		}
 		out = append(out, s)
 	}
 	for _, l := range a.Locations {
-		// GeoVirus's offsets are often one code point late; trust the name.
-		start, end := l.Start, l.End
-		for _, shift := range []int{0, -1, 1} {
-			b, e := conv(start+shift), conv(end+shift)
-			if b <= e && a.Text[b:e] == l.Name {
-				start, end = start+shift, end+shift
-				break
-			}
-		}
+		start, end := fix(l.Start, l.End, l.Name) // GeoVirus's are often one late
 		out = append(out, gpSpan{start: conv(start), end: conv(end), lat: l.Lat, lon: l.Lon, hasPoint: true})
 	}
 	return out
@@ -496,4 +542,19 @@ func runeOffsets(s string) []int {
 		out = append(out, i)
 	}
 	return append(out, len(s))
+}
+
+// topKeys returns the n keys with the largest counts.
+func topKeys(m map[string]int, n int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if m[a] != m[b] {
+			return m[b] - m[a]
+		}
+		return strings.Compare(a, b)
+	})
+	return keys[:min(n, len(keys))]
 }
