@@ -24,6 +24,7 @@ import (
 type Main struct {
 	Addr         string
 	DB           string
+	Replicas     stringList
 	Demo         bool
 	TokenFile    string
 	Tiles        string
@@ -70,6 +71,7 @@ func (m *Main) ParseFlags(args []string) (done bool, code int) {
 	fs.SetOutput(m.stderr)
 	fs.StringVar(&m.Addr, "addr", m.Addr, "address to listen on (MAPD_ADDR)")
 	fs.StringVar(&m.DB, "db", m.DB, dbUsage)
+	fs.Var(&m.Replicas, "db-replica", "postgres:// URL of a streaming replica of --db to read from; repeatable (MAPD_DB_REPLICA)")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "load the built-in demo incidents into an empty database (MAPD_DEMO)")
 	fs.StringVar(&m.TokenFile, "token-file", m.TokenFile, "file of bearer tokens, one per line, required for writes (MAPD_TOKEN_FILE)")
 	fs.StringVar(&m.Tiles, "tiles", m.Tiles, "raster tile URL template for the map, or none (MAPD_TILES)")
@@ -138,7 +140,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.readOnly = true
 		m.log.Warn("listening on a non-loopback address without --token-file: the server is read-only", "addr", ln.Addr().String())
 	}
-	store, err := openStore(ctx, m.DB)
+	store, err := openStoreReplicas(ctx, m.DB, m.Replicas, m.log)
 	if err != nil {
 		return err
 	}
