@@ -50,7 +50,10 @@ fuzz:
 	done
 
 # The long variants of the reliability tests: kill -9 during a 200,000-record
-# import, five times; 32 clients for 30 seconds.
+# import, five times; 32 clients for 30 seconds (MAPD_LOAD_MIX=reads for
+# reads only; MAPD_LOAD_PROFILE=DIR writes a runtime trace and mutex and
+# block profiles there; the log splits the time into run-queue waits, GC
+# pauses and mutex waits).
 crash:
 	MAPD_CRASH_N=200000 MAPD_CRASH_RUNS=5 $(GO) test -run '^TestImportSurvivesKill$$' -v -timeout 30m ./cmd/mapd
 load:

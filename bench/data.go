@@ -128,39 +128,74 @@ type point struct {
 	Coordinates [2]float64 `json:"coordinates"`
 }
 
-// generator draws seeded incidents. Each town's incidents fall 70% in the
-// town (sigma 3 km) and 30% in its surroundings (sigma 25 km).
+// Datasets the generator draws from.
+const (
+	// townsData clusters every incident around the towns: 70% in the town
+	// (sigma 3 km), 30% in its surroundings (sigma 25 km), 2012-2023.
+	townsData = "towns"
+	// spreadData is village-level data as ACLED's is: 70% around the 20
+	// largest towns (as townsData), 30% spread evenly over Syria and Iraq,
+	// 2011-2024. Distinct places, and so distinct tiles and cells, grow
+	// with the data.
+	spreadData = "spread"
+)
+
+// spreadBox is the region spreadData's even share covers: Syria and Iraq.
+var spreadBox = struct{ minLon, minLat, maxLon, maxLat float64 }{35.7, 29.1, 48.6, 37.3}
+
+// spreadTowns is how many of the towns (the first, the largest) gather
+// spreadData's clustered share.
+const spreadTowns = 20
+
+// generator draws seeded incidents of one dataset.
 type generator struct {
 	r       *rand.Rand
+	data    string
 	townCum []float64
 	typeCum []float64
 	first   time.Time
 	days    int
 }
 
-func newGenerator(seed, stream uint64) *generator {
-	first := time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC)
+func newGenerator(data string, seed, stream uint64) *generator {
+	first, last := time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC)
+	nTowns := len(towns)
+	if data == spreadData {
+		first, last = time.Date(2011, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
+		nTowns = spreadTowns
+	}
 	return &generator{
 		r:       rand.New(rand.NewPCG(seed, stream)),
-		townCum: cumulative(len(towns), func(i int) float64 { return towns[i].weight }),
+		data:    data,
+		townCum: cumulative(nTowns, func(i int) float64 { return towns[i].weight }),
 		typeCum: cumulative(len(eventTypes), func(i int) float64 { return eventTypes[i].weight }),
 		first:   first,
-		days:    int(time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC).Sub(first).Hours()/24) + 1,
+		days:    int(last.Sub(first).Hours()/24) + 1,
 	}
 }
 
-// next returns the i-th incident: the index of its town in towns, its
-// properties and its coordinates.
+// next returns the i-th incident: the index of its town in towns (the
+// nearest one for an incident of the even share), its properties and its
+// coordinates.
 func (g *generator) next(prefix string, i int) (int, properties, float64, float64) {
 	r := g.r
 	ti := pick(r, g.townCum)
 	t := towns[ti]
 	sigma := 3.0
-	if r.Float64() < 0.3 {
-		sigma = 25
+	var lat, lon float64
+	if g.data == spreadData && r.Float64() < 0.3 {
+		b := spreadBox
+		lon, lat = b.minLon+r.Float64()*(b.maxLon-b.minLon), b.minLat+r.Float64()*(b.maxLat-b.minLat)
+		ti = nearestTown(lon, lat)
+		t = towns[ti]
+		sigma = 50 // geo_precision 3: only the region is known
+	} else {
+		if r.Float64() < 0.3 {
+			sigma = 25
+		}
+		lat = t.lat + r.NormFloat64()*sigma/111.2
+		lon = t.lon + r.NormFloat64()*sigma/(111.2*math.Cos(t.lat*math.Pi/180))
 	}
-	lat := t.lat + r.NormFloat64()*sigma/111.2
-	lon := t.lon + r.NormFloat64()*sigma/(111.2*math.Cos(t.lat*math.Pi/180))
 	et := eventTypes[pick(r, g.typeCum)]
 	fat := 0
 	if r.Float64() < 0.5 {
@@ -182,12 +217,23 @@ func (g *generator) next(prefix string, i int) (int, properties, float64, float6
 		Fatalities:   fat,
 		Place:        t.name,
 		Country:      t.country,
-		GeoPrecision: 1 + int(sigma/25),
+		GeoPrecision: min(3, 1+int(sigma/25)),
 		Notes: fmt.Sprintf("%s near the %s of %s; %s reported", sub, noteWords[r.IntN(len(noteWords))], t.name,
 			noteWords[r.IntN(len(noteWords))]),
 		Sources: []string{outlets[r.IntN(len(outlets))]},
 	}
 	return ti, p, math.Round(lat*1e5) / 1e5, math.Round(lon*1e5) / 1e5
+}
+
+// nearestTown returns the index of the town nearest to the point.
+func nearestTown(lon, lat float64) int {
+	best, bestD := 0, math.Inf(1)
+	for i, t := range towns {
+		if d := geo.Distance(lat, lon, t.lat, t.lon); d < bestD {
+			best, bestD = i, d
+		}
+	}
+	return best
 }
 
 // csvHeader is the header of the CSV file written for ogr2ogr: the
@@ -200,7 +246,7 @@ var csvHeader = []string{"lon", "lat", "source_id", "date", "event_type", "sub_e
 // GeoJSONSeq (one GeoJSON Feature per line, coordinates in the geometry)
 // to seqPath and as CSV with lon and lat columns (sources joined with
 // "; ") to csvPath.
-func writeIncidents(ndjsonPath, seqPath, csvPath string, n int, seed uint64) error {
+func writeIncidents(ndjsonPath, seqPath, csvPath string, n int, seed uint64, data string) error {
 	nd, err := newJSONLines(ndjsonPath)
 	if err != nil {
 		return err
@@ -221,7 +267,7 @@ func writeIncidents(ndjsonPath, seqPath, csvPath string, n int, seed uint64) err
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
-	g := newGenerator(seed, 0x6d617064)
+	g := newGenerator(data, seed, 0x6d617064)
 	for i := range n {
 		_, p, lat, lon := g.next("bench-", i)
 		if err := nd.enc.Encode(&record{properties: p, Lat: lat, Lon: lon}); err != nil {
@@ -270,7 +316,7 @@ func writePlaces(path string, n int, seed uint64) ([]*town, int, error) {
 		return nil, 0, err
 	}
 	defer w.abort()
-	g := newGenerator(seed, 0x706c6163)
+	g := newGenerator(townsData, seed, 0x706c6163)
 	want := make([]*town, n)
 	invented := 0
 	for i := range n {

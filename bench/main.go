@@ -37,6 +37,7 @@ type options struct {
 	bin     string
 	build   bool
 	keep    bool
+	data    string
 }
 
 func main() {
@@ -50,6 +51,7 @@ func main() {
 	flag.StringVar(&o.bin, "bin", "bin/mapd", "mapd binary to run")
 	flag.BoolVar(&o.build, "build", true, "build the binary with go build -o BIN ./cmd/mapd first")
 	flag.BoolVar(&o.keep, "keep", false, "keep the generated files and databases")
+	flag.StringVar(&o.data, "data", spreadData, "dataset: spread (70% around 20 towns, 30% evenly over Syria and Iraq, 2011-2024) or towns (all around 30 towns, 2012-2023)")
 	flag.Parse()
 	if o.quick && !isFlagSet("n") {
 		o.n = 50_000
@@ -118,8 +120,11 @@ func run(ctx context.Context, o options) error {
 	seq := filepath.Join(dir, "incidents.geojsonl")
 	csvFile := filepath.Join(dir, "incidents.csv")
 	placesFile := filepath.Join(dir, "places.ndjson")
-	logf("writing %d incidents to %s, %s and %s (seed %d)", o.n, ndjson, seq, csvFile, o.seed)
-	if err := writeIncidents(ndjson, seq, csvFile, o.n, o.seed); err != nil {
+	logf("writing %d incidents (%s data) to %s, %s and %s (seed %d)", o.n, o.data, ndjson, seq, csvFile, o.seed)
+	if o.data != spreadData && o.data != townsData {
+		return fmt.Errorf("-data %q: want %s or %s", o.data, spreadData, townsData)
+	}
+	if err := writeIncidents(ndjson, seq, csvFile, o.n, o.seed, o.data); err != nil {
 		return err
 	}
 	logf("writing %d incidents with place names only to %s", o.places, placesFile)
@@ -229,9 +234,9 @@ func render(o options, rows []row, total time.Duration, commit, loadStart, loadE
 	if commit != "" {
 		fmt.Fprintf(&b, " at %s", commit)
 	}
-	fmt.Fprintf(&b, ", %d incidents with coordinates and %d with place names only, seed %d, %d CPUs (GOMAXPROCS %d), %s %s/%s; "+
+	fmt.Fprintf(&b, ", %d incidents with coordinates (%s data) and %d with place names only, seed %d, %d CPUs (GOMAXPROCS %d), %s %s/%s; "+
 		"total %s; load average %s at the start and %s at the end.\n\n",
-		o.n, o.places, o.seed, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH,
+		o.n, o.data, o.places, o.seed, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH,
 		total.Round(time.Second), loadStart, loadEnd)
 	b.WriteString("| measurement | clients | n | p50 | p99 | throughput | size | target | notes |\n|---|---:|---:|---:|---:|---:|---:|---|---|\n")
 	for _, r := range rows {

@@ -75,10 +75,37 @@ type Stats struct {
 	ByEventType []StatBucket `json:"by_event_type"`
 	ByMonth     []StatBucket `json:"by_month"`
 	ByCountry   []StatBucket `json:"by_country"`
+	// ByAdmin1 holds the TopAdmin1 first-level regions (admin1 not empty)
+	// with the most incidents; ByActor the TopActors actors, as actor1 or
+	// actor2 (an incident with the same actor on both sides counts once).
+	ByAdmin1 []StatBucket `json:"by_admin1"`
+	ByActor  []StatBucket `json:"by_actor"`
 }
 
-// StatBucket is one group of Stats. ByEventType and ByCountry are ordered
-// by count descending, then key; ByMonth by month.
+// How many regions and actors Stats lists, the most frequent first.
+const (
+	TopAdmin1 = 50
+	TopActors = 20
+)
+
+// NewStats returns empty Stats whose groups are empty lists, not nil, so
+// that they encode as [].
+func NewStats() Stats {
+	return Stats{ByEventType: []StatBucket{}, ByMonth: []StatBucket{}, ByCountry: []StatBucket{},
+		ByAdmin1: []StatBucket{}, ByActor: []StatBucket{}}
+}
+
+// HeatPoint is the aggregate of the matching incidents in one cell of a
+// heat map: their mean position, number and total fatalities.
+type HeatPoint struct {
+	Lon        float64 `json:"lon"`
+	Lat        float64 `json:"lat"`
+	Count      int     `json:"count"`
+	Fatalities int     `json:"fatalities"`
+}
+
+// StatBucket is one group of Stats. ByEventType, ByCountry, ByAdmin1 and
+// ByActor are ordered by count descending, then key; ByMonth by month.
 type StatBucket struct {
 	Key        string `json:"key"`
 	Count      int    `json:"count"`

@@ -246,9 +246,7 @@ func TestBrowserTimeAndLabels(t *testing.T) {
 	if !b.jsTrue("phone panel", `getComputedStyle(document.getElementById('panel')).display === 'none'`) {
 		t.Errorf("on a 390px screen the side panel is shown at start, want it collapsed")
 	}
-	if !b.jsTrue("labels on the phone", `Number(document.getElementById('map').getAttribute('data-place-labels')) > 0`) {
-		t.Errorf("no place labels on the phone")
-	}
+	b.waitJS("labels on the phone", `Number(document.getElementById('map').getAttribute('data-place-labels')) > 0`)
 	b.screenshot("phone-map")
 	b.do("open panel", chromedp.Click(chromedp.CSS("#panel-toggle")))
 	b.waitJS("slider shown", `!document.getElementById('slider').hidden && document.getElementById('slider').getBoundingClientRect().width > 200`)

@@ -45,7 +45,8 @@ func (s *Server) labelRoutes() []route {
 	_, _ = rand.Read(b[:])
 	h.nonce = hex.EncodeToString(b[:])
 	return []route{
-		{method: "GET", path: "/tiles/places/*tile", h: h.serve, gzip: true,
+		// Public like the map's other assets: GeoNames data, no incident.
+		{method: "GET", path: "/tiles/places/*tile", h: h.serve, gzip: true, public: true,
 			doc: "place labels from the gazetteer as GeoJSON by tile: capitals and cities at low zoom, towns by population as the zoom grows, region names"},
 	}
 }

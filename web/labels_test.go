@@ -86,6 +86,12 @@ func TestPlaceLabels(t *testing.T) {
 			t.Errorf("GET %s: got %d %s, want 400 naming tile", bad, resp.StatusCode, body)
 		}
 	}
+	// Place labels are GeoNames data, served like the map's assets even
+	// when reads need a token.
+	locked, _ := newServer(t, func(c *web.Config) { c.Gazetteer = gz; c.Tokens = []string{"secret"}; c.ReadTokenRequired = true })
+	if resp, body := do(t, "GET", locked.URL+"/tiles/places/6/38/25.geojson", ""); resp.StatusCode != http.StatusOK {
+		t.Errorf("reads need a token: got %d %s for labels without one, want 200", resp.StatusCode, body)
+	}
 	noGaz, _ := newServer(t, func(c *web.Config) { c.Gazetteer = nil })
 	if resp, _ := do(t, "GET", noGaz.URL+"/tiles/places/3/4/3.geojson", ""); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("without a gazetteer: got %d, want 503", resp.StatusCode)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/index"
 	"github.com/mapd/mapd/incidents/sqlite"
 	"github.com/mapd/mapd/web"
 )
@@ -35,6 +36,7 @@ func newTileServer(t *testing.T, n int, cfgStore func(*sqlite.Store) web.Store) 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	store.StartIndex(index.Options{}) // as mapd serve does; the import below waits for it
 	r := rand.New(rand.NewPCG(5, 6))
 	var items []incidents.Incident
 	for i := range n {
@@ -245,17 +247,17 @@ func TestTileClustersAtLowZoom(t *testing.T) {
 		keep  func(incidents.Incident) bool
 	}{
 		{"no filter", "", func(incidents.Incident) bool { return true }},
-		{"event types (precomputed)", "event_type=Battles,Riots", func(in incidents.Incident) bool {
+		{"event types (index)", "event_type=Battles,Riots", func(in incidents.Incident) bool {
 			return in.EventType == "Battles" || in.EventType == "Riots"
 		}},
 		{"dates and text (scanned)", "from=2016-03-01&to=2016-06-30&q=market", func(in incidents.Incident) bool {
 			return in.Date >= "2016-03-01" && in.Date <= "2016-06-30" && strings.Contains(in.Notes, "market")
 		}},
 		{"fatalities", "min_fatalities=2", func(in incidents.Incident) bool { return *in.Fatalities >= 2 }},
-		{"whole months and types (precomputed)", "from=2016-03-01&to=2016-08-31&event_type=Battles", func(in incidents.Incident) bool {
+		{"whole months and types (index)", "from=2016-03-01&to=2016-08-31&event_type=Battles", func(in incidents.Incident) bool {
 			return in.Date >= "2016-03-01" && in.Date <= "2016-08-31" && in.EventType == "Battles"
 		}},
-		{"partial months (precomputed and scanned)", "from=2016-02-11&to=2016-09-10", func(in incidents.Incident) bool {
+		{"partial months (index)", "from=2016-02-11&to=2016-09-10", func(in incidents.Incident) bool {
 			return in.Date >= "2016-02-11" && in.Date <= "2016-09-10"
 		}},
 	}

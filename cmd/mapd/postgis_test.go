@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mapd/mapd/incidents/postgis/pgtest"
 )
@@ -160,7 +161,9 @@ func TestPostGISConnectionLost(t *testing.T) {
 			t.Fatalf("%s: got %d before the outage, want 200", p, code)
 		}
 	}
-	c.Halt()
+	if err := c.Halt(); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range paths {
 		if code, retry := get(p); code != http.StatusServiceUnavailable || retry == "" {
 			t.Errorf("%s: got %d (Retry-After %q) with the database down, want 503 with Retry-After", p, code, retry)
@@ -170,6 +173,64 @@ func TestPostGISConnectionLost(t *testing.T) {
 	for _, p := range paths {
 		if code, _ := get(p); code != 200 {
 			t.Errorf("%s: got %d once the database is back, want 200", p, code)
+		}
+	}
+}
+
+// TestPostGISTwoProcesses runs two servers on one database: what one
+// writes, the other lists within a second, and its tiles and stats follow.
+func TestPostGISTwoProcesses(t *testing.T) {
+	c := pgtest.Start(t)
+	db := c.NewDatabase(t)
+	a, cancelA, errA := startMain(t, "--db", db)
+	b, cancelB, errB := startMain(t, "--db", db)
+	defer func() {
+		cancelA()
+		cancelB()
+		<-errA
+		<-errB
+		a.Close()
+		b.Close()
+	}()
+	count := func(m *Main, path string) int {
+		resp, err := http.Get(m.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body struct {
+			NumberMatched int `json:"numberMatched"`
+			Count         int `json:"count"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+			t.Fatal(err)
+		}
+		return body.NumberMatched + body.Count
+	}
+	// B has read (and cached what it caches) before A writes.
+	if n := count(b, "/api/incidents?country=SY"); n != 0 {
+		t.Fatalf("got %d before any write, want 0", n)
+	}
+	if n := count(b, "/api/stats?country=SY"); n != 0 {
+		t.Fatalf("stats: got %d before any write, want 0", n)
+	}
+	for i, line := range strings.Split(strings.TrimSpace(sampleNDJSON), "\n") {
+		resp, err := http.Post(a.URL()+"/api/incidents", "application/json", strings.NewReader(line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("create %d through A: got %d, want 201", i, resp.StatusCode)
+		}
+		written := time.Now()
+		for path, want := range map[string]int{"/api/incidents?country=SY": i + 1, "/api/stats?country=SY": i + 1} {
+			for count(b, path) != want {
+				if time.Since(written) > time.Second {
+					t.Fatalf("%s through B: not %d within 1 s of the write through A", path, want)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
 		}
 	}
 }

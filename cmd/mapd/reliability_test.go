@@ -12,6 +12,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
+	"runtime/trace"
 	"sort"
 	"strconv"
 	"strings"
@@ -180,6 +184,11 @@ func TestLoad(t *testing.T) {
 	}
 	seconds := envInt("MAPD_LOAD_SECONDS", 4)
 	clients := envInt("MAPD_LOAD_CLIENTS", 32)
+	readsOnly := os.Getenv("MAPD_LOAD_MIX") == "reads" // default: 70% reads, 30% writes
+	if dir := os.Getenv("MAPD_LOAD_PROFILE"); dir != "" {
+		stop := startLoadProfiles(t, dir)
+		defer stop()
+	}
 	m, cancel, errc := startMain(t, "--demo", "--writes-per-minute", "-1")
 	defer func() { cancel(); <-errc; m.Close() }()
 	base := m.URL()
@@ -222,9 +231,11 @@ func TestLoad(t *testing.T) {
 		idle = append(idle, d)
 	}
 
+	before := readLoadMetrics()
 	var (
 		mu                           sync.Mutex
 		loaded                       []time.Duration
+		byPath                       = map[string][]time.Duration{}
 		requests, errors5xx, locked  atomic.Int64
 		creates, deletes, otherFails atomic.Int64
 	)
@@ -241,8 +252,9 @@ func TestLoad(t *testing.T) {
 				var status int
 				var body []byte
 				switch k := rng.IntN(10); {
-				case k < 7:
-					s, d, err := get(reads[rng.IntN(len(reads))])
+				case k < 7 || readsOnly:
+					path := reads[rng.IntN(len(reads))]
+					s, d, err := get(path)
 					if err != nil {
 						otherFails.Add(1)
 						continue
@@ -250,6 +262,7 @@ func TestLoad(t *testing.T) {
 					status = s
 					mu.Lock()
 					loaded = append(loaded, d)
+					byPath[path] = append(byPath[path], d)
 					mu.Unlock()
 				case k < 9 || len(mine) == 0:
 					resp, err := client.Post(base+"/api/incidents", "application/json", strings.NewReader(
@@ -291,14 +304,24 @@ func TestLoad(t *testing.T) {
 		}(c)
 	}
 	wg.Wait()
+	t.Logf("during the load: %s", readLoadMetrics().since(before, requests.Load()))
 
 	p := func(ds []time.Duration, q float64) time.Duration {
 		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 		return ds[int(float64(len(ds)-1)*q)]
 	}
 	idleP99, loadP50, loadP99 := p(idle, 0.99), p(loaded, 0.5), p(loaded, 0.99)
-	t.Logf("%d clients for %ds: %d requests, %d 5xx, %d locked, %d transport errors; reads p50 %v p99 %v (idle p99 %v); %d creates, %d deletes",
-		clients, seconds, requests.Load(), errors5xx.Load(), locked.Load(), otherFails.Load(), loadP50, loadP99, idleP99, creates.Load(), deletes.Load())
+	for _, path := range reads {
+		if ds := byPath[path]; len(ds) > 0 {
+			t.Logf("  %-60s %5d reads, p50 %v p99 %v", path, len(ds), p(ds, 0.5), p(ds, 0.99))
+		}
+	}
+	mix := "mixed"
+	if readsOnly {
+		mix = "reads only"
+	}
+	t.Logf("%s, GOMAXPROCS %d: %d clients for %ds: %d requests, %d 5xx, %d locked, %d transport errors; reads p50 %v p99 %v (idle p99 %v); %d creates, %d deletes",
+		mix, runtime.GOMAXPROCS(0), clients, seconds, requests.Load(), errors5xx.Load(), locked.Load(), otherFails.Load(), loadP50, loadP99, idleP99, creates.Load(), deletes.Load())
 	if errors5xx.Load() > 0 || otherFails.Load() > 0 {
 		t.Fatalf("got %d 5xx responses (%d database locked) and %d transport errors, want none", errors5xx.Load(), locked.Load(), otherFails.Load())
 	}
@@ -316,4 +339,100 @@ func TestLoad(t *testing.T) {
 	if want := creates.Load() - deletes.Load(); fc.NumberMatched != want {
 		t.Fatalf("got %d load incidents at the end, want creates-deletes = %d", fc.NumberMatched, want)
 	}
+}
+
+// startLoadProfiles records a runtime trace and mutex and block profiles
+// of TestLoad in dir, for `go tool trace` and `go tool pprof`.
+func startLoadProfiles(t *testing.T, dir string) (stop func()) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, "trace.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := trace.Start(f); err != nil {
+		t.Fatal(err)
+	}
+	runtime.SetMutexProfileFraction(10)
+	runtime.SetBlockProfileRate(int(100 * time.Microsecond))
+	return func() {
+		trace.Stop()
+		f.Close()
+		for _, name := range []string{"mutex", "block"} {
+			out, err := os.Create(filepath.Join(dir, name+".pprof"))
+			if err != nil {
+				t.Error(err)
+				continue
+			}
+			pprof.Lookup(name).WriteTo(out, 0)
+			out.Close()
+		}
+		runtime.SetMutexProfileFraction(0)
+		runtime.SetBlockProfileRate(0)
+	}
+}
+
+// loadMetrics is a reading of the runtime's metrics that tell queueing
+// (goroutines waiting to run) from stalls (garbage collection pauses,
+// waits for locks).
+type loadMetrics struct {
+	sched, gcPauses *metrics.Float64Histogram
+	mutexWait       float64 // seconds spent blocked on sync.Mutex and RWMutex
+	gcCycles        uint64
+	cpu             time.Duration // user and system CPU time of the process
+}
+
+func readLoadMetrics() loadMetrics {
+	samples := []metrics.Sample{
+		{Name: "/sched/latencies:seconds"},
+		{Name: "/sched/pauses/stopping/gc:seconds"},
+		{Name: "/sync/mutex/wait/total:seconds"},
+		{Name: "/gc/cycles/total:gc-cycles"},
+	}
+	metrics.Read(samples)
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return loadMetrics{
+		cpu:       time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
+		sched:     samples[0].Value.Float64Histogram(),
+		gcPauses:  samples[1].Value.Float64Histogram(),
+		mutexWait: samples[2].Value.Float64(),
+		gcCycles:  samples[3].Value.Uint64(),
+	}
+}
+
+// since describes what happened between before and m, for n requests.
+func (m loadMetrics) since(before loadMetrics, n int64) string {
+	return fmt.Sprintf("CPU %v per request (clients and server); run queue wait p50 %v p99 %v max %v; %d GC cycles, stop-the-world pauses p99 %v max %v; %.2f s blocked on mutexes",
+		(m.cpu-before.cpu)/time.Duration(max(n, 1)),
+		histQuantile(m.sched, before.sched, 0.5), histQuantile(m.sched, before.sched, 0.99), histQuantile(m.sched, before.sched, 1),
+		m.gcCycles-before.gcCycles, histQuantile(m.gcPauses, before.gcPauses, 0.99), histQuantile(m.gcPauses, before.gcPauses, 1),
+		m.mutexWait-before.mutexWait)
+}
+
+// histQuantile returns the q quantile of the observations a holds beyond
+// those b holds (upper bucket bounds, rounded).
+func histQuantile(a, b *metrics.Float64Histogram, q float64) time.Duration {
+	var total uint64
+	for i := range a.Counts {
+		total += a.Counts[i] - b.Counts[i]
+	}
+	if total == 0 {
+		return 0
+	}
+	want := uint64(q * float64(total))
+	var cum uint64
+	for i := range a.Counts {
+		cum += a.Counts[i] - b.Counts[i]
+		if cum >= want && cum > 0 {
+			up := a.Buckets[i+1]
+			if up > 1e9 {
+				up = a.Buckets[i]
+			}
+			return time.Duration(up * 1e9).Round(time.Microsecond)
+		}
+	}
+	return 0
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mapd/mapd/extract"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/index"
 	"github.com/mapd/mapd/web"
 )
 
@@ -23,6 +24,7 @@ import (
 type Main struct {
 	Addr         string
 	DB           string
+	Replicas     stringList
 	Demo         bool
 	TokenFile    string
 	Tiles        string
@@ -37,6 +39,9 @@ type Main struct {
 	// TileThreshold is the number of incidents in view above which the map
 	// switches from GeoJSON to vector tiles.
 	TileThreshold int
+	// IndexMiB is the memory budget of the in-memory index; past it the
+	// server answers from SQLite's indexes.
+	IndexMiB int
 
 	stdout, stderr io.Writer
 	log            *slog.Logger
@@ -48,10 +53,16 @@ type Main struct {
 	ready          chan struct{}
 }
 
+// indexedStore is a store that keeps the in-memory index (incidents/index)
+// once started: the SQLite store.
+type indexedStore interface {
+	StartIndex(opts index.Options)
+}
+
 // NewMain returns a Main with the documented defaults.
 func NewMain(stdout, stderr io.Writer) *Main {
 	return &Main{Addr: "127.0.0.1:8080", DB: "mapd.db", Tiles: "none", LogFormat: "text", MaxImportMiB: 256,
-		TileThreshold: web.DefaultTileThreshold, stdout: stdout, stderr: stderr, ready: make(chan struct{})}
+		IndexMiB: int(index.DefaultMaxBytes >> 20), TileThreshold: web.DefaultTileThreshold, stdout: stdout, stderr: stderr, ready: make(chan struct{})}
 }
 
 // ParseFlags reads the serve flags and their MAPD_* environment twins.
@@ -60,6 +71,7 @@ func (m *Main) ParseFlags(args []string) (done bool, code int) {
 	fs.SetOutput(m.stderr)
 	fs.StringVar(&m.Addr, "addr", m.Addr, "address to listen on (MAPD_ADDR)")
 	fs.StringVar(&m.DB, "db", m.DB, dbUsage)
+	fs.Var(&m.Replicas, "db-replica", "postgres:// URL of a streaming replica of --db to read from; repeatable (MAPD_DB_REPLICA)")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "load the built-in demo incidents into an empty database (MAPD_DEMO)")
 	fs.StringVar(&m.TokenFile, "token-file", m.TokenFile, "file of bearer tokens, one per line, required for writes (MAPD_TOKEN_FILE)")
 	fs.StringVar(&m.Tiles, "tiles", m.Tiles, "raster tile URL template for the map, or none (MAPD_TILES)")
@@ -72,6 +84,7 @@ func (m *Main) ParseFlags(args []string) (done bool, code int) {
 	fs.Var(&m.CORSOrigins, "cors-origin", "browser origin allowed to call the API; repeatable; default none (MAPD_CORS_ORIGIN)")
 	fs.IntVar(&m.WritesPerMin, "writes-per-minute", m.WritesPerMin, "write requests allowed per client per minute; -1 for no limit (MAPD_WRITES_PER_MINUTE)")
 	fs.IntVar(&m.TileThreshold, "tile-threshold", m.TileThreshold, "incidents in view above which the map draws vector tiles instead of GeoJSON (MAPD_TILE_THRESHOLD)")
+	fs.IntVar(&m.IndexMiB, "index-mib", m.IndexMiB, "memory budget of the in-memory index of the incidents, in MiB, about 47 bytes per incident; past it counts, statistics and tiles come from SQLite, slower (MAPD_INDEX_MIB)")
 	fs.Usage = func() {
 		fmt.Fprintln(m.stderr, "Usage: mapd serve [flags]\n\nServes the map, the API, OGC API - Features and vector tiles.\n\nFlags:")
 		fs.PrintDefaults()
@@ -90,6 +103,10 @@ func (m *Main) ParseFlags(args []string) (done bool, code int) {
 	}
 	if m.LogFormat != "text" && m.LogFormat != "json" {
 		fmt.Fprintf(m.stderr, "mapd serve: --log-format must be text or json\n")
+		return true, 2
+	}
+	if m.IndexMiB < 1 {
+		fmt.Fprintf(m.stderr, "mapd serve: --index-mib must be 1 or more\n")
 		return true, 2
 	}
 	if m.TileThreshold < 1 {
@@ -123,11 +140,16 @@ func (m *Main) Run(ctx context.Context) error {
 		m.readOnly = true
 		m.log.Warn("listening on a non-loopback address without --token-file: the server is read-only", "addr", ln.Addr().String())
 	}
-	store, err := openStore(ctx, m.DB)
+	store, err := openStoreReplicas(ctx, m.DB, m.Replicas, m.log)
 	if err != nil {
 		return err
 	}
 	m.store = store
+	// The index builds in the background: /healthz answers at once, and
+	// reads use SQLite until it is ready.
+	if ix, ok := store.(indexedStore); ok {
+		ix.StartIndex(index.Options{MaxBytes: int64(m.IndexMiB) << 20, Logger: m.log})
+	}
 	if m.Demo {
 		n, err := incidents.LoadDemo(ctx, store)
 		if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 
@@ -17,8 +18,18 @@ const dbUsage = "SQLite database file, or a postgres:// or postgresql:// URL for
 // openStore opens the store that --db names: a postgres:// or
 // postgresql:// URL is a PostGIS database, anything else an SQLite file.
 func openStore(ctx context.Context, db string) (incidents.Store, error) {
+	return openStoreReplicas(ctx, db, nil, nil)
+}
+
+// openStoreReplicas is openStore with the read replicas of --db-replica,
+// which only a PostGIS database can have; log tells when one leaves or
+// rejoins the read rotation.
+func openStoreReplicas(ctx context.Context, db string, replicas []string, log *slog.Logger) (incidents.Store, error) {
 	if postgis.IsURL(db) {
-		return postgis.Open(ctx, db)
+		return postgis.OpenOptions(ctx, db, postgis.Options{Replicas: replicas, Logger: log})
+	}
+	if len(replicas) > 0 {
+		return nil, fmt.Errorf("--db-replica needs --db to be a postgres:// URL")
 	}
 	if scheme, _, ok := strings.Cut(db, "://"); ok && !strings.ContainsAny(scheme, "/\\") {
 		return nil, fmt.Errorf("--db %s:// is not a database this mapd opens: give an SQLite file or a postgres:// URL", scheme)

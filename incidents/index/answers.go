@@ -146,39 +146,23 @@ func countDead(dead []uint64, lo, hi int) int {
 
 func popcount(w uint64) int { return bitset{w}.count() }
 
-// TopActors is the number of actors Stats lists.
-const TopActors = 20
-
-// TopAdmin1 is the number of first-level regions Stats lists.
-const TopAdmin1 = 50
-
-// Summary is what Stats answers: incidents.Stats and the groups the
-// store's statistics did not have.
-type Summary struct {
-	incidents.Stats
-	// ByAdmin1 holds the TopAdmin1 first-level regions with the most
-	// incidents, most first, then by name.
-	ByAdmin1 []incidents.StatBucket
-	// ByActor holds the TopActors actors (actor1 or actor2) with the most
-	// incidents, most first, then by name; an incident with the same actor
-	// on both sides counts once.
-	ByActor []incidents.StatBucket
-}
-
 // Stats returns the count, fatalities and date range of the matches,
 // grouped by event type, month, country, admin1 and actor. The answer for
-// no filter at all is computed once per snapshot; callers must not modify
-// its slices.
-func (q *Query) Stats() Summary {
+// no filter at all is computed once per snapshot.
+func (q *Query) Stats() incidents.Stats {
 	s := q.s
 	if q.plain() && q.box == nil && !q.none {
 		s.statsOnce.Do(func() { s.stats = q.stats() })
-		return s.stats
+		st := s.stats
+		for _, g := range []*[]incidents.StatBucket{&st.ByEventType, &st.ByMonth, &st.ByCountry, &st.ByAdmin1, &st.ByActor} {
+			*g = slices.Clone(*g)
+		}
+		return st
 	}
 	return q.stats()
 }
 
-func (q *Query) stats() Summary {
+func (q *Query) stats() incidents.Stats {
 	s := q.s
 	type acc struct{ n, fat int }
 	et := make([]acc, len(s.et.vals))
@@ -235,9 +219,8 @@ func (q *Query) stats() Summary {
 			}
 		}
 	})
-	out := Summary{Stats: incidents.Stats{Count: total.n, Fatalities: total.fat,
-		ByEventType: []incidents.StatBucket{}, ByMonth: []incidents.StatBucket{}, ByCountry: []incidents.StatBucket{}},
-		ByAdmin1: []incidents.StatBucket{}, ByActor: []incidents.StatBucket{}}
+	out := incidents.NewStats()
+	out.Count, out.Fatalities = total.n, total.fat
 	if total.n == 0 {
 		return out
 	}
@@ -275,8 +258,8 @@ func (q *Query) stats() Summary {
 	}
 	out.ByEventType = buckets(et, s.et.vals, false, 0)
 	out.ByCountry = buckets(country, s.country.vals, false, 0)
-	out.ByAdmin1 = buckets(admin1, s.admin1.vals, true, TopAdmin1)
-	out.ByActor = buckets(actor, s.actor.vals, true, TopActors)
+	out.ByAdmin1 = buckets(admin1, s.admin1.vals, true, incidents.TopAdmin1)
+	out.ByActor = buckets(actor, s.actor.vals, true, incidents.TopActors)
 	return out
 }
 
@@ -296,7 +279,8 @@ const maxCellGrid = 1 << 20
 
 // Clusters returns the clusters of the matches (the query's box ignored)
 // in tile t on a grid of 2^depth by 2^depth cells, as geo.Clusterer makes
-// them; each centroid is the mean of the points on the Mercator grid.
+// them: each centroid is the mean longitude and latitude of the points,
+// within 1e-7 degrees.
 func (q *Query) Clusters(t geo.Tile, depth int) []geo.Cluster {
 	depth = min(max(depth, 0), 32-t.Z)
 	cl := geo.NewClusterer(t, depth)
@@ -314,9 +298,11 @@ func (q *Query) Clusters(t geo.Tile, depth int) []geo.Cluster {
 		return cl.Clusters()
 	}
 	type acc struct {
-		n, fat     int
-		sumX, sumY uint64
+		n, fat int
+		sumX   uint64
+		sumLat float64
 	}
+	lat := latTable()
 	cells := make([]acc, side*side)
 	byType := make([]int32, side*side*nET)
 	sh := uint(32 - t.Z - depth)
@@ -330,7 +316,7 @@ func (q *Query) Clusters(t geo.Tile, depth int) []geo.Cluster {
 			a.n++
 			a.fat += s.fatalSum(seg, int(i))
 			a.sumX += uint64(x)
-			a.sumY += uint64(y)
+			a.sumLat += latFast(lat, y)
 			byType[k*nET+int(ets[i])]++
 		}
 	})
@@ -341,11 +327,11 @@ func (q *Query) Clusters(t geo.Tile, depth int) []geo.Cluster {
 		}
 		cell := geo.Tile{Z: cz, X: int(cx0) + k%side, Y: int(cy0) + k/side}
 		lon := lonOf(float64(a.sumX)/float64(a.n) + 0.5)
-		lat := latOf(float64(a.sumY)/float64(a.n) + 0.5)
+		meanLat := a.sumLat / float64(a.n)
 		fat := a.fat
 		for e := range nET {
 			if n := int(byType[k*nET+e]); n > 0 {
-				cl.Add(cell, s.et.vals[e], n, fat, lon*float64(n), lat*float64(n))
+				cl.Add(cell, s.et.vals[e], n, fat, lon*float64(n), meanLat*float64(n))
 				fat = 0
 			}
 		}
@@ -383,19 +369,12 @@ func (q *Query) TilePoints(t geo.Tile, limit int) ([]incidents.TilePoint, bool) 
 	return pts, more
 }
 
-// HeatPoint is the aggregate of the matches in one cell of a heat map.
-type HeatPoint struct {
-	Lon, Lat   float64 // mean position of the points
-	Count      int
-	Fatalities int
-}
-
 // Heat returns the matches (in the query's box) aggregated into the
 // tiles of zoom z, at most 24, one point per non-empty cell at the mean
 // position of its incidents; when that gives more than maxPoints cells
 // (maxPoints > 0), coarser zooms are tried until it does not. Points
 // beyond the Mercator latitudes are left out.
-func (q *Query) Heat(z, maxPoints int) []HeatPoint {
+func (q *Query) Heat(z, maxPoints int) []incidents.HeatPoint {
 	z = min(max(z, 0), sortBits/2)
 	s := q.s
 	type acc struct {
@@ -467,9 +446,9 @@ func (q *Query) Heat(z, maxPoints int) []HeatPoint {
 		}
 		cells = merge(cells)
 	}
-	out := make([]HeatPoint, len(cells))
+	out := make([]incidents.HeatPoint, len(cells))
 	for i, a := range cells {
-		out[i] = HeatPoint{Lon: lonOf(float64(a.sumX)/float64(a.n) + 0.5), Lat: latOf(float64(a.sumY)/float64(a.n) + 0.5),
+		out[i] = incidents.HeatPoint{Lon: lonOf(float64(a.sumX)/float64(a.n) + 0.5), Lat: latOf(float64(a.sumY)/float64(a.n) + 0.5),
 			Count: a.n, Fatalities: a.fat}
 	}
 	return out
@@ -551,14 +530,32 @@ func (h *pageHeap) Pop() any {
 
 // Extent returns the bounding box and date range of every incident of the
 // snapshot; the box contains every point (its edges are within 1e-7
-// degrees of the extreme coordinates).
+// degrees of the extreme coordinates). A store makes it exact with the
+// coordinates of the rows ExtentIDs names.
 func (s *Snapshot) Extent() incidents.Extent {
+	s.computeExtent()
+	return s.extent
+}
+
+// ExtentIDs returns the ids of the incidents whose exact coordinates give
+// the extreme longitudes and latitudes of Extent: the rows in the
+// westernmost, easternmost, northernmost and southernmost grid columns
+// and rows, at most 64 of each, which holds the extreme unless more than
+// 64 distinct points share a column 1e-7 degrees wide, and the points
+// beyond the Mercator latitudes at the extremes.
+func (s *Snapshot) ExtentIDs() []int64 {
+	s.computeExtent()
+	return s.extentIDs
+}
+
+func (s *Snapshot) computeExtent() {
 	s.extentOnce.Do(func() {
 		var e incidents.Extent
 		minX, minY := uint32(math.MaxUint32), uint32(math.MaxUint32)
 		var maxX, maxY uint32
 		minLon, minLat, maxLon, maxLat := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 		minDay, maxDay := int32(math.MaxInt32), int32(math.MinInt32)
+		var polarIDs [4]int64 // of the polar points at minLon, maxLon, minLat, maxLat
 		for _, seg := range []*segment{&s.base, &s.delta} {
 			c := &seg.c
 			for i := range c.len() {
@@ -568,13 +565,50 @@ func (s *Snapshot) Extent() incidents.Extent {
 				e.Count++
 				minDay, maxDay = min(minDay, c.day[i]), max(maxDay, c.day[i])
 				if c.gp[i]&polarBit != 0 {
-					x := s.extras[c.id[i]]
+					x, id := s.extras[c.id[i]], c.id[i]
+					for k, better := range [4]bool{x.lon < minLon, x.lon > maxLon, x.lat < minLat, x.lat > maxLat} {
+						if better {
+							polarIDs[k] = id
+						}
+					}
 					minLon, maxLon = min(minLon, x.lon), max(maxLon, x.lon)
 					minLat, maxLat = min(minLat, x.lat), max(maxLat, x.lat)
 					continue
 				}
 				minX, maxX = min(minX, c.x[i]), max(maxX, c.x[i])
 				minY, maxY = min(minY, c.y[i]), max(maxY, c.y[i])
+			}
+		}
+		// The rows in the extreme columns and rows, for ExtentIDs.
+		for _, id := range polarIDs {
+			if id != 0 && !slices.Contains(s.extentIDs, id) {
+				s.extentIDs = append(s.extentIDs, id)
+			}
+		}
+		if minX <= maxX {
+			const most = 64
+			var nx0, nx1, ny0, ny1 int
+			for _, seg := range []*segment{&s.base, &s.delta} {
+				c := &seg.c
+				for i := range c.len() {
+					if seg.isDead(i) || c.gp[i]&polarBit != 0 {
+						continue
+					}
+					x, y := c.x[i], c.y[i]
+					hit := false
+					for _, b := range []struct {
+						on bool
+						n  *int
+					}{{x == minX, &nx0}, {x == maxX, &nx1}, {y == minY, &ny0}, {y == maxY, &ny1}} {
+						if b.on && *b.n < most {
+							*b.n++
+							hit = true
+						}
+					}
+					if hit {
+						s.extentIDs = append(s.extentIDs, c.id[i])
+					}
+				}
 			}
 		}
 		if e.Count > 0 {
@@ -587,5 +621,4 @@ func (s *Snapshot) Extent() incidents.Extent {
 		}
 		s.extent = e
 	})
-	return s.extent
 }

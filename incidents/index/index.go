@@ -504,8 +504,9 @@ type Snapshot struct {
 
 	extentOnce sync.Once
 	extent     incidents.Extent
+	extentIDs  []int64
 	statsOnce  sync.Once
-	stats      Summary
+	stats      incidents.Stats
 }
 
 // Version returns the store's data version the snapshot reflects.

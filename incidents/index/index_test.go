@@ -181,9 +181,8 @@ func randFilter(r *rand.Rand, w world) (incidents.Filter, []int64, map[int64]boo
 	return f, ids, set
 }
 
-func bruteStats(w world, f incidents.Filter, set map[int64]bool) Summary {
-	st := Summary{Stats: incidents.Stats{ByEventType: []incidents.StatBucket{}, ByMonth: []incidents.StatBucket{}, ByCountry: []incidents.StatBucket{}},
-		ByAdmin1: []incidents.StatBucket{}, ByActor: []incidents.StatBucket{}}
+func bruteStats(w world, f incidents.Filter, set map[int64]bool) incidents.Stats {
+	st := incidents.NewStats()
 	groups := map[string]map[string]*incidents.StatBucket{}
 	add := func(g, k string, fat int) {
 		if groups[g] == nil {
@@ -238,7 +237,7 @@ func bruteStats(w world, f incidents.Filter, set map[int64]bool) Summary {
 		return out
 	}
 	st.ByEventType, st.ByMonth, st.ByCountry = list("et", false, 0), list("month", true, 0), list("country", false, 0)
-	st.ByAdmin1, st.ByActor = list("admin1", false, TopAdmin1), list("actor", false, TopActors)
+	st.ByAdmin1, st.ByActor = list("admin1", false, incidents.TopAdmin1), list("actor", false, incidents.TopActors)
 	return st
 }
 
@@ -331,6 +330,9 @@ func check(t *testing.T, r *rand.Rand, s *Snapshot, w world, rounds int) {
 				if g.Cell != x.Cell || g.Count != x.Count || g.Fatalities != x.Fatalities || g.EventType != x.EventType {
 					t.Fatalf("Clusters %v %s: got %+v, want %+v", f, tile, g, x)
 				}
+				if math.Abs(g.Lon-x.Lon) > 1e-6 || math.Abs(g.Lat-x.Lat) > 1e-6 {
+					t.Fatalf("Clusters %s: centroid got %v,%v, want %v,%v", tile, g.Lon, g.Lat, x.Lon, x.Lat)
+				}
 				if !g.Cell.Contains(g.Lon, g.Lat) {
 					t.Fatalf("Clusters %s: centroid %v,%v outside its cell %s", tile, g.Lon, g.Lat, g.Cell)
 				}
@@ -402,6 +404,18 @@ func check(t *testing.T, r *rand.Rand, s *Snapshot, w world, rounds int) {
 		math.Abs(g.MinLon-e.MinLon) > 1e-6 || math.Abs(g.MaxLon-e.MaxLon) > 1e-6 ||
 		math.Abs(g.MinLat-e.MinLat) > 1e-6 || math.Abs(g.MaxLat-e.MaxLat) > 1e-6 {
 		t.Fatalf("Extent: got %+v, want %+v", g, e)
+	}
+	// The exact coordinates of the rows ExtentIDs names give the exact box.
+	if ids := s.ExtentIDs(); len(w) > 0 {
+		x := w[ids[0]]
+		b := geo.BBox{MinLon: x.Lon, MaxLon: x.Lon, MinLat: x.Lat, MaxLat: x.Lat}
+		for _, id := range ids {
+			r := w[id]
+			b = geo.BBox{MinLon: min(b.MinLon, r.Lon), MaxLon: max(b.MaxLon, r.Lon), MinLat: min(b.MinLat, r.Lat), MaxLat: max(b.MaxLat, r.Lat)}
+		}
+		if want := (geo.BBox{MinLon: e.MinLon, MinLat: e.MinLat, MaxLon: e.MaxLon, MaxLat: e.MaxLat}); b != want {
+			t.Fatalf("ExtentIDs: the rows' box is %v, want %v", b, want)
+		}
 	}
 }
 

@@ -237,6 +237,7 @@ func (imp *importer) commit(ctx context.Context) error {
 	if err != nil {
 		return wrap("import: commit", err)
 	}
+	imp.store.noteWrite(ctx)
 	imp.done = *imp.res
 	return nil
 }

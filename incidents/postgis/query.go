@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
 )
@@ -148,14 +150,14 @@ func escapeLike(s string) string {
 }
 
 // readTx begins a read-only transaction that sees one snapshot.
-func (s *Store) readTx(ctx context.Context) (pgx.Tx, error) {
-	return s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+func readTx(ctx context.Context, db *pgxpool.Pool) (pgx.Tx, error) {
+	return db.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 }
 
 // Get returns the incident with the given id, or ErrNotFound.
-func (s *Store) Get(ctx context.Context, id int64) (incidents.Incident, error) {
+func (s *Store) get(ctx context.Context, db *pgxpool.Pool, id int64) (incidents.Incident, error) {
 	var in incidents.Incident
-	err := scanIncident(s.pool.QueryRow(ctx, "SELECT "+selectColumns+" FROM incidents i WHERE i.id = $1", id), &in)
+	err := scanIncident(db.QueryRow(ctx, "SELECT "+selectColumns+" FROM incidents i WHERE i.id = $1", id), &in)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return incidents.Incident{}, fmt.Errorf("incident %d: %w", id, incidents.ErrNotFound)
 	}
@@ -169,13 +171,13 @@ func (s *Store) Get(ctx context.Context, id int64) (incidents.Incident, error) {
 // the filter's order (newest first unless f.Sort says otherwise). Count and
 // rows come from one snapshot; the page is the keyset after f.Cursor, with
 // the SQLite store's cursors.
-func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) (incidents.Page, error) {
+func (s *Store) list(ctx context.Context, db *pgxpool.Pool, f incidents.Filter, fn func(*incidents.Incident) error) (incidents.Page, error) {
 	f = f.LiftBBox()
 	q, err := filterQuery(f, true)
 	if err != nil {
 		return incidents.Page{}, err
 	}
-	tx, err := s.readTx(ctx)
+	tx, err := readTx(ctx, db)
 	if err != nil {
 		return incidents.Page{}, wrap("list", err)
 	}
@@ -221,14 +223,14 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 }
 
 // Count returns the number of incidents matching the filter.
-func (s *Store) Count(ctx context.Context, f incidents.Filter) (int, error) {
+func (s *Store) count(ctx context.Context, db *pgxpool.Pool, f incidents.Filter) (int, error) {
 	f = f.LiftBBox()
 	q, err := filterQuery(f, true)
 	if err != nil {
 		return 0, err
 	}
 	var n int
-	if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM incidents i"+q.where(), q.args...).Scan(&n); err != nil {
+	if err := db.QueryRow(ctx, "SELECT count(*) FROM incidents i"+q.where(), q.args...).Scan(&n); err != nil {
 		return 0, wrap("count", err)
 	}
 	return n, nil
@@ -236,9 +238,9 @@ func (s *Store) Count(ctx context.Context, f incidents.Filter) (int, error) {
 
 // Export calls fn with every incident matching f (Limit and Cursor
 // ignored), in ascending id order, from one snapshot, streaming the rows.
-func (s *Store) Export(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) error {
+func (s *Store) export(ctx context.Context, db *pgxpool.Pool, f incidents.Filter, fn func(*incidents.Incident) error) error {
 	f = f.LiftBBox()
-	tx, err := s.readTx(ctx)
+	tx, err := readTx(ctx, db)
 	if err != nil {
 		return wrap("export", err)
 	}
@@ -267,9 +269,9 @@ func (s *Store) Export(ctx context.Context, f incidents.Filter, fn func(*inciden
 
 // Stats returns counts and fatalities by event type, month and country for
 // the filter (Limit and Cursor ignored), from one snapshot.
-func (s *Store) Stats(ctx context.Context, f incidents.Filter) (incidents.Stats, error) {
+func (s *Store) stats(ctx context.Context, db *pgxpool.Pool, f incidents.Filter) (incidents.Stats, error) {
 	f = f.LiftBBox()
-	tx, err := s.readTx(ctx)
+	tx, err := readTx(ctx, db)
 	if err != nil {
 		return incidents.Stats{}, wrap("stats", err)
 	}
@@ -334,9 +336,12 @@ func (s *Store) Extent(ctx context.Context) (incidents.Extent, error) {
 	var e incidents.Extent
 	var minLon, minLat, maxLon, maxLat *float64
 	var minDate, maxDate *string
-	if err := s.pool.QueryRow(ctx, `SELECT count(*), min(lon), min(lat), max(lon), max(lat),
-		to_char(min(date), 'YYYY-MM-DD'), to_char(max(date), 'YYYY-MM-DD') FROM incidents`).
-		Scan(&e.Count, &minLon, &minLat, &maxLon, &maxLat, &minDate, &maxDate); err != nil {
+	err = s.read(ctx, nil, func(db *pgxpool.Pool) error {
+		return db.QueryRow(ctx, `SELECT count(*), min(lon), min(lat), max(lon), max(lat),
+			to_char(min(date), 'YYYY-MM-DD'), to_char(max(date), 'YYYY-MM-DD') FROM incidents`).
+			Scan(&e.Count, &minLon, &minLat, &maxLon, &maxLat, &minDate, &maxDate)
+	})
+	if err != nil {
 		return incidents.Extent{}, wrap("extent", err)
 	}
 	if e.Count > 0 {
@@ -349,9 +354,9 @@ func (s *Store) Extent(ctx context.Context) (incidents.Extent, error) {
 
 // Version returns the data version: a counter that every write statement
 // on incidents increases, in its transaction, from any process.
-func (s *Store) Version(ctx context.Context) (int64, error) {
+func (s *Store) version(ctx context.Context, db *pgxpool.Pool) (int64, error) {
 	var v int64
-	if err := s.pool.QueryRow(ctx, "SELECT version FROM data_version WHERE id = 1").Scan(&v); err != nil {
+	if err := db.QueryRow(ctx, "SELECT version FROM data_version WHERE id = 1").Scan(&v); err != nil {
 		return 0, wrap("version", err)
 	}
 	return v, nil

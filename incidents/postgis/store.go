@@ -16,11 +16,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -41,8 +43,15 @@ func IsURL(db string) bool {
 
 // Store keeps incidents in PostgreSQL/PostGIS.
 type Store struct {
-	pool *pgxpool.Pool
+	pool *pgxpool.Pool // the primary
 	now  func() time.Time
+	log  *slog.Logger
+
+	replicas   []*replica
+	next       atomic.Uint64 // round robin over replicas
+	written    atomic.Int64  // primary's WAL position after this process's last write
+	stopHealth context.CancelFunc
+	healthDone sync.WaitGroup
 
 	extentMu      sync.Mutex
 	extent        incidents.Extent
@@ -68,7 +77,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgis: %w", err)
 	}
-	s := &Store{pool: pool, now: time.Now, extentVersion: -1}
+	s := &Store{pool: pool, now: time.Now, extentVersion: -1, log: slog.New(slog.DiscardHandler)}
 	if err := s.setup(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -219,8 +228,15 @@ func migrate(ctx context.Context, conn *pgx.Conn) error {
 	return nil
 }
 
-// Close closes every connection of the pool.
+// Close stops the replica checks and closes every connection.
 func (s *Store) Close() error {
+	if s.stopHealth != nil {
+		s.stopHealth()
+		s.healthDone.Wait()
+	}
+	for _, r := range s.replicas {
+		r.pool.Close()
+	}
 	s.pool.Close()
 	return nil
 }

@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/mapd/mapd/incidents"
 	"github.com/mapd/mapd/incidents/postgis"
@@ -25,3 +26,7 @@ func TestConformance(t *testing.T) {
 	c := pgtest.Start(t)
 	storetest.Run(t, func(t *testing.T) incidents.Store { return openStore(t, c) })
 }
+
+func ptr[T any](v T) *T { return &v }
+
+func sleep() { time.Sleep(20 * time.Millisecond) }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
 )
@@ -27,13 +29,13 @@ func tileQuery(f incidents.Filter, t geo.Tile) (*query, error) {
 // ignored) that lie in tile t, in id order. It stops after limit points
 // and then reports more = true when the tile holds further matches;
 // limit <= 0 means no limit.
-func (s *Store) TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, limit int) (points []incidents.TilePoint, more bool, err error) {
+func (s *Store) tilePoints(ctx context.Context, db *pgxpool.Pool, f incidents.Filter, t geo.Tile, limit int) (points []incidents.TilePoint, more bool, err error) {
 	q, err := tileQuery(f, t)
 	if err != nil {
 		return nil, false, err
 	}
 	sql := "SELECT i.id, i.lon, i.lat, to_char(i.date, 'YYYY-MM-DD'), i.event_type, i.fatalities FROM incidents i" + q.where() + " ORDER BY i.id"
-	rows, err := s.pool.Query(ctx, sql, q.args...)
+	rows, err := db.Query(ctx, sql, q.args...)
 	if err != nil {
 		return nil, false, wrap("tile points "+t.String(), err)
 	}
@@ -63,7 +65,7 @@ func (s *Store) TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, 
 // BBox, Limit and Cursor ignored) in tile t, on a grid of 2^depth by
 // 2^depth cells (see geo.Clusterer), aggregated by PostgreSQL: one row per
 // cell and event type.
-func (s *Store) TileClusters(ctx context.Context, f incidents.Filter, t geo.Tile, depth int) ([]geo.Cluster, error) {
+func (s *Store) tileClusters(ctx context.Context, db *pgxpool.Pool, f incidents.Filter, t geo.Tile, depth int) ([]geo.Cluster, error) {
 	c := geo.NewClusterer(t, depth)
 	q, err := tileQuery(f, t)
 	if err != nil {
@@ -78,7 +80,7 @@ func (s *Store) TileClusters(ctx context.Context, f incidents.Filter, t geo.Tile
 			i.event_type, coalesce(i.fatalities, 0) AS fatalities, i.lon, i.lat
 		FROM incidents i` + q.where() + ` AND i.lat BETWEEN -85.05112877980659 AND 85.05112877980659) c
 		GROUP BY 1, 2, 3`
-	rows, err := s.pool.Query(ctx, sql, q.args...)
+	rows, err := db.Query(ctx, sql, q.args...)
 	if err != nil {
 		return nil, wrap("tile clusters "+t.String(), err)
 	}

@@ -126,6 +126,7 @@ func (s *Store) Create(ctx context.Context, in *incidents.Incident, r incidents.
 	if err := s.pool.QueryRow(ctx, sql, vals...).Scan(&in.ID); err != nil {
 		return wrap("create", conflict(err, in))
 	}
+	s.noteWrite(ctx)
 	return nil
 }
 
@@ -160,6 +161,9 @@ func (s *Store) Replace(ctx context.Context, id int64, in *incidents.Incident, r
 		_, err = tx.Exec(ctx, sql, append(vals, id)...)
 		return conflict(err, in)
 	})
+	if err == nil {
+		s.noteWrite(ctx)
+	}
 	return wrap("replace", err)
 }
 
@@ -172,5 +176,6 @@ func (s *Store) Delete(ctx context.Context, id int64) error {
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("incident %d: %w", id, incidents.ErrNotFound)
 	}
+	s.noteWrite(ctx)
 	return nil
 }

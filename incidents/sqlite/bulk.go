@@ -107,8 +107,6 @@ func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx, stage func(string)) e
 	}
 	steps := []step{
 		{"spatial index", func() error { return buildRTree(ctx, tx) }},
-		{"tile cells", func() error { return rebuildTileCells(ctx, tx) }},
-		{"monthly tile cells", func() error { return rebuildMonthlyCells(ctx, tx) }},
 		exec("full-text index", "INSERT INTO incidents_fts (incidents_fts) VALUES ('rebuild')"),
 		exec("data version", "UPDATE data_version SET version = version + 1 WHERE id = 1"),
 	}
@@ -135,67 +133,3 @@ func (b *bulkLoad) restoreCache(db *sql.DB) error {
 	}
 	return nil
 }
-
-// rebuildTileCells computes tile_cells from the incidents table.
-func rebuildTileCells(ctx context.Context, tx *sql.Tx) error {
-	return rebuildCellLevels(ctx, tx, "tile_levels", "tile_cells", finestTileCellsSQL, coarserTileCellsSQL)
-}
-
-// rebuildCellLevels empties cells and fills it again at each level listed
-// in levels. The finest level is aggregated from the incidents by finest
-// (parameters: level, and 17 - level twice), computing each point's cell as
-// the triggers do; every coarser level is aggregated from the level above
-// it by coarser (parameters: level, the shift between the two twice, the
-// finer level), which gives the same counts and sums from far fewer rows.
-func rebuildCellLevels(ctx context.Context, tx *sql.Tx, levels, cells, finest, coarser string) error {
-	rows, err := tx.QueryContext(ctx, "SELECT level FROM "+levels+" ORDER BY level DESC")
-	if err != nil {
-		return fmt.Errorf("incidents: rebuild %s: %w", cells, err)
-	}
-	var ls []int
-	for rows.Next() {
-		var l int
-		if err := rows.Scan(&l); err != nil {
-			rows.Close()
-			return fmt.Errorf("incidents: rebuild %s: %w", cells, err)
-		}
-		ls = append(ls, l)
-	}
-	if err := rows.Close(); err != nil {
-		return fmt.Errorf("incidents: rebuild %s: %w", cells, err)
-	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM "+cells); err != nil {
-		return fmt.Errorf("incidents: rebuild %s: %w", cells, err)
-	}
-	for i, l := range ls {
-		var err error
-		if i == 0 {
-			_, err = tx.ExecContext(ctx, finest, l, 17-l, 17-l)
-		} else {
-			_, err = tx.ExecContext(ctx, coarser, l, ls[i-1]-l, ls[i-1]-l, ls[i-1])
-		}
-		if err != nil {
-			return fmt.Errorf("incidents: rebuild %s level %d: %w", cells, l, err)
-		}
-	}
-	return nil
-}
-
-// finestTileCellsSQL aggregates the incidents into the cells of one level
-// (parameters: level, and 17 - level twice).
-const finestTileCellsSQL = `INSERT INTO tile_cells (level, cx, cy, event_type, n, fatalities, sum_lon, sum_lat)
-    SELECT ?, c.x >> ?, c.y >> ?, c.event_type, count(*), sum(c.fatalities), sum(c.lon), sum(c.lat)
-    FROM (SELECT min(131071, max(0, CAST(floor((i.lon + 180.0) / 360.0 * 131072) AS INTEGER))) AS x,
-                 min(131071, max(0, CAST(floor((1.0 - ln(tan(i.lat * pi() / 180.0) + 1.0 / cos(i.lat * pi() / 180.0)) / pi()) / 2.0 * 131072) AS INTEGER))) AS y,
-                 i.event_type, coalesce(i.fatalities, 0) AS fatalities, i.lon, i.lat
-          FROM incidents i
-          WHERE i.lat BETWEEN -85.05112877980659 AND 85.05112877980659) c
-    GROUP BY 2, 3, 4`
-
-// coarserTileCellsSQL aggregates the cells of one level into those of a
-// coarser one (parameters: the coarser level, the shift between the two
-// twice, and the finer level).
-const coarserTileCellsSQL = `INSERT INTO tile_cells (level, cx, cy, event_type, n, fatalities, sum_lon, sum_lat)
-    SELECT ?, cx >> ?, cy >> ?, event_type, sum(n), sum(fatalities), sum(sum_lon), sum(sum_lat)
-    FROM tile_cells WHERE level = ?
-    GROUP BY 2, 3, 4`

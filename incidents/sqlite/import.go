@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/index"
 )
 
 // Import reads every record from dec, validates it, resolves places without
@@ -69,6 +70,9 @@ type importer struct {
 	last     int       // index of the last record written
 	maxID    int64     // the highest id in the table
 	queue    []incidents.CheckedRecord
+	locked   bool    // holds the store's write lock (see lockWrites)
+	firstNew int64   // rows of the open transaction with a higher id are new
+	updated  []int64 // ids the open transaction updated
 }
 
 type importStmts struct {
@@ -198,14 +202,18 @@ func (imp *importer) writeGroup(ctx context.Context, q []incidents.CheckedRecord
 }
 
 func (imp *importer) begin(ctx context.Context) error {
+	imp.store.lockWrites()
+	imp.locked = true
 	tx, err := imp.store.w.BeginTx(ctx, nil)
 	if err != nil {
+		imp.unlock()
 		return fmt.Errorf("incidents: import: %w", err)
 	}
 	if !imp.started {
 		imp.started = true
 		if err := imp.maybeBulk(ctx, tx); err != nil {
 			tx.Rollback()
+			imp.unlock()
 			return err
 		}
 	}
@@ -224,13 +232,15 @@ func (imp *importer) begin(ctx context.Context) error {
 	st.update = prepare(updateSQL)
 	if err != nil {
 		tx.Rollback()
+		imp.unlock()
 		return fmt.Errorf("incidents: import: %w", err)
 	}
 	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM incidents").Scan(&imp.indexed); err != nil {
 		tx.Rollback()
+		imp.unlock()
 		return fmt.Errorf("incidents: import: %w", err)
 	}
-	imp.maxID = imp.indexed
+	imp.maxID, imp.firstNew, imp.updated = imp.indexed, imp.indexed, imp.updated[:0]
 	imp.tx, imp.stmts, imp.pending, imp.inserted = tx, st, 0, false
 	imp.done = *imp.res
 	return nil
@@ -314,6 +324,9 @@ func (imp *importer) updateStored(ctx context.Context, in *incidents.Incident) e
 	if _, err := imp.stmts.update.ExecContext(ctx, append(columnValues(in), in.ID)...); err != nil {
 		return sqlError("import", in, err)
 	}
+	if imp.store.idx != nil && len(imp.updated) <= maxApplyRows {
+		imp.updated = append(imp.updated, in.ID)
+	}
 	imp.res.Updated++
 	return nil
 }
@@ -348,11 +361,39 @@ func (imp *importer) commit(ctx context.Context) error {
 			return err
 		}
 	}
+	// The rows the transaction wrote, for the index; too many are cheaper
+	// to read by building the index again.
+	var rows []index.Row
+	var version int64
+	rebuild := false
+	if imp.store.idx != nil {
+		if imp.bulk != nil || imp.maxID-imp.firstNew+int64(len(imp.updated)) > maxApplyRows {
+			rebuild = true
+		} else {
+			var err error
+			if version, err = txVersion(ctx, imp.tx); err != nil {
+				return err
+			}
+			if rows, err = readRows(ctx, imp.tx, imp.firstNew, imp.updated); err != nil {
+				return err
+			}
+		}
+	}
 	err := imp.tx.Commit()
 	imp.tx, imp.stmts = nil, nil
 	if err != nil {
+		imp.unlock()
 		return fmt.Errorf("incidents: import: commit: %w", err)
 	}
+	if rebuild {
+		// Build while still holding the write lock, so that the import
+		// returns once its rows are in the index; reads meanwhile use the
+		// snapshot from before the import.
+		imp.store.idx.rebuild(imp.store)
+	} else if len(rows) > 0 {
+		imp.store.apply(version, rows, nil)
+	}
+	imp.unlock()
 	return nil
 }
 
@@ -360,6 +401,15 @@ func (imp *importer) rollback() {
 	if imp.tx != nil {
 		imp.tx.Rollback()
 		imp.tx, imp.stmts = nil, nil
+	}
+	imp.unlock()
+}
+
+// unlock releases the store's write lock if the importer holds it.
+func (imp *importer) unlock() {
+	if imp.locked {
+		imp.locked = false
+		imp.store.unlockWrites()
 	}
 }
 

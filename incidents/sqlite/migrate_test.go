@@ -34,7 +34,7 @@ func openFirstRelease(t *testing.T, path string) {
 }
 
 // schema returns the tables, indexes and triggers of the database with
-// their SQL (white space collapsed), and the cell levels it keeps.
+// their SQL (white space collapsed).
 func schema(t *testing.T, s *Store) map[string]string {
 	t.Helper()
 	rows, err := s.r.Query(`SELECT type || ' ' || name, coalesce(sql, '') FROM sqlite_master
@@ -51,65 +51,36 @@ func schema(t *testing.T, s *Store) map[string]string {
 		}
 		out[k] = strings.Join(strings.Fields(v), " ")
 	}
-	for _, table := range []string{"tile_levels", "tile_month_levels"} {
-		var levels string
-		if err := s.r.QueryRow("SELECT group_concat(level, ',') FROM (SELECT level FROM " + table + " ORDER BY level)").Scan(&levels); err != nil {
-			t.Fatal(err)
-		}
-		out["rows "+table] = levels
-	}
 	return out
 }
 
-type cellKey struct {
-	table, period, eventType string
-	level, cx, cy            int
-}
-
-type cellSum struct {
-	n, fatalities  int
-	sumLon, sumLat float64
-}
-
-// cells returns every row of tile_cells and tile_cells_monthly.
-func cells(t *testing.T, s *Store) map[cellKey]cellSum {
+// clusters returns the clusters of a few tiles over the fixture's data,
+// as the store computes them.
+func clusters(t *testing.T, s *Store) []geo.Cluster {
 	t.Helper()
-	out := map[cellKey]cellSum{}
-	for _, q := range []string{
-		"SELECT 'cells', '', level, cx, cy, event_type, n, fatalities, sum_lon, sum_lat FROM tile_cells",
-		"SELECT 'monthly', month, level, cx, cy, event_type, n, fatalities, sum_lon, sum_lat FROM tile_cells_monthly",
-	} {
-		rows, err := s.r.Query(q)
+	var out []geo.Cluster
+	for _, tile := range []geo.Tile{{Z: 0}, {Z: 3, X: 4, Y: 3}, {Z: 6, X: 38, Y: 25}} {
+		cs, err := s.TileClusters(context.Background(), incidents.Filter{}, tile, geo.DefaultClusterDepth)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for rows.Next() {
-			var k cellKey
-			var v cellSum
-			if err := rows.Scan(&k.table, &k.period, &k.level, &k.cx, &k.cy, &k.eventType, &v.n, &v.fatalities, &v.sumLon, &v.sumLat); err != nil {
-				t.Fatal(err)
-			}
-			out[k] = v
-		}
-		rows.Close()
+		out = append(out, cs...)
 	}
 	return out
 }
 
-// checkSameCells fails unless a and b hold the same cells (sums of
-// coordinates to rounding).
-func checkSameCells(t *testing.T, got, want map[cellKey]cellSum) {
+// checkSameClusters fails unless got and want are the same clusters
+// (centroids to rounding).
+func checkSameClusters(t *testing.T, got, want []geo.Cluster) {
 	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("got %d cells, want %d", len(got), len(want))
+	if len(got) != len(want) || len(want) == 0 {
+		t.Fatalf("got %d clusters, want %d (and more than none)", len(got), len(want))
 	}
-	bad := 0
-	for k, w := range want {
-		g, ok := got[k]
-		if !ok || g.n != w.n || g.fatalities != w.fatalities || math.Abs(g.sumLon-w.sumLon) > 1e-6 || math.Abs(g.sumLat-w.sumLat) > 1e-6 {
-			if bad++; bad <= 5 {
-				t.Errorf("cell %+v: got %+v (present %v), want %+v", k, g, ok, w)
-			}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Cell != w.Cell || g.Count != w.Count || g.Fatalities != w.Fatalities || g.EventType != w.EventType ||
+			math.Abs(g.Lon-w.Lon) > 1e-6 || math.Abs(g.Lat-w.Lat) > 1e-6 {
+			t.Errorf("cluster %d: got %+v, want %+v", i, g, w)
 		}
 	}
 }
@@ -118,7 +89,7 @@ func checkSameCells(t *testing.T, got, want map[cellKey]cellSum) {
 // release (migrations 0001 and 0002 as released, before 0002 was edited)
 // and checks that it reaches today's schema, every row of a database
 // created today, with its incidents intact and its derived structures
-// (tile cells, full-text and spatial indexes) what they would be had the
+// (clusters, full-text and spatial indexes) what they would be had the
 // incidents been imported today.
 func TestUpgradeFromFirstRelease(t *testing.T) {
 	ctx := context.Background()
@@ -192,11 +163,12 @@ func TestUpgradeFromFirstRelease(t *testing.T) {
 		t.Fatalf("got %d incidents after the upgrade, want the %d of the fixture unchanged", len(after), len(before))
 	}
 
-	// The same incidents imported into today's schema give the same cells.
+	// The same incidents imported into today's schema give the same
+	// clusters.
 	if res, err := fresh.Import(ctx, incidents.NewSliceDecoder(before), incidents.ImportOptions{Atomic: true}); err != nil || res.Inserted != len(before) {
 		t.Fatalf("import: got %+v, %v, want %d inserted", res, err, len(before))
 	}
-	checkSameCells(t, cells(t, old), cells(t, fresh))
+	checkSameClusters(t, clusters(t, old), clusters(t, fresh))
 	if err := old.Check(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +193,7 @@ func TestUpgradeFromFirstRelease(t *testing.T) {
 		}
 	}
 
-	// Writes after the upgrade keep the cells as today's triggers do.
+	// Writes after the upgrade change both alike.
 	for _, s := range []*Store{old, fresh} {
 		if err := s.Delete(ctx, 7); err != nil {
 			t.Fatal(err)
@@ -232,7 +204,7 @@ func TestUpgradeFromFirstRelease(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	checkSameCells(t, cells(t, old), cells(t, fresh))
+	checkSameClusters(t, clusters(t, old), clusters(t, fresh))
 }
 
 func ptrTo[T any](v T) *T { return &v }
@@ -281,29 +253,50 @@ func TestUpgradeBefore0005(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "m.db")
+	db, err := sql.Open("sqlite", dsn(path, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+		applied_at TEXT NOT NULL, checksum TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.version == 5 || m.version == 13 || m.version > 13 {
+			continue
+		}
+		if _, err := db.ExecContext(ctx, m.body); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+		if _, err := db.ExecContext(ctx, "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z', ?)", m.version, m.name, m.checksum); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 50 {
+		if _, err := db.ExecContext(ctx, `INSERT INTO incidents (date, event_type, fatalities, lat, lon, created_at, updated_at)
+			VALUES ('2016-05-01', 'Battles', ?, ?, ?, '', '')`, i, 30+float64(i)/10, 40-float64(i)/7); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
 	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	items := make([]incidents.Incident, 50)
-	for i := range items {
-		items[i] = incidents.Incident{Date: "2016-05-01", EventType: "Battles", Lat: ptrTo(30 + float64(i)/10), Lon: ptrTo(40 - float64(i)/7), Fatalities: ptrTo(i)}
-	}
-	if _, err := s.Import(ctx, incidents.NewSliceDecoder(items), incidents.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	want := cells(t, s)
-	wantSchema := schema(t, s)
-	if _, err := s.w.Exec("DELETE FROM schema_migrations WHERE version IN (5, 13)"); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	if s, err = Open(ctx, path); err != nil {
-		t.Fatal(err)
-	}
 	defer s.Close()
-	if got := schema(t, s); !reflect.DeepEqual(got, wantSchema) {
-		t.Errorf("got schema %v, want %v", got, wantSchema)
+	fresh, err := Open(ctx, filepath.Join(dir, "fresh.db"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	checkSameCells(t, cells(t, s), want)
+	defer fresh.Close()
+	if got, want := schema(t, s), schema(t, fresh); !reflect.DeepEqual(got, want) {
+		t.Errorf("got schema %v, want %v", got, want)
+	}
+	if n, err := s.Count(ctx, incidents.Filter{BBox: bboxOf(30, 29, 41, 36)}); err != nil || n != 50 {
+		t.Errorf("got %d incidents in their box, %v, want 50", n, err)
+	}
 }

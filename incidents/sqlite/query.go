@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/index"
 )
 
 // List calls fn for each incident of one page of the filter's matches, in
@@ -18,6 +20,14 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 		return incidents.Page{}, err
 	}
 	f = f.LiftBBox()
+	if len(f.Sort) == 0 {
+		if q, _, err := s.indexQuery(ctx, f); err != nil || q != nil {
+			if err != nil {
+				return incidents.Page{}, err
+			}
+			return s.listFromIndex(ctx, q, f, fn)
+		}
+	}
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
@@ -66,12 +76,57 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 	return page, nil
 }
 
+// listFromIndex lists the page the index chooses: it reads only those
+// rows. A row deleted since the index's snapshot is left out.
+func (s *Store) listFromIndex(ctx context.Context, q *index.Query, f incidents.Filter, fn func(*incidents.Incident) error) (incidents.Page, error) {
+	ids, next, err := q.Page(f.Cursor, f.PageLimit())
+	if err != nil {
+		return incidents.Page{}, err
+	}
+	page := incidents.Page{Matched: q.Count(), Next: next}
+	if len(ids) == 0 {
+		return page, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT "+selectColumns+" FROM incidents i WHERE i.id IN ("+placeholders(len(ids))+
+		") ORDER BY i.date DESC, i.id DESC", args...)
+	if err != nil {
+		return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
+	}
+	defer rows.Close()
+	var in incidents.Incident
+	for rows.Next() {
+		in = incidents.Incident{}
+		if err := scanIncident(rows, &in); err != nil {
+			return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
+		}
+		if err := fn(&in); err != nil {
+			return incidents.Page{}, err
+		}
+		page.Returned++
+	}
+	if err := rows.Err(); err != nil {
+		return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
+	}
+	return page, nil
+}
+
 // Count returns the number of incidents matching the filter.
 func (s *Store) Count(ctx context.Context, f incidents.Filter) (int, error) {
 	if err := checkFilter(f); err != nil {
 		return 0, err
 	}
-	return count(ctx, s.r, f.LiftBBox())
+	f = f.LiftBBox()
+	if q, _, err := s.indexQuery(ctx, f); err != nil || q != nil {
+		if err != nil {
+			return 0, err
+		}
+		return q.Count(), nil
+	}
+	return count(ctx, s.r, f)
 }
 
 type querier interface {
@@ -79,112 +134,10 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// count returns the number of incidents matching f. A box with no other
-// filter than event types is counted mostly from tile_cells (see
-// countCells); anything else from the incidents.
+// count returns the number of incidents matching f, from the incidents
+// and their indexes.
 func count(ctx context.Context, q querier, f incidents.Filter) (int, error) {
-	if f.BBox == nil || !cellFriendly(f) {
-		return countRows(ctx, q, f)
-	}
-	total := 0
-	for _, p := range f.BBox.Split() {
-		n, ok, err := countCells(ctx, q, p, f)
-		if err != nil {
-			return 0, err
-		}
-		if !ok {
-			g := f
-			g.BBox = &p
-			if n, err = countRows(ctx, q, g); err != nil {
-				return 0, err
-			}
-		}
-		total += n
-	}
-	return total, nil
-}
-
-// countLevel is the level of the tile_cells whose cells countCells sums.
-const countLevel = 14
-
-// countCells counts the incidents of f's event types in box b, which does
-// not cross the antimeridian, exactly and without reading most of them:
-// those in the cells of countLevel that lie wholly inside the box come
-// from tile_cells; the others, in a band along the edges narrower than a
-// cell, from incidents_tile_points, which orders them by the same columns
-// (level-14 columns) and carries the cell row of each point as the cell
-// triggers compute it. It reports false when the box holds no whole cell
-// or reaches beyond the Mercator latitudes.
-func countCells(ctx context.Context, q querier, b geo.BBox, f incidents.Filter) (int, bool, error) {
-	// margin keeps the inner cells clear of the box's edges by far more
-	// than the rounding of the cell formula.
-	const margin, pad = 1e-9, 1e-7
-	if b.MinLat <= -geo.MaxMercatorLat || b.MaxLat >= geo.MaxMercatorLat {
-		return 0, false, nil
-	}
-	nw, ok1 := geo.TileAt(b.MinLon, b.MaxLat, countLevel)
-	se, ok2 := geo.TileAt(b.MaxLon, b.MinLat, countLevel)
-	if !ok1 || !ok2 {
-		return 0, false, nil
-	}
-	x0, x1, y0, y1 := nw.X+1, se.X-1, nw.Y+1, se.Y-1
-	if x0 > x1 || y0 > y1 {
-		return 0, false, nil
-	}
-	first, last := geo.Tile{Z: countLevel, X: x0, Y: y0}.BBox(), geo.Tile{Z: countLevel, X: x1, Y: y1}.BBox()
-	inner := geo.BBox{MinLon: first.MinLon, MaxLat: first.MaxLat, MaxLon: last.MaxLon, MinLat: last.MinLat}
-	if inner.MinLon < b.MinLon+margin || inner.MaxLon > b.MaxLon-margin || inner.MinLat < b.MinLat+margin || inner.MaxLat > b.MaxLat-margin {
-		return 0, false, nil
-	}
-	var has int
-	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM tile_levels WHERE level = ?", countLevel).Scan(&has); err != nil {
-		return 0, false, fmt.Errorf("incidents: count: %w", err)
-	}
-	if has == 0 {
-		return 0, false, nil
-	}
-	et, etArgs := cellEventTypes(f)
-
-	// The inner cells.
-	cells, args := cellRect(x0, x1, y0, y1)
-	query := "SELECT (SELECT coalesce(sum(n), 0) FROM tile_cells WHERE level = ? AND " + cells + et + ")"
-	args = append(append([]any{countLevel}, args...), etArgs...)
-
-	// The points of the columns left and right of the inner cells.
-	bx0, bx1 := pointColumn(b.MinLon-pad), pointColumn(b.MaxLon+pad)
-	var side []any
-	for x := bx0; x <= bx1; x++ {
-		if x < x0 || x > x1 {
-			side = append(side, x)
-		}
-	}
-	exact := " AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?" + et
-	exactArgs := append([]any{b.MinLon, b.MaxLon, b.MinLat, b.MaxLat}, etArgs...)
-	if len(side) > 0 {
-		query += " + (SELECT count(*) FROM incidents i INDEXED BY incidents_tile_points WHERE " +
-			pointColumnExpr + " IN (" + placeholders(len(side)) + ")" + exact + ")"
-		args = append(append(args, side...), exactArgs...)
-	}
-
-	// The points of the inner columns above and below the inner cells.
-	var cols []any
-	for x := x0; x <= x1; x++ {
-		cols = append(cols, x)
-	}
-	// One latitude range each, the box's own left out, so that SQLite
-	// seeks the band rather than the box.
-	for _, lat := range [][2]float64{{b.MinLat, min(b.MaxLat, inner.MinLat+pad)}, {max(b.MinLat, inner.MaxLat-pad), b.MaxLat}} {
-		query += " + (SELECT count(*) FROM incidents i INDEXED BY incidents_tile_points WHERE " +
-			pointColumnExpr + " IN (" + placeholders(len(cols)) + ") AND i.lat BETWEEN ? AND ? AND i.lon BETWEEN ? AND ?" + et +
-			" AND NOT (" + cellYSQL + " >> ? BETWEEN ? AND ?))"
-		args = append(append(args, cols...), lat[0], lat[1], b.MinLon, b.MaxLon)
-		args = append(append(args, etArgs...), 17-countLevel, y0, y1)
-	}
-	var n int
-	if err := q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
-		return 0, false, fmt.Errorf("incidents: count: %w", err)
-	}
-	return n, true, nil
+	return countRows(ctx, q, f)
 }
 
 // countRows counts the incidents matching f from the incidents and their
@@ -344,14 +297,20 @@ func whereClause(conds []string) string {
 	return " WHERE " + strings.Join(conds, " AND ")
 }
 
-// Stats returns counts and fatalities by event type, month and country for
-// the filter (Limit and Cursor ignored).
+// Stats returns counts and fatalities by event type, month, country,
+// admin1 and actor for the filter (Limit and Cursor ignored).
 func (s *Store) Stats(ctx context.Context, f incidents.Filter) (incidents.Stats, error) {
 	if err := checkFilter(f); err != nil {
 		return incidents.Stats{}, err
 	}
 	f = f.LiftBBox()
 	f.Limit, f.Cursor = 0, ""
+	if q, _, err := s.indexQuery(ctx, f); err != nil || q != nil {
+		if err != nil {
+			return incidents.Stats{}, err
+		}
+		return q.Stats(), nil
+	}
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return incidents.Stats{}, fmt.Errorf("incidents: stats: %w", err)
@@ -373,7 +332,7 @@ func (s *Store) Stats(ctx context.Context, f incidents.Filter) (incidents.Stats,
 		args = append(args, bargs...)
 	}
 	where := whereClause(conds)
-	st := incidents.Stats{ByEventType: []incidents.StatBucket{}, ByMonth: []incidents.StatBucket{}, ByCountry: []incidents.StatBucket{}}
+	st := incidents.NewStats()
 	var minDate, maxDate sql.NullString
 	err = tx.QueryRowContext(ctx, "SELECT count(*), coalesce(sum(i.fatalities), 0), min(i.date), max(i.date) FROM incidents i"+where, args...).
 		Scan(&st.Count, &st.Fatalities, &minDate, &maxDate)
@@ -381,21 +340,27 @@ func (s *Store) Stats(ctx context.Context, f incidents.Filter) (incidents.Stats,
 		return incidents.Stats{}, fmt.Errorf("incidents: stats: %w", err)
 	}
 	st.MinDate, st.MaxDate = minDate.String, maxDate.String
+	and := func(cond string) string { return whereClause(append(slices.Clip(conds), cond)) }
+	byActor := "SELECT k, count(*), sum(f) FROM (" +
+		"SELECT i.actor1 AS k, coalesce(i.fatalities, 0) AS f FROM incidents i" + and("i.actor1 <> ''") +
+		" UNION ALL SELECT i.actor2, coalesce(i.fatalities, 0) FROM incidents i" + and("i.actor2 <> '' AND i.actor2 <> i.actor1") +
+		fmt.Sprintf(") GROUP BY k ORDER BY count(*) DESC, k LIMIT %d", incidents.TopActors)
+	group := func(expr, where, order string) string {
+		return "SELECT " + expr + " AS k, count(*), coalesce(sum(i.fatalities), 0) FROM incidents i" + where + " GROUP BY k ORDER BY " + order
+	}
 	groups := []struct {
-		expr string
-		dst  *[]incidents.StatBucket
+		query string
+		args  []any
+		dst   *[]incidents.StatBucket
 	}{
-		{"i.event_type", &st.ByEventType},
-		{"substr(i.date, 1, 7)", &st.ByMonth},
-		{"i.country", &st.ByCountry},
+		{group("i.event_type", where, "count(*) DESC, k"), args, &st.ByEventType},
+		{group("substr(i.date, 1, 7)", where, "k"), args, &st.ByMonth},
+		{group("i.country", where, "count(*) DESC, k"), args, &st.ByCountry},
+		{group("i.admin1", and("i.admin1 <> ''"), fmt.Sprintf("count(*) DESC, k LIMIT %d", incidents.TopAdmin1)), args, &st.ByAdmin1},
+		{byActor, append(slices.Clip(args), args...), &st.ByActor},
 	}
 	for _, g := range groups {
-		order := "count(*) DESC, k"
-		if g.dst == &st.ByMonth {
-			order = "k"
-		}
-		rows, err := tx.QueryContext(ctx, "SELECT "+g.expr+" AS k, count(*), coalesce(sum(i.fatalities), 0) FROM incidents i"+
-			where+" GROUP BY k ORDER BY "+order, args...)
+		rows, err := tx.QueryContext(ctx, g.query, g.args...)
 		if err != nil {
 			return incidents.Stats{}, fmt.Errorf("incidents: stats: %w", err)
 		}
@@ -421,6 +386,12 @@ func (s *Store) Stats(ctx context.Context, f incidents.Filter) (incidents.Stats,
 // which a caller that goes away does not cancel for the others, and only
 // an answer for a newer version replaces the cached one.
 func (s *Store) Extent(ctx context.Context) (incidents.Extent, error) {
+	if snap, err := s.snapshot(ctx); err != nil || snap != nil {
+		if err != nil {
+			return incidents.Extent{}, err
+		}
+		return s.extentFromIndex(ctx, snap)
+	}
 	v, err := s.Version(ctx)
 	if err != nil {
 		return incidents.Extent{}, err
@@ -456,5 +427,29 @@ func (s *Store) computeExtent(ctx context.Context) (incidents.Extent, error) {
 	}
 	e.MinLon, e.MinLat, e.MaxLon, e.MaxLat = minLon.Float64, minLat.Float64, maxLon.Float64, maxLat.Float64
 	e.MinDate, e.MaxDate = minDate.String, maxDate.String
+	return e, nil
+}
+
+// extentFromIndex returns the index's extent with the exact coordinates of
+// the incidents at its edges.
+func (s *Store) extentFromIndex(ctx context.Context, snap *index.Snapshot) (incidents.Extent, error) {
+	e := snap.Extent()
+	ids := snap.ExtentIDs()
+	if len(ids) == 0 {
+		return e, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	var minLon, minLat, maxLon, maxLat sql.NullFloat64
+	err := s.r.QueryRowContext(ctx, "SELECT min(lon), min(lat), max(lon), max(lat) FROM incidents WHERE id IN ("+placeholders(len(ids))+")", args...).
+		Scan(&minLon, &minLat, &maxLon, &maxLat)
+	if err != nil {
+		return incidents.Extent{}, fmt.Errorf("incidents: extent: %w", err)
+	}
+	if minLon.Valid {
+		e.MinLon, e.MinLat, e.MaxLon, e.MaxLat = minLon.Float64, minLat.Float64, maxLon.Float64, maxLat.Float64
+	}
 	return e, nil
 }

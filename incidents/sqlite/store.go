@@ -1,6 +1,7 @@
 // Package sqlite is the embedded store of mapd: incidents in one SQLite
-// file (modernc.org/sqlite), with an FTS5 full-text index, an R*Tree and
-// precomputed tile cells. It implements incidents.Store.
+// file (modernc.org/sqlite), with an FTS5 full-text index, an R*Tree and,
+// once StartIndex built it, the in-memory index of incidents/index. It
+// implements incidents.Store.
 package sqlite
 
 import (
@@ -24,6 +25,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/index"
 	"github.com/mapd/mapd/internal/flight"
 )
 
@@ -43,6 +45,8 @@ type Store struct {
 	extent        incidents.Extent
 	extentVersion int64 // data version extent was computed at; -1 for none
 	extentFlight  flight.Group[int64, incidents.Extent]
+
+	idx *indexer // the in-memory index, nil until StartIndex
 }
 
 // dsn returns the connection string with the pragmas every pooled
@@ -107,6 +111,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // Close checkpoints the write-ahead log and closes every connection.
 func (s *Store) Close() error {
+	s.closeIndex()
 	var errs []error
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
@@ -334,6 +339,8 @@ func (s *Store) Create(ctx context.Context, in *incidents.Incident, r incidents.
 	if err := incidents.PrepareWrite(ctx, in, r); err != nil {
 		return err
 	}
+	s.lockWrites()
+	defer s.unlockWrites()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("incidents: create: %w", err)
@@ -346,9 +353,14 @@ func (s *Store) Create(ctx context.Context, in *incidents.Incident, r incidents.
 		return err
 	}
 	in.ID = id
+	v, err := txVersion(ctx, tx)
+	if err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("incidents: create: %w", err)
 	}
+	s.apply(v, []index.Row{indexRow(in)}, nil)
 	return nil
 }
 
@@ -359,6 +371,8 @@ func (s *Store) Replace(ctx context.Context, id int64, in *incidents.Incident, r
 	if err := incidents.PrepareWrite(ctx, in, r); err != nil {
 		return err
 	}
+	s.lockWrites()
+	defer s.unlockWrites()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("incidents: replace: %w", err)
@@ -378,21 +392,41 @@ func (s *Store) Replace(ctx context.Context, id int64, in *incidents.Incident, r
 	if err := updateIncident(ctx, tx, in); err != nil {
 		return err
 	}
+	v, err := txVersion(ctx, tx)
+	if err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("incidents: replace: %w", err)
 	}
+	s.apply(v, []index.Row{indexRow(in)}, nil)
 	return nil
 }
 
 // Delete removes incident id, or returns ErrNotFound.
 func (s *Store) Delete(ctx context.Context, id int64) error {
-	res, err := s.w.ExecContext(ctx, "DELETE FROM incidents WHERE id = ?", id)
+	s.lockWrites()
+	defer s.unlockWrites()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("incidents: delete %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, "DELETE FROM incidents WHERE id = ?", id)
 	if err != nil {
 		return fmt.Errorf("incidents: delete %d: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("incident %d: %w", id, incidents.ErrNotFound)
 	}
+	v, err := txVersion(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("incidents: delete %d: %w", id, err)
+	}
+	s.apply(v, nil, []int64{id})
 	return nil
 }
 

@@ -8,39 +8,48 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/index"
 )
 
-// TestTileMigrationBackfills opens a database that has incidents but only
-// the first migration: applying 0002_tiles.sql must aggregate them.
-func TestTileMigrationBackfills(t *testing.T) {
+// TestTileCellsDropped opens a database that has incidents and the tile
+// cells of migrations 0002 to 0013: migration 0014 drops the cells, their
+// levels and triggers, and keeps the incidents.
+func TestTileCellsDropped(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	db, err := sql.Open("sqlite", dsn(path, ""))
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := migrationFS.ReadFile("migrations/0001_init.sql")
+	ms, err := migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
-	stmts := []string{
-		"CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-		string(body),
-		"INSERT INTO schema_migrations VALUES (1, '0001_init.sql', '2026-01-01T00:00:00Z')",
-		`INSERT INTO incidents (date, event_type, fatalities, lat, lon, created_at, updated_at) VALUES
-			('2016-01-01', 'Battles', 3, 33.51, 36.27, '', ''),
-			('2016-01-02', 'Battles', NULL, 33.52, 36.28, '', ''),
-			('2016-01-03', 'Riots', 1, 35.33, 40.14, '', ''),
-			('2016-01-04', 'Riots', 1, 89.5, 40.14, '', '')`,
+	if _, err := db.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+		applied_at TEXT NOT NULL, checksum TEXT)`); err != nil {
+		t.Fatal(err)
 	}
-	for _, q := range stmts {
-		if _, err := db.ExecContext(ctx, q); err != nil {
+	for _, m := range ms {
+		if m.version >= 14 {
+			break
+		}
+		if _, err := db.ExecContext(ctx, m.body); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+		if _, err := db.ExecContext(ctx, "INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00Z', ?)", m.version, m.name, m.checksum); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO incidents (date, event_type, fatalities, lat, lon, created_at, updated_at) VALUES
+		('2016-01-01', 'Battles', 3, 33.51, 36.27, '', ''), ('2016-01-03', 'Riots', 1, 35.33, 40.14, '', '')`); err != nil {
+		t.Fatal(err)
+	}
+	var cells int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM tile_cells").Scan(&cells); err != nil || cells == 0 {
+		t.Fatalf("before 0014: got %d tile cells, %v, want some", cells, err)
 	}
 	db.Close()
 	s, err := Open(ctx, path)
@@ -48,40 +57,27 @@ func TestTileMigrationBackfills(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	cellLevels := []int{5, 8, 9, 10, 11, 12, 13, 14, 15, 17}
-	for _, level := range cellLevels {
-		var n, fat int
-		if err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0), coalesce(sum(fatalities), 0) FROM tile_cells WHERE level = ?", level).Scan(&n, &fat); err != nil {
-			t.Fatal(err)
-		}
-		if n != 3 || fat != 4 {
-			t.Errorf("level %d: got %d incidents and %d fatalities, want 3 and 4", level, n, fat)
-		}
-	}
-	for _, level := range []int{5, 8, 9, 11, 13, 14} {
-		var n, fat, months int
-		for _, period := range []int{7, 4} { // month rows, year rows
-			if err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0), coalesce(sum(fatalities), 0), count(DISTINCT month) FROM tile_cells_monthly WHERE level = ? AND length(month) = ?", level, period).Scan(&n, &fat, &months); err != nil {
-				t.Fatal(err)
-			}
-			if n != 3 || fat != 4 || months != 1 {
-				t.Errorf("monthly level %d, periods of %d characters: got %d incidents, %d fatalities and %d periods, want 3, 4 and 1", level, period, n, fat, months)
-			}
-		}
-	}
-	var levels int
-	if err := s.r.QueryRowContext(ctx, "SELECT count(DISTINCT level) FROM tile_cells").Scan(&levels); err != nil {
+	var left int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name LIKE 'tile_cells%' OR name LIKE 'tile_%levels'`).Scan(&left); err != nil {
 		t.Fatal(err)
 	}
-	if levels != len(cellLevels) {
-		t.Errorf("got %d levels in tile_cells, want %d", levels, len(cellLevels))
+	if left != 0 {
+		t.Errorf("after 0014: got %d tile cell tables and triggers, want 0", left)
+	}
+	if n, err := s.Count(ctx, incidents.Filter{}); err != nil || n != 2 {
+		t.Errorf("after 0014: got %d incidents, %v, want 2", n, err)
+	}
+	// Writes no longer touch the cells.
+	in := incidents.Incident{Date: "2016-02-01", EventType: "Battles", Lat: ptrTo(33.0), Lon: ptrTo(36.0)}
+	if err := s.Create(ctx, &in, nil); err != nil {
+		t.Fatal(err)
 	}
 }
 
 // TestScanPathsAgree clusters date-filtered tiles through each access path
-// (incidents_tile_points or the planner's choice, and incidents_tile_months
-// by month), which must agree; small test data never picks the month path
-// of low zooms by itself.
+// (incidents_tile_points or the planner's choice, incidents_tile_months by
+// month, and the in-memory index), which must agree; small test data never
+// picks the month path of low zooms by itself.
 func TestScanPathsAgree(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "scan.db"))
@@ -89,6 +85,7 @@ func TestScanPathsAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	s.StartIndex(index.Options{})
 	var items []incidents.Incident
 	for i := range 400 {
 		lon, lat := 36.0+float64(i%20)*0.05, 33.0+float64(i/20)*0.04
@@ -118,7 +115,7 @@ func checkScanPaths(t *testing.T, s *Store, f incidents.Filter, z int) {
 	{
 		tile, _ := geo.TileAt(36.4, 33.3, z)
 		t.Run(f.From+"_"+f.To+"/"+tile.String(), func(t *testing.T) {
-			var got [2][]geo.Cluster
+			var got [3][]geo.Cluster
 			for i, months := range [][]string{nil, monthsBetween(f.From, f.To)} {
 				c := geo.NewClusterer(tile, geo.DefaultClusterDepth)
 				if err := s.clustersFromScan(ctx, f, tile, months, c); err != nil {
@@ -126,79 +123,24 @@ func checkScanPaths(t *testing.T, s *Store, f incidents.Filter, z int) {
 				}
 				got[i] = c.Clusters()
 			}
-			if len(got[0]) == 0 || len(got[0]) != len(got[1]) {
-				t.Fatalf("got %d and %d clusters, want the same non-zero number", len(got[0]), len(got[1]))
+			q, _, err := s.indexQuery(ctx, f)
+			if err != nil || q == nil {
+				t.Fatalf("index: got %v, %v, want a query", q, err)
 			}
-			for i := range got[0] {
-				a, b := got[0][i], got[1][i]
-				if a.Cell != b.Cell || a.Count != b.Count || a.Fatalities != b.Fatalities || a.EventType != b.EventType ||
-					math.Abs(a.Lon-b.Lon) > 1e-9 || math.Abs(a.Lat-b.Lat) > 1e-9 {
-					t.Fatalf("cluster %d: got %+v by tile, %+v by month", i, a, b)
+			got[2] = q.Clusters(tile, geo.DefaultClusterDepth)
+			for k, path := range []string{"by month", "by the index"} {
+				if len(got[0]) == 0 || len(got[0]) != len(got[k+1]) {
+					t.Fatalf("got %d clusters by tile and %d %s, want the same non-zero number", len(got[0]), len(got[k+1]), path)
+				}
+				for i := range got[0] {
+					a, b := got[0][i], got[k+1][i]
+					if a.Cell != b.Cell || a.Count != b.Count || a.Fatalities != b.Fatalities || a.EventType != b.EventType ||
+						math.Abs(a.Lon-b.Lon) > 1e-6 || math.Abs(a.Lat-b.Lat) > 1e-6 {
+						t.Fatalf("cluster %d: got %+v by tile, %+v %s", i, a, b, path)
+					}
 				}
 			}
 		})
-	}
-}
-
-func TestSplitDates(t *testing.T) {
-	const first, last = "2015-03-10", "2017-06-20"
-	tests := []struct {
-		from, to string
-		want     dateSplit
-	}{
-		{"", "", dateSplit{whole: true}},
-		{"2010-01-01", "2020-01-01", dateSplit{whole: true}},
-		{"2016-01-01", "2016-03-31", dateSplit{months: []string{"2016-01", "2016-02", "2016-03"}}},
-		{"2016-01-05", "2016-03-20", dateSplit{months: []string{"2016-02"}, edges: [][2]string{{"2016-01-05", "2016-01-31"}, {"2016-03-01", "2016-03-20"}}}},
-		{"2016-02-02", "2016-02-29", dateSplit{edges: [][2]string{{"2016-02-02", "2016-02-29"}}}},
-		{"2016-02-01", "2016-02-28", dateSplit{edges: [][2]string{{"2016-02-01", "2016-02-28"}}}},
-		{"2016-02-15", "2016-03-14", dateSplit{edges: [][2]string{{"2016-02-15", "2016-02-29"}, {"2016-03-01", "2016-03-14"}}}},
-		// The first and last stored dates make their months whole.
-		{"", "2015-04-30", dateSplit{months: []string{"2015-03", "2015-04"}}},
-		{"2017-05-02", "", dateSplit{months: []string{"2017-06"}, edges: [][2]string{{"2017-05-02", "2017-05-31"}}}},
-		{"2015-03-11", "2015-03-31", dateSplit{edges: [][2]string{{"2015-03-11", "2015-03-31"}}}},
-		{"2018-01-01", "", dateSplit{}},
-		{"", "2014-12-31", dateSplit{}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.from+"_"+tc.to, func(t *testing.T) {
-			got, ok := splitDates(tc.from, tc.to, first, last)
-			if !ok || !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("got %+v, %v; want %+v", got, ok, tc.want)
-			}
-		})
-	}
-	if _, ok := splitDates("2016-13-01", "", first, last); ok {
-		t.Error("got ok for month 13, want false")
-	}
-}
-
-func TestYearPeriods(t *testing.T) {
-	months := func(from string, n int) []string {
-		var out []string
-		m, _ := time.Parse("2006-01", from)
-		for range n {
-			out = append(out, m.Format("2006-01"))
-			m = m.AddDate(0, 1, 0)
-		}
-		return out
-	}
-	tests := []struct {
-		months []string
-		want   []string
-	}{
-		{months("2016-01", 12), []string{"2016"}},
-		{months("2016-02", 11), months("2016-02", 11)},
-		{months("2015-11", 26), []string{"2015-11", "2015-12", "2016", "2017"}},
-		{months("2015-11", 15), []string{"2015-11", "2015-12", "2016", "2017-01"}},
-		{months("2014-01", 36), []string{"2014", "2015", "2016"}},
-		{months("2016-01", 11), months("2016-01", 11)},
-		{nil, nil},
-	}
-	for _, tc := range tests {
-		if got := yearPeriods(tc.months); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("yearPeriods(%v): got %v, want %v", tc.months, got, tc.want)
-		}
 	}
 }
 

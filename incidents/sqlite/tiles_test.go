@@ -156,7 +156,7 @@ func TestTileClustersMatchBruteForce(t *testing.T) {
 		return
 	}
 
-	// Writes keep the precomputed cells right: move, retype, change and
+	// Writes keep the clusters right: move, retype, change and
 	// clear fatalities, delete.
 	all := matching(t, s, incidents.Filter{})
 	r := rand.New(rand.NewPCG(9, 9))
@@ -300,8 +300,7 @@ func TestTileClustersOrder(t *testing.T) {
 }
 
 // TestCountBBoxMatchesBruteForce checks the counts of boxes, which come
-// mostly from tile_cells when no filter but event types applies, against
-// the incidents themselves, with points placed on the edges of the cells
+// mostly from the R*Tree, against the incidents themselves, with points placed on the edges of the cells
 // and of the boxes.
 func TestCountBBoxMatchesBruteForce(t *testing.T) {
 	ctx := context.Background()

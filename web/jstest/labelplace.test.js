@@ -34,3 +34,12 @@ test('a region name is centred on its point', () => {
   const p = labelBox({ kind: 'town', x: 100, y: 100, w: 60, h: 14 });
   assert.ok(p.x0 < 100 && p.x1 > 160);
 });
+
+test('a region named like a place is left out', () => {
+  const got = placeLabels([
+    c('Homs', 'city', 700000, 100, 100),
+    { ...c('r1', 'region', 1e6, 400, 300), name: 'Homs' },
+    { ...c('r2', 'region', 1e6, 400, 400), name: 'Hama' },
+  ], { width: 800, height: 600 });
+  assert.deepEqual(got.map((x) => x.name), ['Homs', 'Hama']);
+});

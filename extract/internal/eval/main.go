@@ -134,7 +134,7 @@ func evalArticles(ctx context.Context, x *extract.Extractor, dir string, verbose
 		return fmt.Errorf("no gold files in %s", dir)
 	}
 	slices.Sort(files)
-	bySplit := map[string]*score{"dev": {}, "test": {}}
+	bySplit := map[string]*score{"dev": {}, "test": {}, "heldout": {}}
 	var words int
 	var texts []string
 	for _, gf := range files {
@@ -164,18 +164,18 @@ func evalArticles(ctx context.Context, x *extract.Extractor, dir string, verbose
 		}
 		s := scoreArticle(name, g, res.Candidates, verbose)
 		if bySplit[g.Split] == nil {
-			return fmt.Errorf("%s: split %q is neither dev nor test", gf, g.Split)
+			return fmt.Errorf("%s: split %q is not dev, test or heldout", gf, g.Split)
 		}
 		bySplit[g.Split].add(s)
 	}
 	fmt.Printf("## Own corpus: %d articles, %d words (%s)\n\n", len(files), words, dir)
 	fmt.Println("Incidents match when the event type agrees and the candidate lies within 100 km; place, date and fatalities are scored over the matched.")
-	fmt.Println("The rules were developed looking at the seed article and the dev split only; the test split was written before it was first run and is reported as it came.")
+	fmt.Println("The rules were developed on the seed article and the dev split. The test split was written before the first run; its errors have been looked at once since (its first-run F1 was 0.451), so it is no longer untouched. The heldout split was written last and run once, untuned.")
 	fmt.Println()
 	fmt.Println("| split | articles | gold | found | matched | P | R | F1 | place <= 25 km | date exact | fatalities exact | not-incident places hit | background counts taken |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	all := score{}
-	for _, split := range []string{"dev", "test"} {
+	for _, split := range []string{"dev", "test", "heldout"} {
 		s := bySplit[split]
 		all.add(*s)
 		printScore(split, *s)

@@ -29,15 +29,15 @@ func Bin() string {
 	if dir := os.Getenv("MAPD_PGBIN"); dir != "" {
 		return dir
 	}
+	// Debian's server programs; initdb on PATH may be a lone wrapper.
+	if found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb"); len(found) > 0 {
+		slices.Sort(found)
+		return filepath.Dir(found[len(found)-1])
+	}
 	if p, err := exec.LookPath("initdb"); err == nil {
 		return filepath.Dir(p)
 	}
-	found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
-	if len(found) == 0 {
-		return ""
-	}
-	slices.Sort(found)
-	return filepath.Dir(found[len(found)-1])
+	return ""
 }
 
 // Cluster is a running throw-away PostgreSQL server.
@@ -214,13 +214,20 @@ func (c *Cluster) Stop() {
 }
 
 // Halt stops the server, keeping its files; Restart starts it again on
-// the same port.
-func (c *Cluster) Halt() {
+// the same port. It reports what stopped the stop, if anything.
+func (c *Cluster) Halt() error {
 	if c.stopped {
-		return
+		return nil
 	}
-	c.run("pg_ctl", "-D", c.data, "-m", "fast", "-w", "-t", "60", "stop")
+	if err := c.run("pg_ctl", "-D", c.data, "-m", "fast", "-w", "-t", "60", "stop"); err != nil {
+		// A fast stop waits for the clients' sessions; an immediate one
+		// does not (crash recovery at the next start).
+		if err := c.run("pg_ctl", "-D", c.data, "-m", "immediate", "-w", "-t", "60", "stop"); err != nil {
+			return err
+		}
+	}
 	c.stopped = true
+	return nil
 }
 
 // Restart starts a halted server again on the same port.
@@ -243,7 +250,7 @@ func (c *Cluster) Replica(t testing.TB) *Cluster {
 	if err := r.own(dir); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.run("pg_basebackup", "-h", c.Host, "-p", strconv.Itoa(c.Port), "-U", "postgres", "-D", r.data, "-R", "-X", "stream", "--no-sync"); err != nil {
+	if err := r.run("pg_basebackup", "-h", c.Host, "-p", strconv.Itoa(c.Port), "-U", "postgres", "-D", r.data, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"); err != nil {
 		os.RemoveAll(dir)
 		t.Fatal(err)
 	}

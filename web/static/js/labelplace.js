@@ -31,10 +31,12 @@ export function overlaps(a, b) {
  * placeLabels returns the candidates ({id, name, kind, population, x, y,
  * w, h}) to draw, most important first: each inside the view (width by
  * height), overlapping no box in avoid nor any label placed before it, the
- * same place once, at most max of them.
+ * same place once, at most max of them. A region named like one of the
+ * places (its seat, mostly) is left out: its name is on the map already.
  */
 export function placeLabels(candidates, { width, height, avoid = [], max = 250 }) {
-  const sorted = candidates.slice().sort(labelOrder);
+  const placeNames = new Set(candidates.filter((c) => c.kind !== 'region' && c.kind !== 'country').map((c) => c.name.toLowerCase()));
+  const sorted = candidates.filter((c) => c.kind !== 'region' || !placeNames.has(c.name.toLowerCase())).sort(labelOrder);
   const boxes = avoid.slice();
   const out = [];
   const seen = new Set();

@@ -1,0 +1,207 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/mapd/mapd/geo"
+	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/index"
+	"github.com/mapd/mapd/incidents/storetest"
+)
+
+// TestIndexAgreesWithSQL compares every answer the store gives from the
+// in-memory index (counts, stats, clusters per tile, tile points, pages,
+// the extent) with the same answer from SQLite alone, for random combined
+// filters over random data, with writes between the rounds: through the
+// indexed store itself, and through a second store on the same file, as
+// another process would write it (the indexed store must notice the data
+// version moving and build again).
+func TestIndexAgreesWithSQL(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "diff.db")
+	ixs, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ixs.Close()
+	other, err := Open(ctx, path) // never indexed: the SQL answers, and the other writer
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	rng := rand.New(rand.NewPCG(21, 22))
+	all := storetest.Seed(t, ixs, 1500, rng)
+	ixs.StartIndex(index.Options{})
+	if err := ixs.WaitIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 4 {
+		t.Run(fmt.Sprintf("round %d", round), func(t *testing.T) {
+			for range 12 {
+				f := randomFilter(rng)
+				compareAnswers(t, ixs, other, f)
+			}
+		})
+		// Writes: creations, replacements and deletions, alternately
+		// through the indexed store and the other one.
+		for k := range 30 {
+			w := []*Store{ixs, other}[k%2]
+			in := all[rng.IntN(len(all))]
+			switch rng.IntN(3) {
+			case 0:
+				in.ID, in.SourceID = 0, ""
+				in.Lon, in.Lat = ptrTo(min(179.99, *in.Lon+rng.Float64()*0.1)), ptrTo(*in.Lat-rng.Float64()*0.1)
+				in.Admin1 = []string{"", "Aleppo", "Nineveh"}[rng.IntN(3)]
+				if err := w.Create(ctx, &in, nil); err != nil {
+					t.Fatal(err)
+				}
+			case 1:
+				in.EventType, in.Actor1, in.Fatalities = "Riots", "Police Forces of Nigeria", ptrTo(rng.IntN(9))
+				in.Date = fmt.Sprintf("2019-%02d-11", 1+rng.IntN(12))
+				if err := w.Replace(ctx, in.ID, &in, nil); err != nil && !isNotFound(err) {
+					t.Fatal(err)
+				}
+			default:
+				if err := w.Delete(ctx, in.ID); err != nil && !isNotFound(err) {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if ixs.idx.ix.Current() == nil {
+		t.Fatal("the index is off after the writes")
+	}
+}
+
+func isNotFound(err error) bool { return errors.Is(err, incidents.ErrNotFound) }
+
+func randomFilter(rng *rand.Rand) incidents.Filter {
+	var f incidents.Filter
+	if rng.IntN(2) == 0 {
+		boxes := []*geo.BBox{bboxOf(37.0, 36.1, 37.3, 36.3), bboxOf(35, 32, 44, 37.5), bboxOf(179, -18, -179.5, -16), bboxOf(-180, -90, 180, 90)}
+		f.BBox = boxes[rng.IntN(len(boxes))]
+	}
+	if rng.IntN(3) == 0 {
+		f.From = fmt.Sprintf("%d-%02d-01", 2010+rng.IntN(11), 1+rng.IntN(12))
+	}
+	if rng.IntN(3) == 0 {
+		f.To = fmt.Sprintf("%d-%02d-15", 2014+rng.IntN(7), 1+rng.IntN(12))
+	}
+	if rng.IntN(3) == 0 {
+		f.EventTypes = []string{incidents.EventTypes[rng.IntN(6)], incidents.EventTypes[rng.IntN(6)]}
+	}
+	if rng.IntN(3) == 0 {
+		f.Actor = []string{"islamic", "FORCES", "nigeria", "%_", "syria)"}[rng.IntN(5)]
+	}
+	if rng.IntN(4) == 0 {
+		f.Country = []string{"SY", "IQ", "FJ", "ZZ"}[rng.IntN(4)]
+	}
+	if rng.IntN(4) == 0 {
+		f.MinFatalities = 1 + rng.IntN(40)
+	}
+	if rng.IntN(4) == 0 {
+		f.Q = []string{"convoy", "cafe", "market hospital", "Ḥamā", "((("}[rng.IntN(5)]
+	}
+	return f
+}
+
+// compareAnswers checks that a (indexed) answers f as b (SQL) does.
+func compareAnswers(t *testing.T, a, b *Store, f incidents.Filter) {
+	t.Helper()
+	ctx := context.Background()
+	na, err := a.Count(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := b.Count(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if na != nb {
+		t.Fatalf("Count %v: index %d, SQL %d", f, na, nb)
+	}
+	sa, err := a.Stats(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := b.Stats(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(sa, sb) {
+		t.Fatalf("Stats %v:\nindex %+v\nSQL   %+v", f, sa, sb)
+	}
+	page := func(s *Store) []int64 {
+		var ids []int64
+		g := f
+		g.Limit = 37
+		for {
+			p, err := s.List(ctx, g, func(in *incidents.Incident) error { ids = append(ids, in.ID); return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Matched != nb {
+				t.Fatalf("List %v: numberMatched %d, want %d", f, p.Matched, nb)
+			}
+			if p.Next == "" {
+				return ids
+			}
+			g.Cursor = p.Next
+		}
+	}
+	if pa, pb := page(a), page(b); !reflect.DeepEqual(pa, pb) {
+		t.Fatalf("List %v: index %d ids, SQL %d", f, len(pa), len(pb))
+	}
+	for _, p := range [][2]float64{{37.13, 36.20}, {43.13, 36.34}, {179.9, -16.5}} {
+		for _, z := range []int{0, 3, 6, 9, 12} {
+			tile, _ := geo.TileAt(p[0], p[1], z)
+			ca, err := a.TileClusters(ctx, f, tile, geo.DefaultClusterDepth)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cb, err := b.TileClusters(ctx, f, tile, geo.DefaultClusterDepth)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ca) != len(cb) {
+				t.Fatalf("TileClusters %v %s: index %d clusters, SQL %d", f, tile, len(ca), len(cb))
+			}
+			for i := range ca {
+				x, y := ca[i], cb[i]
+				if x.Cell != y.Cell || x.Count != y.Count || x.Fatalities != y.Fatalities || x.EventType != y.EventType ||
+					math.Abs(x.Lon-y.Lon) > 1e-6 || math.Abs(x.Lat-y.Lat) > 1e-6 {
+					t.Fatalf("TileClusters %v %s: index %+v, SQL %+v", f, tile, x, y)
+				}
+			}
+			pa, ma, err := a.TilePoints(ctx, f, tile, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pb, mb, err := b.TilePoints(ctx, f, tile, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ma != mb || len(pa) != len(pb) {
+				t.Fatalf("TilePoints %v %s: index %d (more %v), SQL %d (more %v)", f, tile, len(pa), ma, len(pb), mb)
+			}
+		}
+	}
+	ea, err := a.Extent(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eb, err := b.Extent(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ea != eb {
+		t.Fatalf("Extent: index %+v, SQL %+v", ea, eb)
+	}
+}
