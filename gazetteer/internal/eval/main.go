@@ -195,7 +195,7 @@ func run(ctx context.Context, dir, missesPath string, out io.Writer) error {
 	}
 	tw.Flush()
 	fmt.Fprintln(out, "acc@ and AUC count an unresolved name as wrong (AUC at 20,038 km; lower is better); median and mean error are over the matched names;")
-	fmt.Fprintln(out, "population: the most populous of the same candidates (up to 20); right country: matched names whose geoparse.Toponym country the corpus names.")
+	fmt.Fprintln(out, "population: the most populous of the same candidates (up to 20); right country: matched names whose gold country the corpus names.")
 	return nil
 }
 
