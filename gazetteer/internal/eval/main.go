@@ -1,8 +1,8 @@
 // Command eval scores the gazetteer's resolution of place names given the
-// geoparse.Toponym names of the geoparsing corpora in ../shared/geoparse (TR-News, LGL,
+// gold names of the geoparsing corpora in ../shared/geoparse (TR-News, LGL,
 // GeoVirus; see that folder's README). Each article is one document: its
-// geoparse.Toponym names, in order, go to Gazetteer.ResolveDocument together, and each
-// answer is compared with the geoparse.Toponym coordinates. It prints a table; it
+// gold names, in order, go to Gazetteer.ResolveDocument together, and each
+// answer is compared with the gold coordinates. It prints a table; it
 // prints a note and exits 0 when the folder is absent. It reads the
 // corpora at run time and writes nothing.
 //
