@@ -134,14 +134,14 @@ func Import(ctx context.Context, dec Decoder, opts ImportOptions, w ImportWriter
 				continue // nothing will be stored
 			}
 			if err := w.Write(ctx, &chunk[i], &res); err != nil {
-				failure = err
+				failure = callerGone(ctx, err)
 				cancel()
 				break
 			}
 		}
 	}
 	if failure == nil && rd.err == nil && ctx.Err() == nil {
-		failure = w.Flush(ctx, &res)
+		failure = callerGone(ctx, w.Flush(ctx, &res))
 	}
 	// The reader is done: its fields are safe to read.
 	res.Received = rd.received
@@ -162,6 +162,17 @@ func Import(ctx context.Context, dec Decoder, opts ImportOptions, w ImportWriter
 		opts.Progress(res.Received)
 	}
 	return res, failure
+}
+
+// callerGone returns err, or the context's own error when the caller went
+// away: a store's writer then fails with whatever its driver says of a
+// transaction rolled back under it ("statement is closed"), and the caller
+// must be told the import was cancelled, not that the store broke.
+func callerGone(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		return fmt.Errorf("incidents: import: %w", ctx.Err())
+	}
+	return err
 }
 
 // importReader decodes, validates and resolves records for Import.
