@@ -276,3 +276,23 @@ func (*Timestamp) scalar() {}
 func (*Interval) scalar()  {}
 func (*Envelope) scalar()  {}
 func (*Geometry) scalar()  {}
+
+// PredicateArg returns the scalar a comparison, LIKE, IN, BETWEEN or IS NULL
+// predicate tests (after Check, the property); for any other expression, an
+// empty string literal at the expression's position, which no evaluator
+// takes for a property.
+func PredicateArg(e Expr) Scalar {
+	switch e := e.(type) {
+	case *Comparison:
+		return e.Left
+	case *Like:
+		return e.Arg
+	case *In:
+		return e.Arg
+	case *Between:
+		return e.Arg
+	case *IsNull:
+		return e.Arg
+	}
+	return &String{At: e.Pos()}
+}

@@ -80,7 +80,7 @@ func (q *query) writeExpr(b *strings.Builder, e cql2.Expr) error {
 	case *cql2.Spatial:
 		return q.writeSpatial(b, e)
 	}
-	c, err := column(predicateArg(e))
+	c, err := column(cql2.PredicateArg(e))
 	if err != nil {
 		return err
 	}
@@ -154,23 +154,6 @@ func (q *query) literal(s cql2.Scalar, typ string) string {
 		return q.arg(s.Value) + "::boolean"
 	}
 	return "NULL::" + typ
-}
-
-// predicateArg returns the property a predicate tests.
-func predicateArg(e cql2.Expr) cql2.Scalar {
-	switch e := e.(type) {
-	case *cql2.Comparison:
-		return e.Left
-	case *cql2.Like:
-		return e.Arg
-	case *cql2.In:
-		return e.Arg
-	case *cql2.Between:
-		return e.Arg
-	case *cql2.IsNull:
-		return e.Arg
-	}
-	return &cql2.String{At: e.Pos()}
 }
 
 // likePattern rewrites a CQL2 LIKE pattern for PostgreSQL's LIKE, whose

@@ -111,7 +111,7 @@ func writeExprSQL(b *strings.Builder, args *[]any, e cql2.Expr) error {
 	case *cql2.Spatial:
 		return writeSpatialSQL(b, args, e)
 	}
-	col, err := column(predicateArg(e))
+	col, err := column(cql2.PredicateArg(e))
 	if err != nil {
 		return err
 	}
@@ -151,23 +151,6 @@ func writeExprSQL(b *strings.Builder, args *[]any, e cql2.Expr) error {
 		return fmt.Errorf("incidents: filter: unchecked expression %T", e)
 	}
 	return nil
-}
-
-// predicateArg returns the property a predicate tests.
-func predicateArg(e cql2.Expr) cql2.Scalar {
-	switch e := e.(type) {
-	case *cql2.Comparison:
-		return e.Left
-	case *cql2.Like:
-		return e.Arg
-	case *cql2.In:
-		return e.Arg
-	case *cql2.Between:
-		return e.Arg
-	case *cql2.IsNull:
-		return e.Arg
-	}
-	return &cql2.String{At: e.Pos()}
 }
 
 // likeToGlob rewrites a CQL2 LIKE pattern as a GLOB pattern: % becomes *,
