@@ -515,8 +515,10 @@ func perfPlayback(t *testing.T, bctx context.Context, what, url string) {
 		slices.Sort(ms)
 		f := float64(r.Frames-1) / (r.Last - r.First) * 1000
 		all := float64(r.Frames) / (r.Ended - r.Started) * 1000
-		t.Logf("playback %d (%s, by month): %d frames; %.1f frames/s from the first frame to the last, %.1f frames/s from Play to the end; first frame %.0f ms after Play; waited %.0f ms for frames in all; a frame drew in median %.1f ms, p90 %.1f ms, longest %.1f ms; requests while playing: %s; load average %s",
-			run+1, what, r.Frames, f, all, r.First-r.Started, r.WaitMs, quantile(ms, 0.5), quantile(ms, 0.9), quantile(ms, 1), r.Requests, loadAverage())
+		med := func(v []float64) float64 { v = slices.Clone(v); slices.Sort(v); return quantile(v, 0.5) }
+		t.Logf("playback %d (%s, by month): %d frames; %.1f frames/s from the first frame to the last, %.1f frames/s from Play to the end; first frame %.0f ms after Play; waited %.0f ms for frames in all; "+
+			"a frame drew in median %.1f ms (slider, chart marks and URL %.1f, map canvas %.1f, totals and list %.1f), p90 %.1f ms, longest %.1f ms; frames came in median %.1f ms after their due time; requests while playing: %s; load average %s",
+			run+1, what, r.Frames, f, all, r.First-r.Started, r.WaitMs, quantile(ms, 0.5), med(r.UiMs), med(r.MapMs), med(r.TotalsMs), quantile(ms, 0.9), quantile(ms, 1), med(r.LateMs), r.Requests, loadAverage())
 		fps = append(fps, f)
 		overall = append(overall, all)
 		firsts = append(firsts, r.First-r.Started)
@@ -539,6 +541,8 @@ type playRun struct {
 	Frames                      int
 	Started, First, Last, Ended float64
 	DrawMs                      []float64
+	UiMs, MapMs, TotalsMs       []float64
+	LateMs                      []float64
 	WaitMs                      float64
 	Requests                    string
 }
@@ -582,7 +586,7 @@ func perfPlayOnce(t *testing.T, bctx context.Context, what, url string) playRun 
     var d = kinds[k].sort(function (a, b) { return a - b; });
     return k + ' ' + d.length + ' (median ' + Math.round(d[Math.floor((d.length - 1) / 2)]) + ' ms)';
   }).join(', ');
-  return { Frames: p.frames, Started: p.started, First: p.first, Last: p.last, Ended: p.ended, DrawMs: p.drawMs, WaitMs: p.waitMs, Requests: req || 'none' };
+  return { Frames: p.frames, Started: p.started, First: p.first, Last: p.last, Ended: p.ended, DrawMs: p.drawMs, UiMs: p.uiMs, MapMs: p.mapMs, TotalsMs: p.totalsMs, LateMs: p.lateMs, WaitMs: p.waitMs, Requests: req || 'none' };
 })()`))
 	if err == nil {
 		err = json.Unmarshal(b, &r)

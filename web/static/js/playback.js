@@ -72,6 +72,34 @@ export class FrameSource {
   close() { this.ctrl.abort(); }
 }
 
+/** labels caches the drawn count labels by text: drawing a bitmap costs far less than drawing outlined text. */
+const labels = new Map();
+const LABELS_MAX = 4000;
+
+/** labelImage returns a canvas with the count label drawn as the vector tiles draw it (tiles.js), centred. */
+function labelImage(text, dpr) {
+  const key = text + '@' + dpr;
+  let img = labels.get(key);
+  if (img) return img;
+  if (labels.size >= LABELS_MAX) labels.clear();
+  const w = 36, h = 18;
+  img = document.createElement('canvas');
+  img.width = w * dpr;
+  img.height = h * dpr;
+  const ctx = img.getContext('2d');
+  ctx.scale(dpr, dpr);
+  ctx.font = 'bold ' + (text.length > 3 ? 10 : 11) + 'px system-ui, sans-serif';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = 'rgba(0,0,0,.7)';
+  ctx.strokeText(text, w / 2, h / 2);
+  ctx.fillStyle = '#fff';
+  ctx.fillText(text, w / 2, h / 2);
+  labels.set(key, img);
+  return img;
+}
+
 /**
  * PlayLayer draws one frame's clusters on a canvas the size of the map,
  * as the vector tiles draw them (tiles.js), redrawn when the map moves.
@@ -116,12 +144,11 @@ const PlayLayer = L.Layer.extend({
     if (!fr || !Array.isArray(fr.clusters)) return;
     const size = map.getSize();
     const points = this._zoom >= POINT_ZOOM;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
+    const colors = fr.types.map((t) => typeOf(t).color);
     for (const [lon, lat, n, fat, ti] of fr.clusters) {
       const p = map.latLngToContainerPoint([lat, lon]);
       if (p.x < -20 || p.y < -20 || p.x > size.x + 20 || p.y > size.y + 20) continue;
-      const color = typeOf(fr.types[ti]).color;
+      const color = colors[ti];
       const single = points && n === 1;
       const r = single ? markerSize(fat) / 2 : clusterRadius(n);
       ctx.beginPath();
@@ -134,13 +161,7 @@ const PlayLayer = L.Layer.extend({
       ctx.strokeStyle = '#fff';
       ctx.stroke();
       if (single) continue;
-      const label = shortCount(n);
-      ctx.font = 'bold ' + (label.length > 3 ? 10 : 11) + 'px system-ui, sans-serif';
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = 'rgba(0,0,0,.7)';
-      ctx.strokeText(label, p.x, p.y);
-      ctx.fillStyle = '#fff';
-      ctx.fillText(label, p.x, p.y);
+      ctx.drawImage(labelImage(shortCount(n), dpr), p.x - 18, p.y - 9, 36, 18);
     }
   },
 });

@@ -10,14 +10,16 @@ import { api } from './api.js';
 import { app } from './context.js';
 import { addDays, daysBetween, lastOfMonth, stepWindow, clampWindow, playStart, playWindows, STEPS } from './state.js';
 import { refresh, params, writeHash, bboxParam, showTotals, refreshPlayList } from './loader.js';
-import { syncFilterInputs } from './filters.js';
+import { syncFilterInputs, syncDateInputs } from './filters.js';
 import { setPlaying, showPlayLine } from './map.js';
 import { FrameSource, showFrame } from './playback.js';
 
 /** FRAME_MS is how long a playback frame stays: 12.5 frames a second. */
 const FRAME_MS = 80;
 /** LIST_MS is how often the side list follows playback (the full list once it stops). */
-const LIST_MS = 1000;
+const LIST_MS = 1500;
+/** HASH_MS is how often the URL follows playback (and once it stops). */
+const HASH_MS = 500;
 /** THUMB_PX is the width of the slider's thumbs (app.css). */
 const THUMB_PX = 14;
 
@@ -192,13 +194,13 @@ export async function play() {
   if (!r || playing) return;
   playing = true;
   const gen = ++playGen;
-  Object.assign(playback, { frames: 0, drawMs: [], waitMs: 0, started: performance.now(), first: 0, last: 0, ended: 0 });
+  Object.assign(playback, { frames: 0, drawMs: [], uiMs: [], mapMs: [], totalsMs: [], lateMs: [], waitMs: 0, started: performance.now(), first: 0, last: 0, ended: 0 });
   document.body.setAttribute('data-playing', '1');
   setBusy(true);
   const windows = playWindows(playStart(app.filters, app.filters.step, r.min, r.max), app.filters.step, r.min, r.max);
   source = viewSource(windows);
   syncSlider();
-  let due = 0, listAt = 0;
+  let due = 0, listAt = 0, hashAt = 0;
   for (let k = 0; playing && gen === playGen && k < windows.length; k++) {
     const t0 = performance.now();
     let frame;
@@ -213,15 +215,21 @@ export async function play() {
     if (!playing || gen !== playGen) break;
     const t1 = performance.now();
     playback.waitMs += t1 - t0;
+    if (k > 0) playback.lateMs.push(Math.max(0, t1 - due));
     if (k === 0) setPlaying(true);
     app.filters.from = windows[k].from;
     app.filters.to = windows[k].to;
     syncSlider();
-    syncFilterInputs();
+    syncDateInputs();
     markBars();
-    writeHash();
+    if (t1 - hashAt >= HASH_MS || k === windows.length - 1) {
+      hashAt = t1;
+      writeHash();
+    }
+    const ta = performance.now();
+    if (frame) showFrame(frame, source.zoom);
+    const tb = performance.now();
     if (frame) {
-      showFrame(frame, source.zoom);
       showTotals(frame.count, frame.fatalities);
       showPlayLine(frame.count);
     }
@@ -232,6 +240,9 @@ export async function play() {
     const t2 = performance.now();
     playback.frames++;
     playback.drawMs.push(t2 - t1);
+    playback.uiMs.push(ta - t1);
+    playback.mapMs.push(tb - ta);
+    playback.totalsMs.push(t2 - tb);
     if (!playback.first) playback.first = t2;
     playback.last = t2;
     document.body.setAttribute('data-play-frames', String(playback.frames));
@@ -258,6 +269,8 @@ export function stop() {
   document.body.removeAttribute('data-playing');
   setBusy(false);
   syncSlider();
+  syncFilterInputs();
+  writeHash();
 }
 
 /**
@@ -357,14 +370,19 @@ function drawBars(st) {
   $('timeline-axis').replaceChildren(el('span', { text: bars[0].label }), el('span', { text: bars.length > 1 ? bars[bars.length - 1].label : '' }));
 }
 
-/** markBars marks the bars inside the window (the bar equal to it as pressed). */
+/**
+ * markBars marks the bars inside the window (the bar equal to it as
+ * pressed), touching only the bars whose mark changes.
+ */
 function markBars() {
   const f = app.filters;
   for (const b of bars) {
     const exact = f.from === b.from && f.to === b.to;
-    const inside = !!(f.from || f.to) && b.to >= (f.from || '0000') && b.from <= (f.to || '9999');
+    const mark = exact ? 'active' : !!(f.from || f.to) && b.to >= (f.from || '0000') && b.from <= (f.to || '9999') ? 'in' : '';
+    if (b.mark === mark) continue;
+    b.mark = mark;
     b.button.classList.toggle('active', exact);
-    b.button.classList.toggle('in', inside && !exact);
+    b.button.classList.toggle('in', mark === 'in');
     b.button.setAttribute('aria-pressed', String(exact));
   }
 }
