@@ -16,6 +16,8 @@ import { FrameSource, showFrame } from './playback.js';
 
 /** FRAME_MS is how long a playback frame stays: 12.5 frames a second. */
 const FRAME_MS = 80;
+/** CATCH_UP is how many frames late playback may be and still catch up. */
+const CATCH_UP = 3;
 /** LIST_MS is how often the side list follows playback (the full list once it stops). */
 const LIST_MS = 1500;
 /** HASH_MS is how often the URL follows playback (and once it stops). */
@@ -246,9 +248,11 @@ export async function play() {
     if (!playback.first) playback.first = t2;
     playback.last = t2;
     document.body.setAttribute('data-play-frames', String(playback.frames));
-    // Frames are due every FRAME_MS; after a wait for data the schedule starts again from now.
-    due = Math.max(due + FRAME_MS, t2);
-    if (k === 0 || due < t2) due = t2 + FRAME_MS;
+    // Frames are due every FRAME_MS on a clock, as a video plays: a frame
+    // drawn late is followed by the next at once, so a slow frame or two
+    // cost no pace; after a wait for data or a longer delay the clock
+    // starts again from now, so frames never rush to catch up.
+    due = k === 0 || t1 - t0 > FRAME_MS || t2 - due > CATCH_UP * FRAME_MS ? t2 + FRAME_MS : due + FRAME_MS;
     await new Promise((res) => setTimeout(res, Math.max(0, due - performance.now())));
   }
   // At the end (or on an error): the map's own layers and the full side
