@@ -16,9 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/chromedp"
 
 	"github.com/mapd/mapd/incidents"
@@ -517,8 +519,8 @@ func perfPlayback(t *testing.T, bctx context.Context, what, url string) {
 		all := float64(r.Frames) / (r.Ended - r.Started) * 1000
 		med := func(v []float64) float64 { v = slices.Clone(v); slices.Sort(v); return quantile(v, 0.5) }
 		t.Logf("playback %d (%s, by month): %d frames; %.1f frames/s from the first frame to the last, %.1f frames/s from Play to the end; first frame %.0f ms after Play; waited %.0f ms for frames in all; "+
-			"a frame drew in median %.1f ms (slider, chart marks and URL %.1f, map canvas %.1f, totals and list %.1f), p90 %.1f ms, longest %.1f ms; frames came in median %.1f ms after their due time; requests while playing: %s; load average %s",
-			run+1, what, r.Frames, f, all, r.First-r.Started, r.WaitMs, quantile(ms, 0.5), med(r.UiMs), med(r.MapMs), med(r.TotalsMs), quantile(ms, 0.9), quantile(ms, 1), med(r.LateMs), r.Requests, loadAverage())
+			"a frame drew in median %.1f ms (slider, chart marks and URL %.1f, map canvas %.1f, totals and list %.1f), p90 %.1f ms, longest %.1f ms; frames came in median %.1f ms after their due time; main thread %s; requests while playing: %s; load average %s",
+			run+1, what, r.Frames, f, all, r.First-r.Started, r.WaitMs, quantile(ms, 0.5), med(r.UiMs), med(r.MapMs), med(r.TotalsMs), quantile(ms, 0.9), quantile(ms, 1), med(r.LateMs), r.Thread, r.Requests, loadAverage())
 		fps = append(fps, f)
 		overall = append(overall, all)
 		firsts = append(firsts, r.First-r.Started)
@@ -545,6 +547,7 @@ type playRun struct {
 	LateMs                      []float64
 	WaitMs                      float64
 	Requests                    string
+	Thread                      string // Chromium's main-thread metrics
 }
 
 // perfPlayOnce opens the map at url in a new tab and plays it through by
@@ -568,11 +571,36 @@ func perfPlayOnce(t *testing.T, bctx context.Context, what, url string) playRun 
 		t.Fatalf("playback (%s): %v", what, err)
 	}
 	poll("loaded", `document.body.hasAttribute('data-loaded') && !document.getElementById('slider').hidden && (performance.setResourceTimingBufferSize(20000), true)`, 60*time.Second)
+	// Chromium's own account of the main thread: script, style, layout
+	// and task time, read before Play and once playback ends.
+	metrics := func() map[string]float64 {
+		var m map[string]float64
+		err := chromedp.Do(sctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			res, err := chromedp.Call(ctx, performance.GetMetrics, cdp.Empty{})
+			m = map[string]float64{}
+			for _, x := range res.Metrics {
+				m[x.Name] = x.Value
+			}
+			return err
+		}))
+		if err != nil {
+			t.Fatalf("playback (%s): metrics: %v", what, err)
+		}
+		return m
+	}
+	if err := chromedp.Do(sctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, performance.Enable, performance.EnableParams{})
+		return err
+	})); err != nil {
+		t.Fatalf("playback (%s): enable metrics: %v", what, err)
+	}
+	before := metrics()
 	if err := chromedp.Do(sctx, chromedp.Click(chromedp.CSS("#s-play"))); err != nil {
 		t.Fatalf("playback (%s): play: %v", what, err)
 	}
 	poll("playing", `document.body.getAttribute('data-playing') === '1'`, 30*time.Second)
 	poll("played", `!document.body.hasAttribute('data-playing')`, 4*time.Minute)
+	after := metrics()
 	var r playRun
 	// Where the time goes: the requests made while playing, by kind.
 	b, err := chromedp.Run(sctx, chromedp.Evaluate[[]byte](`(function () {
@@ -597,5 +625,8 @@ func perfPlayOnce(t *testing.T, bctx context.Context, what, url string) playRun 
 	if r.Frames < 2 || r.Last <= r.First {
 		t.Fatalf("playback (%s): %d frames drawn, want the data's months", what, r.Frames)
 	}
+	per := func(k string) float64 { return (after[k] - before[k]) * 1000 / float64(r.Frames) }
+	r.Thread = fmt.Sprintf("per frame: tasks %.1f ms, of which script %.1f, style %.1f, layout %.1f (%.1f layouts); the tab's wall time %.1f ms",
+		per("TaskDuration"), per("ScriptDuration"), per("RecalcStyleDuration"), per("LayoutDuration"), (after["LayoutCount"]-before["LayoutCount"])/float64(r.Frames), per("Timestamp"))
 	return r
 }

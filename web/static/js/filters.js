@@ -10,7 +10,7 @@ import { allTypes, buildTypes, setTypes, typeCSS } from './types.js';
 import { isDate } from './state.js';
 import { refresh, writeHash, params } from './loader.js';
 import { renderLegend } from './map.js';
-import { syncSlider, stop } from './timeline.js';
+import { syncSlider, stop, redrawTimeline } from './timeline.js';
 
 const PAGE_LIMIT = 5000;
 
@@ -156,4 +156,5 @@ export async function loadStats() {
   }
   buildTypeFilters(names.length ? counts : null);
   syncSlider();
+  redrawTimeline();
 }

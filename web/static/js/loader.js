@@ -89,6 +89,8 @@ export async function refresh() {
   // when the view holds more incidents than are drawn. A failure (or
   // abort) leaves them out.
   const totals = api('GET', '/api/stats?' + p.toString(), { signal: ctrl.signal }).then((r) => r.body).catch(() => null);
+  // The chart's own statistics (the view without the window) load meanwhile.
+  const chart = renderTimeline();
 
   try {
     let tilesDrawn = Promise.resolve();
@@ -117,7 +119,6 @@ export async function refresh() {
       setMode(next, feats, fetchedBounds, fkey);
     }
     renderSummary(matched, feats, st);
-    const chart = renderTimeline();
     updateExportLinks(bb);
     renderList(feats, matched);
     showModeLine(matched, feats.length);

@@ -328,6 +328,13 @@ export async function renderTimeline() {
 
 let bars = [];
 
+/** redrawTimeline draws the chart again from the statistics it has (the data's range changed). */
+export function redrawTimeline() {
+  if (!contextKey) return;
+  drawBars(contextStats);
+  markBars();
+}
+
 function drawBars(st) {
   const box = $('timeline');
   clear(box);
