@@ -35,6 +35,13 @@ export function writeHash() {
 }
 
 let refreshTimer;
+/** cancelRefresh drops a pending or running refresh (playback starts and draws on its own). */
+export function cancelRefresh() {
+  clearTimeout(refreshTimer);
+  if (inflight) inflight.abort();
+  inflight = null;
+}
+
 /**
  * scheduleRefresh refreshes once the map has been still for 250 ms; while
  * playback runs, it tells playback the view changed instead.
