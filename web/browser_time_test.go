@@ -17,6 +17,7 @@ import (
 
 	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/index"
 	"github.com/mapd/mapd/incidents/sqlite"
 	"github.com/mapd/mapd/web"
 )
@@ -60,6 +61,7 @@ func TestBrowserTimeAndLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	store.StartIndex(index.Options{}) // as mapd serve does; the import waits for it
 	rng := rand.New(rand.NewSource(15))
 	types := []string{"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots", "Strategic developments"}
 	day0 := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)

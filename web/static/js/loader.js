@@ -35,12 +35,6 @@ export function writeHash() {
 }
 
 let refreshTimer;
-/** cancelRefresh drops a pending or running refresh (playback starts and draws on its own). */
-export function cancelRefresh() {
-  clearTimeout(refreshTimer);
-  if (inflight) inflight.abort();
-  inflight = null;
-}
 
 /**
  * scheduleRefresh refreshes once the map has been still for 250 ms; while

@@ -12,7 +12,7 @@ import { clusterRadius, shortCount } from './tiles.js';
 import { markerSize } from './map.js';
 
 /** FIRST_CHUNK windows are asked for first, so the first frame comes soon; CHUNK at a time after it. */
-const FIRST_CHUNK = 12;
+const FIRST_CHUNK = 6;
 const CHUNK = 48;
 /** ClusterMaxZoom of the server (web/tiles.go): from it on, one-incident cells are drawn as incidents. */
 const POINT_ZOOM = 9;

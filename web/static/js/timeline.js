@@ -9,7 +9,7 @@ import { $, el, clear, fmtInt, debounce, showStatus } from './util.js';
 import { api } from './api.js';
 import { app } from './context.js';
 import { addDays, daysBetween, lastOfMonth, stepWindow, clampWindow, playStart, playWindows, STEPS } from './state.js';
-import { refresh, cancelRefresh, params, writeHash, bboxParam, showTotals, refreshPlayList } from './loader.js';
+import { refresh, params, writeHash, bboxParam, showTotals, refreshPlayList } from './loader.js';
 import { syncFilterInputs, syncDateInputs } from './filters.js';
 import { setPlaying, showPlayLine } from './map.js';
 import { FrameSource, showFrame } from './playback.js';
@@ -194,7 +194,6 @@ export function playViewChanged() {
 export async function play() {
   const r = range();
   if (!r || playing) return;
-  cancelRefresh();
   playing = true;
   const gen = ++playGen;
   Object.assign(playback, { frames: 0, drawMs: [], uiMs: [], mapMs: [], totalsMs: [], lateMs: [], waitMs: 0, started: performance.now(), first: 0, last: 0, ended: 0 });
