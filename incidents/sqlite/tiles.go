@@ -203,4 +203,3 @@ func tileScanQuery(f incidents.Filter, t geo.Tile, cols string) (string, []any) 
 	args = append(args, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat)
 	return "SELECT " + cols + " FROM incidents i" + whereClause(conds), args
 }
-
