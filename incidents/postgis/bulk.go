@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -59,6 +60,11 @@ func beginBulk(ctx context.Context, tx pgx.Tx) (*bulkLoad, error) {
 			return nil, wrap("import: bulk load", err)
 		}
 	}
+	// The rows carry their search and version (see migration 0002), and
+	// finish moves the data version once.
+	if _, err := tx.Exec(ctx, "ALTER TABLE incidents DISABLE TRIGGER USER"); err != nil {
+		return nil, wrap("import: bulk load", err)
+	}
 	return b, nil
 }
 
@@ -77,7 +83,7 @@ func (b *bulkLoad) fresh(group [][]any) bool {
 // copy COPYs a fresh group into incidents and returns how many rows it
 // wrote.
 func (b *bulkLoad) copy(ctx context.Context, tx pgx.Tx, group [][]any) (int, error) {
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{"incidents"}, writeColumns, pgx.CopyFromRows(group))
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"incidents"}, importColumns, pgx.CopyFromRows(group))
 	if err != nil {
 		return 0, wrap("import: bulk load", err)
 	}
@@ -89,8 +95,20 @@ func (b *bulkLoad) copy(ctx context.Context, tx pgx.Tx, group [][]any) (int, err
 	return int(n), nil
 }
 
-// finish builds the dropped indexes and the planner's statistics in tx.
-func (b *bulkLoad) finish(ctx context.Context, tx pgx.Tx, stage func(string)) error {
+// finish builds the dropped indexes and the planner's statistics in tx,
+// and moves the data version to changed, the version of the load's rows,
+// telling every process to scan them (rebuild_below) rather than read
+// them as changes.
+func (b *bulkLoad) finish(ctx context.Context, tx pgx.Tx, changed int64, stage func(string)) error {
+	if _, err := tx.Exec(ctx, "ALTER TABLE incidents ENABLE TRIGGER USER"); err != nil {
+		return wrap("import: bulk load", err)
+	}
+	if _, err := tx.Exec(ctx, "UPDATE data_version SET version = $1, rebuild_below = $1 WHERE id = 1", changed); err != nil {
+		return wrap("import: bulk load", err)
+	}
+	if _, err := tx.Exec(ctx, "SELECT pg_notify('mapd_incidents', $1)", strconv.FormatInt(changed, 10)); err != nil {
+		return wrap("import: bulk load", err)
+	}
 	if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
 		return wrap("import: bulk load", err)
 	}
