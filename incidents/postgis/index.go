@@ -448,4 +448,3 @@ func (s *Store) closeIndex() {
 		s.idx.wg.Wait()
 	}
 }
-

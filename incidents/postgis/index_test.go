@@ -197,4 +197,3 @@ func TestUnchangedImportKeepsVersion(t *testing.T) {
 		url = c.NewDatabase(t)
 	}
 }
-
