@@ -11,7 +11,9 @@ import (
 func (s *Store) Indexed() bool { return s.snapshot() != nil }
 
 // ScanIndex runs the scan that builds the index into b.
-func (s *Store) ScanIndex(ctx context.Context, b *index.Builder) (int, error) { return s.scanIndex(ctx, b) }
+func (s *Store) ScanIndex(ctx context.Context, b *index.Builder) (int, error) {
+	return s.scanIndex(ctx, b)
+}
 
 // CopyIndexColumns sends the binary COPY the scan reads to w, for a
 // reference: what the server and the wire cost without decoding.

@@ -200,19 +200,26 @@ func (imp *importer) flush(ctx context.Context) error {
 	}
 	var inserted, updated int
 	var err error
+	n := len(imp.queue)
 	if imp.bulk != nil && imp.bulk.fresh(imp.queue) {
 		inserted, err = imp.bulk.copy(ctx, imp.tx, imp.queue)
+		imp.queue = nil // the COPY owns it now
 	} else {
-		inserted, updated, err = imp.upsert(ctx)
+		if imp.bulk != nil {
+			err = imp.bulk.endCopy(false)
+		}
+		if err == nil {
+			inserted, updated, err = imp.upsert(ctx)
+		}
+		imp.queue = imp.queue[:0]
 	}
 	if err != nil {
 		return err
 	}
 	imp.res.Inserted += inserted
 	imp.res.Updated += updated
-	imp.res.Unchanged += len(imp.queue) - inserted - updated
-	imp.pending += len(imp.queue)
-	imp.queue = imp.queue[:0]
+	imp.res.Unchanged += n - inserted - updated
+	imp.pending += n
 	clear(imp.seen)
 	if !imp.opts.Atomic && imp.pending >= imp.opts.BatchSize {
 		// A bulk load is one transaction: its batches only report progress.
@@ -267,6 +274,9 @@ func (imp *importer) commit(ctx context.Context) error {
 }
 
 func (imp *importer) rollback() {
+	if imp.bulk != nil {
+		_ = imp.bulk.endCopy(true)
+	}
 	if imp.tx != nil {
 		imp.tx.Rollback(context.Background())
 		imp.tx = nil
