@@ -29,7 +29,26 @@ type child struct {
 	cmd  *exec.Cmd
 	url  string
 	done chan error
-	logs bytes.Buffer
+	logs lockedBuffer // its stderr
+}
+
+// lockedBuffer is a bytes.Buffer that a process's output may be written
+// to while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *lockedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }
 
 // startServe starts `mapd serve` with args in a child process on a free
