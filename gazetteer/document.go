@@ -80,18 +80,18 @@ const (
 )
 
 // docWeights are the ranking model's weights, fitted by TestFitDocWeights
-// on the development split of the geoparsing corpora (LGL's even-numbered
-// articles; see gazetteer/data/README.md for how to refit). A candidate's
+// on the development split of the geoparsing corpora (the even-numbered
+// articles of each; see gazetteer/data/README.md for how to refit). A candidate's
 // utility is the dot product of its features with them.
 var docWeights = [numFeatures]float64{
-	fPrior:   1.73,
-	fOwn:     2.68,
-	fPop:     6.49,
-	fCountry: 2.6,
-	fAdmin1:  4.42,
-	fNear:    -0.102,
-	fArea:    1.01,
-	fWithin:  0.0365,
+	fPrior:   1.87,
+	fOwn:     2.14,
+	fPop:     6.85,
+	fCountry: 2.62,
+	fAdmin1:  6.79,
+	fNear:    1.27,
+	fArea:    1.78,
+	fWithin:  0.00493,
 }
 
 const (
@@ -101,9 +101,13 @@ const (
 	maxDocPoints = 32
 	// nearScaleKm is the distance from which places are no longer near.
 	nearScaleKm = 2000
-	// docRounds is how often the document is re-read with the choices of
-	// the previous round.
+	// docRounds is how often the document is re-read with the
+	// probabilities of the previous round, after a first reading without
+	// context.
 	docRounds = 2
+	// minShare is the smallest probability of a candidate that counts
+	// towards the context.
+	minShare = 0.01
 	// A place of at least bigPlace inhabitants, a capital or a country
 	// stays the answer over one with less than 1/bigPlaceRatio of its
 	// population unless the text qualifies the name.
@@ -112,6 +116,10 @@ const (
 	// guardNear is the closeness (fNear) from which other names of the
 	// document lift the guard: about 45 km.
 	guardNear = 0.5
+	// guardShare is the share of the document's other names expected in
+	// the smaller place's first-level region from which they lift the
+	// guard on their own ("Paris" with "Henry County" and "Tennessee").
+	guardShare = 0.3
 )
 
 // docName is a distinct name of a document with its candidates.
@@ -122,6 +130,70 @@ type docName struct {
 	util   []float64
 	choice int  // index into cands
 	place  bool // the name alone is a place: its best prior reaches MatchThreshold
+	// areas is the name's probability of lying in each first-level
+	// region (key.code set) or country (key.code empty) of its
+	// candidates, under the last round's utilities.
+	areas []areaShare
+}
+
+// areaShare is a name's probability of lying in one region or country.
+type areaShare struct {
+	key admin1Key
+	p   float64
+}
+
+// regionKey is a record's first-level region, with an empty code when it
+// has none.
+func regionKey(r *record) admin1Key {
+	if r.admin1 == "" || r.admin1 == "00" {
+		return admin1Key{r.country, ""}
+	}
+	return admin1Key{r.country, r.admin1}
+}
+
+// share returns the name's probability of lying in key's country and in
+// key's region.
+func (n *docName) share(key admin1Key) (country, region float64) {
+	for _, a := range n.areas {
+		if a.key.country != key.country {
+			continue
+		}
+		country += a.p
+		if key.code != "" && a.key.code == key.code {
+			region += a.p
+		}
+	}
+	return country, region
+}
+
+// spread sets n.areas from the softmax of n.util. Candidates of
+// negligible probability are left out. The caller holds g.mu.
+func (g *Gazetteer) spread(n *docName) {
+	n.areas = n.areas[:0]
+	if !n.place {
+		return
+	}
+	maxU := math.Inf(-1)
+	for _, u := range n.util {
+		maxU = max(maxU, u)
+	}
+	sum := 0.0
+	for _, u := range n.util {
+		sum += math.Exp(u - maxU)
+	}
+	for k, u := range n.util {
+		p := math.Exp(u-maxU) / sum
+		if p < minShare {
+			continue
+		}
+		key := regionKey(&g.recs[n.cands[k].rec])
+		i := slices.IndexFunc(n.areas, func(a areaShare) bool { return a.key == key })
+		if i < 0 {
+			n.areas = append(n.areas, areaShare{key, p})
+		} else {
+			n.areas[i].p += p
+		}
+	}
 }
 
 // docPoint is the place chosen for a name, for distances.
@@ -185,40 +257,45 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 		names = append(names, n)
 	}
 
+	// The context, read softly: each name counts towards the countries
+	// and first-level regions of all its candidates, in proportion to its
+	// probability for each under the previous round's utilities (in the
+	// first round, utilities without context). So "Paris" and "Henry
+	// County" can agree on Tennessee although neither would be read there
+	// alone.
 	countries := map[string]float64{}
 	regions := map[admin1Key]float64{}
 	points := make([]docPoint, 0, maxDocPoints)
-	for round := 0; round < docRounds; round++ {
+	for round := 0; round <= docRounds; round++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("gazetteer: %w", err)
 		}
-		// The context: the choices of the previous round (the best name
-		// score in the first).
 		clear(countries)
 		clear(regions)
 		points = points[:0]
 		placed := 0.0
 		for j := range names {
 			n := &names[j]
-			if !n.place {
+			if !n.place || round == 0 {
 				continue
 			}
-			r := &g.recs[n.cands[n.choice].rec]
 			placed++
-			countries[r.country]++
-			if r.admin1 != "" && r.admin1 != "00" {
-				regions[admin1Key{r.country, r.admin1}]++
+			for _, a := range n.areas {
+				countries[a.key.country] += a.p
+				if a.key.code != "" {
+					regions[a.key] += a.p
+				}
 			}
+			r := &g.recs[n.cands[n.choice].rec]
 			if len(points) < maxDocPoints && !isArea(r.fcode) {
 				points = append(points, docPoint{r.lat, r.lon, math.Cos(r.lat * math.Pi / 180), j})
 			}
 		}
 		for j := range names {
 			n := &names[j]
-			var self *record
 			selfPlaced := 0.0
-			if n.place {
-				self, selfPlaced = &g.recs[n.cands[n.choice].rec], 1
+			if n.place && round > 0 {
+				selfPlaced = 1
 			}
 			others := placed - selfPlaced
 			for k := range n.cands {
@@ -243,17 +320,14 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 					f[fWithin] = 1
 				}
 				if others > 0 {
-					cn := countries[r.country]
-					if self != nil && self.country == r.country {
-						cn--
+					key := regionKey(r)
+					var selfCountry, selfRegion float64
+					if selfPlaced > 0 {
+						selfCountry, selfRegion = n.share(key)
 					}
-					f[fCountry] = cn / others
-					if r.admin1 != "" && r.admin1 != "00" {
-						rn := regions[admin1Key{r.country, r.admin1}]
-						if self != nil && self.country == r.country && self.admin1 == r.admin1 {
-							rn--
-						}
-						f[fAdmin1] = rn / others
+					f[fCountry] = max(countries[r.country]-selfCountry, 0) / others
+					if key.code != "" {
+						f[fAdmin1] = max(regions[key]-selfRegion, 0) / others
 					}
 				}
 				if !isArea(r.fcode) {
@@ -275,6 +349,9 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 				n.util[k] = u
 			}
 			n.choice = g.choose(n)
+		}
+		for j := range names {
+			g.spread(&names[j])
 		}
 	}
 	if observe != nil {
@@ -348,7 +425,7 @@ func (g *Gazetteer) choose(n *docName) int {
 	// name stays, unless the text qualifies the name or other names of
 	// the document lie in the smaller place's region and near it.
 	top, f := &g.recs[n.cands[0].rec], &n.feats[best]
-	if best != 0 && n.cands[0].own && f[fWithin] == 0 && !(f[fAdmin1] > 0 && f[fNear] >= guardNear) &&
+	if best != 0 && n.cands[0].own && f[fWithin] == 0 && !(f[fAdmin1] > 0 && f[fNear] >= guardNear) && f[fAdmin1] < guardShare &&
 		(top.fcode == "PPLC" || kindOf(top.fcode) == KindCountry || top.population >= bigPlace) &&
 		g.recs[n.cands[best].rec].population*bigPlaceRatio < top.population {
 		return 0
