@@ -427,10 +427,13 @@ func admin2Rows(places []place, admin2 []struct{ Code, Name string }) []place {
 	return rows
 }
 
-// areaPoint estimates the centre of an area from its populated places: the
-// mean of their median point and the middle of their bounding box. The
-// median alone leans towards where people live; the box alone towards
-// outlying islands.
+// areaPoint estimates the centre of an area from its populated places. For
+// an area whose places span more than largeAreaKm it is the middle of
+// their bounding box: GeoNames puts a large province or state near the
+// middle of its area, far from where its people live (Queensland,
+// Manitoba). For a smaller one it is the mean of their median point and of
+// the middle of the box: the median alone leans towards where people
+// live; the box alone towards outlying islands.
 func areaPoint(places []place, members []int) (lat, lon string) {
 	lats := make([]float64, 0, len(members))
 	lons := make([]float64, 0, len(members))
@@ -442,9 +445,22 @@ func areaPoint(places []place, members []int) (lat, lon string) {
 	}
 	sort.Float64s(lats)
 	sort.Float64s(lons)
-	mid := func(v []float64) float64 { return (v[len(v)/2] + (v[0]+v[len(v)-1])/2) / 2 }
+	box := func(v []float64) float64 { return (v[0] + v[len(v)-1]) / 2 }
+	mid := func(v []float64) float64 { return (v[len(v)/2] + box(v)) / 2 }
+	dLat := lats[len(lats)-1] - lats[0]
+	dLon := (lons[len(lons)-1] - lons[0]) * math.Cos(box(lats)*math.Pi/180)
+	if kmPerDegree*math.Hypot(dLat, dLon) > largeAreaKm {
+		mid = box
+	}
 	return strconv.FormatFloat(mid(lats), 'f', 5, 64), strconv.FormatFloat(mid(lons), 'f', 5, 64)
 }
+
+const (
+	// largeAreaKm is the span of places (the diagonal of their bounding
+	// box) from which an area's point is the middle of the box.
+	largeAreaKm = 1000
+	kmPerDegree = 111.195
+)
 
 // countryExtras returns common English forms of country names missing from
 // i18n-iso-countries, by ISO code.
