@@ -65,7 +65,7 @@ var newsDocuments = []newsDocument{
 	// Paris, Moscow or Riyadh into American towns.
 	{"world", []newsName{at("Washington", "US", 38.9, -77.04), at("Damascus", "SY", 33.51, 36.29), at("Paris", "FR", 48.86, 2.35), at("Moscow", "RU", 55.75, 37.62), at("Riyadh", "SA", 24.69, 46.72)}},
 	{"world", []newsName{kind("Europe", "", KindContinent), kind("Africa", "", KindContinent), kind("Asia", "", KindContinent), kind("Middle East", "", KindArea), kind("Indian Ocean", "", KindWater)}},
-	{"world", []newsName{kind("EU", "", KindContinent), kind("UAE", "AE", KindCountry), kind("DRC", "CD", KindCountry), kind("NSW", "AU", KindRegion), kind("Korean Peninsula", "", KindArea)}},
+	{"world", []newsName{kind("EU", "", KindArea), kind("UAE", "AE", KindCountry), kind("DRC", "CD", KindCountry), kind("NSW", "AU", KindRegion), kind("Korean Peninsula", "", KindArea)}},
 	{"world", []newsName{kind("Syrian", "SY", KindDemonym), kind("Turkish", "TR", KindDemonym), kind("European", "", KindDemonym), kind("Kurdish", "", KindDemonym), kind("Darfur", "SD", KindArea), kind("Horn of Africa", "", KindArea)}},
 	{"world", []newsName{kind("Russia", "RU", KindCountry), kind("Canada", "CA", KindCountry), kind("Texas", "US", KindRegion), kind("Ontario", "CA", KindRegion)}},
 }

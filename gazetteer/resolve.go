@@ -264,7 +264,8 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, 
 	// A short name ("EU", "Fla", "Asia") or an English word ("Police",
 	// "Reading") is taken only as written: one letter off, it names too
 	// many places. An English word names only an area or a large town.
-	common := isCommonWord(key)
+	// An abbreviation with a full stop ("Kan.") is no word.
+	common := isCommonWord(key) && !strings.HasSuffix(name, ".")
 	var foldBuf [64]byte
 	folded := appendFold(foldBuf[:0], name)
 	short := len(kb) <= maxExactOnlyKey || len(folded) <= maxExactOnlyKey

@@ -381,7 +381,7 @@ func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 // abbreviations are the postal and news forms of first-level regions, by
 // admin1 code, kept as they are (keepAlternates would drop "NSW" and
 // "N.Y."): the AP style abbreviations of US states, and Australian and
-// Canadian short forms.
+// Canadian short forms (not "Man." for Manitoba: it is an English word).
 var abbreviations = map[string][]string{
 	"US.AL": {"Ala."}, "US.AZ": {"Ariz."}, "US.AR": {"Ark."}, "US.CA": {"Calif.", "Cal."},
 	"US.CO": {"Colo."}, "US.CT": {"Conn."}, "US.DE": {"Del."}, "US.DC": {"D.C.", "Washington D.C.", "Washington DC", "District of Columbia"},
@@ -395,6 +395,9 @@ var abbreviations = map[string][]string{
 	"US.WY": {"Wyo."},
 	"AU.02": {"NSW"}, "AU.07": {"Vic."}, "AU.04": {"Qld"},
 	"AU.06": {"Tas."},
+	"CA.01": {"Alta."}, "CA.02": {"B.C."}, "CA.04": {"N.B."}, "CA.05": {"Nfld.", "N.L."},
+	"CA.07": {"N.S."}, "CA.08": {"Ont."}, "CA.09": {"P.E.I."}, "CA.10": {"Que."},
+	"CA.11": {"Sask."}, "CA.13": {"N.W.T."},
 }
 
 // admin2Rows builds one ADM2 row per admin2 code that has places, at a
