@@ -159,6 +159,7 @@ type record struct {
 	name       string
 	country    string
 	admin1     string // admin1 code, as in the geoname table ("07")
+	admin2     string // admin2 code, as in the geoname table ("079"); often empty
 	lat, lon   float64
 	fcode      string
 	population int64

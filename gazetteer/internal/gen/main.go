@@ -424,6 +424,12 @@ func admin2Rows(places []place, admin2 []struct{ Code, Name string }) []place {
 			r.population += places[i].population
 		}
 		r.lat, r.lon = areaPoint(places, members)
+		// US local news writes "Oconee" and "Clarke" for the counties.
+		for _, w := range []string{" County", " Parish"} {
+			if stem, ok := strings.CutSuffix(a.Name, w); ok && stem != "" {
+				r.alts = []string{stem}
+			}
+		}
 		rows = append(rows, r)
 	}
 	slices.SortFunc(rows, func(a, b place) int { return strings.Compare(a.country+a.admin1+a.name, b.country+b.admin1+b.name) })
@@ -679,9 +685,9 @@ func syntheticID(key string) int64 {
 // writeRow writes p as a 19-column geoname-table line, leaving the columns
 // the gazetteer does not use empty.
 func writeRow(w *bytes.Buffer, p place) {
-	fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\t%s\t\t\t\t%d\t\t\t\t\n",
+	fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\t%s\t%s\t\t\t%d\t\t\t\t\n",
 		p.id, p.name, p.ascii, strings.Join(p.alts, ","), p.lat, p.lon, p.fclass, p.fcode,
-		p.country, p.admin1, p.population)
+		p.country, p.admin1, p.admin2, p.population)
 }
 
 func writeGzip(path string, data []byte) error {

@@ -94,6 +94,9 @@ func TestAdmin2Rows(t *testing.T) {
 	if r.name != "Sangamon County" || r.fcode != "ADM2" || r.admin1 != "IL" || r.population != 150 || r.lat != "41.50000" || r.lon != "-88.50000" || r.id >= 0 {
 		t.Errorf("got %+v, want Sangamon County ADM2 in IL at 41.5,-88.5 with 150 people", r)
 	}
+	if !slices.Equal(r.alts, []string{"Sangamon"}) {
+		t.Errorf("got alternate names %q, want the county's name without the word: Sangamon", r.alts)
+	}
 }
 
 func TestParseWorldCountries(t *testing.T) {
