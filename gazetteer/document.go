@@ -150,28 +150,25 @@ type admin2Key struct {
 	code string
 }
 
-// areaIDs numbers the countries and regions of a document's candidates.
+// areaIDs numbers the countries and regions of a document's candidates
+// from 0, from their numbers in the gazetteer (record.areas).
 type areaIDs struct {
-	countries map[string]int32
-	regions   map[admin1Key]int32
-	counties  map[admin2Key]int32
+	countries, regions, counties map[int32]int32
 }
 
 // of returns r's country and regions, numbering those not seen before.
 func (ids *areaIDs) of(r *record) candAreas {
 	if ids.countries == nil {
-		ids.countries = map[string]int32{}
-		ids.regions = map[admin1Key]int32{}
-		ids.counties = map[admin2Key]int32{}
+		ids.countries = map[int32]int32{}
+		ids.regions = map[int32]int32{}
+		ids.counties = map[int32]int32{}
 	}
-	a := candAreas{country: number(ids.countries, r.country), region: -1, county: -1}
-	if r.admin1 == "" || r.admin1 == "00" {
-		return a
+	a := candAreas{country: number(ids.countries, r.areas.country), region: -1, county: -1}
+	if r.areas.region >= 0 {
+		a.region = number(ids.regions, r.areas.region)
 	}
-	key := admin1Key{r.country, r.admin1}
-	a.region = number(ids.regions, key)
-	if r.admin2 != "" {
-		a.county = number(ids.counties, admin2Key{key, r.admin2})
+	if r.areas.county >= 0 {
+		a.county = number(ids.counties, r.areas.county)
 	}
 	return a
 }
