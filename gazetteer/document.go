@@ -68,30 +68,34 @@ func (g *Gazetteer) ResolveDocument(ctx context.Context, doc []Mention, opts ...
 
 // Features of a candidate in its document, the inputs of the ranking model.
 const (
-	fPrior   = iota // the score of the name alone
-	fOwn            // 1 when the name is the place's own, not an alternate or a fuzzy match
-	fPop            // log10(population+1) / 7
-	fCountry        // share of the document's other names resolved in the candidate's country
-	fAdmin1         // share of them resolved in its first-level region
-	fNear           // closeness to the nearest other resolved place: 1 at 0 km, 0 from nearScaleKm on
-	fArea           // 1 for a country, continent, sea or macro-region
-	fWithin         // 1 when the text puts the name in the candidate's region or country
+	fPrior     = iota // the score of the name alone
+	fOwn              // 1 when the name is the place's own, not an alternate or a fuzzy match
+	fPop              // log10(population+1) / 7
+	fCountry          // share of the document's other names resolved in the candidate's country
+	fAdmin1           // share of them resolved in its first-level region
+	fNear             // closeness to the nearest other resolved place: 1 at 0 km, 0 from nearScaleKm on
+	fArea             // 1 for a country, continent, sea or macro-region
+	fWithin           // 1 when the text puts the name in the candidate's region or country
+	fRegionAny        // share of the document's other names with any candidate in its first-level region
+	fCountyAny        // share of them with any candidate in its second-level region (county, district)
 	numFeatures
 )
 
 // docWeights are the ranking model's weights, fitted by TestFitDocWeights
-// on the development split of the geoparsing corpora (LGL's even-numbered
-// articles; see gazetteer/data/README.md for how to refit). A candidate's
+// on the development split of the geoparsing corpora (the even-numbered
+// articles of each; see gazetteer/data/README.md for how to refit). A candidate's
 // utility is the dot product of its features with them.
 var docWeights = [numFeatures]float64{
-	fPrior:   1.73,
-	fOwn:     2.68,
-	fPop:     6.49,
-	fCountry: 2.6,
-	fAdmin1:  4.42,
-	fNear:    -0.102,
-	fArea:    1.01,
-	fWithin:  0.0365,
+	fPrior:     1.82,
+	fOwn:       2.22,
+	fPop:       7.45,
+	fCountry:   2.52,
+	fAdmin1:    3.93,
+	fNear:      0.73,
+	fArea:      1.94,
+	fWithin:    1.22e-05,
+	fRegionAny: 3.02,
+	fCountyAny: 1.95,
 }
 
 const (
@@ -101,9 +105,10 @@ const (
 	maxDocPoints = 32
 	// nearScaleKm is the distance from which places are no longer near.
 	nearScaleKm = 2000
-	// docRounds is how often the document is re-read with the choices of
-	// the previous round.
-	docRounds = 2
+	// docRounds is how often the document is re-read with the
+	// probabilities of the previous round, after a first reading without
+	// context.
+	docRounds = 1
 	// A place of at least bigPlace inhabitants, a capital or a country
 	// stays the answer over one with less than 1/bigPlaceRatio of its
 	// population unless the text qualifies the name.
@@ -112,6 +117,10 @@ const (
 	// guardNear is the closeness (fNear) from which other names of the
 	// document lift the guard: about 45 km.
 	guardNear = 0.5
+	// guardShare is the share of the document's other names expected in
+	// the smaller place's first-level region from which they lift the
+	// guard on their own ("Paris" with "Henry County" and "Tennessee").
+	guardShare = 0.3
 )
 
 // docName is a distinct name of a document with its candidates.
@@ -122,6 +131,78 @@ type docName struct {
 	util   []float64
 	choice int  // index into cands
 	place  bool // the name alone is a place: its best prior reaches MatchThreshold
+	// areas are the candidates' countries and regions, as indexes of the
+	// document's areaIDs.
+	areas []candAreas
+	// prob is the probability of each candidate under the last round's
+	// utilities.
+	prob []float64
+}
+
+// candAreas are a candidate's country and first- and second-level region,
+// as indexes of a document's areaIDs; a region or county is -1 when the
+// candidate has none.
+type candAreas struct{ country, region, county int32 }
+
+// admin2Key names a second-level region.
+type admin2Key struct {
+	admin1Key
+	code string
+}
+
+// areaIDs numbers the countries and regions of a document's candidates
+// from 0, from their numbers in the gazetteer (record.areas).
+type areaIDs struct {
+	countries, regions, counties map[int32]int32
+}
+
+// of returns r's country and regions, numbering those not seen before.
+func (ids *areaIDs) of(r *record) candAreas {
+	if ids.countries == nil {
+		ids.countries = map[int32]int32{}
+		ids.regions = map[int32]int32{}
+		ids.counties = map[int32]int32{}
+	}
+	a := candAreas{country: number(ids.countries, r.areas.country), region: -1, county: -1}
+	if r.areas.region >= 0 {
+		a.region = number(ids.regions, r.areas.region)
+	}
+	if r.areas.county >= 0 {
+		a.county = number(ids.counties, r.areas.county)
+	}
+	return a
+}
+
+// number returns the number of key in m, adding it when it is new.
+func number[K comparable](m map[K]int32, key K) int32 {
+	i, ok := m[key]
+	if !ok {
+		i = int32(len(m))
+		m[key] = i
+	}
+	return i
+}
+
+// softmax sets n.prob from n.util; a name that is no place has none.
+func (n *docName) softmax() {
+	if !n.place {
+		return
+	}
+	if n.prob == nil {
+		n.prob = make([]float64, len(n.util))
+	}
+	maxU := math.Inf(-1)
+	for _, u := range n.util {
+		maxU = max(maxU, u)
+	}
+	sum := 0.0
+	for k, u := range n.util {
+		n.prob[k] = math.Exp(u - maxU)
+		sum += n.prob[k]
+	}
+	for k := range n.prob {
+		n.prob[k] /= sum
+	}
 }
 
 // docPoint is the place chosen for a name, for distances.
@@ -185,75 +266,133 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 		names = append(names, n)
 	}
 
-	countries := map[string]float64{}
-	regions := map[admin1Key]float64{}
+	// Each candidate's country and first- and second-level region as
+	// small integers, so that the rounds below add up arrays.
+	var ids areaIDs
+	for j := range names {
+		n := &names[j]
+		n.areas = make([]candAreas, len(n.cands))
+		for k, c := range n.cands {
+			n.areas[k] = ids.of(&g.recs[c.rec])
+		}
+	}
+	nC, nR, nK := len(ids.countries), len(ids.regions), len(ids.counties)
+
+	// Which regions and counties each name could lie in, whatever its
+	// reading: names that could all lie in one region ("Alexandria",
+	// "Douglas County", "St. Cloud": Minnesota) probably do, and names
+	// that could lie in one county ("Paris", "Henry County": Tennessee's)
+	// more so.
+	anyRegion, anyCounty := make([]float64, nR), make([]float64, nK)
+	lastRegion, lastCounty := make([]int, nR), make([]int, nK)
+	placedNames := 0.0
+	for j := range names {
+		n := &names[j]
+		if !n.place {
+			continue
+		}
+		placedNames++
+		for _, a := range n.areas {
+			if a.region >= 0 && lastRegion[a.region] != j+1 {
+				lastRegion[a.region] = j + 1
+				anyRegion[a.region]++
+			}
+			if a.county >= 0 && lastCounty[a.county] != j+1 {
+				lastCounty[a.county] = j + 1
+				anyCounty[a.county]++
+			}
+		}
+	}
+	// The features that do not change from round to round.
+	for j := range names {
+		n := &names[j]
+		for k := range n.cands {
+			c := &n.cands[k]
+			r := &g.recs[c.rec]
+			f := &n.feats[k]
+			f[fPrior] = c.score
+			if c.own && c.name >= 1 {
+				f[fOwn] = 1
+			}
+			f[fPop] = min(math.Log10(float64(r.population)+1)/7, 1)
+			if isArea(r.fcode) && !isAdminCode(r.fcode) {
+				// A sea or macro-region has no population; its
+				// importance stands in.
+				f[fPop] = float64(r.importance)
+			}
+			if isArea(r.fcode) && !isAdminCode(r.fcode) || kindOf(r.fcode) == KindCountry {
+				f[fArea] = 1
+			}
+			if (n.s.country != "" && r.country == n.s.country) || slices.Contains(n.s.within, admin1Key{r.country, r.admin1}) {
+				f[fWithin] = 1
+			}
+			if a := n.areas[k]; n.place && placedNames > 1 {
+				if a.region >= 0 {
+					f[fRegionAny] = (anyRegion[a.region] - 1) / (placedNames - 1)
+				}
+				if a.county >= 0 {
+					f[fCountyAny] = (anyCounty[a.county] - 1) / (placedNames - 1)
+				}
+			}
+		}
+	}
+
+	// The context, read softly: each name counts towards the countries
+	// and first-level regions of all its candidates, in proportion to its
+	// probability for each under the previous round's utilities (in the
+	// first round, utilities without context). So "Paris" and "Henry
+	// County" can agree on Tennessee although neither would be read there
+	// alone.
+	countries, regions := make([]float64, nC), make([]float64, nR)
+	selfCountry, selfRegion := make([]float64, nC), make([]float64, nR)
 	points := make([]docPoint, 0, maxDocPoints)
-	for round := 0; round < docRounds; round++ {
+	for round := 0; round <= docRounds; round++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("gazetteer: %w", err)
 		}
-		// The context: the choices of the previous round (the best name
-		// score in the first).
 		clear(countries)
 		clear(regions)
 		points = points[:0]
 		placed := 0.0
 		for j := range names {
 			n := &names[j]
-			if !n.place {
+			if !n.place || round == 0 {
 				continue
 			}
-			r := &g.recs[n.cands[n.choice].rec]
 			placed++
-			countries[r.country]++
-			if r.admin1 != "" && r.admin1 != "00" {
-				regions[admin1Key{r.country, r.admin1}]++
+			for k, a := range n.areas {
+				countries[a.country] += n.prob[k]
+				if a.region >= 0 {
+					regions[a.region] += n.prob[k]
+				}
 			}
+			r := &g.recs[n.cands[n.choice].rec]
 			if len(points) < maxDocPoints && !isArea(r.fcode) {
 				points = append(points, docPoint{r.lat, r.lon, math.Cos(r.lat * math.Pi / 180), j})
 			}
 		}
 		for j := range names {
 			n := &names[j]
-			var self *record
-			selfPlaced := 0.0
-			if n.place {
-				self, selfPlaced = &g.recs[n.cands[n.choice].rec], 1
-			}
-			others := placed - selfPlaced
-			for k := range n.cands {
-				c := &n.cands[k]
-				r := &g.recs[c.rec]
-				f := &n.feats[k]
-				*f = [numFeatures]float64{}
-				f[fPrior] = c.score
-				if c.own && c.name >= 1 {
-					f[fOwn] = 1
-				}
-				f[fPop] = min(math.Log10(float64(r.population)+1)/7, 1)
-				if isArea(r.fcode) && !isAdminCode(r.fcode) {
-					// A sea or macro-region has no population; its
-					// importance stands in.
-					f[fPop] = float64(r.importance)
-				}
-				if isArea(r.fcode) && !isAdminCode(r.fcode) || kindOf(r.fcode) == KindCountry {
-					f[fArea] = 1
-				}
-				if (n.s.country != "" && r.country == n.s.country) || slices.Contains(n.s.within, admin1Key{r.country, r.admin1}) {
-					f[fWithin] = 1
-				}
-				if others > 0 {
-					cn := countries[r.country]
-					if self != nil && self.country == r.country {
-						cn--
+			self := n.place && round > 0
+			others := placed
+			if self {
+				others--
+				for k, a := range n.areas {
+					selfCountry[a.country] += n.prob[k]
+					if a.region >= 0 {
+						selfRegion[a.region] += n.prob[k]
 					}
-					f[fCountry] = cn / others
-					if r.admin1 != "" && r.admin1 != "00" {
-						rn := regions[admin1Key{r.country, r.admin1}]
-						if self != nil && self.country == r.country && self.admin1 == r.admin1 {
-							rn--
-						}
-						f[fAdmin1] = rn / others
+				}
+			}
+			for k := range n.cands {
+				r := &g.recs[n.cands[k].rec]
+				f := &n.feats[k]
+				a := n.areas[k]
+				f[fCountry], f[fAdmin1], f[fNear] = 0, 0, 0
+				if others > 0 {
+					f[fCountry] = max(countries[a.country]-selfCountry[a.country], 0) / others
+					if a.region >= 0 {
+						f[fAdmin1] = max(regions[a.region]-selfRegion[a.region], 0) / others
 					}
 				}
 				if !isArea(r.fcode) {
@@ -274,7 +413,18 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 				}
 				n.util[k] = u
 			}
+			if self {
+				for _, a := range n.areas {
+					selfCountry[a.country] = 0
+					if a.region >= 0 {
+						selfRegion[a.region] = 0
+					}
+				}
+			}
 			n.choice = g.choose(n)
+		}
+		for j := range names {
+			names[j].softmax()
 		}
 	}
 	if observe != nil {
@@ -348,7 +498,7 @@ func (g *Gazetteer) choose(n *docName) int {
 	// name stays, unless the text qualifies the name or other names of
 	// the document lie in the smaller place's region and near it.
 	top, f := &g.recs[n.cands[0].rec], &n.feats[best]
-	if best != 0 && n.cands[0].own && f[fWithin] == 0 && !(f[fAdmin1] > 0 && f[fNear] >= guardNear) &&
+	if best != 0 && n.cands[0].own && f[fWithin] == 0 && !(f[fAdmin1] > 0 && f[fNear] >= guardNear) && f[fAdmin1] < guardShare &&
 		(top.fcode == "PPLC" || kindOf(top.fcode) == KindCountry || top.population >= bigPlace) &&
 		g.recs[n.cands[best].rec].population*bigPlaceRatio < top.population {
 		return 0

@@ -159,14 +159,16 @@ type record struct {
 	name       string
 	country    string
 	admin1     string // admin1 code, as in the geoname table ("07")
+	admin2     string // admin2 code, as in the geoname table ("079"); often empty
 	lat, lon   float64
 	fcode      string
 	population int64
-	capital    string  // countryInfo: name of the capital, to place the country
-	seat       int32   // index+1 of a country's capital or a region's seat; 0 when unknown
-	noPoint    bool    // region or country whose point is still to be derived
-	dead       bool    // replaced by a later load
-	importance float32 // in [0, 1], from feature code and population
+	capital    string    // countryInfo: name of the capital, to place the country
+	seat       int32     // index+1 of a country's capital or a region's seat; 0 when unknown
+	noPoint    bool      // region or country whose point is still to be derived
+	dead       bool      // replaced by a later load
+	importance float32   // in [0, 1], from feature code and population
+	areas      candAreas // numbers of its country and regions (numberAreas)
 }
 
 // Gazetteer resolves place names. It is safe for concurrent use; loading

@@ -349,7 +349,7 @@ func (b *batch) addGeoname(f []string) error {
 		return nil
 	}
 	cc := strings.ToUpper(strings.TrimSpace(f[8]))
-	rec := record{id: id, name: f[1], country: cc, admin1: f[10], lat: lat, lon: lon,
+	rec := record{id: id, name: f[1], country: cc, admin1: f[10], admin2: f[11], lat: lat, lon: lon,
 		fcode: code, population: pop}
 	if code == "ADM1" && cc != "" && f[10] != "" {
 		if _, ok := b.admin1[cc+"."+f[10]]; !ok {

@@ -114,6 +114,7 @@ func (g *Gazetteer) sameArea(rec record) (int32, bool) {
 func (g *Gazetteer) finalize() {
 	g.derivePoints()
 	g.findSeats()
+	g.numberAreas()
 	g.sorted = g.sorted[:0]
 	for i := range g.recs {
 		r := &g.recs[i]
@@ -124,6 +125,27 @@ func (g *Gazetteer) finalize() {
 	}
 	slices.SortFunc(g.sorted, func(a, b int32) int { return cmpInt64(g.recs[a].id, g.recs[b].id) })
 	g.sortSkeletonBuckets()
+}
+
+// numberAreas numbers the countries and first- and second-level regions
+// of the records (record.areas), so that documents weigh them without
+// hashing their codes. The caller holds g.mu for writing.
+func (g *Gazetteer) numberAreas() {
+	countries := map[string]int32{}
+	regions := map[admin1Key]int32{}
+	counties := map[admin2Key]int32{}
+	for i := range g.recs {
+		r := &g.recs[i]
+		r.areas = candAreas{country: number(countries, r.country), region: -1, county: -1}
+		if r.admin1 == "" || r.admin1 == "00" {
+			continue
+		}
+		key := admin1Key{r.country, r.admin1}
+		r.areas.region = number(regions, key)
+		if r.admin2 != "" {
+			r.areas.county = number(counties, admin2Key{key, r.admin2})
+		}
+	}
 }
 
 // findSeats links each country to its capital (the most populous PPLC, or

@@ -58,6 +58,13 @@ var newsDocuments = []newsDocument{
 	{"US local", []newsName{at("Washington County", "US", 39.6, -77.8), at("Hagerstown", "US", 39.64, -77.72), kind("Maryland", "US", KindRegion)}},
 	{"US local", []newsName{kind("U.S.", "US", KindCountry), kind("D.C.", "US", KindRegion), kind("Calif.", "US", KindRegion), kind("Va.", "US", KindRegion), kind("W.Va.", "US", KindRegion)}},
 	{"US local", []newsName{at("Salem", "US", 44.94, -123.04), kind("Oregon", "US", KindRegion), n("Eugene", "US")}},
+	// Two ambiguous names agree on a region neither would be read in
+	// alone: a town and its county (Paris, Tennessee, in Henry County).
+	{"US local", []newsName{at("Paris", "US", 36.3, -88.33), at("Henry County", "US", 36.33, -88.3)}},
+	{"US local", []newsName{at("Alexandria", "US", 45.89, -95.38), at("Douglas County", "US", 45.93, -95.45), at("St. Cloud", "US", 45.56, -94.16)}},
+	// A county named without the word, among its neighbours.
+	{"US local", []newsName{at("Athens", "US", 33.96, -83.38), at("Oconee", "US", 33.83, -83.44), at("Clarke County", "US", 33.95, -83.37)}},
+	{"Canada", []newsName{kind("B.C.", "CA", KindRegion), kind("Sask.", "CA", KindRegion), kind("Kan.", "US", KindRegion), at("St. Paul", "US", 44.94, -93.09)}},
 	{"UK local", []newsName{n("Leeds", "GB"), n("Bradford", "GB"), at("Halifax", "GB", 53.72, -1.86)}},
 	{"UK local", []newsName{at("Newcastle", "GB", 54.97, -1.61), n("Sunderland", "GB"), n("Durham", "GB"), kind("UK", "GB", KindCountry)}},
 	{"UK local", []newsName{at("Reading", "GB", 51.46, -0.97), n("Slough", "GB"), n("Oxford", "GB")}},
@@ -65,7 +72,7 @@ var newsDocuments = []newsDocument{
 	// Paris, Moscow or Riyadh into American towns.
 	{"world", []newsName{at("Washington", "US", 38.9, -77.04), at("Damascus", "SY", 33.51, 36.29), at("Paris", "FR", 48.86, 2.35), at("Moscow", "RU", 55.75, 37.62), at("Riyadh", "SA", 24.69, 46.72)}},
 	{"world", []newsName{kind("Europe", "", KindContinent), kind("Africa", "", KindContinent), kind("Asia", "", KindContinent), kind("Middle East", "", KindArea), kind("Indian Ocean", "", KindWater)}},
-	{"world", []newsName{kind("EU", "", KindContinent), kind("UAE", "AE", KindCountry), kind("DRC", "CD", KindCountry), kind("NSW", "AU", KindRegion), kind("Korean Peninsula", "", KindArea)}},
+	{"world", []newsName{kind("EU", "", KindArea), kind("UAE", "AE", KindCountry), kind("DRC", "CD", KindCountry), kind("NSW", "AU", KindRegion), kind("Korean Peninsula", "", KindArea)}},
 	{"world", []newsName{kind("Syrian", "SY", KindDemonym), kind("Turkish", "TR", KindDemonym), kind("European", "", KindDemonym), kind("Kurdish", "", KindDemonym), kind("Darfur", "SD", KindArea), kind("Horn of Africa", "", KindArea)}},
 	{"world", []newsName{kind("Russia", "RU", KindCountry), kind("Canada", "CA", KindCountry), kind("Texas", "US", KindRegion), kind("Ontario", "CA", KindRegion)}},
 }

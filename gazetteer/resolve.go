@@ -264,7 +264,8 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, 
 	// A short name ("EU", "Fla", "Asia") or an English word ("Police",
 	// "Reading") is taken only as written: one letter off, it names too
 	// many places. An English word names only an area or a large town.
-	common := isCommonWord(key)
+	// An abbreviation with a full stop ("Kan.") is no word.
+	common := isCommonWord(key) && !strings.HasSuffix(name, ".")
 	var foldBuf [64]byte
 	folded := appendFold(foldBuf[:0], name)
 	short := len(kb) <= maxExactOnlyKey || len(folded) <= maxExactOnlyKey
@@ -413,8 +414,17 @@ func looksEnglish(name string) bool {
 
 // appendFold appends the letters of s folded to lower-case ASCII, without
 // marks, spaces and punctuation: how a name is written, before any
-// transliteration is unified.
+// transliteration is unified. The abbreviations that open English place
+// names are spelled out ("St. Paul" folds as "Saint Paul"; see
+// expandAbbreviation).
 func appendFold(dst []byte, s string) []byte {
+	word := len(dst)
+	endWord := func() {
+		if w := expandAbbreviation(dst[word:]); len(w) != len(dst)-word {
+			dst = append(dst[:word], w...)
+		}
+		word = len(dst)
+	}
 	for _, r := range s {
 		switch {
 		case r >= 'a' && r <= 'z':
@@ -425,8 +435,11 @@ func appendFold(dst []byte, s string) []byte {
 			if f := foldRune(r); f != "" {
 				dst = append(dst, strings.ToLower(f)...)
 			}
+		case r == ' ' || r == '.' || r == '-':
+			endWord()
 		}
 	}
+	endWord()
 	return dst
 }
 

@@ -28,7 +28,7 @@ var commonWords = func() map[string]bool {
 		"media", "press", "post", "times", "daily", "weekly", "star", "sun", "moon", "earth",
 		"police department", "fire department", "white house", "pentagon", "kremlin",
 		"taliban", "hamas", "hezbollah", "isis", "nato", "un", "ngo", "red cross", "reuters",
-		"google", "apple", "amazon", "facebook", "twitter", "microsoft", "toyota", "ford",
+		"bbc", "cnn", "nbc", "cbs", "abc news", "fox news", "afp", "google", "apple", "amazon", "facebook", "twitter", "microsoft", "toyota", "ford",
 		"china daily", "obama", "trump", "putin", "assad", "erdogan", "biden", "clinton",
 		"bush", "merkel", "macron", "netanyahu", "zelensky", "modi", "xi", "kim", "john",
 		"james", "mary", "david", "michael", "robert", "william", "richard", "thomas", "charles",

@@ -381,7 +381,7 @@ func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 // abbreviations are the postal and news forms of first-level regions, by
 // admin1 code, kept as they are (keepAlternates would drop "NSW" and
 // "N.Y."): the AP style abbreviations of US states, and Australian and
-// Canadian short forms.
+// Canadian short forms (not "Man." for Manitoba: it is an English word).
 var abbreviations = map[string][]string{
 	"US.AL": {"Ala."}, "US.AZ": {"Ariz."}, "US.AR": {"Ark."}, "US.CA": {"Calif.", "Cal."},
 	"US.CO": {"Colo."}, "US.CT": {"Conn."}, "US.DE": {"Del."}, "US.DC": {"D.C.", "Washington D.C.", "Washington DC", "District of Columbia"},
@@ -395,6 +395,9 @@ var abbreviations = map[string][]string{
 	"US.WY": {"Wyo."},
 	"AU.02": {"NSW"}, "AU.07": {"Vic."}, "AU.04": {"Qld"},
 	"AU.06": {"Tas."},
+	"CA.01": {"Alta."}, "CA.02": {"B.C."}, "CA.04": {"N.B."}, "CA.05": {"Nfld.", "N.L."},
+	"CA.07": {"N.S."}, "CA.08": {"Ont."}, "CA.09": {"P.E.I."}, "CA.10": {"Que."},
+	"CA.11": {"Sask."}, "CA.13": {"N.W.T."},
 }
 
 // admin2Rows builds one ADM2 row per admin2 code that has places, at a
@@ -421,16 +424,25 @@ func admin2Rows(places []place, admin2 []struct{ Code, Name string }) []place {
 			r.population += places[i].population
 		}
 		r.lat, r.lon = areaPoint(places, members)
+		// US local news writes "Oconee" and "Clarke" for the counties.
+		for _, w := range []string{" County", " Parish"} {
+			if stem, ok := strings.CutSuffix(a.Name, w); ok && stem != "" {
+				r.alts = []string{stem}
+			}
+		}
 		rows = append(rows, r)
 	}
 	slices.SortFunc(rows, func(a, b place) int { return strings.Compare(a.country+a.admin1+a.name, b.country+b.admin1+b.name) })
 	return rows
 }
 
-// areaPoint estimates the centre of an area from its populated places: the
-// mean of their median point and the middle of their bounding box. The
-// median alone leans towards where people live; the box alone towards
-// outlying islands.
+// areaPoint estimates the centre of an area from its populated places. For
+// an area whose places span more than largeAreaKm it is the middle of
+// their bounding box: GeoNames puts a large province or state near the
+// middle of its area, far from where its people live (Queensland,
+// Manitoba). For a smaller one it is the mean of their median point and of
+// the middle of the box: the median alone leans towards where people
+// live; the box alone towards outlying islands.
 func areaPoint(places []place, members []int) (lat, lon string) {
 	lats := make([]float64, 0, len(members))
 	lons := make([]float64, 0, len(members))
@@ -442,9 +454,22 @@ func areaPoint(places []place, members []int) (lat, lon string) {
 	}
 	sort.Float64s(lats)
 	sort.Float64s(lons)
-	mid := func(v []float64) float64 { return (v[len(v)/2] + (v[0]+v[len(v)-1])/2) / 2 }
+	box := func(v []float64) float64 { return (v[0] + v[len(v)-1]) / 2 }
+	mid := func(v []float64) float64 { return (v[len(v)/2] + box(v)) / 2 }
+	dLat := lats[len(lats)-1] - lats[0]
+	dLon := (lons[len(lons)-1] - lons[0]) * math.Cos(box(lats)*math.Pi/180)
+	if kmPerDegree*math.Hypot(dLat, dLon) > largeAreaKm {
+		mid = box
+	}
 	return strconv.FormatFloat(mid(lats), 'f', 5, 64), strconv.FormatFloat(mid(lons), 'f', 5, 64)
 }
+
+const (
+	// largeAreaKm is the span of places (the diagonal of their bounding
+	// box) from which an area's point is the middle of the box.
+	largeAreaKm = 1000
+	kmPerDegree = 111.195
+)
 
 // countryExtras returns common English forms of country names missing from
 // i18n-iso-countries, by ISO code.
@@ -660,9 +685,9 @@ func syntheticID(key string) int64 {
 // writeRow writes p as a 19-column geoname-table line, leaving the columns
 // the gazetteer does not use empty.
 func writeRow(w *bytes.Buffer, p place) {
-	fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\t%s\t\t\t\t%d\t\t\t\t\n",
+	fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\t%s\t%s\t\t\t%d\t\t\t\t\n",
 		p.id, p.name, p.ascii, strings.Join(p.alts, ","), p.lat, p.lon, p.fclass, p.fcode,
-		p.country, p.admin1, p.population)
+		p.country, p.admin1, p.admin2, p.population)
 }
 
 func writeGzip(path string, data []byte) error {

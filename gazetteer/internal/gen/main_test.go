@@ -48,20 +48,29 @@ func TestRegionRows(t *testing.T) {
 		{id: 1, name: "Homs", alts: []string{"Hims"}, lat: "34.72682", lon: "36.72339", fcode: "PPLA", country: "SY", admin1: "11", population: 775404},
 		{id: 2, name: "Tallbisah", lat: "34.84", lon: "36.73", fcode: "PPLA3", country: "SY", admin1: "11", population: 38491},
 		{id: 3, name: "Village", lat: "10", lon: "20", fcode: "PPL", country: "XX", admin1: "01", population: 600},
-		{id: 4, name: "Other", lat: "30", lon: "40", fcode: "PPL", country: "XX", admin1: "01", population: 700},
+		{id: 4, name: "Other", lat: "10.6", lon: "20.6", fcode: "PPL", country: "XX", admin1: "01", population: 700},
+		{id: 5, name: "South", lat: "10", lon: "20", fcode: "PPL", country: "XX", admin1: "03", population: 900},
+		{id: 6, name: "Southeast", lat: "12", lon: "21", fcode: "PPL", country: "XX", admin1: "03", population: 900},
+		{id: 7, name: "Far", lat: "30", lon: "40", fcode: "PPL", country: "XX", admin1: "03", population: 900},
 	}
-	admin1 := []struct{ Code, Name string }{{"SY.11", "Homs"}, {"XX.01", "Nowhere"}, {"XX.02", "Empty"}}
+	admin1 := []struct{ Code, Name string }{{"SY.11", "Homs"}, {"XX.01", "Nowhere"}, {"XX.02", "Empty"}, {"XX.03", "Vast"}}
 	rows := regionRows(places, admin1)
-	if len(rows) != 2 {
-		t.Fatalf("got %d rows, want 2 (no row for a region without places)", len(rows))
+	if len(rows) != 3 {
+		t.Fatalf("got %d rows, want 3 (no row for a region without places)", len(rows))
 	}
 	homs := rows[0]
 	if homs.lat != "34.81171" || homs.lon != "36.72835" || homs.population != 775404+38491 || !slices.Contains(homs.alts, "Hims") {
 		t.Errorf("got %+v, want the area's point 34.81171,36.72835, the summed population and the seat's names", homs)
 	}
-	// The mean of the median point (30, 40) and the box's middle (20, 30).
-	if rows[1].lat != "25.00000" || rows[1].lon != "35.00000" {
-		t.Errorf("got %s,%s, want 25.00000,35.00000", rows[1].lat, rows[1].lon)
+	// A small area: the mean of the median point (10.6, 20.6) and the
+	// box's middle (10.3, 20.3).
+	if rows[1].lat != "10.45000" || rows[1].lon != "20.45000" {
+		t.Errorf("got %s,%s, want 10.45000,20.45000", rows[1].lat, rows[1].lon)
+	}
+	// An area spanning thousands of km: the box's middle, not near the
+	// median (12, 21).
+	if rows[2].lat != "20.00000" || rows[2].lon != "30.00000" {
+		t.Errorf("got %s,%s, want 20.00000,30.00000", rows[2].lat, rows[2].lon)
 	}
 	var buf bytes.Buffer
 	writeRow(&buf, homs)
@@ -84,6 +93,9 @@ func TestAdmin2Rows(t *testing.T) {
 	r := rows[0]
 	if r.name != "Sangamon County" || r.fcode != "ADM2" || r.admin1 != "IL" || r.population != 150 || r.lat != "41.50000" || r.lon != "-88.50000" || r.id >= 0 {
 		t.Errorf("got %+v, want Sangamon County ADM2 in IL at 41.5,-88.5 with 150 people", r)
+	}
+	if !slices.Equal(r.alts, []string{"Sangamon"}) {
+		t.Errorf("got alternate names %q, want the county's name without the word: Sangamon", r.alts)
 	}
 }
 
