@@ -65,3 +65,38 @@ func BenchmarkCQL2Page(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPageSorted chooses the first page of 100 of every incident in
+// sortby orders, beside the default order (Page) in the same iterations.
+func BenchmarkPageSorted(b *testing.B) {
+	s := benchIndex(b)
+	q, err := s.Compile(incidents.Filter{}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, sortby := range []string{"-date", "-fatalities", "date", "injuries,-date", "id"} {
+		keys, err := incidents.ParseSortBy(sortby)
+		if err != nil {
+			b.Fatal(err)
+		}
+		keys = incidents.Filter{Sort: keys}.SortKeys()
+		b.Run(sortby, func(b *testing.B) {
+			var native, sorted time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				if _, _, err := q.Page("", 100); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				if _, _, err := q.PageSorted(keys, nil, 100); err != nil {
+					b.Fatal(err)
+				}
+				native += t1.Sub(t0)
+				sorted += time.Since(t1)
+			}
+			b.ReportMetric(float64(native.Nanoseconds())/float64(b.N), "default-ns/op")
+			b.ReportMetric(float64(sorted.Nanoseconds())/float64(b.N), "sorted-ns/op")
+			b.ReportMetric(float64(sorted)/float64(native), "ratio")
+		})
+	}
+}
