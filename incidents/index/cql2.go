@@ -876,9 +876,9 @@ func intervalsOf(e cql2.Expr) (intSet, error) {
 // spatialNode tests the rows' points against a box or a geometry. The
 // grid rectangles hold every point of the box (or of the geometry's
 // bounding box), within a grid cell, about 1e-7 degrees; a geometry's
-// points then get the exact test at the centre of their cell, as
-// View.Point gives it. Polar points are tested at their exact
-// coordinates.
+// points then get the exact test at the centre of their cell (its
+// latitude interpolated, within 1e-7 degrees, see latFast). Polar points
+// are tested at their exact coordinates.
 type spatialNode struct {
 	rects  []rect
 	g      cql2.Scalar // the *cql2.Envelope or *cql2.Geometry
@@ -910,6 +910,7 @@ func boxRects(b geo.BBox) []rect {
 
 func (n *spatialNode) eval(_ *scratch, seg *segment, sel []int32, out []uint8) {
 	c := &seg.c
+	lat := latTable()
 	for k, i := range sel {
 		if c.gp[i]&polarBit != 0 {
 			e := n.extras[c.id[i]]
@@ -922,7 +923,7 @@ func (n *spatialNode) eval(_ *scratch, seg *segment, sel []int32, out []uint8) {
 			in = in || r.has(x, y)
 		}
 		if in && n.exact {
-			in = cql2.Intersects(n.g, orb.Point{lonOf(float64(x) + 0.5), latOf(float64(y) + 0.5)})
+			in = cql2.Intersects(n.g, orb.Point{lonOf(float64(x) + 0.5), latFast(lat, y)})
 		}
 		out[k] = uint8(b2i(in)) << 1
 	}
