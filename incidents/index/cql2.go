@@ -420,57 +420,47 @@ type dictNode struct {
 	table []uint8
 }
 
-func (n *dictNode) eval(_ *scratch, seg *segment, sel []int32, out []uint8) {
+// ids returns the dictionary ids of the node's column in seg: one of the
+// two slices, by the column's width.
+func (n *dictNode) ids(seg *segment) ([]uint16, []uint32) {
 	c := &seg.c
 	switch n.col {
 	case colEventType:
-		lookup(c.et, n.table, sel, out)
+		return c.et, nil
 	case colSubEventType:
-		lookup(c.sub, n.table, sel, out)
+		return c.sub, nil
 	case colActor1:
-		lookup(c.a1, n.table, sel, out)
+		return nil, c.a1
 	case colActor2:
-		lookup(c.a2, n.table, sel, out)
+		return nil, c.a2
 	case colCountry:
-		lookup(c.country, n.table, sel, out)
-	default:
-		lookup(c.admin1, n.table, sel, out)
+		return c.country, nil
+	}
+	return nil, c.admin1
+}
+
+func (n *dictNode) eval(_ *scratch, seg *segment, sel []int32, out []uint8) {
+	if ids16, ids32 := n.ids(seg); ids16 != nil {
+		lookup(ids16, n.table, sel, out)
+	} else {
+		lookup(ids32, n.table, sel, out)
 	}
 }
 
 func (n *dictNode) filter(seg *segment, sel []int32) []int32 {
-	c := &seg.c
-	switch n.col {
-	case colEventType:
-		return keep(c.et, n.table, sel)
-	case colSubEventType:
-		return keep(c.sub, n.table, sel)
-	case colActor1:
-		return keep(c.a1, n.table, sel)
-	case colActor2:
-		return keep(c.a2, n.table, sel)
-	case colCountry:
-		return keep(c.country, n.table, sel)
+	ids16, ids32 := n.ids(seg)
+	if ids16 != nil {
+		return keep(ids16, n.table, sel)
 	}
-	return keep(c.admin1, n.table, sel)
+	return keep(ids32, n.table, sel)
 }
 
 // orEval sets out to the maximum of out and the node's truth (OR).
 func (n *dictNode) orEval(seg *segment, sel []int32, out []uint8) {
-	c := &seg.c
-	switch n.col {
-	case colEventType:
-		orLookup(c.et, n.table, sel, out)
-	case colSubEventType:
-		orLookup(c.sub, n.table, sel, out)
-	case colActor1:
-		orLookup(c.a1, n.table, sel, out)
-	case colActor2:
-		orLookup(c.a2, n.table, sel, out)
-	case colCountry:
-		orLookup(c.country, n.table, sel, out)
-	default:
-		orLookup(c.admin1, n.table, sel, out)
+	if ids16, ids32 := n.ids(seg); ids16 != nil {
+		orLookup(ids16, n.table, sel, out)
+	} else {
+		orLookup(ids32, n.table, sel, out)
 	}
 }
 
