@@ -578,6 +578,13 @@ func tileURLs(base string, z int, ts []town, pts [][2]float64, query string) []s
 	return urls
 }
 
+// polygonOf returns the ring of a "minLon,minLat,maxLon,maxLat" box in
+// WKT, so that a CQL2 filter can say the box as a polygon.
+func polygonOf(box string) string {
+	c := strings.Split(box, ",")
+	return strings.Join([]string{c[0] + " " + c[1], c[2] + " " + c[1], c[2] + " " + c[3], c[0] + " " + c[3], c[0] + " " + c[1]}, ", ")
+}
+
 // benchCQL2 measures pages of OGC items (limit=100, one client) through a
 // CQL2 filter against the native filter that says the same, the two
 // interleaved so that both meet the same machine. The target is a CQL2
@@ -596,6 +603,10 @@ func benchCQL2(ctx context.Context, one *loader, base string, scale int) ([]row,
 		{"city bbox", "bbox=" + box, "S_INTERSECTS(geometry, BBOX(" + strings.ReplaceAll(box, ",", ", ") + "))"},
 		{"country and fatalities", "country=IQ&min_fatalities=5", "country = 'IQ' AND fatalities >= 5"},
 		{"actor (LIKE, not absorbed)", "actor=Syria", "actor1 LIKE '%Syria%' OR actor2 LIKE '%Syria%'"},
+		{"event type IN", "event_type=Battles,Riots", "event_type IN ('Battles', 'Riots')"},
+		{"fatalities >", "min_fatalities=5", "fatalities > 4"},
+		{"date T_INTERSECTS", "datetime=2016-01-01/2016-12-31", "T_INTERSECTS(date, INTERVAL('2016-01-01', '2016-12-31'))"},
+		{"S_INTERSECTS polygon (not absorbed)", "bbox=" + box, "S_INTERSECTS(geometry, POLYGON((" + polygonOf(box) + ")))"},
 	}
 	var rows []row
 	for _, p := range pairs {

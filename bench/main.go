@@ -189,6 +189,7 @@ func run(ctx context.Context, o options) error {
 
 	rows = append(rows, exportRows(ctx, bin, dbPath, dir, o.n)...)
 	rows = append(rows, benchGazetteer(ctx)...)
+	rows = append(rows, benchCQL2Parse()...)
 
 	srv, err := startServer(ctx, bin, dbPath, dir)
 	if err != nil {

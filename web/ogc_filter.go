@@ -12,9 +12,19 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/mapd/mapd/cql2"
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
 )
+
+// MaxHeaderBytes is the limit on a request's line and headers that a
+// server running the handler should set (http.Server.MaxHeaderBytes).
+// It holds a GET whose filter has the most bytes a filter may have
+// (cql2.MaxInput), even percent-encoded throughout, and a third more, so
+// that a filter that is too long reaches the handler and is refused with
+// a 400 naming the filter and the limit. Only a longer request line gets
+// net/http's bare 431 (Request Header Fields Too Large).
+const MaxHeaderBytes = 4*cql2.MaxInput + 64<<10
 
 // OGC API - Features beyond Part 1 for the incidents collection: Part 2
 // (coordinate reference systems by reference: crs, bbox-crs, Content-Crs),

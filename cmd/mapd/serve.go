@@ -197,7 +197,7 @@ func (m *Main) Run(ctx context.Context) error {
 		ReadTimeout:       10 * time.Minute, // imports can be large
 		WriteTimeout:      10 * time.Minute, // exports stream
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    web.MaxHeaderBytes, // a filter that is too long gets a 400 saying so
 	}
 	m.log.Info("mapd listening", "url", "http://"+ln.Addr().String(), "db", redactURL(m.DB), "read_only", m.readOnly, "auth", len(m.tokens) > 0)
 	errc := make(chan error, 1)

@@ -48,6 +48,7 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	if err != nil || fc.NumberMatched < 1 {
 		t.Fatalf("got %d matches (%v), want the Deir ez-Zor incidents", fc.NumberMatched, err)
 	}
+	testLongFilters(t, m.URL())
 	cancel()
 	if err := <-errc; err != nil {
 		t.Fatalf("Run after shutdown: %v", err)

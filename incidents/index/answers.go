@@ -10,7 +10,7 @@ import (
 	"github.com/mapd/mapd/incidents"
 )
 
-// View is one row as a Where predicate sees it.
+// View is one row with its values decoded.
 type View struct {
 	ID           int64
 	Day          int32 // days since 1970-01-01
@@ -89,7 +89,7 @@ func (s *Snapshot) fatalSum(seg *segment, i int) int {
 
 // plain reports whether the query has no condition but the box.
 func (q *Query) plain() bool {
-	return !q.hasDay && q.et == nil && q.actor == nil && q.country < 0 && q.minFat == 0 && !q.ids && len(q.where) == 0
+	return !q.hasDay && q.et == nil && q.actor == nil && q.country < 0 && q.minFat == 0 && !q.ids && q.expr == nil
 }
 
 // Count returns the number of incidents matching the query.

@@ -3,11 +3,14 @@ package index
 import (
 	"errors"
 	"fmt"
-	"strings"
+	"math"
+	"slices"
+	"sync"
 
 	"github.com/paulmach/orb"
 
 	"github.com/mapd/mapd/cql2"
+	"github.com/mapd/mapd/geo"
 )
 
 // ErrUnanswerable is returned by Compile for a filter whose CQL2
@@ -15,304 +18,903 @@ import (
 // date_precision, place, geonameid, notes): the store answers it.
 var ErrUnanswerable = errors.New("index: the filter names a property the index does not hold")
 
-// exprPredicate returns the row predicate of a checked CQL2 expression
-// (see cql2.Queryables.Check): true where cql2.Eval is True. It is
-// compiled once into closures that read the View's columns directly
-// (dates as day numbers), so a row costs a few comparisons. Points are the
-// index's, within about 1e-7 degrees of the stored ones, so a point that
-// close to the edge of a filter's geometry may fall on the other side of
-// it than in the store.
-func exprPredicate(e cql2.Expr) (func(v *View) bool, error) {
-	if err := checkProperties(e); err != nil {
-		return nil, err
-	}
-	p, err := compileExpr(e)
+// A CQL2 expression (checked, see cql2.Queryables.Check) is compiled
+// against one snapshot into a tree of nodes that evaluate a chunk of rows
+// at a time, each a tight loop over one column:
+//
+//   - a predicate on a text column (LIKE, =, <>, <, IN, BETWEEN...) is
+//     evaluated once per entry of the column's dictionary, with cql2.Eval
+//     itself, into a truth table the rows then index by their id;
+//   - a predicate on a number or the date becomes a set of integer
+//     intervals (x < 2.5 is x <= 2, NOT IN a complement), tested against
+//     the column;
+//   - S_INTERSECTS tests the grid position against the box, or against the
+//     geometry's bounding box before the exact test;
+//   - AND, OR and NOT combine the truth values of their arguments row by
+//     row, in SQL's three-valued logic.
+//
+// So a CQL2 filter costs about what the native filter saying the same
+// costs, whatever its operators.
+
+// Truth values of a row, ordered so that Kleene's AND is the minimum, OR
+// the maximum and NOT the difference from tTrue.
+const (
+	tFalse   uint8 = 0
+	tUnknown uint8 = 1
+	tTrue    uint8 = 2
+)
+
+// node evaluates a compiled expression: it writes the truth of the rows
+// sel (positions in seg) into out, which has len(sel) entries.
+type node interface {
+	eval(x *scratch, seg *segment, sel []int32, out []uint8)
+}
+
+// exprFilter is a compiled CQL2 expression, split into its conjuncts,
+// which filter a chunk one after another. boxed are the conjuncts the
+// query's box says already (an S_INTERSECTS with the box it was given),
+// which only a scan that ignores the box (a tile's) tests.
+type exprFilter struct {
+	conj, boxed []node
+}
+
+// filterer is a node that also filters: it keeps the rows of sel where it
+// is true, in place, in one pass.
+type filterer interface {
+	filter(seg *segment, sel []int32) []int32
+}
+
+// setExpr compiles e into the query. When the query has no box, the
+// bounding box of a spatial conjunct of e becomes its box, so that only
+// the runs of rows that can lie in it are read (tiles, which ignore the
+// query's box, still test the conjunct).
+func (q *Query) setExpr(e cql2.Expr) error {
+	s := q.s
+	n, err := s.compileNode(e)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return func(v *View) bool { return p(v) == cql2.True }, nil
-}
-
-// truthPred is a compiled expression.
-type truthPred func(v *View) cql2.Truth
-
-func truthOf(b bool) cql2.Truth {
-	if b {
-		return cql2.True
+	if c, ok := n.(constNode); ok {
+		q.none = q.none || c != constNode(tTrue)
+		return nil
 	}
-	return cql2.False
-}
-
-// column reads one property of a row: a number (dates as day numbers) or
-// a string, and whether it is null.
-type column struct {
-	num func(v *View) (float64, bool)
-	str func(v *View) (string, bool)
-}
-
-func numColumn(f func(v *View) float64) column {
-	return column{num: func(v *View) (float64, bool) { return f(v), true }}
-}
-
-func strColumn(f func(v *View) string) column {
-	return column{str: func(v *View) (string, bool) { return f(v), true }}
-}
-
-func countColumn(f func(v *View) int) column {
-	return column{num: func(v *View) (float64, bool) { n := f(v); return float64(n), n >= 0 }}
-}
-
-var columns = map[string]column{
-	"id":             numColumn(func(v *View) float64 { return float64(v.ID) }),
-	"date":           numColumn(func(v *View) float64 { return float64(v.Day) }),
-	"event_type":     strColumn(func(v *View) string { return v.EventType }),
-	"sub_event_type": strColumn(func(v *View) string { return v.SubEventType }),
-	"actor1":         strColumn(func(v *View) string { return v.Actor1 }),
-	"actor2":         strColumn(func(v *View) string { return v.Actor2 }),
-	"country":        strColumn(func(v *View) string { return v.Country }),
-	"admin1":         strColumn(func(v *View) string { return v.Admin1 }),
-	"fatalities":     countColumn(func(v *View) int { return v.Fatalities }),
-	"injuries":       countColumn(func(v *View) int { return v.Injuries }),
-	"geo_precision":  numColumn(func(v *View) float64 { return float64(v.GeoPrecision) }),
-}
-
-// literal is a checked literal in a column's terms.
-type literal struct {
-	num float64
-	str string
-}
-
-func literalOf(s cql2.Scalar) (literal, error) {
-	switch s := s.(type) {
-	case *cql2.Number:
-		return literal{num: s.Value}, nil
-	case *cql2.String:
-		return literal{str: s.Value}, nil
-	case *cql2.Date:
-		d, err := parseDay(s.Value)
-		if err != nil {
-			return literal{}, err
+	conj := []node{n}
+	if l, ok := n.(*logicNode); ok && !l.or {
+		conj = l.args
+	}
+	f := &exprFilter{}
+	var boxFrom cql2.Scalar
+	if q.box == nil {
+		parts := []cql2.Expr{e}
+		if and, ok := e.(*cql2.And); ok {
+			parts = and.Args
 		}
-		return literal{num: float64(d)}, nil
-	}
-	return literal{}, fmt.Errorf("index: unchecked CQL2 literal %T", s)
-}
-
-// cmp returns a function ordering a row's value against the literal, and
-// false with it for a null.
-func (c column) cmp(lit literal) func(v *View) (int, bool) {
-	if c.num != nil {
-		return func(v *View) (int, bool) {
-			x, ok := c.num(v)
-			switch {
-			case x < lit.num:
-				return -1, ok
-			case x > lit.num:
-				return 1, ok
+		for _, p := range parts {
+			if b, ok := spatialBound(p); ok {
+				q.setBox(b)
+				boxFrom = p.(*cql2.Spatial).Right
+				break
 			}
-			return 0, ok
 		}
 	}
-	return func(v *View) (int, bool) {
-		x, ok := c.str(v)
-		return strings.Compare(x, lit.str), ok
+	for _, c := range conj {
+		if sp, ok := c.(*spatialNode); ok && !sp.exact && sp.g == boxFrom {
+			f.boxed = append(f.boxed, c)
+			continue
+		}
+		f.conj = append(f.conj, c)
 	}
+	q.expr = f
+	return nil
 }
 
-func holds(op cql2.CompareOp, c int) bool {
-	switch op {
-	case cql2.Eq:
-		return c == 0
-	case cql2.Ne:
-		return c != 0
-	case cql2.Lt:
-		return c < 0
-	case cql2.Le:
-		return c <= 0
-	case cql2.Gt:
-		return c > 0
+// spatialBound returns the bounding box of a spatial predicate.
+func spatialBound(e cql2.Expr) (geo.BBox, bool) {
+	sp, ok := e.(*cql2.Spatial)
+	if !ok {
+		return geo.BBox{}, false
 	}
-	return c >= 0
+	switch g := sp.Right.(type) {
+	case *cql2.Envelope:
+		return g.Box, true
+	case *cql2.Geometry:
+		b := g.G.Bound()
+		clamp := func(v, lo, hi float64) float64 { return min(max(v, lo), hi) }
+		return geo.BBox{MinLon: clamp(b.Min[0], -180, 180), MinLat: clamp(b.Min[1], -90, 90),
+			MaxLon: clamp(b.Max[0], -180, 180), MaxLat: clamp(b.Max[1], -90, 90)}, true
+	}
+	return geo.BBox{}, false
 }
 
-func compileExpr(e cql2.Expr) (truthPred, error) {
+// filter keeps the rows of sel where the expression is true, in place;
+// inBox says that the caller tests the query's box itself.
+func (f *exprFilter) filter(seg *segment, sel []int32, inBox bool) []int32 {
+	x := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(x)
+	sel = x.filter(f.conj, seg, sel)
+	if !inBox {
+		sel = x.filter(f.boxed, seg, sel)
+	}
+	return sel
+}
+
+func (x *scratch) filter(conj []node, seg *segment, sel []int32) []int32 {
+	for _, c := range conj {
+		if len(sel) == 0 {
+			break
+		}
+		if f, ok := c.(filterer); ok {
+			sel = f.filter(seg, sel)
+			continue
+		}
+		out := x.get(len(sel))
+		c.eval(x, seg, sel, out)
+		sel = keepTrue(sel, out)
+		x.put()
+	}
+	return sel
+}
+
+// keepTrue keeps the rows of sel whose truth in out is tTrue.
+func keepTrue(sel []int32, out []uint8) []int32 {
+	n := 0
+	for k, i := range sel {
+		sel[n] = i
+		n += int(out[k] >> 1) // 1 for tTrue only
+	}
+	return sel[:n]
+}
+
+// scratch holds the truth vectors of one evaluation, a stack of buffers.
+type scratch struct {
+	bufs [][]uint8
+	n    int
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+func (x *scratch) get(n int) []uint8 {
+	if x.n == len(x.bufs) {
+		x.bufs = append(x.bufs, nil)
+	}
+	if cap(x.bufs[x.n]) < n {
+		x.bufs[x.n] = make([]uint8, max(n, chunk))
+	}
+	b := x.bufs[x.n][:n]
+	x.n++
+	return b
+}
+
+func (x *scratch) put() { x.n-- }
+
+// compileNode compiles one checked expression against the snapshot.
+func (s *Snapshot) compileNode(e cql2.Expr) (node, error) {
 	switch e := e.(type) {
-	case *cql2.And, *cql2.Or:
-		var args []cql2.Expr
-		stop, rest := cql2.False, cql2.True // And: False decides, else True
-		if a, ok := e.(*cql2.And); ok {
-			args = a.Args
-		} else {
-			args, stop, rest = e.(*cql2.Or).Args, cql2.True, cql2.False
-		}
-		ps := make([]truthPred, len(args))
-		for i, a := range args {
-			p, err := compileExpr(a)
-			if err != nil {
-				return nil, err
-			}
-			ps[i] = p
-		}
-		return func(v *View) cql2.Truth {
-			out := rest
-			for _, p := range ps {
-				switch p(v) {
-				case stop:
-					return stop
-				case cql2.Unknown:
-					out = cql2.Unknown
-				}
-			}
-			return out
-		}, nil
+	case *cql2.And:
+		return s.compileAll(e.Args, false)
+	case *cql2.Or:
+		return s.compileAll(e.Args, true)
 	case *cql2.Not:
-		p, err := compileExpr(e.Arg)
+		n, err := s.compileNode(e.Arg)
 		if err != nil {
 			return nil, err
 		}
-		return func(v *View) cql2.Truth {
-			if t := p(v); t != cql2.Unknown {
-				return 1 - t
-			}
-			return cql2.Unknown
-		}, nil
+		if c, ok := n.(constNode); ok {
+			return constNode(tTrue) - c, nil
+		}
+		return notNode{n}, nil
 	case *cql2.Bool:
-		t := truthOf(e.Value)
-		return func(*View) cql2.Truth { return t }, nil
+		if e.Value {
+			return constNode(tTrue), nil
+		}
+		return constNode(tFalse), nil
 	case *cql2.Spatial:
-		g := e.Right
-		return func(v *View) cql2.Truth {
-			lon, lat := v.Point()
-			return truthOf(cql2.Intersects(g, orb.Point{lon, lat}))
-		}, nil
-	case *cql2.IsNull:
-		c := columns[e.Arg.(*cql2.Property).Name]
-		return func(v *View) cql2.Truth {
-			var ok bool
-			if c.num != nil {
-				_, ok = c.num(v)
-			} else {
-				_, ok = c.str(v)
-			}
-			return truthOf(!ok != e.Not)
-		}, nil
-	case *cql2.Like:
-		c := columns[e.Arg.(*cql2.Property).Name]
-		pat := e.Pattern.(*cql2.String).Value
-		if c.str == nil {
-			return nil, fmt.Errorf("index: LIKE on a number")
-		}
-		return func(v *View) cql2.Truth {
-			x, ok := c.str(v)
-			if !ok {
-				return cql2.Unknown
-			}
-			return truthOf(cql2.Match(pat, x) != e.Not)
-		}, nil
-	case *cql2.Comparison:
-		c := columns[e.Left.(*cql2.Property).Name]
-		lit, err := literalOf(e.Right)
-		if err != nil {
-			return nil, err
-		}
-		cmp, op := c.cmp(lit), e.Op
-		return func(v *View) cql2.Truth {
-			x, ok := cmp(v)
-			if !ok {
-				return cql2.Unknown
-			}
-			return truthOf(holds(op, x))
-		}, nil
-	case *cql2.Between:
-		c := columns[e.Arg.(*cql2.Property).Name]
-		lo, err := literalOf(e.Low)
-		if err != nil {
-			return nil, err
-		}
-		hi, err := literalOf(e.High)
-		if err != nil {
-			return nil, err
-		}
-		cmpLo, cmpHi := c.cmp(lo), c.cmp(hi)
-		return func(v *View) cql2.Truth {
-			a, ok := cmpLo(v)
-			if !ok {
-				return cql2.Unknown
-			}
-			b, _ := cmpHi(v)
-			return truthOf((a >= 0 && b <= 0) != e.Not)
-		}, nil
-	case *cql2.In:
-		c := columns[e.Arg.(*cql2.Property).Name]
-		cmps := make([]func(v *View) (int, bool), len(e.List))
-		for i, x := range e.List {
-			lit, err := literalOf(x)
-			if err != nil {
-				return nil, err
-			}
-			cmps[i] = c.cmp(lit)
-		}
-		return func(v *View) cql2.Truth {
-			for _, cmp := range cmps {
-				x, ok := cmp(v)
-				if !ok {
-					return cql2.Unknown
-				}
-				if x == 0 {
-					return truthOf(!e.Not)
-				}
-			}
-			return truthOf(e.Not)
-		}, nil
+		return s.newSpatialNode(e)
+	case *cql2.Comparison, *cql2.Like, *cql2.In, *cql2.Between, *cql2.IsNull:
+		return s.compilePredicate(e)
 	}
 	return nil, fmt.Errorf("index: unchecked CQL2 expression %T", e)
 }
 
-// checkProperties reports ErrUnanswerable for a property the index lacks.
-func checkProperties(e cql2.Expr) error {
-	var args []cql2.Scalar
-	switch e := e.(type) {
-	case *cql2.And:
-		for _, a := range e.Args {
-			if err := checkProperties(a); err != nil {
-				return err
-			}
-		}
-		return nil
-	case *cql2.Or:
-		for _, a := range e.Args {
-			if err := checkProperties(a); err != nil {
-				return err
-			}
-		}
-		return nil
-	case *cql2.Not:
-		return checkProperties(e.Arg)
-	case *cql2.Bool:
-		return nil
-	case *cql2.Comparison:
-		args = []cql2.Scalar{e.Left}
-	case *cql2.Like:
-		args = []cql2.Scalar{e.Arg}
-	case *cql2.In:
-		args = []cql2.Scalar{e.Arg}
-	case *cql2.Between:
-		args = []cql2.Scalar{e.Arg}
-	case *cql2.IsNull:
-		args = []cql2.Scalar{e.Arg}
-	case *cql2.Spatial:
-		args = []cql2.Scalar{e.Left}
-	default:
-		return fmt.Errorf("index: unchecked CQL2 expression %T", e)
-	}
+// compileAll compiles the arguments of an AND (or an OR). Predicates on
+// the same column merge into one: their integer sets intersect (or
+// unite), their truth tables combine; the text predicates of an OR on
+// different columns are looked up in one pass.
+func (s *Snapshot) compileAll(args []cql2.Expr, or bool) (node, error) {
+	ns := make([]node, 0, len(args))
+	nums := map[int]*numNode{}
+	dicts := map[int]*dictNode{}
 	for _, a := range args {
-		p, ok := a.(*cql2.Property)
-		if !ok {
-			return fmt.Errorf("index: unchecked CQL2 expression at byte offset %d", a.Pos())
+		n, err := s.compileNode(a)
+		if err != nil {
+			return nil, err
 		}
-		if _, ok := columns[p.Name]; !ok && p.Name != "geometry" {
-			return fmt.Errorf("%w: %s", ErrUnanswerable, p.Name)
+		switch n := n.(type) {
+		case constNode:
+			if or && n == constNode(tTrue) || !or && n == constNode(tFalse) {
+				return n, nil // decides
+			}
+			if n != constNode(tUnknown) {
+				continue // neutral
+			}
+		case *numNode:
+			if m := nums[n.col]; m != nil && !n.isNull && !m.isNull {
+				if or {
+					m.set = newIntSet(append(slices.Clone(m.set.intervals()), n.set.intervals()...))
+				} else {
+					m.set = intersect(m.set, n.set)
+				}
+				continue
+			}
+			if !n.isNull {
+				nums[n.col] = n
+			}
+		case *dictNode:
+			if m := dicts[n.col]; m != nil {
+				for id, t := range n.table {
+					if or {
+						m.table[id] = max(m.table[id], t)
+					} else {
+						m.table[id] = min(m.table[id], t)
+					}
+				}
+				continue
+			}
+			dicts[n.col] = n
+		}
+		ns = append(ns, n)
+	}
+	if or && len(dicts) > 1 {
+		// The text predicates, in one node.
+		md := &multiDictNode{}
+		rest := ns[:0]
+		for _, n := range ns {
+			if d, ok := n.(*dictNode); ok {
+				md.dicts = append(md.dicts, d)
+				continue
+			}
+			rest = append(rest, n)
+		}
+		ns = append(rest, md)
+	}
+	switch {
+	case len(ns) == 0 && or:
+		return constNode(tFalse), nil
+	case len(ns) == 0:
+		return constNode(tTrue), nil
+	case len(ns) == 1:
+		return ns[0], nil
+	}
+	return &logicNode{args: ns, or: or}, nil
+}
+
+// logicNode is an AND (the minimum of its arguments' truth) or an OR
+// (the maximum).
+type logicNode struct {
+	args []node
+	or   bool
+}
+
+func (n *logicNode) eval(x *scratch, seg *segment, sel []int32, out []uint8) {
+	n.args[0].eval(x, seg, sel, out)
+	tmp := x.get(len(sel))
+	defer x.put()
+	for _, a := range n.args[1:] {
+		a.eval(x, seg, sel, tmp)
+		if n.or {
+			for k, t := range tmp {
+				out[k] = max(out[k], t)
+			}
+		} else {
+			for k, t := range tmp {
+				out[k] = min(out[k], t)
+			}
 		}
 	}
-	return nil
+}
+
+type notNode struct{ arg node }
+
+func (n notNode) eval(x *scratch, seg *segment, sel []int32, out []uint8) {
+	n.arg.eval(x, seg, sel, out)
+	for k, t := range out {
+		out[k] = tTrue - t
+	}
+}
+
+// constNode is the same truth for every row.
+type constNode uint8
+
+func (c constNode) eval(_ *scratch, _ *segment, _ []int32, out []uint8) {
+	for k := range out {
+		out[k] = uint8(c)
+	}
+}
+
+// The columns a predicate can test.
+const (
+	colEventType = iota
+	colSubEventType
+	colActor1
+	colActor2
+	colCountry
+	colAdmin1
+	colID
+	colDay
+	colFatalities
+	colInjuries
+	colGeoPrecision
+)
+
+var columnOf = map[string]int{
+	"event_type": colEventType, "sub_event_type": colSubEventType, "actor1": colActor1, "actor2": colActor2,
+	"country": colCountry, "admin1": colAdmin1, "id": colID, "date": colDay, "fatalities": colFatalities,
+	"injuries": colInjuries, "geo_precision": colGeoPrecision,
+}
+
+// dictOf returns the dictionary of a text column.
+func (s *Snapshot) dictOf(col int) *dictView {
+	switch col {
+	case colEventType:
+		return &s.et
+	case colSubEventType:
+		return &s.sub
+	case colActor1, colActor2:
+		return &s.actor
+	case colCountry:
+		return &s.country
+	}
+	return &s.admin1
+}
+
+// compilePredicate compiles a comparison, LIKE, IN, BETWEEN or IS NULL.
+func (s *Snapshot) compilePredicate(e cql2.Expr) (node, error) {
+	p, ok := cql2.PredicateArg(e).(*cql2.Property)
+	if !ok {
+		return nil, fmt.Errorf("index: unchecked CQL2 expression at byte offset %d", e.Pos())
+	}
+	col, ok := columnOf[p.Name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrUnanswerable, p.Name)
+	}
+	if col < colID {
+		// A text column, never null: the predicate's truth for each
+		// dictionary entry.
+		d := s.dictOf(col)
+		table := make([]uint8, len(d.vals))
+		var v cql2.Value
+		get := func(string) cql2.Value { return v }
+		for id, str := range d.vals {
+			v = cql2.Value{Type: cql2.TypeString, Str: str}
+			table[id] = truthByte(cql2.Eval(e, get))
+		}
+		return &dictNode{col: col, table: table}, nil
+	}
+	nullable := col == colFatalities || col == colInjuries
+	if isNull, ok := e.(*cql2.IsNull); ok {
+		if !nullable {
+			return constNode(truthByte(cql2.Eval(isNull, func(string) cql2.Value { return cql2.Value{Type: cql2.TypeInteger} }))), nil
+		}
+		return &numNode{col: col, set: allInts, nullIs: !isNull.Not, isNull: true, extras: s.extras}, nil
+	}
+	set, err := intervalsOf(e)
+	if err != nil {
+		return nil, err
+	}
+	return &numNode{col: col, set: set, extras: s.extras}, nil
+}
+
+func truthByte(t cql2.Truth) uint8 {
+	switch t {
+	case cql2.True:
+		return tTrue
+	case cql2.False:
+		return tFalse
+	}
+	return tUnknown
+}
+
+// dictNode looks the rows' dictionary ids up in a truth table.
+type dictNode struct {
+	col   int
+	table []uint8
+}
+
+// ids returns the dictionary ids of the node's column in seg: one of the
+// two slices, by the column's width.
+func (n *dictNode) ids(seg *segment) ([]uint16, []uint32) {
+	c := &seg.c
+	switch n.col {
+	case colEventType:
+		return c.et, nil
+	case colSubEventType:
+		return c.sub, nil
+	case colActor1:
+		return nil, c.a1
+	case colActor2:
+		return nil, c.a2
+	case colCountry:
+		return c.country, nil
+	}
+	return nil, c.admin1
+}
+
+func (n *dictNode) eval(_ *scratch, seg *segment, sel []int32, out []uint8) {
+	if ids16, ids32 := n.ids(seg); ids16 != nil {
+		lookup(ids16, n.table, sel, out)
+	} else {
+		lookup(ids32, n.table, sel, out)
+	}
+}
+
+func (n *dictNode) filter(seg *segment, sel []int32) []int32 {
+	ids16, ids32 := n.ids(seg)
+	if ids16 != nil {
+		return keep(ids16, n.table, sel)
+	}
+	return keep(ids32, n.table, sel)
+}
+
+// orEval sets out to the maximum of out and the node's truth (OR).
+func (n *dictNode) orEval(seg *segment, sel []int32, out []uint8) {
+	if ids16, ids32 := n.ids(seg); ids16 != nil {
+		orLookup(ids16, n.table, sel, out)
+	} else {
+		orLookup(ids32, n.table, sel, out)
+	}
+}
+
+func lookup[T uint16 | uint32](col []T, table []uint8, sel []int32, out []uint8) {
+	for k, i := range sel {
+		out[k] = table[col[i]]
+	}
+}
+
+func orLookup[T uint16 | uint32](col []T, table []uint8, sel []int32, out []uint8) {
+	for k, i := range sel {
+		out[k] = max(out[k], table[col[i]])
+	}
+}
+
+func keep[T uint16 | uint32](col []T, table []uint8, sel []int32) []int32 {
+	n := 0
+	for _, i := range sel {
+		sel[n] = i
+		n += int(table[col[i]] >> 1)
+	}
+	return sel[:n]
+}
+
+// multiDictNode is the OR of text predicates on different columns.
+type multiDictNode struct{ dicts []*dictNode }
+
+func (n *multiDictNode) eval(_ *scratch, seg *segment, sel []int32, out []uint8) {
+	n.dicts[0].eval(nil, seg, sel, out)
+	for _, d := range n.dicts[1:] {
+		d.orEval(seg, sel, out)
+	}
+}
+
+// numNode tests an integer column (the date as a day number) against a
+// set of intervals; a null count is Unknown, or, for IS NULL, nullIs.
+type numNode struct {
+	col    int
+	set    intSet
+	isNull bool // IS [NOT] NULL: the truth is nullIs for a null, !nullIs otherwise
+	nullIs bool
+	extras map[int64]extra // the snapshot's, for counts of countLarge or more
+}
+
+func (n *numNode) eval(_ *scratch, seg *segment, sel []int32, out []uint8) {
+	c := &seg.c
+	set := &n.set
+	switch n.col {
+	case colID:
+		for k, i := range sel {
+			out[k] = uint8(b2i(set.has(c.id[i]))) << 1
+		}
+	case colDay:
+		for k, i := range sel {
+			out[k] = uint8(b2i(set.has(int64(c.day[i])))) << 1
+		}
+	case colGeoPrecision:
+		for k, i := range sel {
+			out[k] = uint8(b2i(set.has(int64(c.gp[i]&^polarBit)))) << 1
+		}
+	default:
+		null, notNull := tUnknown, tTrue
+		if n.isNull {
+			null, notNull = uint8(b2i(n.nullIs))<<1, uint8(b2i(!n.nullIs))<<1
+		}
+		for k, i := range sel {
+			x, known := n.count(c, int(i))
+			switch {
+			case !known:
+				out[k] = null
+			case set.has(x):
+				out[k] = notNull
+			default:
+				out[k] = tFalse
+			}
+		}
+	}
+}
+
+func (n *numNode) filter(seg *segment, sel []int32) []int32 {
+	if n.isNull {
+		return n.filterNull(seg, sel)
+	}
+	c := &seg.c
+	set := &n.set
+	if !set.one {
+		k := 0
+		for _, i := range sel {
+			ok := false
+			switch n.col {
+			case colID:
+				ok = set.has(c.id[i])
+			case colDay:
+				ok = set.has(int64(c.day[i]))
+			case colGeoPrecision:
+				ok = set.has(int64(c.gp[i] &^ polarBit))
+			default:
+				x, known := n.count(c, int(i))
+				ok = known && set.has(x)
+			}
+			sel[k] = i
+			k += b2i(ok)
+		}
+		return sel[:k]
+	}
+	// One interval: x - lo <= hi - lo, unsigned, with wrapping arithmetic.
+	lo, span := uint64(set.lo), uint64(set.hi)-uint64(set.lo)
+	k := 0
+	switch n.col {
+	case colID:
+		for _, i := range sel {
+			sel[k] = i
+			k += b2i(uint64(c.id[i])-lo <= span)
+		}
+	case colDay:
+		for _, i := range sel {
+			sel[k] = i
+			k += b2i(uint64(int64(c.day[i]))-lo <= span)
+		}
+	case colGeoPrecision:
+		for _, i := range sel {
+			sel[k] = i
+			k += b2i(uint64(c.gp[i]&^polarBit)-lo <= span)
+		}
+	default:
+		col := c.inj
+		if n.col == colFatalities {
+			col = c.fat
+		}
+		// The interval cut to the small counts, so that one comparison
+		// leaves out the unknown and the large ones.
+		smallLo, smallSpan := lo, uint64(min(set.hi, countLarge-1))-lo
+		if set.hi < set.lo || min(set.hi, countLarge-1) < set.lo {
+			smallLo, smallSpan = countNull+1, 0 // no small count
+		}
+		for _, i := range sel {
+			v := col[i]
+			ok := uint64(v)-smallLo <= smallSpan
+			if v == countLarge {
+				x, _ := n.count(c, int(i))
+				ok = uint64(x)-lo <= span
+			}
+			sel[k] = i
+			k += b2i(ok)
+		}
+	}
+	return sel[:k]
+}
+
+// count returns row i's count, fatalities or injuries, and false for an
+// unknown one.
+func (n *numNode) count(c *cols, i int) (int64, bool) {
+	v := c.inj[i]
+	if n.col == colFatalities {
+		v = c.fat[i]
+	}
+	switch v {
+	case countNull:
+		return 0, false
+	case countLarge:
+		e := n.extras[c.id[i]]
+		if n.col == colFatalities {
+			return int64(e.fat), true
+		}
+		return int64(e.inj), true
+	}
+	return int64(v), true
+}
+
+func (n *numNode) filterNull(seg *segment, sel []int32) []int32 {
+	col := seg.c.inj
+	if n.col == colFatalities {
+		col = seg.c.fat
+	}
+	k := 0
+	for _, i := range sel {
+		sel[k] = i
+		k += b2i((col[i] == countNull) == n.nullIs)
+	}
+	return sel[:k]
+}
+
+// ival is an inclusive interval of integers.
+type ival struct{ lo, hi int64 }
+
+// intSet is a set of integers: one interval [lo, hi] when one is set,
+// else the sorted, disjoint intervals of many (none: the empty set).
+type intSet struct {
+	one    bool
+	lo, hi int64
+	many   []ival
+}
+
+var allInts = intSet{one: true, lo: math.MinInt64, hi: math.MaxInt64}
+
+func (s *intSet) has(x int64) bool {
+	if s.one {
+		// Wrapping arithmetic: x - lo <= hi - lo, unsigned.
+		return uint64(x)-uint64(s.lo) <= uint64(s.hi)-uint64(s.lo)
+	}
+	return s.hasMany(x)
+}
+
+func (s *intSet) hasMany(x int64) bool {
+	if len(s.many) <= 8 {
+		for _, v := range s.many {
+			if x >= v.lo && x <= v.hi {
+				return true
+			}
+		}
+		return false
+	}
+	k, _ := slices.BinarySearchFunc(s.many, x, func(v ival, x int64) int {
+		switch {
+		case v.hi < x:
+			return -1
+		case v.lo > x:
+			return 1
+		}
+		return 0
+	})
+	return k < len(s.many) && x >= s.many[k].lo && x <= s.many[k].hi
+}
+
+// newIntSet normalises intervals (any order, possibly overlapping or
+// empty) into a set.
+func newIntSet(vs []ival) intSet {
+	vs = slices.DeleteFunc(slices.Clone(vs), func(v ival) bool { return v.lo > v.hi })
+	slices.SortFunc(vs, func(a, b ival) int {
+		switch {
+		case a.lo < b.lo:
+			return -1
+		case a.lo > b.lo:
+			return 1
+		}
+		return 0
+	})
+	var out []ival
+	for _, v := range vs {
+		if n := len(out); n > 0 && (v.lo <= out[n-1].hi || out[n-1].hi != math.MaxInt64 && v.lo == out[n-1].hi+1) {
+			out[n-1].hi = max(out[n-1].hi, v.hi)
+			continue
+		}
+		out = append(out, v)
+	}
+	if len(out) == 1 {
+		return intSet{one: true, lo: out[0].lo, hi: out[0].hi}
+	}
+	return intSet{many: out}
+}
+
+func (s intSet) intervals() []ival {
+	if s.one {
+		return []ival{{s.lo, s.hi}}
+	}
+	return s.many
+}
+
+// complement returns the integers not in s.
+func (s intSet) complement() intSet {
+	var out []ival
+	next := int64(math.MinInt64) // the smallest integer not yet covered
+	done := false
+	for _, v := range s.intervals() {
+		if v.lo > next {
+			out = append(out, ival{next, v.lo - 1})
+		}
+		if v.hi == math.MaxInt64 {
+			done = true
+			break
+		}
+		next = v.hi + 1
+	}
+	if !done {
+		out = append(out, ival{next, math.MaxInt64})
+	}
+	return newIntSet(out)
+}
+
+// two63 is 2^63, the first float64 above every int64.
+const two63 = float64(1 << 63)
+
+// compareSet returns the integers x for which "x op lit" holds, comparing
+// as cql2.Eval does (as float64).
+func compareSet(op cql2.CompareOp, lit float64) intSet {
+	none := intSet{}
+	if math.IsNaN(lit) {
+		// Eval orders nothing against NaN: it compares as equal.
+		if op == cql2.Eq || op == cql2.Le || op == cql2.Ge {
+			return allInts
+		}
+		return none
+	}
+	lo, hi := math.Floor(lit), math.Ceil(lit)
+	switch op {
+	case cql2.Eq:
+		if lo != lit || lit >= two63 || lit < -two63 {
+			return none
+		}
+		return intSet{one: true, lo: int64(lit), hi: int64(lit)}
+	case cql2.Ne:
+		return compareSet(cql2.Eq, lit).complement()
+	case cql2.Lt: // x <= ceil(lit) - 1
+		switch {
+		case hi >= two63:
+			return allInts
+		case hi <= -two63:
+			return none
+		}
+		return intSet{one: true, lo: math.MinInt64, hi: int64(hi) - 1}
+	case cql2.Le: // x <= floor(lit)
+		switch {
+		case lo >= two63:
+			return allInts
+		case lo < -two63:
+			return none
+		}
+		return intSet{one: true, lo: math.MinInt64, hi: int64(lo)}
+	case cql2.Gt: // x >= floor(lit) + 1
+		switch {
+		case lo >= two63:
+			return none
+		case lo < -two63:
+			return allInts
+		}
+		return intSet{one: true, lo: int64(lo) + 1, hi: math.MaxInt64}
+	}
+	// Ge: x >= ceil(lit)
+	switch {
+	case hi >= two63:
+		return none
+	case hi < -two63:
+		return allInts
+	}
+	return intSet{one: true, lo: int64(hi), hi: math.MaxInt64}
+}
+
+func intersect(a, b intSet) intSet {
+	var out []ival
+	for _, x := range a.intervals() {
+		for _, y := range b.intervals() {
+			out = append(out, ival{max(x.lo, y.lo), min(x.hi, y.hi)})
+		}
+	}
+	return newIntSet(out)
+}
+
+// numberOf returns a checked literal of a number or date property as a
+// float64 (a date as its day number).
+func numberOf(s cql2.Scalar) (float64, error) {
+	switch s := s.(type) {
+	case *cql2.Number:
+		return s.Value, nil
+	case *cql2.Date:
+		d, err := parseDay(s.Value)
+		return float64(d), err
+	}
+	return 0, fmt.Errorf("index: unchecked CQL2 literal %T", s)
+}
+
+// intervalsOf returns the integers for which a comparison, IN or BETWEEN
+// on an integer property holds.
+func intervalsOf(e cql2.Expr) (intSet, error) {
+	switch e := e.(type) {
+	case *cql2.Comparison:
+		lit, err := numberOf(e.Right)
+		if err != nil {
+			return intSet{}, err
+		}
+		return compareSet(e.Op, lit), nil
+	case *cql2.Between:
+		lo, err := numberOf(e.Low)
+		if err != nil {
+			return intSet{}, err
+		}
+		hi, err := numberOf(e.High)
+		if err != nil {
+			return intSet{}, err
+		}
+		set := intersect(compareSet(cql2.Ge, lo), compareSet(cql2.Le, hi))
+		if e.Not {
+			set = set.complement()
+		}
+		return set, nil
+	case *cql2.In:
+		var vs []ival
+		for _, x := range e.List {
+			lit, err := numberOf(x)
+			if err != nil {
+				return intSet{}, err
+			}
+			vs = append(vs, compareSet(cql2.Eq, lit).intervals()...)
+		}
+		set := newIntSet(vs)
+		if e.Not {
+			set = set.complement()
+		}
+		return set, nil
+	}
+	return intSet{}, fmt.Errorf("index: %T on a number", e)
+}
+
+// spatialNode tests the rows' points against a box or a geometry. The
+// grid rectangles hold every point of the box (or of the geometry's
+// bounding box), within a grid cell, about 1e-7 degrees; a geometry's
+// points then get the exact test at the centre of their cell (its
+// latitude interpolated, within 1e-7 degrees, see latFast). Polar points
+// are tested at their exact coordinates.
+type spatialNode struct {
+	rects  []rect
+	g      cql2.Scalar // the *cql2.Envelope or *cql2.Geometry
+	exact  bool        // a geometry: rows in the rects need cql2.Intersects
+	extras map[int64]extra
+}
+
+func (s *Snapshot) newSpatialNode(e *cql2.Spatial) (node, error) {
+	b, ok := spatialBound(e)
+	if !ok {
+		return nil, fmt.Errorf("index: unchecked spatial argument %T", e.Right)
+	}
+	_, exact := e.Right.(*cql2.Geometry)
+	return &spatialNode{rects: boxRects(b), g: e.Right, exact: exact, extras: s.extras}, nil
+}
+
+// boxRects returns the box on the grid, split at the antimeridian.
+func boxRects(b geo.BBox) []rect {
+	var rs []rect
+	for _, p := range b.Split() {
+		x0, _, _ := mercator(p.MinLon, 0)
+		x1, _, _ := mercator(p.MaxLon, 0)
+		_, y0, _ := mercator(0, min(p.MaxLat, 90))
+		_, y1, _ := mercator(0, max(p.MinLat, -90))
+		rs = append(rs, rect{x0: x0, x1: x1, y0: y0, y1: y1})
+	}
+	return rs
+}
+
+func (n *spatialNode) eval(_ *scratch, seg *segment, sel []int32, out []uint8) {
+	c := &seg.c
+	lat := latTable()
+	for k, i := range sel {
+		if c.gp[i]&polarBit != 0 {
+			e := n.extras[c.id[i]]
+			out[k] = uint8(b2i(cql2.Intersects(n.g, orb.Point{e.lon, e.lat}))) << 1
+			continue
+		}
+		x, y := c.x[i], c.y[i]
+		in := false
+		for _, r := range n.rects {
+			in = in || r.has(x, y)
+		}
+		if in && n.exact {
+			in = cql2.Intersects(n.g, orb.Point{lonOf(float64(x) + 0.5), latFast(lat, y)})
+		}
+		out[k] = uint8(b2i(in)) << 1
+	}
 }

@@ -1,13 +1,18 @@
 package index
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
 
 	"github.com/mapd/mapd/cql2"
+	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
 )
 
@@ -38,7 +43,8 @@ func rowValue(r Row, name string) cql2.Value {
 }
 
 // randomIndexCQL writes a random cql2-text filter on the properties the
-// index holds.
+// index holds, with every operator the checked form keeps and the
+// temporal functions, which Check lowers.
 func randomIndexCQL(r *rand.Rand, depth int) string {
 	if depth > 0 && r.IntN(3) == 0 {
 		a, b := randomIndexCQL(r, depth-1), randomIndexCQL(r, depth-1)
@@ -46,33 +52,61 @@ func randomIndexCQL(r *rand.Rand, depth int) string {
 	}
 	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
 	op := pick("=", "<>", "<", "<=", ">", ">=")
-	day := time2011(r.IntN(14 * 365))
-	switch r.IntN(10) {
+	not := pick("", "NOT ")
+	day := func() string { return "DATE('" + time2011(r.IntN(14*365)) + "')" }
+	num := func() string {
+		return pick(fmt.Sprint(r.IntN(30)-2), fmt.Sprintf("%.1f", r.Float64()*20-1), "1e300", "-1e300", "65534", "70000")
+	}
+	text := func() string {
+		return pick(append(append(append(testTypes, testSubs...), testActors...), "Aleppo", "Homs", "SY", "FJ", "", "M", "Zz")...)
+	}
+	strCol := func() string { return pick("event_type", "sub_event_type", "actor1", "actor2", "country", "admin1") }
+	numCol := func() string { return pick("fatalities", "injuries", "geo_precision", "id") }
+	quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+	switch r.IntN(16) {
 	case 0:
-		return fmt.Sprintf("%s %s %d", pick("fatalities", "injuries", "geo_precision"), op, r.IntN(30)-2)
+		return numCol() + " " + op + " " + num()
 	case 1:
-		return "date " + op + " DATE('" + day + "')"
+		return "date " + op + " " + day()
 	case 2:
-		return fmt.Sprintf("%s %s '%s'", pick("event_type", "sub_event_type"), op, pick(append(testTypes, testSubs...)...))
+		return strCol() + " " + op + " " + quote(text())
 	case 3:
-		return pick("actor1", "actor2") + pick(" LIKE ", " NOT LIKE ") + pick("'%Syria%'", "'Military%'", "'%(%'", "'_orces%'", "''")
+		return strCol() + " " + not + "LIKE " + pick("'%Syria%'", "'Military%'", "'%(%'", "'_orces%'", "''", "'%'", "'%\\(%'", "'S_'", "'%État'", "'B%s'")
 	case 4:
-		return "country" + pick(" IN ", " NOT IN ") + "('SY', 'FJ', '')"
+		return strCol() + " " + not + "IN (" + quote(text()) + ", " + quote(text()) + ", '')"
 	case 5:
-		return pick("fatalities", "injuries") + pick(" IS NULL", " IS NOT NULL")
+		return pick(numCol(), strCol(), "date") + pick(" IS NULL", " IS NOT NULL")
 	case 6:
-		return fmt.Sprintf("fatalities BETWEEN %d AND %d", r.IntN(10), r.IntN(30))
+		return fmt.Sprintf("%s %sBETWEEN %s AND %s", numCol(), not, num(), num())
 	case 7:
 		x, y := 35+r.IntN(12), 29+r.IntN(8)
 		return fmt.Sprintf("S_INTERSECTS(geometry, POLYGON((%d %d, %d %d, %d %d, %d %d)))", x, y, x+4, y, x, y+3, x, y)
 	case 8:
-		return pick("S_INTERSECTS(geometry, BBOX(170, -30, -170, -10))", "S_DISJOINT(geometry, BBOX(36, 30, 40, 35))")
+		return pick("S_INTERSECTS(geometry, BBOX(170, -30, -170, -10))", "S_DISJOINT(geometry, BBOX(36, 30, 40, 35))",
+			"S_INTERSECTS(geometry, BBOX(-180, 80, 180, 90))", "S_INTERSECTS(geometry, POLYGON((-60 80, 60 80, 60 89, -60 89, -60 80)))",
+			"S_INTERSECTS(geometry, POLYGON((35 29, 48 29, 48 38, 35 38, 35 29), (38 31, 44 31, 44 36, 38 36, 38 31)))",
+			"S_INTERSECTS(geometry, MULTIPOLYGON(((36 33, 38 33, 38 35, 36 35, 36 33)), ((175 -20, 179 -20, 179 -15, 175 -15, 175 -20))))")
+	case 9:
+		return fmt.Sprintf("%s %sIN (%s, %s, %s)", numCol(), not, num(), num(), num())
+	case 10:
+		return fmt.Sprintf("date %sBETWEEN %s AND %s", not, day(), day())
+	case 11:
+		return fmt.Sprintf("date %sIN (%s, %s)", not, day(), day())
+	case 12:
+		return fmt.Sprintf("%s %sBETWEEN %s AND %s", strCol(), not, quote(text()), quote(text()))
+	case 13:
+		return pick("TRUE", "FALSE")
+	case 14:
+		return pick("T_AFTER", "T_BEFORE", "T_EQUALS", "T_INTERSECTS", "T_DISJOINT") + "(date, " + day() + ")"
 	}
-	return "T_DURING(date, INTERVAL('" + day + "', '..'))"
+	a, b := time2011(r.IntN(14*365)), time2011(r.IntN(14*365))
+	a, b = min(a, b), max(a, b)
+	return pick("T_DURING", "T_INTERSECTS", "T_CONTAINS", "T_DISJOINT") + "(date, INTERVAL(" + pick("'"+a+"'", "'..'") + ", " + pick("'"+b+"'", "'..'") + "))"
 }
 
-// TestCQL2MatchesEval compares counts of random CQL2 filters, alone and
-// beside native fields, with cql2.Eval over every row.
+// TestCQL2MatchesEval compares the matches of random CQL2 filters, alone
+// and beside native fields, with cql2.Eval over every row, on an index
+// with rows in its base and its delta and some rows deleted.
 func TestCQL2MatchesEval(t *testing.T) {
 	r := rand.New(rand.NewPCG(16, 14))
 	w := world{}
@@ -81,8 +115,32 @@ func TestCQL2MatchesEval(t *testing.T) {
 	}
 	ix := New(Options{})
 	build(t, ix, w, 1)
+	var upsert []Row
+	var del []int64
+	for k := range 300 {
+		id := int64(1 + r.IntN(3200))
+		if k%3 == 0 {
+			del = append(del, id)
+		} else {
+			upsert = append(upsert, randRow(r, id))
+		}
+	}
+	// The deletes are applied first, then the upserts in order.
+	for _, id := range del {
+		delete(w, id)
+	}
+	for _, row := range upsert {
+		w[row.ID] = row
+	}
+	if err := ix.Apply(2, nil, del); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Apply(3, upsert, nil); err != nil {
+		t.Fatal(err)
+	}
 	s := ix.Current()
-	for range 300 {
+	seen := map[string]bool{}
+	for range 600 {
 		text := randomIndexCQL(r, 3)
 		expr, err := incidents.ParseCQL2(text, "")
 		if err != nil {
@@ -92,28 +150,87 @@ func TestCQL2MatchesEval(t *testing.T) {
 		if r.IntN(3) == 0 {
 			f.EventTypes = []string{"Battles", "Riots"}
 		}
-		want := 0
+		var want []int64
 		for _, row := range w {
 			if len(f.EventTypes) > 0 && row.EventType != "Battles" && row.EventType != "Riots" {
 				continue
 			}
 			if cql2.Eval(expr, func(name string) cql2.Value { return rowValue(row, name) }) == cql2.True {
-				want++
+				want = append(want, row.ID)
 			}
 		}
+		seen[fmt.Sprintf("%T", expr)] = true
 		q, err := s.Compile(f, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", text, err)
 		}
-		if got := q.Count(); got != want {
-			t.Fatalf("%s: got %d, want %d", text, got, want)
+		if got := q.Count(); got != len(want) {
+			t.Fatalf("%s: got %d, want %d", text, got, len(want))
 		}
-		if got := q.Stats().Count; got != want {
-			t.Fatalf("%s: stats got %d, want %d", text, got, want)
+		if got := q.Stats().Count; got != len(want) {
+			t.Fatalf("%s: stats got %d, want %d", text, got, len(want))
+		}
+		got, _, err := q.Page("", 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s: got ids %v, want %v", text, got, want)
+		}
+		// A tile's scan ignores the query's box, which a spatial
+		// conjunct may have set: the tile of zoom 0 holds every match but
+		// the polar ones.
+		pts, _ := q.TilePoints(geo.Tile{}, 0)
+		got = got[:0]
+		for _, p := range pts {
+			got = append(got, p.ID)
+		}
+		slices.Sort(got)
+		want = slices.DeleteFunc(want, func(id int64) bool { return math.Abs(w[id].Lat) > geo.MaxMercatorLat })
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s: tile 0/0/0: got ids %v, want %v", text, got, want)
+		}
+	}
+	for _, typ := range []string{"*cql2.And", "*cql2.Or", "*cql2.Not", "*cql2.Bool", "*cql2.Comparison", "*cql2.Like",
+		"*cql2.In", "*cql2.Between", "*cql2.IsNull", "*cql2.Spatial"} {
+		if !seen[typ] {
+			t.Errorf("no filter was a %s", typ)
 		}
 	}
 	expr, _ := incidents.ParseCQL2("place = 'Homs'", "")
-	if _, err := s.Compile(incidents.Filter{Expr: expr}, nil); err == nil {
-		t.Fatal("got no error for a filter on place, which the index does not hold")
+	if _, err := s.Compile(incidents.Filter{Expr: expr}, nil); !errors.Is(err, ErrUnanswerable) {
+		t.Fatalf("a filter on place, which the index does not hold: got %v, want ErrUnanswerable", err)
+	}
+}
+
+// TestIntSet checks the integer sets numeric predicates compile to
+// against the comparison cql2.Eval makes.
+func TestIntSet(t *testing.T) {
+	lits := []float64{0, 2, 2.5, -2.5, -1, 1e300, -1e300, math.MaxInt64, math.MinInt64, 9.2e18, -9.2e18}
+	// Not math.MaxInt64: Eval compares it as float64, 2^63.
+	xs := []int64{math.MinInt64, -3, -2, -1, 0, 1, 2, 3, math.MaxInt64 - 1<<12, 9.2e18, -9.2e18}
+	for _, op := range []cql2.CompareOp{cql2.Eq, cql2.Ne, cql2.Lt, cql2.Le, cql2.Gt, cql2.Ge} {
+		for _, lit := range lits {
+			set := compareSet(op, lit)
+			for _, x := range xs {
+				want := cql2.Eval(&cql2.Comparison{Op: op, Left: &cql2.Property{Name: "n"}, Right: &cql2.Number{Value: lit}},
+					func(string) cql2.Value { return cql2.Value{Type: cql2.TypeInteger, Num: float64(x)} }) == cql2.True
+				if got := set.has(x); got != want {
+					t.Errorf("%d %s %g: got %v, want %v", x, op, lit, got, want)
+				}
+				if c := set.complement(); c.has(x) == want {
+					t.Errorf("%d NOT %s %g: got %v, want %v", x, op, lit, want, !want)
+				}
+			}
+		}
+	}
+	many := newIntSet([]ival{{1, 1}, {5, 9}, {3, 3}, {10, 12}, {20, 20}, {22, 22}, {24, 24}, {26, 26}, {28, 28}, {30, 30}, {32, 32}})
+	for x := int64(-1); x < 40; x++ {
+		want := x == 1 || x == 3 || x >= 5 && x <= 12 || x >= 20 && x <= 32 && x%2 == 0
+		if got := many.has(x); got != want {
+			t.Errorf("%d in the set: got %v, want %v", x, got, want)
+		}
 	}
 }

@@ -29,11 +29,12 @@ type Query struct {
 	idsBase       bitset // rows of the base among the ids
 	idsDelta      bitset
 	box           *geo.BBox
-	rects         []rect // the box on the grid, split at the antimeridian
-	boxSpans      []span // the runs of base rows the box can hold
-	polarPossible bool   // the box reaches beyond the Mercator latitudes
-	where         []func(v *View) bool
+	rects         []rect  // the box on the grid, split at the antimeridian
+	boxSpans      []span  // the runs of base rows the box can hold
+	polarPossible bool    // the box reaches beyond the Mercator latitudes
 	order         []stage // the conditions filter applies, in this order
+
+	expr *exprFilter // the CQL2 filter; nil: none
 }
 
 // rect is an inclusive rectangle of the grid.
@@ -118,11 +119,9 @@ func (s *Snapshot) Compile(f incidents.Filter, ids []int64) (*Query, error) {
 		q.setBox(*f.BBox)
 	}
 	if f.Expr != nil {
-		pred, err := exprPredicate(f.Expr)
-		if err != nil {
+		if err := q.setExpr(f.Expr); err != nil {
 			return nil, err
 		}
-		q.Where(pred)
 	}
 	if !q.none {
 		q.order = q.stages()
@@ -136,10 +135,6 @@ func (s *Snapshot) Compile(f incidents.Filter, ids []int64) (*Query, error) {
 func ftsWords(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return isWordRune(r) }) >= 0
 }
-
-// Where adds a predicate on the row, evaluated after every other condition
-// of the query (for filters the Filter cannot express, such as CQL2).
-func (q *Query) Where(pred func(v *View) bool) { q.where = append(q.where, pred) }
 
 func (q *Query) setIDs(ids []int64) {
 	s := q.s
@@ -194,16 +189,8 @@ const maxSpans = 128
 
 func (q *Query) setBox(b geo.BBox) {
 	q.box = &b
-	for _, p := range b.Split() {
-		x0, _, _ := mercator(p.MinLon, 0)
-		x1, _, _ := mercator(p.MaxLon, 0)
-		_, y0, _ := mercator(0, min(p.MaxLat, 90))
-		_, y1, _ := mercator(0, max(p.MinLat, -90))
-		q.rects = append(q.rects, rect{x0: x0, x1: x1, y0: y0, y1: y1})
-		if p.MaxLat > geo.MaxMercatorLat || p.MinLat < -geo.MaxMercatorLat {
-			q.polarPossible = true
-		}
-	}
+	q.rects = boxRects(b)
+	q.polarPossible = b.MaxLat > geo.MaxMercatorLat || b.MinLat < -geo.MaxMercatorLat
 	for _, r := range q.rects {
 		q.boxSpans = append(q.boxSpans, q.s.rectSpans(r, maxSpans/len(q.rects), q.polarPossible)...)
 	}
@@ -334,7 +321,7 @@ const (
 	stageIDs
 )
 
-// stages returns the query's conditions (its box and Where predicates
+// stages returns the query's conditions (its box and CQL2 expression
 // aside), those that keep the fewest rows of a sample of the base first,
 // so that the later ones filter fewer rows.
 func (q *Query) stages() []stage {
@@ -369,28 +356,17 @@ func (q *Query) stages() []stage {
 const sampleRows = 256
 
 // filter keeps the rows of sel (positions in seg) that pass every
-// condition but the box, in place.
-func (q *Query) filter(seg *segment, delta bool, sel []int32) []int32 {
+// condition but the box, in place; inBox says that the caller tests the
+// box (a tile's scan does not).
+func (q *Query) filter(seg *segment, delta, inBox bool, sel []int32) []int32 {
 	for _, x := range q.order {
 		if len(sel) == 0 {
 			return sel
 		}
 		sel = q.apply(x, seg, delta, sel)
 	}
-	if len(q.where) > 0 {
-		n := 0
-		for _, i := range sel {
-			v := q.s.view(seg, int(i))
-			ok := true
-			for _, p := range q.where {
-				if ok = p(&v); !ok {
-					break
-				}
-			}
-			sel[n] = i
-			n += b2i(ok)
-		}
-		sel = sel[:n]
+	if q.expr != nil {
+		sel = q.expr.filter(seg, sel, inBox)
 	}
 	return sel
 }
@@ -524,7 +500,7 @@ func (q *Query) scan(visit visitor) {
 func (q *Query) scanRun(seg *segment, delta bool, lo, hi int, test bool, sel []int32, visit visitor) {
 	for a := lo; a < hi; a += chunk {
 		sel = live(seg, a, min(a+chunk, hi), sel)
-		sel = q.filter(seg, delta, sel)
+		sel = q.filter(seg, delta, true, sel)
 		if test {
 			sel = q.filterBox(seg, sel)
 		}
@@ -556,7 +532,7 @@ func (q *Query) scanTile(t geo.Tile, visit visitor) {
 	sel := make([]int32, 0, chunk)
 	for lo := a; lo < b; lo += chunk {
 		sel = live(&s.base, lo, min(lo+chunk, b), sel)
-		sel = q.filter(&s.base, false, sel)
+		sel = q.filter(&s.base, false, false, sel)
 		if test {
 			sel = filterRect(&s.base, sel, r)
 		}
@@ -567,7 +543,7 @@ func (q *Query) scanTile(t geo.Tile, visit visitor) {
 	for lo := 0; lo < s.delta.c.len(); lo += chunk {
 		sel = live(&s.delta, lo, min(lo+chunk, s.delta.c.len()), sel)
 		sel = filterRect(&s.delta, sel, r)
-		sel = q.filter(&s.delta, true, sel)
+		sel = q.filter(&s.delta, true, false, sel)
 		if len(sel) > 0 {
 			visit(&s.delta, sel)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkt"
 
 	"github.com/mapd/mapd/cql2"
+	"github.com/mapd/mapd/cql2/cql2sql"
 	"github.com/mapd/mapd/incidents"
 )
 
@@ -39,101 +40,45 @@ var cql2Columns = map[string]struct{ col, typ string }{
 // is a bound parameter.
 func (q *query) expr(e cql2.Expr) (string, error) {
 	var b strings.Builder
-	err := q.writeExpr(&b, e)
+	err := cql2sql.Write(&b, dialect{q}, e)
 	return b.String(), err
 }
 
-func (q *query) writeExpr(b *strings.Builder, e cql2.Expr) error {
-	switch e := e.(type) {
-	case *cql2.And, *cql2.Or:
-		list, sep := []cql2.Expr(nil), " AND "
-		if a, ok := e.(*cql2.And); ok {
-			list = a.Args
-		} else {
-			list, sep = e.(*cql2.Or).Args, " OR "
-		}
-		b.WriteByte('(')
-		for i, a := range list {
-			if i > 0 {
-				b.WriteString(sep)
-			}
-			if err := q.writeExpr(b, a); err != nil {
-				return err
-			}
-		}
-		b.WriteByte(')')
-		return nil
-	case *cql2.Not:
-		b.WriteString("NOT (")
-		if err := q.writeExpr(b, e.Arg); err != nil {
-			return err
-		}
-		b.WriteByte(')')
-		return nil
-	case *cql2.Bool:
-		if e.Value {
-			b.WriteString("TRUE")
-		} else {
-			b.WriteString("FALSE")
-		}
-		return nil
-	case *cql2.Spatial:
-		return q.writeSpatial(b, e)
+// dialect writes CQL2 for PostgreSQL (cql2sql.Dialect), binding values to
+// the query's $n parameters.
+type dialect struct{ q *query }
+
+func (d dialect) Column(property string) (string, error) {
+	c, ok := cql2Columns[property]
+	if !ok {
+		return "", fmt.Errorf("postgis: filter: no column for property %q", property)
 	}
-	c, err := column(cql2.PredicateArg(e))
-	if err != nil {
-		return err
-	}
-	col := c.col
 	if c.typ == "text" {
-		col += ` COLLATE "C"`
+		return c.col + ` COLLATE "C"`, nil
 	}
-	b.WriteString(col)
-	switch e := e.(type) {
-	case *cql2.Comparison:
-		b.WriteString(" " + e.Op.String() + " " + q.literal(e.Right, c.typ))
-	case *cql2.Like:
-		if e.Not {
-			b.WriteString(" NOT")
-		}
-		b.WriteString(" LIKE " + q.arg(likePattern(e.Pattern.(*cql2.String).Value)) + "::text")
-	case *cql2.In:
-		if e.Not {
-			b.WriteString(" NOT")
-		}
-		vals := make([]string, len(e.List))
-		for i, v := range e.List {
-			vals[i] = q.literal(v, c.typ)
-		}
-		b.WriteString(" IN (" + strings.Join(vals, ", ") + ")")
-	case *cql2.Between:
-		if e.Not {
-			b.WriteString(" NOT")
-		}
-		b.WriteString(" BETWEEN " + q.literal(e.Low, c.typ) + " AND " + q.literal(e.High, c.typ))
-	case *cql2.IsNull:
-		if e.Not {
-			b.WriteString(" IS NOT NULL")
-		} else {
-			b.WriteString(" IS NULL")
-		}
-	default:
-		return fmt.Errorf("postgis: filter: unchecked expression %T", e)
-	}
-	return nil
+	return c.col, nil
 }
 
-func column(s cql2.Scalar) (struct{ col, typ string }, error) {
-	p, ok := s.(*cql2.Property)
-	if !ok {
-		return struct{ col, typ string }{}, fmt.Errorf("postgis: filter: expected a property at byte offset %d", s.Pos())
-	}
-	c, ok := cql2Columns[p.Name]
-	if !ok {
-		return c, fmt.Errorf("postgis: filter: no column for property %q", p.Name)
-	}
-	return c, nil
+func (d dialect) Bind(property string, lit cql2.Scalar) string {
+	return d.q.literal(lit, cql2Columns[property].typ)
 }
+
+func (d dialect) Like(col, pattern string, not bool) string {
+	op := " LIKE "
+	if not {
+		op = " NOT LIKE "
+	}
+	return col + op + d.q.arg(likePattern(pattern)) + "::text"
+}
+
+func (d dialect) Bool(v bool) string {
+	if v {
+		return "TRUE"
+	}
+	return "FALSE"
+}
+
+func (d dialect) Spatial(e *cql2.Spatial) (string, error) { return d.q.spatial(e) }
 
 // literal binds a checked literal compared with a column of type typ and
 // returns its placeholder, cast so that PostgreSQL reads it as that type
@@ -178,22 +123,19 @@ func likePattern(p string) string {
 	return b.String()
 }
 
-// writeSpatial tests the incident's point against a geometry: a box as a
-// bbox filter does, anything else with ST_Intersects behind the GIST
-// index.
-func (q *query) writeSpatial(b *strings.Builder, e *cql2.Spatial) error {
+// spatial tests the incident's point against a geometry: a box as a bbox
+// filter does, anything else with ST_Intersects behind the GIST index.
+func (q *query) spatial(e *cql2.Spatial) (string, error) {
 	switch g := e.Right.(type) {
 	case *cql2.Envelope:
 		sub := &query{args: q.args}
 		sub.bbox(g.Box)
 		q.args = sub.args
-		b.WriteString("(" + strings.Join(sub.conds, " AND ") + ")")
-		return nil
+		return "(" + strings.Join(sub.conds, " AND ") + ")", nil
 	case *cql2.Geometry:
-		b.WriteString("ST_Intersects(i.geom, ST_GeomFromText(" + q.arg(wkt.MarshalString(g.G)) + "::text, 4326))")
-		return nil
+		return "ST_Intersects(i.geom, ST_GeomFromText(" + q.arg(wkt.MarshalString(g.G)) + "::text, 4326))", nil
 	}
-	return fmt.Errorf("postgis: filter: unchecked spatial argument %T", e.Right)
+	return "", fmt.Errorf("postgis: filter: unchecked spatial argument %T", e.Right)
 }
 
 // sortSQL returns the ORDER BY list of the filter's order and the keyset

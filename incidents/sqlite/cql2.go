@@ -10,6 +10,7 @@ import (
 	sqlite3 "modernc.org/sqlite"
 
 	"github.com/mapd/mapd/cql2"
+	"github.com/mapd/mapd/cql2/cql2sql"
 	"github.com/mapd/mapd/incidents"
 )
 
@@ -39,118 +40,60 @@ var cql2Columns = map[string]string{
 // cql2Columns; every value is a bound parameter.
 func exprSQL(e cql2.Expr) (string, []any, error) {
 	var b strings.Builder
-	var args []any
-	err := writeExprSQL(&b, &args, e)
-	return b.String(), args, err
+	d := &dialect{}
+	err := cql2sql.Write(&b, d, e)
+	return b.String(), d.args, err
 }
 
-func column(s cql2.Scalar) (string, error) {
-	p, ok := s.(*cql2.Property)
+// dialect writes CQL2 for SQLite (cql2sql.Dialect), collecting the values
+// bound to its ? placeholders.
+type dialect struct{ args []any }
+
+func (d *dialect) Column(property string) (string, error) {
+	c, ok := cql2Columns[property]
 	if !ok {
-		return "", fmt.Errorf("incidents: filter: expected a property at byte offset %d", s.Pos())
-	}
-	c, ok := cql2Columns[p.Name]
-	if !ok {
-		return "", fmt.Errorf("incidents: filter: no column for property %q", p.Name)
+		return "", fmt.Errorf("incidents: filter: no column for property %q", property)
 	}
 	return c, nil
 }
 
-// literal returns the bound value of a checked literal.
-func literal(s cql2.Scalar) any {
-	switch s := s.(type) {
+// Bind binds a checked literal: a string, an int64 for an integer (a
+// float64 otherwise), a date as its "YYYY-MM-DD" text, a bool.
+func (d *dialect) Bind(_ string, lit cql2.Scalar) string {
+	var v any
+	switch s := lit.(type) {
 	case *cql2.String:
-		return s.Value
+		v = s.Value
 	case *cql2.Number:
 		if s.IsInt {
-			return s.Int
+			v = s.Int
+		} else {
+			v = s.Value
 		}
-		return s.Value
 	case *cql2.Date:
-		return s.Value
+		v = s.Value
 	case *cql2.Bool:
-		return s.Value
+		v = s.Value
 	}
-	return nil
+	d.args = append(d.args, v)
+	return "?"
 }
 
-func writeExprSQL(b *strings.Builder, args *[]any, e cql2.Expr) error {
-	switch e := e.(type) {
-	case *cql2.And, *cql2.Or:
-		list, sep := []cql2.Expr(nil), " AND "
-		if a, ok := e.(*cql2.And); ok {
-			list = a.Args
-		} else {
-			list, sep = e.(*cql2.Or).Args, " OR "
-		}
-		b.WriteByte('(')
-		for i, a := range list {
-			if i > 0 {
-				b.WriteString(sep)
-			}
-			if err := writeExprSQL(b, args, a); err != nil {
-				return err
-			}
-		}
-		b.WriteByte(')')
-		return nil
-	case *cql2.Not:
-		b.WriteString("NOT (")
-		if err := writeExprSQL(b, args, e.Arg); err != nil {
-			return err
-		}
-		b.WriteByte(')')
-		return nil
-	case *cql2.Bool:
-		if e.Value {
-			b.WriteString("1")
-		} else {
-			b.WriteString("0")
-		}
-		return nil
-	case *cql2.Spatial:
-		return writeSpatialSQL(b, args, e)
+// Like uses GLOB, which is case-sensitive as CQL2's LIKE is; SQLite's
+// LIKE is not.
+func (d *dialect) Like(col, pattern string, not bool) string {
+	d.args = append(d.args, likeToGlob(pattern))
+	if not {
+		return col + " NOT GLOB ?"
 	}
-	col, err := column(cql2.PredicateArg(e))
-	if err != nil {
-		return err
+	return col + " GLOB ?"
+}
+
+func (d *dialect) Bool(v bool) string {
+	if v {
+		return "1"
 	}
-	b.WriteString(col)
-	switch e := e.(type) {
-	case *cql2.Comparison:
-		b.WriteString(" " + e.Op.String() + " ?")
-		*args = append(*args, literal(e.Right))
-	case *cql2.Like:
-		// GLOB is case-sensitive, as CQL2's LIKE is; SQLite's LIKE is not.
-		if e.Not {
-			b.WriteString(" NOT")
-		}
-		b.WriteString(" GLOB ?")
-		*args = append(*args, likeToGlob(e.Pattern.(*cql2.String).Value))
-	case *cql2.In:
-		if e.Not {
-			b.WriteString(" NOT")
-		}
-		b.WriteString(" IN (" + placeholders(len(e.List)) + ")")
-		for _, v := range e.List {
-			*args = append(*args, literal(v))
-		}
-	case *cql2.Between:
-		if e.Not {
-			b.WriteString(" NOT")
-		}
-		b.WriteString(" BETWEEN ? AND ?")
-		*args = append(*args, literal(e.Low), literal(e.High))
-	case *cql2.IsNull:
-		if e.Not {
-			b.WriteString(" IS NOT NULL")
-		} else {
-			b.WriteString(" IS NULL")
-		}
-	default:
-		return fmt.Errorf("incidents: filter: unchecked expression %T", e)
-	}
-	return nil
+	return "0"
 }
 
 // likeToGlob rewrites a CQL2 LIKE pattern as a GLOB pattern: % becomes *,
@@ -180,23 +123,22 @@ func likeToGlob(p string) string {
 	return b.String()
 }
 
-// writeSpatialSQL tests the incident's point against a geometry: a box or
-// a point with plain comparisons, anything else with mapd_intersects
-// behind a test of the geometry's bounding box.
-func writeSpatialSQL(b *strings.Builder, args *[]any, e *cql2.Spatial) error {
+// Spatial tests the incident's point against a geometry: a box or a
+// point with plain comparisons, anything else with mapd_intersects behind
+// a test of the geometry's bounding box.
+func (d *dialect) Spatial(e *cql2.Spatial) (string, error) {
 	switch g := e.Right.(type) {
 	case *cql2.Envelope:
 		c, a := bboxCond(g.Box)
-		b.WriteString(c)
-		*args = append(*args, a...)
-		return nil
+		d.args = append(d.args, a...)
+		return c, nil
 	case *cql2.Geometry:
 		bound := g.G.Bound()
-		b.WriteString("(i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ? AND mapd_intersects(?, i.lon, i.lat))")
-		*args = append(*args, bound.Min[0], bound.Max[0], bound.Min[1], bound.Max[1], cql2.Text(&cql2.Spatial{Op: cql2.SIntersects, Left: e.Left, Right: g}))
-		return nil
+		d.args = append(d.args, bound.Min[0], bound.Max[0], bound.Min[1], bound.Max[1],
+			cql2.Text(&cql2.Spatial{Op: cql2.SIntersects, Left: e.Left, Right: g}))
+		return "(i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ? AND mapd_intersects(?, i.lon, i.lat))", nil
 	}
-	return fmt.Errorf("incidents: filter: unchecked spatial argument %T", e.Right)
+	return "", fmt.Errorf("incidents: filter: unchecked spatial argument %T", e.Right)
 }
 
 // registerFunctions makes mapd_intersects known to the connections the

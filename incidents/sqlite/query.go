@@ -21,13 +21,11 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 		return incidents.Page{}, err
 	}
 	f = f.LiftBBox()
-	if len(f.Sort) == 0 {
-		if q, _, err := s.indexQuery(ctx, f); err != nil || q != nil {
-			if err != nil {
-				return incidents.Page{}, err
-			}
-			return s.listFromIndex(ctx, q, f, fn)
+	if q, _, err := s.indexQuery(ctx, f); err != nil || q != nil {
+		if err != nil {
+			return incidents.Page{}, err
 		}
+		return s.listFromIndex(ctx, q, f, fn)
 	}
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -77,12 +75,26 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 	return page, nil
 }
 
-// listFromIndex lists the page the index chooses: it reads only those
-// rows. A row deleted since the index's snapshot is left out.
+// listFromIndex lists the page the index chooses, in the default order
+// or sortby's: it reads only those rows. A row deleted since the index's
+// snapshot is left out.
 func (s *Store) listFromIndex(ctx context.Context, q *index.Query, f incidents.Filter, fn func(*incidents.Incident) error) (incidents.Page, error) {
-	ids, next, err := q.Page(f.Cursor, f.PageLimit())
-	if err != nil {
-		return incidents.Page{}, err
+	var ids []int64
+	var next string
+	more := false
+	if len(f.Sort) == 0 {
+		var err error
+		if ids, next, err = q.Page(f.Cursor, f.PageLimit()); err != nil {
+			return incidents.Page{}, err
+		}
+	} else {
+		after, err := f.CursorValues()
+		if err != nil {
+			return incidents.Page{}, err
+		}
+		if ids, more, err = q.PageSorted(f.SortKeys(), after, f.PageLimit()); err != nil {
+			return incidents.Page{}, err
+		}
 	}
 	page := incidents.Page{Matched: q.Count(), Next: next}
 	if len(ids) == 0 {
@@ -119,6 +131,9 @@ func (s *Store) listFromIndex(ctx context.Context, q *index.Query, f incidents.F
 	}
 	if err := rows.Err(); err != nil {
 		return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
+	}
+	if more && page.Returned > 0 {
+		page.Next = f.NextCursor(&in) // the page's last row
 	}
 	return page, nil
 }

@@ -1,0 +1,239 @@
+package index
+
+import (
+	"container/heap"
+	"fmt"
+	"slices"
+
+	"github.com/mapd/mapd/incidents"
+)
+
+// PageSorted chooses one page of the matches in the order keys gives
+// (incidents.Filter.SortKeys: date, fatalities, injuries and id, each
+// ascending or descending, id last; an unknown count sorts as -1, as
+// incidents.SortValue has it): the ids of the first limit matches after
+// the row whose sort values are after (incidents.Filter.CursorValues; nil
+// for the first page), and whether more matches follow. The scan keeps
+// only the best limit rows in a heap, so a page costs one pass over the
+// matches whatever their number. limit <= 0 means incidents.DefaultLimit.
+func (q *Query) PageSorted(keys []incidents.SortKey, after []any, limit int) (ids []int64, more bool, err error) {
+	if limit <= 0 {
+		limit = incidents.DefaultLimit
+	}
+	if len(keys) == 0 || len(keys) > maxSortKeys || keys[len(keys)-1].Field != "id" {
+		return nil, false, fmt.Errorf("index: sort keys %v do not end with id", keys)
+	}
+	o := sortOrder{n: len(keys)}
+	for i, k := range keys {
+		switch k.Field {
+		case "date":
+			o.field[i] = sortDate
+		case "fatalities":
+			o.field[i] = sortFatalities
+		case "injuries":
+			o.field[i] = sortInjuries
+		case "id":
+			o.field[i] = sortID
+		default:
+			return nil, false, fmt.Errorf("index: cannot sort by %q", k.Field)
+		}
+		o.desc[i] = k.Desc
+	}
+	var cursor orderKey
+	hasCursor := after != nil
+	if hasCursor {
+		if len(after) != len(keys) {
+			return nil, false, fmt.Errorf("index: %d cursor values for %d sort keys", len(after), len(keys))
+		}
+		for i, v := range after {
+			var x int64
+			switch v := v.(type) {
+			case string:
+				d, err := parseDay(v)
+				if err != nil {
+					return nil, false, err
+				}
+				x = int64(d)
+			case int64:
+				x = v
+			default:
+				return nil, false, fmt.Errorf("index: cursor value %v (%T)", v, v)
+			}
+			cursor.v[i] = o.orient(i, x)
+		}
+	}
+	h := &orderHeap{n: o.n}
+	first := make([]int64, 0, chunk)
+	q.scan(func(seg *segment, sel []int32) {
+		// Most rows lose on the first key alone, read for the whole
+		// chunk in one loop over its column.
+		first = q.s.orderValues(&o, 0, seg, sel, first[:0])
+		for k, i := range sel {
+			v0 := first[k]
+			if hasCursor && (v0 < cursor.v[0] || v0 == cursor.v[0] && q.s.orderCompare(&o, seg, int(i), v0, &cursor) <= 0) {
+				continue // at or before the cursor
+			}
+			if len(h.k) < limit {
+				heap.Push(h, q.s.orderKeyOf(&o, seg, int(i)))
+				continue
+			}
+			more = true
+			if root := &h.k[0]; v0 < root.v[0] || v0 == root.v[0] && q.s.orderCompare(&o, seg, int(i), v0, root) < 0 {
+				h.k[0] = q.s.orderKeyOf(&o, seg, int(i))
+				heap.Fix(h, 0)
+			}
+		}
+	})
+	page := h.k
+	slices.SortFunc(page, func(a, b orderKey) int { return a.cmp(&b, o.n) })
+	ids = make([]int64, len(page))
+	for i, k := range page {
+		ids[i] = k.id
+	}
+	return ids, more, nil
+}
+
+// maxSortKeys is the number of distinct sort fields.
+const maxSortKeys = 4
+
+// The fields a listing sorts by.
+const (
+	sortDate = iota
+	sortFatalities
+	sortInjuries
+	sortID
+)
+
+// sortOrder is a listing's order: n keys, each a field and a direction.
+type sortOrder struct {
+	n     int
+	field [maxSortKeys]uint8
+	desc  [maxSortKeys]bool
+}
+
+// orient turns the value of key i into one that sorts ascending: a
+// descending key's values are complemented (^x reverses the order of
+// every int64 without overflow).
+func (o *sortOrder) orient(i int, x int64) int64 {
+	if o.desc[i] {
+		return ^x
+	}
+	return x
+}
+
+// orderKey is a row's sort values, oriented so that the listing is in
+// ascending order of v, and its id.
+type orderKey struct {
+	v  [maxSortKeys]int64
+	id int64
+}
+
+func (a *orderKey) cmp(b *orderKey, n int) int {
+	for i := range n {
+		switch {
+		case a.v[i] < b.v[i]:
+			return -1
+		case a.v[i] > b.v[i]:
+			return 1
+		}
+	}
+	return 0
+}
+
+func (a *orderKey) less(b *orderKey, n int) bool { return a.cmp(b, n) < 0 }
+
+// orderKeyOf returns the order key of row i of seg.
+func (s *Snapshot) orderKeyOf(o *sortOrder, seg *segment, i int) orderKey {
+	k := orderKey{id: seg.c.id[i]}
+	for j := range o.n {
+		k.v[j] = o.orient(j, s.orderValue(o.field[j], seg, i))
+	}
+	return k
+}
+
+// orderCompare orders row i of seg, whose first oriented value is v0,
+// against key b, reading the row's later keys only while the earlier
+// ones tie.
+func (s *Snapshot) orderCompare(o *sortOrder, seg *segment, i int, v0 int64, b *orderKey) int {
+	switch {
+	case v0 < b.v[0]:
+		return -1
+	case v0 > b.v[0]:
+		return 1
+	}
+	for j := 1; j < o.n; j++ {
+		v := o.orient(j, s.orderValue(o.field[j], seg, i))
+		switch {
+		case v < b.v[j]:
+			return -1
+		case v > b.v[j]:
+			return 1
+		}
+	}
+	return 0
+}
+
+// orderValue returns the value of a sort field of row i of seg: an
+// unknown count is -1.
+func (s *Snapshot) orderValue(field uint8, seg *segment, i int) int64 {
+	c := &seg.c
+	switch field {
+	case sortDate:
+		return int64(c.day[i])
+	case sortFatalities:
+		return int64(s.fatalities(seg, i))
+	case sortInjuries:
+		return int64(s.injuries(seg, i))
+	}
+	return c.id[i]
+}
+
+// orderValues appends the oriented values of sort key j of the rows sel
+// to out.
+func (s *Snapshot) orderValues(o *sortOrder, j int, seg *segment, sel []int32, out []int64) []int64 {
+	c := &seg.c
+	var flip int64 // ^x is x ^ -1
+	if o.desc[j] {
+		flip = -1
+	}
+	switch o.field[j] {
+	case sortDate:
+		for _, i := range sel {
+			out = append(out, int64(c.day[i])^flip)
+		}
+	case sortID:
+		for _, i := range sel {
+			out = append(out, c.id[i]^flip)
+		}
+	default:
+		col := c.inj
+		if o.field[j] == sortFatalities {
+			col = c.fat
+		}
+		for _, i := range sel {
+			x := int64(col[i])
+			if col[i] >= countLarge {
+				x = s.orderValue(o.field[j], seg, int(i))
+			}
+			out = append(out, x^flip)
+		}
+	}
+	return out
+}
+
+// orderHeap is a max-heap of the page so far: its root is the row the
+// listing reaches last, the first to leave when a better row comes.
+type orderHeap struct {
+	k []orderKey
+	n int // the number of sort keys
+}
+
+func (h *orderHeap) Len() int           { return len(h.k) }
+func (h *orderHeap) Less(i, j int) bool { return h.k[j].less(&h.k[i], h.n) }
+func (h *orderHeap) Swap(i, j int)      { h.k[i], h.k[j] = h.k[j], h.k[i] }
+func (h *orderHeap) Push(x any)         { h.k = append(h.k, x.(orderKey)) }
+func (h *orderHeap) Pop() any {
+	x := h.k[len(h.k)-1]
+	h.k = h.k[:len(h.k)-1]
+	return x
+}

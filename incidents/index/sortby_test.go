@@ -1,0 +1,127 @@
+package index
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/mapd/mapd/incidents"
+)
+
+// TestPageSorted pages through the matches of filters in every order,
+// a few rows at a time, and checks that the pages, end to end, are the
+// brute-force sorted matches: every row once, in order.
+func TestPageSorted(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 2))
+	w := world{}
+	for id := int64(1); id <= 2000; id++ {
+		row := randRow(r, id)
+		if id%3 == 0 {
+			row.Date = "2015-06-01" // ties on the date
+		}
+		w[id] = row
+	}
+	ix := New(Options{})
+	build(t, ix, w, 1)
+	var upsert []Row
+	for range 100 {
+		upsert = append(upsert, randRow(r, int64(1+r.IntN(2100))))
+	}
+	for _, row := range upsert {
+		w[row.ID] = row
+	}
+	if err := ix.Apply(2, upsert, nil); err != nil {
+		t.Fatal(err)
+	}
+	s := ix.Current()
+	value := func(row Row, field string) int64 {
+		switch field {
+		case "date":
+			d, _ := parseDay(row.Date)
+			return int64(d)
+		case "fatalities":
+			return int64(row.Fatalities)
+		case "injuries":
+			return int64(row.Injuries)
+		}
+		return row.ID
+	}
+	cursorValue := func(row Row, field string) any {
+		if field == "date" {
+			return row.Date
+		}
+		return value(row, field)
+	}
+	for _, tc := range []struct {
+		sortby string
+		filter incidents.Filter
+		limit  int
+	}{
+		{"-date", incidents.Filter{}, 97},
+		{"date", incidents.Filter{}, 101},
+		{"-fatalities", incidents.Filter{}, 50},
+		{"fatalities", incidents.Filter{EventTypes: []string{"Battles"}}, 7},
+		{"-injuries", incidents.Filter{}, 250},
+		{"injuries,-date", incidents.Filter{MinFatalities: 1}, 33},
+		{"id", incidents.Filter{}, 300},
+		{"-id", incidents.Filter{Country: "SY"}, 10},
+		{"-fatalities,date,-id", incidents.Filter{}, 64},
+		{"date,-injuries,fatalities", incidents.Filter{}, 1},
+		{"+fatalities", incidents.Filter{From: "2020-01-01"}, 5000},
+	} {
+		keys, err := incidents.ParseSortBy(tc.sortby)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = incidents.Filter{Sort: keys}.SortKeys()
+		var want []int64
+		for _, row := range w {
+			if bruteMatch(tc.filter, nil, row) {
+				want = append(want, row.ID)
+			}
+		}
+		slices.SortFunc(want, func(a, b int64) int {
+			for _, k := range keys {
+				c := cmp.Compare(value(w[a], k.Field), value(w[b], k.Field))
+				if k.Desc {
+					c = -c
+				}
+				if c != 0 {
+					return c
+				}
+			}
+			return 0
+		})
+		q, err := s.Compile(tc.filter, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		var after []any
+		for pages := 0; ; pages++ {
+			ids, more, err := q.PageSorted(keys, after, tc.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ids) > tc.limit || more && len(ids) < tc.limit {
+				t.Fatalf("sortby=%s: page %d has %d rows (limit %d), more %v", tc.sortby, pages, len(ids), tc.limit, more)
+			}
+			got = append(got, ids...)
+			if !more {
+				break
+			}
+			last := w[ids[len(ids)-1]]
+			after = nil
+			for _, k := range keys {
+				after = append(after, cursorValue(last, k.Field))
+			}
+			if pages > len(w) {
+				t.Fatalf("sortby=%s: the pages do not end", tc.sortby)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("sortby=%s %v: got %d ids %v..., want %d %v...", tc.sortby, tc.filter, len(got), got[:min(len(got), 10)], len(want), want[:min(len(want), 10)])
+		}
+	}
+}
