@@ -2,9 +2,11 @@ package gazetteer
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 func TestReverseNearest(t *testing.T) {
@@ -95,6 +97,67 @@ func TestReverseSeesLoadedPlaces(t *testing.T) {
 	}
 	if _, ok := r.Nearest(35.33, 40.14); !ok {
 		t.Fatal("after loading: got no answer, want one")
+	}
+}
+
+// TestReverseBuildInBackground starts the build the way a server does at
+// start and then lets a lookup wait for it: the lookup is answered although
+// the build's starter goes away, and it starts no second build.
+func TestReverseBuildInBackground(t *testing.T) {
+	g := testGazetteer(t)
+	r := NewReverseIndex(g)
+	g.mu.RLock()
+	n := len(g.recs)
+	g.mu.RUnlock()
+	ctx, cancel := context.WithCancel(context.Background())
+	built := make(chan error, 1)
+	go func() { built <- r.Build(ctx) }()
+	waitReverse(t, "the build to start", func() bool { return r.builds.Waiting(n) == 1 || r.cur.Load() != nil })
+	answered := make(chan bool, 1)
+	go func() {
+		_, ok := r.Nearest(35.336, 40.141)
+		answered <- ok
+	}()
+	waitReverse(t, "the lookup to wait", func() bool { return r.builds.Waiting(n) == 2 || r.cur.Load() != nil })
+	cancel()
+	if err := <-built; err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("Build: %v, want nil or context.Canceled", err)
+	}
+	if !<-answered {
+		t.Fatal("the waiting lookup got no answer")
+	}
+	if r.cur.Load() == nil || r.cur.Load().n != n {
+		t.Fatal("no grid stored for the places loaded")
+	}
+	if err := r.Build(context.Background()); err != nil {
+		t.Fatalf("Build when built: %v", err)
+	}
+}
+
+// TestReverseBuildAbandoned cancels a build nobody else waits for: Build
+// reports the cancellation, and the next lookup builds afresh.
+func TestReverseBuildAbandoned(t *testing.T) {
+	g := testGazetteer(t)
+	r := NewReverseIndex(g)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := r.Build(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Build on a cancelled context: %v, want context.Canceled", err)
+	}
+	if _, ok := r.Nearest(35.336, 40.141); !ok {
+		t.Fatal("lookup after an abandoned build: no answer")
+	}
+}
+
+// waitReverse polls cond until it holds, failing after a minute.
+func waitReverse(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
