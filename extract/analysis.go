@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -846,7 +847,8 @@ type cand struct {
 	generic  bool // its trigger is a bare "attack", which may refer to any event
 	para     int
 	sent     int
-	vague    bool // the place is only a country or inherited
+	trigs    []clause // the token ranges of its triggers, one per telling that had one
+	vague    bool     // the place is only a country or inherited
 	// inherited is the place of the story's previous telling, used when
 	// this one names none.
 	inherited *span
@@ -969,6 +971,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	}
 	f := trigs[best]
 	c := &cand{para: s.para, sent: si, caption: s.caption}
+	if f.end > f.start {
+		c.trigs = []clause{{f.start, f.end}}
+	}
 	c.in.EventType, c.in.SubEventType = f.t.eventType, f.t.subType
 	conf := 0.8
 	if f.t.weak || f.weak {
@@ -1485,7 +1490,7 @@ func (a *analysis) lastPlace(para, back int) *span {
 
 // evidence returns a sentence as evidence, with input offsets.
 func (a *analysis) evidence(s sentence) Evidence {
-	start, end := a.d.inputOffset(s.start), a.d.inputOffset(s.end)
+	start, end := a.d.inputOffset(s.start), a.d.inputEnd(s.end)
 	text := strings.Join(strings.Fields(a.d.text[s.start:s.end]), " ")
 	return Evidence{Text: text, Start: start, End: end}
 }
@@ -1551,6 +1556,7 @@ func (a *analysis) same(o, c *cand) bool {
 
 func (a *analysis) merge(o, c *cand) {
 	o.evidence = append(o.evidence, c.evidence...)
+	o.trigs = append(o.trigs, c.trigs...)
 	if c.dateCue && !o.dateCue {
 		o.in.Date, o.in.DatePrecision, o.dateCue = c.in.Date, c.in.DatePrecision, true
 	}
@@ -1595,6 +1601,11 @@ func (a *analysis) result() Result {
 			c.placeSp.role = RoleEvent
 		}
 		res.Candidates = append(res.Candidates, Candidate{Incident: c.in, Confidence: roundConf(c.conf), Evidence: c.evidence})
+		for _, t := range c.trigs {
+			sp := a.tokenSpan(SpanTrigger, t.start, t.end)
+			sp.EventType, sp.SubEventType = c.in.EventType, c.in.SubEventType
+			res.Spans = append(res.Spans, sp)
+		}
 	}
 	all := append(slices.Clone(a.spans), a.inner...)
 	slices.SortStableFunc(all, func(x, y span) int { return x.start - y.start })
@@ -1613,7 +1624,7 @@ func (a *analysis) result() Result {
 		p := Place{
 			Text:  a.d.text[a.toks[s.start].start:a.toks[s.end-1].end],
 			Start: a.d.inputOffset(a.toks[s.start].start),
-			End:   a.d.inputOffset(a.toks[s.end-1].end),
+			End:   a.d.inputEnd(a.toks[s.end-1].end),
 			Role:  role,
 			Match: s.match,
 		}
@@ -1624,8 +1635,70 @@ func (a *analysis) result() Result {
 			p.Match = a.countryMatch(s.code)
 		}
 		res.Places = append(res.Places, p)
+		res.Spans = append(res.Spans, Span{Kind: SpanPlace, Text: p.Text, Start: p.Start, End: p.End})
+	}
+	res.Spans = append(res.Spans, a.dateAndNumberSpans()...)
+	slices.SortStableFunc(res.Spans, func(x, y Span) int { return cmp.Or(x.Start-y.Start, y.End-x.End) })
+	if res.Spans == nil {
+		res.Spans = []Span{}
 	}
 	return res
+}
+
+// tokenSpan is the span of kind over tokens [start, end).
+func (a *analysis) tokenSpan(kind string, start, end int) Span {
+	from, to := a.toks[start].start, a.toks[end-1].end
+	return Span{Kind: kind, Text: a.d.text[from:to], Start: a.d.inputOffset(from), End: a.d.inputEnd(to)}
+}
+
+// dateAndNumberSpans finds every date and count of the text, whether or
+// not a candidate uses it: a number inside a date ("17 September 2016") is
+// part of the date, and a lone "a" is no count.
+func (a *analysis) dateAndNumberSpans() []Span {
+	ref := a.ref
+	if ref.IsZero() {
+		ref = a.x.now().UTC()
+	}
+	var out []Span
+	for i := 0; i < len(a.toks); i++ {
+		if w, ok := dateAt(a.toks, i, ref); ok && w.end > i {
+			out = append(out, a.tokenSpan(SpanDate, i, w.end))
+			i = w.end - 1
+			continue
+		}
+		n, ok := parseNumber(a.toks, i)
+		if !ok || n.end <= i {
+			continue
+		}
+		if n.end-n.start == 1 && (a.toks[i].norm == "a" || a.toks[i].norm == "an" || a.toks[i].norm == "single") {
+			continue // "a child" counts one, but "a" is no number to show
+		}
+		from := boundBefore(a.toks, i)
+		if len(out) > 0 && out[len(out)-1].End > a.d.inputOffset(a.toks[from].start) {
+			from = i
+		}
+		out = append(out, a.tokenSpan(SpanNumber, from, n.end))
+		i = n.end - 1
+	}
+	return out
+}
+
+// boundBefore returns where the words that bound the count at toks[i]
+// start ("at least 62", "more than 100", "nearly 30"), i when none do.
+func boundBefore(toks []token, i int) int {
+	if i >= 2 {
+		switch toks[i-2].norm + " " + toks[i-1].norm {
+		case "at least", "more than", "fewer than", "less than", "up to", "at most":
+			return i - 2
+		}
+	}
+	if i >= 1 {
+		switch toks[i-1].norm {
+		case "nearly", "about", "some", "over", "around", "almost", "roughly", "approximately":
+			return i - 1
+		}
+	}
+	return i
 }
 
 // countryMatch returns the gazetteer's entry for a country code.
