@@ -17,18 +17,22 @@ build:
 run: build
 	./$(BIN) serve --demo
 
+# The module's packages, without the Go files some npm packages ship under
+# node_modules (flatted does), which `npm ci` puts in the tree.
+PKGS = $(shell $(GO) list ./... | grep -v /node_modules/)
+
 vet:
-	$(GO) vet ./...
+	$(GO) vet $(PKGS)
 
 fmt-check:
-	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
 # The fuzz targets run briefly here (their seed corpora always run as tests);
 # `make fuzz` runs them longer.
 FUZZTIME ?= 2s
 test: vet fmt-check
-	$(GO) test -race -timeout 15m ./...
+	$(GO) test -race -timeout 15m $(PKGS)
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
 FUZZ_TARGETS := ./geo:FuzzParseBBox ./geo:FuzzParseInterval ./geo:FuzzTilePath \

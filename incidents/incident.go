@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"reflect"
 	"strings"
 
 	"github.com/mapd/mapd/geo"
@@ -264,7 +266,7 @@ func decodeStrict(data []byte) (Incident, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&rec); err != nil {
-		return Incident{}, jsonFieldError(err)
+		return Incident{}, strictDecodeError(err, data, &rec)
 	}
 	in := rec.Incident
 	if _, err := dec.Token(); err != io.EOF {
@@ -284,7 +286,7 @@ func parseFeature(data []byte) (Incident, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		return Incident{}, jsonFieldError(err)
+		return Incident{}, strictDecodeError(err, data, &f)
 	}
 	var in Incident
 	props := bytes.TrimSpace(f.Properties)
@@ -312,6 +314,63 @@ type rawGeometry struct {
 	Coordinates []float64 `json:"coordinates"`
 }
 
+// strictDecodeError explains why a decoder with DisallowUnknownFields
+// refused data meant for v. encoding/json reports an unknown field as an
+// untyped error, so the field is found by comparing data's keys with v's.
+func strictDecodeError(err error, data []byte, v any) error {
+	if name, ok := unknownKey(data, v); ok {
+		return fieldErr(name, "unknown field %q", Clip(name))
+	}
+	return jsonFieldError(err)
+}
+
+// unknownKey returns the first key of the JSON object data that none of the
+// JSON fields of struct v (a pointer or a value, embedded structs included)
+// would take, matching case-insensitively as encoding/json does.
+func unknownKey(data []byte, v any) (string, bool) {
+	known := jsonFieldNames(reflect.TypeOf(v))
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "", false
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		key, _ := tok.(string)
+		if !known[strings.ToLower(key)] {
+			return key, true
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// jsonFieldNames lists, lower-cased, the JSON names of t's fields.
+func jsonFieldNames(t reflect.Type) map[string]bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	names := map[string]bool{}
+	for f := range t.Fields() {
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case tag == "-" || !f.IsExported() && !f.Anonymous:
+		case f.Anonymous && tag == "":
+			maps.Copy(names, jsonFieldNames(f.Type))
+		case tag != "":
+			names[strings.ToLower(tag)] = true
+		default:
+			names[strings.ToLower(f.Name)] = true
+		}
+	}
+	return names
+}
+
 // jsonFieldError turns encoding/json errors into FieldErrors naming the field.
 func jsonFieldError(err error) error {
 	var typeErr *json.UnmarshalTypeError
@@ -325,9 +384,6 @@ func jsonFieldError(err error) error {
 		return fieldErr(field, "%s must be %s, got %s", field, jsonTypeName(typeErr.Type.String()), typeErr.Value)
 	case errors.As(err, &syntaxErr):
 		return fieldErr("", "malformed JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return fieldErr(name, "unknown field %q", Clip(name))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return fieldErr("", "truncated JSON")
 	}

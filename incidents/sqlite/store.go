@@ -22,7 +22,8 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3lib "modernc.org/sqlite/lib"
 
 	"github.com/mapd/mapd/incidents"
 	"github.com/mapd/mapd/incidents/index"
@@ -512,8 +513,12 @@ func updateIncident(ctx context.Context, tx execer, in *incidents.Incident) erro
 	return nil
 }
 
+// sqlError wraps a failed write of in. A UNIQUE violation can only be the
+// source_id's (the incidents table has no other UNIQUE column, and the
+// primary key is assigned by SQLite), so it becomes the domain's conflict.
 func sqlError(op string, in *incidents.Incident, err error) error {
-	if strings.Contains(err.Error(), "UNIQUE constraint failed: incidents.source_id") {
+	var se *sqlite3.Error
+	if errors.As(err, &se) && se.Code() == sqlite3lib.SQLITE_CONSTRAINT_UNIQUE {
 		return incidents.ConflictError(in.SourceID)
 	}
 	return fmt.Errorf("incidents: %s: %w", op, err)
