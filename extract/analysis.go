@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -883,6 +884,9 @@ func (a *analysis) events(si int) {
 	s := a.sents[si]
 	background := backgroundCue(s.toks)
 	when, hasDate := findDate(s.toks, a.ref)
+	if hasDate && a.isOld(when) || !hasDate && a.oldCue(s.toks) {
+		return // "had seized the town in December", "signed an agreement in 2020": history, not news
+	}
 	if hasDate && !s.caption && !background {
 		a.lastDate, a.hasLast = when, true
 	}
@@ -934,6 +938,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		}
 		if f.t.agreement && !agreementVerb(toks[cl.start:cl.end]) {
 			continue
+		}
+		if f.t.withdrawal && a.placeLeft(f, cl, s) == nil {
+			continue // "the withdrawal of US troops": no place left, no event
 		}
 		if best < 0 || trigs[best].t.weak && !f.t.weak ||
 			trigs[best].t.eventType == "Strategic developments" && f.t.eventType != "Strategic developments" && !f.t.weak {
@@ -992,6 +999,22 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	}
 	// Place.
 	c.placeSp, c.own = a.placeFor(cl, f, s)
+	if f.t.withdrawal {
+		c.placeSp, c.own = a.placeLeft(f, cl, s), true
+		if !dealCue(toks[s.first:s.first+len(s.toks)]) && a.fightNear(si) {
+			// Leaving under attack: the other side takes the place.
+			c.in.EventType = "Battles"
+			a1, a2 = a2, a1
+			switch {
+			case a1.name == "":
+				c.in.SubEventType = "Armed clash"
+			case a1.kind == "state":
+				c.in.SubEventType = "Government regains territory"
+			default:
+				c.in.SubEventType = "Non-state actor overtakes territory"
+			}
+		}
+	}
 	if c.placeSp == nil {
 		c.inherited = a.lastPlace(s.para, 1)
 	}
@@ -1035,6 +1058,10 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	if f.t.eventType == "Battles" && !f.t.territory && (victim == "civilians" || a2.kind == "civilian") {
 		c.in.EventType, c.in.SubEventType = "Violence against civilians", "Attack"
 	}
+	riot := a.violentCrowd(cl, f)
+	if riot {
+		c.in.EventType, c.in.SubEventType = "Riots", "Violent demonstration"
+	}
 	if c.in.EventType == "Protests" && deaths > 0 {
 		c.in.SubEventType = "Excessive force against protesters"
 	}
@@ -1075,6 +1102,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	for j, g := range trigs {
 		if j == best || g.t.weak || g.t.agreement {
 			continue
+		}
+		if riot && (g.t.eventType == "Protests" || g.t.eventType == "Riots" || g.t.subType == "Looting/property destruction" || g.t.eventType == "Battles") {
+			continue // the crowd's own acts: one riot
 		}
 		if g.t.eventType == f.t.eventType {
 			if c.in.SubEventType == "Peaceful protest" && g.t.subType == "Protest with intervention" {
@@ -1176,9 +1206,14 @@ func (a *analysis) modality(start, ti, end int) float64 {
 				f = min(f, 0.3)
 			}
 		case "thousands", "hundreds":
-			// "thousands of airstrikes" is generic; "thousands of protesters" a crowd.
-			if a.x.triggers.byFirst[toks[ti].norm] == nil || !isCrowd(toks[ti].norm) {
+			// "thousands of airstrikes" is generic; "thousands of protesters"
+			// and "hundreds of students held a sit-in" are crowds.
+			if (k+1 == ti || k+2 == ti && toks[k+1].norm == "of") && !isCrowd(toks[ti].norm) {
 				f = min(f, 0.25)
+			}
+		case "such":
+			if k+1 == ti || k+2 == ti {
+				f = min(f, 0.25) // "dozens of such strikes"
 			}
 		case "waging", "campaign", "repeatedly", "routinely", "regularly", "often", "frequently", "usually",
 			"carries", "continues", "continue", "ongoing", "daily", "years", "decades", "months", "frequent",
@@ -1449,6 +1484,9 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 		if sp.start > 0 && (a.toks[sp.start-1].norm == "since" || a.toks[sp.start-1].norm == "from" && !sp.cue) {
 			score -= 20
 		}
+		if f.t.territory && (sp.start == f.end || sp.start == f.end+1 && a.toks[f.end].norm == "of") {
+			score += 12 // "captured Lashio, the largest town in Shan State": what was taken
+		}
 		if score > bestScore {
 			best, bestScore = sp, score
 		}
@@ -1467,10 +1505,34 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 				if p := a.lastPlace(s.para, 3); p != nil {
 					return p, false
 				}
+				if p := a.lastNamed(s, cl.start); p != nil {
+					return p, false
+				}
 			}
 		}
 	}
 	return nil, false
+}
+
+// lastNamed returns the town named last before token k in sentence s or
+// the one before it in its paragraph (not as an actor), for "the town" when
+// no candidate has a place yet.
+func (a *analysis) lastNamed(s sentence, k int) *span {
+	first := s.first
+	if si, ok := slices.BinarySearchFunc(a.sents, s.first, func(x sentence, first int) int { return x.first - first }); ok && si > 0 && a.sents[si-1].para == s.para {
+		first = a.sents[si-1].first
+	}
+	for i := k - 1; i >= first; i-- {
+		sp := a.spanAt(i)
+		if sp == nil {
+			continue
+		}
+		if sp.kind == spanPlace && sp.match != nil && sp.role != RoleActor && sp.match.Place.GeoPrecision() == 1 {
+			return sp
+		}
+		i = sp.start
+	}
+	return nil
 }
 
 // lastPlace returns the place of the latest candidate with one, within
@@ -1822,4 +1884,147 @@ func allCapsWord(w string) bool {
 		}
 	}
 	return true
+}
+
+// isOld reports whether a calendar date lies more than a month before the
+// article date: what a sentence tells of it is history, not news.
+func (a *analysis) isOld(w when) bool {
+	return !a.ref.IsZero() && w.explicit && w.date.Before(a.ref.AddDate(0, 0, -31))
+}
+
+// oldCue reports whether a sentence that gives no date places what it
+// tells in an earlier year ("in 2014", "in early 2014") or a month at least
+// two months before the article's ("had seized Palmyra in December").
+func (a *analysis) oldCue(toks []token) bool {
+	if a.ref.IsZero() {
+		return false
+	}
+	for i := 1; i < len(toks); i++ {
+		switch toks[i-1].norm {
+		case "in", "early", "late", "mid", "since":
+		default:
+			continue
+		}
+		t := toks[i]
+		if t.kind == tokNumber && len(t.text) == 4 {
+			if y, err := strconv.Atoi(t.text); err == nil && y >= 1900 && y < a.ref.Year() {
+				return true
+			}
+			continue
+		}
+		m, ok := months[t.norm]
+		if !ok || !t.cap || len(t.norm) < 4 || t.norm == "march" && toks[i-1].norm != "in" {
+			continue
+		}
+		if i+1 < len(toks) && toks[i+1].kind == tokNumber {
+			continue // a calendar date, which findDate reads
+		}
+		if back := (int(a.ref.Month()) - int(m) + 12) % 12; back >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// placeLeft returns the place a withdrawal trigger names as left: right
+// after it ("pulled out of Izium"), or after "from" within a few words
+// ("withdrawing its troops from Avdiivka"); "from the town" is the town
+// named last.
+func (a *analysis) placeLeft(f found, cl clause, s sentence) *span {
+	for k := f.end; k < cl.end && k < f.end+5; k++ {
+		sp := a.spanAt(k)
+		after := k == f.end || a.toks[k-1].norm == "from" || a.toks[k-1].norm == "of"
+		if sp != nil && sp.kind == spanPlace && sp.match != nil && sp.role != RoleActor && after {
+			return sp
+		}
+		if sp == nil && after && a.toks[k].norm == "the" && k+1 < cl.end {
+			switch a.toks[k+1].norm {
+			case "town", "city", "village", "base", "area", "district":
+				return a.lastNamed(s, k)
+			}
+		}
+		if sp != nil || a.toks[k].kind != tokWord {
+			return nil
+		}
+	}
+	return nil
+}
+
+// dealCue reports whether a sentence tells of leaving under a deal.
+func dealCue(toks []token) bool {
+	for i, t := range toks {
+		switch t.norm {
+		case "deal", "agreement", "brokered", "negotiated", "evacuation", "accord", "handover":
+			return true
+		case "without":
+			if i+2 < len(toks) && toks[i+2].norm == "fight" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fightWords tell of fighting around a place a side left.
+var fightWords = setOf("attacked attack attacks assault offensive counteroffensive encirclement encircled surrounded " +
+	"pushed pushing advance advancing advanced shelling shelled pounded pounding fighting clashes battle besieged siege")
+
+// fightNear reports whether sentence si or its neighbours in the same
+// paragraph tell of fighting.
+func (a *analysis) fightNear(si int) bool {
+	for k := max(0, si-2); k < len(a.sents) && k <= si+2; k++ {
+		if a.sents[k].para != a.sents[si].para && k != si {
+			continue
+		}
+		for _, t := range a.sents[k].toks {
+			if fightWords[t.norm] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// crowdWords name the people of a demonstration; riotActs what makes it a
+// riot.
+var (
+	crowdWords = setOf("protesters protestors demonstrators rioters crowd crowds mob youths")
+	riotActs   = setOf("torched stormed ransacked looted smashed burned burnt stoned")
+)
+
+// violentCrowd reports whether a clause tells of a crowd's violence: a
+// crowd that "torched", "stormed", "set fire to" or "threw stones/petrol
+// bombs" — a riot, however its trigger reads (protest, storming, looting).
+func (a *analysis) violentCrowd(cl clause, f found) bool {
+	toks := a.toks
+	crowd := -1
+	for k := cl.start; k < cl.end; k++ {
+		if crowdWords[toks[k].norm] {
+			crowd = k
+			break
+		}
+	}
+	if crowd < 0 || f.t.eventType != "Protests" && f.t.eventType != "Riots" && f.start < crowd {
+		return false
+	}
+	for k := crowd + 1; k < cl.end; k++ {
+		w := toks[k].norm
+		if riotActs[w] {
+			return true
+		}
+		if k+1 < cl.end {
+			next := toks[k+1].norm
+			if (w == "set" || w == "setting") && (next == "fire" || next == "alight" || next == "ablaze") {
+				return true
+			}
+			if (w == "threw" || w == "hurled" || w == "throwing") && k+3 < cl.end {
+				for _, o := range toks[k+1 : k+4] {
+					if o.norm == "stones" || o.norm == "rocks" || o.norm == "bombs" || o.norm == "molotov" || o.norm == "bricks" || o.norm == "firebombs" {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }

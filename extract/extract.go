@@ -143,7 +143,7 @@ type Extractor struct {
 
 type trigger struct {
 	eventType, subType                    string
-	weak, territory, agreement, violation bool
+	weak, territory, agreement, violation, withdrawal bool
 }
 
 type actorEntry struct {
@@ -204,6 +204,8 @@ func (x *Extractor) AddLexicon(r io.Reader, name string) error {
 					t.agreement = true
 				case "violation":
 					t.violation = true
+				case "withdrawal":
+					t.withdrawal = true
 				default:
 					return fmt.Errorf("unknown flag %q", flag)
 				}

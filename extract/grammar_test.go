@@ -199,6 +199,17 @@ func TestStatements(t *testing.T) {
 				t.Errorf("got %+v", c.Incident)
 			}
 		}},
+		{"withdrawal under attack", "Rebels said on Friday they were withdrawing from Saraqib to avoid encirclement.", 1, wantType("Battles", "Saraqib")},
+		{"withdrawal under a deal", "Rebels withdrew from Saraqib on Friday under a deal brokered by Turkey.", 1, wantType("Strategic developments", "Saraqib")},
+		{"withdrawal of no place", "The president announced the withdrawal of troops on Friday.", 0, nil},
+		{"riot", "Demonstrators set fire to the governor's office in Homs on Friday and threw stones at police.", 1, wantType("Riots", "Homs")},
+		{"peaceful crowd", "Hundreds of students held a sit-in in Homs on Friday.", 1, wantType("Protests", "Homs")},
+		{"old year", "The militants had seized Palmyra in 2015.", 0, nil},
+		{"old month", "The militants had seized Raqqa in May and lost it on Friday.", 1, nil},
+		{"months before", "The militants had seized Palmyra in June.", 0, nil},
+		{"old calendar date", "Government forces recaptured Palmyra on 27 March 2016.", 0, nil},
+		{"such strikes", "Turkey has carried out dozens of such strikes in northern Syria this year.", 0, nil},
+		{"since a weekday", "Security forces have killed 20 protesters in Homs since Monday.", 0, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,6 +224,16 @@ func TestStatements(t *testing.T) {
 				tt.check(t, r)
 			}
 		})
+	}
+}
+
+// wantType checks the first candidate's event type and place.
+func wantType(eventType, place string) func(t *testing.T, r Result) {
+	return func(t *testing.T, r Result) {
+		t.Helper()
+		if c := r.Candidates[0]; c.EventType != eventType || c.Place != place {
+			t.Errorf("got %s at %q, want %s at %q", c.EventType, c.Place, eventType, place)
+		}
 	}
 }
 

@@ -30,6 +30,8 @@ func main() {
 	articles := flag.String("articles", "extract/testdata/articles", "the article corpus")
 	geoparse := flag.String("geoparse", "", "folder of the geoparsing corpora (default: ../shared/geoparse, found upwards)")
 	verbose := flag.Bool("v", false, "print every mismatch")
+	show := flag.String("show", "", "print the context of each missed or extra span with this text (geoparsing corpora)")
+	only := flag.String("corpus", "", "score only this geoparsing corpus (TR-News.xml, lgl.xml, GeoVirus.xml)")
 	flag.Parse()
 	ctx := context.Background()
 	gz, err := gazetteer.Default(ctx)
@@ -54,7 +56,7 @@ func main() {
 		fmt.Println("geoparse corpora: ../shared/geoparse absent, skipped")
 		return
 	}
-	if err := evalGeoparse(ctx, x, dir, *verbose); err != nil {
+	if err := evalGeoparse(ctx, x, dir, *verbose, *show, *only); err != nil {
 		fail(err)
 	}
 }
@@ -377,13 +379,16 @@ type gpSpan struct {
 	hasPoint   bool
 }
 
-func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose bool) error {
+func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose bool, show, only string) error {
 	fmt.Printf("## Geoparsing corpora, end to end (%s)\n\n", dir)
 	fmt.Println("Spans: mapd's place names (every role; demonyms counted only on TR-News, whose gold tags them) against the gold toponyms, exact and overlapping. acc@161: the share of overlapping matches with gold coordinates whose resolved point is within 161 km.")
 	fmt.Println()
 	fmt.Println("| corpus | articles | gold | found | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 | acc@161 | median km |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, f := range []string{"TR-News.xml", "lgl.xml", "GeoVirus.xml"} {
+		if only != "" && f != only {
+			continue
+		}
 		raw, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil {
 			fmt.Printf("| %s | absent | | | | | | | | | | |\n", f)
@@ -437,6 +442,9 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 				}
 				if matched < 0 {
 					missed[a.Text[g.start:g.end]]++
+					if a.Text[g.start:g.end] == show {
+						fmt.Printf("  missed %q: %s\n", show, around(a.Text, g.start, g.end))
+					}
 					continue
 				}
 				overlapG++
@@ -456,6 +464,9 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 			for pi, p := range preds {
 				if !usedP[pi] {
 					extra[a.Text[p.start:p.end]]++
+					if a.Text[p.start:p.end] == show {
+						fmt.Printf("  extra %q: %s\n", show, around(a.Text, p.start, p.end))
+					}
 				}
 			}
 		}
@@ -483,6 +494,19 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 	}
 	fmt.Println()
 	return nil
+}
+
+// around returns the text around [start, end) on one line, the span in
+// brackets.
+func around(text string, start, end int) string {
+	from, to := max(0, start-60), min(len(text), end+60)
+	for from > 0 && !utf8.RuneStart(text[from]) {
+		from--
+	}
+	for to < len(text) && !utf8.RuneStart(text[to]) {
+		to++
+	}
+	return strings.Join(strings.Fields(text[from:start]+"["+text[start:end]+"]"+text[end:to]), " ")
 }
 
 func f1(p, r float64) float64 { return 2 * p * r / (p + r) }
