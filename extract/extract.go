@@ -142,7 +142,7 @@ type Extractor struct {
 }
 
 type trigger struct {
-	eventType, subType                    string
+	eventType, subType                                string
 	weak, territory, agreement, violation, withdrawal bool
 }
 
