@@ -460,6 +460,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	if start == end {
 		return end - i
 	}
+	if notPlaceName(toks, start, end) {
+		return end - i
+	}
 	s := span{start: start, end: end, kind: spanPlace}
 	s.cue, s.near = locativeCue(toks, start)
 	if start > 1 && toks[start-1].text == "," {
@@ -491,6 +494,27 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	a.addSpan(s)
 	return end - i
+}
+
+// notPlaceName reports whether the capitalised run toks[start:end] is, by
+// its form, no place name: a word with a number ("Route 38", "District 1",
+// "Pack 122"), an abbreviated "St." or "Mt." cut from its name, or a
+// holiday ("St. Patrick's Day").
+func notPlaceName(toks []token, start, end int) bool {
+	if end < len(toks) && toks[end].norm == "'s" && end+1 < len(toks) && toks[end+1].norm == "day" {
+		return true
+	}
+	if end-start != 1 {
+		return false
+	}
+	if end < len(toks) && toks[end].kind == tokNumber && toks[end].nlBefore == 0 {
+		return true
+	}
+	switch toks[start].norm {
+	case "st", "mt", "ft":
+		return end < len(toks) && toks[end].text == "."
+	}
+	return false
 }
 
 // qualifier reads what contains a place: "Talbiseh, in Homs province",

@@ -100,12 +100,23 @@ func TestReverseSeesLoadedPlaces(t *testing.T) {
 	}
 }
 
-// TestReverseBuildInBackground starts the build the way a server does at
-// start and then lets a lookup wait for it: the lookup is answered although
-// the build's starter goes away, and it starts no second build.
-func TestReverseBuildInBackground(t *testing.T) {
+// TestReverseBuild starts the build the way a server does at start and
+// lets a lookup wait for it: the lookup is answered although the build's
+// starter goes away, and no second build starts. Before that, a build
+// nobody wants any more (its context is done) reports the cancellation and
+// leaves no grid. One grid is built in all, over the embedded gazetteer.
+func TestReverseBuild(t *testing.T) {
 	g := testGazetteer(t)
 	r := NewReverseIndex(g)
+	gone, cancelGone := context.WithCancel(context.Background())
+	cancelGone()
+	if err := r.Build(gone); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Build on a cancelled context: %v, want context.Canceled", err)
+	}
+	if r.cur.Load() != nil {
+		t.Fatal("an abandoned build stored a grid")
+	}
+
 	g.mu.RLock()
 	n := len(g.recs)
 	g.mu.RUnlock()
@@ -126,26 +137,12 @@ func TestReverseBuildInBackground(t *testing.T) {
 	if !<-answered {
 		t.Fatal("the waiting lookup got no answer")
 	}
-	if r.cur.Load() == nil || r.cur.Load().n != n {
+	grid := r.cur.Load()
+	if grid == nil || grid.n != n {
 		t.Fatal("no grid stored for the places loaded")
 	}
-	if err := r.Build(context.Background()); err != nil {
-		t.Fatalf("Build when built: %v", err)
-	}
-}
-
-// TestReverseBuildAbandoned cancels a build nobody else waits for: Build
-// reports the cancellation, and the next lookup builds afresh.
-func TestReverseBuildAbandoned(t *testing.T) {
-	g := testGazetteer(t)
-	r := NewReverseIndex(g)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := r.Build(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Build on a cancelled context: %v, want context.Canceled", err)
-	}
-	if _, ok := r.Nearest(35.336, 40.141); !ok {
-		t.Fatal("lookup after an abandoned build: no answer")
+	if err := r.Build(context.Background()); err != nil || r.cur.Load() != grid {
+		t.Fatalf("Build when built: %v, and a new grid %v", err, r.cur.Load() != grid)
 	}
 }
 

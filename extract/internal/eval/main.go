@@ -381,7 +381,7 @@ type gpSpan struct {
 
 func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose bool, show, only string) error {
 	fmt.Printf("## Geoparsing corpora, end to end (%s)\n\n", dir)
-	fmt.Println("Spans: mapd's place names (every role; demonyms counted only on TR-News, whose gold tags them) against the gold toponyms, exact and overlapping. acc@161: the share of overlapping matches with gold coordinates whose resolved point is within 161 km.")
+	fmt.Println("Spans: mapd's place names (every role; demonyms counted on TR-News and LGL, whose gold tags them, not on GeoVirus, whose gold does not) against the gold toponyms, exact and overlapping. acc@161: the share of overlapping matches with gold coordinates whose resolved point is within 161 km.")
 	fmt.Println()
 	fmt.Println("| corpus | articles | gold | found | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 | acc@161 | median km |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -398,7 +398,7 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 		if err := xml.Unmarshal(raw, &c); err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}
-		demonyms := f == "TR-News.xml"
+		demonyms := f != "GeoVirus.xml"
 		var nGold, nPred, exact, overlapP, overlapG, within, withPoint int
 		var errs []float64
 		missed, extra, wrong := map[string]int{}, map[string]int{}, map[string]int{}
