@@ -60,6 +60,10 @@ type analysis struct {
 	air   bool   // the document speaks of air strikes: "struck" and "raid" are air words
 	saudi bool   // "Saudi-led coalition" appears: a bare "coalition" is that one
 	inner []span // countries named inside actors ("Syrian army"), reported as places
+	// orgPlaces are the places that begin organisations' names ("Texas
+	// Department of Transportation", "Laurel County Fiscal Court"): named
+	// as actors, never where an incident happened.
+	orgPlaces []span
 	// lastDate is the latest date the story gave: sentences that give none
 	// go on telling of that day.
 	lastDate when
@@ -229,6 +233,7 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 		if n := orgRun(toks, i); n > bestN {
 			a.addSpan(span{start: i, end: i + n, kind: spanOrg})
 			a.markDemonyms(i, i+n)
+			a.orgPlace(toks, i, i+n)
 			return n
 		}
 	}
@@ -380,12 +385,55 @@ func orgRun(toks []token, i int) int {
 	if !has || end-i < 2 && !orgWords[toks[i].norm] {
 		return 0
 	}
-	// A place word ends a place: "Homs Governorate" is no organisation.
-	if regionWords[toks[end-1].norm] {
+	// A place word ends a place: "Homs Governorate" is no organisation,
+	// nor is "West Bank".
+	if regionWords[toks[end-1].norm] || end-i == 2 && toks[end-1].norm == "bank" && compass[toks[i].norm] {
 		return 0
 	}
 	return end - i
 }
+
+// orgPlace notes the place name that begins the organisation
+// toks[start:end], if any: the words before its first organisation word,
+// up to a region word ("Laurel County") and at most three, not a demonym
+// (markDemonyms has those) nor a common word alone.
+func (a *analysis) orgPlace(toks []token, start, end int) {
+	for start < end && stopCaps[toks[start].norm] {
+		start++ // "The Texas Department of Transportation"
+	}
+	if start >= end {
+		return
+	}
+	if _, n := a.x.demonyms.match(toks, start); n > 0 {
+		return
+	}
+	s := span{start: start, kind: spanPlace, role: RoleActor}
+	if code, n := a.x.names.match(toks, start); n > 0 && start+n < end {
+		// "Syria Civil Defence": the country alone.
+		s.end, s.code, s.query = start+n, code, strings.TrimPrefix(a.x.countries[code].name, "the ")
+		a.orgPlaces = append(a.orgPlaces, s)
+		return
+	}
+	k := start
+	for k < end && k-start < 3 {
+		w := toks[k].norm
+		if orgWords[w] || stopCaps[w] || w == "city" || w == "state" || w == "supreme" || w == "national" || w == "federal" {
+			break
+		}
+		k++
+		if regionWords[w] {
+			break
+		}
+	}
+	if k == start || k == end || k-start == 1 && (commonWord(toks[start].norm) || allCapsWord(toks[start].text)) {
+		return
+	}
+	s.end, s.query = k, a.d.text[toks[start].start:toks[k-1].end]
+	a.orgPlaces = append(a.orgPlaces, s)
+}
+
+// compass words begin "West Bank", "East Bank".
+var compass = map[string]bool{"west": true, "east": true, "north": true, "south": true, "left": true}
 
 // titles come before people's names.
 var titles = map[string]bool{
@@ -614,6 +662,12 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 	type key struct{ name, within string }
 	index := map[key]int{}
 	var mentions []gazetteer.Mention
+	n := len(a.spans)
+	a.spans = append(a.spans, a.orgPlaces...) // resolved with the rest, then moved back out
+	defer func() {
+		a.orgPlaces = append(a.orgPlaces[:0], a.spans[n:]...)
+		a.spans = a.spans[:n]
+	}()
 	ref := make([]int, len(a.spans)) // span -> mention, -1 for none
 	for i := range a.spans {
 		ref[i] = -1
@@ -680,7 +734,7 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		}
 		// "Scott Morrison", unknown as a place, is a name: "Morrison" alone
 		// later is the man.
-		if s.kind == spanPlace && s.match == nil && !s.named && !s.cue && s.end-s.start >= 2 && s.end-s.start <= 3 {
+		if s.kind == spanPlace && s.match == nil && !s.named && !s.cue && s.role != RoleActor && s.end-s.start >= 2 && s.end-s.start <= 3 {
 			people[a.toks[s.end-1].norm] = true
 		}
 	}
@@ -689,7 +743,7 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		if s.kind == spanPlace && s.match != nil && s.end-s.start == 1 && people[a.toks[s.start].norm] && !s.cue {
 			s.match = nil
 		}
-		if s.kind == spanPlace && s.match != nil {
+		if s.kind == spanPlace && s.match != nil && s.role != RoleActor {
 			s.role = RoleMentioned
 		}
 	}
@@ -1693,7 +1747,7 @@ func (a *analysis) result() Result {
 			res.Spans = append(res.Spans, sp)
 		}
 	}
-	all := append(slices.Clone(a.spans), a.inner...)
+	all := append(append(slices.Clone(a.spans), a.inner...), a.orgPlaces...)
 	slices.SortStableFunc(all, func(x, y span) int { return x.start - y.start })
 	for i := range all {
 		s := &all[i]
