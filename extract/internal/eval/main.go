@@ -109,7 +109,7 @@ type score struct {
 	// within 25 km), how many of them were matched, and how many matched
 	// candidates stand at a region (geo_precision 3) rather than a town.
 	missing, missingMatched, regionFallback int
-	missingNames                           []string
+	missingNames                            []string
 }
 
 func (s *score) add(o score) {
