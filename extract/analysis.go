@@ -432,6 +432,10 @@ func (a *analysis) orgPlace(toks []token, start, end int) {
 	a.orgPlaces = append(a.orgPlaces, s)
 }
 
+// intercardinal words before a place name say which part of it is meant
+// ("Northeast Georgia"); unlike "North" and "West" they rarely begin a name.
+var intercardinal = setOf("northeast northwest southeast southwest northeastern northwestern southeastern southwestern")
+
 // compass words begin "West Bank", "East Bank".
 var compass = map[string]bool{"west": true, "east": true, "north": true, "south": true, "left": true}
 
@@ -510,6 +514,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	if notPlaceName(toks, start, end) {
 		return end - i
+	}
+	if end-start >= 2 && intercardinal[toks[start].norm] {
+		start++ // "Northeast Georgia": Georgia
 	}
 	s := span{start: start, end: end, kind: spanPlace}
 	s.cue, s.near = locativeCue(toks, start)
@@ -705,6 +712,7 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("extract: resolve places: %w", err)
 		}
+		taken := map[int]*gazetteer.Match{} // mention -> a match accepted for one of its spans
 		for i := range a.spans {
 			if ref[i] < 0 {
 				continue
@@ -712,11 +720,20 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 			s := &a.spans[i]
 			s.match = a.accept(s, results[ref[i]].Match)
 			if s.match != nil {
+				taken[ref[i]] = s.match
 				w := 1
 				if s.cue {
 					w = 2
 				}
 				a.focusVotes(s.match.Country, w)
+			}
+		}
+		// One name, one sense in a document: a name taken for a place once
+		// ("in Dublin") is that place where it stands alone too ("Dublin
+		// operates its own sirens").
+		for i := range a.spans {
+			if s := &a.spans[i]; ref[i] >= 0 && s.match == nil && taken[ref[i]] != nil && !commonWord(a.toks[s.start].norm) {
+				s.match = taken[ref[i]]
 			}
 		}
 	}
