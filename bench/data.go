@@ -301,6 +301,27 @@ func writeIncidents(ndjsonPath, seqPath, csvPath string, n int, seed uint64, dat
 }
 
 // formatCoord formats a coordinate as encoding/json does.
+// writeNDJSON writes only the NDJSON file of writeIncidents, the same
+// incidents for the same n, seed and dataset (bench -gen).
+func writeNDJSON(path string, n int, seed uint64, data string) error {
+	if data != spreadData && data != townsData {
+		return fmt.Errorf("-data %q: want %s or %s", data, spreadData, townsData)
+	}
+	nd, err := newJSONLines(path)
+	if err != nil {
+		return err
+	}
+	defer nd.abort()
+	g := newGenerator(data, seed, 0x6d617064)
+	for i := range n {
+		_, p, lat, lon := g.next("bench-", i)
+		if err := nd.enc.Encode(&record{properties: p, Lat: lat, Lon: lon}); err != nil {
+			return err
+		}
+	}
+	return nd.close()
+}
+
 func formatCoord(x float64) string {
 	return strconv.FormatFloat(x, 'f', -1, 64)
 }

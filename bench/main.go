@@ -38,6 +38,7 @@ type options struct {
 	build   bool
 	keep    bool
 	data    string
+	gen     string
 }
 
 func main() {
@@ -51,6 +52,7 @@ func main() {
 	flag.StringVar(&o.bin, "bin", "bin/mapd", "mapd binary to run")
 	flag.BoolVar(&o.build, "build", true, "build the binary with go build -o BIN ./cmd/mapd first")
 	flag.BoolVar(&o.keep, "keep", false, "keep the generated files and databases")
+	flag.StringVar(&o.gen, "gen", "", "only write the -n incidents as mapd NDJSON to this file and exit (the data of make bench-map-1m)")
 	flag.StringVar(&o.data, "data", spreadData, "dataset: spread (70% around 20 towns, 30% evenly over Syria and Iraq, 2011-2024) or towns (all around 30 towns, 2012-2023)")
 	flag.Parse()
 	if o.quick && !isFlagSet("n") {
@@ -58,6 +60,13 @@ func main() {
 	}
 	if o.places <= 0 {
 		o.places = max(1, o.n/10)
+	}
+	if o.gen != "" {
+		if err := writeNDJSON(o.gen, o.n, o.seed, o.data); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	ctx := context.Background()
 	if err := run(ctx, o); err != nil {

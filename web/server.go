@@ -189,6 +189,7 @@ func (s *Server) routes() []route {
 		{method: "DELETE", path: "/api/incidents/:id", h: s.deleteIncident, write: true, doc: "delete an incident"},
 		{method: "GET", path: "/api/export", h: s.export, heavy: true, gzip: true, doc: "every match of the filters, streamed"},
 		{method: "GET", path: "/api/stats", h: s.stats, gzip: true, doc: "counts and fatalities by event type, month, country, admin1 and actor"},
+		{method: "GET", path: "/api/playback", h: s.playback, gzip: true, doc: "the time slider's playback: for many windows of dates at once, the totals in the view and the clusters of the vector tiles of its zoom"},
 		{method: "GET", path: "/api/heatmap", h: s.heatmap, gzip: true, doc: "the matches as weighted heat map points, one per cell of the tiles of zoom+5"},
 		{method: "POST", path: "/api/extract", h: s.extractIncidents, heavy: true, gzip: true, doc: "candidate incidents in a news report; stores nothing"},
 		{method: "GET", path: "/api/reverse", h: s.reverseGeocode, doc: "the populated place nearest to a point, its admin1 and country"},

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  parseHash, formatHash, filterParams, emptyFilters, stepWindow, firstWindow, clampWindow,
+  parseHash, formatHash, filterParams, emptyFilters, stepWindow, firstWindow, clampWindow, playStart, playWindows,
   addDays, addMonths, daysBetween, lastOfMonth, isDate, wrapLon,
 } from '../static/js/state.js';
 import { buildTypes } from '../static/js/types.js';
@@ -106,4 +106,19 @@ test('firstWindow and clampWindow', () => {
   assert.deepEqual(clampWindow('2015-12-30', '2016-01-09', '2016-01-01', '2016-12-31'), { from: '2016-01-01', to: '2016-01-11' });
   assert.deepEqual(clampWindow('2016-12-30', '2017-01-09', '2016-01-01', '2016-12-31'), { from: '2016-12-21', to: '2016-12-31' });
   assert.deepEqual(clampWindow('2015-01-01', '2018-01-01', '2016-01-01', '2016-12-31'), { from: '2016-01-01', to: '2016-12-31' });
+});
+
+test('playStart and playWindows', () => {
+  const min = '2016-01-05', max = '2016-12-20';
+  assert.deepEqual(playStart({ from: '', to: '' }, 'month', min, max), { from: '2016-01-01', to: '2016-01-31' }, 'open window');
+  assert.deepEqual(playStart({ from: '2016-03-01', to: '2016-03-31' }, 'month', min, max), { from: '2016-03-01', to: '2016-03-31' }, 'from the window');
+  assert.deepEqual(playStart({ from: '2016-12-01', to: '2016-12-31' }, 'month', min, max), { from: '2016-01-01', to: '2016-01-31' }, 'at the end, by month');
+  assert.deepEqual(playStart({ from: '2016-12-20', to: '2016-12-26' }, 'day', min, max), { from: min, to: '2016-01-11' }, 'at the end, by day');
+  const months = playWindows({ from: '2016-01-01', to: '2016-01-31' }, 'month', min, max);
+  assert.equal(months.length, 12);
+  assert.deepEqual(months[1], { from: '2016-02-01', to: '2016-02-29' });
+  assert.deepEqual(months[11], { from: '2016-12-01', to: '2016-12-31' });
+  const weeks = playWindows({ from: '2016-12-01', to: '2016-12-07' }, 'week', min, max);
+  assert.deepEqual(weeks.map((w) => w.from), ['2016-12-01', '2016-12-08', '2016-12-15']);
+  assert.equal(playWindows({ from: min, to: min }, 'day', min, max, 10).length, 10, 'limit');
 });

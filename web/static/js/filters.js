@@ -10,7 +10,7 @@ import { allTypes, buildTypes, setTypes, typeCSS } from './types.js';
 import { isDate } from './state.js';
 import { refresh, writeHash, params } from './loader.js';
 import { renderLegend } from './map.js';
-import { syncSlider, stop } from './timeline.js';
+import { syncSlider, stop, redrawTimeline } from './timeline.js';
 
 const PAGE_LIMIT = 5000;
 
@@ -62,13 +62,18 @@ export function filtersChanged() {
 
 export function syncFilterInputs() {
   const f = app.filters;
-  $('f-from').value = f.from;
-  $('f-to').value = f.to;
+  syncDateInputs();
   $('f-actor').value = f.actor;
   $('f-q').value = f.q;
   $('f-minf').value = f.minf;
   $('f-heat').checked = f.heat;
   for (const b of $('f-types').querySelectorAll('input[type=checkbox]')) b.checked = !f.types || f.types.has(b.value);
+}
+
+/** syncDateInputs puts the window's dates in the From and To inputs. */
+export function syncDateInputs() {
+  $('f-from').value = app.filters.from;
+  $('f-to').value = app.filters.to;
 }
 
 export function initFilters() {
@@ -151,4 +156,5 @@ export async function loadStats() {
   }
   buildTypeFilters(names.length ? counts : null);
   syncSlider();
+  redrawTimeline();
 }

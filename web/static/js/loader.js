@@ -7,10 +7,11 @@ import { api } from './api.js';
 import { app } from './context.js';
 import { allTypes } from './types.js';
 import { filterParams, formatHash, wrapLon } from './state.js';
-import { setMode, showModeLine, hasMarker, selectIncident, openIncidentPopup, currentMode } from './map.js';
+import { setMode, setPlaying, showModeLine, hasMarker, selectIncident, openIncidentPopup } from './map.js';
+import { hideFrames } from './playback.js';
 import { useTiles, showTiles } from './tiles.js';
 import { renderList } from './list.js';
-import { renderTimeline } from './timeline.js';
+import { renderTimeline, isPlaying, stop, playViewChanged } from './timeline.js';
 import { enablePlaceLabels } from './labels.js';
 
 const PAGE_LIMIT = 5000;   // features asked per request: one request fills a view
@@ -34,15 +35,19 @@ export function writeHash() {
 }
 
 let refreshTimer;
-/** scheduleRefresh refreshes once the map has been still for 250 ms. */
+/**
+ * scheduleRefresh refreshes once the map has been still for 250 ms; while
+ * playback runs, it tells playback the view changed instead.
+ */
 export function scheduleRefresh() {
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => refresh(), 250);
+  refreshTimer = setTimeout(() => (isPlaying() ? playViewChanged() : refresh()), 250);
 }
 
 export function reopenSelection() { pendingSelDone = false; }
 
-function bboxParam() {
+/** bboxParam is the view as the bbox parameter of the API. */
+export function bboxParam() {
   const b = app.map.getBounds();
   let w = b.getWest(), e = b.getEast();
   if (e - w >= 360) { w = -180; e = 180; } else {
@@ -61,11 +66,13 @@ function bboxParam() {
  * the server's tile threshold the map draws vector tiles and loads only
  * the newest incidents for the side list; otherwise it loads every
  * incident in view as GeoJSON. The heatmap always draws GeoJSON. It
- * resolves once everything is drawn (false when a later refresh replaced
- * it); opts.swap draws new tiles over the old ones (playback).
+ * resolves once everything is drawn, the chart included, and marks the
+ * page data-loaded then (false when a later refresh replaced it). It
+ * stops playback, which draws on its own (see timeline.js).
  */
-export async function refresh(opts = {}) {
+export async function refresh() {
   clearTimeout(refreshTimer);
+  if (isPlaying()) stop();
   if (inflight) inflight.abort();
   const ctrl = new AbortController();
   inflight = ctrl;
@@ -76,77 +83,49 @@ export async function refresh(opts = {}) {
   const fetchedBounds = L.latLngBounds([n[1], n[0]], [n[3], n[2]]);
   const p = new URLSearchParams(fp);
   p.set('bbox', bb);
-  if (!opts.quiet) showStatus('Loading…', false, true);
-
-  // page loads features from u, following next links up to max features.
-  const page = async (u, max, feats) => {
-    const r = await api('GET', u, { signal: ctrl.signal });
-    const fc = r.body || {};
-    const fs = Array.isArray(fc.features) ? fc.features : [];
-    feats = feats.concat(fs);
-    const next = (fc.links || []).find((l) => l.rel === 'next' && l.href);
-    if (next && fs.length && feats.length < max) {
-      const nu = new URL(next.href, location.href);
-      if (nu.origin === location.origin) return page(nu.pathname + nu.search, max, feats);
-    }
-    return feats;
-  };
+  showStatus('Loading…', false, true);
 
   // Totals for the whole view come from /api/stats, so they stay exact
   // when the view holds more incidents than are drawn. A failure (or
   // abort) leaves them out.
   const totals = api('GET', '/api/stats?' + p.toString(), { signal: ctrl.signal }).then((r) => r.body).catch(() => null);
+  // The chart's own statistics (the view without the window) load meanwhile.
+  const chart = renderTimeline();
 
   try {
-    let matched = null, next = '', feats = [], st = null;
     let tilesDrawn = Promise.resolve();
-    if (opts.swap && currentMode() === 'tiles' && !app.filters.heat) {
-      // Playback over tiles: the next window is most likely drawn from
-      // tiles too, so its tiles, the totals (which bring the count) and a
-      // shorter list are all asked for at once.
+    const cp = new URLSearchParams(p);
+    cp.set('limit', '1');
+    const r = await api('GET', '/api/incidents?' + cp.toString(), { signal: ctrl.signal });
+    let matched = r.body && typeof r.body.numberMatched === 'number' ? r.body.numberMatched : null;
+    const next = app.filters.heat ? 'heat' : useTiles(matched) ? 'tiles' : 'points';
+    // Tiles load while the side list is fetched.
+    if (next === 'tiles' && inflight === ctrl) {
+      setPlaying(false);
       setMode('tiles', [], fetchedBounds, fkey);
-      tilesDrawn = showTiles(fkey, true);
-      const lp = new URLSearchParams(p);
-      lp.set('limit', String(PLAY_LIST_MAX));
-      [feats, st] = await Promise.all([page('/api/incidents?' + lp.toString(), PLAY_LIST_MAX, []), totals]);
-      if (st && typeof st.count === 'number' && useTiles(st.count)) { matched = st.count; next = 'tiles'; }
+      tilesDrawn = showTiles(fkey);
     }
-    if (!next) {
-      if (opts.swap) {
-        // Playback: the totals bring the count, one request fewer per frame.
-        st = await totals;
-        if (st && typeof st.count === 'number') matched = st.count;
-      }
-      if (matched === null) {
-        const cp = new URLSearchParams(p);
-        cp.set('limit', '1');
-        const r = await api('GET', '/api/incidents?' + cp.toString(), { signal: ctrl.signal });
-        matched = r.body && typeof r.body.numberMatched === 'number' ? r.body.numberMatched : null;
-      }
-      next = app.filters.heat ? 'heat' : useTiles(matched) ? 'tiles' : 'points';
-      // Tiles load while the side list is fetched.
-      if (next === 'tiles' && inflight === ctrl) {
-        setMode('tiles', [], fetchedBounds, fkey);
-        tilesDrawn = showTiles(fkey, !!opts.swap);
-      }
-      const max = next === 'tiles' ? (opts.swap ? PLAY_LIST_MAX : LIST_MAX) : next === 'heat' ? MAX_FEATURES : Math.max(MAX_FEATURES, Number(app.config.tile_threshold) || 0);
-      const lp = new URLSearchParams(p);
-      lp.set('limit', String(Math.min(max, PAGE_LIMIT)));
-      [feats, st] = await Promise.all([page('/api/incidents?' + lp.toString(), max, []), totals]);
-    }
+    const max = next === 'tiles' ? LIST_MAX : next === 'heat' ? MAX_FEATURES : Math.max(MAX_FEATURES, Number(app.config.tile_threshold) || 0);
+    const lp = new URLSearchParams(p);
+    lp.set('limit', String(Math.min(max, PAGE_LIMIT)));
+    const [feats, st] = await Promise.all([pages('/api/incidents?' + lp.toString(), max, ctrl.signal), totals]);
     if (inflight !== ctrl) return false;
     inflight = null;
-    if (!opts.quiet) showStatus('');
+    showStatus('');
     if (matched === null) matched = feats.length;
     current = feats;
-    if (next !== 'tiles') setMode(next, feats, fetchedBounds, fkey);
+    if (next !== 'tiles') {
+      setPlaying(false);
+      setMode(next, feats, fetchedBounds, fkey);
+    }
     renderSummary(matched, feats, st);
-    renderTimeline(st);
     updateExportLinks(bb);
     renderList(feats, matched);
     showModeLine(matched, feats.length);
-    await tilesDrawn;
+    await Promise.all([tilesDrawn, chart]);
     if (inflight !== null && inflight !== ctrl) return false;
+    // The last frame of a playback stays until the window is drawn so.
+    hideFrames();
     document.body.setAttribute('data-loaded', String(Date.now()));
     enablePlaceLabels();
     if (app.filters.sel && !pendingSelDone) openPendingSelection();
@@ -154,11 +133,58 @@ export async function refresh(opts = {}) {
   } catch (e) {
     if (e && e.name === 'AbortError') return false;
     if (inflight === ctrl) inflight = null;
+    setPlaying(false);
+    hideFrames();
     enablePlaceLabels();
     if (e.status === 401) $('token-row').hidden = false;
     showStatus('Could not load incidents: ' + (e.message || e), true);
     return false;
   }
+}
+
+/** pages loads features from u, following next links up to max features. */
+async function pages(u, max, signal, feats = []) {
+  const r = await api('GET', u, { signal });
+  const fc = r.body || {};
+  const fs = Array.isArray(fc.features) ? fc.features : [];
+  feats = feats.concat(fs);
+  const next = (fc.links || []).find((l) => l.rel === 'next' && l.href);
+  if (next && fs.length && feats.length < max) {
+    const nu = new URL(next.href, location.href);
+    if (nu.origin === location.origin) return pages(nu.pathname + nu.search, max, signal, feats);
+  }
+  return feats;
+}
+
+let listCtrl = null;
+/**
+ * refreshPlayList loads the newest incidents of the window in view into
+ * the side list, during playback: a shorter list, and no more than one
+ * request at a time (a newer one aborts it).
+ */
+export async function refreshPlayList(matched) {
+  if (listCtrl) listCtrl.abort();
+  const ctrl = new AbortController();
+  listCtrl = ctrl;
+  const p = params();
+  p.set('bbox', bboxParam());
+  p.set('limit', String(PLAY_LIST_MAX));
+  try {
+    const feats = await pages('/api/incidents?' + p.toString(), PLAY_LIST_MAX, ctrl.signal);
+    if (listCtrl !== ctrl || !isPlaying()) return;
+    current = feats;
+    renderList(feats, matched);
+  } catch {
+    // The next frame's list, or the full list once playback stops.
+  } finally {
+    if (listCtrl === ctrl) listCtrl = null;
+  }
+}
+
+/** showTotals writes a playback frame's totals: the count and fatalities in view. */
+export function showTotals(count, fatalities) {
+  renderSummary(count, [], { count, fatalities });
+  updateExportLinks(bboxParam());
 }
 
 /** A link with sel=ID opens that incident's popup once it is loaded. */

@@ -49,11 +49,19 @@ async function start() {
   syncFilterInputs();
   initMap(hashView || DEFAULT_VIEW);
   writeHash();
-  await loadStats();
-  syncFilterInputs();
-  // A fresh visit (no view in the link) starts on the data.
-  if (!hashView) fitToData(true);
-  else refresh();
+  if (hashView && !app.filters.types) {
+    // A link with a view: the incidents load while the data's range and
+    // event types do (a type filter needs the data's types first).
+    refresh();
+    await loadStats();
+    syncFilterInputs();
+  } else {
+    await loadStats();
+    syncFilterInputs();
+    // A fresh visit (no view in the link) starts on the data.
+    if (!hashView) fitToData(true);
+    else refresh();
+  }
 
   window.addEventListener('hashchange', () => {
     const { view, filters: f } = parseHash(location.hash);

@@ -9,7 +9,7 @@ import { api } from './api.js';
 import { allTypes, typeOf } from './types.js';
 import { buildPopup, POPUP_OPTIONS } from './popup.js';
 import { writeHash, scheduleRefresh } from './loader.js';
-import { currentTileLayer, tileFeatureAt, onTileFeatureClick, onTileHover, dropTiles } from './tiles.js';
+import { currentTileLayer, tileFeatureAt, onTileFeatureClick, onTileHover } from './tiles.js';
 import { initPlaceLabels, refreshPlaceLabels } from './labels.js';
 import { onMapClickEdit } from './editor.js';
 import { markSelected } from './list.js';
@@ -18,6 +18,7 @@ let clusters, heat, offline, countryLayer, placePin = null;
 // How incidents are drawn: 'points' (GeoJSON markers, clustered in the
 // browser), 'tiles' (vector tiles, clustered by the server) or 'heat'.
 let mode = 'points';
+let playing = false; // playback draws the incidents (playback.js): no incident layer is shown
 let markers = new Map(); // id -> {marker, feature, ll, key}
 let lastFilterKey = null;
 const KEEP_MAX = 20000; // markers kept outside the view while the filters stay the same
@@ -178,6 +179,14 @@ export function showModeLine(matched, drawn) {
   line.setAttribute('data-mode', mode);
 }
 
+/** showPlayLine says that playback draws a window of matched incidents. */
+export function showPlayLine(matched) {
+  const line = $('mode');
+  if (!line) return;
+  line.textContent = fmtInt(matched) + (matched === 1 ? ' incident' : ' incidents') + ': playing';
+  line.setAttribute('data-mode', 'playback');
+}
+
 let legendBox = null;
 function addLegend() {
   const Legend = L.Control.extend({
@@ -321,12 +330,13 @@ function syncMarkers(feats, bounds, fkey) {
 
 /**
  * showLayers puts the incident layer of the current mode on the map and
- * takes the other two off, so that one of them at most is drawn.
+ * takes the other two off, so that one of them at most is drawn (none
+ * while playback draws).
  */
 export function showLayers() {
   const map = app.map;
   const tl = currentTileLayer();
-  const want = mode === 'heat' ? heat : mode === 'tiles' ? tl : clusters;
+  const want = playing ? null : mode === 'heat' ? heat : mode === 'tiles' ? tl : clusters;
   for (const l of [clusters, heat, tl]) {
     if (!l) continue;
     if (l === want) {
@@ -335,7 +345,12 @@ export function showLayers() {
       map.removeLayer(l);
     }
   }
-  if (mode !== 'tiles') dropTiles();
+}
+
+/** setPlaying hides the incident layers while playback draws the incidents (on), and shows them again. */
+export function setPlaying(on) {
+  playing = on;
+  showLayers();
 }
 
 /**

@@ -180,6 +180,32 @@ export function stepWindow(win, step, dir, min, max) {
 }
 
 /**
+ * playStart returns the first window playback draws: the window win when
+ * a step forward can follow it, else the beginning of the data (from an
+ * open window: firstWindow; at the end: a window as long as win).
+ */
+export function playStart(win, step, min, max) {
+  if (!win.from || !win.to) return firstWindow(step, min, max);
+  if (stepWindow(win, step, 1, min, max)) return { from: win.from, to: win.to };
+  return step === 'month' ? firstWindow('month', min, max) : { from: min, to: addDays(min, daysBetween(win.from, win.to)) };
+}
+
+/**
+ * playWindows returns the windows playback steps through: first, then a
+ * step forward at a time while the window starts within [min, max], at
+ * most limit of them.
+ */
+export function playWindows(first, step, min, max, limit = 20000) {
+  const out = [{ from: first.from, to: first.to }];
+  for (let w = out[0]; out.length < limit;) {
+    w = stepWindow(w, step, 1, min, max);
+    if (!w || w.from > max) break;
+    out.push(w);
+  }
+  return out;
+}
+
+/**
  * clampWindow keeps a window inside [min, max] by moving it (its length
  * kept when it fits), for dragging the window along the slider.
  */

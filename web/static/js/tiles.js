@@ -12,7 +12,6 @@ import { markerSize, openIncidentPopup, showLayers, currentMode } from './map.js
 const TILE_URL = '/tiles/incidents/{z}/{x}/{y}.mvt';
 
 let tileLayer = null;   // the vector tile layer drawn now
-let retiring = [];      // layers of the previous window, removed once tileLayer is drawn (playback)
 let tileLayerURL = '';
 let stale = false;      // data changed: tiles must be fetched again
 let tileRenderers = []; // the renderers of the tiles on the map
@@ -31,7 +30,7 @@ export function useTiles(matched) {
  * cluster cells (an 8 by 8 grid per 256-pixel tile), so that neighbouring
  * clusters barely overlap.
  */
-function clusterRadius(n) {
+export function clusterRadius(n) {
   return Math.min(16, Math.round(8 + 2.5 * Math.log(Math.max(1, n)) / Math.LN10));
 }
 
@@ -157,12 +156,10 @@ function loaded(layer, ms) {
 
 /**
  * showTiles draws the incidents from vector tiles with the filters fkey
- * (the query of /api/incidents without bbox and limit). With swap (during
- * playback) a new window is drawn on a second layer that replaces the
- * first once drawn, so the map never goes blank between frames. It
- * resolves once the tiles of the view are drawn.
+ * (the query of /api/incidents without bbox and limit). It resolves once
+ * the tiles of the view are drawn.
  */
-export function showTiles(fkey, swap) {
+export function showTiles(fkey) {
   const url = TILE_URL + (fkey ? '?' + fkey : '');
   const map = app.map;
   let wait;
@@ -170,12 +167,6 @@ export function showTiles(fkey, swap) {
     tileLayer = newLayer(url);
     tileLayer.addTo(map);
     wait = loaded(tileLayer, 5000);
-  } else if (swap && url !== tileLayerURL && map.hasLayer(tileLayer)) {
-    const old = tileLayer;
-    retiring.push(old);
-    tileLayer = newLayer(url);
-    tileLayer.addTo(map);
-    wait = loaded(tileLayer, 5000).then(() => dropTiles());
   } else {
     tileLayer.options.fetchOptions = { headers: authHeaders(), credentials: 'same-origin' };
     if (url !== tileLayerURL) tileLayer.setUrl(url);
@@ -187,12 +178,6 @@ export function showTiles(fkey, swap) {
   stale = false;
   showLayers();
   return wait;
-}
-
-/** dropTiles takes the layers of earlier windows off the map. */
-export function dropTiles() {
-  for (const l of retiring) if (app.map.hasLayer(l)) app.map.removeLayer(l);
-  retiring = [];
 }
 
 /**

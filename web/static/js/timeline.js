@@ -5,25 +5,40 @@
  * end, stepped by a day, week or month, and played. The map, totals,
  * chart and list follow the window; the window lives in the URL.
  */
-import { $, el, clear, fmtInt, debounce } from './util.js';
+import { $, el, clear, fmtInt, debounce, showStatus } from './util.js';
 import { api } from './api.js';
 import { app } from './context.js';
-import { addDays, daysBetween, lastOfMonth, stepWindow, firstWindow, clampWindow, STEPS } from './state.js';
-import { refresh, params, writeHash } from './loader.js';
-import { syncFilterInputs } from './filters.js';
+import { addDays, daysBetween, lastOfMonth, stepWindow, clampWindow, playStart, playWindows, STEPS } from './state.js';
+import { refresh, params, writeHash, bboxParam, showTotals, refreshPlayList } from './loader.js';
+import { syncFilterInputs, syncDateInputs } from './filters.js';
+import { setPlaying, showPlayLine } from './map.js';
+import { FrameSource, showFrame } from './playback.js';
 
-/** FRAME_MS is the shortest time a playback frame stays: 10 frames a second at most. */
-const FRAME_MS = 100;
+/** FRAME_MS is how long a playback frame stays: 12.5 frames a second. */
+const FRAME_MS = 80;
+/** CATCH_UP is how many frames late playback may be and still catch up. */
+const CATCH_UP = 3;
+/** LIST_MS is how often the side list follows playback (the full list once it stops). */
+const LIST_MS = 1500;
+/** HASH_MS is how often the URL follows playback (and once it stops). */
+const HASH_MS = 500;
 /** THUMB_PX is the width of the slider's thumbs (app.css). */
 const THUMB_PX = 14;
 
 let contextKey = '';
 let contextStats = null;
 let playing = false;
+let playGen = 0;   // counts playbacks, so that a paused one's loop ends for good
+let source = null; // the frames of the view played (playback.js)
 let drag = null;
 
-/** playback holds the figures of the last playback, for the tests and the benchmark. */
-export const playback = { frames: 0, started: 0, ended: 0, drawMs: [] };
+/**
+ * playback holds the figures of the last playback, for the tests and the
+ * benchmark: frames drawn, when Play was pressed (started), the first
+ * and the last frame were drawn (first, last) and playback ended (ended), the time each frame
+ * took to draw (drawMs) and the time spent waiting for frames (waitMs).
+ */
+export const playback = { frames: 0, started: 0, first: 0, last: 0, ended: 0, drawMs: [], waitMs: 0 };
 
 const refreshSoon = debounce(() => refresh(), 150);
 
@@ -35,7 +50,7 @@ export function initTimeline() {
   sTo.addEventListener('input', () => onThumb('to'));
   $('s-back').addEventListener('click', () => step(-1));
   $('s-fwd').addEventListener('click', () => step(1));
-  $('s-play').addEventListener('click', () => (playing ? stop() : play()));
+  $('s-play').addEventListener('click', () => (playing ? pause() : play()));
   $('s-all').addEventListener('click', () => {
     stop();
     app.filters.from = app.filters.to = '';
@@ -124,7 +139,7 @@ function startDrag(e) {
   const r = range();
   if (!r || e.button !== 0) return;
   e.preventDefault();
-  stop();
+  if (playing) pause();
   const track = $('slider').getBoundingClientRect();
   drag = { x: e.clientX, width: Math.max(1, track.width - THUMB_PX), from: app.filters.from || r.min, to: app.filters.to || r.max, id: e.pointerId };
   $('s-window').setPointerCapture && $('s-window').setPointerCapture(e.pointerId);
@@ -154,66 +169,131 @@ function endDrag(e) {
 /** isPlaying reports whether playback runs. */
 export function isPlaying() { return playing; }
 
+/** viewSource returns the frames of windows from k on for the view as it is now. */
+function viewSource(windows) {
+  const map = app.map;
+  return new FrameSource(windows, params(), bboxParam(), Math.round(map.getZoom()));
+}
+
+/** playViewChanged fetches the frames again for the view (the map moved while playing). */
+export function playViewChanged() {
+  if (!playing || !source) return;
+  const old = source;
+  source = viewSource(old.windows);
+  old.close();
+  renderTimeline();
+}
+
 /**
- * play steps the window forward once per frame until it reaches the end
- * of the data: each frame waits until the map (tiles included), totals,
- * chart and list show it, and stays at least FRAME_MS.
+ * play steps the window forward from the current one (or the start of
+ * the data) to the end of the data, a frame every FRAME_MS. The frames
+ * come ahead of time from /api/playback (playback.js) and each is drawn
+ * from memory: the map, the totals and the chart's marks every frame,
+ * the side list at most every LIST_MS.
  */
 export async function play() {
   const r = range();
   if (!r || playing) return;
   playing = true;
-  playback.frames = 0;
-  playback.drawMs = [];
-  playback.started = performance.now();
+  const gen = ++playGen;
+  Object.assign(playback, { frames: 0, drawMs: [], uiMs: [], mapMs: [], totalsMs: [], lateMs: [], waitMs: 0, started: performance.now(), first: 0, last: 0, ended: 0 });
   document.body.setAttribute('data-playing', '1');
-  if (!app.filters.from || !app.filters.to) {
-    const w = firstWindow(app.filters.step, r.min, r.max);
-    app.filters.from = w.from;
-    app.filters.to = w.to;
-  } else if (!stepWindow(app.filters, app.filters.step, 1, r.min, r.max)) {
-    // At the end: start again from the beginning.
-    const len = daysBetween(app.filters.from, app.filters.to);
-    const w = app.filters.step === 'month' ? firstWindow('month', r.min, r.max) : { from: r.min, to: addDays(r.min, len) };
-    app.filters.from = w.from;
-    app.filters.to = w.to;
-  }
+  setBusy(true);
+  const windows = playWindows(playStart(app.filters, app.filters.step, r.min, r.max), app.filters.step, r.min, r.max);
+  source = viewSource(windows);
   syncSlider();
-  while (playing) {
+  let due = 0, listAt = 0, hashAt = 0;
+  for (let k = 0; playing && gen === playGen && k < windows.length; k++) {
     const t0 = performance.now();
-    syncSlider();
-    syncFilterInputs();
-    markBars();
-    writeHash();
-    const ok = await refresh({ swap: true, quiet: true });
-    if (!playing) break;
-    if (ok) {
-      playback.frames++;
-      playback.drawMs.push(performance.now() - t0);
-      document.body.setAttribute('data-play-frames', String(playback.frames));
+    let frame;
+    try {
+      frame = await source.get(k);
+    } catch (e) {
+      if (!playing) break;
+      if (e && e.name === 'AbortError') { k--; continue; } // the view changed: the new source's frame
+      showStatus('Could not load the playback: ' + (e.message || e), true);
+      break;
     }
-    const rest = FRAME_MS - (performance.now() - t0);
-    if (rest > 0) await new Promise((res) => setTimeout(res, rest));
-    if (!playing) break;
-    const w = stepWindow(app.filters, app.filters.step, 1, r.min, r.max);
-    if (!w || w.from > r.max) break;
-    app.filters.from = w.from;
-    app.filters.to = w.to;
+    if (!playing || gen !== playGen) break;
+    const t1 = performance.now();
+    playback.waitMs += t1 - t0;
+    if (k > 0) playback.lateMs.push(Math.max(0, t1 - due));
+    if (k === 0) setPlaying(true);
+    app.filters.from = windows[k].from;
+    app.filters.to = windows[k].to;
+    syncSlider();
+    syncDateInputs();
+    markBars();
+    if (t1 - hashAt >= HASH_MS || k === windows.length - 1) {
+      hashAt = t1;
+      writeHash();
+    }
+    const ta = performance.now();
+    if (frame) showFrame(frame, source.zoom);
+    const tb = performance.now();
+    if (frame) {
+      showTotals(frame.count, frame.fatalities);
+      showPlayLine(frame.count);
+    }
+    if (t1 - listAt >= LIST_MS) {
+      listAt = t1;
+      refreshPlayList(frame ? frame.count : null);
+    }
+    const t2 = performance.now();
+    playback.frames++;
+    playback.drawMs.push(t2 - t1);
+    playback.uiMs.push(ta - t1);
+    playback.mapMs.push(tb - ta);
+    playback.totalsMs.push(t2 - tb);
+    if (!playback.first) playback.first = t2;
+    playback.last = t2;
+    document.body.setAttribute('data-play-frames', String(playback.frames));
+    // Frames are due every FRAME_MS on a clock, as a video plays: a frame
+    // drawn late is followed by the next at once, so a slow frame or two
+    // cost no pace; after a wait for data or a longer delay the clock
+    // starts again from now, so frames never rush to catch up.
+    due = k === 0 || t1 - t0 > FRAME_MS || t2 - due > CATCH_UP * FRAME_MS ? t2 + FRAME_MS : due + FRAME_MS;
+    await new Promise((res) => setTimeout(res, Math.max(0, due - performance.now())));
   }
-  if (playing) {
-    stop();
-    // The full side list, which playback shortens.
-    refresh();
-  }
+  // At the end (or on an error): the map's own layers and the full side
+  // list for the window shown. Whoever stopped playback before refreshes.
+  if (playing && gen === playGen) refresh();
 }
 
-/** stop pauses playback. */
+/**
+ * stop ends playback; the frame drawn stays until the next refresh draws
+ * the map's own layers over the window (loader.js).
+ */
 export function stop() {
   if (!playing) return;
   playing = false;
   playback.ended = performance.now();
+  if (source) source.close();
+  source = null;
   document.body.removeAttribute('data-playing');
+  setBusy(false);
   syncSlider();
+  syncFilterInputs();
+  writeHash();
+}
+
+/**
+ * setBusy marks the live regions that playback rewrites every frame as
+ * busy, so that screen readers announce them once it stops, not 12 times
+ * a second.
+ */
+function setBusy(on) {
+  for (const id of ['summary', 's-text', 'mode']) {
+    const e = $(id);
+    if (!e) continue;
+    if (on) e.setAttribute('aria-busy', 'true'); else e.removeAttribute('aria-busy');
+  }
+}
+
+/** pause stops playback and draws the window shown with the map's own layers. */
+function pause() {
+  stop();
+  refresh();
 }
 
 // ---- the chart -------------------------------------------------------------
@@ -247,6 +327,13 @@ export async function renderTimeline() {
 }
 
 let bars = [];
+
+/** redrawTimeline draws the chart again from the statistics it has (the data's range changed). */
+export function redrawTimeline() {
+  if (!contextKey) return;
+  drawBars(contextStats);
+  markBars();
+}
 
 function drawBars(st) {
   const box = $('timeline');
@@ -294,14 +381,19 @@ function drawBars(st) {
   $('timeline-axis').replaceChildren(el('span', { text: bars[0].label }), el('span', { text: bars.length > 1 ? bars[bars.length - 1].label : '' }));
 }
 
-/** markBars marks the bars inside the window (the bar equal to it as pressed). */
+/**
+ * markBars marks the bars inside the window (the bar equal to it as
+ * pressed), touching only the bars whose mark changes.
+ */
 function markBars() {
   const f = app.filters;
   for (const b of bars) {
     const exact = f.from === b.from && f.to === b.to;
-    const inside = !!(f.from || f.to) && b.to >= (f.from || '0000') && b.from <= (f.to || '9999');
+    const mark = exact ? 'active' : !!(f.from || f.to) && b.to >= (f.from || '0000') && b.from <= (f.to || '9999') ? 'in' : '';
+    if (b.mark === mark) continue;
+    b.mark = mark;
     b.button.classList.toggle('active', exact);
-    b.button.classList.toggle('in', inside && !exact);
+    b.button.classList.toggle('in', mark === 'in');
     b.button.setAttribute('aria-pressed', String(exact));
   }
 }
