@@ -354,6 +354,7 @@ var orgWords = map[string]bool{
 	"reuters": true, "afp": true, "ap": true, "hospital": true, "clinic": true, "school": true,
 	"academy": true, "league": true, "division": true, "regiment": true, "police": true, "security": true,
 	"intelligence": true, "directorate": true, "secretariat": true, "senate": true, "congress": true,
+	"college": true,
 }
 
 // runConnectors may join the capitalised words of a name.
@@ -425,7 +426,19 @@ func (a *analysis) orgPlace(toks []token, start, end int) {
 			break
 		}
 	}
-	if k == start || k == end || k-start == 1 && (commonWord(toks[start].norm) || allCapsWord(toks[start].text)) {
+	// The longest of those words the gazetteer knows by that name: "Paris"
+	// of "Paris Junior College".
+	for ; k > start; k-- {
+		if k-start == 1 && (commonWord(toks[start].norm) || allCapsWord(toks[start].text)) {
+			return
+		}
+		q := a.d.text[toks[start].start:toks[k-1].end]
+		if res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: q, Limit: 1}); err == nil && res.Match != nil &&
+			gazetteer.Normalize(res.Match.Name) == gazetteer.Normalize(q) {
+			break
+		}
+	}
+	if k == start || k == end {
 		return
 	}
 	s.end, s.query = k, a.d.text[toks[start].start:toks[k-1].end]
