@@ -167,10 +167,15 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer pg.stop()
-	if err := pg.load(ctx, o.bin, ogr2ogr, dbPath, dir); err != nil {
+	ogrTook, err := pg.load(ctx, o.bin, ogr2ogr, dbPath, dir)
+	if err != nil {
 		return err
 	}
 	if n, err = pg.count(ctx); err != nil {
+		return err
+	}
+	pgURL, importTook, err := pg.loadMapd(ctx, o.bin, dbPath, dir)
+	if err != nil {
 		return err
 	}
 
@@ -179,15 +184,25 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer fs.stop()
-	md, err := startMapd(ctx, o.bin, dbPath, dir)
+	md, err := startMapd(ctx, "mapd", o.bin, dbPath, dir)
 	if err != nil {
 		return err
 	}
 	defer md.stop()
-	if matched, err := numberMatched(ctx, md.base+"/api/incidents?limit=1"); err != nil {
+	mdPG, err := startMapd(ctx, "mapd-postgis", o.bin, pgURL, dir)
+	if err != nil {
 		return err
-	} else if matched != n {
-		return fmt.Errorf("mapd holds %d incidents, PostGIS %d: the load is incomplete", matched, n)
+	}
+	defer mdPG.stop()
+	for _, m := range []*process{md, mdPG} {
+		if err := m.waitIndex(ctx); err != nil {
+			return err
+		}
+		if matched, err := numberMatched(ctx, m.base+"/api/incidents?limit=1"); err != nil {
+			return err
+		} else if matched != n {
+			return fmt.Errorf("%s holds %d incidents, PostGIS %d: the load is incomplete", m.name, matched, n)
+		}
 	}
 
 	targets := []target{
@@ -202,6 +217,12 @@ func run(ctx context.Context, o options) error {
 		}},
 		{name: "mapd /api/incidents", mapd: true, sorted: true, items: func(b box, limit int) string {
 			return fmt.Sprintf("%s/api/incidents?bbox=%s&limit=%d", md.base, b, limit)
+		}},
+		{name: "mapd on PostGIS, OGC items", mapd: true, sorted: true, items: func(b box, limit int) string {
+			return fmt.Sprintf("%s/ogc/collections/incidents/items?bbox=%s&limit=%d", mdPG.base, b, limit)
+		}},
+		{name: "mapd on PostGIS, /api/incidents", mapd: true, sorted: true, items: func(b box, limit int) string {
+			return fmt.Sprintf("%s/api/incidents?bbox=%s&limit=%d", mdPG.base, b, limit)
 		}},
 	}
 	r := rand.New(rand.NewPCG(o.seed, 0x7067))
@@ -226,6 +247,10 @@ func run(ctx context.Context, o options) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	answers := measureAnswers(ctx, []*process{md, mdPG}, kinds[0].boxes, o.rounds)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 
 	env := environment{
 		incidents:  n,
@@ -235,8 +260,10 @@ func run(ctx context.Context, o options) error {
 		loadBefore: loadBefore,
 		loadAfter:  loadAvg(),
 		total:      time.Since(start),
+		ogrTook:    ogrTook,
+		importTook: importTook,
 	}
-	table := render(o, env, kinds, targets, clients, res, notes)
+	table := render(o, env, kinds, targets, clients, res, notes) + renderAnswers(env, answers)
 	fmt.Print(table)
 	if o.out != "" {
 		if err := os.WriteFile(o.out, []byte(table), 0o644); err != nil {
@@ -502,10 +529,16 @@ func (pg *postgres) url() string {
 	return fmt.Sprintf("postgresql://postgres@%s/postgres?sslmode=disable", pg.addr)
 }
 
-// psql runs SQL and returns its unaligned, tuples-only output.
+// psql runs SQL in the database postgres and returns its unaligned,
+// tuples-only output.
 func (pg *postgres) psql(ctx context.Context, sql string) (string, error) {
+	return pg.psqlIn(ctx, "postgres", sql)
+}
+
+// psqlIn is psql in database db.
+func (pg *postgres) psqlIn(ctx context.Context, db, sql string) (string, error) {
 	cmd := exec.CommandContext(ctx, filepath.Join(pg.bin, "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-		"-h", pg.host, "-p", pg.port, "-U", "postgres", "-d", "postgres", "-c", sql)
+		"-h", pg.host, "-p", pg.port, "-U", "postgres", "-d", db, "-c", sql)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -518,12 +551,12 @@ func (pg *postgres) psql(ctx context.Context, sql string) (string, error) {
 // load exports the mapd database as GeoJSON and loads it with ogr2ogr
 // into the table incidents, keeping mapd's ids as the primary key, with
 // a GIST index on geom.
-func (pg *postgres) load(ctx context.Context, mapd, ogr2ogr, db, dir string) error {
+func (pg *postgres) load(ctx context.Context, mapd, ogr2ogr, db, dir string) (time.Duration, error) {
 	file := filepath.Join(dir, "incidents.geojson")
 	logf("exporting %s as GeoJSON", db)
 	t := time.Now()
 	if err := runCmd(ctx, nil, mapd, "export", "--db", db, "--format", "geojson", "-o", file); err != nil {
-		return fmt.Errorf("mapd export: %w", err)
+		return 0, fmt.Errorf("mapd export: %w", err)
 	}
 	logf("exported in %s; loading into PostGIS with ogr2ogr", time.Since(t).Round(time.Second))
 	t = time.Now()
@@ -532,14 +565,42 @@ func (pg *postgres) load(ctx context.Context, mapd, ogr2ogr, db, dir string) err
 		"-nln", "incidents", "-nlt", "POINT", "-a_srs", "EPSG:4326", "-preserve_fid",
 		"-lco", "GEOMETRY_NAME=geom", "-lco", "FID=id", "-lco", "SPATIAL_INDEX=GIST",
 		"--config", "PG_USE_COPY", "YES"); err != nil {
-		return fmt.Errorf("ogr2ogr: %w", err)
+		return 0, fmt.Errorf("ogr2ogr: %w", err)
 	}
+	took := time.Since(t)
 	os.Remove(file)
 	if _, err := pg.psql(ctx, "VACUUM ANALYZE incidents"); err != nil {
-		return err
+		return 0, err
 	}
-	logf("loaded in %s", time.Since(t).Round(time.Second))
-	return nil
+	logf("loaded in %s", took.Round(time.Second))
+	return took, nil
+}
+
+// loadMapd imports the mapd database's incidents into the empty database
+// mapd of the same cluster with mapd import (a bulk load through COPY),
+// and returns its URL and the import's wall time. VACUUM afterwards, as
+// for ogr2ogr's table, is not timed.
+func (pg *postgres) loadMapd(ctx context.Context, mapd, db, dir string) (string, time.Duration, error) {
+	if _, err := pg.psql(ctx, "CREATE DATABASE mapd"); err != nil {
+		return "", 0, err
+	}
+	url := fmt.Sprintf("postgresql://postgres@%s/mapd?sslmode=disable", pg.addr)
+	file := filepath.Join(dir, "incidents.ndjson")
+	if err := runCmd(ctx, nil, mapd, "export", "--db", db, "--format", "ndjson", "-o", file); err != nil {
+		return "", 0, fmt.Errorf("mapd export: %w", err)
+	}
+	defer os.Remove(file)
+	logf("importing into PostGIS with mapd import")
+	t := time.Now()
+	if err := runCmd(ctx, environ("MAPD_"), mapd, "import", "--db", url, file); err != nil {
+		return "", 0, fmt.Errorf("mapd import: %w", err)
+	}
+	took := time.Since(t)
+	logf("imported in %s", took.Round(time.Second))
+	if _, err := pg.psqlIn(ctx, "mapd", "VACUUM incidents"); err != nil {
+		return "", 0, err
+	}
+	return url, took, nil
 }
 
 func (pg *postgres) count(ctx context.Context) (int, error) {
@@ -690,7 +751,7 @@ LimitMax = 10000
 	return startProcess(ctx, "pg_featureserv", "http://"+addr, "/collections/public.incidents", dir, cmd)
 }
 
-func startMapd(ctx context.Context, bin, db, dir string) (*process, error) {
+func startMapd(ctx context.Context, name, bin, db, dir string) (*process, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -698,7 +759,21 @@ func startMapd(ctx context.Context, bin, db, dir string) (*process, error) {
 	cmd := exec.Command(bin, "serve", "--db", db, "--addr", addr, "--writes-per-minute", "-1", "--log-format", "json")
 	cmd.Env = environ("MAPD_")
 	logf("starting %s serve --db %s on %s", bin, db, addr)
-	return startProcess(ctx, "mapd", "http://"+addr, "/healthz", dir, cmd)
+	return startProcess(ctx, name, "http://"+addr, "/healthz", dir, cmd)
+}
+
+// waitIndex waits until a mapd server logs that its in-memory index is
+// built, so that what is measured is the index's answers.
+func (p *process) waitIndex(ctx context.Context) error {
+	deadline := time.Now().Add(5 * time.Minute)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		b, _ := os.ReadFile(p.log)
+		if bytes.Contains(b, []byte(`"msg":"index built"`)) {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("%s did not build its index in 5 minutes\n%s", p.name, p.tail())
 }
 
 // numberMatched returns numberMatched of a mapd page.
@@ -1008,6 +1083,9 @@ type environment struct {
 	postgres, gdal, pgfs  string
 	loadBefore, loadAfter string
 	total                 time.Duration
+	// ogrTook is ogr2ogr's load of the GeoJSON into PostGIS (PG_USE_COPY),
+	// importTook mapd import's of the NDJSON into an empty database.
+	ogrTook, importTook time.Duration
 }
 
 func medianRate(xs []float64) float64 {

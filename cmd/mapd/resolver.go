@@ -8,17 +8,28 @@ import (
 
 	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/internal/flight"
 )
 
 // placeResolver adapts the gazetteer to incidents.Resolver. It loads the
 // gazetteer on first use, so commands that never resolve a place never pay
-// for loading it.
+// for loading it. The load is shared work: it runs through a flight.Group,
+// so a first caller that goes away neither cancels it for the others nor
+// leaves its cancellation behind as the resolver's answer.
 type placeResolver struct {
-	files []string
-	once  sync.Once
-	gz    *gazetteer.Gazetteer
-	rev   *gazetteer.ReverseIndex
-	err   error
+	files  []string
+	flight flight.Group[struct{}, loaded]
+
+	mu  sync.Mutex
+	gz  *gazetteer.Gazetteer
+	rev *gazetteer.ReverseIndex
+	err error // a load failure other than a cancellation, returned from then on
+}
+
+// loaded is what one load of the gazetteer yields.
+type loaded struct {
+	gz  *gazetteer.Gazetteer
+	rev *gazetteer.ReverseIndex
 }
 
 // openResolver returns a resolver over the embedded gazetteer plus files.
@@ -28,24 +39,37 @@ func openResolver(ctx context.Context, files []string) (incidents.Resolver, erro
 
 // newResolver wraps an already loaded gazetteer.
 func newResolver(gz *gazetteer.Gazetteer) *placeResolver {
-	r := &placeResolver{gz: gz, rev: gazetteer.NewReverseIndex(gz)}
-	r.once.Do(func() {})
-	return r
+	return &placeResolver{gz: gz, rev: gazetteer.NewReverseIndex(gz)}
 }
 
-func (r *placeResolver) load(ctx context.Context) (*gazetteer.Gazetteer, error) {
-	r.once.Do(func() {
-		r.gz, r.err = loadGazetteer(ctx, r.files)
-		if r.err == nil {
-			r.rev = gazetteer.NewReverseIndex(r.gz)
+func (r *placeResolver) load(ctx context.Context) (*gazetteer.Gazetteer, *gazetteer.ReverseIndex, error) {
+	r.mu.Lock()
+	gz, rev, err := r.gz, r.rev, r.err
+	r.mu.Unlock()
+	if gz != nil || err != nil {
+		return gz, rev, err
+	}
+	l, err := r.flight.Do(ctx, struct{}{}, func(ctx context.Context) (loaded, error) {
+		gz, err := loadGazetteer(ctx, r.files)
+		if err != nil {
+			return loaded{}, err
 		}
+		return loaded{gz: gz, rev: gazetteer.NewReverseIndex(gz)}, nil
 	})
-	return r.gz, r.err
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case err == nil:
+		r.gz, r.rev = l.gz, l.rev
+	case ctx.Err() == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded):
+		r.err = err
+	}
+	return l.gz, l.rev, err
 }
 
 // ResolvePlace implements incidents.Resolver.
 func (r *placeResolver) ResolvePlace(ctx context.Context, place, country string, context []string) (incidents.Resolution, bool, error) {
-	gz, err := r.load(ctx)
+	gz, _, err := r.load(ctx)
 	if err != nil {
 		return incidents.Resolution{}, false, err
 	}
@@ -90,10 +114,11 @@ func loadGazetteer(ctx context.Context, files []string) (*gazetteer.Gazetteer, e
 // ResolvePoint implements incidents.PointResolver: the nearest populated
 // place, its region and country.
 func (r *placeResolver) ResolvePoint(ctx context.Context, lat, lon float64) (incidents.PointResolution, bool, error) {
-	if _, err := r.load(ctx); err != nil {
+	_, rev, err := r.load(ctx)
+	if err != nil {
 		return incidents.PointResolution{}, false, err
 	}
-	p, ok := r.rev.Nearest(lat, lon)
+	p, ok := rev.Nearest(lat, lon)
 	if !ok {
 		return incidents.PointResolution{}, false, nil
 	}

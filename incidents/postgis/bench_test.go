@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mapd/mapd/incidents"
+	"github.com/mapd/mapd/incidents/index"
 	"github.com/mapd/mapd/incidents/postgis/pgtest"
 )
 
@@ -90,4 +92,35 @@ func BenchmarkCOPYReference(b *testing.B) {
 		b.ReportMetric(float64(len(rows))/time.Since(start).Seconds(), "records/s")
 		conn.Close(ctx)
 	}
+}
+
+// BenchmarkIndexBuild builds the in-memory index from 200,000 incidents
+// (one binary COPY out, decoded into index.Builder), beside the same COPY
+// sent to io.Discard, the server's and the wire's share, in the same run;
+// build reports seconds per million incidents.
+func BenchmarkIndexBuild(b *testing.B) {
+	c := pgtest.Start(b)
+	ctx := context.Background()
+	s := openStore(b, c)
+	const n = 200_000
+	if res, err := s.Import(ctx, incidents.NewSliceDecoder(benchIncidents(n)), incidents.ImportOptions{}); err != nil || res.Inserted != n {
+		b.Fatalf("got %+v, %v", res, err)
+	}
+	b.Run("copy-discard", func(b *testing.B) {
+		for b.Loop() {
+			if err := s.CopyIndexColumns(ctx, io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)*1e6/n, "s/1M")
+	})
+	b.Run("build", func(b *testing.B) {
+		for b.Loop() {
+			ix := index.New(index.Options{})
+			if got, err := s.ScanIndex(ctx, ix.NewBuilder(0)); err != nil || got != n {
+				b.Fatalf("got %d, %v", got, err)
+			}
+		}
+		b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)*1e6/n, "s/1M")
+	})
 }

@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -17,6 +18,7 @@ import (
 type bulkLoad struct {
 	indexes []string        // CREATE INDEX statements of the dropped indexes
 	copied  map[string]bool // source_ids copied so far
+	stream  *copyStream     // the running COPY, nil when none
 }
 
 // beginBulk starts a bulk load in tx when the incidents table is empty,
@@ -59,6 +61,11 @@ func beginBulk(ctx context.Context, tx pgx.Tx) (*bulkLoad, error) {
 			return nil, wrap("import: bulk load", err)
 		}
 	}
+	// The rows carry their search and version (see migration 0002), and
+	// finish moves the data version once.
+	if _, err := tx.Exec(ctx, "ALTER TABLE incidents DISABLE TRIGGER USER"); err != nil {
+		return nil, wrap("import: bulk load", err)
+	}
 	return b, nil
 }
 
@@ -74,11 +81,26 @@ func (b *bulkLoad) fresh(group [][]any) bool {
 	return true
 }
 
-// copy COPYs a fresh group into incidents and returns how many rows it
-// wrote.
+// copy hands a fresh group to the load's COPY into incidents, starting
+// it on the first group, and returns how many rows it will write. The COPY
+// sends the groups while the importer prepares the next ones: the caller
+// gives up the group, and must call endCopy before any other statement
+// on tx.
 func (b *bulkLoad) copy(ctx context.Context, tx pgx.Tx, group [][]any) (int, error) {
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{"incidents"}, writeColumns, pgx.CopyFromRows(group))
-	if err != nil {
+	if b.stream == nil {
+		cctx, cancel := context.WithCancel(ctx)
+		st := &copyStream{groups: make(chan [][]any, 2), done: make(chan error, 1), cancel: cancel}
+		go func() {
+			_, err := tx.CopyFrom(cctx, pgx.Identifier{"incidents"}, importColumns, &groupSource{ctx: cctx, groups: st.groups})
+			st.done <- err
+		}()
+		b.stream = st
+	}
+	select {
+	case b.stream.groups <- group:
+	case err := <-b.stream.done: // the COPY failed
+		b.stream.cancel()
+		b.stream = nil
 		return 0, wrap("import: bulk load", err)
 	}
 	for _, vals := range group {
@@ -86,11 +108,79 @@ func (b *bulkLoad) copy(ctx context.Context, tx pgx.Tx, group [][]any) (int, err
 			b.copied[id] = true
 		}
 	}
-	return int(n), nil
+	return len(group), nil
 }
 
-// finish builds the dropped indexes and the planner's statistics in tx.
-func (b *bulkLoad) finish(ctx context.Context, tx pgx.Tx, stage func(string)) error {
+// endCopy ends the running COPY, if any, once it has sent every group
+// (abort: at once, for a rollback), and returns its error.
+func (b *bulkLoad) endCopy(abort bool) error {
+	st := b.stream
+	if st == nil {
+		return nil
+	}
+	b.stream = nil
+	if abort {
+		st.cancel()
+	}
+	close(st.groups)
+	err := <-st.done
+	st.cancel()
+	return wrap("import: bulk load", err)
+}
+
+// copyStream is the COPY of a bulk load, fed with groups of rows.
+type copyStream struct {
+	groups chan [][]any
+	done   chan error
+	cancel context.CancelFunc
+}
+
+// groupSource is the pgx.CopyFromSource of a copyStream: the rows of each
+// group in turn, until the channel closes.
+type groupSource struct {
+	ctx    context.Context
+	groups chan [][]any
+	cur    [][]any
+	i      int
+}
+
+func (g *groupSource) Next() bool {
+	for g.i >= len(g.cur) {
+		select {
+		case grp, ok := <-g.groups:
+			if !ok {
+				return false
+			}
+			g.cur, g.i = grp, 0
+		case <-g.ctx.Done():
+			return false
+		}
+	}
+	g.i++
+	return true
+}
+
+func (g *groupSource) Values() ([]any, error) { return g.cur[g.i-1], nil }
+
+func (g *groupSource) Err() error { return g.ctx.Err() }
+
+// finish builds the dropped indexes and the planner's statistics in tx,
+// and moves the data version to changed, the version of the load's rows,
+// telling every process to scan them (rebuild_below) rather than read
+// them as changes.
+func (b *bulkLoad) finish(ctx context.Context, tx pgx.Tx, changed int64, stage func(string)) error {
+	if err := b.endCopy(false); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "ALTER TABLE incidents ENABLE TRIGGER USER"); err != nil {
+		return wrap("import: bulk load", err)
+	}
+	if _, err := tx.Exec(ctx, "UPDATE data_version SET version = $1, rebuild_below = $1 WHERE id = 1", changed); err != nil {
+		return wrap("import: bulk load", err)
+	}
+	if _, err := tx.Exec(ctx, "SELECT pg_notify('mapd_incidents', $1)", strconv.FormatInt(changed, 10)); err != nil {
+		return wrap("import: bulk load", err)
+	}
 	if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
 		return wrap("import: bulk load", err)
 	}

@@ -49,7 +49,12 @@ type importer struct {
 
 	started bool      // the first transaction has begun
 	bulk    *bulkLoad // non-nil during a bulk load into an empty table
+	changed int64     // the data version the open transaction commits
 }
+
+// importColumns are the columns an import writes: writeColumns and the
+// version of the write, which the import sets itself (see migration 0002).
+var importColumns = append(writeColumns[:len(writeColumns):len(writeColumns)], "changed")
 
 // Write implements incidents.ImportWriter.
 func (imp *importer) Write(ctx context.Context, rec *incidents.CheckedRecord, res *incidents.ImportResult) error {
@@ -97,7 +102,9 @@ func (imp *importer) Finish(ctx context.Context, commit bool, res *incidents.Imp
 	imp.res = res
 	defer imp.release()
 	if commit {
-		return imp.commit(ctx)
+		err := imp.commit(ctx)
+		imp.store.caughtUp(ctx)
+		return err
 	}
 	imp.rollback()
 	if imp.opts.Atomic {
@@ -120,7 +127,7 @@ func (imp *importer) begin(ctx context.Context) error {
 		// The staging table has the written columns, and ord keeps the
 		// input order when the rows are inserted (ids follow it).
 		_, err := imp.conn.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS import_stage AS
-			SELECT 0::integer AS ord, `+strings.Join(writeColumns, ", ")+` FROM incidents WITH NO DATA`)
+			SELECT 0::integer AS ord, `+strings.Join(importColumns, ", ")+` FROM incidents WITH NO DATA`)
 		if err != nil {
 			return wrap("import", err)
 		}
@@ -137,6 +144,20 @@ func (imp *importer) begin(ctx context.Context) error {
 			return err
 		}
 	}
+	// The lock of data_version's row, held to the commit, keeps other
+	// writers from committing a version in between (see migration 0002).
+	// Every writer locks the table before that row, so that two writers
+	// never wait for each other.
+	if imp.bulk == nil {
+		if _, err := tx.Exec(ctx, "LOCK TABLE incidents IN ROW EXCLUSIVE MODE"); err != nil {
+			return wrap("import", err)
+		}
+	}
+	var v int64
+	if err := tx.QueryRow(ctx, "SELECT version FROM data_version WHERE id = 1 FOR UPDATE").Scan(&v); err != nil {
+		return wrap("import", err)
+	}
+	imp.changed = v + 1
 	return nil
 }
 
@@ -145,7 +166,7 @@ func (imp *importer) begin(ctx context.Context) error {
 // differs, and it counts which were which.
 var upsertSQL = func() string {
 	var sets, old, exc []string
-	for _, c := range writeColumns {
+	for _, c := range importColumns {
 		if c != "created_at" {
 			sets = append(sets, c+" = excluded."+c)
 		}
@@ -154,7 +175,7 @@ var upsertSQL = func() string {
 		old = append(old, "incidents."+c)
 		exc = append(exc, "excluded."+c)
 	}
-	cols := strings.Join(writeColumns, ", ")
+	cols := strings.Join(importColumns, ", ")
 	return `WITH w AS (
 		INSERT INTO incidents (` + cols + `) SELECT ` + cols + ` FROM import_stage ORDER BY ord
 		ON CONFLICT (source_id) DO UPDATE SET ` + strings.Join(sets, ", ") + `
@@ -174,21 +195,31 @@ func (imp *importer) flush(ctx context.Context) error {
 			return err
 		}
 	}
+	for i := range imp.queue {
+		imp.queue[i] = append(imp.queue[i], imp.changed)
+	}
 	var inserted, updated int
 	var err error
+	n := len(imp.queue)
 	if imp.bulk != nil && imp.bulk.fresh(imp.queue) {
 		inserted, err = imp.bulk.copy(ctx, imp.tx, imp.queue)
+		imp.queue = nil // the COPY owns it now
 	} else {
-		inserted, updated, err = imp.upsert(ctx)
+		if imp.bulk != nil {
+			err = imp.bulk.endCopy(false)
+		}
+		if err == nil {
+			inserted, updated, err = imp.upsert(ctx)
+		}
+		imp.queue = imp.queue[:0]
 	}
 	if err != nil {
 		return err
 	}
 	imp.res.Inserted += inserted
 	imp.res.Updated += updated
-	imp.res.Unchanged += len(imp.queue) - inserted - updated
-	imp.pending += len(imp.queue)
-	imp.queue = imp.queue[:0]
+	imp.res.Unchanged += n - inserted - updated
+	imp.pending += n
 	clear(imp.seen)
 	if !imp.opts.Atomic && imp.pending >= imp.opts.BatchSize {
 		// A bulk load is one transaction: its batches only report progress.
@@ -210,7 +241,7 @@ func (imp *importer) upsert(ctx context.Context) (inserted, updated int, err err
 	for i, vals := range imp.queue {
 		rows[i] = append([]any{int32(i)}, vals...)
 	}
-	cols := append([]string{"ord"}, writeColumns...)
+	cols := append([]string{"ord"}, importColumns...)
 	if _, err := imp.tx.CopyFrom(ctx, pgx.Identifier{"import_stage"}, cols, pgx.CopyFromRows(rows)); err != nil {
 		return 0, 0, wrap("import: copy", err)
 	}
@@ -228,7 +259,7 @@ func (imp *importer) commit(ctx context.Context) error {
 		return nil
 	}
 	if imp.bulk != nil {
-		if err := imp.bulk.finish(ctx, imp.tx, imp.opts.Stage); err != nil {
+		if err := imp.bulk.finish(ctx, imp.tx, imp.changed, imp.opts.Stage); err != nil {
 			return err
 		}
 	}
@@ -243,6 +274,9 @@ func (imp *importer) commit(ctx context.Context) error {
 }
 
 func (imp *importer) rollback() {
+	if imp.bulk != nil {
+		_ = imp.bulk.endCopy(true)
+	}
 	if imp.tx != nil {
 		imp.tx.Rollback(context.Background())
 		imp.tx = nil

@@ -281,7 +281,7 @@ func (s *Store) stats(ctx context.Context, db *pgxpool.Pool, f incidents.Filter)
 		return incidents.Stats{}, err
 	}
 	where := q.where()
-	st := incidents.Stats{ByEventType: []incidents.StatBucket{}, ByMonth: []incidents.StatBucket{}, ByCountry: []incidents.StatBucket{}}
+	st := incidents.NewStats()
 	var minDate, maxDate *string
 	if err := tx.QueryRow(ctx, "SELECT count(*), coalesce(sum(i.fatalities), 0), to_char(min(i.date), 'YYYY-MM-DD'), to_char(max(i.date), 'YYYY-MM-DD') FROM incidents i"+where, q.args...).
 		Scan(&st.Count, &st.Fatalities, &minDate, &maxDate); err != nil {
@@ -290,18 +290,34 @@ func (s *Store) stats(ctx context.Context, db *pgxpool.Pool, f incidents.Filter)
 	if minDate != nil {
 		st.MinDate, st.MaxDate = *minDate, *maxDate
 	}
+	and := func(cond string) string {
+		if where == "" {
+			return " WHERE " + cond
+		}
+		return where + " AND " + cond
+	}
+	// COLLATE "C" orders keys by bytes, as SQLite does.
+	group := func(expr, where, order string) string {
+		return "SELECT " + expr + ` COLLATE "C" AS k, count(*), coalesce(sum(i.fatalities), 0) FROM incidents i` +
+			where + " GROUP BY k ORDER BY " + order
+	}
+	// An incident with the same actor on both sides counts once.
+	byActor := `SELECT k COLLATE "C" AS k, count(*), sum(f) FROM (
+		SELECT i.actor1 AS k, coalesce(i.fatalities, 0) AS f FROM incidents i` + and("i.actor1 <> ''") + `
+		UNION ALL SELECT i.actor2, coalesce(i.fatalities, 0) FROM incidents i` + and("i.actor2 <> '' AND i.actor2 <> i.actor1") + `
+	) a GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ` + strconv.Itoa(incidents.TopActors)
 	groups := []struct {
-		expr, order string
-		dst         *[]incidents.StatBucket
+		sql string
+		dst *[]incidents.StatBucket
 	}{
-		{"i.event_type", "count(*) DESC, k", &st.ByEventType},
-		{"to_char(i.date, 'YYYY-MM')", "k", &st.ByMonth},
-		{"i.country", "count(*) DESC, k", &st.ByCountry},
+		{group("i.event_type", where, "count(*) DESC, k"), &st.ByEventType},
+		{group("to_char(i.date, 'YYYY-MM')", where, "k"), &st.ByMonth},
+		{group("i.country", where, "count(*) DESC, k"), &st.ByCountry},
+		{group("i.admin1", and("i.admin1 <> ''"), "count(*) DESC, k LIMIT "+strconv.Itoa(incidents.TopAdmin1)), &st.ByAdmin1},
+		{byActor, &st.ByActor},
 	}
 	for _, g := range groups {
-		// COLLATE "C" orders keys by bytes, as SQLite does.
-		rows, err := tx.Query(ctx, "SELECT "+g.expr+` COLLATE "C" AS k, count(*), coalesce(sum(i.fatalities), 0) FROM incidents i`+
-			where+" GROUP BY k ORDER BY "+g.order, q.args...)
+		rows, err := tx.Query(ctx, g.sql, q.args...)
 		if err != nil {
 			return incidents.Stats{}, wrap("stats", err)
 		}
@@ -324,6 +340,9 @@ func (s *Store) stats(ctx context.Context, db *pgxpool.Pool, f incidents.Filter)
 // Extent returns the bounding box and date range of every incident,
 // cached until the data version changes.
 func (s *Store) Extent(ctx context.Context) (incidents.Extent, error) {
+	if snap := s.snapshot(); snap != nil {
+		return s.extentFromIndex(ctx, snap)
+	}
 	v, err := s.Version(ctx)
 	if err != nil {
 		return incidents.Extent{}, err

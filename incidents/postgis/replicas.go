@@ -206,6 +206,14 @@ func (s *Store) Get(ctx context.Context, id int64) (in incidents.Incident, err e
 // List calls fn for each incident of one page of the filter's matches
 // (see list).
 func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) (page incidents.Page, err error) {
+	if len(f.Sort) == 0 {
+		if q, err := s.indexQuery(ctx, f.LiftBBox()); err != nil || q != nil {
+			if err != nil {
+				return incidents.Page{}, err
+			}
+			return s.listFromIndex(ctx, q, f, fn)
+		}
+	}
 	var emitted bool
 	err = s.read(ctx, &emitted, func(db *pgxpool.Pool) error {
 		page, err = s.list(ctx, db, f, func(in *incidents.Incident) error {
@@ -219,6 +227,12 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 
 // Count returns the number of incidents matching the filter.
 func (s *Store) Count(ctx context.Context, f incidents.Filter) (n int, err error) {
+	if q, err := s.indexQuery(ctx, f.LiftBBox()); err != nil || q != nil {
+		if err != nil {
+			return 0, err
+		}
+		return q.Count(), nil
+	}
 	err = s.read(ctx, nil, func(db *pgxpool.Pool) error {
 		n, err = s.count(ctx, db, f)
 		return err
@@ -240,6 +254,12 @@ func (s *Store) Export(ctx context.Context, f incidents.Filter, fn func(*inciden
 // Stats returns counts and fatalities by event type, month and country
 // for the filter (see stats).
 func (s *Store) Stats(ctx context.Context, f incidents.Filter) (st incidents.Stats, err error) {
+	if q, err := s.indexQuery(ctx, f.LiftBBox()); err != nil || q != nil {
+		if err != nil {
+			return incidents.Stats{}, err
+		}
+		return q.Stats(), nil
+	}
 	err = s.read(ctx, nil, func(db *pgxpool.Pool) error {
 		st, err = s.stats(ctx, db, f)
 		return err
@@ -247,8 +267,12 @@ func (s *Store) Stats(ctx context.Context, f incidents.Filter) (st incidents.Sta
 	return st, err
 }
 
-// Version returns the data version (see version).
+// Version returns the data version (see version): the index's while it
+// follows the database, which is what the index answers.
 func (s *Store) Version(ctx context.Context) (v int64, err error) {
+	if snap := s.snapshot(); snap != nil {
+		return snap.Version(), nil
+	}
 	err = s.read(ctx, nil, func(db *pgxpool.Pool) error {
 		v, err = s.version(ctx, db)
 		return err
@@ -259,6 +283,13 @@ func (s *Store) Version(ctx context.Context) (v int64, err error) {
 // TilePoints returns the incidents of the filter in tile t (see
 // tilePoints).
 func (s *Store) TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, limit int) (points []incidents.TilePoint, more bool, err error) {
+	if q, err := s.indexQuery(ctx, noBBox(f)); err != nil || q != nil {
+		if err != nil {
+			return nil, false, err
+		}
+		points, more := q.TilePoints(t, limit)
+		return points, more, nil
+	}
 	err = s.read(ctx, nil, func(db *pgxpool.Pool) error {
 		points, more, err = s.tilePoints(ctx, db, f, t, limit)
 		return err
@@ -269,6 +300,12 @@ func (s *Store) TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, 
 // TileClusters returns the clusters of the filter's incidents in tile t
 // (see tileClusters).
 func (s *Store) TileClusters(ctx context.Context, f incidents.Filter, t geo.Tile, depth int) (cs []geo.Cluster, err error) {
+	if q, err := s.indexQuery(ctx, noBBox(f)); err != nil || q != nil {
+		if err != nil {
+			return nil, err
+		}
+		return q.Clusters(t, depth), nil
+	}
 	err = s.read(ctx, nil, func(db *pgxpool.Pool) error {
 		cs, err = s.tileClusters(ctx, db, f, t, depth)
 		return err

@@ -1,6 +1,7 @@
 package postgis
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -50,17 +51,19 @@ func foldWord(w string) string {
 	return norm.NFC.String(b.String())
 }
 
-// searchVector returns the search column of an incident.
+// searchVector returns the search column of an incident: its distinct
+// words in byte order, the order PostgreSQL keeps a tsvector's lexemes in,
+// so that the server need not sort them.
 func searchVector(in *incidents.Incident) pgtype.TSVector {
-	v := pgtype.TSVector{Valid: true}
-	seen := map[string]bool{}
+	var words []string
 	for _, text := range []string{in.Notes, in.Place, in.Actor1, in.Actor2} {
-		for _, w := range searchWords(text) {
-			if !seen[w] {
-				seen[w] = true
-				v.Lexemes = append(v.Lexemes, pgtype.TSVectorLexeme{Word: w})
-			}
-		}
+		words = append(words, searchWords(text)...)
+	}
+	slices.Sort(words)
+	words = slices.Compact(words)
+	v := pgtype.TSVector{Valid: true, Lexemes: make([]pgtype.TSVectorLexeme, len(words))}
+	for i, w := range words {
+		v.Lexemes[i].Word = w
 	}
 	return v
 }

@@ -56,6 +56,8 @@ type Store struct {
 	extentMu      sync.Mutex
 	extent        incidents.Extent
 	extentVersion int64 // data version extent was computed at; -1 for none
+
+	idx *indexer // nil until StartIndex
 }
 
 // Open connects to the database at url (postgres:// or postgresql://),
@@ -228,8 +230,10 @@ func migrate(ctx context.Context, conn *pgx.Conn) error {
 	return nil
 }
 
-// Close stops the replica checks and closes every connection.
+// Close stops the index's follower and the replica checks and closes
+// every connection.
 func (s *Store) Close() error {
+	s.closeIndex()
 	if s.stopHealth != nil {
 		s.stopHealth()
 		s.healthDone.Wait()

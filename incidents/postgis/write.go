@@ -127,6 +127,7 @@ func (s *Store) Create(ctx context.Context, in *incidents.Incident, r incidents.
 		return wrap("create", conflict(err, in))
 	}
 	s.noteWrite(ctx)
+	s.caughtUp(ctx)
 	return nil
 }
 
@@ -163,6 +164,7 @@ func (s *Store) Replace(ctx context.Context, id int64, in *incidents.Incident, r
 	})
 	if err == nil {
 		s.noteWrite(ctx)
+		s.caughtUp(ctx)
 	}
 	return wrap("replace", err)
 }
@@ -177,5 +179,6 @@ func (s *Store) Delete(ctx context.Context, id int64) error {
 		return fmt.Errorf("incident %d: %w", id, incidents.ErrNotFound)
 	}
 	s.noteWrite(ctx)
+	s.caughtUp(ctx)
 	return nil
 }

@@ -362,13 +362,13 @@ func testExtentVersion(t *testing.T, s incidents.Store) {
 func Seed(t *testing.T, s incidents.Store, n int, rng *rand.Rand) []incidents.Incident {
 	t.Helper()
 	towns := []struct {
-		country, name string
-		lat, lon      float64
+		country, admin1, name string
+		lat, lon              float64
 	}{
-		{"SY", "Aleppo", 36.20, 37.13}, {"SY", "Ḥamā", 35.13, 36.75}, {"SY", "Douma", 33.57, 36.40},
-		{"IQ", "Mosul", 36.34, 43.13}, {"IQ", "Fallujah", 33.35, 43.78}, {"YE", "Taizz", 13.58, 44.02},
-		{"UA", "Avdiivka", 48.14, 37.75}, {"NG", "Maiduguri", 11.85, 13.16}, {"CO", "Tumaco", 1.80, -78.76},
-		{"FJ", "Labasa", -16.42, 179.38}, {"FJ", "Taveuni", -16.85, -179.97}, {"PH", "Marawi", 8.00, 124.29},
+		{"SY", "Aleppo", "Aleppo", 36.20, 37.13}, {"SY", "Hama", "Ḥamā", 35.13, 36.75}, {"SY", "Rif Dimashq", "Douma", 33.57, 36.40},
+		{"IQ", "Nineveh", "Mosul", 36.34, 43.13}, {"IQ", "Anbar", "Fallujah", 33.35, 43.78}, {"YE", "Taizz", "Taizz", 13.58, 44.02},
+		{"UA", "Donetsk", "Avdiivka", 48.14, 37.75}, {"NG", "Borno", "Maiduguri", 11.85, 13.16}, {"CO", "", "Tumaco", 1.80, -78.76},
+		{"FJ", "Northern", "Labasa", -16.42, 179.38}, {"FJ", "Northern", "Taveuni", -16.85, -179.97}, {"PH", "", "Marawi", 8.00, 124.29},
 	}
 	actors := []string{"Military Forces of Syria", "Islamic State", "Military Forces of Russia", "Rebel groups", "Civilians (Syria)", "Police Forces of Nigeria"}
 	words := []string{"airstrike", "shelling", "convoy", "market", "hospital", "checkpoint", "Café", "bridge", "Ḥamā", "drone"}
@@ -391,6 +391,7 @@ func Seed(t *testing.T, s incidents.Store, n int, rng *rand.Rand) []incidents.In
 			EventType: incidents.EventTypes[rng.IntN(len(incidents.EventTypes))],
 			Actor1:    actors[rng.IntN(len(actors))],
 			Country:   tw.country,
+			Admin1:    tw.admin1,
 			Place:     tw.name,
 			Notes:     words[rng.IntN(len(words))] + " near " + words[rng.IntN(len(words))] + fmt.Sprintf(" (%d)", i),
 			Lat:       ptr(tw.lat + (rng.Float64()-0.5)*spread),
@@ -619,7 +620,7 @@ func ids(ins []incidents.Incident) []int64 {
 }
 
 func bruteStats(ins []incidents.Incident) incidents.Stats {
-	st := incidents.Stats{ByEventType: []incidents.StatBucket{}, ByMonth: []incidents.StatBucket{}, ByCountry: []incidents.StatBucket{}}
+	st := incidents.NewStats()
 	groups := []struct {
 		key func(*incidents.Incident) string
 		dst *[]incidents.StatBucket
@@ -652,6 +653,22 @@ func bruteStats(ins []incidents.Incident) incidents.Stats {
 			return strings.Compare(a.Key, b.Key)
 		})
 	}
+	st.ByAdmin1 = topBuckets(ins, incidents.TopAdmin1, func(in *incidents.Incident) []string {
+		if in.Admin1 == "" {
+			return nil
+		}
+		return []string{in.Admin1}
+	})
+	st.ByActor = topBuckets(ins, incidents.TopActors, func(in *incidents.Incident) []string {
+		var ks []string
+		if in.Actor1 != "" {
+			ks = append(ks, in.Actor1)
+		}
+		if in.Actor2 != "" && in.Actor2 != in.Actor1 {
+			ks = append(ks, in.Actor2)
+		}
+		return ks
+	})
 	for i, in := range ins {
 		st.Count++
 		if in.Fatalities != nil {
@@ -667,9 +684,38 @@ func bruteStats(ins []incidents.Incident) incidents.Stats {
 	return st
 }
 
+// topBuckets counts the incidents under each of their keys and returns
+// the n largest groups, by count descending, then key.
+func topBuckets(ins []incidents.Incident, n int, keys func(*incidents.Incident) []string) []incidents.StatBucket {
+	m := map[string]*incidents.StatBucket{}
+	for i := range ins {
+		for _, k := range keys(&ins[i]) {
+			if m[k] == nil {
+				m[k] = &incidents.StatBucket{Key: k}
+			}
+			m[k].Count++
+			if ins[i].Fatalities != nil {
+				m[k].Fatalities += *ins[i].Fatalities
+			}
+		}
+	}
+	out := []incidents.StatBucket{}
+	for _, b := range m {
+		out = append(out, *b)
+	}
+	slices.SortFunc(out, func(a, b incidents.StatBucket) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return out[:min(n, len(out))]
+}
+
 func sameStats(a, b incidents.Stats) bool {
 	return a.Count == b.Count && a.Fatalities == b.Fatalities && a.MinDate == b.MinDate && a.MaxDate == b.MaxDate &&
-		slices.Equal(a.ByEventType, b.ByEventType) && slices.Equal(a.ByMonth, b.ByMonth) && slices.Equal(a.ByCountry, b.ByCountry)
+		slices.Equal(a.ByEventType, b.ByEventType) && slices.Equal(a.ByMonth, b.ByMonth) && slices.Equal(a.ByCountry, b.ByCountry) &&
+		slices.Equal(a.ByAdmin1, b.ByAdmin1) && slices.Equal(a.ByActor, b.ByActor)
 }
 
 func testPagination(t *testing.T, s incidents.Store, all []incidents.Incident) {
