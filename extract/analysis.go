@@ -1,10 +1,12 @@
 package extract
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,6 +60,10 @@ type analysis struct {
 	air   bool   // the document speaks of air strikes: "struck" and "raid" are air words
 	saudi bool   // "Saudi-led coalition" appears: a bare "coalition" is that one
 	inner []span // countries named inside actors ("Syrian army"), reported as places
+	// orgPlaces are the places that begin organisations' names ("Texas
+	// Department of Transportation", "Laurel County Fiscal Court"): named
+	// as actors, never where an incident happened.
+	orgPlaces []span
 	// lastDate is the latest date the story gave: sentences that give none
 	// go on telling of that day.
 	lastDate when
@@ -227,6 +233,7 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 		if n := orgRun(toks, i); n > bestN {
 			a.addSpan(span{start: i, end: i + n, kind: spanOrg})
 			a.markDemonyms(i, i+n)
+			a.orgPlace(toks, i, i+n)
 			return n
 		}
 	}
@@ -347,6 +354,7 @@ var orgWords = map[string]bool{
 	"reuters": true, "afp": true, "ap": true, "hospital": true, "clinic": true, "school": true,
 	"academy": true, "league": true, "division": true, "regiment": true, "police": true, "security": true,
 	"intelligence": true, "directorate": true, "secretariat": true, "senate": true, "congress": true,
+	"college": true,
 }
 
 // runConnectors may join the capitalised words of a name.
@@ -378,12 +386,71 @@ func orgRun(toks []token, i int) int {
 	if !has || end-i < 2 && !orgWords[toks[i].norm] {
 		return 0
 	}
-	// A place word ends a place: "Homs Governorate" is no organisation.
-	if regionWords[toks[end-1].norm] {
+	// A place word ends a place: "Homs Governorate" is no organisation,
+	// nor is "West Bank".
+	if regionWords[toks[end-1].norm] || end-i == 2 && toks[end-1].norm == "bank" && compass[toks[i].norm] {
 		return 0
 	}
 	return end - i
 }
+
+// orgPlace notes the place name that begins the organisation
+// toks[start:end], if any: the words before its first organisation word,
+// up to a region word ("Laurel County") and at most three, not a demonym
+// (markDemonyms has those) nor a common word alone.
+func (a *analysis) orgPlace(toks []token, start, end int) {
+	for start < end && stopCaps[toks[start].norm] {
+		start++ // "The Texas Department of Transportation"
+	}
+	if start >= end {
+		return
+	}
+	if _, n := a.x.demonyms.match(toks, start); n > 0 {
+		return
+	}
+	s := span{start: start, kind: spanPlace, role: RoleActor}
+	if code, n := a.x.names.match(toks, start); n > 0 && start+n < end {
+		// "Syria Civil Defence": the country alone.
+		s.end, s.code, s.query = start+n, code, strings.TrimPrefix(a.x.countries[code].name, "the ")
+		a.orgPlaces = append(a.orgPlaces, s)
+		return
+	}
+	k := start
+	for k < end && k-start < 3 {
+		w := toks[k].norm
+		if orgWords[w] || stopCaps[w] || w == "city" || w == "state" || w == "supreme" || w == "national" || w == "federal" {
+			break
+		}
+		k++
+		if regionWords[w] {
+			break
+		}
+	}
+	// The longest of those words the gazetteer knows by that name: "Paris"
+	// of "Paris Junior College".
+	for ; k > start; k-- {
+		if k-start == 1 && (commonWord(toks[start].norm) || allCapsWord(toks[start].text)) {
+			return
+		}
+		q := a.d.text[toks[start].start:toks[k-1].end]
+		if res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: q, Limit: 1}); err == nil && res.Match != nil &&
+			gazetteer.Normalize(res.Match.Name) == gazetteer.Normalize(q) {
+			break
+		}
+	}
+	if k == start || k == end {
+		return
+	}
+	s.end, s.query = k, a.d.text[toks[start].start:toks[k-1].end]
+	a.orgPlaces = append(a.orgPlaces, s)
+}
+
+// intercardinal words before a place name say which part of it is meant
+// ("Northeast Georgia"); unlike "North" and "West" they rarely begin a name.
+var intercardinal = setOf("northeast northwest southeast southwest northeastern northwestern southeastern southwestern")
+
+// compass words begin "West Bank", "East Bank".
+var compass = map[string]bool{"west": true, "east": true, "north": true, "south": true, "left": true}
 
 // titles come before people's names.
 var titles = map[string]bool{
@@ -458,6 +525,12 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	if start == end {
 		return end - i
 	}
+	if notPlaceName(toks, start, end) {
+		return end - i
+	}
+	if end-start >= 2 && intercardinal[toks[start].norm] {
+		start++ // "Northeast Georgia": Georgia
+	}
 	s := span{start: start, end: end, kind: spanPlace}
 	s.cue, s.near = locativeCue(toks, start)
 	if start > 1 && toks[start-1].text == "," {
@@ -489,6 +562,27 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	a.addSpan(s)
 	return end - i
+}
+
+// notPlaceName reports whether the capitalised run toks[start:end] is, by
+// its form, no place name: a word with a number ("Route 38", "District 1",
+// "Pack 122"), an abbreviated "St." or "Mt." cut from its name, or a
+// holiday ("St. Patrick's Day").
+func notPlaceName(toks []token, start, end int) bool {
+	if end < len(toks) && toks[end].norm == "'s" && end+1 < len(toks) && toks[end+1].norm == "day" {
+		return true
+	}
+	if end-start != 1 {
+		return false
+	}
+	if end < len(toks) && toks[end].kind == tokNumber && toks[end].nlBefore == 0 {
+		return true
+	}
+	switch toks[start].norm {
+	case "st", "mt", "ft":
+		return end < len(toks) && toks[end].text == "."
+	}
+	return false
 }
 
 // qualifier reads what contains a place: "Talbiseh, in Homs province",
@@ -588,6 +682,12 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 	type key struct{ name, within string }
 	index := map[key]int{}
 	var mentions []gazetteer.Mention
+	n := len(a.spans)
+	a.spans = append(a.spans, a.orgPlaces...) // resolved with the rest, then moved back out
+	defer func() {
+		a.orgPlaces = append(a.orgPlaces[:0], a.spans[n:]...)
+		a.spans = a.spans[:n]
+	}()
 	ref := make([]int, len(a.spans)) // span -> mention, -1 for none
 	for i := range a.spans {
 		ref[i] = -1
@@ -625,6 +725,7 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("extract: resolve places: %w", err)
 		}
+		taken := map[int]*gazetteer.Match{} // mention -> a match accepted for one of its spans
 		for i := range a.spans {
 			if ref[i] < 0 {
 				continue
@@ -632,11 +733,20 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 			s := &a.spans[i]
 			s.match = a.accept(s, results[ref[i]].Match)
 			if s.match != nil {
+				taken[ref[i]] = s.match
 				w := 1
 				if s.cue {
 					w = 2
 				}
 				a.focusVotes(s.match.Country, w)
+			}
+		}
+		// One name, one sense in a document: a name taken for a place once
+		// ("in Dublin") is that place where it stands alone too ("Dublin
+		// operates its own sirens").
+		for i := range a.spans {
+			if s := &a.spans[i]; ref[i] >= 0 && s.match == nil && taken[ref[i]] != nil && !commonWord(a.toks[s.start].norm) {
+				s.match = taken[ref[i]]
 			}
 		}
 	}
@@ -654,7 +764,7 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		}
 		// "Scott Morrison", unknown as a place, is a name: "Morrison" alone
 		// later is the man.
-		if s.kind == spanPlace && s.match == nil && !s.named && !s.cue && s.end-s.start >= 2 && s.end-s.start <= 3 {
+		if s.kind == spanPlace && s.match == nil && !s.named && !s.cue && s.role != RoleActor && s.end-s.start >= 2 && s.end-s.start <= 3 {
 			people[a.toks[s.end-1].norm] = true
 		}
 	}
@@ -663,7 +773,7 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		if s.kind == spanPlace && s.match != nil && s.end-s.start == 1 && people[a.toks[s.start].norm] && !s.cue {
 			s.match = nil
 		}
-		if s.kind == spanPlace && s.match != nil {
+		if s.kind == spanPlace && s.match != nil && s.role != RoleActor {
 			s.role = RoleMentioned
 		}
 	}
@@ -846,7 +956,8 @@ type cand struct {
 	generic  bool // its trigger is a bare "attack", which may refer to any event
 	para     int
 	sent     int
-	vague    bool // the place is only a country or inherited
+	trigs    []clause // the token ranges of its triggers, one per telling that had one
+	vague    bool     // the place is only a country or inherited
 	// inherited is the place of the story's previous telling, used when
 	// this one names none.
 	inherited *span
@@ -881,6 +992,9 @@ func (a *analysis) events(si int) {
 	s := a.sents[si]
 	background := backgroundCue(s.toks)
 	when, hasDate := findDate(s.toks, a.ref)
+	if hasDate && a.isOld(when) || !hasDate && a.oldCue(s.toks) {
+		return // "had seized the town in December", "signed an agreement in 2020": history, not news
+	}
 	if hasDate && !s.caption && !background {
 		a.lastDate, a.hasLast = when, true
 	}
@@ -933,6 +1047,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		if f.t.agreement && !agreementVerb(toks[cl.start:cl.end]) {
 			continue
 		}
+		if f.t.withdrawal && a.placeLeft(f, cl, s) == nil {
+			continue // "the withdrawal of US troops": no place left, no event
+		}
 		if best < 0 || trigs[best].t.weak && !f.t.weak ||
 			trigs[best].t.eventType == "Strategic developments" && f.t.eventType != "Strategic developments" && !f.t.weak {
 			best = j
@@ -969,6 +1086,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	}
 	f := trigs[best]
 	c := &cand{para: s.para, sent: si, caption: s.caption}
+	if f.end > f.start {
+		c.trigs = []clause{{f.start, f.end}}
+	}
 	c.in.EventType, c.in.SubEventType = f.t.eventType, f.t.subType
 	conf := 0.8
 	if f.t.weak || f.weak {
@@ -987,6 +1107,22 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	}
 	// Place.
 	c.placeSp, c.own = a.placeFor(cl, f, s)
+	if f.t.withdrawal {
+		c.placeSp, c.own = a.placeLeft(f, cl, s), true
+		if !dealCue(toks[s.first:s.first+len(s.toks)]) && a.fightNear(si) {
+			// Leaving under attack: the other side takes the place.
+			c.in.EventType = "Battles"
+			a1, a2 = a2, a1
+			switch {
+			case a1.name == "":
+				c.in.SubEventType = "Armed clash"
+			case a1.kind == "state":
+				c.in.SubEventType = "Government regains territory"
+			default:
+				c.in.SubEventType = "Non-state actor overtakes territory"
+			}
+		}
+	}
 	if c.placeSp == nil {
 		c.inherited = a.lastPlace(s.para, 1)
 	}
@@ -1030,6 +1166,10 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	if f.t.eventType == "Battles" && !f.t.territory && (victim == "civilians" || a2.kind == "civilian") {
 		c.in.EventType, c.in.SubEventType = "Violence against civilians", "Attack"
 	}
+	riot := a.violentCrowd(cl, f)
+	if riot {
+		c.in.EventType, c.in.SubEventType = "Riots", "Violent demonstration"
+	}
 	if c.in.EventType == "Protests" && deaths > 0 {
 		c.in.SubEventType = "Excessive force against protesters"
 	}
@@ -1070,6 +1210,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	for j, g := range trigs {
 		if j == best || g.t.weak || g.t.agreement {
 			continue
+		}
+		if riot && (g.t.eventType == "Protests" || g.t.eventType == "Riots" || g.t.subType == "Looting/property destruction" || g.t.eventType == "Battles") {
+			continue // the crowd's own acts: one riot
 		}
 		if g.t.eventType == f.t.eventType {
 			if c.in.SubEventType == "Peaceful protest" && g.t.subType == "Protest with intervention" {
@@ -1171,9 +1314,14 @@ func (a *analysis) modality(start, ti, end int) float64 {
 				f = min(f, 0.3)
 			}
 		case "thousands", "hundreds":
-			// "thousands of airstrikes" is generic; "thousands of protesters" a crowd.
-			if a.x.triggers.byFirst[toks[ti].norm] == nil || !isCrowd(toks[ti].norm) {
+			// "thousands of airstrikes" is generic; "thousands of protesters"
+			// and "hundreds of students held a sit-in" are crowds.
+			if (k+1 == ti || k+2 == ti && toks[k+1].norm == "of") && !isCrowd(toks[ti].norm) {
 				f = min(f, 0.25)
+			}
+		case "such":
+			if k+1 == ti || k+2 == ti {
+				f = min(f, 0.25) // "dozens of such strikes"
 			}
 		case "waging", "campaign", "repeatedly", "routinely", "regularly", "often", "frequently", "usually",
 			"carries", "continues", "continue", "ongoing", "daily", "years", "decades", "months", "frequent",
@@ -1444,6 +1592,9 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 		if sp.start > 0 && (a.toks[sp.start-1].norm == "since" || a.toks[sp.start-1].norm == "from" && !sp.cue) {
 			score -= 20
 		}
+		if f.t.territory && (sp.start == f.end || sp.start == f.end+1 && a.toks[f.end].norm == "of") {
+			score += 12 // "captured Lashio, the largest town in Shan State": what was taken
+		}
 		if score > bestScore {
 			best, bestScore = sp, score
 		}
@@ -1462,10 +1613,34 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 				if p := a.lastPlace(s.para, 3); p != nil {
 					return p, false
 				}
+				if p := a.lastNamed(s, cl.start); p != nil {
+					return p, false
+				}
 			}
 		}
 	}
 	return nil, false
+}
+
+// lastNamed returns the town named last before token k in sentence s or
+// the one before it in its paragraph (not as an actor), for "the town" when
+// no candidate has a place yet.
+func (a *analysis) lastNamed(s sentence, k int) *span {
+	first := s.first
+	if si, ok := slices.BinarySearchFunc(a.sents, s.first, func(x sentence, first int) int { return x.first - first }); ok && si > 0 && a.sents[si-1].para == s.para {
+		first = a.sents[si-1].first
+	}
+	for i := k - 1; i >= first; i-- {
+		sp := a.spanAt(i)
+		if sp == nil {
+			continue
+		}
+		if sp.kind == spanPlace && sp.match != nil && sp.role != RoleActor && sp.match.Place.GeoPrecision() == 1 {
+			return sp
+		}
+		i = sp.start
+	}
+	return nil
 }
 
 // lastPlace returns the place of the latest candidate with one, within
@@ -1485,7 +1660,7 @@ func (a *analysis) lastPlace(para, back int) *span {
 
 // evidence returns a sentence as evidence, with input offsets.
 func (a *analysis) evidence(s sentence) Evidence {
-	start, end := a.d.inputOffset(s.start), a.d.inputOffset(s.end)
+	start, end := a.d.inputOffset(s.start), a.d.inputEnd(s.end)
 	text := strings.Join(strings.Fields(a.d.text[s.start:s.end]), " ")
 	return Evidence{Text: text, Start: start, End: end}
 }
@@ -1551,6 +1726,7 @@ func (a *analysis) same(o, c *cand) bool {
 
 func (a *analysis) merge(o, c *cand) {
 	o.evidence = append(o.evidence, c.evidence...)
+	o.trigs = append(o.trigs, c.trigs...)
 	if c.dateCue && !o.dateCue {
 		o.in.Date, o.in.DatePrecision, o.dateCue = c.in.Date, c.in.DatePrecision, true
 	}
@@ -1595,8 +1771,13 @@ func (a *analysis) result() Result {
 			c.placeSp.role = RoleEvent
 		}
 		res.Candidates = append(res.Candidates, Candidate{Incident: c.in, Confidence: roundConf(c.conf), Evidence: c.evidence})
+		for _, t := range c.trigs {
+			sp := a.tokenSpan(SpanTrigger, t.start, t.end)
+			sp.EventType, sp.SubEventType = c.in.EventType, c.in.SubEventType
+			res.Spans = append(res.Spans, sp)
+		}
 	}
-	all := append(slices.Clone(a.spans), a.inner...)
+	all := append(append(slices.Clone(a.spans), a.inner...), a.orgPlaces...)
 	slices.SortStableFunc(all, func(x, y span) int { return x.start - y.start })
 	for i := range all {
 		s := &all[i]
@@ -1613,7 +1794,7 @@ func (a *analysis) result() Result {
 		p := Place{
 			Text:  a.d.text[a.toks[s.start].start:a.toks[s.end-1].end],
 			Start: a.d.inputOffset(a.toks[s.start].start),
-			End:   a.d.inputOffset(a.toks[s.end-1].end),
+			End:   a.d.inputEnd(a.toks[s.end-1].end),
 			Role:  role,
 			Match: s.match,
 		}
@@ -1624,8 +1805,70 @@ func (a *analysis) result() Result {
 			p.Match = a.countryMatch(s.code)
 		}
 		res.Places = append(res.Places, p)
+		res.Spans = append(res.Spans, Span{Kind: SpanPlace, Text: p.Text, Start: p.Start, End: p.End})
+	}
+	res.Spans = append(res.Spans, a.dateAndNumberSpans()...)
+	slices.SortStableFunc(res.Spans, func(x, y Span) int { return cmp.Or(x.Start-y.Start, y.End-x.End) })
+	if res.Spans == nil {
+		res.Spans = []Span{}
 	}
 	return res
+}
+
+// tokenSpan is the span of kind over tokens [start, end).
+func (a *analysis) tokenSpan(kind string, start, end int) Span {
+	from, to := a.toks[start].start, a.toks[end-1].end
+	return Span{Kind: kind, Text: a.d.text[from:to], Start: a.d.inputOffset(from), End: a.d.inputEnd(to)}
+}
+
+// dateAndNumberSpans finds every date and count of the text, whether or
+// not a candidate uses it: a number inside a date ("17 September 2016") is
+// part of the date, and a lone "a" is no count.
+func (a *analysis) dateAndNumberSpans() []Span {
+	ref := a.ref
+	if ref.IsZero() {
+		ref = a.x.now().UTC()
+	}
+	var out []Span
+	for i := 0; i < len(a.toks); i++ {
+		if w, ok := dateAt(a.toks, i, ref); ok && w.end > i {
+			out = append(out, a.tokenSpan(SpanDate, i, w.end))
+			i = w.end - 1
+			continue
+		}
+		n, ok := parseNumber(a.toks, i)
+		if !ok || n.end <= i {
+			continue
+		}
+		if n.end-n.start == 1 && (a.toks[i].norm == "a" || a.toks[i].norm == "an" || a.toks[i].norm == "single") {
+			continue // "a child" counts one, but "a" is no number to show
+		}
+		from := boundBefore(a.toks, i)
+		if len(out) > 0 && out[len(out)-1].End > a.d.inputOffset(a.toks[from].start) {
+			from = i
+		}
+		out = append(out, a.tokenSpan(SpanNumber, from, n.end))
+		i = n.end - 1
+	}
+	return out
+}
+
+// boundBefore returns where the words that bound the count at toks[i]
+// start ("at least 62", "more than 100", "nearly 30"), i when none do.
+func boundBefore(toks []token, i int) int {
+	if i >= 2 {
+		switch toks[i-2].norm + " " + toks[i-1].norm {
+		case "at least", "more than", "fewer than", "less than", "up to", "at most":
+			return i - 2
+		}
+	}
+	if i >= 1 {
+		switch toks[i-1].norm {
+		case "nearly", "about", "some", "over", "around", "almost", "roughly", "approximately":
+			return i - 1
+		}
+	}
+	return i
 }
 
 // countryMatch returns the gazetteer's entry for a country code.
@@ -1749,4 +1992,147 @@ func allCapsWord(w string) bool {
 		}
 	}
 	return true
+}
+
+// isOld reports whether a calendar date lies more than a month before the
+// article date: what a sentence tells of it is history, not news.
+func (a *analysis) isOld(w when) bool {
+	return !a.ref.IsZero() && w.explicit && w.date.Before(a.ref.AddDate(0, 0, -31))
+}
+
+// oldCue reports whether a sentence that gives no date places what it
+// tells in an earlier year ("in 2014", "in early 2014") or a month at least
+// two months before the article's ("had seized Palmyra in December").
+func (a *analysis) oldCue(toks []token) bool {
+	if a.ref.IsZero() {
+		return false
+	}
+	for i := 1; i < len(toks); i++ {
+		switch toks[i-1].norm {
+		case "in", "early", "late", "mid", "since":
+		default:
+			continue
+		}
+		t := toks[i]
+		if t.kind == tokNumber && len(t.text) == 4 {
+			if y, err := strconv.Atoi(t.text); err == nil && y >= 1900 && y < a.ref.Year() {
+				return true
+			}
+			continue
+		}
+		m, ok := months[t.norm]
+		if !ok || !t.cap || len(t.norm) < 4 || t.norm == "march" && toks[i-1].norm != "in" {
+			continue
+		}
+		if i+1 < len(toks) && toks[i+1].kind == tokNumber {
+			continue // a calendar date, which findDate reads
+		}
+		if back := (int(a.ref.Month()) - int(m) + 12) % 12; back >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// placeLeft returns the place a withdrawal trigger names as left: right
+// after it ("pulled out of Izium"), or after "from" within a few words
+// ("withdrawing its troops from Avdiivka"); "from the town" is the town
+// named last.
+func (a *analysis) placeLeft(f found, cl clause, s sentence) *span {
+	for k := f.end; k < cl.end && k < f.end+5; k++ {
+		sp := a.spanAt(k)
+		after := k == f.end || a.toks[k-1].norm == "from" || a.toks[k-1].norm == "of"
+		if sp != nil && sp.kind == spanPlace && sp.match != nil && sp.role != RoleActor && after {
+			return sp
+		}
+		if sp == nil && after && a.toks[k].norm == "the" && k+1 < cl.end {
+			switch a.toks[k+1].norm {
+			case "town", "city", "village", "base", "area", "district":
+				return a.lastNamed(s, k)
+			}
+		}
+		if sp != nil || a.toks[k].kind != tokWord {
+			return nil
+		}
+	}
+	return nil
+}
+
+// dealCue reports whether a sentence tells of leaving under a deal.
+func dealCue(toks []token) bool {
+	for i, t := range toks {
+		switch t.norm {
+		case "deal", "agreement", "brokered", "negotiated", "evacuation", "accord", "handover":
+			return true
+		case "without":
+			if i+2 < len(toks) && toks[i+2].norm == "fight" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fightWords tell of fighting around a place a side left.
+var fightWords = setOf("attacked attack attacks assault offensive counteroffensive encirclement encircled surrounded " +
+	"pushed pushing advance advancing advanced shelling shelled pounded pounding fighting clashes battle besieged siege")
+
+// fightNear reports whether sentence si or its neighbours in the same
+// paragraph tell of fighting.
+func (a *analysis) fightNear(si int) bool {
+	for k := max(0, si-2); k < len(a.sents) && k <= si+2; k++ {
+		if a.sents[k].para != a.sents[si].para && k != si {
+			continue
+		}
+		for _, t := range a.sents[k].toks {
+			if fightWords[t.norm] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// crowdWords name the people of a demonstration; riotActs what makes it a
+// riot.
+var (
+	crowdWords = setOf("protesters protestors demonstrators rioters crowd crowds mob youths")
+	riotActs   = setOf("torched stormed ransacked looted smashed burned burnt stoned")
+)
+
+// violentCrowd reports whether a clause tells of a crowd's violence: a
+// crowd that "torched", "stormed", "set fire to" or "threw stones/petrol
+// bombs" — a riot, however its trigger reads (protest, storming, looting).
+func (a *analysis) violentCrowd(cl clause, f found) bool {
+	toks := a.toks
+	crowd := -1
+	for k := cl.start; k < cl.end; k++ {
+		if crowdWords[toks[k].norm] {
+			crowd = k
+			break
+		}
+	}
+	if crowd < 0 || f.t.eventType != "Protests" && f.t.eventType != "Riots" && f.start < crowd {
+		return false
+	}
+	for k := crowd + 1; k < cl.end; k++ {
+		w := toks[k].norm
+		if riotActs[w] {
+			return true
+		}
+		if k+1 < cl.end {
+			next := toks[k+1].norm
+			if (w == "set" || w == "setting") && (next == "fire" || next == "alight" || next == "ablaze") {
+				return true
+			}
+			if (w == "threw" || w == "hurled" || w == "throwing") && k+3 < cl.end {
+				for _, o := range toks[k+1 : k+4] {
+					if o.norm == "stones" || o.norm == "rocks" || o.norm == "bombs" || o.norm == "molotov" || o.norm == "bricks" || o.norm == "firebombs" {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }

@@ -22,6 +22,7 @@ type when struct {
 	date      time.Time
 	precision string // day, week, month, year
 	start     int    // token index of the cue
+	end       int    // token index after it
 	explicit  bool   // a calendar date rather than a relative one
 }
 
@@ -38,62 +39,68 @@ func parseISODate(s string) (time.Time, bool) {
 // September 2016", "Sept. 17", "September 30, 2015") stand for themselves.
 // A date after "since" starts a period, not an event, and is skipped.
 func findDate(toks []token, ref time.Time) (when, bool) {
-	for i := 0; i < len(toks); i++ {
+	for i := range toks {
 		if i > 0 && (toks[i-1].norm == "since" || toks[i-1].norm == "until" || toks[i-1].norm == "till") {
 			continue
 		}
-		if w, ok := calendarDate(toks, i, ref); ok {
+		if w, ok := dateAt(toks, i, ref); ok {
 			return w, true
 		}
-		if ref.IsZero() {
-			continue
+	}
+	return when{}, false
+}
+
+// dateAt reads a date starting at toks[i], as findDate describes.
+func dateAt(toks []token, i int, ref time.Time) (when, bool) {
+	if w, ok := calendarDate(toks, i, ref); ok {
+		return w, true
+	}
+	if ref.IsZero() {
+		return when{}, false
+	}
+	t := toks[i]
+	if wd, ok := weekdays[t.norm]; ok && t.cap {
+		d := ref
+		for d.Weekday() != wd {
+			d = d.AddDate(0, 0, -1)
 		}
-		t := toks[i]
-		if wd, ok := weekdays[t.norm]; ok && t.cap {
-			d := ref
-			for d.Weekday() != wd {
-				d = d.AddDate(0, 0, -1)
-			}
-			if i > 0 && toks[i-1].norm == "last" && d.Equal(ref) {
-				d = d.AddDate(0, 0, -7)
-			}
-			if i > 0 && (toks[i-1].norm == "next" || toks[i-1].norm == "coming") {
-				continue
-			}
-			return when{date: d, precision: "day", start: i}, true
+		if i > 0 && toks[i-1].norm == "last" && d.Equal(ref) {
+			d = d.AddDate(0, 0, -7)
 		}
-		switch t.norm {
-		case "yesterday":
-			return when{date: ref.AddDate(0, 0, -1), precision: "day", start: i}, true
-		case "today", "tonight":
-			return when{date: ref, precision: "day", start: i}, true
-		case "overnight":
-			return when{date: ref.AddDate(0, 0, -1), precision: "day", start: i}, true
-		case "last", "earlier", "this", "past":
-			if i+1 >= len(toks) {
-				continue
-			}
-			next := toks[i+1].norm
-			if next == "this" && i+2 < len(toks) {
-				next = "this " + toks[i+2].norm
-			}
-			switch {
-			case t.norm == "last" && next == "night":
-				return when{date: ref.AddDate(0, 0, -1), precision: "day", start: i}, true
-			case t.norm == "last" && next == "week", t.norm == "past" && next == "week":
-				return when{date: mondayOf(ref.AddDate(0, 0, -7)), precision: "week", start: i}, true
-			case t.norm == "this" && next == "week", t.norm == "earlier" && next == "this week":
-				return when{date: mondayOf(ref), precision: "week", start: i}, true
-			case t.norm == "earlier" && next == "this month", t.norm == "this" && next == "month":
-				return when{date: time.Date(ref.Year(), ref.Month(), 1, 0, 0, 0, 0, time.UTC), precision: "month", start: i}, true
-			case t.norm == "last" && next == "month":
-				return when{date: time.Date(ref.Year(), ref.Month()-1, 1, 0, 0, 0, 0, time.UTC), precision: "month", start: i}, true
-			}
+		if i > 0 && (toks[i-1].norm == "next" || toks[i-1].norm == "coming") {
+			return when{}, false
 		}
-		if t.kind == tokNumber && i+2 < len(toks) && toks[i+1].norm == "days" && toks[i+2].norm == "ago" {
-			if n, err := strconv.Atoi(t.text); err == nil && n < 60 {
-				return when{date: ref.AddDate(0, 0, -n), precision: "day", start: i}, true
-			}
+		return when{date: d, precision: "day", start: i, end: i + 1}, true
+	}
+	switch t.norm {
+	case "yesterday", "overnight":
+		return when{date: ref.AddDate(0, 0, -1), precision: "day", start: i, end: i + 1}, true
+	case "today", "tonight":
+		return when{date: ref, precision: "day", start: i, end: i + 1}, true
+	case "last", "earlier", "this", "past":
+		if i+1 >= len(toks) {
+			return when{}, false
+		}
+		next, end := toks[i+1].norm, i+2
+		if next == "this" && i+2 < len(toks) {
+			next, end = "this "+toks[i+2].norm, i+3
+		}
+		switch {
+		case t.norm == "last" && next == "night":
+			return when{date: ref.AddDate(0, 0, -1), precision: "day", start: i, end: end}, true
+		case t.norm == "last" && next == "week", t.norm == "past" && next == "week":
+			return when{date: mondayOf(ref.AddDate(0, 0, -7)), precision: "week", start: i, end: end}, true
+		case t.norm == "this" && next == "week", t.norm == "earlier" && next == "this week":
+			return when{date: mondayOf(ref), precision: "week", start: i, end: end}, true
+		case t.norm == "earlier" && next == "this month", t.norm == "this" && next == "month":
+			return when{date: time.Date(ref.Year(), ref.Month(), 1, 0, 0, 0, 0, time.UTC), precision: "month", start: i, end: end}, true
+		case t.norm == "last" && next == "month":
+			return when{date: time.Date(ref.Year(), ref.Month()-1, 1, 0, 0, 0, 0, time.UTC), precision: "month", start: i, end: end}, true
+		}
+	}
+	if t.kind == tokNumber && i+2 < len(toks) && toks[i+1].norm == "days" && toks[i+2].norm == "ago" {
+		if n, err := strconv.Atoi(t.text); err == nil && n < 60 {
+			return when{date: ref.AddDate(0, 0, -n), precision: "day", start: i, end: i + 3}, true
 		}
 	}
 	return when{}, false
@@ -114,7 +121,7 @@ func calendarDate(toks []token, i int, ref time.Time) (when, bool) {
 	t := toks[i]
 	if len(t.text) == 10 && t.text[4] == '-' && t.text[7] == '-' {
 		if d, ok := parseISODate(t.text); ok {
-			return when{date: d, precision: "day", start: i, explicit: true}, true // "2016-09-17"
+			return when{date: d, precision: "day", start: i, end: i + 1, explicit: true}, true // "2016-09-17"
 		}
 	}
 	day, month, year := 0, time.Month(0), 0
@@ -140,7 +147,7 @@ func calendarDate(toks []token, i int, ref time.Time) (when, bool) {
 				day = d
 				j++
 			} else if y, err := strconv.Atoi(toks[j].text); err == nil && y >= 1900 && y <= 2100 {
-				return when{date: time.Date(y, m, 1, 0, 0, 0, 0, time.UTC), precision: "month", start: i, explicit: true}, true
+				return when{date: time.Date(y, m, 1, 0, 0, 0, 0, time.UTC), precision: "month", start: i, end: j + 1, explicit: true}, true
 			}
 		}
 		if day == 0 {
@@ -149,12 +156,13 @@ func calendarDate(toks []token, i int, ref time.Time) (when, bool) {
 	} else {
 		return when{}, false
 	}
+	end := j
 	if j < len(toks) && toks[j].text == "," {
 		j++
 	}
 	if j < len(toks) && toks[j].kind == tokNumber && len(toks[j].text) == 4 {
 		if y, err := strconv.Atoi(toks[j].text); err == nil && y >= 1900 && y <= 2100 {
-			year = y
+			year, end = y, j+1
 		}
 	}
 	if year == 0 {
@@ -170,7 +178,7 @@ func calendarDate(toks []token, i int, ref time.Time) (when, bool) {
 	if d.Day() != day {
 		return when{}, false // 31 September
 	}
-	return when{date: d, precision: "day", start: i, explicit: true}, true
+	return when{date: d, precision: "day", start: i, end: end, explicit: true}, true
 }
 
 // articleDate finds the article's own date: a leading "date YYYY-MM-DD"

@@ -92,12 +92,34 @@ type Place struct {
 	Match *gazetteer.Match `json:"match"`
 }
 
+// Kinds of the spans of a Result.
+const (
+	SpanPlace   = "place"   // a place name (its role is in Places)
+	SpanDate    = "date"    // "on Saturday", "17 September 2016", "last week"
+	SpanNumber  = "number"  // "62", "a dozen", "hundreds"
+	SpanTrigger = "trigger" // the words that tell of a candidate's event: "air strike", "clashes"
+)
+
+// Span is a stretch of the input that the analysis read as something, for
+// showing the text with its highlights. Trigger spans are those of the
+// candidates returned and carry the candidate's event type.
+type Span struct {
+	Kind         string `json:"kind"`
+	Text         string `json:"text"`
+	Start        int    `json:"start"`
+	End          int    `json:"end"`
+	EventType    string `json:"event_type,omitempty"`
+	SubEventType string `json:"sub_event_type,omitempty"`
+}
+
 // Result is what Extract found in one document.
 type Result struct {
 	// Date is the article date used (YYYY-MM-DD), "" when none was known.
 	Date       string      `json:"date"`
 	Candidates []Candidate `json:"candidates"`
 	Places     []Place     `json:"places"`
+	// Spans are the places, dates, numbers and triggers, by start offset.
+	Spans []Span `json:"spans"`
 	// Warnings say what the caller should know: invalid UTF-8 replaced, no
 	// article date.
 	Warnings []string `json:"warnings,omitempty"`
@@ -120,8 +142,8 @@ type Extractor struct {
 }
 
 type trigger struct {
-	eventType, subType                    string
-	weak, territory, agreement, violation bool
+	eventType, subType                                string
+	weak, territory, agreement, violation, withdrawal bool
 }
 
 type actorEntry struct {
@@ -182,6 +204,8 @@ func (x *Extractor) AddLexicon(r io.Reader, name string) error {
 					t.agreement = true
 				case "violation":
 					t.violation = true
+				case "withdrawal":
+					t.withdrawal = true
 				default:
 					return fmt.Errorf("unknown flag %q", flag)
 				}

@@ -75,28 +75,32 @@ func TestBackgroundCue(t *testing.T) {
 func TestFindDate(t *testing.T) {
 	ref := time.Date(2016, 9, 17, 0, 0, 0, 0, time.UTC) // a Saturday
 	tests := []struct {
-		text, want, precision string
+		text, want, precision, words string // words: the date's own words
 	}{
-		{"the raid on Saturday", "2016-09-17", "day"},
-		{"the truce took effect on Monday", "2016-09-12", "day"},
-		{"fighting yesterday", "2016-09-16", "day"},
-		{"clashes last week", "2016-09-05", "week"},
-		{"earlier this month", "2016-09-01", "month"},
-		{"on 17 September 2016", "2016-09-17", "day"},
-		{"on Sept. 3", "2016-09-03", "day"},
-		{"on September 30, 2015", "2015-09-30", "day"},
-		{"on December 30", "2015-12-30", "day"},
-		{"since March 2011", "", ""},
+		{"the raid on Saturday", "2016-09-17", "day", "Saturday"},
+		{"the truce took effect on Monday", "2016-09-12", "day", "Monday"},
+		{"fighting yesterday", "2016-09-16", "day", "yesterday"},
+		{"clashes last week", "2016-09-05", "week", "last week"},
+		{"earlier this month", "2016-09-01", "month", "earlier this month"},
+		{"on 17 September 2016", "2016-09-17", "day", "17 September 2016"},
+		{"on Sept. 3", "2016-09-03", "day", "Sept. 3"},
+		{"on September 30, 2015", "2015-09-30", "day", "September 30, 2015"},
+		{"on December 30, when", "2015-12-30", "day", "December 30"},
+		{"in March 2011", "2011-03-01", "month", "March 2011"},
+		{"killed 3 days ago", "2016-09-14", "day", "3 days ago"},
+		{"since March 2011", "", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
-			w, ok := findDate(tokenize(tt.text), ref)
-			got, prec := "", ""
+			toks := tokenize(tt.text)
+			w, ok := findDate(toks, ref)
+			got, prec, words := "", "", ""
 			if ok {
 				got, prec = day(w.date), w.precision
+				words = tt.text[toks[w.start].start:toks[w.end-1].end]
 			}
-			if got != tt.want || prec != tt.precision {
-				t.Errorf("got %q (%s), want %q (%s)", got, prec, tt.want, tt.precision)
+			if got != tt.want || prec != tt.precision || words != tt.words {
+				t.Errorf("got %q (%s, %q), want %q (%s, %q)", got, prec, words, tt.want, tt.precision, tt.words)
 			}
 		})
 	}
@@ -141,6 +145,18 @@ func TestStripHTMLOffsets(t *testing.T) {
 	if !strings.Contains(d.text, "& Idlib") {
 		t.Errorf("entity not decoded: %q", d.text)
 	}
+	// A stretch's end maps to the end of its own input, before the tags
+	// that follow it and after an entity it ends with.
+	for _, tt := range []struct{ in, text, want string }{
+		{"<p>In <b>Raqqa</b> today</p>", "Raqqa", "Raqqa"},
+		{"<p>Homs &amp;</p> Hama", "Homs &", "Homs &amp;"},
+	} {
+		d := stripHTML(tt.in)
+		i := strings.Index(d.text, tt.text)
+		if got := tt.in[d.inputOffset(i):d.inputEnd(i+len(tt.text))]; got != tt.want {
+			t.Errorf("%q: %q maps to %q, want %q", tt.in, tt.text, got, tt.want)
+		}
+	}
 }
 
 // TestStatements covers what a statement says of its event: negated,
@@ -183,6 +199,17 @@ func TestStatements(t *testing.T) {
 				t.Errorf("got %+v", c.Incident)
 			}
 		}},
+		{"withdrawal under attack", "Rebels said on Friday they were withdrawing from Saraqib to avoid encirclement.", 1, wantType("Battles", "Saraqib")},
+		{"withdrawal under a deal", "Rebels withdrew from Saraqib on Friday under a deal brokered by Turkey.", 1, wantType("Strategic developments", "Saraqib")},
+		{"withdrawal of no place", "The president announced the withdrawal of troops on Friday.", 0, nil},
+		{"riot", "Demonstrators set fire to the governor's office in Homs on Friday and threw stones at police.", 1, wantType("Riots", "Homs")},
+		{"peaceful crowd", "Hundreds of students held a sit-in in Homs on Friday.", 1, wantType("Protests", "Homs")},
+		{"old year", "The militants had seized Palmyra in 2015.", 0, nil},
+		{"old month", "The militants had seized Raqqa in May and lost it on Friday.", 1, nil},
+		{"months before", "The militants had seized Palmyra in June.", 0, nil},
+		{"old calendar date", "Government forces recaptured Palmyra on 27 March 2016.", 0, nil},
+		{"such strikes", "Turkey has carried out dozens of such strikes in northern Syria this year.", 0, nil},
+		{"since a weekday", "Security forces have killed 20 protesters in Homs since Monday.", 0, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,6 +224,16 @@ func TestStatements(t *testing.T) {
 				tt.check(t, r)
 			}
 		})
+	}
+}
+
+// wantType checks the first candidate's event type and place.
+func wantType(eventType, place string) func(t *testing.T, r Result) {
+	return func(t *testing.T, r Result) {
+		t.Helper()
+		if c := r.Candidates[0]; c.EventType != eventType || c.Place != place {
+			t.Errorf("got %s at %q, want %s at %q", c.EventType, c.Place, eventType, place)
+		}
 	}
 }
 
@@ -256,6 +293,14 @@ func FuzzExtract(f *testing.F) {
 		for _, p := range r.Places {
 			if p.Start < 0 || p.End > len(s) || p.Start > p.End {
 				t.Fatalf("place offsets %d-%d outside the input of %d bytes", p.Start, p.End, len(s))
+			}
+		}
+		for i, sp := range r.Spans {
+			if sp.Start < 0 || sp.End > len(s) || sp.Start >= sp.End {
+				t.Fatalf("%s span offsets %d-%d outside the input of %d bytes", sp.Kind, sp.Start, sp.End, len(s))
+			}
+			if i > 0 && sp.Start < r.Spans[i-1].Start {
+				t.Fatalf("spans out of order: %+v after %+v", sp, r.Spans[i-1])
 			}
 		}
 	})

@@ -284,7 +284,8 @@ func backgroundCue(toks []token) bool {
 		case "since":
 			if i+1 < len(toks) {
 				n := toks[i+1]
-				if n.kind == tokNumber || months[n.norm] > 0 || n.norm == "the" || n.norm == "it" || n.norm == "its" {
+				if n.kind == tokNumber || months[n.norm] > 0 || n.norm == "the" || n.norm == "it" || n.norm == "its" ||
+					n.norm == "last" || n.norm == "early" || weekdays[n.norm] > 0 || n.norm == "sunday" {
 					return true
 				}
 			}

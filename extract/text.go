@@ -12,6 +12,7 @@ import (
 type doc struct {
 	text string
 	off  []int32 // off[i] is the input offset of text byte i; len(text)+1 entries
+	ends []int32 // ends[i] is the input offset after what text byte i came from ("&amp;", not the tags after it)
 	// replaced counts invalid UTF-8 sequences replaced by spaces.
 	replaced int
 }
@@ -22,6 +23,19 @@ func (d *doc) inputOffset(i int) int {
 		return i
 	}
 	return int(d.off[i])
+}
+
+// inputEnd maps the end of a stretch of d.text, byte offset i, to the end
+// of what that stretch came from in the input: "Raqqa" in "<b>Raqqa</b>"
+// ends before "</b>".
+func (d *doc) inputEnd(i int) int {
+	if d.off == nil {
+		return i
+	}
+	if i == 0 {
+		return int(d.off[0])
+	}
+	return int(d.ends[i-1])
 }
 
 // newDoc prepares input for the grammar: HTML is stripped of tags, its
@@ -81,16 +95,18 @@ var skipTags = map[string]bool{"script": true, "style": true, "noscript": true, 
 func stripHTML(in string) *doc {
 	var sb strings.Builder
 	off := make([]int32, 0, len(in)+1)
-	emit := func(s string, at int) {
+	ends := make([]int32, 0, len(in))
+	emit := func(s string, at, n int) { // s stands for the n input bytes at at
 		for i := 0; i < len(s); i++ {
 			off = append(off, int32(at))
+			ends = append(ends, int32(at+n))
 		}
 		sb.WriteString(s)
 	}
 	lastBreak := true
 	breakLine := func(at int) {
 		if !lastBreak {
-			emit("\n\n", at)
+			emit("\n\n", at, 0)
 			lastBreak = true
 		}
 	}
@@ -110,7 +126,7 @@ func stripHTML(in string) *doc {
 			j := strings.IndexByte(in[i:], '>')
 			if j < 0 {
 				// A lone '<' is text.
-				emit("<", i)
+				emit("<", i, 1)
 				lastBreak = false
 				i++
 				continue
@@ -144,7 +160,7 @@ func stripHTML(in string) *doc {
 					if dec == "\u00a0" {
 						dec = " "
 					}
-					emit(dec, i)
+					emit(dec, i, j+1)
 					lastBreak = false
 					i += j + 1
 					continue
@@ -153,18 +169,19 @@ func stripHTML(in string) *doc {
 		}
 		r, size := utf8.DecodeRuneInString(in[i:])
 		if r == utf8.RuneError && size <= 1 {
-			emit(" ", i)
+			emit(" ", i, 1)
 			replaced++
 			i++
 			continue
 		}
 		if c == '\n' || c == '\r' || c == '\t' {
-			emit(" ", i)
+			emit(" ", i, 1)
 			i++
 			continue
 		}
 		for k := 0; k < size; k++ {
 			off = append(off, int32(i+k))
+			ends = append(ends, int32(i+k+1))
 		}
 		sb.WriteString(in[i : i+size])
 		if r != ' ' {
@@ -173,7 +190,7 @@ func stripHTML(in string) *doc {
 		i += size
 	}
 	off = append(off, int32(len(in)))
-	return &doc{text: sb.String(), off: off, replaced: replaced}
+	return &doc{text: sb.String(), off: off, ends: ends, replaced: replaced}
 }
 
 // tagName returns the lower-case element name of a tag's inside ("p

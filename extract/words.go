@@ -48,7 +48,7 @@ attack attacks strike strikes raid raids bomb bombs shelling clashes fighting ba
 crisis ceasefire truce deal talks summit meeting conference election elections vote referendum
 reuters ap afp bbc cnn tass xinhua anadolu sana irna al jazeera arabiya
 twitter google facebook amazon apple microsoft youtube instagram whatsapp telegram cia fbi nato fifa uefa
-euro euros dollar dollars liberal conservative labour christmas children being fish`)
+euro euros dollar dollars liberal conservative labour christmas children being fish none`)
 
 func setOf(words string) map[string]bool {
 	m := map[string]bool{}

@@ -1,22 +1,24 @@
 package gazetteer
 
 import (
+	"context"
 	"math"
 	"slices"
-	"sync"
 	"sync/atomic"
+
+	"github.com/mapd/mapd/internal/flight"
 )
 
 // ReverseIndex answers the gazetteer's other direction: the populated place
 // nearest to a point, with its first-level region and country. It indexes
-// the places of a Gazetteer in a grid of revCell degrees, built on first use
+// the places of a Gazetteer in a grid of revCell degrees, built by Build
+// (which a server calls in the background at start) or else on first use,
 // and rebuilt when places have been loaded since. It is safe for
 // concurrent use.
 type ReverseIndex struct {
-	g     *Gazetteer
-	mu    sync.Mutex // serialises rebuilding
-	cur   atomic.Pointer[revGrid]
-	built atomic.Int32
+	g      *Gazetteer
+	builds flight.Group[int, *revGrid] // keyed by the number of records indexed
+	cur    atomic.Pointer[revGrid]
 }
 
 // revCell is the grid's cell size in degrees (about 11 km of latitude).
@@ -56,9 +58,21 @@ func (r *ReverseIndex) Nearest(lat, lon float64) (Reversed, bool) {
 		return Reversed{}, false
 	}
 	g := r.g
-	g.mu.RLock()
+	var grid *revGrid
+	for {
+		// This caller cannot go away, so the build it waits for fails
+		// only by panicking, which PanicError reports.
+		var err error
+		if grid, err = r.ready(context.Background()); err != nil {
+			panic(err)
+		}
+		g.mu.RLock()
+		if grid.n == len(g.recs) {
+			break
+		}
+		g.mu.RUnlock() // places were loaded meanwhile
+	}
 	defer g.mu.RUnlock()
-	grid := r.grid()
 	ci, cj := cellOf(lat, lon)
 	best, bestD := int32(-1), math.Inf(1)
 	coslat := math.Cos(lat * math.Pi / 180)
@@ -116,30 +130,55 @@ func (r *ReverseIndex) Nearest(lat, lon float64) (Reversed, bool) {
 	return Reversed{Place: p, DistanceKm: math.Round(haversineKm(lat, lon, p.Lat, p.Lon)*100) / 100}, true
 }
 
-// grid returns the grid, rebuilding it if places were loaded since. The
-// caller holds g.mu (shared).
-func (r *ReverseIndex) grid() *revGrid {
-	if t := r.cur.Load(); t != nil && t.n == len(r.g.recs) {
-		return t
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if t := r.cur.Load(); t != nil && t.n == len(r.g.recs) {
-		return t
-	}
-	t := buildGrid(r.g.recs)
-	r.cur.Store(t)
-	return t
+// Build builds the index for the places loaded so far unless it is built
+// already, so that no lookup waits for it. A lookup that comes while it runs
+// waits for it rather than starting its own. It returns ctx's error when ctx
+// is done first; the build goes on while a lookup still waits for it.
+func (r *ReverseIndex) Build(ctx context.Context) error {
+	_, err := r.ready(ctx)
+	return err
 }
 
-// buildGrid indexes the live populated places of recs.
-func buildGrid(recs []record) *revGrid {
+// ready returns the grid for the places loaded now, building it (once
+// however many callers ask at the same time) when they have changed. It must
+// be called without g.mu held: the build takes it.
+func (r *ReverseIndex) ready(ctx context.Context) (*revGrid, error) {
+	g := r.g
+	g.mu.RLock()
+	n := len(g.recs)
+	g.mu.RUnlock()
+	if t := r.cur.Load(); t != nil && t.n == n {
+		return t, nil
+	}
+	return r.builds.Do(ctx, n, func(ctx context.Context) (*revGrid, error) {
+		g.mu.RLock()
+		defer g.mu.RUnlock()
+		if t := r.cur.Load(); t != nil && t.n == len(g.recs) {
+			return t, nil
+		}
+		t, err := buildGrid(ctx, g.recs)
+		if err != nil {
+			return nil, err
+		}
+		r.cur.Store(t)
+		return t, nil
+	})
+}
+
+// buildGrid indexes the live populated places of recs. It gives up with
+// ctx's error when ctx is done.
+func buildGrid(ctx context.Context, recs []record) (*revGrid, error) {
 	type entry struct {
 		key int32
 		rec int32
 	}
 	es := make([]entry, 0, len(recs))
 	for i := range recs {
+		if i%(1<<16) == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		rc := &recs[i]
 		if rc.dead || rc.noPoint || isAdminCode(rc.fcode) || len(rc.fcode) < 3 || rc.fcode[:3] != "PPL" {
 			continue
@@ -165,7 +204,7 @@ func buildGrid(recs []record) *revGrid {
 		sp.end = int32(k + 1)
 		t.cells[e.key] = sp
 	}
-	return t
+	return t, nil
 }
 
 const revCols = int(360 / revCell)

@@ -2,9 +2,11 @@ package gazetteer
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 func TestReverseNearest(t *testing.T) {
@@ -95,6 +97,64 @@ func TestReverseSeesLoadedPlaces(t *testing.T) {
 	}
 	if _, ok := r.Nearest(35.33, 40.14); !ok {
 		t.Fatal("after loading: got no answer, want one")
+	}
+}
+
+// TestReverseBuild starts the build the way a server does at start and
+// lets a lookup wait for it: the lookup is answered although the build's
+// starter goes away, and no second build starts. Before that, a build
+// nobody wants any more (its context is done) reports the cancellation and
+// leaves no grid. One grid is built in all, over the embedded gazetteer.
+func TestReverseBuild(t *testing.T) {
+	g := testGazetteer(t)
+	r := NewReverseIndex(g)
+	gone, cancelGone := context.WithCancel(context.Background())
+	cancelGone()
+	if err := r.Build(gone); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Build on a cancelled context: %v, want context.Canceled", err)
+	}
+	if r.cur.Load() != nil {
+		t.Fatal("an abandoned build stored a grid")
+	}
+
+	g.mu.RLock()
+	n := len(g.recs)
+	g.mu.RUnlock()
+	ctx, cancel := context.WithCancel(context.Background())
+	built := make(chan error, 1)
+	go func() { built <- r.Build(ctx) }()
+	waitReverse(t, "the build to start", func() bool { return r.builds.Waiting(n) == 1 || r.cur.Load() != nil })
+	answered := make(chan bool, 1)
+	go func() {
+		_, ok := r.Nearest(35.336, 40.141)
+		answered <- ok
+	}()
+	waitReverse(t, "the lookup to wait", func() bool { return r.builds.Waiting(n) == 2 || r.cur.Load() != nil })
+	cancel()
+	if err := <-built; err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("Build: %v, want nil or context.Canceled", err)
+	}
+	if !<-answered {
+		t.Fatal("the waiting lookup got no answer")
+	}
+	grid := r.cur.Load()
+	if grid == nil || grid.n != n {
+		t.Fatal("no grid stored for the places loaded")
+	}
+	if err := r.Build(context.Background()); err != nil || r.cur.Load() != grid {
+		t.Fatalf("Build when built: %v, and a new grid %v", err, r.cur.Load() != grid)
+	}
+}
+
+// waitReverse polls cond until it holds, failing after a minute.
+func waitReverse(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 

@@ -34,7 +34,7 @@ Officials in Moscow said talks on a new truce would continue next week.`
 
 // TestBrowserReport drives the "From a report" panel: the text goes to
 // POST /api/extract, comes back highlighted (places with their roles,
-// dates, numbers), the candidates show as provisional markers and a list;
+// dates, numbers, triggers), the candidates show as provisional markers and a list;
 // one is corrected in the editor and saved, one accepted from the
 // keyboard, one rejected, the rest accepted all at once.
 func TestBrowserReport(t *testing.T) {
@@ -78,6 +78,10 @@ func TestBrowserReport(t *testing.T) {
 			}
 		}
 		Places []struct{ Text, Role string }
+		Spans  []struct {
+			Kind, Text   string
+			SubEventType string `json:"sub_event_type"`
+		}
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil {
 		t.Fatal(err)
@@ -131,8 +135,19 @@ func TestBrowserReport(t *testing.T) {
 	if !slices.Equal(gotPlaces, wantPlaces) {
 		t.Errorf("highlighted places: got %q, want %q", gotPlaces, wantPlaces)
 	}
-	if got := strs("dates", `Array.from(document.querySelectorAll('#report-view mark.hl-date')).map(function (m) { return m.textContent; })`); !slices.Contains(got, "on Tuesday") {
-		t.Errorf("highlighted dates %q lack “on Tuesday”", got)
+	if got := strs("dates", `Array.from(document.querySelectorAll('#report-view mark.hl-date')).map(function (m) { return m.textContent; })`); !slices.Contains(got, "Tuesday") {
+		t.Errorf("highlighted dates %q lack “Tuesday”", got)
+	}
+	// The triggers are the server's, each titled with its candidate's type.
+	var wantTriggers []string
+	for _, s := range answer.Spans {
+		if s.Kind == "trigger" {
+			wantTriggers = append(wantTriggers, s.Text+"/trigger: "+s.SubEventType)
+		}
+	}
+	gotTriggers := strs("triggers", `Array.from(document.querySelectorAll('#report-view mark.hl-trigger')).map(function (m) { return m.textContent + '/' + m.title; })`)
+	if !slices.Equal(gotTriggers, wantTriggers) || !slices.Contains(gotTriggers, "bombed/trigger: Air/drone strike") {
+		t.Errorf("highlighted triggers: got %q, want %q with “bombed” an air strike", gotTriggers, wantTriggers)
 	}
 	if got := strs("numbers", `Array.from(document.querySelectorAll('#report-view mark.hl-number')).map(function (m) { return m.textContent; })`); !slices.Contains(got, "at least 14") {
 		t.Errorf("highlighted numbers %q lack “at least 14”", got)

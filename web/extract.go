@@ -27,11 +27,13 @@ type extractRequest struct {
 }
 
 // extractResponse is the answer of POST /api/extract: the candidates as a
-// FeatureCollection, with the place names found beside them.
+// FeatureCollection, with the place names found beside them and the spans
+// (places, dates, numbers, triggers) for the report panel's highlights.
 type extractResponse struct {
 	Type     string           `json:"type"`
 	Features []extractFeature `json:"features"`
 	Places   []extract.Place  `json:"places"`
+	Spans    []extract.Span   `json:"spans"`
 	Date     string           `json:"date"`
 	Warnings []string         `json:"warnings"`
 }
@@ -75,7 +77,7 @@ func (s *Server) extractIncidents(c *gin.Context) error {
 		return err
 	}
 	out := extractResponse{Type: "FeatureCollection", Features: make([]extractFeature, 0, len(res.Candidates)),
-		Places: res.Places, Date: res.Date, Warnings: res.Warnings}
+		Places: res.Places, Spans: res.Spans, Date: res.Date, Warnings: res.Warnings}
 	if out.Warnings == nil {
 		out.Warnings = []string{}
 	}

@@ -67,6 +67,7 @@ func TestExtractEndpoint(t *testing.T) {
 					Properties map[string]any
 				}
 				Places []extract.Place
+				Spans  []extract.Span
 			}
 			if err := json.Unmarshal(body, &fc); err != nil {
 				t.Fatal(err)
@@ -76,6 +77,28 @@ func TestExtractEndpoint(t *testing.T) {
 			}
 			if tt.features == 0 {
 				return
+			}
+			// The spans' offsets are into the text read: the body, or the
+			// JSON body's text.
+			read := tt.body
+			if tt.ctype == "application/json" {
+				read = text
+			}
+			kinds := map[string]string{}
+			for _, sp := range fc.Spans {
+				if sp.Start < 0 || sp.End > len(read) || sp.Start >= sp.End {
+					t.Fatalf("span %+v out of the text", sp)
+				}
+				if got := read[sp.Start:sp.End]; got != sp.Text && sp.Kind != extract.SpanPlace {
+					t.Errorf("span %+v holds %q", sp, got)
+				}
+				kinds[sp.Kind] += read[sp.Start:sp.End] + "|"
+			}
+			want := map[string]string{"trigger": "air strike|", "place": "Raqqa|", "date": "Saturday|", "number": "at least 12|"}
+			for k, v := range want {
+				if kinds[k] != v {
+					t.Errorf("%s spans: got %q, want %q", k, kinds[k], v)
+				}
 			}
 			p := fc.Features[0].Properties
 			if p["place"] != "Raqqa" || p["fatalities"] != float64(12) || p["date"] != "2016-09-17" || p["confidence"] == nil || p["evidence"] == nil {

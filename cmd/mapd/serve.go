@@ -181,6 +181,12 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	resolver := newResolver(gz)
+	go func() { // reverse geocoding's grid, so that the first write with only coordinates does not build it
+		start := time.Now()
+		if err := resolver.rev.Build(ctx); err == nil {
+			m.log.Info("reverse geocoding index built", "duration_ms", time.Since(start).Milliseconds())
+		}
+	}()
 	srv, err := web.New(web.Config{
 		Store: store, Gazetteer: gz, Resolver: resolver, Extractor: x, Reverser: resolver.rev, Logger: m.log,
 		Tokens: m.tokens, ReadOnly: m.readOnly, TilesURL: tiles, TilesAttribution: attrib,

@@ -65,6 +65,19 @@ test('reportSpans converts every offset and fills in dates and numbers', () => {
   assert.equal(report.slice(evidence[0].start, evidence[0].end), answer().features[0].properties.evidence[0].text);
 });
 
+test('reportSpans takes the server dates and numbers, and places only from places', () => {
+  const a = answer();
+  const span = (sub, extra) => ({ text: sub, start: byteOf(report, sub), end: byteOf(report, sub) + utf8Length(sub), ...extra });
+  a.spans = [span('struck', { kind: 'trigger', event_type: 'Explosions/Remote violence', sub_event_type: 'Air/drone strike' }),
+    span('Tallbīsah', { kind: 'place' }), span('Saturday', { kind: 'date' }), span('at least 12', { kind: 'number' })];
+  const { spans } = reportSpans(report, a);
+  const shown = (kind) => spans.filter((s) => s.kind === kind).map((s) => report.slice(s.start, s.end));
+  assert.deepEqual(shown('place'), ['Tallbīsah', 'Homs', 'Moscow']);
+  assert.deepEqual(shown('date'), ['Saturday']);
+  assert.deepEqual(shown('number'), ['at least 12']);
+  assert.deepEqual(spans.filter((s) => s.kind === 'trigger').map((s) => s.label), ['Air/drone strike']);
+});
+
 test('segments cover the text once, places first', () => {
   const text = 'at least 12 in Homs 12';
   const segs = segments(text, [

@@ -112,7 +112,8 @@ export function showReport(text, answer) {
       const range = { 'data-start': s.start, 'data-end': s.start + s.text.length };
       if (!s.span) { pe.appendChild(el('span', range, [s.text])); continue; }
       const k = s.span.kind;
-      const title = k === 'place' ? (ROLE_TEXT[s.span.role] || s.span.role) + (s.span.matched ? '' : ', not found in the gazetteer') : k;
+      const title = k === 'place' ? (ROLE_TEXT[s.span.role] || s.span.role) + (s.span.matched ? '' : ', not found in the gazetteer')
+        : k === 'trigger' && s.span.label ? 'trigger: ' + s.span.label : k;
       pe.appendChild(el('mark', { class: 'hl hl-' + k + (k === 'place' ? ' role-' + s.span.role : ''), title, ...range }, [s.text]));
     }
     box.appendChild(pe);

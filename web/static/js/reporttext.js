@@ -77,7 +77,8 @@ export function findDatesAndNumbers(text) {
 /**
  * reportSpans gathers the spans to highlight in the text sent (all as
  * UTF-16 indices): the places of the answer (kind "place", with their
- * role), its other spans when it has them (dates, numbers, triggers) and,
+ * role), its other spans when it has them (dates, numbers, triggers, the
+ * latter labelled with their candidate's event type) and,
  * for the kinds it lacks, dates and numbers found here; and the evidence
  * of each candidate (kind "evidence", with the candidate's index).
  */
@@ -91,9 +92,10 @@ export function reportSpans(text, answer) {
   for (const p of (answer && answer.places) || []) conv(p, { kind: 'place', role: p.role || 'mentioned', matched: !!p.match, label: p.text });
   const own = new Set();
   for (const s of (answer && answer.spans) || []) {
-    if (!s || !s.kind) continue;
+    // Places come from answer.places, which carries their roles.
+    if (!s || !s.kind || s.kind === 'place') continue;
     own.add(s.kind);
-    conv(s, { kind: String(s.kind) });
+    conv(s, s.kind === 'trigger' ? { kind: 'trigger', label: s.sub_event_type || s.event_type || '' } : { kind: String(s.kind) });
   }
   for (const s of findDatesAndNumbers(text)) if (!own.has(s.kind)) spans.push(s);
   const evidence = [];
