@@ -73,10 +73,11 @@ func parseDemonyms(text string) (map[string][]int64, error) {
 }
 
 // addDemonym indexes a demonym or adjective ("Syrian") and its plural
-// ("Syrians") for record i. The caller holds g.mu for writing.
+// ("Syrians", "Czechs", "Marylanders", "Wisconsinites") for record i. The
+// caller holds g.mu for writing.
 func (g *Gazetteer) addDemonym(name string, i int32) {
 	forms := []string{name}
-	if n := len(name); n > 2 && (strings.HasSuffix(name, "an") || name[n-1] == 'i') {
+	if len(name) > 2 && hasAnySuffix(name, "n", "i", "ch", "er", "ite") {
 		forms = append(forms, name+"s")
 	}
 	for _, f := range forms {
@@ -89,6 +90,16 @@ func (g *Gazetteer) addDemonym(name string, i int32) {
 			g.demonyms[k] = append(recs, i)
 		}
 	}
+}
+
+// hasAnySuffix reports whether s ends with one of the suffixes.
+func hasAnySuffix(s string, suffixes ...string) bool {
+	for _, x := range suffixes {
+		if strings.HasSuffix(s, x) {
+			return true
+		}
+	}
+	return false
 }
 
 func containsInt32(s []int32, v int32) bool {

@@ -64,6 +64,7 @@ var newsDocuments = []newsDocument{
 	{"US local", []newsName{at("Alexandria", "US", 45.89, -95.38), at("Douglas County", "US", 45.93, -95.45), at("St. Cloud", "US", 45.56, -94.16)}},
 	// A county named without the word, among its neighbours.
 	{"US local", []newsName{at("Athens", "US", 33.96, -83.38), at("Oconee", "US", 33.83, -83.44), at("Clarke County", "US", 33.95, -83.37)}},
+	{"US local", []newsName{kind("Minnesotans", "US", KindDemonym), kind("Hoosier", "US", KindDemonym), kind("Czechs", "CZ", KindDemonym)}},
 	{"Canada", []newsName{kind("B.C.", "CA", KindRegion), kind("Sask.", "CA", KindRegion), kind("Kan.", "US", KindRegion), at("St. Paul", "US", 44.94, -93.09)}},
 	{"UK local", []newsName{n("Leeds", "GB"), n("Bradford", "GB"), at("Halifax", "GB", 53.72, -1.86)}},
 	{"UK local", []newsName{at("Newcastle", "GB", 54.97, -1.61), n("Sunderland", "GB"), n("Durham", "GB"), kind("UK", "GB", KindCountry)}},

@@ -554,6 +554,17 @@ var extraDemonyms = map[string][]string{
 	"NL": {"Dutch"}, "PH": {"Filipino"}, "CH": {"Swiss"}, "NZ": {"Kiwi"},
 	"GB.ENG": {"English"}, "GB.SCT": {"Scottish", "Scot", "Scots"}, "GB.WLS": {"Welsh"},
 	"US.TX": {"Texan"}, "US.CA": {"Californian"}, "US.FL": {"Floridian"}, "US.NY": {"New Yorker"},
+	"US.MN": {"Minnesotan"}, "US.OH": {"Ohioan"}, "US.IA": {"Iowan"}, "US.VA": {"Virginian"},
+	"US.WV": {"West Virginian"}, "US.KY": {"Kentuckian"}, "US.TN": {"Tennessean"}, "US.AL": {"Alabamian"},
+	"US.AZ": {"Arizonan"}, "US.CO": {"Coloradan"}, "US.IN": {"Hoosier"}, "US.MI": {"Michigander"},
+	"US.OR": {"Oregonian"}, "US.NV": {"Nevadan"}, "US.OK": {"Oklahoman"}, "US.KS": {"Kansan"},
+	"US.NE": {"Nebraskan"}, "US.MO": {"Missourian"}, "US.LA": {"Louisianan", "Louisianian"}, "US.AR": {"Arkansan"},
+	"US.PA": {"Pennsylvanian"}, "US.NJ": {"New Jerseyan"}, "US.MD": {"Marylander"}, "US.WI": {"Wisconsinite"},
+	"US.IL": {"Illinoisan"}, "US.UT": {"Utahn"}, "US.ID": {"Idahoan"}, "US.MT": {"Montanan"},
+	"US.AK": {"Alaskan"}, "US.HI": {"Hawaiian"}, "US.VT": {"Vermonter"}, "US.ME": {"Mainer"},
+	"US.NM": {"New Mexican"}, "US.RI": {"Rhode Islander"},
+	"CA.01": {"Albertan"}, "CA.02": {"British Columbian"}, "CA.03": {"Manitoban"}, "CA.07": {"Nova Scotian"},
+	"CA.08": {"Ontarian"},
 	"CA.10": {"Quebecois", "Québécois"}, "ES.56": {"Catalan"}, "RU.12": {"Chechen"},
 }
 
