@@ -302,14 +302,14 @@ type ogrInput struct {
 }
 
 // ogrRow loads in.path into a new GeoPackage with GDAL's ogr2ogr as a
-// reference for the import rate, and returns the rate; or it says why it
-// could not.
-func ogrRow(ctx context.Context, dir string, in ogrInput, n int) (row, float64) {
+// reference for the import rate and the database size, and returns the
+// rate and the GeoPackage's size; or it says why it could not.
+func ogrRow(ctx context.Context, dir string, in ogrInput, n int) (row, float64, int64) {
 	r := row{what: "reference: `ogr2ogr -f GPKG` from " + in.format + " (same records)"}
 	bin, err := exec.LookPath("ogr2ogr")
 	if err != nil {
 		r.note = "ogr2ogr is not installed (apt-get install gdal-bin): skipped"
-		return r, 0
+		return r, 0, 0
 	}
 	out := filepath.Join(dir, "ogr.gpkg")
 	args := append([]string{"-f", "GPKG", out, in.path}, in.args...)
@@ -319,10 +319,10 @@ func ogrRow(ctx context.Context, dir string, in ogrInput, n int) (row, float64) 
 	switch {
 	case err != nil:
 		r.note = "failed: " + err.Error()
-		return r, 0
+		return r, 0, 0
 	case p.code != 0:
 		r.note = fmt.Sprintf("failed: exit %d: %s", p.code, tail(p.stderr))
-		return r, 0
+		return r, 0, 0
 	}
 	rate := float64(n) / p.wall.Seconds()
 	r.n = n
@@ -332,13 +332,15 @@ func ogrRow(ctx context.Context, dir string, in ogrInput, n int) (row, float64) 
 	if len(in.args) > 0 {
 		r.note += "; " + strings.Join(in.args, " ")
 	}
+	var size int64
 	if fi, err := os.Stat(out); err == nil {
-		r.note += "; GeoPackage " + megabytes(fi.Size())
+		size = fi.Size()
+		r.note += "; GeoPackage " + megabytes(size)
 	}
 	if v, err := exec.CommandContext(ctx, bin, "--version").Output(); err == nil {
 		r.note += "; " + strings.TrimSpace(string(v))
 	}
-	return r, rate
+	return r, rate, size
 }
 
 // megabytes formats a byte count in MB (10^6 bytes), the unit of the

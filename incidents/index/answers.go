@@ -177,19 +177,24 @@ func (q *Query) stats() incidents.Stats {
 	}
 	var total acc
 	minDay, maxDay := int32(math.MaxInt32), int32(math.MinInt32)
+	// The loop avoids branches that depend on the data (an unknown count,
+	// actor2 equal to actor1), which a CPU cannot predict.
 	q.scan(func(seg *segment, sel []int32) {
 		c := &seg.c
+		total.n += len(sel)
 		for _, i := range sel {
-			f := s.fatalSum(seg, int(i))
-			total.n++
-			total.fat += f
+			fv := c.fat[i]
+			f := int(fv) & -b2i(fv < countLarge) // unknown: 0
+			if fv == countLarge {
+				f = s.extras[c.id[i]].fat
+			}
 			d := c.day[i]
-			minDay, maxDay = min(minDay, d), max(maxDay, d)
 			if days != nil {
 				a := &days[d-lo]
 				a.n++
 				a.fat += f
 			} else {
+				minDay, maxDay = min(minDay, d), max(maxDay, d)
 				m := monthOf(d)
 				a := months[m]
 				if a == nil {
@@ -212,13 +217,20 @@ func (q *Query) stats() incidents.Stats {
 			a = &actor[a1]
 			a.n++
 			a.fat += f
-			if a2 != a1 {
-				a = &actor[a2]
-				a.n++
-				a.fat += f
-			}
+			other := b2i(a2 != a1)
+			a = &actor[a2]
+			a.n += other
+			a.fat += f & -other
 		}
 	})
+	for _, a := range et {
+		total.fat += a.fat
+	}
+	for i, a := range days {
+		if a.n > 0 {
+			minDay, maxDay = min(minDay, lo+int32(i)), max(maxDay, lo+int32(i))
+		}
+	}
 	out := incidents.NewStats()
 	out.Count, out.Fatalities = total.n, total.fat
 	if total.n == 0 {

@@ -33,6 +33,7 @@ type Query struct {
 	boxSpans      []span // the runs of base rows the box can hold
 	polarPossible bool   // the box reaches beyond the Mercator latitudes
 	where         []func(v *View) bool
+	order         []stage // the conditions filter applies, in this order
 }
 
 // rect is an inclusive rectangle of the grid.
@@ -122,6 +123,9 @@ func (s *Snapshot) Compile(f incidents.Filter, ids []int64) (*Query, error) {
 			return nil, err
 		}
 		q.Where(pred)
+	}
+	if !q.none {
+		q.order = q.stages()
 	}
 	return q, nil
 }
@@ -317,73 +321,61 @@ func b2i(b bool) int {
 	return 0
 }
 
+// stage is one condition of a query's filter, applied to a chunk's
+// selection in one tight loop over its column.
+type stage uint8
+
+const (
+	stageDay stage = iota
+	stageEventType
+	stageCountry
+	stageMinFat
+	stageActor
+	stageIDs
+)
+
+// stages returns the query's conditions (its box and Where predicates
+// aside), those that keep the fewest rows of a sample of the base first,
+// so that the later ones filter fewer rows.
+func (q *Query) stages() []stage {
+	var st []stage
+	for _, c := range []struct {
+		on bool
+		s  stage
+	}{{q.hasDay, stageDay}, {q.et != nil, stageEventType}, {q.country >= 0, stageCountry},
+		{q.minFat > 0, stageMinFat}, {q.actor != nil, stageActor}, {q.ids, stageIDs}} {
+		if c.on {
+			st = append(st, c.s)
+		}
+	}
+	base := &q.s.base
+	n := base.c.len()
+	if len(st) < 2 || n < 2*sampleRows {
+		return st
+	}
+	kept := make(map[stage]int, len(st))
+	sample := make([]int32, sampleRows)
+	for _, x := range st {
+		for k := range sample {
+			sample[k] = int32(k * (n / sampleRows))
+		}
+		kept[x] = len(q.apply(x, base, false, sample))
+	}
+	slices.SortStableFunc(st, func(a, b stage) int { return kept[a] - kept[b] })
+	return st
+}
+
+// sampleRows is the size of the sample that orders a query's stages.
+const sampleRows = 256
+
 // filter keeps the rows of sel (positions in seg) that pass every
 // condition but the box, in place.
 func (q *Query) filter(seg *segment, delta bool, sel []int32) []int32 {
-	c := &seg.c
-	if q.hasDay {
-		lo, span := int64(q.dayLo), uint64(int64(q.dayHi)-int64(q.dayLo))
-		day := c.day
-		n := 0
-		for _, i := range sel {
-			sel[n] = i
-			n += b2i(uint64(int64(day[i])-lo) <= span)
+	for _, x := range q.order {
+		if len(sel) == 0 {
+			return sel
 		}
-		sel = sel[:n]
-	}
-	if q.et != nil {
-		et, set := c.et, q.et
-		n := 0
-		for _, i := range sel {
-			e := et[i]
-			sel[n] = i
-			n += b2i(set[e>>6]&(1<<(e&63)) != 0)
-		}
-		sel = sel[:n]
-	}
-	if q.country >= 0 {
-		country, want := c.country, uint16(q.country)
-		n := 0
-		for _, i := range sel {
-			sel[n] = i
-			n += b2i(country[i] == want)
-		}
-		sel = sel[:n]
-	}
-	if q.minFat > 0 {
-		fat := c.fat
-		n := 0
-		for _, i := range sel {
-			f := fat[i]
-			ok := int(f) >= q.minFat && f < countLarge
-			if f == countLarge {
-				ok = q.s.extras[c.id[i]].fat >= q.minFat
-			}
-			sel[n] = i
-			n += b2i(ok)
-		}
-		sel = sel[:n]
-	}
-	if q.actor != nil {
-		a1, a2, set := c.a1, c.a2, q.actor
-		n := 0
-		for _, i := range sel {
-			sel[n] = i
-			n += b2i(set.has(int(a1[i])) || set.has(int(a2[i])))
-		}
-		sel = sel[:n]
-	}
-	if q.ids {
-		set := q.idsBase
-		if delta {
-			set = q.idsDelta
-		}
-		n := 0
-		for _, i := range sel {
-			sel[n] = i
-			n += b2i(set[i>>6]&(1<<(i&63)) != 0)
-		}
-		sel = sel[:n]
+		sel = q.apply(x, seg, delta, sel)
 	}
 	if len(q.where) > 0 {
 		n := 0
@@ -401,6 +393,66 @@ func (q *Query) filter(seg *segment, delta bool, sel []int32) []int32 {
 		sel = sel[:n]
 	}
 	return sel
+}
+
+// apply keeps the rows of sel that pass one stage, in place.
+func (q *Query) apply(x stage, seg *segment, delta bool, sel []int32) []int32 {
+	c := &seg.c
+	n := 0
+	switch x {
+	case stageDay:
+		lo, span := int64(q.dayLo), uint64(int64(q.dayHi)-int64(q.dayLo))
+		day := c.day
+		for _, i := range sel {
+			sel[n] = i
+			n += b2i(uint64(int64(day[i])-lo) <= span)
+		}
+	case stageEventType:
+		et, set := c.et, q.et
+		for _, i := range sel {
+			e := et[i]
+			sel[n] = i
+			n += b2i(set[e>>6]&(1<<(e&63)) != 0)
+		}
+	case stageCountry:
+		country, want := c.country, uint16(q.country)
+		for _, i := range sel {
+			sel[n] = i
+			n += b2i(country[i] == want)
+		}
+	case stageMinFat:
+		// An unknown count (countNull) is above countLarge and never
+		// matches; a large one is looked up (rare, so predictable).
+		fat, minFat := c.fat, q.minFat
+		for _, i := range sel {
+			f := fat[i]
+			ok := b2i(int(f) >= minFat) & b2i(f < countLarge)
+			if f == countLarge {
+				ok = b2i(q.s.extras[c.id[i]].fat >= minFat)
+			}
+			sel[n] = i
+			n += ok
+		}
+	case stageActor:
+		a1, a2, set := c.a1, c.a2, q.actor
+		for _, i := range sel {
+			x, y := a1[i], a2[i]
+			sel[n] = i
+			// Every actor id is below the dictionary's length, which the
+			// set covers.
+			n += int(set[x>>6]>>(x&63)&1 | set[y>>6]>>(y&63)&1)
+		}
+	case stageIDs:
+		set := q.idsBase
+		if delta {
+			set = q.idsDelta
+		}
+		for _, i := range sel {
+			sel[n] = i
+			n += b2i(set[i>>6]&(1<<(i&63)) != 0)
+		}
+	}
+	return sel[:n]
 }
 
 // filterBox keeps the rows of sel in the query's box.

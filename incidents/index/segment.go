@@ -179,39 +179,34 @@ func zorder(c *cols) []uint32 {
 }
 
 // gather returns the rows of c in the order of perm, in columns of exact
-// capacity.
+// capacity. It consumes c: each of its columns is dropped as soon as it is
+// gathered, so that a build holds one extra column at a time rather than a
+// second copy of every row.
 func gather(c *cols, perm []uint32) cols {
-	n := len(perm)
-	out := cols{
-		x: make([]uint32, n), y: make([]uint32, n), day: make([]int32, n), id: make([]int64, n),
-		et: make([]uint16, n), sub: make([]uint16, n), a1: make([]uint32, n), a2: make([]uint32, n),
-		country: make([]uint16, n), admin1: make([]uint32, n), fat: make([]uint16, n), inj: make([]uint16, n),
-		gp: make([]uint8, n),
-	}
-	g32 := func(dst, src []uint32) {
-		for i, p := range perm {
-			dst[i] = src[p]
-		}
-	}
-	g16 := func(dst, src []uint16) {
-		for i, p := range perm {
-			dst[i] = src[p]
-		}
-	}
-	g32(out.x, c.x)
-	g32(out.y, c.y)
-	g32(out.a1, c.a1)
-	g32(out.a2, c.a2)
-	g32(out.admin1, c.admin1)
-	g16(out.et, c.et)
-	g16(out.sub, c.sub)
-	g16(out.country, c.country)
-	g16(out.fat, c.fat)
-	g16(out.inj, c.inj)
-	for i, p := range perm {
-		out.day[i], out.id[i], out.gp[i] = c.day[p], c.id[p], c.gp[p]
-	}
+	var out cols
+	out.x, c.x = permute(c.x, perm), nil
+	out.y, c.y = permute(c.y, perm), nil
+	out.day, c.day = permute(c.day, perm), nil
+	out.id, c.id = permute(c.id, perm), nil
+	out.et, c.et = permute(c.et, perm), nil
+	out.sub, c.sub = permute(c.sub, perm), nil
+	out.a1, c.a1 = permute(c.a1, perm), nil
+	out.a2, c.a2 = permute(c.a2, perm), nil
+	out.country, c.country = permute(c.country, perm), nil
+	out.admin1, c.admin1 = permute(c.admin1, perm), nil
+	out.fat, c.fat = permute(c.fat, perm), nil
+	out.inj, c.inj = permute(c.inj, perm), nil
+	out.gp, c.gp = permute(c.gp, perm), nil
 	return out
+}
+
+// permute returns src's values in the order of perm.
+func permute[T any](src []T, perm []uint32) []T {
+	dst := make([]T, len(perm))
+	for i, p := range perm {
+		dst[i] = src[p]
+	}
+	return dst
 }
 
 // dict maps the distinct values of one text column to small ids; id 0 is

@@ -11,7 +11,7 @@ import (
 // incidents, inserts the rows into the bare table, and then builds each
 // derived structure once from the final table: the indexes (CREATE INDEX
 // sorts instead of inserting a row at a time at scattered places), the
-// R*Tree, the full-text index, the tile cells and the data version.
+// R*Tree, the full-text index and the data version.
 // Building a structure from the final table is correct because the table
 // was empty at the start; it is several times faster than keeping every
 // structure up to date row by row. Being one transaction, a bulk load

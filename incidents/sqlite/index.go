@@ -148,7 +148,14 @@ func (x *indexer) rebuild(s *Store) {
 // buildIndex reads every incident in one read transaction and makes them
 // the index's contents.
 func (s *Store) buildIndex(ctx context.Context) (int, error) {
-	b := s.idx.ix.NewBuilder(0) // before the transaction: see index.Builder
+	// Columns sized for the rows at once (with room for a few written
+	// meanwhile) grow by no copying, which would leave as much garbage as
+	// the columns hold.
+	var n int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM incidents").Scan(&n); err != nil {
+		return 0, fmt.Errorf("incidents: index: %w", err)
+	}
+	b := s.idx.ix.NewBuilder(n + n/64 + 64) // before the transaction: see index.Builder
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		b.Abort()
@@ -184,7 +191,7 @@ func (s *Store) buildIndex(ctx context.Context) (int, error) {
 		b.Abort()
 		return 0, fmt.Errorf("incidents: index: %w", err)
 	}
-	n := b.Len()
+	n = b.Len()
 	return n, b.Finish(version)
 }
 

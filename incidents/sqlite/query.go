@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/mapd/mapd/geo"
@@ -87,12 +88,20 @@ func (s *Store) listFromIndex(ctx context.Context, q *index.Query, f incidents.F
 	if len(ids) == 0 {
 		return page, nil
 	}
-	args := make([]any, len(ids))
+	// The ids go as one JSON array, in page order: the statement's text
+	// is the same for every page (placeholders for a thousand ids took a
+	// tenth of a page's time to parse), and the rows come in the array's
+	// order, so nothing is sorted.
+	list := make([]byte, 0, len(ids)*8+2)
+	list = append(list, '[')
 	for i, id := range ids {
-		args[i] = id
+		if i > 0 {
+			list = append(list, ',')
+		}
+		list = strconv.AppendInt(list, id, 10)
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT "+selectColumns+" FROM incidents i WHERE i.id IN ("+placeholders(len(ids))+
-		") ORDER BY i.date DESC, i.id DESC", args...)
+	list = append(list, ']')
+	rows, err := s.r.QueryContext(ctx, "SELECT "+selectColumns+" FROM json_each(?) j CROSS JOIN incidents i ON i.id = j.value ORDER BY j.key", string(list))
 	if err != nil {
 		return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
 	}

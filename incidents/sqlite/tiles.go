@@ -1,13 +1,9 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
-	"slices"
-	"time"
 
 	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
@@ -42,11 +38,7 @@ func (s *Store) TilePoints(ctx context.Context, f incidents.Filter, t geo.Tile, 
 		points, more := q.TilePoints(t, limit)
 		return points, more, nil
 	}
-	months, err := s.scanMonths(ctx, f, t)
-	if err != nil {
-		return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
-	}
-	query, args := tileScanQuery(f, t, months, "i.id, i.lon, i.lat, i.date, i.event_type, i.fatalities")
+	query, args := tileScanQuery(f, t, "i.id, i.lon, i.lat, i.date, i.event_type, i.fatalities")
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("incidents: tile points %s: %w", t, err)
@@ -91,11 +83,7 @@ func (s *Store) TileClusters(ctx context.Context, f incidents.Filter, t geo.Tile
 		return q.Clusters(t, depth), nil
 	}
 	c := geo.NewClusterer(t, depth)
-	months, err := s.scanMonths(ctx, f, t)
-	if err == nil {
-		err = s.clustersFromScan(ctx, f, t, months, c)
-	}
-	if err != nil {
+	if err := s.clustersFromScan(ctx, f, t, c); err != nil {
 		return nil, fmt.Errorf("incidents: tile clusters %s: %w", t, err)
 	}
 	return c.Clusters(), nil
@@ -178,169 +166,40 @@ func addCells(ctx context.Context, q querier, c *geo.Clusterer, query string, ar
 
 // clustersFromScan aggregates the matching incidents in the tile by
 // cluster cell inside SQLite, so only one row per cell and event type
-// reaches Go. Cells no
-// deeper than 17 are shifted from the level-17 cell that both scan
-// indexes carry (migration 0007), which SQLite reads from the index
-// instead of computing it.
-func (s *Store) clustersFromScan(ctx context.Context, f incidents.Filter, t geo.Tile, months []string, c *geo.Clusterer) error {
-	cz := c.CellZoom()
-	var query string
-	var args []any
-	if cz <= 17 {
-		cols := fmt.Sprintf("%s >> %d AS cx, %s >> %d AS cy, i.event_type, coalesce(i.fatalities, 0) AS fatalities, i.lon, i.lat",
-			cellXSQL, 17-cz, cellYSQL, 17-cz)
-		inner, innerArgs := tileScanQuery(f, t, months, cols)
-		query = `SELECT cx, cy, event_type, count(*), sum(fatalities), sum(lon), sum(lat)
-			FROM (` + inner + `) WHERE lat BETWEEN -85.05112877980659 AND 85.05112877980659 GROUP BY 1, 2, 3`
-		args = innerArgs
-	} else {
-		inner, innerArgs := tileScanQuery(f, t, months, "i.lon, i.lat, i.event_type, coalesce(i.fatalities, 0) AS fatalities")
-		query = `SELECT min(?1 - 1, max(0, CAST(floor((lon + 180.0) / 360.0 * ?1) AS INTEGER))) AS cx,
-			min(?1 - 1, max(0, CAST(floor((1.0 - ln(tan(lat * pi() / 180.0) + 1.0 / cos(lat * pi() / 180.0)) / pi()) / 2.0 * ?1) AS INTEGER))) AS cy,
-			event_type, count(*), sum(fatalities), sum(lon), sum(lat)
-			FROM (` + inner + `) WHERE lat BETWEEN -85.05112877980659 AND 85.05112877980659 GROUP BY 1, 2, 3`
-		args = append([]any{float64(int64(1) << cz)}, innerArgs...)
-	}
+// reaches Go. The cell is computed as the index computes it from its
+// Mercator grid (scaling by a power of two is exact, so every zoom's cell
+// is the level-17 cell shifted).
+func (s *Store) clustersFromScan(ctx context.Context, f incidents.Filter, t geo.Tile, c *geo.Clusterer) error {
+	inner, innerArgs := tileScanQuery(f, t, "i.lon, i.lat, i.event_type, coalesce(i.fatalities, 0) AS fatalities")
+	query := `SELECT min(?1 - 1, max(0, CAST(floor((lon + 180.0) / 360.0 * ?1) AS INTEGER))) AS cx,
+		min(?1 - 1, max(0, CAST(floor((1.0 - ln(tan(lat * pi() / 180.0) + 1.0 / cos(lat * pi() / 180.0)) / pi()) / 2.0 * ?1) AS INTEGER))) AS cy,
+		event_type, count(*), sum(fatalities), sum(lon), sum(lat)
+		FROM (` + inner + `) WHERE lat BETWEEN -85.05112877980659 AND 85.05112877980659 GROUP BY 1, 2, 3`
+	args := append([]any{float64(int64(1) << c.CellZoom())}, innerArgs...)
 	return addCells(ctx, s.r, c, query, args)
 }
 
-// cellXSQL and cellYSQL compute the level-17 cell of an incident i, as the
-// migrations 0007 and 0012 wrote them and as incidents_tile_months and
-// incidents_tile_points store it: SQLite reads the value from those indexes
-// when the expression is written exactly so.
-const (
-	cellXSQL = "min(131071, max(0, CAST(floor((i.lon + 180.0) / 360.0 * 131072) AS INTEGER)))"
-	cellYSQL = "min(131071, max(0, CAST(floor((1.0 - ln(tan(i.lat * pi() / 180.0) + 1.0 / cos(i.lat * pi() / 180.0)) / pi()) / 2.0 * 131072) AS INTEGER)))"
-)
-
-// pointIndexMinZoom is the zoom from which tile scans walk
-// incidents_tile_points (migration 0006), one run per level-14 column the
-// tile spans. Larger tiles hold a large share of the incidents, which the
-// filter's own indexes (the full-text index for q, the country index) or a
-// table scan reach faster.
-const pointIndexMinZoom = 9
-
-// pointColumnZoom is the zoom of the tile columns incidents_tile_points is
-// ordered by; pointColumnExpr computes a point's column as that index does.
-const (
-	pointColumnZoom = 14
-	pointColumnExpr = "CAST(floor((i.lon + 180.0) / 360.0 * 16384) AS INTEGER)"
-)
-
-// pointColumn returns the level-14 column of longitude lon, computed as
-// pointColumnExpr does, so that Go and SQLite agree (the formula is
-// monotonic, so the columns of a longitude range lie between those of its
-// ends).
-func pointColumn(lon float64) int {
-	return int(math.Floor((lon + 180.0) / 360.0 * (1 << pointColumnZoom)))
-}
-
-// maxMonthSeeks bounds the months times columns a scan of a tile of zoom
-// pointIndexMinZoom or more seeks in incidents_tile_months.
-const maxMonthSeeks = 2048
-
-// scanMonths returns the months ("YYYY-MM") whose runs of
-// incidents_tile_months a scan of tile t for f should read, nil when it
-// should not use that index: when f has no dates, when they span more than
-// maxListedMonths months of stored incidents, when a tile of zoom
-// pointIndexMinZoom or more would need more than maxMonthSeeks seeks, and
-// for a tile of lower zoom.
-func (s *Store) scanMonths(ctx context.Context, f incidents.Filter, t geo.Tile) ([]string, error) {
-	if f.From == "" && f.To == "" {
-		return nil, nil
-	}
-	first, last, err := s.dateBounds(ctx)
-	if err != nil || first == "" {
-		return nil, err
-	}
-	months := monthsBetween(max(f.From, first), min(cmp.Or(f.To, last), last))
-	if len(months) == 0 || len(months) > maxListedMonths {
-		return nil, nil
-	}
-	if t.Z >= pointIndexMinZoom {
-		b := t.BBox()
-		if len(months)*(pointColumn(b.MaxLon)-pointColumn(b.MinLon)+1) > maxMonthSeeks {
-			return nil, nil
-		}
-		return months, nil
-	}
-	return nil, nil
-}
-
-// maxListedMonths is the number of months up to which a tile scan lists
-// them, so that SQLite seeks each month's run of incidents_tile_months.
-const maxListedMonths = 120
-
-// monthsBetween returns the months from that of date from to that of date
-// to, nil when from is after to or a date does not parse.
-func monthsBetween(from, to string) []string {
-	lo, err := time.Parse(geo.DateLayout, from)
-	if err != nil {
-		return nil
-	}
-	hi, err := time.Parse(geo.DateLayout, to)
-	if err != nil || hi.Before(lo) {
-		return nil
-	}
-	var months []string
-	for m := time.Date(lo.Year(), lo.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(hi); m = m.AddDate(0, 1, 0) {
-		months = append(months, m.Format("2006-01"))
-	}
-	return months
-}
+// rtreeMinZoom is the zoom from which tile scans take their candidates
+// from incidents_rtree. Larger tiles hold a large share of the incidents,
+// which the filter's own indexes (the full-text index for q) or a table
+// scan reach faster.
+const rtreeMinZoom = 9
 
 // tileScanQuery selects cols from the incidents matching f whose
 // coordinates fall in t's bounding box, widened by a hair so that points on
-// its edges are not lost to rounding; callers keep those t.Contains. With
-// months (see scanMonths) it reads incidents_tile_months: for each month,
-// the run of each of the tile's columns within its latitudes from
-// pointIndexMinZoom on, the span of its columns below. Otherwise it walks
-// incidents_tile_points from pointIndexMinZoom on and leaves the choice to
-// SQLite below.
-func tileScanQuery(f incidents.Filter, t geo.Tile, months []string, cols string) (string, []any) {
+// its edges are not lost to rounding; callers keep those t.Contains. From
+// rtreeMinZoom on the candidates come from the R*Tree; below, SQLite
+// chooses. Tiles read SQLite only while the in-memory index is not there.
+func tileScanQuery(f incidents.Filter, t geo.Tile, cols string) (string, []any) {
 	const pad = 1e-7
 	b := t.BBox()
 	b.MinLon, b.MinLat, b.MaxLon, b.MaxLat = b.MinLon-pad, b.MinLat-pad, b.MaxLon+pad, b.MaxLat+pad
 	conds, args := where(f)
-	x0, x1 := pointColumn(b.MinLon), pointColumn(b.MaxLon)
-	var colCond string
-	var colArgs []any
-	if t.Z >= pointIndexMinZoom {
-		// Listing the columns makes SQLite seek the latitude range of each
-		// column instead of walking whole columns from pole to pole.
-		colCond = pointColumnExpr + " IN (" + placeholders(x1-x0+1) + ") AND i.lat BETWEEN ? AND ?"
-		for x := x0; x <= x1; x++ {
-			colArgs = append(colArgs, x)
-		}
-		colArgs = append(colArgs, b.MinLat, b.MaxLat)
-	}
-	from := "incidents i"
-	switch {
-	case months != nil:
-		from = "incidents i INDEXED BY incidents_tile_months"
-		if colCond == "" {
-			colCond, colArgs = pointColumnExpr+" BETWEEN ? AND ?", []any{x0, x1}
-		}
-		monthArgs := make([]any, 0, len(months)+len(colArgs))
-		for _, m := range months {
-			monthArgs = append(monthArgs, m)
-		}
-		conds = slices.Insert(conds, 0, "substr(i.date, 1, 7) IN ("+placeholders(len(months))+") AND "+colCond)
-		args = slices.Insert(args, 0, append(monthArgs, colArgs...)...)
-	case colCond != "":
-		from = "incidents i INDEXED BY incidents_tile_points"
-		conds = slices.Insert(conds, 0, colCond)
-		args = slices.Insert(args, 0, colArgs...)
+	if t.Z >= rtreeMinZoom {
+		rc, rargs := rtreeCond(b)
+		conds, args = append([]string{rc}, conds...), append(rargs, args...)
 	}
 	conds = append(conds, "i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?")
 	args = append(args, b.MinLon, b.MaxLon, b.MinLat, b.MaxLat)
-	return "SELECT " + cols + " FROM " + from + whereClause(conds), args
-}
-
-// dateBounds returns the first and last dates of the incidents, "" when
-// there are none.
-func (s *Store) dateBounds(ctx context.Context) (first, last string, err error) {
-	var lo, hi sql.NullString
-	err = s.r.QueryRowContext(ctx, "SELECT (SELECT min(date) FROM incidents), (SELECT max(date) FROM incidents)").Scan(&lo, &hi)
-	return lo.String, hi.String, err
+	return "SELECT " + cols + " FROM incidents i" + whereClause(conds), args
 }
