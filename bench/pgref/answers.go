@@ -13,23 +13,29 @@ import (
 
 // An answerKind is a request mapd answers from its in-memory index
 // whichever its store: statistics, and vector tiles that are not in its
-// tile cache (each round asks with another, equivalent, from date).
+// tile cache (every request of a run asks with another from date, all
+// before the data, so the same incidents but another cache key).
 type answerKind struct {
 	name string
-	url  func(base string, b box, round int) string
+	url  func(base string, b box, n int) string // n: the request's number in the run
+}
+
+// uncached is a from date before every incident, distinct for each n.
+func uncached(n int) string {
+	return time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n).Format(time.DateOnly)
 }
 
 var answerKinds = []answerKind{
 	{"stats of a city box (/api/stats?bbox=)", func(base string, b box, _ int) string {
 		return fmt.Sprintf("%s/api/stats?bbox=%s", base, b)
 	}},
-	{"uncached z9 tile at a city box's centre", func(base string, b box, round int) string {
+	{"uncached z9 tile at a city box's centre", func(base string, b box, n int) string {
 		t, _ := geo.TileAt((b[0]+b[2])/2, (b[1]+b[3])/2, 9)
-		return fmt.Sprintf("%s/tiles/incidents/%d/%d/%d.mvt?from=1900-01-%02d", base, t.Z, t.X, t.Y, round+1)
+		return fmt.Sprintf("%s/tiles/incidents/%d/%d/%d.mvt?from=%s", base, t.Z, t.X, t.Y, uncached(n))
 	}},
-	{"uncached z5 tile at a city box's centre", func(base string, b box, round int) string {
+	{"uncached z5 tile at a city box's centre", func(base string, b box, n int) string {
 		t, _ := geo.TileAt((b[0]+b[2])/2, (b[1]+b[3])/2, 5)
-		return fmt.Sprintf("%s/tiles/incidents/%d/%d/%d.mvt?from=1900-02-%02d", base, t.Z, t.X, t.Y, round+1)
+		return fmt.Sprintf("%s/tiles/incidents/%d/%d/%d.mvt?from=%s", base, t.Z, t.X, t.Y, uncached(n))
 	}},
 }
 
@@ -53,12 +59,12 @@ func measureAnswers(ctx context.Context, servers []*process, boxes []box, rounds
 					cl = &answerCell{}
 					cells[[2]int{ki, si}] = cl
 				}
-				for _, b := range boxes {
+				for i, b := range boxes {
 					if ctx.Err() != nil {
 						return cells
 					}
 					t := time.Now()
-					_, status, err := get(ctx, client, k.url(servers[si].base, b, round))
+					_, status, err := get(ctx, client, k.url(servers[si].base, b, round*len(boxes)+i))
 					cl.lat = append(cl.lat, time.Since(t))
 					if err != nil || status != http.StatusOK {
 						cl.failed++
