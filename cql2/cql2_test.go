@@ -230,6 +230,7 @@ func TestLimits(t *testing.T) {
 		{"1 MiB", "text", "place = '" + strings.Repeat("x", cql2.MaxInput) + "'", "longer than 1048576 bytes"},
 		{"1 MiB of json", "json", `"` + strings.Repeat("x", cql2.MaxInput) + `"`, "longer than 1048576 bytes"},
 		{"IN list", "text", "fatalities IN (" + strings.Repeat("1, ", cql2.MaxList) + "1)", "more than 1000 values"},
+		{"empty IN list in json", "json", `{"op":"in","args":[{"property":"fatalities"},[]]}`, "IN list is empty"},
 		{"IN list in json", "json", `{"op":"in","args":[{"property":"fatalities"},[` + strings.Repeat("1,", cql2.MaxList) + `1]]}`, "more than 1000 values"},
 		{"predicates", "text", strings.Repeat("fatalities = 1 OR ", cql2.MaxPredicates) + "fatalities = 1", "more than 1000 predicates"},
 		{"values", "text", strings.Repeat("fatalities IN ("+strings.Repeat("1,", 999)+"1) OR ", 11) + "TRUE", "more than 10000 values"},

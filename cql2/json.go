@@ -277,6 +277,11 @@ func (p *jsonParser) expr(v *jsonValue) (Expr, *Error) {
 		if args[1].kind != 'a' {
 			return nil, errorf(args[1].pos, "the second argument of in must be an array of values")
 		}
+		if len(args[1].vals) == 0 {
+			// The text grammar has no empty IN list either: a filter must
+			// read the same in both encodings.
+			return nil, errorf(args[1].pos, "the IN list is empty")
+		}
 		if len(args[1].vals) > MaxList {
 			return nil, errorf(args[1].pos, "the IN list has more than %d values", MaxList)
 		}
