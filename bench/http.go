@@ -80,6 +80,38 @@ func startServer(ctx context.Context, bin, db, dir string) (*server, error) {
 	return nil, fmt.Errorf("mapd serve did not answer /healthz within 90 s\n%s", s.tail())
 }
 
+// waitIndex waits until the server's log says its index is built and
+// returns how long the build took by that line.
+func (s *server) waitIndex(ctx context.Context, timeout time.Duration) (time.Duration, error) {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile(s.log)
+		if err != nil {
+			return 0, err
+		}
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			var l struct {
+				Msg  string
+				Took json.RawMessage // nanoseconds in slog's JSON
+			}
+			if json.Unmarshal(line, &l) != nil || l.Msg != "index built" {
+				continue
+			}
+			var ns int64
+			if err := json.Unmarshal(l.Took, &ns); err != nil {
+				return 0, fmt.Errorf("index built: took %s: %w", l.Took, err)
+			}
+			return time.Duration(ns), nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return 0, fmt.Errorf("mapd serve logged no \"index built\" within %s\n%s", timeout, s.tail())
+}
+
 func (s *server) tail() string {
 	b, _ := os.ReadFile(s.log)
 	if len(b) > 2000 {

@@ -5,7 +5,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 )
 
 // Value is the value of a property of one feature, as Eval reads it.
@@ -164,10 +163,10 @@ func geometryIntersects(g orb.Geometry, p orb.Point) bool {
 			}
 		}
 	case orb.Polygon:
-		return planar.PolygonContains(g, p) || onPolygonEdge(g, p)
+		return newPolygonShape(g).covers(p)
 	case orb.MultiPolygon:
 		for _, pg := range g {
-			if planar.PolygonContains(pg, p) || onPolygonEdge(pg, p) {
+			if newPolygonShape(pg).covers(p) {
 				return true
 			}
 		}
@@ -181,29 +180,137 @@ func geometryIntersects(g orb.Geometry, p orb.Point) bool {
 	return false
 }
 
-// onPolygonEdge reports whether p lies on the boundary of a hole, which
-// PolygonContains counts as outside although it touches the polygon.
-func onPolygonEdge(pg orb.Polygon, p orb.Point) bool {
-	for _, r := range pg[1:] {
-		if onLine(orb.LineString(r), p) {
+// A Shape is the spatial argument of an S_INTERSECTS prepared for testing
+// many points: the bounding boxes of its polygons' rings are computed
+// once. Its Intersects answers exactly as the package's Intersects does,
+// which uses the same ring test.
+type Shape struct {
+	box      *Envelope
+	polygons []polygonShape
+	other    orb.Geometry // points and lines, tested as Intersects tests them
+}
+
+// Prepare returns g, an *Envelope or a *Geometry, prepared for Intersects.
+func Prepare(g Scalar) *Shape {
+	s := &Shape{}
+	switch g := g.(type) {
+	case *Envelope:
+		s.box = g
+	case *Geometry:
+		s.add(g.G)
+	}
+	return s
+}
+
+func (s *Shape) add(g orb.Geometry) {
+	switch g := g.(type) {
+	case orb.Polygon:
+		s.polygons = append(s.polygons, newPolygonShape(g))
+	case orb.MultiPolygon:
+		for _, pg := range g {
+			s.polygons = append(s.polygons, newPolygonShape(pg))
+		}
+	case orb.Collection:
+		for _, c := range g {
+			s.add(c)
+		}
+	case nil:
+	default:
+		if s.other == nil {
+			s.other = orb.Collection{}
+		}
+		s.other = append(s.other.(orb.Collection), g)
+	}
+}
+
+// Intersects reports whether p lies on the shape, as Intersects(g, p)
+// does for the g the shape was prepared from.
+func (s *Shape) Intersects(p orb.Point) bool {
+	if s.box != nil {
+		return s.box.Box.Contains(p[0], p[1])
+	}
+	for i := range s.polygons {
+		if s.polygons[i].covers(p) {
+			return true
+		}
+	}
+	return s.other != nil && geometryIntersects(s.other, p)
+}
+
+// polygonShape is a polygon's rings with their bounding boxes.
+type polygonShape struct {
+	rings  []orb.Ring
+	bounds []orb.Bound
+}
+
+func newPolygonShape(pg orb.Polygon) polygonShape {
+	s := polygonShape{rings: pg, bounds: make([]orb.Bound, len(pg))}
+	for i, r := range pg {
+		s.bounds[i] = r.Bound()
+	}
+	return s
+}
+
+// covers reports whether p lies inside the polygon or on one of its
+// edges, a hole's edges included: inside or on the outer ring and not
+// strictly inside a hole.
+func (s polygonShape) covers(p orb.Point) bool {
+	if len(s.rings) == 0 {
+		return false
+	}
+	if in, on := ringTest(s.rings[0], s.bounds[0], p); !in && !on {
+		return false
+	}
+	for i := 1; i < len(s.rings); i++ {
+		if in, _ := ringTest(s.rings[i], s.bounds[i], p); in {
+			return false
+		}
+	}
+	return true
+}
+
+// ringTest tells whether p lies strictly inside the ring r (whose bounding
+// box is b) or on one of its edges, by the even-odd rule: a ray from p
+// towards +x crosses the ring's edges an odd number of times when p is
+// inside. An edge counts when it spans p's latitude half-open (one end
+// above p, the other not), so a ray through a vertex counts it once.
+func ringTest(r orb.Ring, b orb.Bound, p orb.Point) (inside, on bool) {
+	if !b.Contains(p) {
+		return false, false
+	}
+	n := len(r)
+	for i := range n {
+		a, c := r[i], r[(i+1)%n]
+		if onSegment(a, c, p) {
+			return false, true
+		}
+		if (a[1] > p[1]) != (c[1] > p[1]) {
+			x := a[0] + (p[1]-a[1])/(c[1]-a[1])*(c[0]-a[0])
+			if p[0] < x {
+				inside = !inside
+			}
+		}
+	}
+	return inside, false
+}
+
+// onLine reports whether p lies on one of the segments of l.
+func onLine(l orb.LineString, p orb.Point) bool {
+	for i := 0; i+1 < len(l); i++ {
+		if onSegment(l[i], l[i+1], p) {
 			return true
 		}
 	}
 	return false
 }
 
-// onLine reports whether p lies on one of the segments of l.
-func onLine(l orb.LineString, p orb.Point) bool {
-	for i := 0; i+1 < len(l); i++ {
-		a, b := l[i], l[i+1]
-		if p[0] < min(a[0], b[0]) || p[0] > max(a[0], b[0]) || p[1] < min(a[1], b[1]) || p[1] > max(a[1], b[1]) {
-			continue
-		}
-		if (b[0]-a[0])*(p[1]-a[1])-(b[1]-a[1])*(p[0]-a[0]) == 0 {
-			return true
-		}
+// onSegment reports whether p lies on the segment from a to b: within its
+// bounding box and on its line (a zero cross product).
+func onSegment(a, b, p orb.Point) bool {
+	if p[0] < min(a[0], b[0]) || p[0] > max(a[0], b[0]) || p[1] < min(a[1], b[1]) || p[1] > max(a[1], b[1]) {
+		return false
 	}
-	return false
+	return (b[0]-a[0])*(p[1]-a[1])-(b[1]-a[1])*(p[0]-a[0]) == 0
 }
 
 // Match reports whether s matches the LIKE pattern: % matches any run of

@@ -92,10 +92,14 @@ func (q *Query) plain() bool {
 	return !q.hasDay && q.et == nil && q.actor == nil && q.country < 0 && q.minFat == 0 && !q.ids && q.expr == nil
 }
 
-// Count returns the number of incidents matching the query.
+// Count returns the number of incidents matching the query: the count of
+// an earlier scan of the query (a page's) when there was one.
 func (q *Query) Count() int {
 	if q.none {
 		return 0
+	}
+	if c := q.counted.Load(); c > 0 {
+		return int(c - 1)
 	}
 	s := q.s
 	n := 0

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/mapd/mapd/geo"
@@ -35,6 +36,11 @@ type Query struct {
 	order         []stage // the conditions filter applies, in this order
 
 	expr *exprFilter // the CQL2 filter; nil: none
+
+	// counted is one more than the number of matching rows once a scan
+	// has counted them, 0 before: a page's scan also answers its
+	// numberMatched.
+	counted atomic.Int64
 }
 
 // rect is an inclusive rectangle of the grid.
@@ -480,21 +486,28 @@ func live(seg *segment, lo, hi int, sel []int32) []int32 {
 	return sel
 }
 
-// scan calls visit for every row matching the query, the box included.
+// scan calls visit for every row matching the query, the box included,
+// and counts them for Count.
 func (q *Query) scan(visit visitor) {
 	if q.none {
 		return
 	}
 	s := q.s
+	n := 0
+	counting := func(seg *segment, sel []int32) {
+		n += len(sel)
+		visit(seg, sel)
+	}
 	sel := make([]int32, 0, chunk)
 	if q.box == nil {
-		q.scanRun(&s.base, false, 0, s.base.c.len(), false, sel, visit)
+		q.scanRun(&s.base, false, 0, s.base.c.len(), false, sel, counting)
 	} else {
 		for _, sp := range q.boxSpans {
-			q.scanRun(&s.base, false, sp.lo, sp.hi, sp.test, sel, visit)
+			q.scanRun(&s.base, false, sp.lo, sp.hi, sp.test, sel, counting)
 		}
 	}
-	q.scanRun(&s.delta, true, 0, s.delta.c.len(), q.box != nil, sel, visit)
+	q.scanRun(&s.delta, true, 0, s.delta.c.len(), q.box != nil, sel, counting)
+	q.counted.Store(int64(n) + 1)
 }
 
 func (q *Query) scanRun(seg *segment, delta bool, lo, hi int, test bool, sel []int32, visit visitor) {
