@@ -31,6 +31,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -126,6 +127,10 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, outDir strin
 	if err != nil {
 		return err
 	}
+	points, err := parseCountryPoints(countryPointsTSV)
+	if err != nil {
+		return err
+	}
 
 	// Two halves, so that the gazetteer can decompress and parse them in
 	// parallel.
@@ -136,7 +141,7 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, outDir strin
 		writeRow(&placesOut[i*2/len(places)], p)
 	}
 	regions := regionRows(places, admin1)
-	countries := countryRowsWithPoints(places, countryRows, world)
+	countries := countryRowsWithPoints(places, countryRows, world, points)
 	regions = append(regions, countries...)
 	districts := admin2Rows(places, admin2)
 	var districtsOut bytes.Buffer
@@ -568,19 +573,34 @@ var extraDemonyms = map[string][]string{
 	"CA.10": {"Quebecois", "Québécois"}, "ES.56": {"Catalan"}, "RU.12": {"Chechen"},
 }
 
-// geonamesCountryPoints are GeoNames' own points of large countries, where
-// world-countries' rounded centre may lie far from it: the United States'
-// is the geographic centre of the contiguous states, in Kansas.
-var geonamesCountryPoints = map[string][2]string{
-	"US": {"39.76", "-98.5"},
-	"GB": {"54.75844", "-2.69531"},
-	"RU": {"60", "100"},
-	"CN": {"35", "105"},
-	"IN": {"22", "79"},
-	"AU": {"-25", "135"},
-	"BR": {"-10", "-55"},
-	"MX": {"23", "-102"},
-	"TR": {"39", "35"},
+// countryPointsTSV is GeoNames' point of each country (see its header and
+// gazetteer/data/README.md): world-countries' rounded centre may lie far
+// from it (Canada's by 1,000 km), and the geoparsing literature scores a
+// country against GeoNames' point.
+//
+//go:embed countrypoints.tsv
+var countryPointsTSV string
+
+// parseCountryPoints reads countrypoints.tsv into ISO code -> latitude and
+// longitude.
+func parseCountryPoints(data string) (map[string][2]string, error) {
+	out := map[string][2]string{}
+	for i, line := range strings.Split(data, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			return nil, fmt.Errorf("countrypoints.tsv:%d: %d columns, want 3", i+1, len(f))
+		}
+		for _, v := range f[1:] {
+			if _, err := strconv.ParseFloat(v, 64); err != nil {
+				return nil, fmt.Errorf("countrypoints.tsv:%d: %w", i+1, err)
+			}
+		}
+		out[f[0]] = [2]string{f[1], f[2]}
+	}
+	return out, nil
 }
 
 // iso3Words are the ISO alpha-3 codes that spell an English word or a
@@ -643,10 +663,10 @@ func parseWorldCountries(data []byte) (map[string]worldCountry, error) {
 	return out, nil
 }
 
-// countryRowsWithPoints builds one PCLI row per country, at the centre
-// world-countries gives, or else at its capital (PPLC) or most populous
-// place.
-func countryRowsWithPoints(places []place, countries []countryRow, world map[string]worldCountry) []place {
+// countryRowsWithPoints builds one PCLI row per country, at GeoNames' point
+// of the country (points), or else at the centre world-countries gives, or
+// else at its capital (PPLC) or most populous place.
+func countryRowsWithPoints(places []place, countries []countryRow, world map[string]worldCountry, points map[string][2]string) []place {
 	best := map[string]int{}
 	pop := map[string]int64{}
 	for i, p := range places {
@@ -677,7 +697,7 @@ func countryRowsWithPoints(places []place, countries []countryRow, world map[str
 		if w.lat != "" {
 			r.lat, r.lon = w.lat, w.lon
 		}
-		if p, ok := geonamesCountryPoints[c.iso2]; ok {
+		if p, ok := points[c.iso2]; ok {
 			r.lat, r.lon = p[0], p[1]
 		}
 		r.alts = countryAlternates(r.name, names)
