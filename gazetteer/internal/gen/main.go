@@ -457,6 +457,7 @@ func areaPoint(places []place, members []int) (lat, lon string) {
 		lats = append(lats, la)
 		lons = append(lons, lo)
 	}
+	lats, lons = withoutStrays(lats, lons)
 	sort.Float64s(lats)
 	sort.Float64s(lons)
 	box := func(v []float64) float64 { return (v[0] + v[len(v)-1]) / 2 }
@@ -469,10 +470,49 @@ func areaPoint(places []place, members []int) (lat, lon string) {
 	return strconv.FormatFloat(mid(lats), 'f', 5, 64), strconv.FormatFloat(mid(lons), 'f', 5, 64)
 }
 
+// withoutStrays returns the points (parallel latitudes and longitudes)
+// less those that GeoNames has put in the wrong region: a Jiangsu town in
+// Sichuan, 1,800 km away, and Hebei villages in Tibet would each move the
+// box of their region by half that. A stray lies farther from the median
+// point than strayKm and than strayFactor times the distance within which
+// three quarters of the points lie; a large region's outlying places
+// (Churchill, Manitoba; Cape York) are closer than that.
+func withoutStrays(lats, lons []float64) ([]float64, []float64) {
+	if len(lats) < 4 {
+		return lats, lons
+	}
+	median := func(v []float64) float64 {
+		s := slices.Clone(v)
+		sort.Float64s(s)
+		return s[len(s)/2]
+	}
+	mLat, mLon := median(lats), median(lons)
+	cos := math.Cos(mLat * math.Pi / 180)
+	dist := make([]float64, len(lats))
+	for i := range lats {
+		dist[i] = kmPerDegree * math.Hypot(lats[i]-mLat, (lons[i]-mLon)*cos)
+	}
+	sorted := slices.Clone(dist)
+	sort.Float64s(sorted)
+	limit := max(strayKm, strayFactor*sorted[len(sorted)*3/4])
+	var keptLats, keptLons []float64
+	for i, d := range dist {
+		if d <= limit {
+			keptLats = append(keptLats, lats[i])
+			keptLons = append(keptLons, lons[i])
+		}
+	}
+	return keptLats, keptLons
+}
+
 const (
 	// largeAreaKm is the span of places (the diagonal of their bounding
 	// box) from which an area's point is the middle of the box.
 	largeAreaKm = 1000
+	// strayKm and strayFactor bound how far from the median of its
+	// region's places a place may lie before it counts as misfiled.
+	strayKm     = 1200
+	strayFactor = 4
 	kmPerDegree = 111.195
 )
 
