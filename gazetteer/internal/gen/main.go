@@ -373,7 +373,14 @@ func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 			}
 			if same {
 				names = append(names, s.name, s.ascii)
-				names = append(names, s.alts...)
+				for _, alt := range s.alts {
+					// "Quebec City", "Ville de Quebec", "Kota Quebec"
+					// name the seat, not the region: a longer name than
+					// the region's is the city's.
+					if wordCount(alt) <= wordCount(a.Name) {
+						names = append(names, alt)
+					}
+				}
 			}
 		}
 		r.alts = keepAlternates(r.name, "", names)
@@ -381,6 +388,12 @@ func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// wordCount returns the number of words in a name, hyphens separating
+// words as spaces do ("Deir ez-Zor" has three).
+func wordCount(name string) int {
+	return len(strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' }))
 }
 
 // abbreviations are the postal and news forms of first-level regions, by

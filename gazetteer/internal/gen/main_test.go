@@ -111,3 +111,20 @@ func TestParseWorldCountries(t *testing.T) {
 		t.Errorf("got %+v, want Syria at 35,38 with its names and one demonym, without the code SY", sy)
 	}
 }
+
+func TestWordCount(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want int
+	}{
+		{"Quebec", 1},
+		{"Quebec City", 2},
+		{"Deir ez-Zor", 3},
+		{"Ville de  Quebec", 3},
+		{"", 0},
+	} {
+		if got := wordCount(tc.name); got != tc.want {
+			t.Errorf("wordCount(%q) = %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
