@@ -640,7 +640,7 @@ var countryPointsTSV string
 // geoparsing literature uses GeoNames', Wikipedia's or an atlas's) stays
 // well within 161 km. Points further apart disagree about the country, and
 // GeoNames' is kept.
-const hedgeKm = 250
+const hedgeKm = 200
 
 // parseCountryPoints reads countrypoints.tsv into ISO code -> the
 // country's point as latitude and longitude.
