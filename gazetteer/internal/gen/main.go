@@ -9,6 +9,9 @@
 //   - world-countries@5.1.0: each country's approximate centre, its common
 //     and official English names, other spellings and English demonyms.
 //
+// and, embedded, countrypoints.tsv: GeoNames' point of each country and a
+// second published centre of the larger ones (see its header).
+//
 // It writes two gzipped files in the GeoNames geoname-table format, which the
 // gazetteer's ordinary loader reads: places-1.tsv.gz and places-2.tsv.gz
 // (populated places with their Latin-script alternate names, in two halves),
