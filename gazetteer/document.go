@@ -86,16 +86,16 @@ const (
 // articles of each; see gazetteer/data/README.md for how to refit). A candidate's
 // utility is the dot product of its features with them.
 var docWeights = [numFeatures]float64{
-	fPrior:     1.82,
-	fOwn:       2.22,
-	fPop:       7.45,
-	fCountry:   2.52,
-	fAdmin1:    3.93,
-	fNear:      0.73,
-	fArea:      1.94,
-	fWithin:    1.22e-05,
-	fRegionAny: 3.02,
-	fCountyAny: 1.95,
+	fPrior:     1.74,
+	fOwn:       2.3,
+	fPop:       7.48,
+	fCountry:   2.6,
+	fAdmin1:    3.99,
+	fNear:      0.718,
+	fArea:      2,
+	fWithin:    1.65e-06,
+	fRegionAny: 3.03,
+	fCountyAny: 2.5,
 }
 
 const (

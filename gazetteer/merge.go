@@ -349,8 +349,11 @@ func importance(fcode string, population int64) float32 {
 		f = 0.35
 	case "CONT", "OCN":
 		f = 1
-	case "SEA", "GULF", "RGN", "DSRT", "PEN", "STRT", "LK", "STM", "CNL":
+	case "SEA", "GULF", "RGN", "DSRT", "PEN", "STRT", "LK", "STM", "CNL",
+		"ISL", "MTS", "MT", "VAL", "DLTA", "FRST":
 		f = 0.9
+	case "AIRP":
+		f = 0.6
 	case "PPL":
 		f = 0.3
 	case "PPLH", "PPLQ", "PPLW":

