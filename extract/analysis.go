@@ -56,6 +56,7 @@ type analysis struct {
 	spans []span
 	at    []int32 // token index -> span index, -1 for none
 	focus []string
+	named map[string]bool // the countries the text names, by name or demonym
 	cands []*cand
 	air   bool   // the document speaks of air strikes: "struck" and "raid" are air words
 	saudi bool   // "Saudi-led coalition" appears: a bare "coalition" is that one
@@ -679,9 +680,37 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 			a.focusVotes(s.code, 1)
 		}
 	}
+	// The countries the text names, by name or demonym, in its places or
+	// inside its actors ("Syrian army"): the context every other name is
+	// read in.
+	a.named = map[string]bool{}
+	for _, c := range a.focus {
+		a.named[c] = true
+	}
+	for _, s := range a.spans {
+		if s.code != "" && (s.kind == spanPlace || s.kind == spanDemonym) {
+			a.named[s.code] = true
+		}
+	}
+	for _, s := range a.inner {
+		a.named[s.code] = true
+	}
 	type key struct{ name, within string }
 	index := map[key]int{}
 	var mentions []gazetteer.Mention
+	// Each country named goes to the gazetteer once, under its own name,
+	// so that the document's model sees it among the names it weighs.
+	codes := make([]string, 0, len(a.named))
+	for c := range a.named {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		if e, ok := a.x.countries[c]; ok {
+			index[key{name: "\x00" + c}] = len(mentions)
+			mentions = append(mentions, gazetteer.Mention{Name: strings.TrimPrefix(e.name, "the "), Country: c})
+		}
+	}
 	n := len(a.spans)
 	a.spans = append(a.spans, a.orgPlaces...) // resolved with the rest, then moved back out
 	defer func() {
@@ -789,7 +818,13 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 		return nil
 	}
 	exact := gazetteer.Normalize(s.query) == gazetteer.Normalize(m.Name)
-	if !exact && m.Score < 0.85 {
+	// A name that is not the place's own (an alternate spelling, a
+	// transliteration) needs a strong score, or a notable place in a
+	// country the text names: "Hodeidah" in a story of Yemenis.
+	notable := m.Population >= 50_000 || strings.HasPrefix(m.FeatureCode, "PPLA") || m.FeatureCode == "PPLC" ||
+		m.Place.GeoPrecision() == 3
+	known := a.named[m.Country] && notable && m.Score >= gazetteer.MatchThreshold
+	if !exact && m.Score < 0.85 && !known {
 		return nil
 	}
 	one := s.end-s.start == 1
@@ -805,12 +840,10 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 	if s.code != "" && m.Country != s.code {
 		return nil
 	}
-	notable := m.Population >= 50_000 || strings.HasPrefix(m.FeatureCode, "PPLA") || m.FeatureCode == "PPLC" ||
-		m.Place.GeoPrecision() == 3
 	if !s.cue && !notable && (one || !exact) {
 		return nil
 	}
-	if !s.cue && !exact && m.Score < 0.9 {
+	if !s.cue && !exact && m.Score < 0.9 && !known {
 		return nil
 	}
 	return m
