@@ -1025,6 +1025,13 @@ func (a *analysis) events(si int) {
 	s := a.sents[si]
 	background := backgroundCue(s.toks)
 	when, hasDate := findDate(s.toks, a.ref)
+	if !hasDate && !a.ref.IsZero() {
+		base := a.ref
+		if a.hasLast {
+			base = a.lastDate.date
+		}
+		when, hasDate = storyDate(s.toks, base)
+	}
 	if hasDate && a.isOld(when) || !hasDate && a.oldCue(s.toks) {
 		return // "had seized the town in December", "signed an agreement in 2020": history, not news
 	}
@@ -1345,6 +1352,20 @@ func (a *analysis) modality(start, ti, end int) float64 {
 				f = min(f, 0.75)
 			} else {
 				f = min(f, 0.3)
+			}
+		case "displaced", "fled", "fleeing", "flee", "uprooted", "survivors", "victims":
+			// "displaced by attacks", "victims of an attack", "fled the
+			// fighting": a consequence, told of events elsewhere.
+			only := ti-k <= 3
+			for j := k + 1; j < ti && only; j++ {
+				switch toks[j].norm {
+				case "by", "of", "the", "a", "an", "from", "recent", "repeated":
+				default:
+					only = false
+				}
+			}
+			if only {
+				f = min(f, 0.25)
 			}
 		case "thousands", "hundreds":
 			// "thousands of airstrikes" is generic; "thousands of protesters"

@@ -65,6 +65,11 @@ func TestBackgroundCue(t *testing.T) {
 		"Syria's conflict has killed more than 300,000 people since March 2011.": true,
 		"The war has killed 10,000 people so far this year.":                     true,
 		"At least 62 soldiers were killed on Saturday.":                          false,
+		"The war in Syria has killed more than 370,000 people.":                  true,
+		"Violence linked to the two groups has left 700 dead.":                   true,
+		"The junta has relied on drones since peacekeepers began leaving.":       true,
+		"Troops killed eight protesters on the bloodiest day since the coup.":    false,
+		"The war ended, and 20 people were killed in a raid on Monday.":          false,
 	} {
 		if got := backgroundCue(tokenize(text)); got != want {
 			t.Errorf("%q: got %v, want %v", text, got, want)
@@ -89,6 +94,7 @@ func TestFindDate(t *testing.T) {
 		{"in March 2011", "2011-03-01", "month", "March 2011"},
 		{"killed 3 days ago", "2016-09-14", "day", "3 days ago"},
 		{"since March 2011", "", "", ""},
+		{"took the town earlier in the week", "2016-09-12", "week", "earlier in the week"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -103,6 +109,28 @@ func TestFindDate(t *testing.T) {
 				t.Errorf("got %q (%s, %q), want %q (%s, %q)", got, prec, words, tt.want, tt.precision, tt.words)
 			}
 		})
+	}
+}
+
+func TestStoryDate(t *testing.T) {
+	base := time.Date(2021, 3, 21, 0, 0, 0, 0, time.UTC)
+	for text, want := range map[string]string{
+		"A week earlier, 58 people were killed.":  "2021-03-14",
+		"A day earlier, rebels shelled the town.": "2021-03-20",
+		"Two days earlier, a bomb went off.":      "2021-03-19",
+		"3 days earlier, a bomb went off.":        "2021-03-18",
+		"The previous day, troops advanced.":      "2021-03-20",
+		"The day before, troops advanced.":        "2021-03-20",
+		"Earlier, troops advanced.":               "",
+	} {
+		w, ok := storyDate(tokenize(text), base)
+		got := ""
+		if ok {
+			got = day(w.date)
+		}
+		if got != want {
+			t.Errorf("%q: got %q, want %q", text, got, want)
+		}
 	}
 }
 

@@ -264,6 +264,17 @@ func casualtyBefore(toks []token, i int) (int, bool, bool) {
 	return 0, false, false
 }
 
+// superlative reports whether w ranks a day or an event against others
+// ("the deadliest attack since 2015", "the first since the truce").
+func superlative(w string) bool {
+	switch w {
+	case "first", "biggest", "largest", "worst", "highest", "fiercest", "most", "latest", "greatest",
+		"strongest", "longest", "gravest", "widest":
+		return true
+	}
+	return len(w) > 5 && strings.HasSuffix(w, "iest") // deadliest, bloodiest, heaviest
+}
+
 // qualifierWord may stand between a casualty verb and its count.
 func qualifierWord(w string) bool {
 	switch w {
@@ -279,9 +290,18 @@ func qualifierWord(w string) bool {
 // than an incident: "Syria's conflict has killed more than 300,000 people
 // since March 2011", "so far this year", "in total".
 func backgroundCue(toks []token) bool {
+	perfect := false // a "has"/"have" seen: "has relied on drones since ..."
 	for i, t := range toks {
 		switch t.norm {
+		case "has", "have":
+			perfect = true
 		case "since":
+			if i > 0 && superlative(toks[i-1].norm) || i > 1 && superlative(toks[i-2].norm) {
+				continue // "the bloodiest day since the coup" dates one day
+			}
+			if perfect {
+				return true // a period up to now, whatever starts it
+			}
 			if i+1 < len(toks) {
 				n := toks[i+1]
 				if n.kind == tokNumber || months[n.norm] > 0 || n.norm == "the" || n.norm == "it" || n.norm == "its" ||
@@ -290,9 +310,17 @@ func backgroundCue(toks []token) bool {
 				}
 			}
 		case "conflict", "war", "insurgency", "uprising", "crisis", "violence", "campaign":
-			if i+2 < len(toks) && (toks[i+1].norm == "has" || toks[i+1].norm == "have" || toks[i+1].norm == "had") &&
-				(toks[i+2].norm == "killed" || toks[i+2].norm == "left" || toks[i+2].norm == "claimed" || toks[i+2].norm == "displaced") {
-				return true
+			// "The war in Syria has killed ...", "Violence linked to the
+			// group has left ...": the subject's verb, before any comma.
+			for k := i + 1; k+1 < len(toks) && k <= i+8; k++ {
+				w := toks[k].norm
+				if w == "," || w == "." || w == ";" {
+					break
+				}
+				if (w == "has" || w == "have" || w == "had") && (toks[k+1].norm == "killed" || toks[k+1].norm == "left" ||
+					toks[k+1].norm == "claimed" || toks[k+1].norm == "displaced") {
+					return true
+				}
 			}
 		case "total", "overall", "cumulative", "tally":
 			return true
