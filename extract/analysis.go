@@ -69,7 +69,13 @@ type analysis struct {
 	// go on telling of that day.
 	lastDate when
 	hasLast  bool
-	warn     []string
+	// prevDate is the story's date before the current sentence, and
+	// speechDate says that sentence's date is only when it was said ("the
+	// SDF said on Sunday that ... killed in the clashes").
+	prevDate   when
+	hasPrev    bool
+	speechDate bool
+	warn       []string
 }
 
 func (a *analysis) run(ctx context.Context) error {
@@ -754,6 +760,24 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("extract: resolve places: %w", err)
 		}
+		// A name resolved to a small place outside every country the text
+		// names is asked again in their light ("Palmyra" in a story of
+		// Syrians and Russians is not Palmyra, Pennsylvania): the
+		// document's model may weigh a third country against the one the
+		// place lies in.
+		if len(codes) > 0 {
+			for m := len(codes); m < len(mentions); m++ {
+				r := results[m].Match
+				if r == nil || a.named[r.Country] || len(mentions[m].Within) > 0 || r.Kind != gazetteer.KindPlace ||
+					r.Population >= 50_000 || r.FeatureCode == "PPLC" || r.FeatureCode == "PPLA" {
+					continue // only a small namesake abroad is doubted
+				}
+				res, err := a.x.gz.Resolve(ctx, gazetteer.Query{Name: mentions[m].Name, Context: codes, Country: a.opts.Country, Limit: 1})
+				if err == nil && res.Match != nil && a.named[res.Match.Country] {
+					results[m].Match = res.Match
+				}
+			}
+		}
 		taken := map[int]*gazetteer.Match{} // mention -> a match accepted for one of its spans
 		for i := range a.spans {
 			if ref[i] < 0 {
@@ -990,7 +1014,11 @@ type cand struct {
 	para     int
 	sent     int
 	trigs    []clause // the token ranges of its triggers, one per telling that had one
-	vague    bool     // the place is only a country or inherited
+	// kinds holds the dead by kind of victim ("military", "fighters"; ""
+	// for "people"), so that tellings of one event that count different
+	// victims add up ("killing 10 soldiers ... Troops killed 18 attackers").
+	kinds map[string]int
+	vague bool // the place is only a country or inherited
 	// inherited is the place of the story's previous telling, used when
 	// this one names none.
 	inherited *span
@@ -1002,22 +1030,71 @@ func day(t time.Time) string { return t.Format("2006-01-02") }
 // clause is a token range of a sentence.
 type clause struct{ start, end int }
 
-// clauses cuts a sentence at semicolons and "while"/"whereas".
-func (a *analysis) clauses(s sentence) []clause {
-	var out []clause
+// clauses cuts a sentence at semicolons, "while"/"whereas" and a lag
+// before "after" ("a day after an attack ... killed 49"). lags[i] is how
+// many days clause i lies before the sentence's date: 0 for the same day,
+// -1 for weeks or more before it (history).
+func (a *analysis) clauses(s sentence) (out []clause, lags []int) {
 	begin := s.first
 	end := s.first + len(s.toks)
+	lag := 0
 	for k := s.first; k < end; k++ {
 		w := a.toks[k].norm
 		if (w == ";" || w == "while" || w == "whereas") && k > begin+2 {
-			out = append(out, clause{begin, k})
+			out, lags = append(out, clause{begin, k}), append(lags, lag)
 			begin = k
 			if w == ";" {
 				begin = k + 1
 			}
+			continue
+		}
+		if w == "after" && k >= begin+4 {
+			if days, n, ok := lagBefore(a.toks, k); ok {
+				out, lags = append(out, clause{begin, k - n}), append(lags, lag)
+				begin, lag = k+1, days
+			}
 		}
 	}
-	return append(out, clause{begin, end})
+	return append(out, clause{begin, end}), append(lags, lag)
+}
+
+// lagBefore reads the lag that ends at toks[k] ("after"): "a day", "two
+// days", "hours", "two weeks". It returns the days (-1 for a week or more),
+// the lag's length in tokens, and whether there is one.
+func lagBefore(toks []token, k int) (days, n int, ok bool) {
+	unit := toks[k-1].norm
+	count := 1
+	n = 2
+	switch w := toks[k-2]; {
+	case w.norm == "a" || w.norm == "an" || w.norm == "one":
+	case w.kind == tokNumber:
+		v, err := strconv.Atoi(w.text)
+		if err != nil {
+			return 0, 0, false
+		}
+		count = v
+	default:
+		v, isNum := wordNumber(w.norm)
+		if !isNum {
+			if unit != "hours" {
+				return 0, 0, false
+			}
+			n = 1 // "hours after"
+		}
+		count = max(v, 1)
+	}
+	switch unit {
+	case "hour", "hours", "minutes":
+		return 0, n, true
+	case "day", "days":
+		if count >= 7 {
+			return -1, n, true
+		}
+		return count, n, true
+	case "week", "weeks", "month", "months", "year", "years":
+		return -1, n, true
+	}
+	return 0, 0, false
 }
 
 // events finds the candidate incidents of sentence si.
@@ -1035,11 +1112,21 @@ func (a *analysis) events(si int) {
 	if hasDate && a.isOld(when) || !hasDate && a.oldCue(s.toks) {
 		return // "had seized the town in December", "signed an agreement in 2020": history, not news
 	}
+	a.prevDate, a.hasPrev = a.lastDate, a.hasLast
+	a.speechDate = hasDate && speechDate(s.toks, when)
 	if hasDate && !s.caption && !background {
 		a.lastDate, a.hasLast = when, true
 	}
-	for _, cl := range a.clauses(s) {
-		a.clauseEvents(si, s, cl, background, when, hasDate)
+	cls, lags := a.clauses(s)
+	for i, cl := range cls {
+		w := when
+		switch {
+		case lags[i] < 0:
+			continue // "two weeks after Iraqi forces took over the city": history
+		case lags[i] > 0 && hasDate:
+			w.date = w.date.AddDate(0, 0, -lags[i])
+		}
+		a.clauseEvents(si, s, cl, background, w, hasDate)
 	}
 }
 
@@ -1068,6 +1155,10 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		t, n := a.x.triggers.match(toks[:cl.end], k)
 		if n == 0 {
 			continue
+		}
+		if facilityAfter(toks[:cl.end], k+n) {
+			k += n - 1
+			continue // "a missile store", "drone and missile factories": things, not attacks
 		}
 		trigs = append(trigs, found{t: t, start: k, end: k + n})
 		k += n - 1
@@ -1099,7 +1190,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		// "More than 20 people were wounded." right after a telling counts
 		// for it.
 		if o := a.cands[len(a.cands)-1]; o.para == s.para && si-o.sent <= 1 && o.caption == s.caption {
-			c := &cand{evidence: []Evidence{a.evidence(s)}, sent: si, para: s.para}
+			c := &cand{evidence: []Evidence{a.evidence(s)}, sent: si, para: s.para, kinds: kindsOf(cas)}
 			if deaths >= 0 {
 				c.in.Fatalities = &deaths
 			}
@@ -1125,7 +1216,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		best = len(trigs) - 1
 	}
 	f := trigs[best]
-	c := &cand{para: s.para, sent: si, caption: s.caption}
+	c := &cand{para: s.para, sent: si, caption: s.caption, kinds: kindsOf(cas)}
 	if f.end > f.start {
 		c.trigs = []clause{{f.start, f.end}}
 	}
@@ -1136,6 +1227,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	}
 	modality := a.modality(cl.start, f.start, cl.end)
 	c.anaph = a.anaphoric(f.start)
+	// "The SDF said on Sunday that 27 ... had been killed in the clashes":
+	// the day of the saying, not of the clashes told before.
+	saidOnly := c.anaph && a.speechDate && a.hasPrev
 	c.generic = f.t.weak && (toks[f.start].norm == "attack" || toks[f.start].norm == "attacks")
 	// Actors.
 	a1, a2 := a.actorsFor(cl, f, s)
@@ -1174,6 +1268,8 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	}
 	// Date.
 	switch {
+	case saidOnly:
+		c.in.Date, c.in.DatePrecision = day(a.prevDate.date), a.prevDate.precision
 	case hasDate:
 		c.in.Date, c.in.DatePrecision, c.dateCue = day(when.date), when.precision, true
 		conf += 0.05
@@ -1203,7 +1299,10 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	}
 	// Violence against civilians needs someone to have done it; fighting
 	// needs more than civilians.
-	if f.t.eventType == "Battles" && !f.t.territory && (victim == "civilians" || a2.kind == "civilian") {
+	// Clashes that kill "people" stay clashes ("Clashes between two armed
+	// groups killed five people").
+	twoSided := twoSidedWords[toks[f.start].norm] && f.end > f.start && genericVictims(cas)
+	if f.t.eventType == "Battles" && !f.t.territory && (victim == "civilians" && !twoSided || a2.kind == "civilian") {
 		c.in.EventType, c.in.SubEventType = "Violence against civilians", "Attack"
 	}
 	riot := a.violentCrowd(cl, f)
@@ -1260,8 +1359,8 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 			}
 			continue
 		}
-		if g.start < f.end {
-			continue
+		if g.start < f.end || g.start == f.end && strings.HasSuffix(toks[f.end-1].norm, "ers") {
+			continue // "Suicide bombers stormed": the bombers' own act
 		}
 		sub := clause{g.start, cl.end}
 		if a.modality(sub.start, g.start, sub.end) < 0.5 {
@@ -1791,6 +1890,14 @@ func (a *analysis) merge(o, c *cand) {
 	if c.in.Fatalities != nil && (o.in.Fatalities == nil || *c.in.Fatalities > *o.in.Fatalities) {
 		o.in.Fatalities = c.in.Fatalities
 	}
+	if len(o.kinds) > 0 && len(c.kinds) > 0 {
+		for k, v := range c.kinds {
+			o.kinds[k] = max(o.kinds[k], v)
+		}
+		if n := sumKinds(o.kinds); o.in.Fatalities == nil || n > *o.in.Fatalities {
+			o.in.Fatalities = &n
+		}
+	}
 	if c.in.Injuries != nil && (o.in.Injuries == nil || *c.in.Injuries > *o.in.Injuries) {
 		o.in.Injuries = c.in.Injuries
 	}
@@ -2038,6 +2145,88 @@ func tally(cas []casualty) (deaths, injuries int, victim, victimCC string) {
 	return max(sum, any), injuries, victim, victimCC
 }
 
+// kindsOf returns a clause's dead by kind of victim, as cand.kinds holds
+// them; nil when it counts none.
+func kindsOf(cas []casualty) map[string]int {
+	var out map[string]int
+	for _, c := range cas {
+		if c.injured {
+			continue
+		}
+		if out == nil {
+			out = map[string]int{}
+		}
+		k := c.victim
+		if k == "-" || genericNoun(c.noun) {
+			k = ""
+		}
+		out[k] = max(out[k], c.value)
+	}
+	return out
+}
+
+// sumKinds adds up the dead of different kinds; a count of "people" is a
+// total that stands for them all when it is larger.
+func sumKinds(kinds map[string]int) int {
+	sum := 0
+	for k, v := range kinds {
+		if k != "" {
+			sum += v
+		}
+	}
+	return max(sum, kinds[""])
+}
+
+// genericNoun reports whether a victim noun counts anyone ("people").
+func genericNoun(w string) bool { return w == "people" || w == "persons" || w == "person" || w == "" }
+
+// genericVictims reports whether a clause counts its dead only as
+// "people", not as civilians by name.
+func genericVictims(cas []casualty) bool {
+	for _, c := range cas {
+		if c.victim == "civilians" && !genericNoun(c.noun) {
+			return false
+		}
+	}
+	return true
+}
+
+// twoSidedWords are triggers of fighting between armed sides.
+var twoSidedWords = setOf("clashes clash clashed fighting fought gunfight firefight battle battles battled skirmishes exchange exchanged")
+
+// facilityWords after a weapon name a thing, not an attack: "a missile
+// store", "drone factories", "rocket launchers".
+var facilityWords = setOf("store stores depot depots factory factories warehouse warehouses launcher launchers " +
+	"stockpile stockpiles programme program defence defense defences defenses system systems production site sites " +
+	"maker makers workshop workshops cache caches arsenal parts")
+
+// facilityAfter reports whether the trigger ending before toks[k] names a
+// weapon as a thing: a facility word follows it, directly or after "and
+// X" ("drone and missile store").
+func facilityAfter(toks []token, k int) bool {
+	if k < len(toks) && facilityWords[toks[k].norm] {
+		return true
+	}
+	return k+2 < len(toks) && (toks[k].norm == "and" || toks[k].norm == "or") && facilityWords[toks[k+2].norm]
+}
+
+// speechDate reports whether a sentence's date is that of a statement:
+// "said on Sunday", "announced on Monday that".
+func speechDate(toks []token, w when) bool {
+	k := w.start - 1
+	if k >= 0 && toks[k].norm == "on" {
+		k--
+	}
+	if k < 0 {
+		return false
+	}
+	switch toks[k].norm {
+	case "said", "says", "announced", "told", "reported", "added", "stated", "confirmed", "claimed":
+		return true
+	}
+	return false
+}
+
 // allCapsWord reports whether w is written in capitals (and dots) only.
 func allCapsWord(w string) bool {
 	for _, r := range w {
@@ -2150,9 +2339,12 @@ func (a *analysis) fightNear(si int) bool {
 // crowdWords name the people of a demonstration; riotActs what makes it a
 // riot.
 var (
-	crowdWords = setOf("protesters protestors demonstrators rioters crowd crowds mob youths")
+	crowdWords = setOf("protesters protestors demonstrators rioters crowd crowds mob youths residents villagers locals students mourners")
 	riotActs   = setOf("torched stormed ransacked looted smashed burned burnt stoned")
 )
+
+// crowdPreps before a crowd word make it no subject.
+var crowdPreps = setOf("of on at against to for from with among by")
 
 // violentCrowd reports whether a clause tells of a crowd's violence: a
 // crowd that "torched", "stormed", "set fire to" or "threw stones/petrol
@@ -2162,6 +2354,9 @@ func (a *analysis) violentCrowd(cl clause, f found) bool {
 	crowd := -1
 	for k := cl.start; k < cl.end; k++ {
 		if crowdWords[toks[k].norm] {
+			if k > cl.start && crowdPreps[toks[k-1].norm] {
+				continue // "the homes of residents": the crowd suffered, it did not act
+			}
 			crowd = k
 			break
 		}

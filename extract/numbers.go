@@ -144,6 +144,7 @@ var victimNouns = map[string]string{
 	"child": "civilians", "woman": "civilians", "man": "civilians", "boy": "civilians", "girl": "civilians",
 	"soldier": "military", "policeman": "police", "fighter": "fighters", "person": "civilians",
 	"journalist": "civilians", "militant": "fighters", "rebel": "fighters", "resident": "civilians",
+	"attackers": "fighters", "assailants": "fighters", "attacker": "fighters", "assailant": "fighters",
 }
 
 // fillerWords may stand between a count and its casualty word.
@@ -183,6 +184,11 @@ func findCasualties(toks []token, demonymOf func(string) string) []casualty {
 				j++
 				continue
 			}
+			if (w == "from" || w == "on") && j+2 < len(toks) && (toks[j+1].norm == "both" || toks[j+1].norm == "each" || toks[j+1].norm == "either") &&
+				(toks[j+2].norm == "sides" || toks[j+2].norm == "side") {
+				j += 3 // "20 fighters from both sides were killed"
+				continue
+			}
 			if (w == "of" || w == "its" || w == "their" || w == "the") && j+1 < len(toks) {
 				j++ // "62 of its soldiers"
 				continue
@@ -217,7 +223,7 @@ func findCasualties(toks []token, demonymOf func(string) string) []casualty {
 			}
 		}
 		// "killing at least five", "wounded 20 others", "death toll rose to 12"
-		if _, injured, ok := casualtyBefore(toks, i); ok {
+		if k, injured, ok := casualtyBefore(toks, i); ok && (toks[k].norm != "lost" || c.victim != "" && c.victim != "-" && c.victim != "civilians") {
 			c.injured, c.end = injured, j
 			out = append(out, c)
 			continue
@@ -254,7 +260,7 @@ func casualtyBefore(toks []token, i int) (int, bool, bool) {
 			return k, false, true
 		case w == "wounding" || w == "injuring" || w == "wounded" || w == "injured":
 			return k, true, true
-		case w == "toll":
+		case w == "toll", w == "lost": // "the army had lost two soldiers"
 			return k, false, true
 		}
 		if !qualifierWord(w) {
