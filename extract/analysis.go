@@ -277,7 +277,8 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 		return 0
 	}
 	// Country names: "Syria", "the U.S.", "Britain".
-	if code, n := a.x.names.match(toks, i); n > 0 {
+	if code, n := a.x.names.match(toks, i); n > 0 && !(i+n < len(toks) && (toks[i+n].norm == "river" || toks[i+n].norm == "valley")) {
+		// "the Niger river" is a river, read below as a place name.
 		s := span{start: i, end: i + n, kind: spanPlace, code: code, query: strings.TrimPrefix(a.x.countries[code].name, "the ")}
 		s.cue, s.near = locativeCue(toks, i)
 		a.addSpan(s)
@@ -555,6 +556,8 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 			s.near = true
 		case w == "air" && end+1 < len(toks) && toks[end+1].norm == "base":
 			s.near = true
+		case w == "river" && !toks[end].cap:
+			s.end = end + 1 // "the Niger river", "the Euphrates river": the river
 		}
 	}
 	if regionWords[toks[s.end-1].norm] {

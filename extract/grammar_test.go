@@ -42,6 +42,9 @@ func TestFindCasualties(t *testing.T) {
 		{"the death toll rose to 17", 17, -1},
 		{"five people were arrested", -1, -1},
 		{"in 2014 the town was captured", -1, -1},
+		{"the army said it had lost two soldiers", 2, -1},
+		{"the company lost 20 workers to rival firms", -1, -1},
+		{"at least 20 fighters from both sides were killed", 20, -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -238,6 +241,30 @@ func TestStatements(t *testing.T) {
 		{"old calendar date", "Government forces recaptured Palmyra on 27 March 2016.", 0, nil},
 		{"such strikes", "Turkey has carried out dozens of such strikes in northern Syria this year.", 0, nil},
 		{"since a weekday", "Security forces have killed 20 protesters in Homs since Monday.", 0, nil},
+		{"a war's toll", "The war in Syria has killed more than 370,000 people.", 0, nil},
+		{"a superlative's since", "Troops opened fire on protesters in Homs on Friday, killing eight people, on the bloodiest day since the coup.", 1, wantType("Protests", "Homs")},
+		{"clashes kill people", "Clashes between two armed groups in Homs killed five people on Friday.", 1, wantType("Battles", "Homs")},
+		{"gunmen kill people", "Gunmen attacked a village near Homs on Friday, killing five civilians.", 1, wantType("Violence against civilians", "Homs")},
+		{"bombers storm", "Suicide bombers stormed two security buildings in Homs on Friday, killing 32 people.", 1, wantType("Explosions/Remote violence", "Homs")},
+		{"residents riot", "Angry residents of Homs stormed the council building on Friday and set it on fire.", 1, wantType("Riots", "Homs")},
+		{"a weapon as a thing", "Officials said warplanes hit a drone and missile store in Homs on Friday.", 1, wantType("Explosions/Remote violence", "Homs")},
+		{"a consequence", "Families displaced by attacks near Homs waited for aid on Friday.", 0, nil},
+		{"weeks after", "Life returned to normal in Homs on Friday, two weeks after government forces took over the city.", 0, nil},
+		{"a day after", "Rebels shelled Aleppo on Friday, a day after an air strike killed 12 civilians in Idlib.", 2, func(t *testing.T, r Result) {
+			for _, c := range r.Candidates {
+				if c.Place == "Aleppo" && (c.Date != "2016-09-16" || c.Fatalities != nil) {
+					t.Errorf("Aleppo: got %s with %v dead, want 2016-09-16 and none", c.Date, c.Fatalities)
+				}
+				if c.Place == "Idlib" && (c.Date != "2016-09-15" || c.Fatalities == nil || *c.Fatalities != 12) {
+					t.Errorf("Idlib: got %s with %v dead, want 2016-09-15 and 12", c.Date, c.Fatalities)
+				}
+			}
+		}},
+		{"victims add up", "Jihadists attacked an army post near Homs on Friday, killing 10 soldiers. Troops killed 18 attackers in the fighting.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 28 {
+				t.Errorf("fatalities: got %v, want 28", c.Fatalities)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
