@@ -362,7 +362,10 @@ var orgWords = map[string]bool{
 	"reuters": true, "afp": true, "ap": true, "hospital": true, "clinic": true, "school": true,
 	"academy": true, "league": true, "division": true, "regiment": true, "police": true, "security": true,
 	"intelligence": true, "directorate": true, "secretariat": true, "senate": true, "congress": true,
-	"college": true,
+	"college": true, "bureau": true, "library": true, "museum": true, "theater": true, "theatre": true,
+	"church": true, "cathedral": true, "mosque": true, "synagogue": true, "hotel": true, "motel": true,
+	"restaurant": true, "board": true, "club": true, "chamber": true, "corporation": true, "inc": true,
+	"amphitheatre": true, "amphitheater": true, "hall": true,
 }
 
 // runConnectors may join the capitalised words of a name.
@@ -413,6 +416,17 @@ func (a *analysis) orgPlace(toks []token, start, end int) {
 	if start >= end {
 		return
 	}
+	// "Agents of the Georgia Bureau of Investigation": a sentence's first
+	// word, joined to the name by "of the", is no part of it.
+	if start+3 < end && commonWord(toks[start].norm) && toks[start+1].norm == "of" {
+		k := start + 2
+		if toks[k].norm == "the" {
+			k++
+		}
+		a.orgPlace(toks, k, end)
+		return
+	}
+	a.orgTail(toks, start, end)
 	if _, n := a.x.demonyms.match(toks, start); n > 0 {
 		return
 	}
@@ -451,6 +465,41 @@ func (a *analysis) orgPlace(toks []token, start, end int) {
 	}
 	s.end, s.query = k, a.d.text[toks[start].start:toks[k-1].end]
 	a.orgPlaces = append(a.orgPlaces, s)
+}
+
+// orgTail notes the place that ends an organisation's name after "of"
+// ("University of Georgia", "Bank of Ireland"): one or two capitalised
+// words the gazetteer knows by that very name as a region, a country or a
+// notable town.
+func (a *analysis) orgTail(toks []token, start, end int) {
+	of := -1
+	for k := start + 1; k < end; k++ {
+		if toks[k].norm == "of" {
+			of = k
+		}
+	}
+	if of < 0 || !orgWords[toks[of-1].norm] || end-of-1 < 1 || end-of-1 > 2 {
+		return
+	}
+	for k := of + 1; k < end; k++ {
+		if orgWords[toks[k].norm] || commonWord(toks[k].norm) || !toks[k].cap {
+			return
+		}
+	}
+	if code, n := a.x.names.match(toks, of+1); n == end-of-1 {
+		a.orgPlaces = append(a.orgPlaces, span{start: of + 1, end: end, kind: spanPlace, role: RoleActor, code: code,
+			query: strings.TrimPrefix(a.x.countries[code].name, "the ")})
+		return
+	}
+	q := a.d.text[toks[of+1].start:toks[end-1].end]
+	res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: q, Limit: 1})
+	if err != nil || res.Match == nil || gazetteer.Normalize(res.Match.Name) != gazetteer.Normalize(q) {
+		return
+	}
+	if m := res.Match; m.Population < 50_000 && m.Place.GeoPrecision() != 3 && m.FeatureCode != "PPLC" && !strings.HasPrefix(m.FeatureCode, "PPLA") {
+		return // "Department of Justice", "Court of Appeals": no place
+	}
+	a.orgPlaces = append(a.orgPlaces, span{start: of + 1, end: end, kind: spanPlace, role: RoleActor, query: q})
 }
 
 // intercardinal words before a place name say which part of it is meant

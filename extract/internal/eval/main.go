@@ -32,6 +32,7 @@ func main() {
 	verbose := flag.Bool("v", false, "print every mismatch")
 	show := flag.String("show", "", "print the context of each missed or extra span with this text (geoparsing corpora)")
 	only := flag.String("corpus", "", "score only this geoparsing corpus (TR-News.xml, lgl.xml, GeoVirus.xml)")
+	top := flag.Int("top", 40, "with -v, how many of the most frequent missed, extra and wrong names to list")
 	flag.Parse()
 	ctx := context.Background()
 	gz, err := gazetteer.Default(ctx)
@@ -56,7 +57,7 @@ func main() {
 		fmt.Println("geoparse corpora: ../shared/geoparse absent, skipped")
 		return
 	}
-	if err := evalGeoparse(ctx, x, dir, *verbose, *show, *only); err != nil {
+	if err := evalGeoparse(ctx, x, dir, *verbose, *show, *only, *top); err != nil {
 		fail(err)
 	}
 }
@@ -412,7 +413,7 @@ type gpSpan struct {
 	hasPoint   bool
 }
 
-func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose bool, show, only string) error {
+func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose bool, show, only string, top int) error {
 	fmt.Printf("## Geoparsing corpora, end to end (%s)\n\n", dir)
 	fmt.Println("Spans: mapd's place names (every role; demonyms counted on TR-News and LGL, whose gold tags them, not on GeoVirus, whose gold does not) against the gold toponyms, exact and overlapping. acc@161: the share of overlapping matches with gold coordinates whose resolved point is within 161 km.")
 	fmt.Println()
@@ -509,7 +510,7 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 				m    map[string]int
 			}{{"missed", missed}, {"extra", extra}, {"wrong point", wrong}} {
 				fmt.Printf("%s %s:", f, m.name)
-				for _, k := range topKeys(m.m, 40) {
+				for _, k := range topKeys(m.m, top) {
 					fmt.Printf(" %s(%d)", k, m.m[k])
 				}
 				fmt.Println()
