@@ -43,6 +43,9 @@ type span struct {
 	// named: a place by its form though the gazetteer lacks it: "Laurel
 	// County", "Powerline Road".
 	named bool
+	// dateline: the place a story is filed from ("TORRINGTON —"), known
+	// to be a place though no locative word stands before it.
+	dateline bool
 }
 
 // analysis is the state of one Extract call.
@@ -541,7 +544,8 @@ var regionWords = map[string]bool{
 // streetWords end the names of streets, squares and the like, which are
 // places even when the gazetteer does not hold them.
 var streetWords = map[string]bool{"street": true, "road": true, "avenue": true, "square": true, "boulevard": true,
-	"bridge": true, "highway": true, "county": true, "parish": true, "township": true, "valley": true, "lane": true}
+	"bridge": true, "highway": true, "county": true, "parish": true, "township": true, "valley": true, "lane": true,
+	"drive": true, "st": true, "rd": true, "ave": true, "pike": true, "parkway": true}
 
 // nearWords after a name put the event near it: "Deir Ezzor airport".
 var nearWords = map[string]bool{
@@ -563,6 +567,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 				break
 			}
 			end = k + 1
+			if k > i && (regionWords[t.norm] || t.norm == "parish") && !(k+1 < len(toks) && toks[k+1].norm == "road") {
+				break // "Laurel County Clerk Dean Johnson": the county ends the name
+			}
 			continue
 		}
 		if nameParticles[t.norm] && k+1 < len(toks) && toks[k+1].cap && k > i {
@@ -590,6 +597,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	s := span{start: start, end: end, kind: spanPlace}
 	s.cue, s.near = locativeCue(toks, start)
+	// "TORRINGTON — City Council approved ...": where the story is
+	// filed, a place but not where its events happen.
+	s.dateline = dateline(toks, start, end)
 	if start > 1 && toks[start-1].text == "," {
 		if p := a.spanAt(start - 2); p != nil && p.kind == spanPlace {
 			s.cue = true // "Talbiseh, Syria": the country contains the place
@@ -621,6 +631,24 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	a.addSpan(s)
 	return end - i
+}
+
+// dateline reports whether toks[start:end] is a dateline: words in
+// capitals before a dash or "(AP)".
+func dateline(toks []token, start, end int) bool {
+	if end >= len(toks) {
+		return false
+	}
+	for k := start; k < end; k++ {
+		if !allCapsWord(toks[k].text) || len(toks[k].text) < 3 {
+			return false
+		}
+	}
+	switch toks[end].text {
+	case "—", "–", "-", "--", "(":
+		return true
+	}
+	return false
 }
 
 // notPlaceName reports whether the capitalised run toks[start:end] is, by
@@ -893,6 +921,7 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 	if m == nil {
 		return nil
 	}
+	cue := s.cue || s.dateline
 	exact := gazetteer.Normalize(s.query) == gazetteer.Normalize(m.Name)
 	// A name that is not the place's own (an alternate spelling, a
 	// transliteration) needs a strong score, or a notable place in a
@@ -904,10 +933,11 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 		return nil
 	}
 	one := s.end-s.start == 1
-	if one && commonWord(a.toks[s.start].norm) && !s.cue {
+	if one && commonWord(a.toks[s.start].norm) && !cue {
 		return nil
 	}
-	if one && !s.cue && s.code == "" && len(a.toks[s.start].text) <= 4 && allCapsWord(a.toks[s.start].text) {
+	if one && !cue && s.code == "" && len(a.toks[s.start].text) <= 4 && allCapsWord(a.toks[s.start].text) &&
+		!(strings.Contains(a.toks[s.start].text, ".") && m.Score >= 0.85) {
 		return nil // "BA", "LLC", "CIA"
 	}
 	if strings.ContainsAny(a.toks[s.start].norm, "'") {
@@ -916,10 +946,10 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 	if s.code != "" && m.Country != s.code {
 		return nil
 	}
-	if !s.cue && !notable && (one || !exact) {
+	if !cue && !notable && (one || !exact) {
 		return nil
 	}
-	if !s.cue && !exact && m.Score < 0.9 && !known {
+	if !cue && !exact && m.Score < 0.9 && !known {
 		return nil
 	}
 	return m
