@@ -659,11 +659,22 @@ func notPlaceName(toks []token, start, end int) bool {
 	if end < len(toks) && toks[end].norm == "'s" && end+1 < len(toks) && toks[end+1].norm == "day" {
 		return true
 	}
+	if end < len(toks) && toks[end].text == "&" || start > 0 && toks[start-1].text == "&" {
+		return true // "Stevens & Wilkinson", "McPherson & Jacobsen": a firm
+	}
+	if end+2 < len(toks) && toks[end].text == "," && toks[end+1].kind == tokNumber && toks[end+2].text == "," {
+		if n, err := strconv.Atoi(toks[end+1].text); err == nil && n > 0 && n < 110 {
+			return true // "Samra, 46, who was born ...": a person and their age
+		}
+	}
 	if end-start != 1 {
 		return false
 	}
-	if end < len(toks) && toks[end].kind == tokNumber && toks[end].nlBefore == 0 {
-		return true
+	if end < len(toks) && toks[end].nlBefore == 0 && (toks[end].kind == tokNumber || startsWithDigit(toks[end].text)) {
+		return true // "Route 38", "Section 2AA"
+	}
+	if start >= 2 && toks[start-2].norm == "according" && toks[start-1].norm == "to" {
+		return true // "according to Taylor": a person (countries are read before)
 	}
 	switch toks[start].norm {
 	case "st", "mt", "ft":
@@ -671,6 +682,9 @@ func notPlaceName(toks []token, start, end int) bool {
 	}
 	return false
 }
+
+// startsWithDigit reports whether w begins with an ASCII digit.
+func startsWithDigit(w string) bool { return w != "" && w[0] >= '0' && w[0] <= '9' }
 
 // qualifier reads what contains a place: "Talbiseh, in Homs province",
 // "Talbiseh, Syria", "Kramatorsk, in the Donetsk region".
