@@ -243,6 +243,14 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 		if n := orgRun(toks, i); n > bestN {
 			a.addSpan(span{start: i, end: i + n, kind: spanOrg})
 			a.markDemonyms(i, i+n)
+			// "the American Farm Bureau Federation": its demonym is reported.
+			k := i
+			for k < i+n && stopCaps[toks[k].norm] {
+				k++
+			}
+			if code, dn := a.x.demonyms.match(toks, k); dn > 0 && k+dn < i+n {
+				a.inner = append(a.inner, span{start: k, end: k + dn, kind: spanDemonym, code: code, role: RoleDemonym})
+			}
 			a.orgPlace(toks, i, i+n)
 			return n
 		}
