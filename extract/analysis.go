@@ -376,7 +376,7 @@ var orgWords = map[string]bool{
 	"college": true, "bureau": true, "library": true, "museum": true, "theater": true, "theatre": true,
 	"church": true, "cathedral": true, "mosque": true, "synagogue": true, "hotel": true, "motel": true,
 	"restaurant": true, "board": true, "club": true, "chamber": true, "corporation": true, "inc": true,
-	"amphitheatre": true, "amphitheater": true, "hall": true,
+	"amphitheatre": true, "amphitheater": true, "hall": true, "schools": true,
 }
 
 // runConnectors may join the capitalised words of a name.
@@ -410,8 +410,9 @@ func orgRun(toks []token, i int) int {
 	}
 	// A place word ends a place: "Homs Governorate" is no organisation,
 	// nor is "West Bank".
-	if regionWords[toks[end-1].norm] || end-i == 2 && toks[end-1].norm == "bank" && compass[toks[i].norm] {
-		return 0
+	if regionWords[toks[end-1].norm] && !(toks[end-1].norm == "department" && end-i >= 3) ||
+		end-i == 2 && toks[end-1].norm == "bank" && compass[toks[i].norm] {
+		return 0 // but "Athens Police Department" is one
 	}
 	return end - i
 }
@@ -583,6 +584,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 		if nameParticles[t.norm] && k+1 < len(toks) && toks[k+1].cap && k > i {
 			continue
 		}
+		if t.text == "." && k > i && saintWords[toks[k-1].norm] && k+1 < len(toks) && toks[k+1].cap && toks[k+1].nlBefore == 0 {
+			continue // "St. Petersburg", "Mt. Pleasant"
+		}
 		break
 	}
 	if end == i {
@@ -658,6 +662,14 @@ func dateline(toks []token, start, end int) bool {
 	}
 	return false
 }
+
+// saintWords are abbreviations that begin a place name before a stop.
+var saintWords = setOf("st mt ft pt")
+
+// stateAbbrevs are abbreviations of places that keep their final stop:
+// "Ky.", "W.Va.", "Calif.", "Ont.", "Main St.".
+var stateAbbrevs = setOf("ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo " +
+	"mont neb nev okla ore pa tenn tex vt va wash wis wyo ont que sask alta man st rd ave blvd mt ft")
 
 // notPlaceName reports whether the capitalised run toks[start:end] is, by
 // its form, no place name: a word with a number ("Route 38", "District 1",
@@ -2056,10 +2068,14 @@ func (a *analysis) result() Result {
 		if role == "" {
 			role = RoleMentioned
 		}
+		last := a.toks[s.end-1].end
+		if a.abbrevStop(s.end) {
+			last++ // "Ky.", "W.Va.": the stop is the name's
+		}
 		p := Place{
-			Text:  a.d.text[a.toks[s.start].start:a.toks[s.end-1].end],
+			Text:  a.d.text[a.toks[s.start].start:last],
 			Start: a.d.inputOffset(a.toks[s.start].start),
-			End:   a.d.inputEnd(a.toks[s.end-1].end),
+			End:   a.d.inputEnd(last),
 			Role:  role,
 			Match: s.match,
 		}
@@ -2078,6 +2094,16 @@ func (a *analysis) result() Result {
 		res.Spans = []Span{}
 	}
 	return res
+}
+
+// abbrevStop reports whether the token before k is an abbreviated place
+// word ("Ky", "W.Va", "St") whose stop follows it at once.
+func (a *analysis) abbrevStop(k int) bool {
+	if k <= 0 || k >= len(a.toks) || a.toks[k].text != "." || a.toks[k].start != a.toks[k-1].end {
+		return false
+	}
+	w := a.toks[k-1]
+	return stateAbbrevs[w.norm] && w.cap || strings.Contains(w.text, ".") && allCapsWord(strings.ReplaceAll(w.text, ".", ""))
 }
 
 // tokenSpan is the span of kind over tokens [start, end).

@@ -435,7 +435,7 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 		demonyms := f != "GeoVirus.xml"
 		var nGold, nPred, exact, overlapP, overlapG, within, withPoint int
 		var errs []float64
-		missed, extra, wrong := map[string]int{}, map[string]int{}, map[string]int{}
+		missed, extra, wrong, bounds := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 		for _, a := range c.Articles {
 			golds := goldSpans(a)
 			opts := extract.Options{Date: dateOf(a.DLTime), MinConfidence: -1}
@@ -470,6 +470,7 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 					for pi, p := range preds {
 						if p.start < g.end && g.start < p.end {
 							matched = pi
+							bounds[a.Text[g.start:g.end]+" ~ "+a.Text[p.start:p.end]]++
 							break
 						}
 					}
@@ -508,7 +509,7 @@ func evalGeoparse(ctx context.Context, x *extract.Extractor, dir string, verbose
 			for _, m := range []struct {
 				name string
 				m    map[string]int
-			}{{"missed", missed}, {"extra", extra}, {"wrong point", wrong}} {
+			}{{"missed", missed}, {"extra", extra}, {"wrong point", wrong}, {"other bounds (gold ~ found)", bounds}} {
 				fmt.Printf("%s %s:", f, m.name)
 				for _, k := range topKeys(m.m, top) {
 					fmt.Printf(" %s(%d)", k, m.m[k])
