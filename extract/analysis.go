@@ -908,6 +908,27 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 				a.focusVotes(s.match.Country, w)
 			}
 		}
+		// A small town the text names without a locative word is taken
+		// when it lies in a region the document's other places lie in
+		// ("Dublin operates its own sirens" beside Columbus, Ohio).
+		type region struct{ cc, admin1 string }
+		regions := map[region]int{}
+		for i := range a.spans {
+			if s := &a.spans[i]; ref[i] >= 0 && s.match != nil && s.match.Admin1 != "" {
+				regions[region{s.match.Country, s.match.Admin1}]++
+			}
+		}
+		for i := range a.spans {
+			s := &a.spans[i]
+			m := results[max(ref[i], 0)].Match
+			if ref[i] < 0 || s.match != nil || taken[ref[i]] != nil || m == nil || m.Kind != gazetteer.KindPlace ||
+				regions[region{m.Country, m.Admin1}] < 2 || gazetteer.Normalize(s.query) != gazetteer.Normalize(m.Name) ||
+				commonWord(a.toks[s.start].norm) || allCapsWord(a.toks[s.start].text) && len(a.toks[s.start].text) <= 4 {
+				continue
+			}
+			s.match = m
+			taken[ref[i]] = m
+		}
 		// One name, one sense in a document: a name taken for a place once
 		// ("in Dublin") is that place where it stands alone too ("Dublin
 		// operates its own sirens").
@@ -2103,7 +2124,7 @@ func (a *analysis) abbrevStop(k int) bool {
 		return false
 	}
 	w := a.toks[k-1]
-	return stateAbbrevs[w.norm] && w.cap || strings.Contains(w.text, ".") && allCapsWord(strings.ReplaceAll(w.text, ".", ""))
+	return stateAbbrevs[w.norm] && w.cap || strings.Contains(w.text, ".") && w.cap // "W.Va", "N.Y"
 }
 
 // tokenSpan is the span of kind over tokens [start, end).
