@@ -297,11 +297,32 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 	}
 	// Demonyms: "Syrian", "Russian".
 	if code, n := a.x.demonyms.match(toks, i); n > 0 {
+		if languageUse(toks, i, i+n) {
+			return n // "spoke only French", "French students": a language
+		}
 		a.addSpan(span{start: i, end: i + n, kind: spanDemonym, code: code, role: RoleDemonym})
 		return n
 	}
 	// Place-name candidates: capitalised runs.
 	return a.placeRun(toks, i, initial)
+}
+
+// languageWords around a demonym make it a language.
+var (
+	languageBefore = setOf("speak spoke speaks speaking spoken fluent translated taught teach teaches learn learning studied studies")
+	languageAfter  = setOf("language languages speakers speaking class classes teacher teachers students lessons course " +
+		"courses fries toast immersion translation version subtitles dub dubbed")
+)
+
+// languageUse reports whether the demonym toks[start:end] names a
+// language rather than a people or a country.
+func languageUse(toks []token, start, end int) bool {
+	for k := max(0, start-2); k < start; k++ {
+		if languageBefore[toks[k].norm] {
+			return true
+		}
+	}
+	return end < len(toks) && languageAfter[toks[end].norm]
 }
 
 // countryAt matches a demonym or a country name at toks[i].
@@ -594,7 +615,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	// Drop a leading common word: "The", "In", "But".
 	start := i
-	for start < end && (stopCaps[toks[start].norm] || initial && start == i && commonWord(toks[start].norm)) {
+	keep := dateline(toks, i, end) // "SOUTH CHARLESTON —" keeps its first word
+	for start < end && !keep && (stopCaps[toks[start].norm] || initial && start == i && commonWord(toks[start].norm)) &&
+		!(saintWords[toks[start].norm] && start+1 < end && toks[start+1].text == ".") {
 		start++
 		initial = false
 	}
