@@ -652,6 +652,8 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 			s.near = true
 		case w == "river" && !toks[end].cap:
 			s.end = end + 1 // "the Niger river", "the Euphrates river": the river
+		case toks[end].kind == tokNumber && toks[end].nlBefore == 0 && roadWords[toks[end-1].norm]:
+			s.end, s.named = end+1, true // "Highway 19", "County Road 109"
 		}
 	}
 	if regionWords[toks[s.end-1].norm] {
@@ -686,6 +688,9 @@ func dateline(toks []token, start, end int) bool {
 	return false
 }
 
+// roadWords take a number to name a road: "Highway 19", "County Road 109".
+var roadWords = setOf("highway road route interstate hwy")
+
 // saintWords are abbreviations that begin a place name before a stop.
 var saintWords = setOf("st mt ft pt")
 
@@ -713,8 +718,9 @@ func notPlaceName(toks []token, start, end int) bool {
 	if end-start != 1 {
 		return false
 	}
-	if end < len(toks) && toks[end].nlBefore == 0 && (toks[end].kind == tokNumber || startsWithDigit(toks[end].text)) {
-		return true // "Route 38", "Section 2AA"
+	if end < len(toks) && toks[end].nlBefore == 0 && (toks[end].kind == tokNumber || startsWithDigit(toks[end].text)) &&
+		!(roadWords[toks[start].norm] && toks[end].kind == tokNumber) {
+		return true // "District 1", "Section 2AA"; but "Highway 19" is a road
 	}
 	if start >= 2 && toks[start-2].norm == "according" && toks[start-1].norm == "to" {
 		return true // "according to Taylor": a person (countries are read before)
