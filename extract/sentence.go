@@ -146,14 +146,13 @@ func dottedAbbrev(s string) bool {
 func appendWord(toks []token, text string, i, j, nl int) []token {
 	w := text[i:j]
 	// "Texas-based", "Gainesville-area": the name is a word of its own;
-	// "D-Charleston", a party and a home town, too.
+	// so is the home town in "D-Charleston" (a party and a town).
 	if k := strings.LastIndexByte(w, '-'); k > 1 && isASCIIUpper(w[0]) && placeSuffixes[strings.ToLower(w[k+1:])] {
 		toks = appendWord(toks, text, i, i+k, nl)
 		return append(toks, newWord(text, i+k+1, j, 0))
 	}
 	if len(w) > 3 && w[1] == '-' && (w[0] == 'D' || w[0] == 'R' || w[0] == 'I') && isASCIIUpper(w[2]) && isASCIILetter(w[3]) {
-		toks = append(toks, newWord(text, i, i+1, nl))
-		return appendWord(toks, text, i+2, j, 0)
+		return appendWord(toks, text, i+2, j, nl) // the party letter is no word of the name
 	}
 	cut := j
 	if k := lastApostrophe(w); k > 0 {
