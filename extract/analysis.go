@@ -899,10 +899,11 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		ref[i] = m
 	}
 	if len(mentions) > 0 {
-		results, err := a.x.gz.ResolveDocument(ctx, mentions, gazetteer.WithCountry(a.opts.Country), gazetteer.WithLimit(1))
+		results, err := a.x.gz.ResolveDocument(ctx, mentions, gazetteer.WithCountry(a.opts.Country), gazetteer.WithLimit(5))
 		if err != nil {
 			return fmt.Errorf("extract: resolve places: %w", err)
 		}
+		localNamesakes(mentions[len(codes):], results[len(codes):])
 		// A name resolved to a small place outside every country the text
 		// names is asked again in their light ("Palmyra" in a story of
 		// Syrians and Russians is not Palmyra, Pennsylvania): the
@@ -995,6 +996,34 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// localNamesakes prefers, for a name whose match lies in a region none of
+// the document's other names lie in, a namesake of the very same name in a
+// region where at least two of them do ("Paris" in a story of Henry
+// County and Puryear, Tennessee, is Paris, Tennessee).
+func localNamesakes(mentions []gazetteer.Mention, results []gazetteer.Result) {
+	type region struct{ cc, admin1 string }
+	count := map[region]int{}
+	for _, r := range results {
+		if m := r.Match; m != nil && m.Admin1 != "" {
+			count[region{m.Country, m.Admin1}]++
+		}
+	}
+	for i := range results {
+		m := results[i].Match
+		if m == nil || m.Kind != gazetteer.KindPlace || count[region{m.Country, m.Admin1}] > 1 || len(mentions[i].Within) > 0 {
+			continue
+		}
+		q := gazetteer.Normalize(mentions[i].Name)
+		for k := range results[i].Alternatives {
+			alt := &results[i].Alternatives[k]
+			if alt.Kind == gazetteer.KindPlace && count[region{alt.Country, alt.Admin1}] >= 2 && gazetteer.Normalize(alt.Name) == q {
+				results[i].Match = alt
+				break
+			}
+		}
+	}
 }
 
 // accept decides whether the gazetteer's match m for candidate s is a
