@@ -2355,21 +2355,32 @@ func tally(cas []casualty) (deaths, injuries int, victim, victimCC string) {
 }
 
 // kindsOf returns a clause's dead by kind of victim, as cand.kinds holds
-// them; nil when it counts none.
+// them; nil when it counts none. Within the clause, counts of different
+// nouns of one kind add up as tally adds them ("27 of its fighters and
+// 89 militants").
 func kindsOf(cas []casualty) map[string]int {
-	var out map[string]int
+	type key struct{ kind, noun string }
+	byNoun := map[key]int{}
 	for _, c := range cas {
 		if c.injured {
 			continue
 		}
-		if out == nil {
-			out = map[string]int{}
+		k := key{c.victim, c.noun + "/" + c.demonym}
+		if k.kind == "-" || genericNoun(c.noun) {
+			k = key{}
 		}
-		k := c.victim
-		if k == "-" || genericNoun(c.noun) {
-			k = ""
+		byNoun[k] = max(byNoun[k], c.value)
+	}
+	if len(byNoun) == 0 {
+		return nil
+	}
+	out := map[string]int{}
+	for k, v := range byNoun {
+		if k.kind == "" {
+			out[""] = max(out[""], v)
+		} else {
+			out[k.kind] += v
 		}
-		out[k] = max(out[k], c.value)
 	}
 	return out
 }

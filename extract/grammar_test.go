@@ -260,6 +260,11 @@ func TestStatements(t *testing.T) {
 				}
 			}
 		}},
+		{"counts joined by and", "Clashes in Homs on Friday killed 27 of its fighters and at least 89 militants, the group said.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 116 {
+				t.Errorf("fatalities: got %v, want 116", c.Fatalities)
+			}
+		}},
 		{"victims add up", "Jihadists attacked an army post near Homs on Friday, killing 10 soldiers. Troops killed 18 attackers in the fighting.", 1, func(t *testing.T, r Result) {
 			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 28 {
 				t.Errorf("fatalities: got %v, want 28", c.Fatalities)

@@ -161,6 +161,20 @@ var fillerWords = map[string]bool{
 // five civilians", "the death toll rose to 12", "62 of its soldiers".
 func findCasualties(toks []token, demonymOf func(string) string) []casualty {
 	var out []casualty
+	// pending is a count of victims joined by "and" to the count after it
+	// ("27 of its fighters and at least 89 militants had been killed"): it
+	// counts when that one does.
+	var pending *casualty
+	pendingEnd := -1
+	keep := func(c casualty) {
+		if pending != nil && c.start > pendingEnd && c.start <= pendingEnd+4 {
+			p := *pending
+			p.injured, p.end = c.injured, pendingEnd
+			out = append(out, p)
+		}
+		pending = nil
+		out = append(out, c)
+	}
 	for i := 0; i < len(toks); i++ {
 		n, ok := parseNumber(toks, i)
 		if !ok {
@@ -212,14 +226,17 @@ func findCasualties(toks []token, demonymOf func(string) string) []casualty {
 			switch {
 			case deathWords[w] && w != "kill" && w != "kills" && w != "killing":
 				c.end = j + 1
-				out = append(out, c)
+				keep(c)
 				i = j
 				continue
 			case injuryWords[w] && w != "wounding" && w != "injuring":
 				c.injured, c.end = true, j+1
-				out = append(out, c)
+				keep(c)
 				i = j
 				continue
+			case w == "and" && c.victim != "" && c.victim != "-":
+				pc := c
+				pending, pendingEnd = &pc, j
 			}
 		}
 		// "killing at least five", "wounded 20 others", "death toll rose to 12"
@@ -228,8 +245,13 @@ func findCasualties(toks []token, demonymOf func(string) string) []casualty {
 			out = append(out, c)
 			continue
 		}
-		// "killing two women and a child": a count joined to the one before.
-		if len(out) > 0 && i > 0 && toks[i-1].norm == "and" && out[len(out)-1].end == i-1 && c.victim != "" {
+		// "killing two women and a child", "killed 27 fighters and at least
+		// 89 militants": a count joined to the one before.
+		and := i - 1
+		for and > 0 && and > i-4 && qualifierWord(toks[and].norm) && toks[and].norm != "and" {
+			and--
+		}
+		if len(out) > 0 && and >= 0 && toks[and].norm == "and" && out[len(out)-1].end == and && c.victim != "" {
 			c.injured, c.end = out[len(out)-1].injured, j
 			out = append(out, c)
 		}
