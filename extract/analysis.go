@@ -904,6 +904,7 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 			return fmt.Errorf("extract: resolve places: %w", err)
 		}
 		localNamesakes(mentions[len(codes):], results[len(codes):])
+		a.seats(mentions[len(codes):], results[len(codes):])
 		// A name resolved to a small place outside every country the text
 		// names is asked again in their light ("Palmyra" in a story of
 		// Syrians and Russians is not Palmyra, Pennsylvania): the
@@ -996,6 +997,32 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// seats reads a bare name that the gazetteer takes for a region named
+// after its seat as the seat ("missiles hit Zaporizhzhia" is the city;
+// "Zaporizhzhia region" stays the region).
+func (a *analysis) seats(mentions []gazetteer.Mention, results []gazetteer.Result) {
+	for i := range results {
+		m := results[i].Match
+		if m == nil || m.Kind != gazetteer.KindRegion || m.Seat == nil || regionName(mentions[i].Name) {
+			continue
+		}
+		// The seat answers to the name too: it is among the candidates.
+		for k := range results[i].Alternatives {
+			if alt := &results[i].Alternatives[k]; alt.GeonameID == m.Seat.GeonameID {
+				results[i].Match = &gazetteer.Match{Place: alt.Place, Score: m.Score}
+				break
+			}
+		}
+	}
+}
+
+// regionName reports whether a name as written says it is a region
+// ("Homs province", "the Donetsk region").
+func regionName(name string) bool {
+	f := strings.Fields(strings.ToLower(name))
+	return len(f) > 1 && regionWords[f[len(f)-1]]
 }
 
 // localNamesakes prefers, for a name whose match lies in a region none of
