@@ -1352,6 +1352,40 @@ func (a *analysis) events(si int) {
 	}
 }
 
+// reportedPast reports whether a clause reports an event in the
+// pluperfect after a verb of saying ("the governor said Russian shelling
+// had damaged homes in Nikopol"): it happened before the saying, on a day
+// the story does not give, so it is dated to the report, not to the day
+// the story told last.
+func (a *analysis) reportedPast(cl clause) bool {
+	said := false
+	for k := cl.start; k < cl.end; k++ {
+		switch a.toks[k].norm {
+		case "said", "says", "reported", "announced", "told", "added":
+			said = true
+		case "had":
+			if said {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// newPlace reports whether candidate c happens somewhere else than the
+// story's latest candidate, more than 25 km away.
+func (a *analysis) newPlace(c *cand) bool {
+	if len(a.cands) == 0 || c.placeSp == nil || c.placeSp.match == nil {
+		return false
+	}
+	o := a.cands[len(a.cands)-1]
+	if o.placeSp == nil || o.placeSp.match == nil {
+		return true
+	}
+	m1, m2 := o.placeSp.match, c.placeSp.match
+	return m1.GeonameID != m2.GeonameID && geo.Distance(m1.Lat, m1.Lon, m2.Lat, m2.Lon) > 25
+}
+
 // airWords support a weak air-strike trigger in its sentence.
 var airWords = map[string]bool{
 	"air": true, "warplanes": true, "warplane": true, "jets": true, "jet": true, "aircraft": true, "planes": true,
@@ -1503,7 +1537,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		c.in.Date, c.in.DatePrecision = day(ref), "year"
 		c.in.Notes = "photo caption: the date is not stated"
 		conf *= 0.6
-	case a.hasLast:
+	case a.hasLast && !(c.own && a.reportedPast(cl) && a.newPlace(c)):
 		c.in.Date, c.in.DatePrecision = day(a.lastDate.date), a.lastDate.precision
 	default:
 		ref := a.ref

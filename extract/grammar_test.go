@@ -260,6 +260,13 @@ func TestStatements(t *testing.T) {
 				}
 			}
 		}},
+		{"reported in the pluperfect elsewhere", "Rebels shelled Aleppo on Thursday, killing four people. The governor said artillery had damaged homes in Idlib.", 2, func(t *testing.T, r Result) {
+			for _, c := range r.Candidates {
+				if want := map[string]string{"Aleppo": "2016-09-15", "Idlib": "2016-09-17"}[c.Place]; c.Date != want {
+					t.Errorf("%s: got %s, want %s", c.Place, c.Date, want)
+				}
+			}
+		}},
 		{"counts joined by and", "Clashes in Homs on Friday killed 27 of its fighters and at least 89 militants, the group said.", 1, func(t *testing.T, r Result) {
 			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 116 {
 				t.Errorf("fatalities: got %v, want 116", c.Fatalities)
