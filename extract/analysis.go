@@ -1766,6 +1766,8 @@ func isCrowd(w string) bool {
 func (a *analysis) anaphoric(ti int) bool {
 	for k := ti - 1; k >= 0 && k >= ti-3; k-- {
 		switch a.toks[k].norm {
+		case "said", "says", "told", "reported", "added":
+			return false // "the governor said artillery ...": a new telling
 		case "the", "this", "that", "its", "today's", "yesterday's", "saturday's", "sunday's", "monday's",
 			"tuesday's", "wednesday's", "thursday's", "friday's":
 			return true

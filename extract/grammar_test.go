@@ -260,7 +260,7 @@ func TestStatements(t *testing.T) {
 				}
 			}
 		}},
-		{"reported in the pluperfect elsewhere", "Rebels shelled Aleppo on Thursday, killing four people. Local officials said government artillery had damaged homes in Idlib.", 2, func(t *testing.T, r Result) {
+		{"reported in the pluperfect elsewhere", "Rebels shelled Aleppo on Thursday, killing four people. The governor said artillery had damaged homes in Idlib.", 2, func(t *testing.T, r Result) {
 			for _, c := range r.Candidates {
 				if want := map[string]string{"Aleppo": "2016-09-15", "Idlib": "2016-09-17"}[c.Place]; c.Date != want {
 					t.Errorf("%s: got %s, want %s", c.Place, c.Date, want)
