@@ -43,6 +43,9 @@ type span struct {
 	// named: a place by its form though the gazetteer lacks it: "Laurel
 	// County", "Powerline Road".
 	named bool
+	// dateline: the place a story is filed from ("TORRINGTON —"), known
+	// to be a place though no locative word stands before it.
+	dateline bool
 }
 
 // analysis is the state of one Extract call.
@@ -56,6 +59,7 @@ type analysis struct {
 	spans []span
 	at    []int32 // token index -> span index, -1 for none
 	focus []string
+	named map[string]bool // the countries the text names, by name or demonym
 	cands []*cand
 	air   bool   // the document speaks of air strikes: "struck" and "raid" are air words
 	saudi bool   // "Saudi-led coalition" appears: a bare "coalition" is that one
@@ -68,7 +72,13 @@ type analysis struct {
 	// go on telling of that day.
 	lastDate when
 	hasLast  bool
-	warn     []string
+	// prevDate is the story's date before the current sentence, and
+	// speechDate says that sentence's date is only when it was said ("the
+	// SDF said on Sunday that ... killed in the clashes").
+	prevDate   when
+	hasPrev    bool
+	speechDate bool
+	warn       []string
 }
 
 func (a *analysis) run(ctx context.Context) error {
@@ -233,6 +243,14 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 		if n := orgRun(toks, i); n > bestN {
 			a.addSpan(span{start: i, end: i + n, kind: spanOrg})
 			a.markDemonyms(i, i+n)
+			// "the American Farm Bureau Federation": its demonym is reported.
+			k := i
+			for k < i+n && stopCaps[toks[k].norm] {
+				k++
+			}
+			if code, dn := a.x.demonyms.match(toks, k); dn > 0 && k+dn < i+n {
+				a.inner = append(a.inner, span{start: k, end: k + dn, kind: spanDemonym, code: code, role: RoleDemonym})
+			}
 			a.orgPlace(toks, i, i+n)
 			return n
 		}
@@ -270,7 +288,8 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 		return 0
 	}
 	// Country names: "Syria", "the U.S.", "Britain".
-	if code, n := a.x.names.match(toks, i); n > 0 {
+	if code, n := a.x.names.match(toks, i); n > 0 && !(i+n < len(toks) && (toks[i+n].norm == "river" || toks[i+n].norm == "valley")) {
+		// "the Niger river" is a river, read below as a place name.
 		s := span{start: i, end: i + n, kind: spanPlace, code: code, query: strings.TrimPrefix(a.x.countries[code].name, "the ")}
 		s.cue, s.near = locativeCue(toks, i)
 		a.addSpan(s)
@@ -278,11 +297,32 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 	}
 	// Demonyms: "Syrian", "Russian".
 	if code, n := a.x.demonyms.match(toks, i); n > 0 {
+		if languageUse(toks, i, i+n) {
+			return n // "spoke only French", "French students": a language
+		}
 		a.addSpan(span{start: i, end: i + n, kind: spanDemonym, code: code, role: RoleDemonym})
 		return n
 	}
 	// Place-name candidates: capitalised runs.
 	return a.placeRun(toks, i, initial)
+}
+
+// languageWords around a demonym make it a language.
+var (
+	languageBefore = setOf("speak spoke speaks speaking spoken fluent translated taught teach teaches learn learning studied studies")
+	languageAfter  = setOf("language languages speakers speaking class classes teacher teachers students lessons course " +
+		"courses fries toast immersion translation version subtitles dub dubbed")
+)
+
+// languageUse reports whether the demonym toks[start:end] names a
+// language rather than a people or a country.
+func languageUse(toks []token, start, end int) bool {
+	for k := max(0, start-2); k < start; k++ {
+		if languageBefore[toks[k].norm] {
+			return true
+		}
+	}
+	return end < len(toks) && languageAfter[toks[end].norm]
 }
 
 // countryAt matches a demonym or a country name at toks[i].
@@ -354,7 +394,10 @@ var orgWords = map[string]bool{
 	"reuters": true, "afp": true, "ap": true, "hospital": true, "clinic": true, "school": true,
 	"academy": true, "league": true, "division": true, "regiment": true, "police": true, "security": true,
 	"intelligence": true, "directorate": true, "secretariat": true, "senate": true, "congress": true,
-	"college": true,
+	"college": true, "bureau": true, "library": true, "museum": true, "theater": true, "theatre": true,
+	"church": true, "cathedral": true, "mosque": true, "synagogue": true, "hotel": true, "motel": true,
+	"restaurant": true, "board": true, "club": true, "chamber": true, "corporation": true, "inc": true,
+	"amphitheatre": true, "amphitheater": true, "hall": true, "schools": true,
 }
 
 // runConnectors may join the capitalised words of a name.
@@ -388,8 +431,9 @@ func orgRun(toks []token, i int) int {
 	}
 	// A place word ends a place: "Homs Governorate" is no organisation,
 	// nor is "West Bank".
-	if regionWords[toks[end-1].norm] || end-i == 2 && toks[end-1].norm == "bank" && compass[toks[i].norm] {
-		return 0
+	if regionWords[toks[end-1].norm] && !(toks[end-1].norm == "department" && end-i >= 3) ||
+		end-i == 2 && toks[end-1].norm == "bank" && compass[toks[i].norm] {
+		return 0 // but "Athens Police Department" is one
 	}
 	return end - i
 }
@@ -405,6 +449,17 @@ func (a *analysis) orgPlace(toks []token, start, end int) {
 	if start >= end {
 		return
 	}
+	// "Agents of the Georgia Bureau of Investigation": a sentence's first
+	// word, joined to the name by "of the", is no part of it.
+	if start+3 < end && commonWord(toks[start].norm) && toks[start+1].norm == "of" {
+		k := start + 2
+		if toks[k].norm == "the" {
+			k++
+		}
+		a.orgPlace(toks, k, end)
+		return
+	}
+	a.orgTail(toks, start, end)
 	if _, n := a.x.demonyms.match(toks, start); n > 0 {
 		return
 	}
@@ -443,6 +498,41 @@ func (a *analysis) orgPlace(toks []token, start, end int) {
 	}
 	s.end, s.query = k, a.d.text[toks[start].start:toks[k-1].end]
 	a.orgPlaces = append(a.orgPlaces, s)
+}
+
+// orgTail notes the place that ends an organisation's name after "of"
+// ("University of Georgia", "Bank of Ireland"): one or two capitalised
+// words the gazetteer knows by that very name as a region, a country or a
+// notable town.
+func (a *analysis) orgTail(toks []token, start, end int) {
+	of := -1
+	for k := start + 1; k < end; k++ {
+		if toks[k].norm == "of" {
+			of = k
+		}
+	}
+	if of < 0 || !orgWords[toks[of-1].norm] || end-of-1 < 1 || end-of-1 > 2 {
+		return
+	}
+	for k := of + 1; k < end; k++ {
+		if orgWords[toks[k].norm] || commonWord(toks[k].norm) || !toks[k].cap {
+			return
+		}
+	}
+	if code, n := a.x.names.match(toks, of+1); n == end-of-1 {
+		a.orgPlaces = append(a.orgPlaces, span{start: of + 1, end: end, kind: spanPlace, role: RoleActor, code: code,
+			query: strings.TrimPrefix(a.x.countries[code].name, "the ")})
+		return
+	}
+	q := a.d.text[toks[of+1].start:toks[end-1].end]
+	res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: q, Limit: 1})
+	if err != nil || res.Match == nil || gazetteer.Normalize(res.Match.Name) != gazetteer.Normalize(q) {
+		return
+	}
+	if m := res.Match; m.Population < 50_000 && m.Place.GeoPrecision() != 3 && m.FeatureCode != "PPLC" && !strings.HasPrefix(m.FeatureCode, "PPLA") {
+		return // "Department of Justice", "Court of Appeals": no place
+	}
+	a.orgPlaces = append(a.orgPlaces, span{start: of + 1, end: end, kind: spanPlace, role: RoleActor, query: q})
 }
 
 // intercardinal words before a place name say which part of it is meant
@@ -484,7 +574,8 @@ var regionWords = map[string]bool{
 // streetWords end the names of streets, squares and the like, which are
 // places even when the gazetteer does not hold them.
 var streetWords = map[string]bool{"street": true, "road": true, "avenue": true, "square": true, "boulevard": true,
-	"bridge": true, "highway": true, "county": true, "parish": true, "township": true, "valley": true, "lane": true}
+	"bridge": true, "highway": true, "county": true, "parish": true, "township": true, "valley": true, "lane": true,
+	"drive": true, "st": true, "rd": true, "ave": true, "pike": true, "parkway": true}
 
 // nearWords after a name put the event near it: "Deir Ezzor airport".
 var nearWords = map[string]bool{
@@ -506,10 +597,16 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 				break
 			}
 			end = k + 1
+			if k > i && (regionWords[t.norm] || t.norm == "parish") && !(k+1 < len(toks) && toks[k+1].norm == "road") {
+				break // "Laurel County Clerk Dean Johnson": the county ends the name
+			}
 			continue
 		}
 		if nameParticles[t.norm] && k+1 < len(toks) && toks[k+1].cap && k > i {
 			continue
+		}
+		if t.text == "." && k > i && saintWords[toks[k-1].norm] && k+1 < len(toks) && toks[k+1].cap && toks[k+1].nlBefore == 0 {
+			continue // "St. Petersburg", "Mt. Pleasant"
 		}
 		break
 	}
@@ -518,7 +615,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	// Drop a leading common word: "The", "In", "But".
 	start := i
-	for start < end && (stopCaps[toks[start].norm] || initial && start == i && commonWord(toks[start].norm)) {
+	keep := dateline(toks, i, end) // "SOUTH CHARLESTON —" keeps its first word
+	for start < end && !keep && (stopCaps[toks[start].norm] || initial && start == i && commonWord(toks[start].norm)) &&
+		!(saintWords[toks[start].norm] && start+1 < end && toks[start+1].text == ".") {
 		start++
 		initial = false
 	}
@@ -533,6 +632,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	s := span{start: start, end: end, kind: spanPlace}
 	s.cue, s.near = locativeCue(toks, start)
+	// "TORRINGTON — City Council approved ...": where the story is
+	// filed, a place but not where its events happen.
+	s.dateline = dateline(toks, start, end)
 	if start > 1 && toks[start-1].text == "," {
 		if p := a.spanAt(start - 2); p != nil && p.kind == spanPlace {
 			s.cue = true // "Talbiseh, Syria": the country contains the place
@@ -548,6 +650,10 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 			s.near = true
 		case w == "air" && end+1 < len(toks) && toks[end+1].norm == "base":
 			s.near = true
+		case w == "river" && !toks[end].cap:
+			s.end = end + 1 // "the Niger river", "the Euphrates river": the river
+		case toks[end].kind == tokNumber && toks[end].nlBefore == 0 && roadWords[toks[end-1].norm]:
+			s.end, s.named = end+1, true // "Highway 19", "County Road 109"
 		}
 	}
 	if regionWords[toks[s.end-1].norm] {
@@ -564,6 +670,35 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	return end - i
 }
 
+// dateline reports whether toks[start:end] is a dateline: words in
+// capitals before a dash or "(AP)".
+func dateline(toks []token, start, end int) bool {
+	if end >= len(toks) {
+		return false
+	}
+	for k := start; k < end; k++ {
+		if !allCapsWord(toks[k].text) || len(toks[k].text) < 3 {
+			return false
+		}
+	}
+	switch toks[end].text {
+	case "—", "–", "-", "--", "(":
+		return true
+	}
+	return false
+}
+
+// roadWords take a number to name a road: "Highway 19", "County Road 109".
+var roadWords = setOf("highway road route interstate hwy")
+
+// saintWords are abbreviations that begin a place name before a stop.
+var saintWords = setOf("st mt ft pt")
+
+// stateAbbrevs are abbreviations of places that keep their final stop:
+// "Ky.", "W.Va.", "Calif.", "Ont.", "Main St.".
+var stateAbbrevs = setOf("ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo " +
+	"mont neb nev okla ore pa tenn tex vt va wash wis wyo ont que sask alta man st rd ave blvd mt ft")
+
 // notPlaceName reports whether the capitalised run toks[start:end] is, by
 // its form, no place name: a word with a number ("Route 38", "District 1",
 // "Pack 122"), an abbreviated "St." or "Mt." cut from its name, or a
@@ -572,11 +707,23 @@ func notPlaceName(toks []token, start, end int) bool {
 	if end < len(toks) && toks[end].norm == "'s" && end+1 < len(toks) && toks[end+1].norm == "day" {
 		return true
 	}
+	if end < len(toks) && toks[end].text == "&" || start > 0 && toks[start-1].text == "&" {
+		return true // "Stevens & Wilkinson", "McPherson & Jacobsen": a firm
+	}
+	if end+2 < len(toks) && toks[end].text == "," && toks[end+1].kind == tokNumber && toks[end+2].text == "," {
+		if n, err := strconv.Atoi(toks[end+1].text); err == nil && n > 0 && n < 110 {
+			return true // "Samra, 46, who was born ...": a person and their age
+		}
+	}
 	if end-start != 1 {
 		return false
 	}
-	if end < len(toks) && toks[end].kind == tokNumber && toks[end].nlBefore == 0 {
-		return true
+	if end < len(toks) && toks[end].nlBefore == 0 && (toks[end].kind == tokNumber || startsWithDigit(toks[end].text)) &&
+		!(roadWords[toks[start].norm] && toks[end].kind == tokNumber) {
+		return true // "District 1", "Section 2AA"; but "Highway 19" is a road
+	}
+	if start >= 2 && toks[start-2].norm == "according" && toks[start-1].norm == "to" {
+		return true // "according to Taylor": a person (countries are read before)
 	}
 	switch toks[start].norm {
 	case "st", "mt", "ft":
@@ -584,6 +731,9 @@ func notPlaceName(toks []token, start, end int) bool {
 	}
 	return false
 }
+
+// startsWithDigit reports whether w begins with an ASCII digit.
+func startsWithDigit(w string) bool { return w != "" && w[0] >= '0' && w[0] <= '9' }
 
 // qualifier reads what contains a place: "Talbiseh, in Homs province",
 // "Talbiseh, Syria", "Kramatorsk, in the Donetsk region".
@@ -679,9 +829,37 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 			a.focusVotes(s.code, 1)
 		}
 	}
+	// The countries the text names, by name or demonym, in its places or
+	// inside its actors ("Syrian army"): the context every other name is
+	// read in.
+	a.named = map[string]bool{}
+	for _, c := range a.focus {
+		a.named[c] = true
+	}
+	for _, s := range a.spans {
+		if s.code != "" && (s.kind == spanPlace || s.kind == spanDemonym) {
+			a.named[s.code] = true
+		}
+	}
+	for _, s := range a.inner {
+		a.named[s.code] = true
+	}
 	type key struct{ name, within string }
 	index := map[key]int{}
 	var mentions []gazetteer.Mention
+	// Each country named goes to the gazetteer once, under its own name,
+	// so that the document's model sees it among the names it weighs.
+	codes := make([]string, 0, len(a.named))
+	for c := range a.named {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		if e, ok := a.x.countries[c]; ok {
+			index[key{name: "\x00" + c}] = len(mentions)
+			mentions = append(mentions, gazetteer.Mention{Name: strings.TrimPrefix(e.name, "the "), Country: c})
+		}
+	}
 	n := len(a.spans)
 	a.spans = append(a.spans, a.orgPlaces...) // resolved with the rest, then moved back out
 	defer func() {
@@ -721,9 +899,29 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		ref[i] = m
 	}
 	if len(mentions) > 0 {
-		results, err := a.x.gz.ResolveDocument(ctx, mentions, gazetteer.WithCountry(a.opts.Country), gazetteer.WithLimit(1))
+		results, err := a.x.gz.ResolveDocument(ctx, mentions, gazetteer.WithCountry(a.opts.Country), gazetteer.WithLimit(5))
 		if err != nil {
 			return fmt.Errorf("extract: resolve places: %w", err)
+		}
+		localNamesakes(mentions[len(codes):], results[len(codes):])
+		a.seats(mentions[len(codes):], results[len(codes):])
+		// A name resolved to a small place outside every country the text
+		// names is asked again in their light ("Palmyra" in a story of
+		// Syrians and Russians is not Palmyra, Pennsylvania): the
+		// document's model may weigh a third country against the one the
+		// place lies in.
+		if len(codes) > 0 {
+			for m := len(codes); m < len(mentions); m++ {
+				r := results[m].Match
+				if r == nil || a.named[r.Country] || len(mentions[m].Within) > 0 || r.Kind != gazetteer.KindPlace ||
+					r.Population >= 50_000 || r.FeatureCode == "PPLC" || r.FeatureCode == "PPLA" {
+					continue // only a small namesake abroad is doubted
+				}
+				res, err := a.x.gz.Resolve(ctx, gazetteer.Query{Name: mentions[m].Name, Context: codes, Country: a.opts.Country, Limit: 1})
+				if err == nil && res.Match != nil && a.named[res.Match.Country] {
+					results[m].Match = res.Match
+				}
+			}
 		}
 		taken := map[int]*gazetteer.Match{} // mention -> a match accepted for one of its spans
 		for i := range a.spans {
@@ -740,6 +938,27 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 				}
 				a.focusVotes(s.match.Country, w)
 			}
+		}
+		// A small town the text names without a locative word is taken
+		// when it lies in a region the document's other places lie in
+		// ("Dublin operates its own sirens" beside Columbus, Ohio).
+		type region struct{ cc, admin1 string }
+		regions := map[region]int{}
+		for i := range a.spans {
+			if s := &a.spans[i]; ref[i] >= 0 && s.match != nil && s.match.Admin1 != "" {
+				regions[region{s.match.Country, s.match.Admin1}]++
+			}
+		}
+		for i := range a.spans {
+			s := &a.spans[i]
+			m := results[max(ref[i], 0)].Match
+			if ref[i] < 0 || s.match != nil || taken[ref[i]] != nil || m == nil || m.Kind != gazetteer.KindPlace ||
+				regions[region{m.Country, m.Admin1}] < 2 || gazetteer.Normalize(s.query) != gazetteer.Normalize(m.Name) ||
+				commonWord(a.toks[s.start].norm) || allCapsWord(a.toks[s.start].text) && len(a.toks[s.start].text) <= 4 {
+				continue
+			}
+			s.match = m
+			taken[ref[i]] = m
 		}
 		// One name, one sense in a document: a name taken for a place once
 		// ("in Dublin") is that place where it stands alone too ("Dublin
@@ -780,6 +999,60 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 	return nil
 }
 
+// seats reads a bare name that the gazetteer takes for a region named
+// after its seat as the seat ("missiles hit Zaporizhzhia" is the city;
+// "Zaporizhzhia region" stays the region).
+func (a *analysis) seats(mentions []gazetteer.Mention, results []gazetteer.Result) {
+	for i := range results {
+		m := results[i].Match
+		if m == nil || m.Kind != gazetteer.KindRegion || m.Seat == nil || regionName(mentions[i].Name) {
+			continue
+		}
+		// The seat answers to the name too: it is among the candidates.
+		for k := range results[i].Alternatives {
+			if alt := &results[i].Alternatives[k]; alt.GeonameID == m.Seat.GeonameID {
+				results[i].Match = &gazetteer.Match{Place: alt.Place, Score: m.Score}
+				break
+			}
+		}
+	}
+}
+
+// regionName reports whether a name as written says it is a region
+// ("Homs province", "the Donetsk region").
+func regionName(name string) bool {
+	f := strings.Fields(strings.ToLower(name))
+	return len(f) > 1 && regionWords[f[len(f)-1]]
+}
+
+// localNamesakes prefers, for a name whose match lies in a region none of
+// the document's other names lie in, a namesake of the very same name in a
+// region where at least two of them do ("Paris" in a story of Henry
+// County and Puryear, Tennessee, is Paris, Tennessee).
+func localNamesakes(mentions []gazetteer.Mention, results []gazetteer.Result) {
+	type region struct{ cc, admin1 string }
+	count := map[region]int{}
+	for _, r := range results {
+		if m := r.Match; m != nil && m.Admin1 != "" {
+			count[region{m.Country, m.Admin1}]++
+		}
+	}
+	for i := range results {
+		m := results[i].Match
+		if m == nil || m.Kind != gazetteer.KindPlace || count[region{m.Country, m.Admin1}] > 1 || len(mentions[i].Within) > 0 {
+			continue
+		}
+		q := gazetteer.Normalize(mentions[i].Name)
+		for k := range results[i].Alternatives {
+			alt := &results[i].Alternatives[k]
+			if alt.Kind == gazetteer.KindPlace && count[region{alt.Country, alt.Admin1}] >= 2 && gazetteer.Normalize(alt.Name) == q {
+				results[i].Match = alt
+				break
+			}
+		}
+	}
+}
+
 // accept decides whether the gazetteer's match m for candidate s is a
 // place named in the text: an exact (normalised) name, or a strong
 // alternate; a lone word with no locative word before it must be a
@@ -788,15 +1061,23 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 	if m == nil {
 		return nil
 	}
+	cue := s.cue || s.dateline
 	exact := gazetteer.Normalize(s.query) == gazetteer.Normalize(m.Name)
-	if !exact && m.Score < 0.85 {
+	// A name that is not the place's own (an alternate spelling, a
+	// transliteration) needs a strong score, or a notable place in a
+	// country the text names: "Hodeidah" in a story of Yemenis.
+	notable := m.Population >= 50_000 || strings.HasPrefix(m.FeatureCode, "PPLA") || m.FeatureCode == "PPLC" ||
+		m.Place.GeoPrecision() == 3
+	known := a.named[m.Country] && notable && m.Score >= gazetteer.MatchThreshold
+	if !exact && m.Score < 0.85 && !known {
 		return nil
 	}
 	one := s.end-s.start == 1
-	if one && commonWord(a.toks[s.start].norm) && !s.cue {
+	if one && commonWord(a.toks[s.start].norm) && !cue {
 		return nil
 	}
-	if one && !s.cue && s.code == "" && len(a.toks[s.start].text) <= 4 && allCapsWord(a.toks[s.start].text) {
+	if one && !cue && s.code == "" && len(a.toks[s.start].text) <= 4 && allCapsWord(a.toks[s.start].text) &&
+		!(strings.Contains(a.toks[s.start].text, ".") && m.Score >= 0.85) {
 		return nil // "BA", "LLC", "CIA"
 	}
 	if strings.ContainsAny(a.toks[s.start].norm, "'") {
@@ -805,12 +1086,10 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 	if s.code != "" && m.Country != s.code {
 		return nil
 	}
-	notable := m.Population >= 50_000 || strings.HasPrefix(m.FeatureCode, "PPLA") || m.FeatureCode == "PPLC" ||
-		m.Place.GeoPrecision() == 3
-	if !s.cue && !notable && (one || !exact) {
+	if !cue && !notable && (one || !exact) {
 		return nil
 	}
-	if !s.cue && !exact && m.Score < 0.9 {
+	if !cue && !exact && m.Score < 0.9 && !known {
 		return nil
 	}
 	return m
@@ -957,7 +1236,11 @@ type cand struct {
 	para     int
 	sent     int
 	trigs    []clause // the token ranges of its triggers, one per telling that had one
-	vague    bool     // the place is only a country or inherited
+	// kinds holds the dead by kind of victim ("military", "fighters"; ""
+	// for "people"), so that tellings of one event that count different
+	// victims add up ("killing 10 soldiers ... Troops killed 18 attackers").
+	kinds map[string]int
+	vague bool // the place is only a country or inherited
 	// inherited is the place of the story's previous telling, used when
 	// this one names none.
 	inherited *span
@@ -969,22 +1252,71 @@ func day(t time.Time) string { return t.Format("2006-01-02") }
 // clause is a token range of a sentence.
 type clause struct{ start, end int }
 
-// clauses cuts a sentence at semicolons and "while"/"whereas".
-func (a *analysis) clauses(s sentence) []clause {
-	var out []clause
+// clauses cuts a sentence at semicolons, "while"/"whereas" and a lag
+// before "after" ("a day after an attack ... killed 49"). lags[i] is how
+// many days clause i lies before the sentence's date: 0 for the same day,
+// -1 for weeks or more before it (history).
+func (a *analysis) clauses(s sentence) (out []clause, lags []int) {
 	begin := s.first
 	end := s.first + len(s.toks)
+	lag := 0
 	for k := s.first; k < end; k++ {
 		w := a.toks[k].norm
 		if (w == ";" || w == "while" || w == "whereas") && k > begin+2 {
-			out = append(out, clause{begin, k})
+			out, lags = append(out, clause{begin, k}), append(lags, lag)
 			begin = k
 			if w == ";" {
 				begin = k + 1
 			}
+			continue
+		}
+		if w == "after" && k >= begin+4 {
+			if days, n, ok := lagBefore(a.toks, k); ok {
+				out, lags = append(out, clause{begin, k - n}), append(lags, lag)
+				begin, lag = k+1, days
+			}
 		}
 	}
-	return append(out, clause{begin, end})
+	return append(out, clause{begin, end}), append(lags, lag)
+}
+
+// lagBefore reads the lag that ends at toks[k] ("after"): "a day", "two
+// days", "hours", "two weeks". It returns the days (-1 for a week or more),
+// the lag's length in tokens, and whether there is one.
+func lagBefore(toks []token, k int) (days, n int, ok bool) {
+	unit := toks[k-1].norm
+	count := 1
+	n = 2
+	switch w := toks[k-2]; {
+	case w.norm == "a" || w.norm == "an" || w.norm == "one":
+	case w.kind == tokNumber:
+		v, err := strconv.Atoi(w.text)
+		if err != nil {
+			return 0, 0, false
+		}
+		count = v
+	default:
+		v, isNum := wordNumber(w.norm)
+		if !isNum {
+			if unit != "hours" {
+				return 0, 0, false
+			}
+			n = 1 // "hours after"
+		}
+		count = max(v, 1)
+	}
+	switch unit {
+	case "hour", "hours", "minutes":
+		return 0, n, true
+	case "day", "days":
+		if count >= 7 {
+			return -1, n, true
+		}
+		return count, n, true
+	case "week", "weeks", "month", "months", "year", "years":
+		return -1, n, true
+	}
+	return 0, 0, false
 }
 
 // events finds the candidate incidents of sentence si.
@@ -992,15 +1324,66 @@ func (a *analysis) events(si int) {
 	s := a.sents[si]
 	background := backgroundCue(s.toks)
 	when, hasDate := findDate(s.toks, a.ref)
+	if !hasDate && !a.ref.IsZero() {
+		base := a.ref
+		if a.hasLast {
+			base = a.lastDate.date
+		}
+		when, hasDate = storyDate(s.toks, base)
+	}
 	if hasDate && a.isOld(when) || !hasDate && a.oldCue(s.toks) {
 		return // "had seized the town in December", "signed an agreement in 2020": history, not news
 	}
+	a.prevDate, a.hasPrev = a.lastDate, a.hasLast
+	a.speechDate = hasDate && speechDate(s.toks, when)
 	if hasDate && !s.caption && !background {
 		a.lastDate, a.hasLast = when, true
 	}
-	for _, cl := range a.clauses(s) {
-		a.clauseEvents(si, s, cl, background, when, hasDate)
+	cls, lags := a.clauses(s)
+	for i, cl := range cls {
+		w := when
+		switch {
+		case lags[i] < 0:
+			continue // "two weeks after Iraqi forces took over the city": history
+		case lags[i] > 0 && hasDate:
+			w.date = w.date.AddDate(0, 0, -lags[i])
+		}
+		a.clauseEvents(si, s, cl, background, w, hasDate)
 	}
+}
+
+// reportedPast reports whether a clause reports an event in the
+// pluperfect after a verb of saying ("the governor said Russian shelling
+// had damaged homes in Nikopol"): it happened before the saying, on a day
+// the story does not give, so it is dated to the report, not to the day
+// the story told last.
+func (a *analysis) reportedPast(cl clause) bool {
+	said := false
+	for k := cl.start; k < cl.end; k++ {
+		switch a.toks[k].norm {
+		case "said", "says", "reported", "announced", "told", "added":
+			said = true
+		case "had":
+			if said {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// newPlace reports whether candidate c happens somewhere else than the
+// story's latest candidate, more than 25 km away.
+func (a *analysis) newPlace(c *cand) bool {
+	if len(a.cands) == 0 || c.placeSp == nil || c.placeSp.match == nil {
+		return false
+	}
+	o := a.cands[len(a.cands)-1]
+	if o.placeSp == nil || o.placeSp.match == nil {
+		return true
+	}
+	m1, m2 := o.placeSp.match, c.placeSp.match
+	return m1.GeonameID != m2.GeonameID && geo.Distance(m1.Lat, m1.Lon, m2.Lat, m2.Lon) > 25
 }
 
 // airWords support a weak air-strike trigger in its sentence.
@@ -1028,6 +1411,10 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		t, n := a.x.triggers.match(toks[:cl.end], k)
 		if n == 0 {
 			continue
+		}
+		if facilityAfter(toks[:cl.end], k+n) {
+			k += n - 1
+			continue // "a missile store", "drone and missile factories": things, not attacks
 		}
 		trigs = append(trigs, found{t: t, start: k, end: k + n})
 		k += n - 1
@@ -1059,7 +1446,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		// "More than 20 people were wounded." right after a telling counts
 		// for it.
 		if o := a.cands[len(a.cands)-1]; o.para == s.para && si-o.sent <= 1 && o.caption == s.caption {
-			c := &cand{evidence: []Evidence{a.evidence(s)}, sent: si, para: s.para}
+			c := &cand{evidence: []Evidence{a.evidence(s)}, sent: si, para: s.para, kinds: kindsOf(cas)}
 			if deaths >= 0 {
 				c.in.Fatalities = &deaths
 			}
@@ -1085,7 +1472,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		best = len(trigs) - 1
 	}
 	f := trigs[best]
-	c := &cand{para: s.para, sent: si, caption: s.caption}
+	c := &cand{para: s.para, sent: si, caption: s.caption, kinds: kindsOf(cas)}
 	if f.end > f.start {
 		c.trigs = []clause{{f.start, f.end}}
 	}
@@ -1096,6 +1483,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	}
 	modality := a.modality(cl.start, f.start, cl.end)
 	c.anaph = a.anaphoric(f.start)
+	// "The SDF said on Sunday that 27 ... had been killed in the clashes":
+	// the day of the saying, not of the clashes told before.
+	saidOnly := c.anaph && a.speechDate && a.hasPrev
 	c.generic = f.t.weak && (toks[f.start].norm == "attack" || toks[f.start].norm == "attacks")
 	// Actors.
 	a1, a2 := a.actorsFor(cl, f, s)
@@ -1134,6 +1524,8 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	}
 	// Date.
 	switch {
+	case saidOnly:
+		c.in.Date, c.in.DatePrecision = day(a.prevDate.date), a.prevDate.precision
 	case hasDate:
 		c.in.Date, c.in.DatePrecision, c.dateCue = day(when.date), when.precision, true
 		conf += 0.05
@@ -1145,7 +1537,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		c.in.Date, c.in.DatePrecision = day(ref), "year"
 		c.in.Notes = "photo caption: the date is not stated"
 		conf *= 0.6
-	case a.hasLast:
+	case a.hasLast && !(c.own && a.reportedPast(cl) && a.newPlace(c)):
 		c.in.Date, c.in.DatePrecision = day(a.lastDate.date), a.lastDate.precision
 	default:
 		ref := a.ref
@@ -1163,7 +1555,10 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	}
 	// Violence against civilians needs someone to have done it; fighting
 	// needs more than civilians.
-	if f.t.eventType == "Battles" && !f.t.territory && (victim == "civilians" || a2.kind == "civilian") {
+	// Clashes that kill "people" stay clashes ("Clashes between two armed
+	// groups killed five people").
+	twoSided := twoSidedWords[toks[f.start].norm] && f.end > f.start && genericVictims(cas)
+	if f.t.eventType == "Battles" && !f.t.territory && (victim == "civilians" && !twoSided || a2.kind == "civilian") {
 		c.in.EventType, c.in.SubEventType = "Violence against civilians", "Attack"
 	}
 	riot := a.violentCrowd(cl, f)
@@ -1220,8 +1615,8 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 			}
 			continue
 		}
-		if g.start < f.end {
-			continue
+		if g.start < f.end || g.start == f.end && strings.HasSuffix(toks[f.end-1].norm, "ers") {
+			continue // "Suicide bombers stormed": the bombers' own act
 		}
 		sub := clause{g.start, cl.end}
 		if a.modality(sub.start, g.start, sub.end) < 0.5 {
@@ -1313,6 +1708,20 @@ func (a *analysis) modality(start, ti, end int) float64 {
 			} else {
 				f = min(f, 0.3)
 			}
+		case "displaced", "fled", "fleeing", "flee", "uprooted", "survivors", "victims":
+			// "displaced by attacks", "victims of an attack", "fled the
+			// fighting": a consequence, told of events elsewhere.
+			only := ti-k <= 3
+			for j := k + 1; j < ti && only; j++ {
+				switch toks[j].norm {
+				case "by", "of", "the", "a", "an", "from", "recent", "repeated":
+				default:
+					only = false
+				}
+			}
+			if only {
+				f = min(f, 0.25)
+			}
 		case "thousands", "hundreds":
 			// "thousands of airstrikes" is generic; "thousands of protesters"
 			// and "hundreds of students held a sit-in" are crowds.
@@ -1357,6 +1766,8 @@ func isCrowd(w string) bool {
 func (a *analysis) anaphoric(ti int) bool {
 	for k := ti - 1; k >= 0 && k >= ti-3; k-- {
 		switch a.toks[k].norm {
+		case "said", "says", "told", "reported", "added":
+			return false // "the governor said artillery ...": a new telling
 		case "the", "this", "that", "its", "today's", "yesterday's", "saturday's", "sunday's", "monday's",
 			"tuesday's", "wednesday's", "thursday's", "friday's":
 			return true
@@ -1737,6 +2148,14 @@ func (a *analysis) merge(o, c *cand) {
 	if c.in.Fatalities != nil && (o.in.Fatalities == nil || *c.in.Fatalities > *o.in.Fatalities) {
 		o.in.Fatalities = c.in.Fatalities
 	}
+	if len(o.kinds) > 0 && len(c.kinds) > 0 {
+		for k, v := range c.kinds {
+			o.kinds[k] = max(o.kinds[k], v)
+		}
+		if n := sumKinds(o.kinds); o.in.Fatalities == nil || n > *o.in.Fatalities {
+			o.in.Fatalities = &n
+		}
+	}
 	if c.in.Injuries != nil && (o.in.Injuries == nil || *c.in.Injuries > *o.in.Injuries) {
 		o.in.Injuries = c.in.Injuries
 	}
@@ -1791,10 +2210,14 @@ func (a *analysis) result() Result {
 		if role == "" {
 			role = RoleMentioned
 		}
+		last := a.toks[s.end-1].end
+		if a.abbrevStop(s.end) {
+			last++ // "Ky.", "W.Va.": the stop is the name's
+		}
 		p := Place{
-			Text:  a.d.text[a.toks[s.start].start:a.toks[s.end-1].end],
+			Text:  a.d.text[a.toks[s.start].start:last],
 			Start: a.d.inputOffset(a.toks[s.start].start),
-			End:   a.d.inputEnd(a.toks[s.end-1].end),
+			End:   a.d.inputEnd(last),
 			Role:  role,
 			Match: s.match,
 		}
@@ -1813,6 +2236,16 @@ func (a *analysis) result() Result {
 		res.Spans = []Span{}
 	}
 	return res
+}
+
+// abbrevStop reports whether the token before k is an abbreviated place
+// word ("Ky", "W.Va", "St") whose stop follows it at once.
+func (a *analysis) abbrevStop(k int) bool {
+	if k <= 0 || k >= len(a.toks) || a.toks[k].text != "." || a.toks[k].start != a.toks[k-1].end {
+		return false
+	}
+	w := a.toks[k-1]
+	return stateAbbrevs[w.norm] && w.cap || strings.Contains(w.text, ".") && w.cap // "W.Va", "N.Y"
 }
 
 // tokenSpan is the span of kind over tokens [start, end).
@@ -1984,6 +2417,99 @@ func tally(cas []casualty) (deaths, injuries int, victim, victimCC string) {
 	return max(sum, any), injuries, victim, victimCC
 }
 
+// kindsOf returns a clause's dead by kind of victim, as cand.kinds holds
+// them; nil when it counts none. Within the clause, counts of different
+// nouns of one kind add up as tally adds them ("27 of its fighters and
+// 89 militants").
+func kindsOf(cas []casualty) map[string]int {
+	type key struct{ kind, noun string }
+	byNoun := map[key]int{}
+	for _, c := range cas {
+		if c.injured {
+			continue
+		}
+		k := key{c.victim, c.noun + "/" + c.demonym}
+		if k.kind == "-" || genericNoun(c.noun) {
+			k = key{}
+		}
+		byNoun[k] = max(byNoun[k], c.value)
+	}
+	if len(byNoun) == 0 {
+		return nil
+	}
+	out := map[string]int{}
+	for k, v := range byNoun {
+		if k.kind == "" {
+			out[""] = max(out[""], v)
+		} else {
+			out[k.kind] += v
+		}
+	}
+	return out
+}
+
+// sumKinds adds up the dead of different kinds; a count of "people" is a
+// total that stands for them all when it is larger.
+func sumKinds(kinds map[string]int) int {
+	sum := 0
+	for k, v := range kinds {
+		if k != "" {
+			sum += v
+		}
+	}
+	return max(sum, kinds[""])
+}
+
+// genericNoun reports whether a victim noun counts anyone ("people").
+func genericNoun(w string) bool { return w == "people" || w == "persons" || w == "person" || w == "" }
+
+// genericVictims reports whether a clause counts its dead only as
+// "people", not as civilians by name.
+func genericVictims(cas []casualty) bool {
+	for _, c := range cas {
+		if c.victim == "civilians" && !genericNoun(c.noun) {
+			return false
+		}
+	}
+	return true
+}
+
+// twoSidedWords are triggers of fighting between armed sides.
+var twoSidedWords = setOf("clashes clash clashed fighting fought gunfight firefight battle battles battled skirmishes exchange exchanged")
+
+// facilityWords after a weapon name a thing, not an attack: "a missile
+// store", "drone factories", "rocket launchers".
+var facilityWords = setOf("store stores depot depots factory factories warehouse warehouses launcher launchers " +
+	"stockpile stockpiles programme program defence defense defences defenses system systems production site sites " +
+	"maker makers workshop workshops cache caches arsenal parts")
+
+// facilityAfter reports whether the trigger ending before toks[k] names a
+// weapon as a thing: a facility word follows it, directly or after "and
+// X" ("drone and missile store").
+func facilityAfter(toks []token, k int) bool {
+	if k < len(toks) && facilityWords[toks[k].norm] {
+		return true
+	}
+	return k+2 < len(toks) && (toks[k].norm == "and" || toks[k].norm == "or") && facilityWords[toks[k+2].norm]
+}
+
+// speechDate reports whether a sentence's date is that of a statement:
+// "said on Sunday", "announced on Monday that".
+func speechDate(toks []token, w when) bool {
+	k := w.start - 1
+	if k >= 0 && toks[k].norm == "on" {
+		k--
+	}
+	if k < 0 {
+		return false
+	}
+	switch toks[k].norm {
+	case "said", "says", "announced", "told", "reported", "added", "stated", "confirmed", "claimed":
+		return true
+	}
+	return false
+}
+
 // allCapsWord reports whether w is written in capitals (and dots) only.
 func allCapsWord(w string) bool {
 	for _, r := range w {
@@ -2096,9 +2622,12 @@ func (a *analysis) fightNear(si int) bool {
 // crowdWords name the people of a demonstration; riotActs what makes it a
 // riot.
 var (
-	crowdWords = setOf("protesters protestors demonstrators rioters crowd crowds mob youths")
+	crowdWords = setOf("protesters protestors demonstrators rioters crowd crowds mob youths residents villagers locals students mourners")
 	riotActs   = setOf("torched stormed ransacked looted smashed burned burnt stoned")
 )
+
+// crowdPreps before a crowd word make it no subject.
+var crowdPreps = setOf("of on at against to for from with among by")
 
 // violentCrowd reports whether a clause tells of a crowd's violence: a
 // crowd that "torched", "stormed", "set fire to" or "threw stones/petrol
@@ -2108,6 +2637,9 @@ func (a *analysis) violentCrowd(cl clause, f found) bool {
 	crowd := -1
 	for k := cl.start; k < cl.end; k++ {
 		if crowdWords[toks[k].norm] {
+			if k > cl.start && crowdPreps[toks[k-1].norm] {
+				continue // "the homes of residents": the crowd suffered, it did not act
+			}
 			crowd = k
 			break
 		}

@@ -50,6 +50,40 @@ func findDate(toks []token, ref time.Time) (when, bool) {
 	return when{}, false
 }
 
+// storyDate reads a date given relative to the story's last date base
+// rather than to the article's: "a day earlier", "two days earlier", "the
+// day before", "the previous day", "a week earlier".
+func storyDate(toks []token, base time.Time) (when, bool) {
+	for i := 0; i+1 < len(toks); i++ {
+		w, next := toks[i].norm, toks[i+1].norm
+		if (w == "the" && (next == "previous" || next == "preceding")) && i+2 < len(toks) && toks[i+2].norm == "day" ||
+			w == "the" && next == "day" && i+2 < len(toks) && toks[i+2].norm == "before" {
+			return when{date: base.AddDate(0, 0, -1), precision: "day", start: i, end: i + 3}, true
+		}
+		if i+2 >= len(toks) || toks[i+2].norm != "earlier" {
+			continue
+		}
+		n, ok := 0, false
+		if w == "a" || w == "one" {
+			n, ok = 1, true
+		} else if v, isNum := wordNumber(w); isNum {
+			n, ok = v, v < 60
+		} else if v, err := strconv.Atoi(toks[i].text); err == nil {
+			n, ok = v, v > 0 && v < 60
+		}
+		if !ok {
+			continue
+		}
+		switch next {
+		case "day", "days":
+			return when{date: base.AddDate(0, 0, -n), precision: "day", start: i, end: i + 3}, true
+		case "week", "weeks":
+			return when{date: base.AddDate(0, 0, -7*n), precision: "day", start: i, end: i + 3}, true
+		}
+	}
+	return when{}, false
+}
+
 // dateAt reads a date starting at toks[i], as findDate describes.
 func dateAt(toks []token, i int, ref time.Time) (when, bool) {
 	if w, ok := calendarDate(toks, i, ref); ok {
@@ -90,7 +124,11 @@ func dateAt(toks []token, i int, ref time.Time) (when, bool) {
 			return when{date: ref.AddDate(0, 0, -1), precision: "day", start: i, end: end}, true
 		case t.norm == "last" && next == "week", t.norm == "past" && next == "week":
 			return when{date: mondayOf(ref.AddDate(0, 0, -7)), precision: "week", start: i, end: end}, true
-		case t.norm == "this" && next == "week", t.norm == "earlier" && next == "this week":
+		case t.norm == "this" && next == "week", t.norm == "earlier" && next == "this week",
+			t.norm == "earlier" && next == "in" && i+3 < len(toks) && toks[i+2].norm == "the" && toks[i+3].norm == "week":
+			if next == "in" {
+				end = i + 4
+			}
 			return when{date: mondayOf(ref), precision: "week", start: i, end: end}, true
 		case t.norm == "earlier" && next == "this month", t.norm == "this" && next == "month":
 			return when{date: time.Date(ref.Year(), ref.Month(), 1, 0, 0, 0, 0, time.UTC), precision: "month", start: i, end: end}, true

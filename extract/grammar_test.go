@@ -42,6 +42,9 @@ func TestFindCasualties(t *testing.T) {
 		{"the death toll rose to 17", 17, -1},
 		{"five people were arrested", -1, -1},
 		{"in 2014 the town was captured", -1, -1},
+		{"the army said it had lost two soldiers", 2, -1},
+		{"the company lost 20 workers to rival firms", -1, -1},
+		{"at least 20 fighters from both sides were killed", 20, -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -65,6 +68,11 @@ func TestBackgroundCue(t *testing.T) {
 		"Syria's conflict has killed more than 300,000 people since March 2011.": true,
 		"The war has killed 10,000 people so far this year.":                     true,
 		"At least 62 soldiers were killed on Saturday.":                          false,
+		"The war in Syria has killed more than 370,000 people.":                  true,
+		"Violence linked to the two groups has left 700 dead.":                   true,
+		"The junta has relied on drones since peacekeepers began leaving.":       true,
+		"Troops killed eight protesters on the bloodiest day since the coup.":    false,
+		"The war ended, and 20 people were killed in a raid on Monday.":          false,
 	} {
 		if got := backgroundCue(tokenize(text)); got != want {
 			t.Errorf("%q: got %v, want %v", text, got, want)
@@ -89,6 +97,7 @@ func TestFindDate(t *testing.T) {
 		{"in March 2011", "2011-03-01", "month", "March 2011"},
 		{"killed 3 days ago", "2016-09-14", "day", "3 days ago"},
 		{"since March 2011", "", "", ""},
+		{"took the town earlier in the week", "2016-09-12", "week", "earlier in the week"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -103,6 +112,28 @@ func TestFindDate(t *testing.T) {
 				t.Errorf("got %q (%s, %q), want %q (%s, %q)", got, prec, words, tt.want, tt.precision, tt.words)
 			}
 		})
+	}
+}
+
+func TestStoryDate(t *testing.T) {
+	base := time.Date(2021, 3, 21, 0, 0, 0, 0, time.UTC)
+	for text, want := range map[string]string{
+		"A week earlier, 58 people were killed.":  "2021-03-14",
+		"A day earlier, rebels shelled the town.": "2021-03-20",
+		"Two days earlier, a bomb went off.":      "2021-03-19",
+		"3 days earlier, a bomb went off.":        "2021-03-18",
+		"The previous day, troops advanced.":      "2021-03-20",
+		"The day before, troops advanced.":        "2021-03-20",
+		"Earlier, troops advanced.":               "",
+	} {
+		w, ok := storyDate(tokenize(text), base)
+		got := ""
+		if ok {
+			got = day(w.date)
+		}
+		if got != want {
+			t.Errorf("%q: got %q, want %q", text, got, want)
+		}
 	}
 }
 
@@ -210,6 +241,42 @@ func TestStatements(t *testing.T) {
 		{"old calendar date", "Government forces recaptured Palmyra on 27 March 2016.", 0, nil},
 		{"such strikes", "Turkey has carried out dozens of such strikes in northern Syria this year.", 0, nil},
 		{"since a weekday", "Security forces have killed 20 protesters in Homs since Monday.", 0, nil},
+		{"a war's toll", "The war in Syria has killed more than 370,000 people.", 0, nil},
+		{"a superlative's since", "Troops opened fire on protesters in Homs on Friday, killing eight people, on the bloodiest day since the coup.", 1, wantType("Protests", "Homs")},
+		{"clashes kill people", "Clashes between two armed groups in Homs killed five people on Friday.", 1, wantType("Battles", "Homs")},
+		{"gunmen kill people", "Gunmen attacked a village near Homs on Friday, killing five civilians.", 1, wantType("Violence against civilians", "Homs")},
+		{"bombers storm", "Suicide bombers stormed two security buildings in Homs on Friday, killing 32 people.", 1, wantType("Explosions/Remote violence", "Homs")},
+		{"residents riot", "Angry residents of Homs stormed the council building on Friday and set it on fire.", 1, wantType("Riots", "Homs")},
+		{"a weapon as a thing", "Officials said warplanes hit a drone and missile store in Homs on Friday.", 1, wantType("Explosions/Remote violence", "Homs")},
+		{"a consequence", "Families displaced by attacks near Homs waited for aid on Friday.", 0, nil},
+		{"weeks after", "Life returned to normal in Homs on Friday, two weeks after government forces took over the city.", 0, nil},
+		{"a day after", "Rebels shelled Aleppo on Friday, a day after an air strike killed 12 civilians in Idlib.", 2, func(t *testing.T, r Result) {
+			for _, c := range r.Candidates {
+				if c.Place == "Aleppo" && (c.Date != "2016-09-16" || c.Fatalities != nil) {
+					t.Errorf("Aleppo: got %s with %v dead, want 2016-09-16 and none", c.Date, c.Fatalities)
+				}
+				if c.Place == "Idlib" && (c.Date != "2016-09-15" || c.Fatalities == nil || *c.Fatalities != 12) {
+					t.Errorf("Idlib: got %s with %v dead, want 2016-09-15 and 12", c.Date, c.Fatalities)
+				}
+			}
+		}},
+		{"reported in the pluperfect elsewhere", "Rebels shelled Aleppo on Thursday, killing four people. The governor said artillery had damaged homes in Idlib.", 2, func(t *testing.T, r Result) {
+			for _, c := range r.Candidates {
+				if want := map[string]string{"Aleppo": "2016-09-15", "Idlib": "2016-09-17"}[c.Place]; c.Date != want {
+					t.Errorf("%s: got %s, want %s", c.Place, c.Date, want)
+				}
+			}
+		}},
+		{"counts joined by and", "Clashes in Homs on Friday killed 27 of its fighters and at least 89 militants, the group said.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 116 {
+				t.Errorf("fatalities: got %v, want 116", c.Fatalities)
+			}
+		}},
+		{"victims add up", "Jihadists attacked an army post near Homs on Friday, killing 10 soldiers. Troops killed 18 attackers in the fighting.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 28 {
+				t.Errorf("fatalities: got %v, want 28", c.Fatalities)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,6 +377,20 @@ func FuzzExtract(f *testing.F) {
 // plain-text articles joined) once the gazetteer is loaded.
 func BenchmarkExtract1000Words(b *testing.B) {
 	x := testExtractor(b)
+	article := article1000(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := x.Extract(ctx, article, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// article1000 joins the corpus's plain-text articles into one of 1,000
+// words.
+func article1000(b *testing.B) string {
+	b.Helper()
 	files, _ := filepath.Glob("testdata/articles/*.txt")
 	var words []string
 	for _, f := range files {
@@ -322,12 +403,5 @@ func BenchmarkExtract1000Words(b *testing.B) {
 			break
 		}
 	}
-	article := "date 2020-01-01\n" + strings.Join(words[:1000], " ")
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := x.Extract(ctx, article, Options{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	return "date 2020-01-01\n" + strings.Join(words[:1000], " ")
 }

@@ -144,6 +144,7 @@ var victimNouns = map[string]string{
 	"child": "civilians", "woman": "civilians", "man": "civilians", "boy": "civilians", "girl": "civilians",
 	"soldier": "military", "policeman": "police", "fighter": "fighters", "person": "civilians",
 	"journalist": "civilians", "militant": "fighters", "rebel": "fighters", "resident": "civilians",
+	"attackers": "fighters", "assailants": "fighters", "attacker": "fighters", "assailant": "fighters",
 }
 
 // fillerWords may stand between a count and its casualty word.
@@ -160,6 +161,20 @@ var fillerWords = map[string]bool{
 // five civilians", "the death toll rose to 12", "62 of its soldiers".
 func findCasualties(toks []token, demonymOf func(string) string) []casualty {
 	var out []casualty
+	// pending is a count of victims joined by "and" to the count after it
+	// ("27 of its fighters and at least 89 militants had been killed"): it
+	// counts when that one does.
+	var pending *casualty
+	pendingEnd := -1
+	keep := func(c casualty) {
+		if pending != nil && c.start > pendingEnd && c.start <= pendingEnd+4 {
+			p := *pending
+			p.injured, p.end = c.injured, pendingEnd
+			out = append(out, p)
+		}
+		pending = nil
+		out = append(out, c)
+	}
 	for i := 0; i < len(toks); i++ {
 		n, ok := parseNumber(toks, i)
 		if !ok {
@@ -181,6 +196,11 @@ func findCasualties(toks []token, demonymOf func(string) string) []casualty {
 					}
 				}
 				j++
+				continue
+			}
+			if (w == "from" || w == "on") && j+2 < len(toks) && (toks[j+1].norm == "both" || toks[j+1].norm == "each" || toks[j+1].norm == "either") &&
+				(toks[j+2].norm == "sides" || toks[j+2].norm == "side") {
+				j += 3 // "20 fighters from both sides were killed"
 				continue
 			}
 			if (w == "of" || w == "its" || w == "their" || w == "the") && j+1 < len(toks) {
@@ -206,24 +226,32 @@ func findCasualties(toks []token, demonymOf func(string) string) []casualty {
 			switch {
 			case deathWords[w] && w != "kill" && w != "kills" && w != "killing":
 				c.end = j + 1
-				out = append(out, c)
+				keep(c)
 				i = j
 				continue
 			case injuryWords[w] && w != "wounding" && w != "injuring":
 				c.injured, c.end = true, j+1
-				out = append(out, c)
+				keep(c)
 				i = j
 				continue
+			case w == "and" && c.victim != "" && c.victim != "-":
+				pc := c
+				pending, pendingEnd = &pc, j
 			}
 		}
 		// "killing at least five", "wounded 20 others", "death toll rose to 12"
-		if _, injured, ok := casualtyBefore(toks, i); ok {
+		if k, injured, ok := casualtyBefore(toks, i); ok && (toks[k].norm != "lost" || c.victim != "" && c.victim != "-" && c.victim != "civilians") {
 			c.injured, c.end = injured, j
 			out = append(out, c)
 			continue
 		}
-		// "killing two women and a child": a count joined to the one before.
-		if len(out) > 0 && i > 0 && toks[i-1].norm == "and" && out[len(out)-1].end == i-1 && c.victim != "" {
+		// "killing two women and a child", "killed 27 fighters and at least
+		// 89 militants": a count joined to the one before.
+		and := i - 1
+		for and > 0 && and > i-4 && qualifierWord(toks[and].norm) && toks[and].norm != "and" {
+			and--
+		}
+		if len(out) > 0 && and >= 0 && toks[and].norm == "and" && out[len(out)-1].end == and && c.victim != "" {
 			c.injured, c.end = out[len(out)-1].injured, j
 			out = append(out, c)
 		}
@@ -254,7 +282,7 @@ func casualtyBefore(toks []token, i int) (int, bool, bool) {
 			return k, false, true
 		case w == "wounding" || w == "injuring" || w == "wounded" || w == "injured":
 			return k, true, true
-		case w == "toll":
+		case w == "toll", w == "lost": // "the army had lost two soldiers"
 			return k, false, true
 		}
 		if !qualifierWord(w) {
@@ -262,6 +290,17 @@ func casualtyBefore(toks []token, i int) (int, bool, bool) {
 		}
 	}
 	return 0, false, false
+}
+
+// superlative reports whether w ranks a day or an event against others
+// ("the deadliest attack since 2015", "the first since the truce").
+func superlative(w string) bool {
+	switch w {
+	case "first", "biggest", "largest", "worst", "highest", "fiercest", "most", "latest", "greatest",
+		"strongest", "longest", "gravest", "widest":
+		return true
+	}
+	return len(w) > 5 && strings.HasSuffix(w, "iest") // deadliest, bloodiest, heaviest
 }
 
 // qualifierWord may stand between a casualty verb and its count.
@@ -279,9 +318,18 @@ func qualifierWord(w string) bool {
 // than an incident: "Syria's conflict has killed more than 300,000 people
 // since March 2011", "so far this year", "in total".
 func backgroundCue(toks []token) bool {
+	perfect := false // a "has"/"have" seen: "has relied on drones since ..."
 	for i, t := range toks {
 		switch t.norm {
+		case "has", "have":
+			perfect = true
 		case "since":
+			if i > 0 && superlative(toks[i-1].norm) || i > 1 && superlative(toks[i-2].norm) {
+				continue // "the bloodiest day since the coup" dates one day
+			}
+			if perfect {
+				return true // a period up to now, whatever starts it
+			}
 			if i+1 < len(toks) {
 				n := toks[i+1]
 				if n.kind == tokNumber || months[n.norm] > 0 || n.norm == "the" || n.norm == "it" || n.norm == "its" ||
@@ -290,9 +338,17 @@ func backgroundCue(toks []token) bool {
 				}
 			}
 		case "conflict", "war", "insurgency", "uprising", "crisis", "violence", "campaign":
-			if i+2 < len(toks) && (toks[i+1].norm == "has" || toks[i+1].norm == "have" || toks[i+1].norm == "had") &&
-				(toks[i+2].norm == "killed" || toks[i+2].norm == "left" || toks[i+2].norm == "claimed" || toks[i+2].norm == "displaced") {
-				return true
+			// "The war in Syria has killed ...", "Violence linked to the
+			// group has left ...": the subject's verb, before any comma.
+			for k := i + 1; k+1 < len(toks) && k <= i+8; k++ {
+				w := toks[k].norm
+				if w == "," || w == "." || w == ";" {
+					break
+				}
+				if (w == "has" || w == "have" || w == "had") && (toks[k+1].norm == "killed" || toks[k+1].norm == "left" ||
+					toks[k+1].norm == "claimed" || toks[k+1].norm == "displaced") {
+					return true
+				}
 			}
 		case "total", "overall", "cumulative", "tally":
 			return true

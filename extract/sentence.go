@@ -145,6 +145,15 @@ func dottedAbbrev(s string) bool {
 // "n't" off into tokens of their own.
 func appendWord(toks []token, text string, i, j, nl int) []token {
 	w := text[i:j]
+	// "Texas-based", "Gainesville-area": the name is a word of its own;
+	// so is the home town in "D-Charleston" (a party and a town).
+	if k := strings.LastIndexByte(w, '-'); k > 1 && isASCIIUpper(w[0]) && placeSuffixes[strings.ToLower(w[k+1:])] {
+		toks = appendWord(toks, text, i, i+k, nl)
+		return append(toks, newWord(text, i+k+1, j, 0))
+	}
+	if len(w) > 3 && w[1] == '-' && (w[0] == 'D' || w[0] == 'R' || w[0] == 'I') && isASCIIUpper(w[2]) && isASCIILetter(w[3]) {
+		return appendWord(toks, text, i+2, j, nl) // the party letter is no word of the name
+	}
 	cut := j
 	if k := lastApostrophe(w); k > 0 {
 		tail := strings.ToLower(w[k:])
@@ -162,6 +171,12 @@ func appendWord(toks []token, text string, i, j, nl int) []token {
 	}
 	return toks
 }
+
+// placeSuffixes follow a place name joined by a hyphen.
+var placeSuffixes = map[string]bool{"based": true, "area": true, "born": true, "bound": true, "headquartered": true,
+	"raised": true, "bred": true, "registered": true, "flagged": true, "owned": true, "made": true}
+
+func isASCIIUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 func lastApostrophe(w string) int {
 	for k := len(w) - 1; k >= 0; k-- {

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"slices"
 	"testing"
 )
 
@@ -63,5 +64,51 @@ func TestSpansOnlyOfCandidates(t *testing.T) {
 		if s.Kind == SpanTrigger {
 			t.Errorf("trigger span without a candidate: %+v (candidates %d)", s, len(res.Candidates))
 		}
+	}
+}
+
+// TestPlaceNames covers how place names are cut from local news: places
+// inside organisations, counties before titles, datelines, abbreviations
+// with their stop, hyphenated compounds, roads with numbers; and words
+// that are no place: firms, people with their age or after "according
+// to", languages.
+func TestPlaceNames(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		text string
+		want []string // the place names found, in order
+	}{
+		{"The Paris Public Library will offer a workshop.", []string{"Paris"}},
+		{"She attended the University of Georgia last year.", []string{"Georgia"}},
+		{"Agents of the Georgia Bureau of Investigation raided the home.", []string{"Georgia"}},
+		{"And when Laurel County Clerk Dean Johnson was inducted, he beamed.", []string{"Laurel County"}},
+		{"TORRINGTON — City Council approved several changes.", []string{"TORRINGTON"}},
+		{"He was born in Charleston, W.Va. in 1950.", []string{"Charleston", "W.Va."}},
+		{"The family moved to Louisville, Ky. last year.", []string{"Louisville", "Ky."}},
+		{"The St. Petersburg police said nothing.", []string{"St. Petersburg"}},
+		{"A Texas-based company runs the bunkhouse.", []string{"Texas"}},
+		{"Rep. Wendell Gilliard, D-Charleston, spoke in Columbia.", []string{"Charleston", "Columbia"}},
+		{"The crash closed Highway 19 near Atlanta.", []string{"Highway 19", "Atlanta"}},
+		{"The city owes design firm Stevens & Wilkinson money.", nil},
+		{"Samra, 46, was born near Delhi.", []string{"Delhi"}},
+		{"The car was abandoned, according to Taylor.", nil},
+		{"She spoke only French when she moved to Arlington, Va.", []string{"Arlington", "Va."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res, err := x.Extract(context.Background(), tt.text, Options{Date: "2010-01-01"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range res.Places {
+				if got = append(got, p.Text); tt.text[p.Start:p.End] != p.Text {
+					t.Errorf("offsets [%d, %d) hold %q, want %q", p.Start, p.End, tt.text[p.Start:p.End], p.Text)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
