@@ -237,6 +237,25 @@ func (s *Shape) Intersects(p orb.Point) bool {
 	return s.other != nil && geometryIntersects(s.other, p)
 }
 
+// Areal reports whether the shape is made of polygons only (or is a box),
+// so that a point off all its Edges is inside or outside the same way as
+// its neighbours.
+func (s *Shape) Areal() bool { return s.other == nil }
+
+// Edges calls yield for each edge of the shape's polygons, from a to b,
+// until yield returns false. A box has no edges here.
+func (s *Shape) Edges(yield func(a, b orb.Point) bool) {
+	for _, pg := range s.polygons {
+		for _, r := range pg.rings {
+			for i := range r {
+				if !yield(r[i], r[(i+1)%len(r)]) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // polygonShape is a polygon's rings with their bounding boxes.
 type polygonShape struct {
 	rings  []orb.Ring

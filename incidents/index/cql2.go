@@ -912,6 +912,7 @@ type spatialNode struct {
 	g      cql2.Scalar // the *cql2.Envelope or *cql2.Geometry
 	shape  *cql2.Shape // g prepared for the exact test
 	exact  bool        // a geometry: rows in the rects need the exact test
+	raster *raster     // for an exact test: the cells that do not need it; nil: all do
 	extras map[int64]extra
 }
 
@@ -921,7 +922,11 @@ func (s *Snapshot) newSpatialNode(e *cql2.Spatial) (node, error) {
 		return nil, fmt.Errorf("index: unchecked spatial argument %T", e.Right)
 	}
 	_, exact := e.Right.(*cql2.Geometry)
-	return &spatialNode{rects: boxRects(b), g: e.Right, shape: cql2.Prepare(e.Right), exact: exact, extras: s.extras}, nil
+	n := &spatialNode{rects: boxRects(b), g: e.Right, shape: cql2.Prepare(e.Right), exact: exact, extras: s.extras}
+	if exact && len(n.rects) == 1 {
+		n.raster = newRaster(n.shape, n.rects[0])
+	}
+	return n, nil
 }
 
 // boxRects returns the box on the grid, split at the antimeridian.
@@ -938,22 +943,42 @@ func boxRects(b geo.BBox) []rect {
 }
 
 func (n *spatialNode) eval(_ *scratch, seg *segment, sel []int32, out []uint8) {
-	c := &seg.c
 	lat := latTable()
 	for k, i := range sel {
-		if c.gp[i]&polarBit != 0 {
-			e := n.extras[c.id[i]]
-			out[k] = uint8(b2i(n.shape.Intersects(orb.Point{e.lon, e.lat}))) << 1
-			continue
-		}
-		x, y := c.x[i], c.y[i]
-		in := false
-		for _, r := range n.rects {
-			in = in || r.has(x, y)
-		}
-		if in && n.exact {
-			in = n.shape.Intersects(orb.Point{lonOf(float64(x) + 0.5), latFast(lat, y)})
-		}
-		out[k] = uint8(b2i(in)) << 1
+		out[k] = uint8(b2i(n.has(seg, i, lat))) << 1
 	}
+}
+
+// filter keeps the rows of sel on the shape, in place.
+func (n *spatialNode) filter(seg *segment, sel []int32) []int32 {
+	lat := latTable()
+	k := 0
+	for _, i := range sel {
+		sel[k] = i
+		k += b2i(n.has(seg, i, lat))
+	}
+	return sel[:k]
+}
+
+// has reports whether row i of seg lies on the shape.
+func (n *spatialNode) has(seg *segment, i int32, lat []float64) bool {
+	c := &seg.c
+	if c.gp[i]&polarBit != 0 {
+		e := n.extras[c.id[i]]
+		return n.shape.Intersects(orb.Point{e.lon, e.lat})
+	}
+	x, y := c.x[i], c.y[i]
+	in := false
+	for _, r := range n.rects {
+		in = in || r.has(x, y)
+	}
+	if !in || !n.exact {
+		return in
+	}
+	if n.raster != nil {
+		if kind := n.raster.at(x, y); kind != cellEdge {
+			return kind == cellIn
+		}
+	}
+	return n.shape.Intersects(orb.Point{lonOf(float64(x) + 0.5), latFast(lat, y)})
 }

@@ -80,7 +80,20 @@ func randomIndexCQL(r *rand.Rand, depth int) string {
 		return fmt.Sprintf("%s %sBETWEEN %s AND %s", numCol(), not, num(), num())
 	case 7:
 		x, y := 35+r.IntN(12), 29+r.IntN(8)
-		return fmt.Sprintf("S_INTERSECTS(geometry, POLYGON((%d %d, %d %d, %d %d, %d %d)))", x, y, x+4, y, x, y+3, x, y)
+		if r.IntN(2) == 0 {
+			return fmt.Sprintf("S_INTERSECTS(geometry, POLYGON((%d %d, %d %d, %d %d, %d %d)))", x, y, x+4, y, x, y+3, x, y)
+		}
+		// A concave star of 5 to 20 points around (x, y), whose edges
+		// cross the index's raster cells every way.
+		n := 5 + r.IntN(16)
+		var ring []string
+		for k := range n {
+			a := 2 * math.Pi * float64(k) / float64(n)
+			rad := 0.2 + r.Float64()*3
+			ring = append(ring, fmt.Sprintf("%.5f %.5f", float64(x)+rad*math.Cos(a), float64(y)+rad*math.Sin(a)))
+		}
+		ring = append(ring, ring[0])
+		return "S_INTERSECTS(geometry, POLYGON((" + strings.Join(ring, ", ") + ")))"
 	case 8:
 		return pick("S_INTERSECTS(geometry, BBOX(170, -30, -170, -10))", "S_DISJOINT(geometry, BBOX(36, 30, 40, 35))",
 			"S_INTERSECTS(geometry, BBOX(-180, 80, 180, 90))", "S_INTERSECTS(geometry, POLYGON((-60 80, 60 80, 60 89, -60 89, -60 80)))",
