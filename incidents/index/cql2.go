@@ -98,9 +98,20 @@ func (q *Query) setExpr(e cql2.Expr) error {
 		}
 	}
 	for _, c := range conj {
-		if sp, ok := c.(*spatialNode); ok && !sp.exact && sp.g == boxFrom {
-			f.boxed = append(f.boxed, c)
-			continue
+		if sp, ok := c.(*spatialNode); ok && sp.g == boxFrom {
+			if !sp.exact {
+				f.boxed = append(f.boxed, c)
+				continue
+			}
+			// A geometry that gave the query its box: the box test goes
+			// with the boxed conjuncts, the exact test stays, on rows
+			// known to lie in the box.
+			box := *sp
+			box.exact = false
+			exact := *sp
+			exact.inRects = true
+			f.boxed = append(f.boxed, &box)
+			c = &exact
 		}
 		f.conj = append(f.conj, c)
 	}
@@ -127,15 +138,15 @@ func spatialBound(e cql2.Expr) (geo.BBox, bool) {
 }
 
 // filter keeps the rows of sel where the expression is true, in place;
-// inBox says that the caller tests the query's box itself.
+// inBox says that the caller tests the query's box itself. The boxed
+// conjuncts go first: an exact spatial test may rely on the box.
 func (f *exprFilter) filter(seg *segment, sel []int32, inBox bool) []int32 {
 	x := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(x)
-	sel = x.filter(f.conj, seg, sel)
 	if !inBox {
 		sel = x.filter(f.boxed, seg, sel)
 	}
-	return sel
+	return x.filter(f.conj, seg, sel)
 }
 
 func (x *scratch) filter(conj []node, seg *segment, sel []int32) []int32 {
@@ -913,7 +924,10 @@ type spatialNode struct {
 	shape  *cql2.Shape // g prepared for the exact test
 	exact  bool        // a geometry: rows in the rects need the exact test
 	raster *raster     // for an exact test: the cells that do not need it; nil: all do
-	extras map[int64]extra
+	// inRects says that the rows given lie in rects already (the scan
+	// tested the query's box, which is the geometry's bounding box).
+	inRects bool
+	extras  map[int64]extra
 }
 
 func (s *Snapshot) newSpatialNode(e *cql2.Spatial) (node, error) {
@@ -968,12 +982,14 @@ func (n *spatialNode) has(seg *segment, i int32, lat []float64) bool {
 		return n.shape.Intersects(orb.Point{e.lon, e.lat})
 	}
 	x, y := c.x[i], c.y[i]
-	in := false
-	for _, r := range n.rects {
-		in = in || r.has(x, y)
-	}
-	if !in || !n.exact {
-		return in
+	if !n.inRects {
+		in := false
+		for _, r := range n.rects {
+			in = in || r.has(x, y)
+		}
+		if !in || !n.exact {
+			return in
+		}
 	}
 	if n.raster != nil {
 		if kind := n.raster.at(x, y); kind != cellEdge {

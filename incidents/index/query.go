@@ -513,10 +513,10 @@ func (q *Query) scan(visit visitor) {
 func (q *Query) scanRun(seg *segment, delta bool, lo, hi int, test bool, sel []int32, visit visitor) {
 	for a := lo; a < hi; a += chunk {
 		sel = live(seg, a, min(a+chunk, hi), sel)
-		sel = q.filter(seg, delta, true, sel)
 		if test {
-			sel = q.filterBox(seg, sel)
+			sel = q.filterBox(seg, sel) // first: a CQL2 geometry's exact test relies on it
 		}
+		sel = q.filter(seg, delta, true, sel)
 		if len(sel) > 0 {
 			visit(seg, sel)
 		}
