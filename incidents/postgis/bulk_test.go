@@ -226,3 +226,27 @@ func TestImportLocks(t *testing.T) {
 		})
 	}
 }
+
+// TestBulkLoadRefusedRow imports into an empty table records of which one
+// holds text the server refuses (not UTF-8), which a bulk load's COPY
+// only reports as it ends: the import fails, stores nothing and counts
+// nothing as inserted.
+func TestBulkLoadRefusedRow(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, pgtest.Start(t))
+	var items []incidents.Incident
+	for i := range 12_000 {
+		in := incidents.Incident{SourceID: fmt.Sprint(i), Date: "2020-01-01", EventType: "Battles", Lat: ptr(1.0), Lon: ptr(2.0), Notes: "fine"}
+		if i == 7000 {
+			in.Notes = "not UTF-8: \xff"
+		}
+		items = append(items, in)
+	}
+	res, err := s.Import(ctx, incidents.NewSliceDecoder(items), incidents.ImportOptions{})
+	if err == nil || res.Inserted != 0 {
+		t.Errorf("import: got %+v, %v; want an error and nothing inserted", res, err)
+	}
+	if n, err := s.Count(ctx, incidents.Filter{}); err != nil || n != 0 {
+		t.Errorf("count %d, %v; want 0", n, err)
+	}
+}
