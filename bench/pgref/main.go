@@ -22,6 +22,7 @@
 //	go run ./bench/pgref -n 100000        # a smaller generated database
 //	go run ./bench/pgref -db mapd.db      # an existing mapd database
 //	go run ./bench/pgref -rounds 3 -o ''  # fewer rounds, no results file
+//	go run ./bench/pgref -import-only -rounds 2  # mapd import rate against a raw COPY only
 //
 // As root, the PostgreSQL server runs as the user postgres (through
 // runuser), which the postgresql package creates.
@@ -76,6 +77,7 @@ type options struct {
 	clients     string
 	seed        uint64
 	out         string
+	importOnly  bool
 }
 
 func main() {
@@ -94,10 +96,16 @@ func main() {
 	flag.StringVar(&o.clients, "clients", "1,16", "comma-separated numbers of concurrent clients")
 	flag.Uint64Var(&o.seed, "seed", 1, "random seed for the boxes")
 	flag.StringVar(&o.out, "o", "bench/pg_results.md", "markdown file the table is written to (\"\" for none)")
+	flag.BoolVar(&o.importOnly, "import-only", false, "only measure mapd import of -n generated incidents into an empty database against a raw COPY of the same rows, -rounds times")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, o)
+	var err error
+	if o.importOnly {
+		err = runImportRate(ctx, o)
+	} else {
+		err = run(ctx, o)
+	}
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pgref:", err)

@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -13,8 +14,11 @@ import (
 // straight into the table and builds each index once at the end, several
 // times faster than keeping them up to date row by row. Being one
 // transaction, a bulk load stopped half-way leaves the table empty.
-// Dropping an index locks the table: other processes' reads and writes of
-// incidents wait for the load to end.
+// Dropping an index takes the table's ACCESS EXCLUSIVE lock: other
+// processes' reads and writes of incidents wait for the load to end. A
+// load needs it only into an empty table, whose readers would find no
+// row anyway; an import into a table with rows takes only the ROW
+// EXCLUSIVE lock of any INSERT, and readers never wait for it.
 type bulkLoad struct {
 	indexes []string        // CREATE INDEX statements of the dropped indexes
 	copied  map[string]bool // source_ids copied so far
@@ -24,17 +28,20 @@ type bulkLoad struct {
 // beginBulk starts a bulk load in tx when the incidents table is empty,
 // and returns nil otherwise.
 func beginBulk(ctx context.Context, tx pgx.Tx) (*bulkLoad, error) {
+	// Into a table with rows the import is an ordinary one, which takes
+	// no lock here: other processes' reads go on beside it (see
+	// TestImportLocks).
+	empty, err := tableEmpty(ctx, tx)
+	if err != nil || !empty {
+		return nil, err
+	}
 	// Writers of other processes wait from here; whether the table is
 	// empty cannot change before the end of tx.
 	if _, err := tx.Exec(ctx, "LOCK TABLE incidents IN SHARE ROW EXCLUSIVE MODE"); err != nil {
 		return nil, wrap("import: bulk load", err)
 	}
-	var empty bool
-	if err := tx.QueryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM incidents)").Scan(&empty); err != nil {
-		return nil, wrap("import: bulk load", err)
-	}
-	if !empty {
-		return nil, nil
+	if empty, err = tableEmpty(ctx, tx); err != nil || !empty {
+		return nil, err
 	}
 	rows, err := tx.Query(ctx, `SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x
 		JOIN pg_class i ON i.oid = x.indexrelid
@@ -69,6 +76,15 @@ func beginBulk(ctx context.Context, tx pgx.Tx) (*bulkLoad, error) {
 	return b, nil
 }
 
+// tableEmpty reports whether incidents holds no row that tx sees.
+func tableEmpty(ctx context.Context, tx pgx.Tx) (bool, error) {
+	var empty bool
+	if err := tx.QueryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM incidents)").Scan(&empty); err != nil {
+		return false, wrap("import: bulk load", err)
+	}
+	return empty, nil
+}
+
 // fresh reports whether no record of the group has a source_id copied
 // before in this load, so that the group can be copied straight into the
 // table (a group never repeats a source_id: see importer.Write).
@@ -82,24 +98,32 @@ func (b *bulkLoad) fresh(group [][]any) bool {
 }
 
 // copy hands a fresh group to the load's COPY into incidents, starting
-// it on the first group, and returns how many rows it will write. The COPY
-// sends the groups while the importer prepares the next ones: the caller
-// gives up the group, and must call endCopy before any other statement
-// on tx.
+// it on the first group, and returns how many rows it will write. The
+// group is encoded here, in COPY's binary format, and sent while the
+// importer prepares the next ones; the caller must call endCopy before
+// any other statement on tx.
 func (b *bulkLoad) copy(ctx context.Context, tx pgx.Tx, group [][]any) (int, error) {
+	buf := make([]byte, 0, len(group)*400)
+	for _, vals := range group {
+		var err error
+		if buf, err = appendCopyRow(buf, vals); err != nil {
+			return 0, err
+		}
+	}
 	if b.stream == nil {
-		cctx, cancel := context.WithCancel(ctx)
-		st := &copyStream{groups: make(chan [][]any, 2), done: make(chan error, 1), cancel: cancel}
+		st := &copyStream{chunks: make(chan []byte, 2), done: make(chan error, 1), abort: make(chan struct{})}
+		sql := "COPY incidents (" + strings.Join(importColumns, ", ") + ") FROM STDIN (FORMAT binary)"
+		r := &chunkReader{chunks: st.chunks, abort: st.abort}
 		go func() {
-			_, err := tx.CopyFrom(cctx, pgx.Identifier{"incidents"}, importColumns, &groupSource{ctx: cctx, groups: st.groups})
+			_, err := tx.Conn().PgConn().CopyFrom(ctx, r, sql)
 			st.done <- err
 		}()
 		b.stream = st
 	}
 	select {
-	case b.stream.groups <- group:
+	case b.stream.chunks <- buf:
 	case err := <-b.stream.done: // the COPY failed
-		b.stream.cancel()
+		close(b.stream.abort)
 		b.stream = nil
 		return 0, wrap("import: bulk load", err)
 	}
@@ -120,49 +144,18 @@ func (b *bulkLoad) endCopy(abort bool) error {
 	}
 	b.stream = nil
 	if abort {
-		st.cancel()
+		close(st.abort)
 	}
-	close(st.groups)
-	err := <-st.done
-	st.cancel()
-	return wrap("import: bulk load", err)
+	close(st.chunks)
+	return wrap("import: bulk load", <-st.done)
 }
 
-// copyStream is the COPY of a bulk load, fed with groups of rows.
+// copyStream is the COPY of a bulk load, fed with encoded groups of rows.
 type copyStream struct {
-	groups chan [][]any
+	chunks chan []byte
 	done   chan error
-	cancel context.CancelFunc
+	abort  chan struct{}
 }
-
-// groupSource is the pgx.CopyFromSource of a copyStream: the rows of each
-// group in turn, until the channel closes.
-type groupSource struct {
-	ctx    context.Context
-	groups chan [][]any
-	cur    [][]any
-	i      int
-}
-
-func (g *groupSource) Next() bool {
-	for g.i >= len(g.cur) {
-		select {
-		case grp, ok := <-g.groups:
-			if !ok {
-				return false
-			}
-			g.cur, g.i = grp, 0
-		case <-g.ctx.Done():
-			return false
-		}
-	}
-	g.i++
-	return true
-}
-
-func (g *groupSource) Values() ([]any, error) { return g.cur[g.i-1], nil }
-
-func (g *groupSource) Err() error { return g.ctx.Err() }
 
 // finish builds the dropped indexes and the planner's statistics in tx,
 // and moves the data version to changed, the version of the load's rows,
@@ -181,7 +174,7 @@ func (b *bulkLoad) finish(ctx context.Context, tx pgx.Tx, changed int64, stage f
 	if _, err := tx.Exec(ctx, "SELECT pg_notify('mapd_incidents', $1)", strconv.FormatInt(changed, 10)); err != nil {
 		return wrap("import: bulk load", err)
 	}
-	if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
+	if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '512MB'"); err != nil {
 		return wrap("import: bulk load", err)
 	}
 	for _, def := range b.indexes {

@@ -103,16 +103,27 @@ func (imp *importer) Finish(ctx context.Context, commit bool, res *incidents.Imp
 	defer imp.release()
 	if commit {
 		err := imp.commit(ctx)
+		if err != nil {
+			// What the failed commit held is not stored: a bulk load's
+			// COPY, for one, reports the server's refusal of a row here.
+			imp.rollback()
+			imp.keepCommitted(res)
+		}
 		imp.store.caughtUp(ctx)
 		return err
 	}
 	imp.rollback()
+	imp.keepCommitted(res)
+	return nil
+}
+
+// keepCommitted sets res's counts to those of the committed transactions.
+func (imp *importer) keepCommitted(res *incidents.ImportResult) {
 	if imp.opts.Atomic {
 		res.Inserted, res.Updated, res.Unchanged = 0, 0, 0
 	} else {
 		res.Inserted, res.Updated, res.Unchanged = imp.done.Inserted, imp.done.Updated, imp.done.Unchanged
 	}
-	return nil
 }
 
 func (imp *importer) begin(ctx context.Context) error {

@@ -27,21 +27,39 @@ func (s *Store) listFromIndex(ctx context.Context, q *index.Query, f incidents.F
 	if len(ids) == 0 {
 		return page, nil
 	}
+	// The rows come in the heap's order and take the page's places here:
+	// sorting them on the server cost more than the lookups.
+	pos := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		pos[id] = i
+	}
 	fetch := func(db *pgxpool.Pool) ([]incidents.Incident, error) {
-		rows, err := db.Query(ctx, "SELECT "+selectColumns+" FROM incidents i WHERE i.id = ANY($1) ORDER BY i.date DESC, i.id DESC", ids)
+		rows, err := db.Query(ctx, "SELECT "+selectColumns+" FROM incidents i WHERE i.id = ANY($1)", ids)
 		if err != nil {
 			return nil, err
 		}
 		defer rows.Close()
-		var out []incidents.Incident
+		placed := make([]incidents.Incident, len(ids))
+		found := make([]bool, len(ids))
 		for rows.Next() {
 			var in incidents.Incident
 			if err := scanIncident(rows, &in); err != nil {
 				return nil, err
 			}
-			out = append(out, in)
+			if i, ok := pos[in.ID]; ok {
+				placed[i], found[i] = in, true
+			}
 		}
-		return out, rows.Err()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		out := placed[:0]
+		for i := range placed {
+			if found[i] {
+				out = append(out, placed[i])
+			}
+		}
+		return out, nil
 	}
 	var ins []incidents.Incident
 	err = s.read(ctx, nil, func(db *pgxpool.Pool) error {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -18,7 +19,7 @@ import (
 
 // selectColumns are the columns every query reads, in scanIncident's
 // order.
-const selectColumns = `i.id, i.source_id, to_char(i.date, 'YYYY-MM-DD'), i.date_precision, i.event_type, i.sub_event_type,
+const selectColumns = `i.id, i.source_id, i.date, i.date_precision, i.event_type, i.sub_event_type,
 	i.actor1, i.actor2, i.fatalities, i.injuries, i.place, i.country, i.admin1, i.lat, i.lon,
 	i.geo_precision, i.geonameid, i.notes, i.sources, i.tags, i.created_at, i.updated_at`
 
@@ -28,12 +29,14 @@ func scanIncident(row pgx.Row, in *incidents.Incident) error {
 	var gid *int64
 	var gp int16
 	var lat, lon float64
+	var date pgtype.Date
 	var created, updated time.Time
-	if err := row.Scan(&in.ID, &sourceID, &in.Date, &in.DatePrecision, &in.EventType, &in.SubEventType,
+	if err := row.Scan(&in.ID, &sourceID, &date, &in.DatePrecision, &in.EventType, &in.SubEventType,
 		&in.Actor1, &in.Actor2, &fat, &inj, &in.Place, &in.Country, &in.Admin1, &lat, &lon,
 		&gp, &gid, &in.Notes, &in.Sources, &in.Tags, &created, &updated); err != nil {
 		return err
 	}
+	in.Date = formatDate(date)
 	in.SourceID = ""
 	if sourceID != nil {
 		in.SourceID = *sourceID
@@ -54,6 +57,20 @@ func scanIncident(row pgx.Row, in *incidents.Incident) error {
 	in.CreatedAt = created.UTC().Format(time.RFC3339)
 	in.UpdatedAt = updated.UTC().Format(time.RFC3339)
 	return nil
+}
+
+// formatDate writes a date as YYYY-MM-DD, as to_char(date, 'YYYY-MM-DD')
+// would (a date of another program's writing may be infinite). Reading
+// the binary date and formatting it here costs a fraction of to_char on
+// the server, a good part of a 1,000-incident page.
+func formatDate(d pgtype.Date) string {
+	switch d.InfinityModifier {
+	case pgtype.Infinity:
+		return "infinity"
+	case pgtype.NegativeInfinity:
+		return "-infinity"
+	}
+	return d.Time.Format(time.DateOnly)
 }
 
 func intPtr(v *int32) *int {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgtype"
 	"golang.org/x/text/unicode/norm"
@@ -18,15 +19,63 @@ const maxLexeme = 2046
 // the SQLite store's FTS5 tokenizer (unicode61, remove_diacritics 2) does:
 // runs of letters and digits, lower-cased, without diacritics.
 func searchWords(s string) []string {
-	ws := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-	out := ws[:0]
-	for _, w := range ws {
-		w = foldWord(w)
+	return appendSearchWords(nil, s)
+}
+
+// appendSearchWords appends the words of s (see searchWords) to out. It
+// splits as strings.FieldsFunc would with a separator that is neither a
+// letter nor a number, but an ASCII word already in lower case is a slice
+// of s, not a copy: a bulk load splits every record's text.
+func appendSearchWords(out []string, s string) []string {
+	for i := 0; i < len(s); {
+		if !wordRune(s, i) {
+			i += runeLen(s, i)
+			continue
+		}
+		j, ascii, upper := i, true, false
+		for j < len(s) && wordRune(s, j) {
+			c := s[j]
+			switch {
+			case c >= utf8.RuneSelf:
+				ascii = false
+			case 'A' <= c && c <= 'Z':
+				upper = true
+			}
+			j += runeLen(s, j)
+		}
+		w := s[i:j]
+		switch {
+		case !ascii:
+			w = foldWord(w)
+		case upper:
+			w = strings.ToLower(w)
+		}
 		if w != "" && len(w) <= maxLexeme {
 			out = append(out, w)
 		}
+		i = j
 	}
 	return out
+}
+
+// wordRune reports whether the rune at s[i] is a letter or a number.
+func wordRune(s string, i int) bool {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.IsNumber(r)
+}
+
+// runeLen returns the length in bytes of the rune at s[i] (1 for a byte
+// that does not start a valid one).
+func runeLen(s string, i int) int {
+	if s[i] < utf8.RuneSelf {
+		return 1
+	}
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return n
 }
 
 // foldWord lower-cases a word and removes its diacritics (the combining
@@ -55,9 +104,9 @@ func foldWord(w string) string {
 // words in byte order, the order PostgreSQL keeps a tsvector's lexemes in,
 // so that the server need not sort them.
 func searchVector(in *incidents.Incident) pgtype.TSVector {
-	var words []string
+	words := make([]string, 0, 32)
 	for _, text := range []string{in.Notes, in.Place, in.Actor1, in.Actor2} {
-		words = append(words, searchWords(text)...)
+		words = appendSearchWords(words, text)
 	}
 	slices.Sort(words)
 	words = slices.Compact(words)

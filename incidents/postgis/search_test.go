@@ -1,0 +1,44 @@
+package postgis
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// fieldsWords is searchWords as strings.FieldsFunc and foldWord define
+// it, the reference appendSearchWords must agree with.
+func fieldsWords(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
+		if w = foldWord(w); w != "" && len(w) <= maxLexeme {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func TestSearchWordsAgreeWithFieldsFunc(t *testing.T) {
+	cases := []string{
+		"", " ", "shelling near the market", "Armed clash near the old city of Ramadi; bridge reported",
+		"Café Ḥamā ÉCOLE", "Deir ez-Zor", "x2 42 ٣٤ ²", "\xff\xfeinvalid\xc3", "tab\tnew\nline", "Straße İstanbul",
+		"日本語のテキスト", "a" + strings.Repeat("b", maxLexeme+3) + " c", "MiXeD CaSe wOrDs", "o'clock (12)", "0123456789 AZaz@[`{",
+	}
+	alphabet := []rune("aZé Ḥ1;-\u0301٣İß\xff")
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		var b strings.Builder
+		for range r.IntN(20) {
+			b.WriteRune(alphabet[r.IntN(len(alphabet))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, s := range cases {
+		got, want := searchWords(s), fieldsWords(s)
+		if !slices.Equal(got, want) {
+			t.Errorf("searchWords(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
