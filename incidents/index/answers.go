@@ -118,9 +118,9 @@ func (q *Query) Count() int {
 			n += sp.hi - sp.lo - countDead(s.base.dead, sp.lo, sp.hi)
 			continue
 		}
-		q.scanRun(&s.base, false, sp.lo, sp.hi, true, sel, count)
+		q.scanRun(run{seg: &s.base, lo: sp.lo, hi: sp.hi, test: true}, sel, count, nil, nil)
 	}
-	q.scanRun(&s.delta, true, 0, s.delta.c.len(), true, sel, count)
+	q.scanRun(run{seg: &s.delta, delta: true, lo: 0, hi: s.delta.c.len(), test: true}, sel, count, nil, nil)
 	return n
 }
 
@@ -492,7 +492,7 @@ func (q *Query) Page(cursor string, limit int) (ids []int64, next string, err er
 	}
 	h := &pageHeap{}
 	more := false
-	q.scan(func(seg *segment, sel []int32) {
+	visit := func(seg *segment, sel []int32) {
 		days, idc := seg.c.day, seg.c.id
 		for _, i := range sel {
 			d, id := days[i], idc[i]
@@ -509,7 +509,21 @@ func (q *Query) Page(cursor string, limit int) (ids []int64, next string, err er
 				heap.Fix(h, 0)
 			}
 		}
+	}
+	// Once the page is full, a block of rows whose latest day is older
+	// than the page's oldest row holds nothing for the page: the newest
+	// rows are recent, and most blocks are left unread.
+	skipped := q.scanSkipping(visit, func(latest int32) bool {
+		return len(h.k) == limit && latest < h.k[0].day
 	})
+	// A block left out may still hold a match after the page: the first
+	// one found says there is a next page.
+	for _, r := range skipped {
+		if more {
+			break
+		}
+		q.scanRun(r, make([]int32, 0, chunk), visit, nil, nil)
+	}
 	keys := h.k
 	slices.SortFunc(keys, func(a, b pageKey) int { return cmp.Or(cmp.Compare(b.day, a.day), cmp.Compare(b.id, a.id)) })
 	ids = make([]int64, len(keys))

@@ -298,6 +298,13 @@ func (b *Builder) base() (segment, error) {
 func sortedSegment(c *cols) segment {
 	perm := zorder(c)
 	s := segment{c: gather(c, perm), sorted: true}
+	s.blockLatest = make([]int32, (s.c.len()+chunk-1)/chunk)
+	for k := range s.blockLatest {
+		s.blockLatest[k] = math.MinInt32
+	}
+	for i, d := range s.c.day {
+		s.blockLatest[i/chunk] = max(s.blockLatest[i/chunk], d)
+	}
 	s.byID = make([]uint32, len(perm))
 	for pos, old := range perm {
 		s.byID[old] = uint32(pos)

@@ -613,3 +613,59 @@ func TestDays(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesSkipOldBlocks pages a base of many blocks, where a page leaves
+// out the blocks older than its rows, and compares with brute force: the
+// pages must still visit every match once and say when no page follows.
+func TestPagesSkipOldBlocks(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	w := world{}
+	for id := int64(1); id <= 8*chunk; id++ {
+		w[id] = randRow(r, id)
+	}
+	ix := New(Options{})
+	build(t, ix, w, 1)
+	if n := len(ix.Current().base.blockLatest); n < 8 {
+		t.Fatalf("base has %d blocks, want at least 8", n)
+	}
+	check(t, r, ix.Current(), w, 8)
+}
+
+// TestPageKnowsOfSkippedBlocks fills a page exactly with the newest block
+// of rows: every later block is left unread, and the page must still say
+// that a next page follows, and the next page must hold those rows.
+func TestPageKnowsOfSkippedBlocks(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	w := world{}
+	for id := int64(1); id <= 3*chunk; id++ {
+		row := randRow(r, id)
+		// One point, so the base keeps id order: the first block holds
+		// the newest rows.
+		row.Lon, row.Lat = 38.5, 35.5
+		row.Date = "2015-01-01"
+		if id <= chunk {
+			row.Date = "2020-01-01"
+		}
+		w[id] = row
+	}
+	ix := New(Options{})
+	build(t, ix, w, 1)
+	q, err := ix.Current().Compile(incidents.Filter{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, next, err := q.Page("", chunk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page) != chunk || next == "" {
+		t.Fatalf("first page: %d ids, next %q; want %d ids and a next cursor", len(page), next, chunk)
+	}
+	page, _, err = q.Page(next, 3*chunk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page) != 2*chunk {
+		t.Fatalf("second page: %d ids, want %d", len(page), 2*chunk)
+	}
+}

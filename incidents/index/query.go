@@ -489,8 +489,24 @@ func live(seg *segment, lo, hi int, sel []int32) []int32 {
 // scan calls visit for every row matching the query, the box included,
 // and counts them for Count.
 func (q *Query) scan(visit visitor) {
+	q.scanSkipping(visit, nil)
+}
+
+// run is a range [lo, hi) of a segment's rows to scan; test says whether
+// its rows need the box test.
+type run struct {
+	seg    *segment
+	delta  bool
+	lo, hi int
+	test   bool
+}
+
+// scanSkipping is scan, but it leaves out each block of base rows whose
+// latest day skip rejects (nil: none), and returns the runs it left out.
+// Only a scan that left nothing out counts the matches for Count.
+func (q *Query) scanSkipping(visit visitor, skip func(latest int32) bool) (skipped []run) {
 	if q.none {
-		return
+		return nil
 	}
 	s := q.s
 	n := 0
@@ -500,27 +516,42 @@ func (q *Query) scan(visit visitor) {
 	}
 	sel := make([]int32, 0, chunk)
 	if q.box == nil {
-		q.scanRun(&s.base, false, 0, s.base.c.len(), false, sel, counting)
+		skipped = q.scanRun(run{seg: &s.base, lo: 0, hi: s.base.c.len()}, sel, counting, skip, skipped)
 	} else {
 		for _, sp := range q.boxSpans {
-			q.scanRun(&s.base, false, sp.lo, sp.hi, sp.test, sel, counting)
+			skipped = q.scanRun(run{seg: &s.base, lo: sp.lo, hi: sp.hi, test: sp.test}, sel, counting, skip, skipped)
 		}
 	}
-	q.scanRun(&s.delta, true, 0, s.delta.c.len(), q.box != nil, sel, counting)
-	q.counted.Store(int64(n) + 1)
+	q.scanRun(run{seg: &s.delta, delta: true, lo: 0, hi: s.delta.c.len(), test: q.box != nil}, sel, counting, nil, nil)
+	if len(skipped) == 0 {
+		q.counted.Store(int64(n) + 1)
+	}
+	return skipped
 }
 
-func (q *Query) scanRun(seg *segment, delta bool, lo, hi int, test bool, sel []int32, visit visitor) {
-	for a := lo; a < hi; a += chunk {
-		sel = live(seg, a, min(a+chunk, hi), sel)
-		if test {
+// scanRun visits the matching rows of r a block of base rows (chunk rows,
+// aligned) at a time, leaving out the blocks skip rejects, which it
+// appends to skipped.
+func (q *Query) scanRun(r run, sel []int32, visit visitor, skip func(int32) bool, skipped []run) []run {
+	seg := r.seg
+	for a := r.lo; a < r.hi; {
+		end := min((a/chunk+1)*chunk, r.hi)
+		if skip != nil && seg.blockLatest != nil && skip(seg.blockLatest[a/chunk]) {
+			skipped = append(skipped, run{seg: seg, delta: r.delta, lo: a, hi: end, test: r.test})
+			a = end
+			continue
+		}
+		sel = live(seg, a, end, sel)
+		if r.test {
 			sel = q.filterBox(seg, sel) // first: a CQL2 geometry's exact test relies on it
 		}
-		sel = q.filter(seg, delta, true, sel)
+		sel = q.filter(seg, r.delta, true, sel)
 		if len(sel) > 0 {
 			visit(seg, sel)
 		}
+		a = end
 	}
+	return skipped
 }
 
 // scanTile calls visit for every row matching the query (its box ignored)

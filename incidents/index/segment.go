@@ -77,6 +77,10 @@ type segment struct {
 	dead   []uint64 // bit i set: row i was deleted or replaced; nil when none
 	byID   []uint32 // base only: row positions in ascending id order
 	sorted bool
+	// blockLatest is, for the base, the latest day of each block of chunk
+	// rows (rows [k*chunk, (k+1)*chunk)); nil for the delta. Deleting rows
+	// leaves it an upper bound.
+	blockLatest []int32
 }
 
 func (s *segment) isDead(i int) bool {
