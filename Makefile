@@ -36,7 +36,7 @@ test: vet fmt-check
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
 FUZZ_TARGETS := ./geo:FuzzParseBBox ./geo:FuzzParseInterval ./geo:FuzzTilePath \
-	./incidents:FuzzParseFilter ./incidents:FuzzDecode ./gazetteer:FuzzNormalize ./gazetteer:FuzzLoad \
+	./incidents:FuzzParseFilter ./incidents:FuzzDecode ./incidents:FuzzParseJSONFast ./gazetteer:FuzzNormalize ./gazetteer:FuzzLoad \
 	./cql2:FuzzParseText ./cql2:FuzzParseJSON
 fuzz:
 	@set -e; log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \

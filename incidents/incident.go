@@ -234,6 +234,17 @@ func ParseJSON(data []byte) (Incident, error) {
 	if len(data) == 0 || data[0] != '{' {
 		return Incident{}, fieldErr("", "expected a JSON object")
 	}
+	// The common well-formed record decodes without reflection; anything
+	// else, errors included, takes encoding/json's way below.
+	if in, ok := parseJSONFast(data); ok {
+		return in, nil
+	}
+	return parseJSONStd(data)
+}
+
+// parseJSONStd is ParseJSON through encoding/json, for data that is
+// trimmed and starts with '{'. It gives every error ParseJSON reports.
+func parseJSONStd(data []byte) (Incident, error) {
 	// Most records are plain objects: decode them once, strictly. Only a
 	// body that mentions "Feature" needs the probe for its type.
 	if !bytes.Contains(data, []byte(`"Feature"`)) {
