@@ -512,10 +512,14 @@ func (q *Query) Page(cursor string, limit int) (ids []int64, next string, err er
 	}
 	// Once the page is full, a block of rows whose latest day is older
 	// than the page's oldest row holds nothing for the page: the newest
-	// rows are recent, and most blocks are left unread.
-	skipped := q.scanSkipping(visit, func(latest int32) bool {
-		return len(h.k) == limit && latest < h.k[0].day
-	})
+	// rows are recent, and most blocks are left unread. Only a plain
+	// query skips: another must read every row for its count anyway,
+	// which a scan that reads them all gives at once.
+	var skip func(int32) bool
+	if q.plain() {
+		skip = func(latest int32) bool { return len(h.k) == limit && latest < h.k[0].day }
+	}
+	skipped := q.scanSkipping(visit, skip)
 	// A block left out may still hold a match after the page: the first
 	// one found says there is a next page.
 	for _, r := range skipped {
