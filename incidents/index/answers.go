@@ -92,6 +92,22 @@ func (q *Query) plain() bool {
 	return !q.hasDay && q.et == nil && q.actor == nil && q.country < 0 && q.minFat == 0 && !q.ids && q.expr == nil
 }
 
+// polygonOnly returns the query's one condition when it is a CQL2
+// geometry with a raster that gave the query its box (no polar points
+// possible), nil otherwise: Count then counts the raster's inside cells
+// without reading their rows.
+func (q *Query) polygonOnly() *spatialNode {
+	if q.hasDay || q.et != nil || q.actor != nil || q.country >= 0 || q.minFat != 0 || q.ids || q.expr == nil ||
+		q.polarPossible || len(q.rects) != 1 || len(q.expr.conj) != 1 {
+		return nil
+	}
+	sp, ok := q.expr.conj[0].(*spatialNode)
+	if !ok || !sp.inRects || sp.raster == nil || sp.raster.r != q.rects[0] {
+		return nil
+	}
+	return sp
+}
+
 // Count returns the number of incidents matching the query: the count of
 // an earlier scan of the query (a page's) when there was one.
 func (q *Query) Count() int {
@@ -104,6 +120,20 @@ func (q *Query) Count() int {
 	s := q.s
 	n := 0
 	count := func(_ *segment, sel []int32) { n += len(sel) }
+	if sp := q.polygonOnly(); sp != nil {
+		// Runs of rows wholly in the polygon's inside cells count without
+		// reading them; the rest are read and tested.
+		sel := make([]int32, 0, chunk)
+		for _, r := range s.cellSpans(sp.raster.classify, maxSpans, false) {
+			if !r.test {
+				n += r.hi - r.lo - countDead(s.base.dead, r.lo, r.hi)
+				continue
+			}
+			q.scanRun(run{seg: &s.base, lo: r.lo, hi: r.hi, test: true}, sel, count, nil, nil)
+		}
+		q.scanRun(run{seg: &s.delta, delta: true, lo: 0, hi: s.delta.c.len(), test: true}, sel, count, nil, nil)
+		return n
+	}
 	if !q.plain() {
 		q.scan(count)
 		return n
@@ -512,11 +542,12 @@ func (q *Query) Page(cursor string, limit int) (ids []int64, next string, err er
 	}
 	// Once the page is full, a block of rows whose latest day is older
 	// than the page's oldest row holds nothing for the page: the newest
-	// rows are recent, and most blocks are left unread. Only a plain
-	// query skips: another must read every row for its count anyway,
+	// rows are recent, and most blocks are left unread. Only a query
+	// whose count needs no scan of every row (a box, or a polygon's
+	// raster) skips: another must read every row for its count anyway,
 	// which a scan that reads them all gives at once.
 	var skip func(int32) bool
-	if q.plain() {
+	if q.plain() || q.polygonOnly() != nil {
 		skip = func(latest int32) bool { return len(h.k) == limit && latest < h.k[0].day }
 	}
 	skipped := q.scanSkipping(visit, skip)

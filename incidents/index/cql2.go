@@ -967,6 +967,26 @@ func (n *spatialNode) eval(_ *scratch, seg *segment, sel []int32, out []uint8) {
 func (n *spatialNode) filter(seg *segment, sel []int32) []int32 {
 	lat := latTable()
 	k := 0
+	if g := n.raster; n.inRects && g != nil {
+		// The rows lie in the raster's rectangle: most are answered by
+		// their cell, in this loop.
+		c := &seg.c
+		x0, y0, shx, shy, last := g.r.x0, g.r.y0, g.shx, g.shy, g.n-1
+		for _, i := range sel {
+			var kind uint8
+			if c.gp[i]&polarBit != 0 {
+				kind = cellEdge
+			} else {
+				kind = g.cells[min(int((c.y[i]-y0)>>shy), last)*g.n+min(int((c.x[i]-x0)>>shx), last)]
+			}
+			if kind == cellEdge {
+				kind = uint8(b2i(n.has(seg, i, lat))) << 1
+			}
+			sel[k] = i
+			k += int(kind >> 1)
+		}
+		return sel[:k]
+	}
 	for _, i := range sel {
 		sel[k] = i
 		k += b2i(n.has(seg, i, lat))

@@ -207,6 +207,17 @@ func (q *Query) setBox(b geo.BBox) {
 // runs of base rows of those cells. Runs of cells wholly inside r need no
 // per-row test (unless polar points may lie in them: their y is clamped).
 func (s *Snapshot) rectSpans(r rect, limit int, polar bool) []span {
+	return s.cellSpans(func(cx0, cy0, cx1, cy1 uint64) (in, overlap bool) {
+		overlap = cx1 >= uint64(r.x0) && cx0 <= uint64(r.x1) && cy1 >= uint64(r.y0) && cy0 <= uint64(r.y1)
+		in = cx0 >= uint64(r.x0) && cx1 <= uint64(r.x1) && cy0 >= uint64(r.y0) && cy1 <= uint64(r.y1)
+		return in, overlap
+	}, limit, polar)
+}
+
+// cellSpans is rectSpans for any region: classify tells whether the grid
+// rectangle [cx0, cx1] x [cy0, cy1] lies wholly inside the region (in) and
+// whether it meets it at all (overlap).
+func (s *Snapshot) cellSpans(classify func(cx0, cy0, cx1, cy1 uint64) (in, overlap bool), limit int, polar bool) []span {
 	type qcell struct {
 		z    int
 		x, y uint32 // the cell's column and row at zoom z
@@ -214,10 +225,7 @@ func (s *Snapshot) rectSpans(r rect, limit int, polar bool) []span {
 	inside := func(c qcell) (in, overlap bool) {
 		sh := uint(32 - c.z)
 		cx0, cy0 := uint64(c.x)<<sh, uint64(c.y)<<sh
-		cx1, cy1 := cx0+(1<<sh)-1, cy0+(1<<sh)-1
-		overlap = cx1 >= uint64(r.x0) && cx0 <= uint64(r.x1) && cy1 >= uint64(r.y0) && cy0 <= uint64(r.y1)
-		in = cx0 >= uint64(r.x0) && cx1 <= uint64(r.x1) && cy0 >= uint64(r.y0) && cy1 <= uint64(r.y1)
-		return in, overlap
+		return classify(cx0, cy0, cx0+(1<<sh)-1, cy0+(1<<sh)-1)
 	}
 	var done []qcell // wholly inside
 	edge := []qcell{{}}

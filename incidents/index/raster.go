@@ -26,6 +26,9 @@ type raster struct {
 	shx, shy uint   // their logarithms
 	n        int    // cells per side, at most
 	cells    []uint8
+	// in and out are summed-area tables of the inside and outside cells:
+	// in[(j)*(n+1)+i] counts the inside cells of columns < i, rows < j.
+	in, out []int32
 }
 
 // Cell kinds; cellIn is tTrue so that a lookup is the row's truth.
@@ -112,7 +115,39 @@ func newRaster(shape *cql2.Shape, r rect) *raster {
 			}
 		}
 	}
+	w1 := n + 1
+	g.in, g.out = make([]int32, w1*w1), make([]int32, w1*w1)
+	for j := range n {
+		for i := range n {
+			k := (j+1)*w1 + i + 1
+			in, out := int32(b2i(g.cells[j*n+i] == cellIn)), int32(b2i(g.cells[j*n+i] == cellOut))
+			g.in[k] = in + g.in[k-1] + g.in[k-w1] - g.in[k-w1-1]
+			g.out[k] = out + g.out[k-1] + g.out[k-w1] - g.out[k-w1-1]
+		}
+	}
 	return g
+}
+
+// classify tells whether the grid rectangle [cx0, cx1] x [cy0, cy1] lies
+// wholly inside the polygon (every raster cell it meets is inside, and it
+// lies in the raster's rectangle) and whether it may meet the polygon at
+// all (it meets the rectangle and a cell that is not outside).
+func (g *raster) classify(cx0, cy0, cx1, cy1 uint64) (in, overlap bool) {
+	r := g.r
+	if cx1 < uint64(r.x0) || cx0 > uint64(r.x1) || cy1 < uint64(r.y0) || cy0 > uint64(r.y1) {
+		return false, false
+	}
+	within := cx0 >= uint64(r.x0) && cx1 <= uint64(r.x1) && cy0 >= uint64(r.y0) && cy1 <= uint64(r.y1)
+	cx0, cx1 = max(cx0, uint64(r.x0)), min(cx1, uint64(r.x1))
+	cy0, cy1 = max(cy0, uint64(r.y0)), min(cy1, uint64(r.y1))
+	i0, i1 := min(int((cx0-uint64(r.x0))>>g.shx), g.n-1), min(int((cx1-uint64(r.x0))>>g.shx), g.n-1)
+	j0, j1 := min(int((cy0-uint64(r.y0))>>g.shy), g.n-1), min(int((cy1-uint64(r.y0))>>g.shy), g.n-1)
+	cells := int32((i1 - i0 + 1) * (j1 - j0 + 1))
+	w1 := g.n + 1
+	sum := func(t []int32) int32 {
+		return t[(j1+1)*w1+i1+1] - t[j0*w1+i1+1] - t[(j1+1)*w1+i0] + t[j0*w1+i0]
+	}
+	return within && sum(g.in) == cells, sum(g.out) < cells
 }
 
 // cellOf returns the cell holding the point (lon, lat), clamped to the
