@@ -120,30 +120,21 @@ func (q *Query) Count() int {
 	s := q.s
 	n := 0
 	count := func(_ *segment, sel []int32) { n += len(sel) }
-	if sp := q.polygonOnly(); sp != nil {
+	spans := q.boxSpans
+	switch sp := q.polygonOnly(); {
+	case sp != nil:
 		// Runs of rows wholly in the polygon's inside cells count without
-		// reading them; the rest are read and tested.
-		sel := make([]int32, 0, chunk)
-		for _, r := range s.cellSpans(sp.raster.classify, maxSpans, false) {
-			if !r.test {
-				n += r.hi - r.lo - countDead(s.base.dead, r.lo, r.hi)
-				continue
-			}
-			q.scanRun(run{seg: &s.base, lo: r.lo, hi: r.hi, test: true}, sel, count, nil, nil)
-		}
-		q.scanRun(run{seg: &s.delta, delta: true, lo: 0, hi: s.delta.c.len(), test: true}, sel, count, nil, nil)
-		return n
-	}
-	if !q.plain() {
+		// reading them, as a box's do.
+		spans = s.cellSpans(sp.raster.classify, maxSpans, false)
+	case !q.plain():
 		q.scan(count)
 		return n
-	}
-	if q.box == nil {
+	case q.box == nil:
 		return s.live
 	}
-	// Runs wholly inside the box count without reading their rows.
+	// Runs wholly inside the region count without reading their rows.
 	sel := make([]int32, 0, chunk)
-	for _, sp := range q.boxSpans {
+	for _, sp := range spans {
 		if !sp.test {
 			n += sp.hi - sp.lo - countDead(s.base.dead, sp.lo, sp.hi)
 			continue
