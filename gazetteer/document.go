@@ -345,6 +345,10 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 	// alone.
 	countries, regions := make([]float64, nC), make([]float64, nR)
 	selfCountry, selfRegion := make([]float64, nC), make([]float64, nR)
+	// named and selfNamed are the same for readings that are a country
+	// itself: a text that names Syria puts its other places in Syria
+	// however many other countries it names.
+	named, selfNamed := make([]float64, nC), make([]float64, nC)
 	points := make([]docPoint, 0, maxDocPoints)
 	for round := 0; round <= docRounds; round++ {
 		if err := ctx.Err(); err != nil {
@@ -352,6 +356,7 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 		}
 		clear(countries)
 		clear(regions)
+		clear(named)
 		points = points[:0]
 		placed := 0.0
 		for j := range names {
@@ -362,6 +367,9 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 			placed++
 			for k, a := range n.areas {
 				countries[a.country] += n.prob[k]
+				if kindOf(g.recs[n.cands[k].rec].fcode) == KindCountry {
+					named[a.country] += n.prob[k]
+				}
 				if a.region >= 0 {
 					regions[a.region] += n.prob[k]
 				}
@@ -379,6 +387,9 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 				others--
 				for k, a := range n.areas {
 					selfCountry[a.country] += n.prob[k]
+					if kindOf(g.recs[n.cands[k].rec].fcode) == KindCountry {
+						selfNamed[a.country] += n.prob[k]
+					}
 					if a.region >= 0 {
 						selfRegion[a.region] += n.prob[k]
 					}
@@ -391,6 +402,7 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 				f[fCountry], f[fAdmin1], f[fNear] = 0, 0, 0
 				if others > 0 {
 					f[fCountry] = max(countries[a.country]-selfCountry[a.country], 0) / others
+					f[fCountry] = max(f[fCountry], min(named[a.country]-selfNamed[a.country], 1))
 					if a.region >= 0 {
 						f[fAdmin1] = max(regions[a.region]-selfRegion[a.region], 0) / others
 					}
@@ -416,6 +428,7 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 			if self {
 				for _, a := range n.areas {
 					selfCountry[a.country] = 0
+					selfNamed[a.country] = 0
 					if a.region >= 0 {
 						selfRegion[a.region] = 0
 					}

@@ -72,6 +72,9 @@ var newsDocuments = []newsDocument{
 	// The case: a US name in the document does not turn Damascus,
 	// Paris, Moscow or Riyadh into American towns.
 	{"world", []newsName{at("Washington", "US", 38.9, -77.04), at("Damascus", "SY", 33.51, 36.29), at("Paris", "FR", 48.86, 2.35), at("Moscow", "RU", 55.75, 37.62), at("Riyadh", "SA", 24.69, 46.72)}},
+	// A text that names two countries: Palmyra is still Syria's (Tadmur),
+	// not a town in Pennsylvania whose namesake of Russia is in Ohio.
+	{"world", []newsName{kind("Syria", "SY", KindCountry), kind("Russia", "RU", KindCountry), at("Palmyra", "SY", 34.56, 38.28)}},
 	{"world", []newsName{kind("Europe", "", KindContinent), kind("Africa", "", KindContinent), kind("Asia", "", KindContinent), kind("Middle East", "", KindArea), kind("Indian Ocean", "", KindWater)}},
 	{"world", []newsName{kind("EU", "", KindArea), kind("UAE", "AE", KindCountry), kind("DRC", "CD", KindCountry), kind("NSW", "AU", KindRegion), kind("Korean Peninsula", "", KindArea)}},
 	{"world", []newsName{kind("Syrian", "SY", KindDemonym), kind("Turkish", "TR", KindDemonym), kind("European", "", KindDemonym), kind("Kurdish", "", KindDemonym), kind("Darfur", "SD", KindArea), kind("Horn of Africa", "", KindArea)}},
