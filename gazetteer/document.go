@@ -314,7 +314,11 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 			if c.own && c.name >= 1 {
 				f[fOwn] = 1
 			}
-			f[fPop] = min(math.Log10(float64(r.population)+1)/7, 1)
+			pop := r.population
+			if c.seat > 0 {
+				pop = g.recs[c.seat-1].population
+			}
+			f[fPop] = min(math.Log10(float64(pop)+1)/7, 1)
 			if isArea(r.fcode) && !isAdminCode(r.fcode) {
 				// A sea or macro-region has no population; its
 				// importance stands in.

@@ -75,6 +75,11 @@ var newsDocuments = []newsDocument{
 	// A text that names two countries: Palmyra is still Syria's (Tadmur),
 	// not a town in Pennsylvania whose namesake of Russia is in Ohio.
 	{"world", []newsName{kind("Syria", "SY", KindCountry), kind("Russia", "RU", KindCountry), at("Palmyra", "SY", 34.56, 38.28)}},
+	// A first-level region's seat that news names by the region's own
+	// spelling, or by a name both share, is the city without a region
+	// word, and the region with one.
+	{"world", []newsName{at("Hodeidah", "YE", 14.80, 42.95), at("Zaporizhzhia", "UA", 47.84, 35.14), n("Yemen", "YE"), n("Ukraine", "UA")}},
+	{"world", []newsName{kind("Hodeidah province", "YE", KindRegion), kind("Zaporizhzhia oblast", "UA", KindRegion)}},
 	{"world", []newsName{kind("Europe", "", KindContinent), kind("Africa", "", KindContinent), kind("Asia", "", KindContinent), kind("Middle East", "", KindArea), kind("Indian Ocean", "", KindWater)}},
 	{"world", []newsName{kind("EU", "", KindArea), kind("UAE", "AE", KindCountry), kind("DRC", "CD", KindCountry), kind("NSW", "AU", KindRegion), kind("Korean Peninsula", "", KindArea)}},
 	{"world", []newsName{kind("Syrian", "SY", KindDemonym), kind("Turkish", "TR", KindDemonym), kind("European", "", KindDemonym), kind("Kurdish", "", KindDemonym), kind("Darfur", "SD", KindArea), kind("Horn of Africa", "", KindArea)}},

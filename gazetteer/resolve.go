@@ -113,6 +113,11 @@ type candidate struct {
 	name    float64
 	own     bool // the query is the place's own name, not an alternate
 	demonym bool // found as a demonym or adjective ("Syrian")
+	// seat, for a region, is 1 + the record of its seat when the seat
+	// is a candidate under a name as good: the region then counts as
+	// populous as its seat (see Gazetteer.prior and the fPop feature
+	// of ResolveDocument).
+	seat int32
 }
 
 // scorer holds what scoring needs from a query.
@@ -623,20 +628,37 @@ func (g *Gazetteer) prior(dst []scored, cands []candidate, s *scorer) []scored {
 			ownPop = max(ownPop, g.recs[c.rec].population)
 		}
 	}
-	if ownPop >= 0 && !s.region {
+	if !s.region {
 		// A town and a region of the same name in which it lies
 		// ("Mosul"), or a capital and a region of its country
 		// ("Washington"): without a region word, the name is the town's.
 		for j := range cands {
 			c := &cands[j]
 			r := &g.recs[c.rec]
-			if !c.own || kindOf(r.fcode) != KindRegion {
+			if kindOf(r.fcode) != KindRegion {
 				continue
 			}
-			for _, o := range cands {
+			for k := range cands {
+				o := &cands[k]
 				t := &g.recs[o.rec]
-				if o.own && !o.demonym && !isArea(t.fcode) && t.country == r.country && (t.admin1 == r.admin1 || t.fcode == "PPLC") {
+				if o.demonym || isArea(t.fcode) || t.country != r.country {
+					continue
+				}
+				if c.own && o.own && (t.admin1 == r.admin1 || t.fcode == "PPLC") {
 					c.own = false
+					break
+				}
+				if c.name >= altNameScore && o.name >= altNameScore && o.name >= c.name-0.01 && t.fcode == "PPLA" && t.admin1 == r.admin1 {
+					// The region's seat under another of its names
+					// ("Zaporizhzhia" for Zaporizhzhya, "Hodeidah"
+					// for Al Hudaydah): the region's own name is
+					// the seat's, and the region, however many more
+					// people it holds, is no more important.
+					if c.own {
+						o.own, o.name = true, 1
+					}
+					c.own = false
+					c.seat = o.rec + 1
 					break
 				}
 			}
