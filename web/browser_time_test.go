@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,7 +93,18 @@ func TestBrowserTimeAndLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	// The heat map's requests are counted by zoom (step 4b).
+	var heatMu sync.Mutex
+	heatZooms := map[string]int{}
+	h := srv.Handler()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/heatmap" {
+			heatMu.Lock()
+			heatZooms[r.URL.Query().Get("zoom")]++
+			heatMu.Unlock()
+		}
+		h.ServeHTTP(w, r)
+	}))
 	t.Cleanup(ts.Close)
 	if err := <-started; err != nil {
 		t.Fatalf("start chromium: %v", err)
@@ -285,6 +298,50 @@ func TestBrowserTimeAndLabels(t *testing.T) {
 	if !strings.Contains(paused, "from="+days[len(days)-1].From) {
 		t.Errorf("paused at %s, want the URL at the last frame drawn, %s", paused, days[len(days)-1].From)
 	}
+
+	// 4b. The heat map draws every match of the view from /api/heatmap,
+	// and playback in heat map mode draws each window as a heat map, not
+	// as the clusters' circles.
+	b.eval("month steps for heat", `(function () { var s = document.getElementById('s-step'); s.value = 'month'; s.dispatchEvent(new Event('change')); })()`)
+	b.do("all dates for heat", chromedp.Click(chromedp.CSS("#s-all")))
+	b.waitJS("all dates for heat again", `!/from=/.test(location.hash) && document.body.hasAttribute('data-loaded')`)
+	b.do("heat on", chromedp.Click(chromedp.CSS("#f-heat")))
+	b.waitJS("heat drawn", `/heat=1/.test(location.hash) && document.getElementById('mode').getAttribute('data-mode') === 'heat' && document.body.hasAttribute('data-loaded')`)
+	if got := b.text("heat mode line", "#mode"); !strings.Contains(got, "heatmap of every match") {
+		t.Errorf("heat mode line %q, want it to say the heat map shows every match", got)
+	}
+	const heatPixels = `(function () { var c = document.querySelector('canvas.leaflet-heatmap-layer'); if (!c) return -1; var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0; for (var i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()`
+	b.waitJS("heat pixels", heatPixels+` > 100`)
+	heatMu.Lock()
+	if heatZooms["6"] == 0 {
+		t.Errorf("heat mode drew without asking /api/heatmap for the view's zoom 6 (asked %v)", heatZooms)
+	}
+	heatMu.Unlock()
+	b.screenshot("heat")
+	b.eval("heat frame recorder", `window.__heat = []; new MutationObserver(function () {
+  __heat.push({ Heat: document.querySelectorAll('#map canvas.leaflet-heatmap-layer').length, Circles: !!document.querySelector('#map canvas.play-layer'), Mode: document.getElementById('mode').getAttribute('data-mode') });
+}).observe(document.body, { attributes: true, attributeFilter: ['data-play-frames'] }); true`)
+	b.do("play heat", chromedp.Click(chromedp.CSS("#s-play")))
+	b.waitJS("heat played", `__heat.length > 0 && !document.body.hasAttribute('data-playing')`, 100*time.Millisecond)
+	var heatFrames []struct {
+		Heat    int
+		Circles bool
+		Mode    string
+	}
+	if err := json.Unmarshal(b.eval("heat frames", `__heat`), &heatFrames); err != nil {
+		t.Fatal(err)
+	}
+	if len(heatFrames) != 12 {
+		t.Errorf("heat playback of 2016 by month: %d frames, want 12", len(heatFrames))
+	}
+	for i, f := range heatFrames {
+		if f.Heat != 1 || f.Circles || f.Mode != "playback" {
+			t.Errorf("heat playback frame %d: %+v, want one heat map canvas and no cluster circles", i+1, f)
+		}
+	}
+	b.waitJS("heat after playback", `document.getElementById('mode').getAttribute('data-mode') === 'heat' && document.querySelectorAll('#map canvas.leaflet-heatmap-layer').length === 1 && !document.querySelector('#map canvas.play-layer')`)
+	b.do("heat off", chromedp.Click(chromedp.CSS("#f-heat")))
+	b.waitJS("heat off", `!/heat=1/.test(location.hash) && document.getElementById('mode').getAttribute('data-mode') !== 'heat' && !document.querySelector('#map canvas.leaflet-heatmap-layer')`)
 
 	// 5. Accessibility: axe-core finds nothing serious (run where its
 	// script is installed: npm ci).

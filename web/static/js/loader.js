@@ -66,7 +66,8 @@ export function bboxParam() {
  * one incident, which brings the count of the view (numberMatched): above
  * the server's tile threshold the map draws vector tiles and loads only
  * the newest incidents for the side list; otherwise it loads every
- * incident in view as GeoJSON. The heatmap always draws GeoJSON. It
+ * incident in view as GeoJSON. The heatmap draws every match of the view
+ * from /api/heatmap and loads the side list only. It
  * resolves once everything is drawn, the chart included, and marks the
  * page data-loaded then (false when a later refresh replaced it). It
  * stops playback, which draws on its own (see timeline.js).
@@ -106,10 +107,13 @@ export async function refresh() {
       setMode('tiles', [], fetchedBounds, fkey);
       tilesDrawn = showTiles(fkey);
     }
-    const max = next === 'tiles' ? LIST_MAX : next === 'heat' ? MAX_FEATURES : Math.max(MAX_FEATURES, Number(app.config.tile_threshold) || 0);
+    // The heat map is drawn from every match (the server sums them into
+    // cells); the incidents fetched are only the side list's.
+    const heatPoints = next === 'heat' ? heatmap(p, ctrl.signal) : Promise.resolve(null);
+    const max = next === 'tiles' || next === 'heat' ? LIST_MAX : Math.max(MAX_FEATURES, Number(app.config.tile_threshold) || 0);
     const lp = new URLSearchParams(p);
     lp.set('limit', String(Math.min(max, PAGE_LIMIT)));
-    const [feats, st] = await Promise.all([pages('/api/incidents?' + lp.toString(), max, ctrl.signal), totals]);
+    const [feats, st, hp] = await Promise.all([pages('/api/incidents?' + lp.toString(), max, ctrl.signal), totals, heatPoints]);
     if (inflight !== ctrl) return false;
     inflight = null;
     showStatus('');
@@ -117,7 +121,7 @@ export async function refresh() {
     current = feats;
     if (next !== 'tiles') {
       setPlaying(false);
-      setMode(next, feats, fetchedBounds, fkey);
+      setMode(next, feats, fetchedBounds, fkey, hp);
     }
     renderSummary(matched, feats, st);
     updateExportLinks(bb);
@@ -141,6 +145,17 @@ export async function refresh() {
     showStatus('Could not load incidents: ' + (e.message || e), true);
     return false;
   }
+}
+
+/**
+ * heatmap loads the heat map points of the view's filters p at the map's
+ * zoom: every match, summed by the server into cells (/api/heatmap).
+ */
+async function heatmap(p, signal) {
+  const q = new URLSearchParams(p);
+  q.set('zoom', String(Math.max(0, Math.round(app.map.getZoom()))));
+  const r = await api('GET', '/api/heatmap?' + q.toString(), { signal });
+  return r.body && Array.isArray(r.body.points) ? r.body.points : [];
 }
 
 /** pages loads features from u, following next links up to max features. */

@@ -13,6 +13,7 @@ import { currentTileLayer, tileFeatureAt, onTileFeatureClick, onTileHover } from
 import { initPlaceLabels, refreshPlaceLabels } from './labels.js';
 import { onMapClickEdit } from './editor.js';
 import { markSelected } from './list.js';
+import { HEAT_OPTIONS, heatData } from './heat.js';
 
 let clusters, heat, offline, countryLayer, placePin = null;
 // How incidents are drawn: 'points' (GeoJSON markers, clustered in the
@@ -25,6 +26,42 @@ const KEEP_MAX = 20000; // markers kept outside the view while the filters stay 
 const countryLabels = [];
 
 export function currentMode() { return mode; }
+
+/**
+ * cancelHeatFrames makes a heat layer taken off the map drop the redraw
+ * it had asked for: leaflet.heat 0.2.0 draws it anyway, on no map, and
+ * throws.
+ */
+let heatPatched = false;
+function cancelHeatFrames() {
+  if (heatPatched || !L.HeatLayer) return;
+  heatPatched = true;
+  const onRemove = L.HeatLayer.prototype.onRemove;
+  L.HeatLayer.prototype.onRemove = function (map) {
+    if (this._frame) {
+      L.Util.cancelAnimFrame(this._frame);
+      this._frame = null;
+    }
+    return onRemove.call(this, map);
+  };
+}
+
+/**
+ * setHeat draws heat map points (see heatData) on layer. Off the map
+ * leaflet.heat cannot redraw (it throws): the points and the scale are
+ * kept for its next onAdd, which draws them.
+ */
+function setHeat(layer, points) {
+  const d = heatData(points);
+  if (layer._map) {
+    layer.setOptions({ max: d.max });
+    layer.setLatLngs(d.latlngs);
+    return;
+  }
+  L.setOptions(layer, { max: d.max });
+  layer._latlngs = d.latlngs;
+  if (layer._heat) layer._heat.max(d.max);
+}
 
 /** worldZoom is the smallest zoom at which one world fills the map. */
 function worldZoom() {
@@ -70,7 +107,10 @@ export function initMap(view) {
     showCoverageOnHover: false, maxClusterRadius: 50, spiderfyOnMaxZoom: true, chunkedLoading: true, iconCreateFunction: clusterIcon,
   });
   clusters.addTo(map);
-  heat = L.heatLayer([], { radius: 22, blur: 18, maxZoom: 9, minOpacity: 0.3 });
+  // The heat map draws /api/heatmap's cells, already summed by the
+  // server: maxZoom 0 keeps leaflet.heat from scaling them by zoom.
+  heat = L.heatLayer([], HEAT_OPTIONS);
+  cancelHeatFrames();
 
   L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
   addModeLine();
@@ -174,7 +214,7 @@ export function showModeLine(matched, drawn) {
   const n = fmtInt(matched) + (matched === 1 ? ' incident' : ' incidents');
   let how = 'showing points';
   if (mode === 'tiles') how = 'showing tiles';
-  else if (mode === 'heat') how = drawn < matched ? 'heatmap of the newest ' + fmtInt(drawn) : 'heatmap';
+  else if (mode === 'heat') how = 'heatmap of every match';
   line.textContent = n + ': ' + how;
   line.setAttribute('data-mode', mode);
 }
@@ -319,13 +359,6 @@ function syncMarkers(feats, bounds, fkey) {
   markers = next;
   if (selOpen && !popupOpenFor(selOpen) && markers.has(selOpen)) selectIncident(selOpen, false);
   else if (app.filters.sel) markSelected(app.filters.sel);
-
-  heat.setLatLngs(feats.map((f) => {
-    const ll = featureLatLng(f);
-    if (!ll) return null;
-    const fat = Number(f.properties && f.properties.fatalities) || 0;
-    return [ll.lat, ll.lng, Math.min(1, 0.35 + Math.log(1 + fat) / 5)];
-  }).filter(Boolean));
 }
 
 /**
@@ -354,20 +387,22 @@ export function setPlaying(on) {
 }
 
 /**
- * setMode draws the incidents of a view: feats as markers or heatmap
- * (next 'points' or 'heat'); in tile mode the tiles are drawn by tiles.js
- * and the markers let go.
+ * setMode draws the incidents of a view: feats as markers (next
+ * 'points'), or heatPoints, every match of the view from /api/heatmap, as
+ * a heat map (next 'heat'); in tile mode the tiles are drawn by tiles.js.
+ * The markers let go in the last two.
  */
-export function setMode(next, feats, bounds, fkey) {
+export function setMode(next, feats, bounds, fkey, heatPoints) {
   mode = next;
-  if (next === 'tiles') {
+  if (next === 'tiles' || next === 'heat') {
     if (markers.size) clusters.clearLayers();
     markers = new Map();
     lastFilterKey = null;
-    heat.setLatLngs([]);
+    setHeat(heat, next === 'heat' ? heatPoints : []);
     showLayers();
     return;
   }
+  setHeat(heat, []);
   syncMarkers(feats, bounds, fkey);
   showLayers();
 }

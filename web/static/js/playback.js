@@ -10,6 +10,7 @@ import { app } from './context.js';
 import { typeOf } from './types.js';
 import { clusterRadius, shortCount } from './tiles.js';
 import { markerSize } from './map.js';
+import { HEAT_OPTIONS, heatData } from './heat.js';
 
 /** FIRST_CHUNK windows are asked for first, so the first frame comes soon; CHUNK at a time after it. */
 const FIRST_CHUNK = 6;
@@ -167,15 +168,42 @@ const PlayLayer = L.Layer.extend({
 });
 
 let layer = null;
+// In heat map mode a frame is drawn as a heat map of its clusters, on a
+// scale fixed by the playback's first frame so that windows compare.
+let heatLayer = null, heatMax = 0;
 
-/** showFrame draws a frame of a view of zoom on the map, over the incident layers. */
+/**
+ * showFrame draws a frame of a view of zoom on the map, over the incident
+ * layers: its clusters as the vector tiles draw them, or in heat map mode
+ * as a heat map.
+ */
 export function showFrame(frame, zoom) {
+  if (app.filters.heat) {
+    showHeatFrame(frame);
+    return;
+  }
+  if (heatLayer && app.map.hasLayer(heatLayer)) app.map.removeLayer(heatLayer);
   if (!layer) layer = new PlayLayer();
   if (!app.map.hasLayer(layer)) layer.addTo(app.map);
   layer.setFrame(frame, zoom);
 }
 
-/** hideFrames takes the playback canvas off the map. */
+/** showHeatFrame draws a frame's clusters ([lon, lat, count, ...]) as a heat map. */
+function showHeatFrame(frame) {
+  if (layer && app.map.hasLayer(layer)) app.map.removeLayer(layer);
+  if (!heatLayer) heatLayer = L.heatLayer([], HEAT_OPTIONS);
+  if (!app.map.hasLayer(heatLayer)) heatLayer.addTo(app.map);
+  const d = heatData(frame && Array.isArray(frame.clusters) ? frame.clusters : []);
+  if (!heatMax) {
+    heatMax = d.max;
+    heatLayer.setOptions({ max: heatMax });
+  }
+  heatLayer.setLatLngs(d.latlngs);
+}
+
+/** hideFrames takes the playback canvas or heat map off the map. */
 export function hideFrames() {
   if (layer && app.map.hasLayer(layer)) app.map.removeLayer(layer);
+  if (heatLayer && app.map.hasLayer(heatLayer)) app.map.removeLayer(heatLayer);
+  heatMax = 0;
 }
