@@ -31,3 +31,14 @@ eval-gazetteer:
 
 # make test fuzzes document resolution briefly too.
 EXTRA_FUZZ_TARGETS += ./gazetteer:FuzzResolveDocument
+
+# The map labels' names in other languages (gazetteer/data/labelnames.tsv.gz)
+# come from Debian's libgeonames-common, whose gettext catalogues name
+# GeoNames places by id in each locale's language (data CC BY 4.0, from
+# GeoNames). Needs apt-get and dpkg; run after gazetteer-data.
+GAZETTEER_LABELNAMES := libgeonames-common=0.3.0-1
+.PHONY: gazetteer-labelnames
+gazetteer-labelnames:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	(cd "$$tmp" && apt-get download -q $(GAZETTEER_LABELNAMES) && dpkg -x libgeonames-common_*.deb x); \
+	go run ./gazetteer/internal/labelnames -locale "$$tmp/x/usr/share/locale" -places gazetteer/data -out gazetteer/data/labelnames.tsv.gz

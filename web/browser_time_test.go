@@ -167,6 +167,25 @@ func TestBrowserTimeAndLabels(t *testing.T) {
 	}
 	b.screenshot("labels-z10")
 
+	// 2b. Labels in the link's language where the gazetteer has the name
+	// (Arabic here), right-to-left, placed without overlaps; the GeoNames
+	// name where it has none.
+	b.do("open map in Arabic", chromedp.Navigate("about:blank"), chromedp.Navigate(ts.URL+"/#map=6/35.0/38.5&lang=ar"))
+	b.waitJS("loaded in Arabic", `document.body.hasAttribute('data-loaded')`)
+	b.waitJS("Arabic labels", `Array.from(document.querySelectorAll('.place-label .pl-text')).some(function (e) { return e.textContent === 'دمشق' && e.getAttribute('dir') === 'auto'; })`)
+	if ar := names("Arabic labels"); has(ar, "Damascus") || !has(ar, "حلب") {
+		t.Errorf("labels with lang=ar: %q, want Damascus and Aleppo in Arabic", ar)
+	}
+	if n := string(b.eval("overlaps in Arabic", overlapJS)); n != "0" {
+		t.Errorf("lang=ar: %s pairs of labels overlap, want none", n)
+	}
+	if h := str("hash in Arabic", `location.hash`); !strings.Contains(h, "lang=ar") {
+		t.Errorf("the URL %s lost lang=ar", h)
+	}
+	b.screenshot("labels-ar")
+	b.do("default language", chromedp.Navigate("about:blank"), chromedp.Navigate(ts.URL+"/#map=6/35.0/38.5"))
+	b.waitJS("loaded again", `document.body.hasAttribute('data-loaded')`)
+
 	// 3. The slider over 2016: a step forward from all dates gives January;
 	// the count, the URL and the date inputs follow.
 	b.eval("back to Syria", `location.hash = '#map=6/35.0/38.5'`)

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -47,7 +48,7 @@ func (s *Server) labelRoutes() []route {
 	return []route{
 		// Public like the map's other assets: GeoNames data, no incident.
 		{method: "GET", path: "/tiles/places/*tile", h: h.serve, gzip: true, public: true,
-			doc: "place labels from the gazetteer as GeoJSON by tile: capitals and cities at low zoom, towns by population as the zoom grows, region names"},
+			doc: "place labels from the gazetteer as GeoJSON by tile: capitals and cities at low zoom, towns by population as the zoom grows, region names; ?lang=TAG (BCP 47) names them in that language where the gazetteer knows the name"},
 	}
 }
 
@@ -110,11 +111,15 @@ func (h *labelHandler) serve(c *gin.Context) error {
 		msg := strings.TrimPrefix(err.Error(), "geo: invalid value: ")
 		return httpError(http.StatusBadRequest, "tile", strings.ReplaceAll(msg, "z/x/y.mvt", "z/x/y.geojson"))
 	}
+	lang, err := labelLang(c.Query("lang"))
+	if err != nil {
+		return err
+	}
 	idx, err := h.index()
 	if err != nil {
 		return err
 	}
-	tile := h.get(idx, t)
+	tile := h.get(idx, t, lang)
 	hd := c.Writer.Header()
 	hd.Set("ETag", tile.etag)
 	hd.Set("Cache-Control", "no-cache")
@@ -126,9 +131,29 @@ func (h *labelHandler) serve(c *gin.Context) error {
 	return nil
 }
 
-// get returns the encoded tile t from the cache, encoding it when absent.
-func (h *labelHandler) get(idx *gazetteer.Labels, t geo.Tile) *labelTile {
+// labelLang returns the label language that serves the lang parameter
+// (see gazetteer.LabelLanguage): "" for none given or none known.
+func labelLang(lang string) (string, error) {
+	if lang == "" {
+		return "", nil
+	}
+	if len(lang) > 35 || strings.Trim(lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
+		return "", httpError(http.StatusBadRequest, "lang", "lang must be a BCP 47 language tag such as ar or pt-BR")
+	}
+	l, err := gazetteer.LabelLanguage(lang)
+	if err != nil {
+		return "", fmt.Errorf("place labels: %w", err)
+	}
+	return l, nil
+}
+
+// get returns the encoded tile t with names in lang from the cache,
+// encoding it when absent.
+func (h *labelHandler) get(idx *gazetteer.Labels, t geo.Tile, lang string) *labelTile {
 	key := t.String()
+	if lang != "" {
+		key += "@" + lang
+	}
 	h.mu.Lock()
 	if e, ok := h.cache[key]; ok && h.idx == idx {
 		h.lru.MoveToFront(e)
@@ -136,7 +161,7 @@ func (h *labelHandler) get(idx *gazetteer.Labels, t geo.Tile) *labelTile {
 		return e.Value.(*labelTile)
 	}
 	h.mu.Unlock()
-	body := encodeLabels(idx, t)
+	body := encodeLabels(idx, t, lang)
 	tile := &labelTile{key: key, body: body,
 		etag: `"` + labelFormat + "-" + h.nonce + "-" + strconv.Itoa(idx.Places()) + "-" + key + `"`}
 	h.mu.Lock()
@@ -177,8 +202,9 @@ type labelProperties struct {
 	Rank       int    `json:"rank"` // 0 for the most important label of the tile
 }
 
-// encodeLabels writes the labels of tile t as a GeoJSON FeatureCollection.
-func encodeLabels(idx *gazetteer.Labels, t geo.Tile) []byte {
+// encodeLabels writes the labels of tile t as a GeoJSON FeatureCollection,
+// named in lang where the gazetteer knows the name (else by GeoNames).
+func encodeLabels(idx *gazetteer.Labels, t geo.Tile, lang string) []byte {
 	b := t.BBox()
 	ls := idx.In(t.Z, b.MinLon, b.MinLat, b.MaxLon, b.MaxLat, maxTileLabels)
 	fc := struct {
@@ -186,6 +212,11 @@ func encodeLabels(idx *gazetteer.Labels, t geo.Tile) []byte {
 		Features []labelFeature `json:"features"`
 	}{Type: "FeatureCollection", Features: make([]labelFeature, 0, len(ls))}
 	for i, l := range ls {
+		if lang != "" {
+			if n := gazetteer.LocalName(lang, l.GeonameID); n != "" {
+				l.Name = n
+			}
+		}
 		fc.Features = append(fc.Features, labelFeature{
 			Type: "Feature", ID: l.GeonameID,
 			Geometry:   labelGeometry{Type: "Point", Coordinates: [2]float64{round5(l.Lon), round5(l.Lat)}},

@@ -14,7 +14,7 @@ import (
 // of a tile as GeoJSON, revalidated by ETag, and 400 for a bad path.
 func TestPlaceLabels(t *testing.T) {
 	gz := gazetteer.New()
-	const rows = "163915\tAr Raqqah\tAr Raqqah\t\t35.95283\t39.00788\tP\tPPLA\tSY\t\t04\t\t\t\t177636\t\t245\tAsia/Damascus\t2020-01-01\n" +
+	const rows = "172955\tAr Raqqah\tAr Raqqah\t\t35.95283\t39.00788\tP\tPPLA\tSY\t\t04\t\t\t\t177636\t\t245\tAsia/Damascus\t2020-01-01\n" +
 		"170654\tDamascus\tDamascus\t\t33.5102\t36.29128\tP\tPPLC\tSY\t\t13\t\t\t\t1569394\t\t\t\t2020-01-01\n" +
 		"100001\tSmallville\tSmallville\t\t35.9\t39.1\tP\tPPL\tSY\t\t04\t\t\t\t2000\t\t\t\t2020-01-01\n"
 	if err := gz.Load(t.Context(), "sample.txt", strings.NewReader(rows)); err != nil {
@@ -64,6 +64,12 @@ func TestPlaceLabels(t *testing.T) {
 		{"/tiles/places/6/38/25.geojson", "Damascus/capital,Ar Raqqah/city"},
 		{"/tiles/places/12/2492/1609.geojson", "Smallville/town"},
 		{"/tiles/places/5/0/0.geojson", ""},
+		// In another language where the gazetteer knows the name; the
+		// GeoNames name otherwise, and for a language it has none in.
+		{"/tiles/places/6/38/25.geojson?lang=ar", "دمشق/capital,الرقة/city"},
+		{"/tiles/places/6/38/25.geojson?lang=fr-CH", "Damas/capital,Ar Raqqah/city"},
+		{"/tiles/places/12/2492/1609.geojson?lang=ar", "Smallville/town"},
+		{"/tiles/places/6/38/25.geojson?lang=xx", "Damascus/capital,Ar Raqqah/city"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.path, func(t *testing.T) {
@@ -80,6 +86,9 @@ func TestPlaceLabels(t *testing.T) {
 	}
 	if resp, _ := do(t, "GET", ts.URL+"/tiles/places/5/19/12.geojson", "", "If-None-Match", etag); resp.StatusCode != http.StatusNotModified {
 		t.Errorf("revalidating: got %d, want 304", resp.StatusCode)
+	}
+	if resp, body := do(t, "GET", ts.URL+"/tiles/places/5/19/12.geojson?lang=a%20b", ""); resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"field":"lang"`) {
+		t.Errorf("a bad lang: got %d %s, want 400 naming lang", resp.StatusCode, body)
 	}
 	for _, bad := range []string{"/tiles/places/5/19/12.mvt", "/tiles/places/5/99/12.geojson", "/tiles/places/x.geojson"} {
 		if resp, body := do(t, "GET", ts.URL+bad, ""); resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"field":"tile"`) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  parseHash, formatHash, filterParams, emptyFilters, stepWindow, firstWindow, clampWindow, playStart, playWindows,
+  parseHash, formatHash, filterParams, emptyFilters, labelLanguage, stepWindow, firstWindow, clampWindow, playStart, playWindows,
   addDays, addMonths, daysBetween, lastOfMonth, isDate, wrapLon,
 } from '../static/js/state.js';
 import { buildTypes } from '../static/js/types.js';
@@ -121,4 +121,20 @@ test('playStart and playWindows', () => {
   const weeks = playWindows({ from: '2016-12-01', to: '2016-12-07' }, 'week', min, max);
   assert.deepEqual(weeks.map((w) => w.from), ['2016-12-01', '2016-12-08', '2016-12-15']);
   assert.equal(playWindows({ from: min, to: min }, 'day', min, max, 10).length, 10, 'limit');
+});
+
+test('labelLanguage: the link, else the browser; English and bad tags ask for GeoNames names', () => {
+  assert.equal(labelLanguage('ar', 'en-US'), 'ar');
+  assert.equal(labelLanguage('', 'fr-CH'), 'fr-CH');
+  assert.equal(labelLanguage('', 'en-US'), '');
+  assert.equal(labelLanguage('en', 'ar'), '');
+  assert.equal(labelLanguage('a b', ''), '');
+  assert.equal(labelLanguage('', undefined), '');
+  assert.equal(labelLanguage('zh-Hans-CN', ''), 'zh-Hans-CN');
+});
+
+test('lang round-trips through the hash; a malformed one is dropped', () => {
+  assert.equal(parseHash('#lang=ar').filters.lang, 'ar');
+  assert.equal(parseHash('#lang=a%20b').filters.lang, '');
+  assert.equal(formatHash({ ...emptyFilters(), lang: 'pt-BR' }, null), '#lang=pt-BR');
 });

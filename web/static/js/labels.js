@@ -11,6 +11,7 @@ import { el } from './util.js';
 import { app } from './context.js';
 import { countryLabelsShown, setCountryLabelShown } from './map.js';
 import { placeLabels } from './labelplace.js';
+import { labelLanguage } from './state.js';
 
 const TILE_SIZE = 256;
 const CACHE_MAX = 600;
@@ -66,14 +67,16 @@ export function enablePlaceLabels() {
 }
 
 function fetchTile(z, x, y) {
-  const key = z + '/' + x + '/' + y;
+  const lang = labelLanguage(app.filters.lang, navigator.language);
+  const path = z + '/' + x + '/' + y;
+  const key = path + '@' + lang;
   let p = cache.get(key);
   if (p) {
     cache.delete(key);
     cache.set(key, p);
     return p;
   }
-  p = fetch('/tiles/places/' + key + '.geojson', { credentials: 'same-origin' })
+  p = fetch('/tiles/places/' + path + '.geojson' + (lang ? '?lang=' + encodeURIComponent(lang) : ''), { credentials: 'same-origin' })
     .then((r) => (r.ok ? r.json() : { features: [] }))
     .then((fc) => (Array.isArray(fc.features) ? fc.features : []))
     .catch(() => { cache.delete(key); return []; });
@@ -132,8 +135,8 @@ function draw(features) {
     let s = shown.get(c.id);
     if (!s || s.name !== c.name) {
       const html = c.kind === 'region'
-        ? el('span', { class: 'pl-text', text: c.name })
-        : el('span', { class: 'pl-text' }, [el('i', { class: 'pl-dot', 'aria-hidden': 'true' }), c.name]);
+        ? el('span', { class: 'pl-text', dir: 'auto', text: c.name })
+        : el('span', { class: 'pl-text', dir: 'auto' }, [el('i', { class: 'pl-dot', 'aria-hidden': 'true' }), c.name]);
       s = {
         name: c.name,
         marker: L.marker([c.lat, c.lon], {

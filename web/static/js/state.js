@@ -6,12 +6,24 @@
 
 /** emptyFilters returns the filters of a map that filters nothing. */
 export function emptyFilters() {
-  return { from: '', to: '', types: null, actor: '', q: '', minf: '', heat: false, sel: '', step: 'month' };
+  return { from: '', to: '', types: null, actor: '', q: '', minf: '', heat: false, sel: '', step: 'month', lang: '' };
 }
 
 export const STEPS = ['day', 'week', 'month'];
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const LANG_RE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+/**
+ * labelLanguage returns the language the place labels are asked in: the
+ * link's lang (a BCP 47 tag), else the browser's language; '' for English,
+ * whose labels are GeoNames' own names, and for a malformed tag.
+ */
+export function labelLanguage(linkLang, browserLang) {
+  const tag = String(linkLang || browserLang || '');
+  if (!LANG_RE.test(tag)) return '';
+  return /^en(-|$)/i.test(tag) ? '' : tag;
+}
 
 /** isDate reports whether s is a valid calendar date YYYY-MM-DD. */
 export function isDate(s) {
@@ -44,6 +56,8 @@ export function parseHash(hash) {
   f.sel = /^\d+$/.test(h.get('sel') || '') ? h.get('sel') : '';
   const step = h.get('step');
   if (STEPS.includes(step)) f.step = step;
+  const lang = h.get('lang') || '';
+  f.lang = LANG_RE.test(lang) ? lang : '';
   const t = h.get('types');
   f.types = t === null ? null : new Set(t.split(',').filter(Boolean));
   return { view, filters: f };
@@ -75,6 +89,7 @@ export function formatHash(filters, view) {
   if (f.heat) h.set('heat', '1');
   if (f.step && f.step !== 'month') h.set('step', f.step);
   if (f.sel) h.set('sel', f.sel);
+  if (f.lang) h.set('lang', f.lang);
   return '#' + h.toString().replace(/%2F/g, '/').replace(/%2C/g, ',');
 }
 
