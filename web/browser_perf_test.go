@@ -501,6 +501,8 @@ func TestMapPerformance(t *testing.T) {
 	t.Logf("FIRST COMPLETE VIEW (1,000,000 incidents, median of %d fresh tabs): %.0f ms (%s the 1500 ms target); the first tab, with the server's tile cache cold: %.0f ms; load average %s",
 		len(loads), loaded, verdict, loads[0].Loaded, loadAverage())
 	perfPlayback(t, bctx, "1,000,000 in the database", bigTS.URL+"/"+perfView1M)
+	// In heat map mode each frame is a heat map of the window's clusters.
+	perfPlayback(t, bctx, "1,000,000 in the database, heat map", bigTS.URL+"/"+perfView1M+"&heat=1")
 }
 
 // perfPlayback plays the time window by month from the start of the data
