@@ -179,12 +179,18 @@ func TestBrowserTimeAndLabels(t *testing.T) {
 	if n := string(b.eval("overlaps in Arabic", overlapJS)); n != "0" {
 		t.Errorf("lang=ar: %s pairs of labels overlap, want none", n)
 	}
+	// The base map's country names follow the same language.
+	b.waitJS("countries in Arabic", `Array.from(document.querySelectorAll('.country-label span')).some(function (e) { return e.textContent === 'سوريا' && e.getAttribute('dir') === 'auto'; })`)
+	if n := str("English country names in Arabic", `String(Array.from(document.querySelectorAll('.country-label span')).filter(function (e) { return e.textContent === 'Syria' || e.textContent === 'Iraq' || e.textContent === 'Turkey'; }).length)`); n != "0" {
+		t.Errorf("lang=ar: %s of Syria, Iraq, Turkey still named in English", n)
+	}
 	if h := str("hash in Arabic", `location.hash`); !strings.Contains(h, "lang=ar") {
 		t.Errorf("the URL %s lost lang=ar", h)
 	}
 	b.screenshot("labels-ar")
 	b.do("default language", chromedp.Navigate("about:blank"), chromedp.Navigate(ts.URL+"/#map=6/35.0/38.5"))
 	b.waitJS("loaded again", `document.body.hasAttribute('data-loaded')`)
+	b.waitJS("countries in English again", `Array.from(document.querySelectorAll('.country-label span')).some(function (e) { return e.textContent === 'Syria'; })`)
 
 	// 3. The slider over 2016: a step forward from all dates gives January;
 	// the count, the URL and the date inputs follow.

@@ -225,7 +225,10 @@ func (s *Server) config(c *gin.Context) error {
 		"event_types":        incidents.EventTypes,
 		"event_colors":       eventColors,
 		"place_labels":       labels,
-		"tile_threshold":     threshold,
+		// The map names countries in one of these languages when the
+		// reader's is one (else in English): /static/basemap/names/TAG.json.
+		"country_name_languages": s.static.countryNameLanguages,
+		"tile_threshold":         threshold,
 	})
 	return nil
 }

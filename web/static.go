@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -21,6 +22,9 @@ var staticFS embed.FS
 // ETag per file so browsers revalidate cheaply.
 type staticFiles struct {
 	files map[string]staticFile
+	// countryNameLanguages are the languages the base map's country names
+	// come in besides English (basemap/names/TAG.json), sorted.
+	countryNameLanguages []string
 }
 
 type staticFile struct {
@@ -50,6 +54,13 @@ func loadStatic() (*staticFiles, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: embedded files: %w", err)
 	}
+	st.countryNameLanguages = []string{}
+	for name := range st.files {
+		if tag, ok := strings.CutPrefix(name, "basemap/names/"); ok && path.Ext(tag) == ".json" {
+			st.countryNameLanguages = append(st.countryNameLanguages, strings.TrimSuffix(tag, ".json"))
+		}
+	}
+	slices.Sort(st.countryNameLanguages)
 	return st, nil
 }
 

@@ -4,6 +4,7 @@
 #
 #   make web-vendor    re-vendor the pinned npm packages into web/static/vendor
 #   make web-basemap   regenerate web/static/basemap/countries.json
+#   make web-countrynames  regenerate web/static/basemap/names/*.json
 
 LEAFLET_VERSION       := 1.9.4
 MARKERCLUSTER_VERSION := 1.5.3
@@ -19,8 +20,10 @@ WEB_VENDOR_DIR        := web/static/vendor
 WEB_BASEMAP_OUT       := web/static/basemap/countries.json
 # 50m gives recognisable coastlines at country zoom and stays under ~1.5 MB.
 WEB_BASEMAP_SCALE     := 50m
+# The country names in other languages (web/static/basemap/names).
+I18N_COUNTRIES_VERSION := 7.14.0
 
-.PHONY: web-vendor web-basemap
+.PHONY: web-vendor web-basemap web-countrynames
 
 web-vendor:
 	@set -eu; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
@@ -60,6 +63,15 @@ web-basemap:
 	mkdir -p $(dir $(WEB_BASEMAP_OUT)); \
 	cp "$$tmp/package/LICENSE" $(dir $(WEB_BASEMAP_OUT))LICENSE-world-atlas.txt; \
 	go run ./web/internal/genbasemap -in "$$tmp/package/countries-$(WEB_BASEMAP_SCALE).json" -out $(WEB_BASEMAP_OUT)
+
+# Run after web-basemap: only the base map's countries get names.
+web-countrynames:
+	@set -eu; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	( cd "$$tmp" && npm pack --silent i18n-iso-countries@$(I18N_COUNTRIES_VERSION) >/dev/null ); \
+	tar -xzf "$$tmp/i18n-iso-countries-$(I18N_COUNTRIES_VERSION).tgz" -C "$$tmp"; \
+	cp "$$tmp/package/LICENSE" $(dir $(WEB_BASEMAP_OUT))LICENSE-i18n-iso-countries.txt; \
+	rm -rf $(dir $(WEB_BASEMAP_OUT))names; \
+	go run ./web/internal/gencountrynames -package "$$tmp/package" -basemap $(WEB_BASEMAP_OUT) -out $(dir $(WEB_BASEMAP_OUT))names
 
 # The map's JavaScript: ESLint and the node --test unit tests (web/jstest).
 # Both are dev-only npm tools pinned in package.json / package-lock.json;

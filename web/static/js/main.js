@@ -9,7 +9,7 @@ import { $, showStatus } from './util.js';
 import { api } from './api.js';
 import { app } from './context.js';
 import { parseHash } from './state.js';
-import { initMap } from './map.js';
+import { initMap, localizeCountryNames } from './map.js';
 import { refresh, writeHash, reopenSelection } from './loader.js';
 import { applyTypes, buildTypeFilters, initFilters, syncFilterInputs, fitToData, loadStats } from './filters.js';
 import { initTimeline, syncSlider, stop, playback } from './timeline.js';
@@ -71,6 +71,7 @@ async function start() {
     syncSlider();
     reopenSelection();
     if (view) app.map.setView([view.lat, view.lon], view.z);
+    localizeCountryNames();
     refresh();
   });
 }

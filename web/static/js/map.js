@@ -14,6 +14,7 @@ import { initPlaceLabels, refreshPlaceLabels } from './labels.js';
 import { onMapClickEdit } from './editor.js';
 import { markSelected } from './list.js';
 import { HEAT_OPTIONS, heatData } from './heat.js';
+import { labelLanguage } from './state.js';
 
 let clusters, heat, offline, countryLayer, placePin = null;
 // How incidents are drawn: 'points' (GeoJSON markers, clustered in the
@@ -24,6 +25,7 @@ let markers = new Map(); // id -> {marker, feature, ll, key}
 let lastFilterKey = null;
 const KEEP_MAX = 20000; // markers kept outside the view while the filters stay the same
 const countryLabels = [];
+let countryLang = ''; // the language of the country names drawn ('' = the base map's English)
 
 export function currentMode() { return mode; }
 
@@ -158,18 +160,45 @@ async function loadBasemap() {
     for (const f of gj.features) {
       const p = f.properties || {};
       if (!p.label || !p.name) continue;
-      const span = el('span', { text: p.name });
+      const span = el('span', { text: p.name, dir: 'auto' });
       const m = L.marker([p.label[1], p.label[0]], {
         pane: 'labels', interactive: false, keyboard: false,
         icon: L.divIcon({ className: 'country-label' + (p.rank <= 40 ? ' big' : ''), html: span, iconSize: null }),
       });
-      countryLabels.push({ marker: m, rank: p.rank || 999, name: p.name, lat: p.label[1], lon: p.label[0], big: p.rank <= 40 });
+      countryLabels.push({ marker: m, span, id: p.id, english: p.name, name: p.name, rank: p.rank || 999,
+        lat: p.label[1], lon: p.label[0], big: p.rank <= 40 });
     }
     updateCountryLabels();
-    refreshPlaceLabels();
+    if (!(await localizeCountryNames())) refreshPlaceLabels();
   } catch (e) {
     showStatus(String(e.message || e), true);
   }
+}
+
+/**
+ * localizeCountryNames names the countries in the map's language (the
+ * link's lang, else the browser's) when the server has their names in it
+ * (/api/config's country_name_languages), else in English. It reports
+ * whether the names changed; the place labels are then placed again.
+ */
+export async function localizeCountryNames() {
+  const lang = labelLanguage(app.filters.lang, navigator.language).split('-')[0].toLowerCase();
+  const known = (app.config.country_name_languages || []).includes(lang) ? lang : '';
+  if (known === countryLang || !countryLabels.length) return false;
+  let names = {};
+  if (known) {
+    try {
+      const r = await fetch('/static/basemap/names/' + known + '.json', { credentials: 'same-origin' });
+      if (r.ok) names = await r.json();
+    } catch { /* English names stay */ }
+  }
+  countryLang = known;
+  for (const l of countryLabels) {
+    l.name = names[l.id] || l.english;
+    l.span.textContent = l.name;
+  }
+  refreshPlaceLabels();
+  return true;
 }
 
 /** countryLabelsShown returns the country names on the map at this zoom, for the place labels to place with theirs. */
