@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 )
 
@@ -14,6 +15,14 @@ type rawSource interface {
 	// next returns the next record's bytes, or a problem with that record
 	// alone (recErr), or an error that ends the stream (io.EOF at the end).
 	next() (raw []byte, recErr, err error)
+}
+
+// checkedSource is a rawSource that does not check the grammar of the
+// records it yields: check returns the error that ends the stream when a
+// record that failed to parse is malformed JSON.
+type checkedSource interface {
+	rawSource
+	check(raw []byte) error
 }
 
 // jsonDecoder turns the raw records of a rawSource into Records.
@@ -76,6 +85,12 @@ func (d *jsonDecoder) Next() (Record, error) {
 	}
 	in, err := d.parse(raw)
 	if err != nil {
+		if c, ok := d.src.(checkedSource); ok {
+			if err := c.check(raw); err != nil {
+				d.err = err
+				return Record{}, err
+			}
+		}
 		rec.Err = err
 		rec.Incident.SourceID = probeSourceID(raw)
 		return rec, nil
@@ -152,32 +167,250 @@ func (s *lineSource) next() ([]byte, error, error) {
 	}
 }
 
-// arraySource yields the elements of a top-level JSON array.
-type arraySource struct {
-	dec     *json.Decoder
-	raw     json.RawMessage
-	started bool
+// valueReader reads JSON text a value at a time. It finds where a value
+// ends by its brackets and strings alone, without checking its grammar:
+// each record's grammar is checked once, by the parser that decodes it,
+// and a record that fails to parse is checked again by check, which tells
+// malformed JSON (an error that ends the stream, as the structure around
+// the record can no longer be trusted) from a record that is well-formed
+// but wrong. encoding/json's Decoder checked every record before the
+// parser read it, which cost GeoJSON imports three times their parsing.
+type valueReader struct {
+	br    *bufio.Reader
+	off   int64 // bytes consumed
+	start int64 // offset of the last value read
+	buf   []byte
 }
 
-func newArraySource(r io.Reader) *arraySource { return &arraySource{dec: json.NewDecoder(r)} }
+// peek returns the next byte that is not white space, without consuming
+// it.
+func (r *valueReader) peek() (byte, error) {
+	for {
+		c, err := r.br.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			r.off++
+			continue
+		}
+		r.br.UnreadByte()
+		return c, nil
+	}
+}
+
+// expect consumes the next byte that is not white space when it is want,
+// and returns a malformed-JSON error when it is another; context says
+// where ("after array element").
+func (r *valueReader) expect(want byte, context string) error {
+	c, err := r.peek()
+	if err != nil {
+		return streamError(inStructure(err))
+	}
+	if c != want {
+		return r.malformed(c, context)
+	}
+	r.br.ReadByte()
+	r.off++
+	return nil
+}
+
+// skip consumes one byte that peek returned.
+func (r *valueReader) skip() {
+	r.br.ReadByte()
+	r.off++
+}
+
+// malformed is the error for an unexpected byte c at the reader's offset.
+func (r *valueReader) malformed(c byte, context string) error {
+	return formatErr("malformed JSON at byte %d: invalid character %q %s", r.off, c, context)
+}
+
+// value returns the bytes of the next value: an object or array up to its
+// matching bracket, a string up to its closing quote, a number or literal
+// up to the next delimiter. The bytes are valid until the next call.
+func (r *valueReader) value() ([]byte, error) {
+	c, err := r.peek()
+	if err != nil {
+		return nil, streamError(inStructure(err))
+	}
+	switch c {
+	case ',', ':', ']', '}':
+		return nil, r.malformed(c, "looking for beginning of value")
+	}
+	r.start = r.off
+	r.buf = r.buf[:0]
+	scalar := c != '{' && c != '[' && c != '"'
+	depth := 0
+	inString := false
+	for {
+		n := r.br.Buffered()
+		if n == 0 {
+			if _, err := r.br.Peek(1); err != nil {
+				if err == io.EOF && scalar {
+					return r.buf, nil // a literal ends the input
+				}
+				return nil, streamError(inStructure(err))
+			}
+			n = r.br.Buffered()
+		}
+		chunk, _ := r.br.Peek(n)
+		end := -1
+		i := 0
+	scan:
+		for i < len(chunk) {
+			b := chunk[i]
+			switch {
+			case scalar:
+				switch b {
+				case ',', ']', '}', ':', ' ', '\t', '\n', '\r':
+					end = i
+					break scan
+				}
+				i++
+			case inString:
+				// Most of a record is strings: jump to the next quote
+				// and see whether a backslash escapes it.
+				j := bytes.IndexByte(chunk[i:], '"')
+				if j < 0 {
+					i = len(chunk)
+					break scan
+				}
+				i += j
+				if r.escaped(chunk[:i]) {
+					i++
+					continue
+				}
+				inString = false
+				i++
+				if depth == 0 {
+					end = i
+					break scan
+				}
+			default:
+				switch b {
+				case '"':
+					inString = true
+				case '{', '[':
+					depth++
+				case '}', ']':
+					depth--
+					if depth == 0 {
+						end = i + 1
+						break scan
+					}
+				}
+				i++
+			}
+		}
+		if end >= 0 {
+			r.buf = append(r.buf, chunk[:end]...)
+			r.br.Discard(end)
+			r.off += int64(end)
+			return r.buf, nil
+		}
+		r.buf = append(r.buf, chunk...)
+		r.br.Discard(len(chunk))
+		r.off += int64(len(chunk))
+	}
+}
+
+// escaped reports whether a quote that follows before (the bytes of this
+// chunk before it) and the value read so far (r.buf) is escaped: whether
+// an odd number of backslashes precede it.
+func (r *valueReader) escaped(before []byte) bool {
+	n := 0
+	for i := len(before) - 1; i >= 0 && before[i] == '\\'; i-- {
+		n++
+	}
+	if n == len(before) {
+		for i := len(r.buf) - 1; i >= 0 && r.buf[i] == '\\'; i-- {
+			n++
+		}
+	}
+	return n%2 == 1
+}
+
+// check returns the error that ends the stream when raw, the last value
+// read, is not well-formed JSON, and nil when it is.
+func (r *valueReader) check(raw []byte) error {
+	var v any
+	err := json.Unmarshal(raw, &v)
+	var syntaxErr *json.SyntaxError
+	if errors.As(err, &syntaxErr) {
+		return formatErr("malformed JSON at byte %d: %v", r.start+syntaxErr.Offset, syntaxErr)
+	}
+	return nil
+}
+
+// end returns io.EOF when nothing but white space follows the top-level
+// value.
+func (r *valueReader) end() error {
+	c, err := r.peek()
+	if err == io.EOF {
+		return io.EOF
+	}
+	if err != nil {
+		return streamError(err)
+	}
+	return formatErr("malformed JSON at byte %d: unexpected data %q after the top-level value", r.off, c)
+}
+
+// arraySource yields the elements of a top-level JSON array.
+type arraySource struct {
+	r       valueReader
+	started bool // the '[' was read
+	more    bool // an element was read: a ',' or the ']' comes next
+	done    bool
+}
+
+func newArraySource(r io.Reader) *arraySource {
+	return &arraySource{r: valueReader{br: bufio.NewReader(r)}}
+}
 
 func (s *arraySource) next() ([]byte, error, error) {
+	if s.done {
+		return nil, nil, io.EOF
+	}
 	if !s.started {
 		s.started = true
-		if err := expectDelim(s.dec, '['); err != nil {
+		if err := s.r.expect('[', "looking for the beginning of the array"); err != nil {
 			return nil, nil, err
 		}
 	}
-	if !s.dec.More() {
-		if err := expectDelim(s.dec, ']'); err != nil {
-			return nil, nil, err
+	raw, end, err := s.r.element(&s.more)
+	if err != nil || !end {
+		return raw, nil, err
+	}
+	s.done = true
+	return nil, nil, s.r.end()
+}
+
+func (s *arraySource) check(raw []byte) error { return s.r.check(raw) }
+
+// element reads the next element of an array whose '[' was read: it
+// reports end when the ']' came instead. more says whether an element was
+// read before (a ',' must then come first), and is set.
+func (r *valueReader) element(more *bool) (raw []byte, end bool, err error) {
+	c, err := r.peek()
+	if err != nil {
+		return nil, false, streamError(inStructure(err))
+	}
+	if c == ']' {
+		r.skip()
+		*more = false
+		return nil, true, nil
+	}
+	if *more {
+		if c != ',' {
+			return nil, false, r.malformed(c, "after array element")
 		}
-		return nil, nil, expectEnd(s.dec)
+		r.skip()
 	}
-	if err := s.dec.Decode(&s.raw); err != nil {
-		return nil, nil, streamError(inStructure(err))
-	}
-	return s.raw, nil, nil
+	*more = true
+	raw, err = r.value()
+	return raw, false, err
 }
 
 // collectionSource yields the elements of the array under one key of a
@@ -185,74 +418,103 @@ func (s *arraySource) next() ([]byte, error, error) {
 // API answer. Other keys, before or after, are skipped; a GeoJSON "type"
 // other than FeatureCollection stops the stream.
 type collectionSource struct {
-	dec      *json.Decoder
+	r        valueReader
 	key      string
-	raw      json.RawMessage
-	started  bool
+	started  bool // the '{' was read
+	member   bool // a member was read: a ',' or the '}' comes next
 	inArray  bool
+	more     bool // in the array, an element was read
 	sawArray bool
+	done     bool
 }
 
 func newCollectionSource(r io.Reader, key string) *collectionSource {
-	return &collectionSource{dec: json.NewDecoder(r), key: key}
+	return &collectionSource{r: valueReader{br: bufio.NewReader(r)}, key: key}
 }
 
+func (s *collectionSource) check(raw []byte) error { return s.r.check(raw) }
+
 func (s *collectionSource) next() ([]byte, error, error) {
+	if s.done {
+		return nil, nil, io.EOF
+	}
 	if !s.started {
 		s.started = true
-		if err := expectDelim(s.dec, '{'); err != nil {
+		if err := s.r.expect('{', "looking for the beginning of the object"); err != nil {
 			return nil, nil, err
 		}
 	}
 	for {
 		if s.inArray {
-			if s.dec.More() {
-				if err := s.dec.Decode(&s.raw); err != nil {
-					return nil, nil, streamError(inStructure(err))
-				}
-				return s.raw, nil, nil
-			}
-			if err := expectDelim(s.dec, ']'); err != nil {
-				return nil, nil, err
+			raw, end, err := s.r.element(&s.more)
+			if err != nil || !end {
+				return raw, nil, err
 			}
 			s.inArray = false
 			continue
 		}
-		if !s.dec.More() {
-			if err := expectDelim(s.dec, '}'); err != nil {
-				return nil, nil, err
-			}
-			if !s.sawArray {
-				return nil, nil, formatErr("the JSON object has no %q array", s.key)
-			}
-			return nil, nil, expectEnd(s.dec)
-		}
-		tok, err := s.dec.Token()
+		c, err := s.r.peek()
 		if err != nil {
 			return nil, nil, streamError(inStructure(err))
 		}
-		key, _ := tok.(string)
-		switch {
-		case key == s.key && !s.sawArray:
-			tok, err := s.dec.Token()
-			if err != nil {
+		if c == '}' {
+			s.r.skip()
+			s.done = true
+			if !s.sawArray {
+				return nil, nil, formatErr("the JSON object has no %q array", s.key)
+			}
+			return nil, nil, s.r.end()
+		}
+		if s.member {
+			if c != ',' {
+				return nil, nil, s.r.malformed(c, "after object key:value pair")
+			}
+			s.r.skip()
+			if c, err = s.r.peek(); err != nil {
 				return nil, nil, streamError(inStructure(err))
 			}
-			if tok != json.Delim('[') {
+		}
+		s.member = true
+		if c != '"' {
+			return nil, nil, s.r.malformed(c, "looking for beginning of object key string")
+		}
+		raw, err := s.r.value()
+		if err != nil {
+			return nil, nil, err
+		}
+		var key string
+		if err := json.Unmarshal(raw, &key); err != nil {
+			if err := s.r.check(raw); err != nil {
+				return nil, nil, err
+			}
+			return nil, nil, formatErr("malformed JSON at byte %d: a key is no string", s.r.start)
+		}
+		if err := s.r.expect(':', "after object key"); err != nil {
+			return nil, nil, err
+		}
+		if key == s.key && !s.sawArray {
+			if c, err = s.r.peek(); err != nil {
+				return nil, nil, streamError(inStructure(err))
+			}
+			if c != '[' {
 				return nil, nil, formatErr("%q must be an array", s.key)
 			}
+			s.r.skip()
 			s.sawArray, s.inArray = true, true
-		case key == "type" && s.key == "features":
+			continue
+		}
+		raw, err = s.r.value()
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := s.r.check(raw); err != nil {
+			return nil, nil, err
+		}
+		if key == "type" && s.key == "features" {
 			var typ any
-			if err := s.dec.Decode(&typ); err != nil {
-				return nil, nil, streamError(inStructure(err))
-			}
+			json.Unmarshal(raw, &typ)
 			if typ != "FeatureCollection" {
 				return nil, nil, formatErr("GeoJSON type %v is not FeatureCollection", typ)
-			}
-		default:
-			if err := s.dec.Decode(&s.raw); err != nil {
-				return nil, nil, streamError(inStructure(err))
 			}
 		}
 	}
@@ -275,31 +537,6 @@ func (s *streamSource) next() ([]byte, error, error) {
 		return nil, nil, streamError(err)
 	}
 	return s.raw, nil, nil
-}
-
-// expectDelim reads one token and checks that it is the delimiter want.
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return streamError(inStructure(err))
-	}
-	if tok != want {
-		return formatErr("malformed JSON at byte %d: expected %q, got %v", dec.InputOffset(), string(want), tok)
-	}
-	return nil
-}
-
-// expectEnd checks that nothing but white space follows the top-level
-// value, and returns io.EOF when so.
-func expectEnd(dec *json.Decoder) error {
-	_, err := dec.Token()
-	switch err {
-	case io.EOF:
-		return io.EOF
-	case nil:
-		return formatErr("unexpected data after the top-level JSON value at byte %d", dec.InputOffset())
-	}
-	return streamError(err)
 }
 
 // inStructure turns io.EOF met inside a JSON structure into

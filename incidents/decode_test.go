@@ -3,6 +3,7 @@ package incidents
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // decodeAll reads every record of dec; it fails the test on a stream error.
@@ -598,6 +600,36 @@ func BenchmarkDecodeNDJSON(b *testing.B) {
 	}, "")
 }
 
+// BenchmarkDecodeGeoJSON decodes the records of BenchmarkDecodeNDJSON as
+// the Features of one FeatureCollection, as QGIS and ogr2ogr write them.
+func BenchmarkDecodeGeoJSON(b *testing.B) {
+	benchmarkDecodeCollection(b, `{"type":"FeatureCollection","name":"incidents","features":[`, "]}", func(w io.Writer, i int) {
+		fmt.Fprintf(w, `{"type":"Feature","properties":{"source_id":"gen-%d","date":"2016-09-17","event_type":"Explosions/Remote violence","sub_event_type":"Air/drone strike","actor1":"Military Forces of Syria","place":"Aleppo","country":"SY","fatalities":%d,"sources":["SOHR","Reuters"]},"geometry":{"type":"Point","coordinates":[37.1%d,36.2%d]}}`, i, i%50, i, i)
+	})
+}
+
+// BenchmarkDecodeJSONArray decodes the records of BenchmarkDecodeNDJSON as
+// one JSON array.
+func BenchmarkDecodeJSONArray(b *testing.B) {
+	benchmarkDecodeCollection(b, "[", "]", func(w io.Writer, i int) {
+		fmt.Fprintf(w, `{"source_id":"gen-%d","date":"2016-09-17","event_type":"Explosions/Remote violence","sub_event_type":"Air/drone strike","actor1":"Military Forces of Syria","place":"Aleppo","country":"SY","lat":36.2%d,"lon":37.1%d,"fatalities":%d,"sources":["SOHR","Reuters"]}`, i, i, i, i%50)
+	})
+}
+
+// benchmarkDecodeCollection runs benchmarkDecode over records separated
+// by ",\n" between head and tail.
+func benchmarkDecodeCollection(b *testing.B, head, tail string, record func(io.Writer, int)) {
+	benchmarkDecode(b, func(w io.Writer, i int) {
+		if i > 0 {
+			io.WriteString(w, ",\n")
+		}
+		record(w, i)
+		if i == 9_999 {
+			io.WriteString(w, tail)
+		}
+	}, head)
+}
+
 func BenchmarkDecodeCSV(b *testing.B) {
 	benchmarkDecode(b, func(w io.Writer, i int) {
 		fmt.Fprintf(w, "gen-%d,2016-09-17,Explosions/Remote violence,Air/drone strike,Military Forces of Syria,Aleppo,SY,36.2%d,37.1%d,%d,SOHR; Reuters\n", i, i, i, i%50)
@@ -670,5 +702,100 @@ func TestGzippedNULsRefusedEarly(t *testing.T) {
 	}
 	if n := <-written; n > 64<<20 {
 		t.Fatalf("the decoder made %d MiB of NULs be compressed before it stopped, want it to stop at the start", n>>20)
+	}
+}
+
+// TestValueReaderAgreesWithEncodingJSON checks that arrays and
+// FeatureCollections split into the records encoding/json finds, however
+// the input arrives (strings with escaped quotes and backslashes, brackets
+// inside strings, a chunk boundary at every byte), and that malformed JSON
+// ends the stream where encoding/json says it is malformed.
+func TestValueReaderAgreesWithEncodingJSON(t *testing.T) {
+	records := []string{
+		`{"date":"2016-09-17","event_type":"Battles","lat":1,"lon":2}`,
+		`{"notes":"a \"quoted\" word, a [bracket] and a {brace}","date":"2016-09-17"}`,
+		`{"notes":"ends in a backslash \\","date":"2016-09-17"}`,
+		`{"notes":"\\\"\\\\","x":[1,[2,{"y":"]"}]]}`,
+		`{"notes":"é ü \u00e9 \ud83d\ude00"}`,
+		`17`, `"a string"`, `null`, `true`, `[1,2]`, `{}`,
+		`{"type":"Feature","geometry":{"type":"Point","coordinates":[37.1,36.2]},"properties":{"date":"2016-09-17","event_type":"Battles","notes":"x}"}}`,
+	}
+	inputs := map[string]string{
+		"array":      "[" + strings.Join(records, ",\n ") + "]",
+		"collection": `{"type":"FeatureCollection","name":"a \"b\" ]}","bbox":[1,2,3,4],"features":[` + strings.Join(records, ",") + `],"crs":{"x":"}"}}`,
+		"empty":      `{"features":[ ]}`,
+	}
+	for name, input := range inputs {
+		for _, oneByte := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/onebyte=%v", name, oneByte), func(t *testing.T) {
+				var r io.Reader = strings.NewReader(input)
+				if oneByte {
+					r = iotest.OneByteReader(r)
+				}
+				var src rawSource = newArraySource(r)
+				var want []json.RawMessage
+				if name == "array" {
+					if err := json.Unmarshal([]byte(input), &want); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					src = newCollectionSource(r, "features")
+					var fc struct{ Features []json.RawMessage }
+					if err := json.Unmarshal([]byte(input), &fc); err != nil {
+						t.Fatal(err)
+					}
+					want = fc.Features
+				}
+				var got []string
+				for {
+					raw, recErr, err := src.next()
+					if err == io.EOF {
+						break
+					}
+					if err != nil || recErr != nil {
+						t.Fatalf("record %d: %v %v", len(got), recErr, err)
+					}
+					got = append(got, string(raw))
+				}
+				if len(got) != len(want) {
+					t.Fatalf("got %d records %q, want %d", len(got), got, len(want))
+				}
+				for i := range want {
+					if got[i] != string(want[i]) {
+						t.Errorf("record %d: got %s, want %s", i, got[i], want[i])
+					}
+				}
+			})
+		}
+	}
+
+	// Malformed records: the stream ends with a malformed-JSON error after
+	// the records before them.
+	const ok = `{"date":"2016-09-17","event_type":"Battles","lat":1,"lon":2}`
+	for _, bad := range []string{`{"date":"2016-09-17",}`, `{"date" "x"}`, `{"notes":"a` + "\n" + `b"}`, `{"a":[1,}`, `{"a":tru}`, `{]`, `nul`} {
+		for _, wrap := range []string{"[%s]", `{"type":"FeatureCollection","features":[%s]}`} {
+			input := fmt.Sprintf(wrap, ok+","+bad+","+ok)
+			dec, _, err := NewDecoder(strings.NewReader(input), "auto")
+			if err != nil {
+				t.Fatalf("%s: %v", input, err)
+			}
+			n := 0
+			for {
+				rec, err := dec.Next()
+				if err != nil {
+					if err == io.EOF || !strings.Contains(err.Error(), "malformed JSON") || !errors.Is(err, ErrInvalid) {
+						t.Errorf("%s: got %v after %d records, want a malformed-JSON error", input, err, n)
+					}
+					break
+				}
+				if rec.Err != nil {
+					t.Errorf("%s: record %d: %v, want the stream to end", input, rec.Index, rec.Err)
+				}
+				n++
+			}
+			if n != 1 {
+				t.Errorf("%s: %d records before the error, want 1", input, n)
+			}
+		}
 	}
 }
