@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -105,6 +106,11 @@ func mapdImport(ctx context.Context, bin, db, file string) (proc, importResult, 
 // importRow measures the import of the n incidents with coordinates in
 // file into the empty database db, and returns the rate in records/s.
 func importRow(ctx context.Context, bin, db, file string, n int) (row, float64, error) {
+	return importRowAs(ctx, bin, db, file, n, "`mapd import`, NDJSON with coordinates, empty database")
+}
+
+// importRowAs is importRow with the row's description what.
+func importRowAs(ctx context.Context, bin, db, file string, n int, what string) (row, float64, error) {
 	p, res, err := mapdImport(ctx, bin, db, file)
 	if err != nil {
 		return row{}, 0, err
@@ -119,13 +125,54 @@ func importRow(ctx context.Context, bin, db, file string, n int) (row, float64, 
 		note += fmt.Sprintf("; database %s", megabytes(fi.Size()))
 	}
 	return row{
-		what:   "`mapd import`, NDJSON with coordinates, empty database",
+		what:   what,
 		n:      res.Inserted,
 		rate:   fmt.Sprintf("%s records/s", thousands(rate)),
 		bytes:  "peak RSS " + megabytes(p.peakRSS),
 		target: verdict(rate >= 150_000 && p.peakRSS <= 300e6, "≥ 150,000/s, RSS ≤ 300 MB"),
 		note:   note,
 	}, rate, nil
+}
+
+// writeCollection writes the Features of the GeoJSONSeq file seq (one per
+// line) as one GeoJSON FeatureCollection to path, as QGIS or ogr2ogr
+// would export them.
+func writeCollection(seq, path string) error {
+	in, err := os.Open(seq)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(out, 1<<20)
+	w.WriteString(`{"type":"FeatureCollection","name":"incidents","features":[` + "\n")
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	first := true
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		if !first {
+			w.WriteString(",\n")
+		}
+		first = false
+		w.Write(line)
+	}
+	if err := sc.Err(); err != nil {
+		out.Close()
+		return err
+	}
+	w.WriteString("\n]}\n")
+	if err := w.Flush(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // placesRow measures the import of a file of place names only into the
