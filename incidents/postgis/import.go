@@ -217,10 +217,15 @@ func (imp *importer) flush(ctx context.Context) error {
 		imp.queue = nil // the COPY owns it now
 	} else {
 		if imp.bulk != nil {
-			err = imp.bulk.endCopy(false)
+			if err = imp.bulk.endCopy(false); err == nil {
+				err = imp.bulk.restoreUnique(ctx, imp.tx)
+			}
 		}
 		if err == nil {
 			inserted, updated, err = imp.upsert(ctx)
+		}
+		if err == nil && imp.bulk != nil {
+			imp.bulk.wrote(imp.queue)
 		}
 		imp.queue = imp.queue[:0]
 	}
