@@ -250,3 +250,61 @@ func TestBulkLoadRefusedRow(t *testing.T) {
 		t.Errorf("count %d, %v; want 0", n, err)
 	}
 }
+
+// TestBulkLoadRepeatedSourceIDs imports into an empty table records whose
+// source_ids repeat in every way a bulk load meets them (a repeat of a
+// copied record, then a record first written by the upsert that the
+// repeat led to, a repeat within a group of 5,000, a repeat after the
+// groups before it were copied): each source_id is stored once, with its
+// last record, the counts are those of an import into a table with rows,
+// and the unique constraint on source_id is in place afterwards.
+func TestBulkLoadRepeatedSourceIDs(t *testing.T) {
+	ctx := context.Background()
+	c := pgtest.Start(t)
+	rec := func(id, notes string) incidents.Incident {
+		return incidents.Incident{SourceID: id, Date: "2020-01-01", EventType: "Battles", Lat: ptr(1.0), Lon: ptr(2.0), Notes: notes}
+	}
+	var items []incidents.Incident
+	items = append(items, rec("a", "first"), rec("a", "second"), rec("b", "first"), rec("b", "second"))
+	for i := range 12_000 {
+		items = append(items, rec(fmt.Sprint("n", i), "first"))
+	}
+	items = append(items, rec("n5", "second"), rec("a", "third"), rec("n11999", "second"))
+	url := c.NewDatabase(t)
+	res, err := openURL(t, url).Import(ctx, incidents.NewSliceDecoder(items), incidents.ImportOptions{})
+	if want := 12_002; err != nil || res.Inserted != want || res.Updated != 5 || res.Unchanged != 0 {
+		t.Fatalf("import: got %+v, %v; want %d inserted, 5 updated", res, err, want)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	got := map[string]string{}
+	rows, err := conn.Query(ctx, "SELECT source_id, notes FROM incidents WHERE source_id IN ('a', 'b', 'n5', 'n11999', 'n6')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id, notes string
+		if err := rows.Scan(&id, &notes); err != nil {
+			t.Fatal(err)
+		}
+		got[id] = notes
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"a": "third", "b": "second", "n5": "second", "n11999": "second", "n6": "first"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("stored %v, want %v", got, want)
+	}
+	var unique bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_constraint
+		WHERE conrelid = 'incidents'::regclass AND contype = 'u' AND pg_get_constraintdef(oid) = 'UNIQUE (source_id)')`).Scan(&unique); err != nil || !unique {
+		t.Errorf("unique constraint on source_id: %v, %v; want it", unique, err)
+	}
+	if _, err := conn.Exec(ctx, "INSERT INTO incidents (source_id, date, event_type, lat, lon, created_at, updated_at) VALUES ('a', '2020-01-01', 'Battles', 1, 2, now(), now())"); err == nil {
+		t.Error("a second row with source_id a was stored")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -50,6 +51,9 @@ type importer struct {
 	started bool      // the first transaction has begun
 	bulk    *bulkLoad // non-nil during a bulk load into an empty table
 	changed int64     // the data version the open transaction commits
+
+	nowAt   time.Time // the clock, to the second, nowText is the RFC 3339 text of
+	nowText string
 }
 
 // importColumns are the columns an import writes: writeColumns and the
@@ -60,8 +64,12 @@ var importColumns = append(writeColumns[:len(writeColumns):len(writeColumns)], "
 func (imp *importer) Write(ctx context.Context, rec *incidents.CheckedRecord, res *incidents.ImportResult) error {
 	imp.res = res
 	in := &rec.Incident
-	now := imp.opts.Now().UTC().Format("2006-01-02T15:04:05Z07:00")
-	in.CreatedAt, in.UpdatedAt = now, now
+	// The clock's text changes once a second: formatting it for every
+	// record showed in a bulk load's profile.
+	if now := imp.opts.Now().UTC().Truncate(time.Second); !now.Equal(imp.nowAt) || imp.nowText == "" {
+		imp.nowAt, imp.nowText = now, now.Format(time.RFC3339)
+	}
+	in.CreatedAt, in.UpdatedAt = imp.nowText, imp.nowText
 	vals, err := columnValues(in)
 	var fe *incidents.FieldError
 	if errors.As(err, &fe) {
@@ -217,10 +225,15 @@ func (imp *importer) flush(ctx context.Context) error {
 		imp.queue = nil // the COPY owns it now
 	} else {
 		if imp.bulk != nil {
-			err = imp.bulk.endCopy(false)
+			if err = imp.bulk.endCopy(false); err == nil {
+				err = imp.bulk.restoreUnique(ctx, imp.tx)
+			}
 		}
 		if err == nil {
 			inserted, updated, err = imp.upsert(ctx)
+		}
+		if err == nil && imp.bulk != nil {
+			imp.bulk.wrote(imp.queue)
 		}
 		imp.queue = imp.queue[:0]
 	}

@@ -28,19 +28,25 @@ func searchWords(s string) []string {
 // of s, not a copy: a bulk load splits every record's text.
 func appendSearchWords(out []string, s string) []string {
 	for i := 0; i < len(s); {
-		if !wordRune(s, i) {
+		if c := s[i]; c < utf8.RuneSelf && !asciiWord[c] || c >= utf8.RuneSelf && !wordRune(s, i) {
 			i += runeLen(s, i)
 			continue
 		}
 		j, ascii, upper := i, true, false
-		for j < len(s) && wordRune(s, j) {
+		for j < len(s) {
 			c := s[j]
-			switch {
-			case c >= utf8.RuneSelf:
-				ascii = false
-			case 'A' <= c && c <= 'Z':
-				upper = true
+			if c < utf8.RuneSelf {
+				if !asciiWord[c] {
+					break
+				}
+				upper = upper || 'A' <= c && c <= 'Z'
+				j++
+				continue
 			}
+			if !wordRune(s, j) {
+				break
+			}
+			ascii = false
 			j += runeLen(s, j)
 		}
 		w := s[i:j]
@@ -58,11 +64,18 @@ func appendSearchWords(out []string, s string) []string {
 	return out
 }
 
+// asciiWord tells the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
+
 // wordRune reports whether the rune at s[i] is a letter or a number.
 func wordRune(s string, i int) bool {
-	c := s[i]
-	if c < utf8.RuneSelf {
-		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	if c := s[i]; c < utf8.RuneSelf {
+		return asciiWord[c]
 	}
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return unicode.IsLetter(r) || unicode.IsNumber(r)
@@ -102,12 +115,27 @@ func foldWord(w string) string {
 
 // searchVector returns the search column of an incident: its distinct
 // words in byte order, the order PostgreSQL keeps a tsvector's lexemes in,
-// so that the server need not sort them.
+// so that the server need not sort them. Its four texts are split as one,
+// joined by spaces with their ASCII capitals lowered first, so that their
+// ASCII words are slices of a single string rather than a copy each.
 func searchVector(in *incidents.Incident) pgtype.TSVector {
-	words := make([]string, 0, 32)
-	for _, text := range []string{in.Notes, in.Place, in.Actor1, in.Actor2} {
-		words = appendSearchWords(words, text)
+	texts := [...]string{in.Notes, in.Place, in.Actor1, in.Actor2}
+	n := len(texts)
+	for _, t := range texts {
+		n += len(t)
 	}
+	buf := make([]byte, 0, n)
+	for _, t := range texts {
+		for i := 0; i < len(t); i++ {
+			c := t[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf = append(buf, c)
+		}
+		buf = append(buf, ' ')
+	}
+	words := appendSearchWords(make([]string, 0, 32), string(buf))
 	slices.Sort(words)
 	words = slices.Compact(words)
 	v := pgtype.TSVector{Valid: true, Lexemes: make([]pgtype.TSVectorLexeme, len(words))}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/mapd/mapd/incidents"
 )
 
 // fieldsWords is searchWords as strings.FieldsFunc and foldWord define
@@ -39,6 +41,43 @@ func TestSearchWordsAgreeWithFieldsFunc(t *testing.T) {
 		got, want := searchWords(s), fieldsWords(s)
 		if !slices.Equal(got, want) {
 			t.Errorf("searchWords(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestSearchVectorAgreesWithFieldsFunc checks searchVector, which splits
+// an incident's four texts as one with their ASCII capitals lowered,
+// against the distinct words fieldsWords finds in each text, in order.
+func TestSearchVectorAgreesWithFieldsFunc(t *testing.T) {
+	alphabet := []rune("aZé Ḥ1;-\u0301٣İßQ\xff")
+	r := rand.New(rand.NewPCG(3, 4))
+	text := func() string {
+		var b strings.Builder
+		for range r.IntN(24) {
+			b.WriteRune(alphabet[r.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	cases := []incidents.Incident{
+		{}, {Notes: "Shelling near the MARKET", Place: "Ḥamā", Actor1: "Forces de l'État", Actor2: "market"},
+		{Notes: "end", Place: "Start"}, {Notes: "ÉCOLE" + strings.Repeat("X", maxLexeme), Actor2: "Ab\xffCd"},
+	}
+	for range 2000 {
+		cases = append(cases, incidents.Incident{Notes: text(), Place: text(), Actor1: text(), Actor2: text()})
+	}
+	for _, in := range cases {
+		var want []string
+		for _, s := range []string{in.Notes, in.Place, in.Actor1, in.Actor2} {
+			want = append(want, fieldsWords(s)...)
+		}
+		slices.Sort(want)
+		want = slices.Compact(want)
+		var got []string
+		for _, l := range searchVector(&in).Lexemes {
+			got = append(got, l.Word)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("searchVector(%q, %q, %q, %q) = %q, want %q", in.Notes, in.Place, in.Actor1, in.Actor2, got, want)
 		}
 	}
 }

@@ -54,9 +54,11 @@ func columnValues(in *incidents.Incident) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgis: created_at %q: %w", in.CreatedAt, err)
 	}
-	updated, err := time.Parse(time.RFC3339, in.UpdatedAt)
-	if err != nil {
-		return nil, fmt.Errorf("postgis: updated_at %q: %w", in.UpdatedAt, err)
+	updated := created
+	if in.UpdatedAt != in.CreatedAt {
+		if updated, err = time.Parse(time.RFC3339, in.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("postgis: updated_at %q: %w", in.UpdatedAt, err)
+		}
 	}
 	return []any{sourceID, date, in.DatePrecision, in.EventType, in.SubEventType,
 		in.Actor1, in.Actor2, fat, inj, in.Place, in.Country, in.Admin1, *in.Lat, *in.Lon, int16(gp), gid,
