@@ -18,7 +18,9 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -30,26 +32,25 @@ import (
 	"unicode/utf8"
 )
 
-// languages are the map's label languages (those of the gazetteer's label
-// names, gazetteer/internal/labelnames) other than English, whose names the
-// base map already holds.
-var languages = []string{"ar", "ckb", "de", "es", "fa", "fr", "he", "hi", "it", "ja", "ko", "ku",
-	"nl", "pl", "ps", "pt", "ru", "sw", "tr", "uk", "ur", "zh"}
-
 func main() {
 	pkg := flag.String("package", "", "the unpacked i18n-iso-countries package folder (holding codes.json and langs/)")
 	basemap := flag.String("basemap", "web/static/basemap/countries.json", "the base map whose countries get names")
+	labels := flag.String("labelnames", "gazetteer/data/labelnames.tsv.gz", "the place labels' names (gazetteer/internal/labelnames): the country names come in its languages")
 	out := flag.String("out", "web/static/basemap/names", "folder to write TAG.json files into")
 	flag.Parse()
-	if err := run(*pkg, *basemap, *out); err != nil {
+	if err := run(*pkg, *basemap, *labels, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gencountrynames:", err)
 		os.Exit(1)
 	}
 }
 
-func run(pkg, basemap, out string) error {
+func run(pkg, basemap, labels, out string) error {
 	if pkg == "" {
 		return errors.New("-package is required")
+	}
+	languages, err := labelLanguages(labels)
+	if err != nil {
+		return err
 	}
 	ids, err := basemapIDs(basemap)
 	if err != nil {
@@ -91,6 +92,41 @@ func run(pkg, basemap, out string) error {
 	}
 	fmt.Fprintf(os.Stderr, "gencountrynames: %d languages, %d countries\n", written, len(ids))
 	return nil
+}
+
+// labelLanguages returns the languages of the place labels' names (the
+// second column of labelnames.tsv.gz) other than English, whose names the
+// base map already holds, so that countries and places are named in the
+// same languages.
+func labelLanguages(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		if cols := strings.SplitN(sc.Text(), "\t", 3); len(cols) == 3 && cols[1] != "en" {
+			seen[cols[1]] = true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(seen) == 0 {
+		return nil, fmt.Errorf("%s: no languages", path)
+	}
+	langs := make([]string, 0, len(seen))
+	for l := range seen {
+		langs = append(langs, l)
+	}
+	slices.Sort(langs)
+	return langs, nil
 }
 
 // basemapIDs returns the ids ("760") of the base map's countries.
