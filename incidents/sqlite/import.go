@@ -72,6 +72,7 @@ type importer struct {
 	queue    []incidents.CheckedRecord
 	locked   bool    // holds the store's write lock (see lockWrites)
 	firstNew int64   // rows of the open transaction with a higher id are new
+	from     int64   // the data version when the open transaction began
 	updated  []int64 // ids the open transaction updated
 }
 
@@ -208,6 +209,11 @@ func (imp *importer) begin(ctx context.Context) error {
 	if err != nil {
 		imp.unlock()
 		return fmt.Errorf("incidents: import: %w", err)
+	}
+	if imp.from, err = txVersion(ctx, tx); err != nil {
+		tx.Rollback()
+		imp.unlock()
+		return err
 	}
 	if !imp.started {
 		imp.started = true
@@ -391,7 +397,7 @@ func (imp *importer) commit(ctx context.Context) error {
 		// snapshot from before the import.
 		imp.store.idx.rebuild(imp.store)
 	} else if len(rows) > 0 {
-		imp.store.apply(version, rows, nil)
+		imp.store.apply(imp.from, version, rows, nil)
 	}
 	imp.unlock()
 	return nil

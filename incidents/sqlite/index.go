@@ -266,9 +266,19 @@ func txVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
 	return v, nil
 }
 
-// apply hands one committed write to the index.
-func (s *Store) apply(version int64, upsert []index.Row, del []int64) {
+// apply hands one committed write to the index: from is the data version
+// when the write's transaction began, version the one it committed. When
+// the index is not at from, another process wrote the file since the
+// index last caught up: applying this write alone would give the index
+// this write's version without the other process's rows, so the index is
+// built again instead, before the write returns (its caller holds the
+// write lock, as an import's rebuild does).
+func (s *Store) apply(from, version int64, upsert []index.Row, del []int64) {
 	if s.idx == nil {
+		return
+	}
+	if cur := s.idx.ix.Current(); cur != nil && cur.Version() != from {
+		s.idx.rebuild(s)
 		return
 	}
 	// An error disabled the index with a log line; reads then use SQLite.

@@ -80,6 +80,70 @@ func TestIndexAgreesWithSQL(t *testing.T) {
 	}
 }
 
+// TestIndexSeesForeignWriteBeforeOwn checks that a write of this process
+// that follows another process's, with no read between them, does not
+// hide the other write from the index: each kind of write (create,
+// replace, delete, import) after a foreign create, then the index's count
+// against SQLite's.
+func TestIndexSeesForeignWriteBeforeOwn(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "foreign.db")
+	ixs, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ixs.Close()
+	other, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	mk := func() *incidents.Incident {
+		return &incidents.Incident{Date: "2016-01-01", EventType: "Battles", Lat: ptrTo(35.0), Lon: ptrTo(38.0)}
+	}
+	first := mk()
+	if err := ixs.Create(ctx, first, nil); err != nil {
+		t.Fatal(err)
+	}
+	ixs.StartIndex(index.Options{})
+	if err := ixs.WaitIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	own := map[string]func() error{
+		"create":  func() error { return ixs.Create(ctx, mk(), nil) },
+		"replace": func() error { in := mk(); in.EventType = "Riots"; return ixs.Replace(ctx, first.ID, in, nil) },
+		"import": func() error {
+			_, err := ixs.Import(ctx, incidents.NewSliceDecoder([]incidents.Incident{*mk()}), incidents.ImportOptions{})
+			return err
+		},
+		"delete": func() error {
+			in := mk()
+			ixs.Create(ctx, in, nil)
+			other.Create(ctx, mk(), nil)
+			return ixs.Delete(ctx, in.ID)
+		},
+	}
+	for _, name := range []string{"create", "replace", "import", "delete"} {
+		if err := other.Create(ctx, mk(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := own[name](); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := ixs.Count(ctx, incidents.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := other.Count(ctx, incidents.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("after a foreign create and an own %s: the index counts %d, SQLite %d", name, got, want)
+		}
+	}
+}
+
 func isNotFound(err error) bool { return errors.Is(err, incidents.ErrNotFound) }
 
 func randomFilter(rng *rand.Rand) incidents.Filter {

@@ -347,6 +347,10 @@ func (s *Store) Create(ctx context.Context, in *incidents.Incident, r incidents.
 		return fmt.Errorf("incidents: create: %w", err)
 	}
 	defer tx.Rollback()
+	from, err := txVersion(ctx, tx)
+	if err != nil {
+		return err
+	}
 	now := s.now().UTC().Format(time.RFC3339)
 	in.CreatedAt, in.UpdatedAt = now, now
 	id, err := insertIncident(ctx, tx, in)
@@ -361,7 +365,7 @@ func (s *Store) Create(ctx context.Context, in *incidents.Incident, r incidents.
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("incidents: create: %w", err)
 	}
-	s.apply(v, []index.Row{indexRow(in)}, nil)
+	s.apply(from, v, []index.Row{indexRow(in)}, nil)
 	return nil
 }
 
@@ -379,6 +383,10 @@ func (s *Store) Replace(ctx context.Context, id int64, in *incidents.Incident, r
 		return fmt.Errorf("incidents: replace: %w", err)
 	}
 	defer tx.Rollback()
+	from, err := txVersion(ctx, tx)
+	if err != nil {
+		return err
+	}
 	var created string
 	err = tx.QueryRowContext(ctx, "SELECT created_at FROM incidents WHERE id = ?", id).Scan(&created)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -400,7 +408,7 @@ func (s *Store) Replace(ctx context.Context, id int64, in *incidents.Incident, r
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("incidents: replace: %w", err)
 	}
-	s.apply(v, []index.Row{indexRow(in)}, nil)
+	s.apply(from, v, []index.Row{indexRow(in)}, nil)
 	return nil
 }
 
@@ -413,6 +421,10 @@ func (s *Store) Delete(ctx context.Context, id int64) error {
 		return fmt.Errorf("incidents: delete %d: %w", id, err)
 	}
 	defer tx.Rollback()
+	from, err := txVersion(ctx, tx)
+	if err != nil {
+		return err
+	}
 	res, err := tx.ExecContext(ctx, "DELETE FROM incidents WHERE id = ?", id)
 	if err != nil {
 		return fmt.Errorf("incidents: delete %d: %w", id, err)
@@ -427,7 +439,7 @@ func (s *Store) Delete(ctx context.Context, id int64) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("incidents: delete %d: %w", id, err)
 	}
-	s.apply(v, nil, []int64{id})
+	s.apply(from, v, nil, []int64{id})
 	return nil
 }
 
