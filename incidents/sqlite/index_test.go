@@ -42,6 +42,10 @@ func TestIndexAgreesWithSQL(t *testing.T) {
 	if err := ixs.WaitIndex(ctx); err != nil {
 		t.Fatal(err)
 	}
+	writes := 30 // per round
+	if RaceEnabled {
+		writes = 10 // each write after the other store's builds the index again
+	}
 	for round := range 4 {
 		t.Run(fmt.Sprintf("round %d", round), func(t *testing.T) {
 			for range 12 {
@@ -51,7 +55,7 @@ func TestIndexAgreesWithSQL(t *testing.T) {
 		})
 		// Writes: creations, replacements and deletions, alternately
 		// through the indexed store and the other one.
-		for k := range 30 {
+		for k := range writes {
 			w := []*Store{ixs, other}[k%2]
 			in := all[rng.IntN(len(all))]
 			switch rng.IntN(3) {
