@@ -7,6 +7,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/gin-gonic/gin v1.12.0
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/klauspost/compress v1.17.6
 	github.com/paulmach/orb v0.14.0
 	golang.org/x/text v0.41.0
 	modernc.org/sqlite v1.62.0
