@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	sqlite3 "modernc.org/sqlite" // also registers the "sqlite" driver
 	sqlite3lib "modernc.org/sqlite/lib"
@@ -307,17 +308,73 @@ func scanIncident(sc scanner, in *incidents.Incident) error {
 	in.Lat, in.Lon = &lat, &lon
 	in.GeonameID = gid.Int64
 	in.Sources, in.Tags = nil, nil
-	if sources != "[]" {
-		if err := json.Unmarshal([]byte(sources), &in.Sources); err != nil {
-			return fmt.Errorf("sources column: %w", err)
-		}
+	var err error
+	if in.Sources, err = decodeStrings(sources); err != nil {
+		return fmt.Errorf("sources column: %w", err)
 	}
-	if tags != "[]" {
-		if err := json.Unmarshal([]byte(tags), &in.Tags); err != nil {
-			return fmt.Errorf("tags column: %w", err)
-		}
+	if in.Tags, err = decodeStrings(tags); err != nil {
+		return fmt.Errorf("tags column: %w", err)
 	}
 	return nil
+}
+
+// decodeStrings decodes a sources or tags column, a JSON array of strings
+// (nil for "[]"). The form the store writes, strings without escapes,
+// control characters or invalid UTF-8 and no spaces, is split directly;
+// anything else goes through encoding/json, so the answer is always the
+// one json.Unmarshal gives.
+func decodeStrings(col string) ([]string, error) {
+	if col == "[]" {
+		return nil, nil
+	}
+	if vs, ok := splitPlainStrings(col); ok {
+		return vs, nil
+	}
+	var vs []string
+	if err := json.Unmarshal([]byte(col), &vs); err != nil {
+		return nil, err
+	}
+	return vs, nil
+}
+
+// splitPlainStrings splits `["a","b"]` when no string needs decoding;
+// ok is false for any other text.
+func splitPlainStrings(col string) (vs []string, ok bool) {
+	if len(col) < 4 || col[0] != '[' || col[len(col)-1] != ']' {
+		return nil, false
+	}
+	rest := col[1 : len(col)-1]
+	for {
+		if len(rest) < 2 || rest[0] != '"' {
+			return nil, false
+		}
+		end := strings.IndexByte(rest[1:], '"') + 1
+		if end == 0 {
+			return nil, false
+		}
+		v := rest[1:end]
+		ascii := true
+		for i := 0; i < len(v); i++ {
+			switch c := v[i]; {
+			case c < 0x20 || c == '\\':
+				return nil, false
+			case c >= utf8.RuneSelf:
+				ascii = false
+			}
+		}
+		if !ascii && !utf8.ValidString(v) {
+			return nil, false
+		}
+		vs = append(vs, v)
+		rest = rest[end+1:]
+		if rest == "" {
+			return vs, true
+		}
+		if rest[0] != ',' {
+			return nil, false
+		}
+		rest = rest[1:]
+	}
 }
 
 // Get returns the incident with the given id, or ErrNotFound.
