@@ -282,7 +282,118 @@ func (s *Store) apply(from, version int64, upsert []index.Row, del []int64) {
 		return
 	}
 	// An error disabled the index with a log line; reads then use SQLite.
-	_ = s.idx.ix.Apply(version, upsert, del)
+	if err := s.idx.ix.Apply(version, upsert, del); err != nil {
+		return
+	}
+	ids := make([]int64, 0, len(upsert)+len(del))
+	for _, r := range upsert {
+		ids = append(ids, r.ID)
+	}
+	s.carryFTS(from, version, append(ids, del...))
+}
+
+// maxFTSCarry is the most written rows whose full-text matches are read
+// again to carry the cached answers to the write's version; after a
+// larger write the cached answers are dropped.
+const maxFTSCarry = 500
+
+// carryFTS carries the cached full-text answers at version from to
+// version, the version of this process's write of the incidents ids (its
+// caller holds the write lock): each answer keeps its other ids and takes
+// the written ids the full-text index matches now. Answers at other
+// versions stay as they are (no read uses them again). When SQLite is no
+// longer at version after the reads (another process wrote), or a read
+// fails, the carried answers are dropped.
+func (s *Store) carryFTS(from, version int64, ids []int64) {
+	x := s.idx
+	x.ftsMu.Lock()
+	var queries []string
+	for q, e := range x.fts {
+		if e.version == from {
+			queries = append(queries, q)
+		}
+	}
+	x.ftsMu.Unlock()
+	if len(queries) == 0 {
+		return
+	}
+	carried := make(map[string][]int64, len(queries))
+	if len(ids) <= maxFTSCarry {
+		for _, q := range queries {
+			matched, err := s.ftsMatch(x.ctx, q, ids)
+			if err != nil {
+				carried = nil
+				break
+			}
+			carried[q] = matched
+		}
+		if v, err := s.Version(x.ctx); err != nil || v != version {
+			carried = nil
+		}
+	}
+	x.ftsMu.Lock()
+	defer x.ftsMu.Unlock()
+	for _, q := range queries {
+		e, ok := x.fts[q]
+		if !ok || e.version != from {
+			continue
+		}
+		matched, ok := carried[q]
+		if !ok {
+			delete(x.fts, q)
+			continue
+		}
+		x.fts[q] = ftsEntry{version: version, ids: mergeIDs(e.ids, ids, matched)}
+	}
+}
+
+// ftsMatch returns those of ids the full-text index matches for query, in
+// ascending order.
+func (s *Store) ftsMatch(ctx context.Context, query string, ids []int64) ([]int64, error) {
+	args := []any{query}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ? AND rowid IN ("+placeholders(len(ids))+") ORDER BY rowid", args...)
+	if err != nil {
+		return nil, fmt.Errorf("incidents: full-text search: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("incidents: full-text search: %w", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("incidents: full-text search: %w", err)
+	}
+	return out, nil
+}
+
+// mergeIDs returns the ascending ids of old without written, together with
+// matched (ascending, a subset of written). It leaves old unchanged: readers
+// may still hold it.
+func mergeIDs(old, written, matched []int64) []int64 {
+	drop := make(map[int64]bool, len(written))
+	for _, id := range written {
+		drop[id] = true
+	}
+	out := make([]int64, 0, len(old)+len(matched))
+	i := 0
+	for _, id := range old {
+		if drop[id] {
+			continue
+		}
+		for i < len(matched) && matched[i] < id {
+			out = append(out, matched[i])
+			i++
+		}
+		out = append(out, id)
+	}
+	return append(out, matched[i:]...)
 }
 
 // readRows returns the index rows of the incidents with an id above after

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/mapd/mapd/geo"
@@ -271,5 +272,102 @@ func compareAnswers(t *testing.T, a, b *Store, f incidents.Filter) {
 	}
 	if ea != eb {
 		t.Fatalf("Extent: index %+v, SQL %+v", ea, eb)
+	}
+}
+
+// TestFTSAnswerAfterWrites checks that the index's count for a full-text
+// query, whose answer is cached across this process's writes, agrees with
+// SQLite's own full-text search after each kind of write.
+func TestFTSAnswerAfterWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "fts.db")
+	ixs, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ixs.Close()
+	other, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	mk := func(notes string) *incidents.Incident {
+		return &incidents.Incident{Date: "2016-01-01", EventType: "Battles", Notes: notes, Lat: ptrTo(35.0), Lon: ptrTo(38.0)}
+	}
+	first, second := mk("shots at the market"), mk("a quiet day")
+	for _, in := range []*incidents.Incident{first, second, mk("market fire")} {
+		if err := ixs.Create(ctx, in, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ixs.StartIndex(index.Options{})
+	if err := ixs.WaitIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := incidents.Filter{Q: "market"}
+	steps := []struct {
+		name  string
+		write func() error
+	}{
+		{"nothing", func() error { return nil }},
+		{"create matching", func() error { return ixs.Create(ctx, mk("the Market hall"), nil) }},
+		{"create other", func() error { return ixs.Create(ctx, mk("roadblock"), nil) }},
+		{"replace stops matching", func() error { return ixs.Replace(ctx, first.ID, mk("shots at the port"), nil) }},
+		{"replace starts matching", func() error { return ixs.Replace(ctx, second.ID, mk("a market day"), nil) }},
+		{"delete matching", func() error { return ixs.Delete(ctx, second.ID) }},
+		{"import", func() error {
+			_, err := ixs.Import(ctx, incidents.NewSliceDecoder([]incidents.Incident{*mk("market"), *mk("none")}), incidents.ImportOptions{})
+			return err
+		}},
+		{"foreign create", func() error { return other.Create(ctx, mk("market again"), nil) }},
+		{"foreign create then own", func() error {
+			if err := other.Create(ctx, mk("market and more"), nil); err != nil {
+				return err
+			}
+			return ixs.Create(ctx, mk("market once more"), nil)
+		}},
+	}
+	for _, st := range steps {
+		if err := st.write(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		got, err := ixs.Count(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := other.Count(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("after %s: the index counts %d for q=market, SQLite %d", st.name, got, want)
+		}
+	}
+}
+
+func TestMergeIDs(t *testing.T) {
+	tests := []struct {
+		name                        string
+		old, written, matched, want []int64
+	}{
+		{"empty", nil, nil, nil, []int64{}},
+		{"add at the end", []int64{1, 3}, []int64{5}, []int64{5}, []int64{1, 3, 5}},
+		{"add in between", []int64{1, 5}, []int64{3}, []int64{3}, []int64{1, 3, 5}},
+		{"add at the start", []int64{4, 5}, []int64{2}, []int64{2}, []int64{2, 4, 5}},
+		{"stops matching", []int64{1, 3, 5}, []int64{3}, nil, []int64{1, 5}},
+		{"still matches", []int64{1, 3, 5}, []int64{3}, []int64{3}, []int64{1, 3, 5}},
+		{"mixed", []int64{2, 4, 6}, []int64{1, 4, 7, 9}, []int64{1, 9}, []int64{1, 2, 6, 9}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			old := slices.Clone(tt.old)
+			got := mergeIDs(tt.old, tt.written, tt.matched)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("mergeIDs(%v, %v, %v) = %v, want %v", tt.old, tt.written, tt.matched, got, tt.want)
+			}
+			if !slices.Equal(old, tt.old) {
+				t.Errorf("mergeIDs changed old to %v", tt.old)
+			}
+		})
 	}
 }
