@@ -32,7 +32,7 @@ fmt-check:
 # `make fuzz` runs them longer.
 FUZZTIME ?= 2s
 test: vet fmt-check
-	$(GO) test -race -timeout 15m $(PKGS)
+	$(GO) test -race -timeout 20m $(PKGS)
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
 FUZZ_TARGETS := ./geo:FuzzParseBBox ./geo:FuzzParseInterval ./geo:FuzzTilePath \
