@@ -354,23 +354,29 @@ func (s *Store) ftsMatch(ctx context.Context, query string, ids []int64) ([]int6
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ? AND rowid IN ("+placeholders(len(ids))+") ORDER BY rowid", args...)
+	return s.ftsRowids(ctx, "SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ? AND rowid IN ("+placeholders(len(ids))+") ORDER BY rowid", args...)
+}
+
+// ftsRowids runs a full-text query that selects rowids and returns them in
+// the order it gives (never nil).
+func (s *Store) ftsRowids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("incidents: full-text search: %w", err)
 	}
 	defer rows.Close()
-	var out []int64
+	ids := []int64{}
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			return nil, fmt.Errorf("incidents: full-text search: %w", err)
 		}
-		out = append(out, id)
+		ids = append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("incidents: full-text search: %w", err)
 	}
-	return out, nil
+	return ids, nil
 }
 
 // mergeIDs returns the ascending ids of old without written, together with
@@ -509,21 +515,9 @@ func (s *Store) ftsIDs(ctx context.Context, query string, version int64) ([]int6
 	if ok && e.version == version {
 		return e.ids, nil
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ? ORDER BY rowid", query)
+	ids, err := s.ftsRowids(ctx, "SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ? ORDER BY rowid", query)
 	if err != nil {
-		return nil, fmt.Errorf("incidents: full-text search: %w", err)
-	}
-	defer rows.Close()
-	ids := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("incidents: full-text search: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("incidents: full-text search: %w", err)
+		return nil, err
 	}
 	x.ftsMu.Lock()
 	if len(x.fts) >= maxFTSEntries {

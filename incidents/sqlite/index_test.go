@@ -26,17 +26,7 @@ import (
 // version moving and build again).
 func TestIndexAgreesWithSQL(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "diff.db")
-	ixs, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ixs.Close()
-	other, err := Open(ctx, path) // never indexed: the SQL answers, and the other writer
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	ixs, other := openTwo(t, "diff.db")
 	rng := rand.New(rand.NewPCG(21, 22))
 	all := storetest.Seed(t, ixs, 1500, rng)
 	ixs.StartIndex(index.Options{})
@@ -92,17 +82,7 @@ func TestIndexAgreesWithSQL(t *testing.T) {
 // against SQLite's.
 func TestIndexSeesForeignWriteBeforeOwn(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "foreign.db")
-	ixs, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ixs.Close()
-	other, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	ixs, other := openTwo(t, "foreign.db")
 	mk := func() *incidents.Incident {
 		return &incidents.Incident{Date: "2016-01-01", EventType: "Battles", Lat: ptrTo(35.0), Lon: ptrTo(38.0)}
 	}
@@ -280,17 +260,7 @@ func compareAnswers(t *testing.T, a, b *Store, f incidents.Filter) {
 // SQLite's own full-text search after each kind of write.
 func TestFTSAnswerAfterWrites(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "fts.db")
-	ixs, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ixs.Close()
-	other, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	ixs, other := openTwo(t, "fts.db")
 	mk := func(notes string) *incidents.Incident {
 		return &incidents.Incident{Date: "2016-01-01", EventType: "Battles", Notes: notes, Lat: ptrTo(35.0), Lon: ptrTo(38.0)}
 	}
@@ -370,4 +340,22 @@ func TestMergeIDs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openTwo opens two stores on one new database file, as two processes
+// would: the test indexes the first; the second is never indexed, so its
+// answers come from SQLite, and its writes are another process's.
+func openTwo(t *testing.T, name string) (ixs, other *Store) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	var err error
+	if ixs, err = Open(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ixs.Close() })
+	if other, err = Open(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return ixs, other
 }
