@@ -173,7 +173,7 @@ func TestCQL2MatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 2026))
 	all := seedCQL(t, s, 2500, rng)
 	runs := 400
-	if testing.Short() || sqlite.RaceEnabled {
+	if testing.Short() {
 		runs = 100
 	}
 	for i := range runs {

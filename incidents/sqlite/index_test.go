@@ -33,10 +33,7 @@ func TestIndexAgreesWithSQL(t *testing.T) {
 	if err := ixs.WaitIndex(ctx); err != nil {
 		t.Fatal(err)
 	}
-	writes := 30 // per round
-	if RaceEnabled {
-		writes = 10 // each write after the other store's builds the index again
-	}
+	const writes = 30 // per round
 	for round := range 4 {
 		t.Run(fmt.Sprintf("round %d", round), func(t *testing.T) {
 			for range 12 {
