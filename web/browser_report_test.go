@@ -16,7 +16,6 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/mapd/mapd/extract"
-	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/incidents"
 	"github.com/mapd/mapd/incidents/sqlite"
 	"github.com/mapd/mapd/web"
@@ -47,10 +46,7 @@ func TestBrowserReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	gz, err := gazetteer.Default(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	gz := defaultGazetteer(t)
 	x, err := extract.New(gz)
 	if err != nil {
 		t.Fatal(err)

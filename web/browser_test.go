@@ -21,7 +21,6 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/incidents"
 	"github.com/mapd/mapd/incidents/sqlite"
 	"github.com/mapd/mapd/web"
@@ -337,12 +336,7 @@ func TestBrowserMap(t *testing.T) {
 	if battles == 0 || battles == total {
 		t.Fatalf("demo data: got %d battles of %d incidents, want some but not all", battles, total)
 	}
-	tg := time.Now()
-	gz, err := gazetteer.Default(ctx)
-	t.Logf("gazetteer loaded in %v", time.Since(tg))
-	if err != nil {
-		t.Fatal(err)
-	}
+	gz := defaultGazetteer(t)
 	srv, err := web.New(web.Config{Store: store, Gazetteer: gz, Version: "browser-test"})
 	if err != nil {
 		t.Fatal(err)

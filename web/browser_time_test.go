@@ -17,7 +17,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/incidents"
 	"github.com/mapd/mapd/incidents/index"
 	"github.com/mapd/mapd/incidents/sqlite"
@@ -83,10 +82,7 @@ func TestBrowserTimeAndLabels(t *testing.T) {
 	if _, err := store.Import(ctx, incidents.NewSliceDecoder(items), incidents.ImportOptions{Atomic: true}); err != nil {
 		t.Fatal(err)
 	}
-	gz, err := gazetteer.Default(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	gz := defaultGazetteer(t)
 	// A threshold of 100: a month (about 180 incidents) and the whole year
 	// are drawn from tiles, a week (about 42) as markers.
 	srv, err := web.New(web.Config{Store: store, Gazetteer: gz, Version: "browser-test", TileThreshold: 100})
@@ -132,6 +128,15 @@ func TestBrowserTimeAndLabels(t *testing.T) {
 			}
 		}
 		return false
+	}
+
+	// The first label tile builds the server's label index, which takes
+	// about 15 s under the race detector: built here, before the map's
+	// steps and their time limits.
+	if resp, err := http.Get(ts.URL + "/tiles/places/6/38/25.geojson"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("warm the label index: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 
 	// 1. Place labels at zoom 6: capitals and large cities, region names,
