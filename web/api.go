@@ -284,7 +284,7 @@ func (s *Server) gazetteerSearch(c *gin.Context) error {
 	if err := checkParams(q, []string{"q", "country", "limit"}); err != nil {
 		return err
 	}
-	if s.cfg.Gazetteer == nil {
+	if !s.hasPlaces() {
 		return httpError(http.StatusServiceUnavailable, "", "no gazetteer is loaded")
 	}
 	name := strings.TrimSpace(q.Get("q"))
@@ -303,7 +303,14 @@ func (s *Server) gazetteerSearch(c *gin.Context) error {
 	if country != "" && (len(country) != 2 || strings.Trim(country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "") {
 		return httpError(http.StatusBadRequest, "country", fmt.Sprintf("country %q must be an ISO 3166-1 alpha-2 code such as SY", clipText(country)))
 	}
-	matches, err := s.cfg.Gazetteer.Search(c.Request.Context(), gazetteer.Query{Name: name, Country: country, Limit: limit})
+	places, err := s.placeData(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	if places.Gazetteer == nil {
+		return httpError(http.StatusServiceUnavailable, "", "no gazetteer is loaded")
+	}
+	matches, err := places.Gazetteer.Search(c.Request.Context(), gazetteer.Query{Name: name, Country: country, Limit: limit})
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ type extractFeature struct {
 // extractIncidents reads news text and answers the candidate incidents it
 // tells of. It stores nothing.
 func (s *Server) extractIncidents(c *gin.Context) error {
-	if s.cfg.Extractor == nil {
+	if s.cfg.Extractor == nil && s.cfg.LoadPlaces == nil {
 		return httpError(http.StatusServiceUnavailable, "", "no gazetteer is loaded: extraction is unavailable")
 	}
 	req, isHTML, err := readExtractRequest(c)
@@ -70,7 +70,14 @@ func (s *Server) extractIncidents(c *gin.Context) error {
 	if strings.TrimSpace(req.Text) == "" {
 		return httpError(http.StatusBadRequest, "text", "text is empty: send the report's text")
 	}
-	res, err := s.cfg.Extractor.Extract(c.Request.Context(), req.Text, extract.Options{
+	places, err := s.placeData(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	if places.Extractor == nil {
+		return httpError(http.StatusServiceUnavailable, "", "no gazetteer is loaded: extraction is unavailable")
+	}
+	res, err := places.Extractor.Extract(c.Request.Context(), req.Text, extract.Options{
 		Date: req.Date, Country: req.Country, Source: req.Source, HTML: isHTML,
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"container/list"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -72,12 +73,20 @@ type labelTile struct {
 
 // index returns the label index, built on first use and again when the
 // gazetteer has grown or shrunk since.
-func (h *labelHandler) index() (*gazetteer.Labels, error) {
-	src, ok := h.s.cfg.Gazetteer.(LabelSource)
-	if !ok || h.s.cfg.Gazetteer == nil {
-		return nil, httpError(http.StatusServiceUnavailable, "", "this server has no gazetteer for place labels")
+func (h *labelHandler) index(ctx context.Context) (*gazetteer.Labels, error) {
+	unavailable := httpError(http.StatusServiceUnavailable, "", "this server has no gazetteer for place labels")
+	if !h.s.hasPlaces() {
+		return nil, unavailable
 	}
-	n := h.s.cfg.Gazetteer.Len()
+	places, err := h.s.placeData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	src, ok := places.Gazetteer.(LabelSource)
+	if !ok || places.Gazetteer == nil {
+		return nil, unavailable
+	}
+	n := places.Gazetteer.Len()
 	h.mu.Lock()
 	idx := h.idx
 	h.mu.Unlock()
@@ -115,7 +124,7 @@ func (h *labelHandler) serve(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	idx, err := h.index()
+	idx, err := h.index(c.Request.Context())
 	if err != nil {
 		return err
 	}

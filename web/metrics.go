@@ -160,8 +160,9 @@ func (s *Server) renderGauges(ctx context.Context, w io.Writer) {
 		}
 		gauge(w, "mapd_db_size_bytes", "Size of the database file and its write-ahead log.", float64(size))
 	}
-	if s.cfg.Gazetteer != nil {
-		gauge(w, "mapd_gazetteer_places", "Places in the gazetteer.", float64(s.cfg.Gazetteer.Len()))
+	// A gazetteer that loads on first use is reported once it has loaded.
+	if p := s.places.Load(); p != nil && p.Gazetteer != nil {
+		gauge(w, "mapd_gazetteer_places", "Places in the gazetteer.", float64(p.Gazetteer.Len()))
 	}
 }
 

@@ -304,7 +304,7 @@ func (s *Server) ogcCollections(c *gin.Context) error {
 		return err
 	}
 	cols := []collectionInfo{inc}
-	if s.cfg.Gazetteer != nil {
+	if s.hasPlaces() {
 		cols = append(cols, placesInfo(c))
 	}
 	links := ogcLinks(c, html, jsonType)
@@ -345,7 +345,7 @@ func (s *Server) ogcPlacesCollection(c *gin.Context) error {
 	if err := checkParams(c.Request.URL.Query(), []string{"f"}); err != nil {
 		return err
 	}
-	if s.cfg.Gazetteer == nil {
+	if !s.hasPlaces() {
 		return errNoPlaces
 	}
 	return writeCollection(c, placesInfo(c))

@@ -50,7 +50,7 @@ func (s *Server) ogcPlaceItems(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.cfg.Gazetteer == nil {
+	if !s.hasPlaces() {
 		return errNoPlaces
 	}
 	if err := checkCRS(q); err != nil {
@@ -83,7 +83,14 @@ func (s *Server) ogcPlaceItems(c *gin.Context) error {
 			return httpError(http.StatusBadRequest, "offset", fmt.Sprintf("offset %q must be an integer >= 0", clipText(v)))
 		}
 	}
-	places, matched := s.cfg.Gazetteer.Within(box.MinLon, box.MinLat, box.MaxLon, box.MaxLat, name, limit, offset)
+	pd, err := s.placeData(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	if pd.Gazetteer == nil {
+		return errNoPlaces
+	}
+	places, matched := pd.Gazetteer.Within(box.MinLon, box.MinLat, box.MaxLon, box.MaxLat, name, limit, offset)
 
 	pl := pageLinks{c: c, q: q, html: html}
 	links := pl.base(placesID)
@@ -136,7 +143,7 @@ func (s *Server) ogcPlaceItem(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.cfg.Gazetteer == nil {
+	if !s.hasPlaces() {
 		return errNoPlaces
 	}
 	raw := c.Param("featureId")
@@ -145,7 +152,14 @@ func (s *Server) ogcPlaceItem(c *gin.Context) error {
 	if err != nil {
 		return notFound
 	}
-	p, ok := s.lookupPlace(id)
+	pd, err := s.placeData(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	if pd.Gazetteer == nil {
+		return errNoPlaces
+	}
+	p, ok := lookupPlace(pd.Gazetteer, id)
 	if !ok {
 		return notFound
 	}
@@ -158,13 +172,13 @@ func (s *Server) ogcPlaceItem(c *gin.Context) error {
 
 // lookupPlace finds a place by id, directly when the gazetteer can and by
 // scanning it otherwise.
-func (s *Server) lookupPlace(id int64) (gazetteer.Place, bool) {
-	if g, ok := s.cfg.Gazetteer.(placeGetter); ok {
+func lookupPlace(gz Gazetteer, id int64) (gazetteer.Place, bool) {
+	if g, ok := gz.(placeGetter); ok {
 		return g.Get(id)
 	}
 	const pageSize = 10000
 	for offset := 0; ; offset += pageSize {
-		places, matched := s.cfg.Gazetteer.Within(-180, -90, 180, 90, "", pageSize, offset)
+		places, matched := gz.Within(-180, -90, 180, 90, "", pageSize, offset)
 		for _, p := range places {
 			if p.GeonameID == id {
 				return p, true

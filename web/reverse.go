@@ -16,7 +16,7 @@ func (s *Server) reverseGeocode(c *gin.Context) error {
 	if err := checkParams(q, []string{"lat", "lon"}); err != nil {
 		return err
 	}
-	if s.cfg.Reverser == nil {
+	if s.cfg.Reverser == nil && s.cfg.LoadPlaces == nil {
 		return httpError(http.StatusServiceUnavailable, "", "no gazetteer is loaded")
 	}
 	lat, err := coordParam(q.Get("lat"), "lat", 90)
@@ -27,7 +27,14 @@ func (s *Server) reverseGeocode(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p, ok := s.cfg.Reverser.Nearest(lat, lon)
+	places, err := s.placeData(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	if places.Reverser == nil {
+		return httpError(http.StatusServiceUnavailable, "", "no gazetteer is loaded")
+	}
+	p, ok := places.Reverser.Nearest(lat, lon)
 	if !ok {
 		return httpError(http.StatusNotFound, "", fmt.Sprintf("no populated place within about 500 km of %g, %g", lat, lon))
 	}

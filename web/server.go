@@ -5,10 +5,12 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 
@@ -49,6 +51,13 @@ type Reverser interface {
 	Nearest(lat, lon float64) (gazetteer.Reversed, bool)
 }
 
+// Places is the gazetteer and what is built on it.
+type Places struct {
+	Gazetteer Gazetteer // place search, the places collection and labels
+	Extractor Extractor // POST /api/extract
+	Reverser  Reverser  // GET /api/reverse
+}
+
 // Config holds everything the server is built from.
 type Config struct {
 	Store     Store
@@ -56,7 +65,15 @@ type Config struct {
 	Resolver  incidents.Resolver // resolves places of written incidents; may be nil
 	Extractor Extractor          // POST /api/extract; may be nil (503)
 	Reverser  Reverser           // GET /api/reverse; may be nil (503)
-	Logger    *slog.Logger
+	// LoadPlaces, when set, supplies the gazetteer, extractor and reverser
+	// on first use instead of the three fields above, so that the server
+	// starts without loading the gazetteer. Requests that need a place call
+	// it until one call succeeds. It must share one load between concurrent
+	// callers, and a caller that goes away must not fail the others. Its
+	// gazetteer is expected to be a LabelSource: the map is told that place
+	// labels exist before the load.
+	LoadPlaces func(ctx context.Context) (Places, error)
+	Logger     *slog.Logger
 
 	// Tokens, when any, are required as "Authorization: Bearer TOKEN" on writes.
 	Tokens []string
@@ -99,6 +116,7 @@ type Server struct {
 	metrics      *metrics
 	writeLimiter *rateLimiter
 	heavy        chan struct{}
+	places       atomic.Pointer[Places] // nil until LoadPlaces succeeded
 }
 
 // New builds the server and its routes.
@@ -126,6 +144,9 @@ func New(cfg Config) (*Server, error) {
 		cfg.TileThreshold = DefaultTileThreshold
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, static: st, metrics: newMetrics(), heavy: make(chan struct{}, cfg.MaxHeavy)}
+	if cfg.LoadPlaces == nil {
+		s.places.Store(&Places{Gazetteer: cfg.Gazetteer, Extractor: cfg.Extractor, Reverser: cfg.Reverser})
+	}
 	switch {
 	case cfg.WritesPerMinute == 0:
 		s.writeLimiter = newRateLimiter(600, 60)
@@ -201,6 +222,25 @@ func (s *Server) routes() []route {
 	return rs
 }
 
+// hasPlaces reports whether the server has a gazetteer, loaded or not.
+func (s *Server) hasPlaces() bool {
+	return s.cfg.Gazetteer != nil || s.cfg.LoadPlaces != nil
+}
+
+// placeData returns the gazetteer and what is built on it, loading them
+// through Config.LoadPlaces on the first call that needs them.
+func (s *Server) placeData(ctx context.Context) (Places, error) {
+	if p := s.places.Load(); p != nil {
+		return *p, nil
+	}
+	p, err := s.cfg.LoadPlaces(ctx)
+	if err != nil {
+		return Places{}, fmt.Errorf("load the gazetteer: %w", err)
+	}
+	s.places.Store(&p)
+	return p, nil
+}
+
 func (s *Server) healthz(c *gin.Context) error {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	return nil
@@ -210,6 +250,7 @@ func (s *Server) healthz(c *gin.Context) error {
 // store cannot serve vector tiles: the map then always draws GeoJSON.
 func (s *Server) config(c *gin.Context) error {
 	_, labels := s.cfg.Gazetteer.(LabelSource)
+	labels = labels || s.cfg.LoadPlaces != nil
 	threshold := s.cfg.TileThreshold
 	if _, ok := s.cfg.Store.(TileStore); !ok {
 		threshold = 0

@@ -4,25 +4,31 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
+	"time"
 
+	"github.com/mapd/mapd/extract"
 	"github.com/mapd/mapd/gazetteer"
 	"github.com/mapd/mapd/incidents"
 	"github.com/mapd/mapd/internal/flight"
+	"github.com/mapd/mapd/web"
 )
 
-// placeResolver adapts the gazetteer to incidents.Resolver. It loads the
-// gazetteer on first use, so commands that never resolve a place never pay
-// for loading it. The load is shared work: it runs through a flight.Group,
-// so a first caller that goes away neither cancels it for the others nor
-// leaves its cancellation behind as the resolver's answer.
+// placeResolver adapts the gazetteer to incidents.Resolver, and gives the
+// server its gazetteer, extractor and reverse geocoder (web.Config's
+// LoadPlaces). It loads the gazetteer on first use, so commands and servers
+// that never resolve a place never pay for loading it (about 1 s of CPU and
+// 150 MB). The load is shared work: it runs through a flight.Group, so a
+// first caller that goes away neither cancels it for the others nor leaves
+// its cancellation behind as the resolver's answer.
 type placeResolver struct {
 	files  []string
-	flight flight.Group[struct{}, loaded]
+	log    *slog.Logger // may be nil
+	flight flight.Group[struct{}, *loaded]
 
 	mu  sync.Mutex
-	gz  *gazetteer.Gazetteer
-	rev *gazetteer.ReverseIndex
+	l   *loaded
 	err error // a load failure other than a cancellation, returned from then on
 }
 
@@ -30,6 +36,7 @@ type placeResolver struct {
 type loaded struct {
 	gz  *gazetteer.Gazetteer
 	rev *gazetteer.ReverseIndex
+	x   *extract.Extractor
 }
 
 // openResolver returns a resolver over the embedded gazetteer plus files.
@@ -37,43 +44,63 @@ func openResolver(ctx context.Context, files []string) (incidents.Resolver, erro
 	return &placeResolver{files: files}, nil
 }
 
-// newResolver wraps an already loaded gazetteer.
-func newResolver(gz *gazetteer.Gazetteer) *placeResolver {
-	return &placeResolver{gz: gz, rev: gazetteer.NewReverseIndex(gz)}
-}
-
-func (r *placeResolver) load(ctx context.Context) (*gazetteer.Gazetteer, *gazetteer.ReverseIndex, error) {
+func (r *placeResolver) load(ctx context.Context) (*loaded, error) {
 	r.mu.Lock()
-	gz, rev, err := r.gz, r.rev, r.err
+	l, err := r.l, r.err
 	r.mu.Unlock()
-	if gz != nil || err != nil {
-		return gz, rev, err
+	if l != nil || err != nil {
+		return l, err
 	}
-	l, err := r.flight.Do(ctx, struct{}{}, func(ctx context.Context) (loaded, error) {
+	l, err = r.flight.Do(ctx, struct{}{}, func(ctx context.Context) (*loaded, error) {
+		start := time.Now()
 		gz, err := loadGazetteer(ctx, r.files)
 		if err != nil {
-			return loaded{}, err
+			return nil, err
 		}
-		return loaded{gz: gz, rev: gazetteer.NewReverseIndex(gz)}, nil
+		x, err := extract.New(gz)
+		if err != nil {
+			return nil, err
+		}
+		if r.log != nil {
+			r.log.Info("gazetteer loaded", "places", gz.Len(), "duration_ms", time.Since(start).Milliseconds())
+		}
+		// The fuzzy-match table and the reverse-geocoding grid are built
+		// now rather than by the first misspelt name or bare point.
+		go gz.Warm()
+		rev := gazetteer.NewReverseIndex(gz)
+		go rev.Build(context.Background())
+		return &loaded{gz: gz, rev: rev, x: x}, nil
 	})
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
 	case err == nil:
-		r.gz, r.rev = l.gz, l.rev
+		r.l = l
 	case ctx.Err() == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded):
 		r.err = err
+		if r.log != nil {
+			r.log.Error("the gazetteer failed to load", "err", err)
+		}
 	}
-	return l.gz, l.rev, err
+	return l, err
+}
+
+// places implements web.Config's LoadPlaces.
+func (r *placeResolver) places(ctx context.Context) (web.Places, error) {
+	l, err := r.load(ctx)
+	if err != nil {
+		return web.Places{}, err
+	}
+	return web.Places{Gazetteer: l.gz, Extractor: l.x, Reverser: l.rev}, nil
 }
 
 // ResolvePlace implements incidents.Resolver.
 func (r *placeResolver) ResolvePlace(ctx context.Context, place, country string, context []string) (incidents.Resolution, bool, error) {
-	gz, _, err := r.load(ctx)
+	l, err := r.load(ctx)
 	if err != nil {
 		return incidents.Resolution{}, false, err
 	}
-	res, err := gz.Resolve(ctx, gazetteer.Query{Name: place, Country: country, Context: context})
+	res, err := l.gz.Resolve(ctx, gazetteer.Query{Name: place, Country: country, Context: context})
 	if errors.Is(err, gazetteer.ErrInvalidQuery) {
 		return incidents.Resolution{}, false, nil
 	}
@@ -114,11 +141,11 @@ func loadGazetteer(ctx context.Context, files []string) (*gazetteer.Gazetteer, e
 // ResolvePoint implements incidents.PointResolver: the nearest populated
 // place, its region and country.
 func (r *placeResolver) ResolvePoint(ctx context.Context, lat, lon float64) (incidents.PointResolution, bool, error) {
-	_, rev, err := r.load(ctx)
+	l, err := r.load(ctx)
 	if err != nil {
 		return incidents.PointResolution{}, false, err
 	}
-	p, ok := rev.Nearest(lat, lon)
+	p, ok := l.rev.Nearest(lat, lon)
 	if !ok {
 		return incidents.PointResolution{}, false, nil
 	}

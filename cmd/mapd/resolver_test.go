@@ -16,7 +16,7 @@ func TestResolverLoadSurvivesFirstCallerLeaving(t *testing.T) {
 	r := &placeResolver{}
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, _, err := r.load(cancelled); !errors.Is(err, context.Canceled) {
+	if _, err := r.load(cancelled); !errors.Is(err, context.Canceled) {
 		t.Fatalf("load with a cancelled context: %v, want context.Canceled", err)
 	}
 
@@ -27,11 +27,11 @@ func TestResolverLoadSurvivesFirstCallerLeaving(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		_, _, impatientErr = r.load(impatient)
+		_, impatientErr = r.load(impatient)
 	}()
-	gz, rev, err := r.load(context.Background())
+	l, err := r.load(context.Background())
 	wg.Wait()
-	if err != nil || gz == nil || rev == nil {
+	if err != nil || l.gz == nil || l.rev == nil || l.x == nil {
 		t.Fatalf("load by a patient caller beside an impatient one: %v", err)
 	}
 	if impatientErr != nil && !errors.Is(impatientErr, context.DeadlineExceeded) {

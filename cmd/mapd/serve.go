@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mapd/mapd/extract"
 	"github.com/mapd/mapd/incidents"
 	"github.com/mapd/mapd/incidents/index"
 	"github.com/mapd/mapd/web"
@@ -132,6 +131,18 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.tokens = tokens
 	}
+	// The gazetteer loads on first use (place search, labels, extraction,
+	// a write that needs a place resolved): a server that only serves
+	// incidents never holds it, and its load does not compete with the
+	// index build. Its files are checked now so that a wrong path fails
+	// at start.
+	for _, f := range m.Gazetteers {
+		fh, err := os.Open(f)
+		if err != nil {
+			return fmt.Errorf("load gazetteer: %w", err)
+		}
+		fh.Close()
+	}
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Addr, err)
@@ -161,13 +172,7 @@ func (m *Main) Run(ctx context.Context) error {
 			m.log.Info("loaded demo incidents", "count", n)
 		}
 	}
-	start := time.Now()
-	gz, err := loadGazetteer(ctx, m.Gazetteers)
-	if err != nil {
-		return err
-	}
-	m.log.Info("gazetteer loaded", "places", gz.Len(), "duration_ms", time.Since(start).Milliseconds())
-	go gz.Warm() // build the fuzzy-match table now rather than on the first misspelt query
+	resolver := &placeResolver{files: m.Gazetteers, log: m.log}
 	tiles := m.Tiles
 	if tiles == "none" {
 		tiles = ""
@@ -176,19 +181,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if tiles != "" && attrib == "" && strings.Contains(tiles, "openstreetmap.org") {
 		attrib = "© OpenStreetMap contributors"
 	}
-	x, err := extract.New(gz)
-	if err != nil {
-		return err
-	}
-	resolver := newResolver(gz)
-	go func() { // reverse geocoding's grid, so that the first write with only coordinates does not build it
-		start := time.Now()
-		if err := resolver.rev.Build(ctx); err == nil {
-			m.log.Info("reverse geocoding index built", "duration_ms", time.Since(start).Milliseconds())
-		}
-	}()
 	srv, err := web.New(web.Config{
-		Store: store, Gazetteer: gz, Resolver: resolver, Extractor: x, Reverser: resolver.rev, Logger: m.log,
+		Store: store, Resolver: resolver, LoadPlaces: resolver.places, Logger: m.log,
 		Tokens: m.tokens, ReadOnly: m.readOnly, TilesURL: tiles, TilesAttribution: attrib,
 		MaxImportBytes: int64(m.MaxImportMiB) << 20, Version: version, DBPath: dbPath(m.DB),
 		ReadTokenRequired: m.ReadToken, CORSOrigins: m.CORSOrigins, WritesPerMinute: m.WritesPerMin,

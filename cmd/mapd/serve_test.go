@@ -49,6 +49,16 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		t.Fatalf("got %d matches (%v), want the Deir ez-Zor incidents", fc.NumberMatched, err)
 	}
 	testLongFilters(t, m.URL())
+	// The gazetteer loads on the first request that needs it.
+	resp, err = http.Get(m.URL() + "/api/gazetteer/search?q=Deir+Ezzor&limit=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Deir ez-Zor") {
+		t.Fatalf("gazetteer search: %d %s %v, want Deir ez-Zor", resp.StatusCode, body, err)
+	}
 	cancel()
 	if err := <-errc; err != nil {
 		t.Fatalf("Run after shutdown: %v", err)
@@ -59,6 +69,22 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	// A clean close checkpoints the write-ahead log into the database.
 	if fi, err := os.Stat(m.DB + "-wal"); err == nil && fi.Size() > 0 {
 		t.Fatalf("got a %d-byte WAL after a clean close, want it checkpointed", fi.Size())
+	}
+}
+
+// TestServeMissingGazetteerFile checks that a --gazetteer file that cannot
+// be read stops the server at start, though the gazetteer itself loads on
+// first use.
+func TestServeMissingGazetteerFile(t *testing.T) {
+	m := NewMain(io.Discard, io.Discard)
+	missing := filepath.Join(t.TempDir(), "SY.txt")
+	if done, code := m.ParseFlags([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "g.db"), "--gazetteer", missing}); done {
+		t.Fatalf("ParseFlags ended with code %d", code)
+	}
+	err := m.Run(context.Background())
+	m.Close()
+	if err == nil || !strings.Contains(err.Error(), missing) {
+		t.Fatalf("Run with a missing gazetteer file: %v, want an error naming it", err)
 	}
 }
 
