@@ -46,6 +46,15 @@ type span struct {
 	// dateline: the place a story is filed from ("TORRINGTON —"), known
 	// to be a place though no locative word stands before it.
 	dateline bool
+	// offset: "40 km north of Monywa" puts the event that far from the
+	// place, in that direction; from is the token the phrase begins at.
+	offset offset
+}
+
+// offset is a distance and a bearing from a place.
+type offset struct {
+	km, bearing float64 // bearing in degrees clockwise from north
+	from        int
 }
 
 // analysis is the state of one Extract call.
@@ -632,6 +641,7 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	s := span{start: start, end: end, kind: spanPlace}
 	s.cue, s.near = locativeCue(toks, start)
+	s.offset = offsetBefore(toks, start)
 	// "TORRINGTON — City Council approved ...": where the story is
 	// filed, a place but not where its events happen.
 	s.dateline = dateline(toks, start, end)
@@ -807,6 +817,61 @@ func locativeCue(toks []token, i int) (cue, near bool) {
 
 var directions = map[string]bool{"north": true, "south": true, "east": true, "west": true, "northeast": true,
 	"northwest": true, "southeast": true, "southwest": true}
+
+// bearings are the directions' bearings in degrees clockwise from north.
+var bearings = map[string]float64{"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180,
+	"southwest": 225, "west": 270, "northwest": 315}
+
+// kmPer are the units of distance, in kilometres.
+var kmPer = map[string]float64{"km": 1, "kms": 1, "kilometres": 1, "kilometers": 1, "kilometre": 1, "kilometer": 1,
+	"miles": 1.609344, "mile": 1.609344, "mi": 1.609344}
+
+// maxOffsetKm bounds the distances read as offsets: farther than this, the
+// phrase says how far apart two places are, not where an event was.
+const maxOffsetKm = 500
+
+// offsetBefore reads a distance and a direction before the place at
+// toks[i]: "40 km north of Monywa", "about 20 kilometres to the south of
+// Djibo", "60 miles northwest of". It returns the zero offset when there is
+// none.
+func offsetBefore(toks []token, i int) offset {
+	k := i - 1
+	if k < 3 || toks[k].norm != "of" {
+		return offset{}
+	}
+	k--
+	b, ok := bearings[toks[k].norm]
+	if !ok {
+		return offset{}
+	}
+	if toks[k-1].norm == "the" && toks[k-2].norm == "to" {
+		k -= 2 // "20 km to the south of"
+	}
+	k--
+	unit, ok := kmPer[toks[k].norm]
+	if !ok || k < 1 {
+		return offset{}
+	}
+	n, ok := parseNumber(toks, k-1)
+	if !ok || n.end != k || n.vague || n.value == 0 || float64(n.value)*unit > maxOffsetKm {
+		return offset{}
+	}
+	return offset{km: float64(n.value) * unit, bearing: b, from: k - 1}
+}
+
+// destination returns the point km kilometres from lat, lon on the given
+// bearing (degrees clockwise from north), on a sphere of the Earth's mean
+// radius.
+func destination(lat, lon, km, bearing float64) (float64, float64) {
+	const earthKm = 6371.0088
+	rad := math.Pi / 180
+	d, th := km/earthKm, bearing*rad
+	p1, l1 := lat*rad, lon*rad
+	p2 := math.Asin(math.Sin(p1)*math.Cos(d) + math.Cos(p1)*math.Sin(d)*math.Cos(th))
+	l2 := l1 + math.Atan2(math.Sin(th)*math.Sin(d)*math.Cos(p1), math.Cos(d)-math.Sin(p1)*math.Sin(p2))
+	lon2 := math.Mod(l2/rad+540, 360) - 180
+	return p2 / rad, lon2
+}
 
 func isLocAdjective(w string) bool {
 	switch w {
@@ -2352,6 +2417,12 @@ func (a *analysis) finish(c *cand) {
 			in.GeoPrecision = 3
 		}
 		if !c.own && in.GeoPrecision == 1 && sp.start != 0 {
+			in.GeoPrecision = 2
+		}
+		if o := sp.offset; o.km > 0 && !sp.region && m.Place.GeoPrecision() < 3 {
+			// "40 km north of Monywa": there, not at Monywa.
+			lat, lon = destination(m.Lat, m.Lon, o.km, o.bearing)
+			in.Place = a.d.text[a.toks[o.from].start:a.toks[sp.end-1].end]
 			in.GeoPrecision = 2
 		}
 	}
