@@ -304,8 +304,9 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 		a.addSpan(s)
 		return n
 	}
-	// Demonyms: "Syrian", "Russian".
-	if code, n := a.x.demonyms.match(toks, i); n > 0 {
+	// Demonyms: "Syrian", "Russian"; but "British Columbia" and "French
+	// Guiana" are places.
+	if code, n := a.x.demonyms.match(toks, i); n > 0 && !(i+n < len(toks) && toks[i+n].cap && a.placeName(t.start, toks[i+n].end)) {
 		if languageUse(toks, i, i+n) {
 			return n // "spoke only French", "French students": a language
 		}
@@ -625,6 +626,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	// Drop a leading common word: "The", "In", "But".
 	start := i
 	keep := dateline(toks, i, end) // "SOUTH CHARLESTON —" keeps its first word
+	// "New Zealand officials", "New York has": a sentence's first word is
+	// kept when the whole run is a place's name.
+	keep = keep || initial && end-i >= 2 && !stopCaps[toks[i].norm] && commonWord(toks[i].norm) && a.placeName(toks[i].start, toks[end-1].end)
 	for start < end && !keep && (stopCaps[toks[start].norm] || initial && start == i && commonWord(toks[start].norm)) &&
 		!(saintWords[toks[start].norm] && start+1 < end && toks[start+1].text == ".") {
 		start++
@@ -678,6 +682,15 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	a.addSpan(s)
 	return end - i
+}
+
+// placeName reports whether the text between the byte offsets start and end
+// is, as written, the name of a place the gazetteer holds ("New York",
+// "British Columbia"), asked of the gazetteer alone.
+func (a *analysis) placeName(start, end int) bool {
+	q := a.d.text[start:end]
+	res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: q, Limit: 1})
+	return err == nil && res.Match != nil && gazetteer.Normalize(res.Match.Name) == gazetteer.Normalize(q)
 }
 
 // dateline reports whether toks[start:end] is a dateline: words in

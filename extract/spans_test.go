@@ -93,6 +93,12 @@ func TestPlaceNames(t *testing.T) {
 		{"Samra, 46, was born near Delhi.", []string{"Delhi"}},
 		{"The car was abandoned, according to Taylor.", nil},
 		{"She spoke only French when she moved to Arlington, Va.", []string{"Arlington", "Va."}},
+		{"Rep. Nick Rahall, D-W. Va., chairs the committee.", []string{"W. Va."}},
+		{"Cases rose. New Zealand officials reported eleven.", []string{"New Zealand"}},
+		{"New Jersey apologised last year.", []string{"New Jersey"}},
+		{"British Columbia, Alberta and Ontario reported cases.", []string{"British Columbia", "Alberta", "Ontario"}},
+		{"New figures from Ontario came out.", []string{"Ontario"}},
+		{"British troops left Basra.", []string{"British", "Basra"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
