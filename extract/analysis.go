@@ -46,6 +46,10 @@ type span struct {
 	// dateline: the place a story is filed from ("TORRINGTON —"), known
 	// to be a place though no locative word stands before it.
 	dateline bool
+	// local: the name is used as a town's, whatever else it names: "the
+	// Athens Police Department", "Paris High School", "a Richmond man",
+	// "Smith, 49, Palestine", "420 Augusta St., Alexandria".
+	local bool
 	// offset: "40 km north of Monywa" puts the event that far from the
 	// place, in that direction; from is the token the phrase begins at.
 	offset offset
@@ -297,7 +301,9 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 		return 0
 	}
 	// Country names: "Syria", "the U.S.", "Britain".
-	if code, n := a.x.names.match(toks, i); n > 0 && !(i+n < len(toks) && (toks[i+n].norm == "river" || toks[i+n].norm == "valley")) {
+	if code, n := a.x.names.match(toks, i); n > 0 && !(i+n < len(toks) && (toks[i+n].norm == "river" || toks[i+n].norm == "valley")) &&
+		!(n == 1 && (localAfter(toks, i+n) || localBefore(toks, i))) {
+		// "Palestine police", "Smith, 49, Lebanon": a town, read below.
 		// "the Niger river" is a river, read below as a place name.
 		s := span{start: i, end: i + n, kind: spanPlace, code: code, query: strings.TrimPrefix(a.x.countries[code].name, "the ")}
 		s.cue, s.near = locativeCue(toks, i)
@@ -475,6 +481,13 @@ func (a *analysis) orgPlace(toks []token, start, end int) {
 	}
 	s := span{start: start, kind: spanPlace, role: RoleActor}
 	if code, n := a.x.names.match(toks, start); n > 0 && start+n < end {
+		if localAfter(toks, start+n) {
+			// "Palestine Independent School District": a town, not the
+			// country, asked of the gazetteer like any other name.
+			s.end, s.query, s.local = start+n, a.d.text[toks[start].start:toks[start+n-1].end], true
+			a.orgPlaces = append(a.orgPlaces, s)
+			return
+		}
 		// "Syria Civil Defence": the country alone.
 		s.end, s.code, s.query = start+n, code, strings.TrimPrefix(a.x.countries[code].name, "the ")
 		a.orgPlaces = append(a.orgPlaces, s)
@@ -507,7 +520,38 @@ func (a *analysis) orgPlace(toks []token, start, end int) {
 		return
 	}
 	s.end, s.query = k, a.d.text[toks[start].start:toks[k-1].end]
+	s.local = localAfter(toks, k)
 	a.orgPlaces = append(a.orgPlaces, s)
+}
+
+// localWords after a name make it a town's: its police, schools, council,
+// mayor and people ("the Athens Police Department", "a Richmond man").
+var localWords = setOf("police policeman policemen sheriff sheriff's fire firefighters high middle elementary " +
+	"junior public city council councilman councilwoman mayor independent man woman men women boy girl teen " +
+	"teenager resident residents native couple")
+
+// localAfter reports whether toks[k] is a word of a town's institutions or
+// people.
+func localAfter(toks []token, k int) bool {
+	return k < len(toks) && localWords[toks[k].norm]
+}
+
+// localBefore reports whether the words before toks[i] name a town: a
+// person's age ("Smith, 49, Palestine") or a street ("420 Augusta St.,
+// Alexandria").
+func localBefore(toks []token, i int) bool {
+	if i < 3 || toks[i-1].text != "," {
+		return false
+	}
+	k := i - 2
+	if toks[k].text == "." {
+		k--
+	}
+	if streetWords[toks[k].norm] {
+		return true
+	}
+	n, err := strconv.Atoi(toks[i-2].text)
+	return err == nil && n > 0 && n < 110 && toks[i-3].text == ","
 }
 
 // orgTail notes the place that ends an organisation's name after "of"
@@ -646,6 +690,7 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	s := span{start: start, end: end, kind: spanPlace}
 	s.cue, s.near = locativeCue(toks, start)
 	s.offset = offsetBefore(toks, start)
+	s.local = localAfter(toks, end) || localBefore(toks, start)
 	// "TORRINGTON — City Council approved ...": where the story is
 	// filed, a place but not where its events happen.
 	s.dateline = dateline(toks, start, end)
@@ -1046,6 +1091,7 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 				s.match = taken[ref[i]]
 			}
 		}
+		a.localTowns(ctx)
 	}
 	if a.opts.Country != "" {
 		a.focusVotes(strings.ToUpper(a.opts.Country), 100)
@@ -1075,6 +1121,60 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// localTowns asks again for a name the text uses as a town's ("the Athens
+// Police Department", "a Richmond man", "Smith, 49, Palestine") that
+// resolved to a country, or to a place in another country than the one
+// most of the document's other names lie in: there, a town of that very
+// name is taken (Athens, Texas in a story of Texan towns).
+func (a *analysis) localTowns(ctx context.Context) {
+	// The countries of the document's other names: each name counts once.
+	byName := map[string]string{}
+	for i := range a.spans {
+		if s := &a.spans[i]; s.kind == spanPlace && s.match != nil && s.match.Kind != gazetteer.KindContinent {
+			byName[gazetteer.Normalize(s.query)] = s.match.Country
+		}
+	}
+	asked := map[string]*gazetteer.Match{}
+	for i := range a.spans {
+		s := &a.spans[i]
+		if s.kind != spanPlace || !s.local || s.match == nil || s.match.Country == "" {
+			continue
+		}
+		name := gazetteer.Normalize(s.query)
+		votes := map[string]int{}
+		for n, cc := range byName {
+			if n != name && cc != "" {
+				votes[cc]++
+			}
+		}
+		best, bestN, tie := "", 0, false
+		for cc, v := range votes {
+			switch {
+			case v > bestN:
+				best, bestN, tie = cc, v, false
+			case v == bestN:
+				tie = true
+			}
+		}
+		if best == "" || tie || best == s.match.Country && s.match.Kind == gazetteer.KindPlace {
+			continue
+		}
+		key := name + "\x00" + best
+		m, ok := asked[key]
+		if !ok {
+			res, err := a.x.gz.Resolve(ctx, gazetteer.Query{Name: s.query, Country: best, Limit: 1})
+			if err == nil && res.Match != nil && res.Match.Country == best && res.Match.Kind == gazetteer.KindPlace &&
+				gazetteer.Normalize(res.Match.Name) == name {
+				m = res.Match
+			}
+			asked[key] = m
+		}
+		if m != nil {
+			s.match = m
+		}
+	}
 }
 
 // seats reads a bare name that the gazetteer takes for a region named

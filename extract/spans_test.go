@@ -118,3 +118,36 @@ func TestPlaceNames(t *testing.T) {
 		})
 	}
 }
+
+func TestLocalTowns(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		text, name, country string
+	}{
+		// A country's name used as a town's is a town of the country the
+		// document's other places lie in.
+		{"A 49-year-old Lebanon man was sentenced on Friday by a judge in Texas.", "Lebanon", "US"},
+		{"The Jordan High School band played in Salt Lake City and Provo.", "Jordan", "US"},
+		// Used as a capital's, or with nothing to say otherwise, the name
+		// keeps its notable place.
+		{"Athens police fired tear gas at protesters in Thessaloniki and Patras.", "Athens", "GR"},
+		{"Paris police closed the roads around the Eiffel Tower.", "Paris", "FR"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res, err := x.Extract(context.Background(), tt.text, Options{Date: "2010-01-01"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range res.Places {
+				if p.Text == tt.name {
+					if p.Match == nil || p.Match.Country != tt.country {
+						t.Errorf("%s: got %+v, want a place in %s", tt.name, p.Match, tt.country)
+					}
+					return
+				}
+			}
+			t.Errorf("%s not found among %+v", tt.name, res.Places)
+		})
+	}
+}
