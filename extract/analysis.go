@@ -33,7 +33,7 @@ type span struct {
 	actor      actorEntry // spanActor
 	code       string     // spanDemonym, or a country named by a spanPlace
 	query      string     // spanPlace: what the gazetteer is asked
-	qualifier  string     // spanPlace: a containing region or country (", in Homs province")
+	within     []string   // spanPlace: the regions and country that contain it (", in Scott County, Indiana")
 	region     bool       // spanPlace: "X province": only the region
 	near       bool       // spanPlace: "near X", "X airport": near the place
 	cue        bool       // spanPlace: a locative word before it ("in", "near", "city of")
@@ -722,9 +722,7 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 		s.named = true
 	}
 	s.query = a.d.text[toks[s.start].start:toks[s.end-1].end]
-	if !s.region {
-		s.qualifier = a.qualifier(toks, s.end)
-	}
+	s.within = a.qualifiers(toks, s.end)
 	a.addSpan(s)
 	return end - i
 }
@@ -803,11 +801,27 @@ func notPlaceName(toks []token, start, end int) bool {
 // startsWithDigit reports whether w begins with an ASCII digit.
 func startsWithDigit(w string) bool { return w != "" && w[0] >= '0' && w[0] <= '9' }
 
-// qualifier reads what contains a place: "Talbiseh, in Homs province",
-// "Talbiseh, Syria", "Kramatorsk, in the Donetsk region".
-func (a *analysis) qualifier(toks []token, j int) string {
+// qualifiers reads what contains a place, from the widest: "Austin, in
+// Scott County, Indiana" is in both.
+func (a *analysis) qualifiers(toks []token, j int) []string {
+	var out []string
+	for len(out) < 3 {
+		q, next := a.qualifier(toks, j)
+		if q == "" {
+			break
+		}
+		out = append(out, q)
+		j = next
+	}
+	return out
+}
+
+// qualifier reads what contains a place after toks[j]: "Talbiseh, in Homs
+// province", "Talbiseh, Syria", "Kramatorsk, in the Donetsk region". It
+// returns the token after it too.
+func (a *analysis) qualifier(toks []token, j int) (string, int) {
 	if j+1 >= len(toks) || toks[j].text != "," {
-		return ""
+		return "", j
 	}
 	k := j + 1
 	for k < len(toks) && (toks[k].norm == "in" || toks[k].norm == "the") {
@@ -818,20 +832,21 @@ func (a *analysis) qualifier(toks []token, j int) string {
 		m++
 	}
 	if m == k {
-		return ""
+		return "", j
 	}
 	region := m < len(toks) && regionWords[toks[m].norm] || regionWords[toks[m-1].norm]
 	if _, n := a.x.names.match(toks, k); n == m-k || region {
 		end := toks[m-1].end
 		if m < len(toks) && regionWords[toks[m].norm] {
 			end = toks[m].end
+			m++
 		}
-		return a.d.text[toks[k].start:end]
+		return a.d.text[toks[k].start:end], m
 	}
 	if k > j+1 && toks[j+1].norm == "in" {
-		return a.d.text[toks[k].start:toks[m-1].end] // ", in Homs"
+		return a.d.text[toks[k].start:toks[m-1].end], m // ", in Homs"
 	}
-	return ""
+	return "", j
 }
 
 // locativeCue reports whether the words before toks[i] place something
@@ -1004,19 +1019,17 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 			continue
 		}
 		q := s.query
-		if s.region && s.end-s.start >= 2 && !strings.Contains(strings.ToLower(q), "province") && !strings.Contains(strings.ToLower(q), "governorate") {
+		if s.region && s.end-s.start >= 2 && !strings.Contains(strings.ToLower(q), "province") && !strings.Contains(strings.ToLower(q), "governorate") &&
+			a.toks[s.end-1].norm != "county" {
 			// The gazetteer reads "province" and "governorate" as region words.
 			q = a.d.text[a.toks[s.start].start:a.toks[s.end-2].end] + " province"
 		}
-		k := key{q, s.qualifier}
+		k := key{q, strings.Join(s.within, "\x00")}
 		m, ok := index[k]
 		if !ok {
 			m = len(mentions)
 			index[k] = m
-			mn := gazetteer.Mention{Name: q}
-			if s.qualifier != "" {
-				mn.Within = []string{s.qualifier}
-			}
+			mn := gazetteer.Mention{Name: q, Within: s.within}
 			mentions = append(mentions, mn)
 		}
 		ref[i] = m

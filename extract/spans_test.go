@@ -151,3 +151,34 @@ func TestLocalTowns(t *testing.T) {
 		})
 	}
 }
+
+func TestRegionsAsWritten(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		text, name, admin1 string
+	}{
+		// "Scott County" is asked as written, not as "Scott province"
+		// (which the gazetteer reads as Scotland).
+		{"New cases in Scott County rose past 140 on Friday.", "Scott County", ""},
+		// Every containing area after the name is passed on.
+		{"Austin, in Scott County, Indiana, was at the centre of the outbreak.", "Austin", "Indiana"},
+		{"Scott County, Indiana, declared an emergency.", "Scott County", "Indiana"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res, err := x.Extract(context.Background(), tt.text, Options{Date: "2015-04-01"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range res.Places {
+				if p.Text == tt.name {
+					if p.Match == nil || p.Match.Country != "US" || tt.admin1 != "" && p.Match.Admin1 != tt.admin1 {
+						t.Errorf("%s: got %+v, want a place in the US (%s)", tt.name, p.Match, tt.admin1)
+					}
+					return
+				}
+			}
+			t.Errorf("%s not found among %+v", tt.name, res.Places)
+		})
+	}
+}
