@@ -2287,6 +2287,14 @@ func (a *analysis) same(o, c *cand) bool {
 	if o.caption != c.caption {
 		return false
 	}
+	if c.sent == o.sent+1 && c.para == o.para && !c.own && !c.dateCue && c.in.Fatalities == nil && c.in.Injuries == nil &&
+		(o.in.Fatalities != nil || o.in.Injuries != nil) {
+		// "An ambush on a checkpoint killed 13 policemen. Militants
+		// attacked with small arms and then detonated a roadside bomb":
+		// the next sentence, with no place, date or count of its own,
+		// tells how that event went.
+		return true
+	}
 	if c.anaph && !(o.dateCue && c.dateCue && o.in.Date != c.in.Date) {
 		// "the strike", "today's attack": the latest telling of that kind,
 		// or of any kind for a bare "attack".

@@ -249,6 +249,8 @@ func TestStatements(t *testing.T) {
 				t.Errorf("the candidate is %.1f km from Monywa (lat %.3f, Monywa's %.3f), want 40 km north", d, *c.Lat, monywa.Lat)
 			}
 		}},
+		{"elaboration", "An ambush on a police checkpoint south of Kirkuk killed 13 policemen on Sunday. Militants attacked with small arms and then detonated a roadside bomb as reinforcements arrived.", 1, nil},
+		{"next event", "A car bomb killed five people in Kirkuk on Sunday. Clashes erupted in Mosul, killing two fighters.", 2, nil},
 		{"old year", "The militants had seized Palmyra in 2015.", 0, nil},
 		{"old month", "The militants had seized Raqqa in May and lost it on Friday.", 1, nil},
 		{"months before", "The militants had seized Palmyra in June.", 0, nil},
