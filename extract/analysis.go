@@ -2278,6 +2278,9 @@ func (a *analysis) add(c *cand) {
 			continue
 		}
 		a.merge(o, c)
+		if c.para == o.para {
+			o.sent = max(o.sent, c.sent) // the latest telling: a count after it is its
+		}
 		return
 	}
 	a.cands = append(a.cands, c)
@@ -2288,11 +2291,11 @@ func (a *analysis) same(o, c *cand) bool {
 		return false
 	}
 	if c.sent == o.sent+1 && c.para == o.para && !c.own && !c.dateCue && c.in.Fatalities == nil && c.in.Injuries == nil &&
-		(o.in.Fatalities != nil || o.in.Injuries != nil) {
+		(o.in.Fatalities != nil || o.in.Injuries != nil) && (c.in.Actor1 == "" || o.in.Actor1 == "" || c.in.Actor1 == o.in.Actor1) {
 		// "An ambush on a checkpoint killed 13 policemen. Militants
 		// attacked with small arms and then detonated a roadside bomb":
-		// the next sentence, with no place, date or count of its own,
-		// tells how that event went.
+		// the next sentence, with no place, date or count of its own and
+		// no other actor, tells how that event went.
 		return true
 	}
 	if c.anaph && !(o.dateCue && c.dateCue && o.in.Date != c.in.Date) {

@@ -251,6 +251,12 @@ func TestStatements(t *testing.T) {
 		}},
 		{"elaboration", "An ambush on a police checkpoint south of Kirkuk killed 13 policemen on Sunday. Militants attacked with small arms and then detonated a roadside bomb as reinforcements arrived.", 1, nil},
 		{"next event", "A car bomb killed five people in Kirkuk on Sunday. Clashes erupted in Mosul, killing two fighters.", 2, nil},
+		{"elaboration by another actor", "Islamic State fighters attacked a prison in Hasakah on Thursday, killing 27 guards. US-led coalition aircraft struck buildings held by the attackers.", 2, nil},
+		{"count after a later telling", "Fighting between rebels and government troops near Myitkyina forced villagers to flee on Thursday. The clashes lasted several hours. A military spokesman said the army had lost two soldiers.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 2 {
+				t.Errorf("fatalities: got %v, want 2", c.Fatalities)
+			}
+		}},
 		{"old year", "The militants had seized Palmyra in 2015.", 0, nil},
 		{"old month", "The militants had seized Raqqa in May and lost it on Friday.", 1, nil},
 		{"months before", "The militants had seized Palmyra in June.", 0, nil},
