@@ -687,6 +687,17 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	if end-start >= 2 && intercardinal[toks[start].norm] {
 		start++ // "Northeast Georgia": Georgia
 	}
+	used := end
+	// "Vancouver International Airport", "Norfolk High", "West Virginia
+	// Democratic": something named after a place; the place is the name
+	// before it, unless the whole is a place's name ("Long Branch").
+	last := end
+	for last-start >= 2 && tailWords[toks[last-1].norm] {
+		last--
+	}
+	if last < end && !a.placeName(toks[start].start, toks[end-1].end) {
+		end = last
+	}
 	s := span{start: start, end: end, kind: spanPlace}
 	s.cue, s.near = locativeCue(toks, start)
 	s.offset = offsetBefore(toks, start)
@@ -724,8 +735,13 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	s.query = a.d.text[toks[s.start].start:toks[s.end-1].end]
 	s.within = a.qualifiers(toks, s.end)
 	a.addSpan(s)
-	return end - i
+	return used - i
 }
+
+// tailWords end the names of things named after a place: its airport, its
+// schools, its firemen, its party branch.
+var tailWords = setOf("airport international regional metropolitan high fire police branch democratic republican " +
+	"democrats republicans attorney")
 
 // placeName reports whether the text between the byte offsets start and end
 // is, as written, the name of a place the gazetteer holds ("New York",

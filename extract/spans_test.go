@@ -99,6 +99,9 @@ func TestPlaceNames(t *testing.T) {
 		{"British Columbia, Alberta and Ontario reported cases.", []string{"British Columbia", "Alberta", "Ontario"}},
 		{"New figures from Ontario came out.", []string{"Ontario"}},
 		{"British troops left Basra.", []string{"British", "Basra"}},
+		{"He played football at Norfolk High last year.", []string{"Norfolk"}},
+		{"She chairs the West Virginia Democratic party.", []string{"West Virginia"}},
+		{"The storm spared Long Branch on Monday.", []string{"Long Branch"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
