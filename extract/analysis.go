@@ -33,7 +33,7 @@ type span struct {
 	actor      actorEntry // spanActor
 	code       string     // spanDemonym, or a country named by a spanPlace
 	query      string     // spanPlace: what the gazetteer is asked
-	qualifier  string     // spanPlace: a containing region or country (", in Homs province")
+	within     []string   // spanPlace: the regions and country that contain it (", in Scott County, Indiana")
 	region     bool       // spanPlace: "X province": only the region
 	near       bool       // spanPlace: "near X", "X airport": near the place
 	cue        bool       // spanPlace: a locative word before it ("in", "near", "city of")
@@ -46,6 +46,19 @@ type span struct {
 	// dateline: the place a story is filed from ("TORRINGTON —"), known
 	// to be a place though no locative word stands before it.
 	dateline bool
+	// local: the name is used as a town's, whatever else it names: "the
+	// Athens Police Department", "Paris High School", "a Richmond man",
+	// "Smith, 49, Palestine", "420 Augusta St., Alexandria".
+	local bool
+	// offset: "40 km north of Monywa" puts the event that far from the
+	// place, in that direction; from is the token the phrase begins at.
+	offset offset
+}
+
+// offset is a distance and a bearing from a place.
+type offset struct {
+	km, bearing float64 // bearing in degrees clockwise from north
+	from        int
 }
 
 // analysis is the state of one Extract call.
@@ -288,15 +301,18 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 		return 0
 	}
 	// Country names: "Syria", "the U.S.", "Britain".
-	if code, n := a.x.names.match(toks, i); n > 0 && !(i+n < len(toks) && (toks[i+n].norm == "river" || toks[i+n].norm == "valley")) {
+	if code, n := a.x.names.match(toks, i); n > 0 && !(i+n < len(toks) && (toks[i+n].norm == "river" || toks[i+n].norm == "valley")) &&
+		!(n == 1 && (localAfter(toks, i+n) || localBefore(toks, i))) {
+		// "Palestine police", "Smith, 49, Lebanon": a town, read below.
 		// "the Niger river" is a river, read below as a place name.
 		s := span{start: i, end: i + n, kind: spanPlace, code: code, query: strings.TrimPrefix(a.x.countries[code].name, "the ")}
 		s.cue, s.near = locativeCue(toks, i)
 		a.addSpan(s)
 		return n
 	}
-	// Demonyms: "Syrian", "Russian".
-	if code, n := a.x.demonyms.match(toks, i); n > 0 {
+	// Demonyms: "Syrian", "Russian"; but "British Columbia" and "French
+	// Guiana" are places.
+	if code, n := a.x.demonyms.match(toks, i); n > 0 && !(i+n < len(toks) && toks[i+n].cap && a.placeName(t.start, toks[i+n].end)) {
 		if languageUse(toks, i, i+n) {
 			return n // "spoke only French", "French students": a language
 		}
@@ -465,6 +481,13 @@ func (a *analysis) orgPlace(toks []token, start, end int) {
 	}
 	s := span{start: start, kind: spanPlace, role: RoleActor}
 	if code, n := a.x.names.match(toks, start); n > 0 && start+n < end {
+		if localAfter(toks, start+n) {
+			// "Palestine Independent School District": a town, not the
+			// country, asked of the gazetteer like any other name.
+			s.end, s.query, s.local = start+n, a.d.text[toks[start].start:toks[start+n-1].end], true
+			a.orgPlaces = append(a.orgPlaces, s)
+			return
+		}
 		// "Syria Civil Defence": the country alone.
 		s.end, s.code, s.query = start+n, code, strings.TrimPrefix(a.x.countries[code].name, "the ")
 		a.orgPlaces = append(a.orgPlaces, s)
@@ -497,7 +520,38 @@ func (a *analysis) orgPlace(toks []token, start, end int) {
 		return
 	}
 	s.end, s.query = k, a.d.text[toks[start].start:toks[k-1].end]
+	s.local = localAfter(toks, k)
 	a.orgPlaces = append(a.orgPlaces, s)
+}
+
+// localWords after a name make it a town's: its police, schools, council,
+// mayor and people ("the Athens Police Department", "a Richmond man").
+var localWords = setOf("police policeman policemen sheriff sheriff's fire firefighters high middle elementary " +
+	"junior public city council councilman councilwoman mayor independent man woman men women boy girl teen " +
+	"teenager resident residents native couple")
+
+// localAfter reports whether toks[k] is a word of a town's institutions or
+// people.
+func localAfter(toks []token, k int) bool {
+	return k < len(toks) && localWords[toks[k].norm]
+}
+
+// localBefore reports whether the words before toks[i] name a town: a
+// person's age ("Smith, 49, Palestine") or a street ("420 Augusta St.,
+// Alexandria").
+func localBefore(toks []token, i int) bool {
+	if i < 3 || toks[i-1].text != "," {
+		return false
+	}
+	k := i - 2
+	if toks[k].text == "." {
+		k--
+	}
+	if streetWords[toks[k].norm] {
+		return true
+	}
+	n, err := strconv.Atoi(toks[i-2].text)
+	return err == nil && n > 0 && n < 110 && toks[i-3].text == ","
 }
 
 // orgTail notes the place that ends an organisation's name after "of"
@@ -616,6 +670,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	// Drop a leading common word: "The", "In", "But".
 	start := i
 	keep := dateline(toks, i, end) // "SOUTH CHARLESTON —" keeps its first word
+	// "New Zealand officials", "New York has": a sentence's first word is
+	// kept when the whole run is a place's name.
+	keep = keep || initial && end-i >= 2 && !stopCaps[toks[i].norm] && commonWord(toks[i].norm) && a.placeName(toks[i].start, toks[end-1].end)
 	for start < end && !keep && (stopCaps[toks[start].norm] || initial && start == i && commonWord(toks[start].norm)) &&
 		!(saintWords[toks[start].norm] && start+1 < end && toks[start+1].text == ".") {
 		start++
@@ -630,8 +687,21 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	if end-start >= 2 && intercardinal[toks[start].norm] {
 		start++ // "Northeast Georgia": Georgia
 	}
+	used := end
+	// "Vancouver International Airport", "Norfolk High", "West Virginia
+	// Democratic": something named after a place; the place is the name
+	// before it, unless the whole is a place's name ("Long Branch").
+	last := end
+	for last-start >= 2 && tailWords[toks[last-1].norm] {
+		last--
+	}
+	if last < end && !a.placeName(toks[start].start, toks[end-1].end) {
+		end = last
+	}
 	s := span{start: start, end: end, kind: spanPlace}
 	s.cue, s.near = locativeCue(toks, start)
+	s.offset = offsetBefore(toks, start)
+	s.local = localAfter(toks, end) || localBefore(toks, start)
 	// "TORRINGTON — City Council approved ...": where the story is
 	// filed, a place but not where its events happen.
 	s.dateline = dateline(toks, start, end)
@@ -663,11 +733,23 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 		s.named = true
 	}
 	s.query = a.d.text[toks[s.start].start:toks[s.end-1].end]
-	if !s.region {
-		s.qualifier = a.qualifier(toks, s.end)
-	}
+	s.within = a.qualifiers(toks, s.end)
 	a.addSpan(s)
-	return end - i
+	return used - i
+}
+
+// tailWords end the names of things named after a place: its airport, its
+// schools, its firemen, its party branch.
+var tailWords = setOf("airport international regional metropolitan high fire police branch democratic republican " +
+	"democrats republicans attorney")
+
+// placeName reports whether the text between the byte offsets start and end
+// is, as written, the name of a place the gazetteer holds ("New York",
+// "British Columbia"), asked of the gazetteer alone.
+func (a *analysis) placeName(start, end int) bool {
+	q := a.d.text[start:end]
+	res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: q, Limit: 1})
+	return err == nil && res.Match != nil && gazetteer.Normalize(res.Match.Name) == gazetteer.Normalize(q)
 }
 
 // dateline reports whether toks[start:end] is a dateline: words in
@@ -735,11 +817,27 @@ func notPlaceName(toks []token, start, end int) bool {
 // startsWithDigit reports whether w begins with an ASCII digit.
 func startsWithDigit(w string) bool { return w != "" && w[0] >= '0' && w[0] <= '9' }
 
-// qualifier reads what contains a place: "Talbiseh, in Homs province",
-// "Talbiseh, Syria", "Kramatorsk, in the Donetsk region".
-func (a *analysis) qualifier(toks []token, j int) string {
+// qualifiers reads what contains a place, from the widest: "Austin, in
+// Scott County, Indiana" is in both.
+func (a *analysis) qualifiers(toks []token, j int) []string {
+	var out []string
+	for len(out) < 3 {
+		q, next := a.qualifier(toks, j)
+		if q == "" {
+			break
+		}
+		out = append(out, q)
+		j = next
+	}
+	return out
+}
+
+// qualifier reads what contains a place after toks[j]: "Talbiseh, in Homs
+// province", "Talbiseh, Syria", "Kramatorsk, in the Donetsk region". It
+// returns the token after it too.
+func (a *analysis) qualifier(toks []token, j int) (string, int) {
 	if j+1 >= len(toks) || toks[j].text != "," {
-		return ""
+		return "", j
 	}
 	k := j + 1
 	for k < len(toks) && (toks[k].norm == "in" || toks[k].norm == "the") {
@@ -750,20 +848,21 @@ func (a *analysis) qualifier(toks []token, j int) string {
 		m++
 	}
 	if m == k {
-		return ""
+		return "", j
 	}
 	region := m < len(toks) && regionWords[toks[m].norm] || regionWords[toks[m-1].norm]
 	if _, n := a.x.names.match(toks, k); n == m-k || region {
 		end := toks[m-1].end
 		if m < len(toks) && regionWords[toks[m].norm] {
 			end = toks[m].end
+			m++
 		}
-		return a.d.text[toks[k].start:end]
+		return a.d.text[toks[k].start:end], m
 	}
 	if k > j+1 && toks[j+1].norm == "in" {
-		return a.d.text[toks[k].start:toks[m-1].end] // ", in Homs"
+		return a.d.text[toks[k].start:toks[m-1].end], m // ", in Homs"
 	}
-	return ""
+	return "", j
 }
 
 // locativeCue reports whether the words before toks[i] place something
@@ -807,6 +906,61 @@ func locativeCue(toks []token, i int) (cue, near bool) {
 
 var directions = map[string]bool{"north": true, "south": true, "east": true, "west": true, "northeast": true,
 	"northwest": true, "southeast": true, "southwest": true}
+
+// bearings are the directions' bearings in degrees clockwise from north.
+var bearings = map[string]float64{"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180,
+	"southwest": 225, "west": 270, "northwest": 315}
+
+// kmPer are the units of distance, in kilometres.
+var kmPer = map[string]float64{"km": 1, "kms": 1, "kilometres": 1, "kilometers": 1, "kilometre": 1, "kilometer": 1,
+	"miles": 1.609344, "mile": 1.609344, "mi": 1.609344}
+
+// maxOffsetKm bounds the distances read as offsets: farther than this, the
+// phrase says how far apart two places are, not where an event was.
+const maxOffsetKm = 500
+
+// offsetBefore reads a distance and a direction before the place at
+// toks[i]: "40 km north of Monywa", "about 20 kilometres to the south of
+// Djibo", "60 miles northwest of". It returns the zero offset when there is
+// none.
+func offsetBefore(toks []token, i int) offset {
+	k := i - 1
+	if k < 3 || toks[k].norm != "of" {
+		return offset{}
+	}
+	k--
+	b, ok := bearings[toks[k].norm]
+	if !ok {
+		return offset{}
+	}
+	if toks[k-1].norm == "the" && toks[k-2].norm == "to" {
+		k -= 2 // "20 km to the south of"
+	}
+	k--
+	unit, ok := kmPer[toks[k].norm]
+	if !ok || k < 1 {
+		return offset{}
+	}
+	n, ok := parseNumber(toks, k-1)
+	if !ok || n.end != k || n.vague || n.value == 0 || float64(n.value)*unit > maxOffsetKm {
+		return offset{}
+	}
+	return offset{km: float64(n.value) * unit, bearing: b, from: k - 1}
+}
+
+// destination returns the point km kilometres from lat, lon on the given
+// bearing (degrees clockwise from north), on a sphere of the Earth's mean
+// radius.
+func destination(lat, lon, km, bearing float64) (float64, float64) {
+	const earthKm = 6371.0088
+	rad := math.Pi / 180
+	d, th := km/earthKm, bearing*rad
+	p1, l1 := lat*rad, lon*rad
+	p2 := math.Asin(math.Sin(p1)*math.Cos(d) + math.Cos(p1)*math.Sin(d)*math.Cos(th))
+	l2 := l1 + math.Atan2(math.Sin(th)*math.Sin(d)*math.Cos(p1), math.Cos(d)-math.Sin(p1)*math.Sin(p2))
+	lon2 := math.Mod(l2/rad+540, 360) - 180
+	return p2 / rad, lon2
+}
 
 func isLocAdjective(w string) bool {
 	switch w {
@@ -881,19 +1035,17 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 			continue
 		}
 		q := s.query
-		if s.region && s.end-s.start >= 2 && !strings.Contains(strings.ToLower(q), "province") && !strings.Contains(strings.ToLower(q), "governorate") {
+		if s.region && s.end-s.start >= 2 && !strings.Contains(strings.ToLower(q), "province") && !strings.Contains(strings.ToLower(q), "governorate") &&
+			a.toks[s.end-1].norm != "county" {
 			// The gazetteer reads "province" and "governorate" as region words.
 			q = a.d.text[a.toks[s.start].start:a.toks[s.end-2].end] + " province"
 		}
-		k := key{q, s.qualifier}
+		k := key{q, strings.Join(s.within, "\x00")}
 		m, ok := index[k]
 		if !ok {
 			m = len(mentions)
 			index[k] = m
-			mn := gazetteer.Mention{Name: q}
-			if s.qualifier != "" {
-				mn.Within = []string{s.qualifier}
-			}
+			mn := gazetteer.Mention{Name: q, Within: s.within}
 			mentions = append(mentions, mn)
 		}
 		ref[i] = m
@@ -968,6 +1120,7 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 				s.match = taken[ref[i]]
 			}
 		}
+		a.localTowns(ctx)
 	}
 	if a.opts.Country != "" {
 		a.focusVotes(strings.ToUpper(a.opts.Country), 100)
@@ -997,6 +1150,60 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// localTowns asks again for a name the text uses as a town's ("the Athens
+// Police Department", "a Richmond man", "Smith, 49, Palestine") that
+// resolved to a country, or to a place in another country than the one
+// most of the document's other names lie in: there, a town of that very
+// name is taken (Athens, Texas in a story of Texan towns).
+func (a *analysis) localTowns(ctx context.Context) {
+	// The countries of the document's other names: each name counts once.
+	byName := map[string]string{}
+	for i := range a.spans {
+		if s := &a.spans[i]; s.kind == spanPlace && s.match != nil && s.match.Kind != gazetteer.KindContinent {
+			byName[gazetteer.Normalize(s.query)] = s.match.Country
+		}
+	}
+	asked := map[string]*gazetteer.Match{}
+	for i := range a.spans {
+		s := &a.spans[i]
+		if s.kind != spanPlace || !s.local || s.match == nil || s.match.Country == "" {
+			continue
+		}
+		name := gazetteer.Normalize(s.query)
+		votes := map[string]int{}
+		for n, cc := range byName {
+			if n != name && cc != "" {
+				votes[cc]++
+			}
+		}
+		best, bestN, tie := "", 0, false
+		for cc, v := range votes {
+			switch {
+			case v > bestN:
+				best, bestN, tie = cc, v, false
+			case v == bestN:
+				tie = true
+			}
+		}
+		if best == "" || tie || best == s.match.Country && s.match.Kind == gazetteer.KindPlace {
+			continue
+		}
+		key := name + "\x00" + best
+		m, ok := asked[key]
+		if !ok {
+			res, err := a.x.gz.Resolve(ctx, gazetteer.Query{Name: s.query, Country: best, Limit: 1})
+			if err == nil && res.Match != nil && res.Match.Country == best && res.Match.Kind == gazetteer.KindPlace &&
+				gazetteer.Normalize(res.Match.Name) == name {
+				m = res.Match
+			}
+			asked[key] = m
+		}
+		if m != nil {
+			s.match = m
+		}
+	}
 }
 
 // seats reads a bare name that the gazetteer takes for a region named
@@ -2087,6 +2294,9 @@ func (a *analysis) add(c *cand) {
 			continue
 		}
 		a.merge(o, c)
+		if c.para == o.para {
+			o.sent = max(o.sent, c.sent) // the latest telling: a count after it is its
+		}
 		return
 	}
 	a.cands = append(a.cands, c)
@@ -2095,6 +2305,14 @@ func (a *analysis) add(c *cand) {
 func (a *analysis) same(o, c *cand) bool {
 	if o.caption != c.caption {
 		return false
+	}
+	if c.sent == o.sent+1 && c.para == o.para && !c.own && !c.dateCue && c.in.Fatalities == nil && c.in.Injuries == nil &&
+		(o.in.Fatalities != nil || o.in.Injuries != nil) && (c.in.Actor1 == "" || o.in.Actor1 == "" || c.in.Actor1 == o.in.Actor1) {
+		// "An ambush on a checkpoint killed 13 policemen. Militants
+		// attacked with small arms and then detonated a roadside bomb":
+		// the next sentence, with no place, date or count of its own and
+		// no other actor, tells how that event went.
+		return true
 	}
 	if c.anaph && !(o.dateCue && c.dateCue && o.in.Date != c.in.Date) {
 		// "the strike", "today's attack": the latest telling of that kind,
@@ -2352,6 +2570,12 @@ func (a *analysis) finish(c *cand) {
 			in.GeoPrecision = 3
 		}
 		if !c.own && in.GeoPrecision == 1 && sp.start != 0 {
+			in.GeoPrecision = 2
+		}
+		if o := sp.offset; o.km > 0 && !sp.region && m.Place.GeoPrecision() < 3 {
+			// "40 km north of Monywa": there, not at Monywa.
+			lat, lon = destination(m.Lat, m.Lon, o.km, o.bearing)
+			in.Place = a.d.text[a.toks[o.from].start:a.toks[sp.end-1].end]
 			in.GeoPrecision = 2
 		}
 	}

@@ -2,11 +2,15 @@ package extract
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mapd/mapd/gazetteer"
+	"github.com/mapd/mapd/geo"
 )
 
 func TestParseNumber(t *testing.T) {
@@ -235,6 +239,24 @@ func TestStatements(t *testing.T) {
 		{"withdrawal of no place", "The president announced the withdrawal of troops on Friday.", 0, nil},
 		{"riot", "Demonstrators set fire to the governor's office in Homs on Friday and threw stones at police.", 1, wantType("Riots", "Homs")},
 		{"peaceful crowd", "Hundreds of students held a sit-in in Homs on Friday.", 1, wantType("Protests", "Homs")},
+		{"offset", "An air strike hit a village about 40 km north of Monywa on Tuesday.", 1, func(t *testing.T, r Result) {
+			c := r.Candidates[0]
+			if c.Place != "40 km north of Monywa" || c.GeoPrecision != 2 || c.Lat == nil {
+				t.Fatalf("got place %q precision %d", c.Place, c.GeoPrecision)
+			}
+			monywa := placeMatch(t, r, "Monywa")
+			if d := geo.Distance(monywa.Lat, monywa.Lon, *c.Lat, *c.Lon); math.Abs(d-40) > 1 || *c.Lat < monywa.Lat {
+				t.Errorf("the candidate is %.1f km from Monywa (lat %.3f, Monywa's %.3f), want 40 km north", d, *c.Lat, monywa.Lat)
+			}
+		}},
+		{"elaboration", "An ambush on a police checkpoint south of Kirkuk killed 13 policemen on Sunday. Militants attacked with small arms and then detonated a roadside bomb as reinforcements arrived.", 1, nil},
+		{"next event", "A car bomb killed five people in Kirkuk on Sunday. Clashes erupted in Mosul, killing two fighters.", 2, nil},
+		{"elaboration by another actor", "Islamic State fighters attacked a prison in Hasakah on Thursday, killing 27 guards. US-led coalition aircraft struck buildings held by the attackers.", 2, nil},
+		{"count after a later telling", "Fighting between rebels and government troops near Myitkyina forced villagers to flee on Thursday. The clashes lasted several hours. A military spokesman said the army had lost two soldiers.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 2 {
+				t.Errorf("fatalities: got %v, want 2", c.Fatalities)
+			}
+		}},
 		{"old year", "The militants had seized Palmyra in 2015.", 0, nil},
 		{"old month", "The militants had seized Raqqa in May and lost it on Friday.", 1, nil},
 		{"months before", "The militants had seized Palmyra in June.", 0, nil},
@@ -404,4 +426,67 @@ func article1000(b *testing.B) string {
 		}
 	}
 	return "date 2020-01-01\n" + strings.Join(words[:1000], " ")
+}
+
+func TestOffsetBefore(t *testing.T) {
+	tests := []struct {
+		text        string // the place is the last token
+		km, bearing float64
+	}{
+		{"about 40 km north of Monywa", 40, 0},
+		{"some 20 kilometres to the south of Djibo", 20, 180},
+		{"60 miles northwest of Mosul", 60 * 1.609344, 315},
+		{"15 km north-east of Hama", 15, 45},
+		{"north of Monywa", 0, 0},                 // no distance
+		{"dozens of km east of Homs", 0, 0},       // no measured distance
+		{"40 km from Monywa", 0, 0},               // no direction
+		{"1,200 km south of Tripoli", 0, 0},       // too far to be where an event was
+		{"two soldiers north of Kharkiv", 0, 0},   // no unit
+		{"the town 30 km east and Aleppo", 0, 0},  // no "of"
+		{"killed 40 people east of Aleppo", 0, 0}, // a count, no distance
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			toks := tokenize(tt.text)
+			o := offsetBefore(toks, len(toks)-1)
+			if math.Abs(o.km-tt.km) > 1e-9 || o.bearing != tt.bearing {
+				t.Errorf("got %.2f km at %.0f°, want %.2f km at %.0f°", o.km, o.bearing, tt.km, tt.bearing)
+			}
+		})
+	}
+}
+
+func TestDestination(t *testing.T) {
+	tests := []struct {
+		lat, lon, km, bearing float64
+	}{
+		{22.11, 95.14, 40, 0}, {14.10, -1.63, 20, 180}, {36.34, 43.13, 97, 315}, {0, 179.9, 50, 90}, {-33.9, 18.4, 300, 225},
+	}
+	for _, tt := range tests {
+		lat, lon := destination(tt.lat, tt.lon, tt.km, tt.bearing)
+		if d := geo.Distance(tt.lat, tt.lon, lat, lon); math.Abs(d-tt.km) > 0.01*tt.km {
+			t.Errorf("%v: the point is %.1f km away, want %.1f", tt, d, tt.km)
+		}
+		if lon < -180 || lon > 180 {
+			t.Errorf("%v: longitude %.3f out of range", tt, lon)
+		}
+		// The bearing: north puts the point due north, and so on.
+		dLat, dLon := lat-tt.lat, math.Mod(lon-tt.lon+540, 360)-180
+		wantLat, wantLon := math.Cos(tt.bearing*math.Pi/180), math.Sin(tt.bearing*math.Pi/180)
+		if dLat*wantLat < -1e-9 || dLon*wantLon < -1e-9 {
+			t.Errorf("%v: moved by %.3f, %.3f, the wrong way", tt, dLat, dLon)
+		}
+	}
+}
+
+// placeMatch returns the gazetteer's match for the place name text in r.
+func placeMatch(t *testing.T, r Result, text string) *gazetteer.Match {
+	t.Helper()
+	for _, p := range r.Places {
+		if p.Text == text && p.Match != nil {
+			return p.Match
+		}
+	}
+	t.Fatalf("no match for %q among %+v", text, r.Places)
+	return nil
 }

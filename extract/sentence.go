@@ -82,7 +82,7 @@ func scanWord(text string, i int) int {
 			n, nsize := utf8.DecodeRuneInString(text[j+size:])
 			if j+size >= len(text) || !isWordRune(n) {
 				// "U.S." keeps its final dot when it is an abbreviation of letters.
-				if r == '.' && dottedAbbrev(text[i:j]) {
+				if r == '.' && (dottedAbbrev(text[i:j]) || partyPrefix(text[i:j]+".")) {
 					j += size
 				}
 				return j
@@ -151,7 +151,7 @@ func appendWord(toks []token, text string, i, j, nl int) []token {
 		toks = appendWord(toks, text, i, i+k, nl)
 		return append(toks, newWord(text, i+k+1, j, 0))
 	}
-	if len(w) > 3 && w[1] == '-' && (w[0] == 'D' || w[0] == 'R' || w[0] == 'I') && isASCIIUpper(w[2]) && isASCIILetter(w[3]) {
+	if partyPrefix(w) {
 		return appendWord(toks, text, i+2, j, nl) // the party letter is no word of the name
 	}
 	cut := j
@@ -170,6 +170,13 @@ func appendWord(toks []token, text string, i, j, nl int) []token {
 		toks = append(toks, newWord(text, cut, j, 0))
 	}
 	return toks
+}
+
+// partyPrefix reports whether w is a party letter before a home town or
+// state: "D-Charleston", "R-Texas", "D-W." (of "D-W. Va.").
+func partyPrefix(w string) bool {
+	return len(w) > 3 && w[1] == '-' && (w[0] == 'D' || w[0] == 'R' || w[0] == 'I') && isASCIIUpper(w[2]) &&
+		(isASCIILetter(w[3]) || w[3] == '.' && len(w) == 4)
 }
 
 // placeSuffixes follow a place name joined by a hyphen.

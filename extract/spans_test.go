@@ -93,6 +93,15 @@ func TestPlaceNames(t *testing.T) {
 		{"Samra, 46, was born near Delhi.", []string{"Delhi"}},
 		{"The car was abandoned, according to Taylor.", nil},
 		{"She spoke only French when she moved to Arlington, Va.", []string{"Arlington", "Va."}},
+		{"Rep. Nick Rahall, D-W. Va., chairs the committee.", []string{"W. Va."}},
+		{"Cases rose. New Zealand officials reported eleven.", []string{"New Zealand"}},
+		{"New Jersey apologised last year.", []string{"New Jersey"}},
+		{"British Columbia, Alberta and Ontario reported cases.", []string{"British Columbia", "Alberta", "Ontario"}},
+		{"New figures from Ontario came out.", []string{"Ontario"}},
+		{"British troops left Basra.", []string{"British", "Basra"}},
+		{"He played football at Norfolk High last year.", []string{"Norfolk"}},
+		{"She chairs the West Virginia Democratic party.", []string{"West Virginia"}},
+		{"The storm spared Long Branch on Monday.", []string{"Long Branch"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -109,6 +118,70 @@ func TestPlaceNames(t *testing.T) {
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
+		})
+	}
+}
+
+func TestLocalTowns(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		text, name, country string
+	}{
+		// A country's name used as a town's is a town of the country the
+		// document's other places lie in.
+		{"A 49-year-old Lebanon man was sentenced on Friday by a judge in Texas.", "Lebanon", "US"},
+		{"The Jordan High School band played in Salt Lake City and Provo.", "Jordan", "US"},
+		// Used as a capital's, or with nothing to say otherwise, the name
+		// keeps its notable place.
+		{"Athens police fired tear gas at protesters in Thessaloniki and Patras.", "Athens", "GR"},
+		{"Paris police closed the roads around the Eiffel Tower.", "Paris", "FR"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res, err := x.Extract(context.Background(), tt.text, Options{Date: "2010-01-01"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range res.Places {
+				if p.Text == tt.name {
+					if p.Match == nil || p.Match.Country != tt.country {
+						t.Errorf("%s: got %+v, want a place in %s", tt.name, p.Match, tt.country)
+					}
+					return
+				}
+			}
+			t.Errorf("%s not found among %+v", tt.name, res.Places)
+		})
+	}
+}
+
+func TestRegionsAsWritten(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		text, name, admin1 string
+	}{
+		// "Scott County" is asked as written, not as "Scott province"
+		// (which the gazetteer reads as Scotland).
+		{"New cases in Scott County rose past 140 on Friday.", "Scott County", ""},
+		// Every containing area after the name is passed on.
+		{"Austin, in Scott County, Indiana, was at the centre of the outbreak.", "Austin", "Indiana"},
+		{"Scott County, Indiana, declared an emergency.", "Scott County", "Indiana"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res, err := x.Extract(context.Background(), tt.text, Options{Date: "2015-04-01"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range res.Places {
+				if p.Text == tt.name {
+					if p.Match == nil || p.Match.Country != "US" || tt.admin1 != "" && p.Match.Admin1 != tt.admin1 {
+						t.Errorf("%s: got %+v, want a place in the US (%s)", tt.name, p.Match, tt.admin1)
+					}
+					return
+				}
+			}
+			t.Errorf("%s not found among %+v", tt.name, res.Places)
 		})
 	}
 }
