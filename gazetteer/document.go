@@ -80,6 +80,7 @@ const (
 	fCountyAny          // share of them with any candidate in its second-level region (county, district)
 	fNamedRegion        // the document's other names read as its first-level region itself ("Idaho"), at most 1
 	fNamedCounty        // the document's other names read as its second-level region itself ("Latah County"), at most 1
+	fNearLocal          // closeness to the nearest other resolved place on a local scale: 1 at 0 km, 0 from localScaleKm on
 	numFeatures
 )
 
@@ -88,18 +89,19 @@ const (
 // articles of each; see gazetteer/data/README.md for how to refit). A candidate's
 // utility is the dot product of its features with them.
 var docWeights = [numFeatures]float64{
-	fPrior:       1.69,
-	fOwn:         2.19,
-	fPop:         7.6,
-	fCountry:     2.3,
-	fAdmin1:      2.97,
-	fNear:        0.727,
-	fArea:        2.26,
-	fWithin:      2.23e-07,
-	fRegionAny:   2.52,
-	fCountyAny:   2.41,
-	fNamedRegion: 1.51,
-	fNamedCounty: 0.787,
+	fPrior:       1.68,
+	fOwn:         2.18,
+	fPop:         7.61,
+	fCountry:     2.26,
+	fAdmin1:      2.78,
+	fNear:        -0.175,
+	fArea:        2.25,
+	fWithin:      4.07e-09,
+	fRegionAny:   2.54,
+	fCountyAny:   2.44,
+	fNamedRegion: 1.52,
+	fNamedCounty: 0.735,
+	fNearLocal:   0.983,
 }
 
 const (
@@ -109,6 +111,12 @@ const (
 	maxDocPoints = 32
 	// nearScaleKm is the distance from which places are no longer near.
 	nearScaleKm = 2000
+	// localScaleKm is the distance from which places are no longer
+	// neighbours (fNearLocal): the fit prefers closeness on this linear
+	// scale to the logarithmic one of fNear (mean log-likelihood on the
+	// development split -0.1777 with fNear alone, -0.1766 with both;
+	// 150 km and 250 km scored -0.1778 and -0.1768).
+	localScaleKm = 500
 	// docRounds is how often the document is re-read with the
 	// probabilities of the previous round, after a first reading without
 	// context.
@@ -432,7 +440,7 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 				r := &g.recs[n.cands[k].rec]
 				f := &n.feats[k]
 				a := n.areas[k]
-				f[fCountry], f[fAdmin1], f[fNear], f[fNamedRegion], f[fNamedCounty] = 0, 0, 0, 0, 0
+				f[fCountry], f[fAdmin1], f[fNear], f[fNamedRegion], f[fNamedCounty], f[fNearLocal] = 0, 0, 0, 0, 0, 0
 				if others > 0 {
 					f[fCountry] = max(countries[a.country]-selfCountry[a.country], 0) / others
 					f[fCountry] = max(f[fCountry], min(named[a.country]-selfNamed[a.country], 1))
@@ -454,6 +462,7 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 					}
 					if !math.IsInf(best, 1) {
 						f[fNear] = max(0, 1-math.Log1p(best)/math.Log1p(nearScaleKm))
+						f[fNearLocal] = max(0, 1-best/localScaleKm)
 					}
 				}
 				u := 0.0
