@@ -68,16 +68,19 @@ func (g *Gazetteer) ResolveDocument(ctx context.Context, doc []Mention, opts ...
 
 // Features of a candidate in its document, the inputs of the ranking model.
 const (
-	fPrior     = iota // the score of the name alone
-	fOwn              // 1 when the name is the place's own, not an alternate or a fuzzy match
-	fPop              // log10(population+1) / 7
-	fCountry          // share of the document's other names resolved in the candidate's country
-	fAdmin1           // share of them resolved in its first-level region
-	fNear             // closeness to the nearest other resolved place: 1 at 0 km, 0 from nearScaleKm on
-	fArea             // 1 for a country, continent, sea or macro-region
-	fWithin           // 1 when the text puts the name in the candidate's region or country
-	fRegionAny        // share of the document's other names with any candidate in its first-level region
-	fCountyAny        // share of them with any candidate in its second-level region (county, district)
+	fPrior       = iota // the score of the name alone
+	fOwn                // 1 when the name is the place's own, not an alternate or a fuzzy match
+	fPop                // log10(population+1) / 7
+	fCountry            // share of the document's other names resolved in the candidate's country
+	fAdmin1             // share of them resolved in its first-level region
+	fNear               // closeness to the nearest other resolved place: 1 at 0 km, 0 from nearScaleKm on
+	fArea               // 1 for a country, continent, sea or macro-region
+	fWithin             // 1 when the text puts the name in the candidate's region or country
+	fRegionAny          // share of the document's other names with any candidate in its first-level region
+	fCountyAny          // share of them with any candidate in its second-level region (county, district)
+	fNamedRegion        // the document's other names read as its first-level region itself ("Idaho"), at most 1
+	fNamedCounty        // the document's other names read as its second-level region itself ("Latah County"), at most 1
+	fNearLocal          // closeness to the nearest other resolved place on a local scale: 1 at 0 km, 0 from localScaleKm on
 	numFeatures
 )
 
@@ -86,16 +89,19 @@ const (
 // articles of each; see gazetteer/data/README.md for how to refit). A candidate's
 // utility is the dot product of its features with them.
 var docWeights = [numFeatures]float64{
-	fPrior:     1.74,
-	fOwn:       2.3,
-	fPop:       7.48,
-	fCountry:   2.6,
-	fAdmin1:    3.99,
-	fNear:      0.718,
-	fArea:      2,
-	fWithin:    1.65e-06,
-	fRegionAny: 3.03,
-	fCountyAny: 2.5,
+	fPrior:       1.68,
+	fOwn:         2.18,
+	fPop:         7.61,
+	fCountry:     2.26,
+	fAdmin1:      2.78,
+	fNear:        -0.175,
+	fArea:        2.25,
+	fWithin:      4.07e-09,
+	fRegionAny:   2.54,
+	fCountyAny:   2.44,
+	fNamedRegion: 1.52,
+	fNamedCounty: 0.735,
+	fNearLocal:   0.983,
 }
 
 const (
@@ -105,6 +111,12 @@ const (
 	maxDocPoints = 32
 	// nearScaleKm is the distance from which places are no longer near.
 	nearScaleKm = 2000
+	// localScaleKm is the distance from which places are no longer
+	// neighbours (fNearLocal): the fit prefers closeness on this linear
+	// scale to the logarithmic one of fNear (mean log-likelihood on the
+	// development split -0.1777 with fNear alone, -0.1766 with both;
+	// 150 km and 250 km scored -0.1778 and -0.1768).
+	localScaleKm = 500
 	// docRounds is how often the document is re-read with the
 	// probabilities of the previous round, after a first reading without
 	// context.
@@ -121,6 +133,10 @@ const (
 	// the smaller place's first-level region from which they lift the
 	// guard on their own ("Paris" with "Henry County" and "Tennessee").
 	guardShare = 0.3
+	// guardNamed is how surely the document's other names must name the
+	// smaller place's first- or second-level region ("Idaho", "Latah
+	// County" for Moscow) to lift the guard.
+	guardNamed = 0.5
 )
 
 // docName is a distinct name of a document with its candidates.
@@ -353,6 +369,11 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 	// itself: a text that names Syria puts its other places in Syria
 	// however many other countries it names.
 	named, selfNamed := make([]float64, nC), make([]float64, nC)
+	// namedRegion and namedCounty are the same for readings that are a
+	// first- or second-level region itself: "Moscow" with "Latah County"
+	// and "Idaho" is Moscow, Idaho.
+	namedRegion, selfNamedRegion := make([]float64, nR), make([]float64, nR)
+	namedCounty, selfNamedCounty := make([]float64, nK), make([]float64, nK)
 	points := make([]docPoint, 0, maxDocPoints)
 	for round := 0; round <= docRounds; round++ {
 		if err := ctx.Err(); err != nil {
@@ -361,6 +382,8 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 		clear(countries)
 		clear(regions)
 		clear(named)
+		clear(namedRegion)
+		clear(namedCounty)
 		points = points[:0]
 		placed := 0.0
 		for j := range names {
@@ -371,11 +394,18 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 			placed++
 			for k, a := range n.areas {
 				countries[a.country] += n.prob[k]
-				if kindOf(g.recs[n.cands[k].rec].fcode) == KindCountry {
+				fcode := g.recs[n.cands[k].rec].fcode
+				if kindOf(fcode) == KindCountry {
 					named[a.country] += n.prob[k]
 				}
 				if a.region >= 0 {
 					regions[a.region] += n.prob[k]
+					if fcode == "ADM1" {
+						namedRegion[a.region] += n.prob[k]
+					}
+				}
+				if a.county >= 0 && fcode == "ADM2" {
+					namedCounty[a.county] += n.prob[k]
 				}
 			}
 			r := &g.recs[n.cands[n.choice].rec]
@@ -391,11 +421,18 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 				others--
 				for k, a := range n.areas {
 					selfCountry[a.country] += n.prob[k]
-					if kindOf(g.recs[n.cands[k].rec].fcode) == KindCountry {
+					fcode := g.recs[n.cands[k].rec].fcode
+					if kindOf(fcode) == KindCountry {
 						selfNamed[a.country] += n.prob[k]
 					}
 					if a.region >= 0 {
 						selfRegion[a.region] += n.prob[k]
+						if fcode == "ADM1" {
+							selfNamedRegion[a.region] += n.prob[k]
+						}
+					}
+					if a.county >= 0 && fcode == "ADM2" {
+						selfNamedCounty[a.county] += n.prob[k]
 					}
 				}
 			}
@@ -403,12 +440,16 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 				r := &g.recs[n.cands[k].rec]
 				f := &n.feats[k]
 				a := n.areas[k]
-				f[fCountry], f[fAdmin1], f[fNear] = 0, 0, 0
+				f[fCountry], f[fAdmin1], f[fNear], f[fNamedRegion], f[fNamedCounty], f[fNearLocal] = 0, 0, 0, 0, 0, 0
 				if others > 0 {
 					f[fCountry] = max(countries[a.country]-selfCountry[a.country], 0) / others
 					f[fCountry] = max(f[fCountry], min(named[a.country]-selfNamed[a.country], 1))
 					if a.region >= 0 {
 						f[fAdmin1] = max(regions[a.region]-selfRegion[a.region], 0) / others
+						f[fNamedRegion] = min(max(namedRegion[a.region]-selfNamedRegion[a.region], 0), 1)
+					}
+					if a.county >= 0 {
+						f[fNamedCounty] = min(max(namedCounty[a.county]-selfNamedCounty[a.county], 0), 1)
 					}
 				}
 				if !isArea(r.fcode) {
@@ -421,6 +462,7 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 					}
 					if !math.IsInf(best, 1) {
 						f[fNear] = max(0, 1-math.Log1p(best)/math.Log1p(nearScaleKm))
+						f[fNearLocal] = max(0, 1-best/localScaleKm)
 					}
 				}
 				u := 0.0
@@ -435,6 +477,10 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 					selfNamed[a.country] = 0
 					if a.region >= 0 {
 						selfRegion[a.region] = 0
+						selfNamedRegion[a.region] = 0
+					}
+					if a.county >= 0 {
+						selfNamedCounty[a.county] = 0
 					}
 				}
 			}
@@ -516,6 +562,7 @@ func (g *Gazetteer) choose(n *docName) int {
 	// the document lie in the smaller place's region and near it.
 	top, f := &g.recs[n.cands[0].rec], &n.feats[best]
 	if best != 0 && n.cands[0].own && f[fWithin] == 0 && !(f[fAdmin1] > 0 && f[fNear] >= guardNear) && f[fAdmin1] < guardShare &&
+		f[fNamedRegion] < guardNamed && f[fNamedCounty] < guardNamed &&
 		(top.fcode == "PPLC" || kindOf(top.fcode) == KindCountry || top.population >= bigPlace) &&
 		g.recs[n.cands[best].rec].population*bigPlaceRatio < top.population {
 		return 0

@@ -56,10 +56,14 @@ func ExampleGazetteer_Resolve() {
 
 func ExampleGazetteer_ResolveDocument() {
 	ctx := context.Background()
-	g, err := gazetteer.Default(ctx)
-	if err != nil {
-		fmt.Println(err)
-		return
+	// gazetteer.Default(ctx) holds the embedded world gazetteer; this
+	// example loads a sample of GeoNames' files instead.
+	g := gazetteer.New()
+	for _, f := range []string{"testdata/SY-sample.txt", "testdata/admin1CodesASCII-sample.txt", "testdata/countryInfo-sample.txt"} {
+		if err := g.LoadFile(ctx, f); err != nil {
+			fmt.Println(err)
+			return
+		}
 	}
 	// The place names of one news story, as the extractor finds them.
 	doc := []gazetteer.Mention{

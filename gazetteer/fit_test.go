@@ -110,7 +110,7 @@ func TestFitDocWeights(t *testing.T) {
 			t.Logf("step %d: mean log-likelihood %.4f over %d names", step, ll/float64(len(examples)), len(examples))
 		}
 	}
-	names := []string{"fPrior", "fOwn", "fPop", "fCountry", "fAdmin1", "fNear", "fArea", "fWithin", "fRegionAny", "fCountyAny"}
+	names := []string{"fPrior", "fOwn", "fPop", "fCountry", "fAdmin1", "fNear", "fArea", "fWithin", "fRegionAny", "fCountyAny", "fNamedRegion", "fNamedCounty", "fNearLocal"}
 	var b strings.Builder
 	b.WriteString("var docWeights = [numFeatures]float64{\n")
 	for fi, v := range w {

@@ -1,7 +1,6 @@
 package gazetteer_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/mapd/mapd/gazetteer"
@@ -11,10 +10,7 @@ import (
 // large cities at low zoom, towns as the zoom grows, region names up to
 // LabelMaxRegionZoom, most important first.
 func TestLabels(t *testing.T) {
-	g, err := gazetteer.Default(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := gazetteer.SharedDefault(t)
 	idx := g.Labels()
 	if idx.Places() != g.Len() {
 		t.Fatalf("got Places %d, want the gazetteer's Len %d", idx.Places(), g.Len())
@@ -77,10 +73,7 @@ func TestLabels(t *testing.T) {
 }
 
 func BenchmarkLabelsIn(b *testing.B) {
-	g, err := gazetteer.Default(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
+	g := gazetteer.SharedDefault(b)
 	idx := g.Labels()
 	b.ResetTimer()
 	for b.Loop() {
@@ -90,10 +83,7 @@ func BenchmarkLabelsIn(b *testing.B) {
 }
 
 func BenchmarkLabelsBuild(b *testing.B) {
-	g, err := gazetteer.Default(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
+	g := gazetteer.SharedDefault(b)
 	for b.Loop() {
 		g.Labels()
 	}

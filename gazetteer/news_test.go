@@ -62,6 +62,11 @@ var newsDocuments = []newsDocument{
 	// alone: a town and its county (Paris, Tennessee, in Henry County).
 	{"US local", []newsName{at("Paris", "US", 36.3, -88.33), at("Henry County", "US", 36.33, -88.3)}},
 	{"US local", []newsName{at("Alexandria", "US", 45.89, -95.38), at("Douglas County", "US", 45.93, -95.45), at("St. Cloud", "US", 45.56, -94.16)}},
+	// A capital or a city of millions is the small namesake when the text
+	// names that namesake's county or state, even among foreign names:
+	// Athens, Tennessee, in McMinn County; Moscow, Idaho.
+	{"US local", []newsName{n("Mexico", "MX"), n("China", "CN"), n("Canada", "CA"), at("McMinn County", "US", 35.42, -84.62), at("Athens", "US", 35.44, -84.59)}},
+	{"US local", []newsName{n("Mexico", "MX"), n("China", "CN"), n("Canada", "CA"), kind("Idaho", "US", KindRegion), at("Moscow", "US", 46.73, -117.0)}},
 	// A county named without the word, among its neighbours.
 	{"US local", []newsName{at("Athens", "US", 33.96, -83.38), at("Oconee", "US", 33.83, -83.44), at("Clarke County", "US", 33.95, -83.37)}},
 	{"US local", []newsName{kind("Minnesotans", "US", KindDemonym), kind("Hoosier", "US", KindDemonym), kind("Czechs", "CZ", KindDemonym)}},

@@ -1,10 +1,12 @@
 package gazetteer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -50,12 +52,35 @@ func TestReverseNearest(t *testing.T) {
 }
 
 // TestReverseMatchesBruteForce compares the grid with a scan of every place
-// at random points over land and sea.
+// within the search radius at random points over land and sea.
 func TestReverseMatchesBruteForce(t *testing.T) {
 	g := testGazetteer(t)
 	r := NewReverseIndex(g)
+	// The places the grid holds, by latitude: a point's scan reads only
+	// those within the radius's arc of latitude (a great-circle distance
+	// is at least the arc between the latitudes).
+	type point struct {
+		lat, lon float64
+		id       int64
+	}
+	var places []point
+	g.mu.RLock()
+	for i := range g.recs {
+		rc := &g.recs[i]
+		if rc.dead || rc.noPoint || len(rc.fcode) < 3 || rc.fcode[:3] != "PPL" {
+			continue
+		}
+		places = append(places, point{rc.lat, rc.lon, rc.id})
+	}
+	g.mu.RUnlock()
+	slices.SortFunc(places, func(a, b point) int { return cmp.Compare(a.lat, b.lat) })
+	const (
+		radiusKm    = 400 // beyond it either answer is fine
+		kmPerDegree = 6371.0088 * math.Pi / 180
+		bandDegrees = radiusKm/kmPerDegree + 1e-6
+	)
 	rng := rand.New(rand.NewPCG(1, 2))
-	n := 300
+	n := bruteForcePoints
 	if testing.Short() {
 		n = 50
 	}
@@ -63,19 +88,17 @@ func TestReverseMatchesBruteForce(t *testing.T) {
 		lat, lon := rng.Float64()*140-60, rng.Float64()*360-180
 		got, ok := r.Nearest(lat, lon)
 		want, wantD := int64(0), math.Inf(1)
-		g.mu.RLock()
-		for i := range g.recs {
-			rc := &g.recs[i]
-			if rc.dead || rc.noPoint || len(rc.fcode) < 3 || rc.fcode[:3] != "PPL" {
-				continue
+		first, _ := slices.BinarySearchFunc(places, lat-bandDegrees, func(p point, l float64) int { return cmp.Compare(p.lat, l) })
+		for _, p := range places[first:] {
+			if p.lat > lat+bandDegrees {
+				break
 			}
-			if d := haversineKm(lat, lon, rc.lat, rc.lon); d < wantD {
-				want, wantD = rc.id, d
+			if d := haversineKm(lat, lon, p.lat, p.lon); d < wantD {
+				want, wantD = p.id, d
 			}
 		}
-		g.mu.RUnlock()
-		if wantD > 400 {
-			continue // beyond the search radius either answer is fine
+		if wantD > radiusKm {
+			continue
 		}
 		if !ok {
 			t.Fatalf("(%.3f, %.3f): no answer, want %d at %.1f km", lat, lon, want, wantD)
