@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -27,6 +28,82 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 		}
 		return s.listFromIndex(ctx, q, f, fn)
 	}
+	return s.listFromSQL(ctx, f, fn)
+}
+
+// ListFeatures lists the page List lists, but calls fn with each
+// incident's GeoJSON Feature as incidents.Incident.AppendFeature encodes
+// it (fn must not keep the bytes). For a page the index chooses in the
+// default order, the features of incidents listed recently come from a
+// cache of encoded features, and only the others are read from SQLite.
+func (s *Store) ListFeatures(ctx context.Context, f incidents.Filter, fn func(feature []byte) error) (incidents.Page, error) {
+	if err := checkFilter(f); err != nil {
+		return incidents.Page{}, err
+	}
+	f = f.LiftBBox()
+	var buf []byte
+	encode := func(in *incidents.Incident) error {
+		buf = in.AppendFeature(buf[:0])
+		return fn(buf)
+	}
+	q, snap, err := s.indexQuery(ctx, f)
+	switch {
+	case err != nil:
+		return incidents.Page{}, err
+	case q == nil:
+		return s.listFromSQL(ctx, f, encode)
+	case len(f.Sort) > 0:
+		return s.listFromIndex(ctx, q, f, encode)
+	}
+	ids, next, err := q.Page(f.Cursor, f.PageLimit())
+	if err != nil {
+		return incidents.Page{}, err
+	}
+	page := incidents.Page{Matched: q.Count(), Next: next}
+	if len(ids) == 0 {
+		return page, nil
+	}
+	version := snap.Version()
+	cache := s.idx.features
+	feats := make([][]byte, len(ids))
+	if found := cache.get(version, ids, feats); found < len(ids) {
+		at := make(map[int64]int, len(ids)-found) // position in the page
+		missing := make([]int64, 0, len(ids)-found)
+		for i, id := range ids {
+			if feats[i] == nil {
+				at[id] = i
+				missing = append(missing, id)
+			}
+		}
+		var readIDs []int64
+		var read [][]byte
+		err := s.fetchRows(ctx, missing, func(in *incidents.Incident) error {
+			buf = in.AppendFeature(buf[:0])
+			b := bytes.Clone(buf) // the cache's, never changed
+			feats[at[in.ID]] = b
+			readIDs, read = append(readIDs, in.ID), append(read, b)
+			return nil
+		})
+		if err != nil {
+			return incidents.Page{}, err
+		}
+		cache.put(version, readIDs, read)
+	}
+	for _, b := range feats {
+		if b == nil {
+			continue // deleted since the snapshot
+		}
+		if err := fn(b); err != nil {
+			return incidents.Page{}, err
+		}
+		page.Returned++
+	}
+	return page, nil
+}
+
+// listFromSQL lists a page from SQLite's own indexes, with its count and
+// rows from one read snapshot.
+func (s *Store) listFromSQL(ctx context.Context, f incidents.Filter, fn func(*incidents.Incident) error) (incidents.Page, error) {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
@@ -100,6 +177,27 @@ func (s *Store) listFromIndex(ctx context.Context, q *index.Query, f incidents.F
 	if len(ids) == 0 {
 		return page, nil
 	}
+	var last incidents.Incident
+	err := s.fetchRows(ctx, ids, func(in *incidents.Incident) error {
+		if err := fn(in); err != nil {
+			return err
+		}
+		last = *in
+		page.Returned++
+		return nil
+	})
+	if err != nil {
+		return incidents.Page{}, err
+	}
+	if more && page.Returned > 0 {
+		page.Next = f.NextCursor(&last)
+	}
+	return page, nil
+}
+
+// fetchRows calls fn for each of the incidents ids, in the order of ids,
+// leaving out those no longer stored. fn must not keep the incident.
+func (s *Store) fetchRows(ctx context.Context, ids []int64, fn func(*incidents.Incident) error) error {
 	// The ids go as one JSON array, in page order: the statement's text
 	// is the same for every page (placeholders for a thousand ids took a
 	// tenth of a page's time to parse), and the rows come in the array's
@@ -115,27 +213,23 @@ func (s *Store) listFromIndex(ctx context.Context, q *index.Query, f incidents.F
 	list = append(list, ']')
 	rows, err := s.r.QueryContext(ctx, "SELECT "+selectColumns+" FROM json_each(?) j CROSS JOIN incidents i ON i.id = j.value ORDER BY j.key", string(list))
 	if err != nil {
-		return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
+		return fmt.Errorf("incidents: list: %w", err)
 	}
 	defer rows.Close()
 	var in incidents.Incident
 	for rows.Next() {
 		in = incidents.Incident{}
 		if err := scanIncident(rows, &in); err != nil {
-			return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
+			return fmt.Errorf("incidents: list: %w", err)
 		}
 		if err := fn(&in); err != nil {
-			return incidents.Page{}, err
+			return err
 		}
-		page.Returned++
 	}
 	if err := rows.Err(); err != nil {
-		return incidents.Page{}, fmt.Errorf("incidents: list: %w", err)
+		return fmt.Errorf("incidents: list: %w", err)
 	}
-	if more && page.Returned > 0 {
-		page.Next = f.NextCursor(&in) // the page's last row
-	}
-	return page, nil
+	return nil
 }
 
 // Count returns the number of incidents matching the filter.
