@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -12,9 +13,11 @@ import (
 
 // BenchmarkFetchRows reads pages of 1,000 random incidents by id from
 // MAPD_PAGE_DB (a copy of a database make bench made; skipped without
-// it) in page order and in id order (each page its own ids), alternating
-// the two in each round,
-// and reports each one's time per page and their ratio.
+// it) as fetchRows does, text columns packed into one, and with one
+// column per value as selectColumns reads them, alternating the two in
+// each round (each page its own ids, so that neither reads pages the
+// other just brought into SQLite's page cache), and reports each one's
+// time per page and their ratio.
 //
 //	MAPD_PAGE_DB=/tmp/s1m.db go test ./incidents/sqlite -run '^$' -bench FetchRows -benchtime 200x
 func BenchmarkFetchRows(b *testing.B) {
@@ -33,37 +36,64 @@ func BenchmarkFetchRows(b *testing.B) {
 		b.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	// Each page draws its own ids, so that neither order reads pages the
-	// other just brought into SQLite's page cache.
-	fetch := func(ordered bool) time.Duration {
+	// columns reads the rows with one column per value.
+	columns := func(list string, fn func(*incidents.Incident) error) error {
+		rows, err := s.r.QueryContext(ctx, "SELECT "+selectColumns+" FROM incidents i WHERE i.id IN (SELECT value FROM json_each(?))", list)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var in incidents.Incident
+			if err := scanIncident(rows, &in); err != nil {
+				return err
+			}
+			if err := fn(&in); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	fetch := func(packed bool) time.Duration {
 		ids := make([]int64, 1000)
+		list := "["
 		for i := range ids {
 			ids[i] = 1 + r.Int64N(maxID)
+			if i > 0 {
+				list += ","
+			}
+			list += strconv.FormatInt(ids[i], 10)
 		}
+		list += "]"
 		t := time.Now()
 		n := 0
-		err := s.fetchRows(ctx, ids, ordered, func(*incidents.Incident) error {
+		count := func(*incidents.Incident) error {
 			n++
 			return nil
-		})
+		}
+		if packed {
+			err = s.fetchRows(ctx, ids, false, count)
+		} else {
+			err = columns(list, count)
+		}
 		if err != nil || n == 0 {
-			b.Fatalf("fetchRows: %d rows, %v", n, err)
+			b.Fatalf("fetch: %d rows, %v", n, err)
 		}
 		return time.Since(t)
 	}
-	var inOrder, byID time.Duration
+	var packedTime, columnsTime time.Duration
 	odd := false
 	for b.Loop() {
 		odd = !odd
 		if odd {
-			inOrder += fetch(true)
-			byID += fetch(false)
+			packedTime += fetch(true)
+			columnsTime += fetch(false)
 		} else {
-			byID += fetch(false)
-			inOrder += fetch(true)
+			columnsTime += fetch(false)
+			packedTime += fetch(true)
 		}
 	}
-	b.ReportMetric(float64(inOrder.Microseconds())/float64(b.N), "ordered-µs/page")
-	b.ReportMetric(float64(byID.Microseconds())/float64(b.N), "idorder-µs/page")
-	b.ReportMetric(float64(byID)/float64(inOrder), "idorder/ordered")
+	b.ReportMetric(float64(packedTime.Microseconds())/float64(b.N), "packed-µs/page")
+	b.ReportMetric(float64(columnsTime.Microseconds())/float64(b.N), "columns-µs/page")
+	b.ReportMetric(float64(packedTime)/float64(columnsTime), "packed/columns")
 }

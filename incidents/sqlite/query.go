@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -211,9 +212,9 @@ func (s *Store) fetchRows(ctx context.Context, ids []int64, ordered bool, fn fun
 		list = strconv.AppendInt(list, id, 10)
 	}
 	list = append(list, ']')
-	query := "SELECT " + selectColumns + " FROM incidents i WHERE i.id IN (SELECT value FROM json_each(?))"
+	query := "SELECT " + fetchColumns + " FROM incidents i WHERE i.id IN (SELECT value FROM json_each(?))"
 	if ordered {
-		query = "SELECT " + selectColumns + " FROM json_each(?) j CROSS JOIN incidents i ON i.id = j.value ORDER BY j.key"
+		query = "SELECT " + fetchColumns + " FROM json_each(?) j CROSS JOIN incidents i ON i.id = j.value ORDER BY j.key"
 	}
 	rows, err := s.r.QueryContext(ctx, query, string(list))
 	if err != nil {
@@ -223,7 +224,7 @@ func (s *Store) fetchRows(ctx context.Context, ids []int64, ordered bool, fn fun
 	var in incidents.Incident
 	for rows.Next() {
 		in = incidents.Incident{}
-		if err := scanIncident(rows, &in); err != nil {
+		if err := scanPacked(rows, &in); err != nil {
 			return fmt.Errorf("incidents: list: %w", err)
 		}
 		if err := fn(&in); err != nil {
@@ -234,6 +235,59 @@ func (s *Store) fetchRows(ctx context.Context, ids []int64, ordered bool, fn fun
 		return fmt.Errorf("incidents: list: %w", err)
 	}
 	return nil
+}
+
+// packedColumns are the text columns fetchColumns packs into one, in
+// order.
+var packedColumns = []string{"source_id", "date", "date_precision", "event_type", "sub_event_type",
+	"actor1", "actor2", "place", "country", "admin1", "notes", "sources", "tags", "created_at", "updated_at"}
+
+// fetchColumns are the columns fetchRows selects: the numbers one by
+// one, then every text column packed into one, each as its length in
+// bytes, a colon and its text. The driver's cost is per column (the
+// connection's mutex, a type check and a copy into a new string for each
+// value): reading eight columns rather than twenty-two took 0.88x the
+// time of a 1,000-row fetch at 1M (BenchmarkFetchRows, median of 11
+// alternating runs), and the incident's strings share one copy.
+var fetchColumns = func() string {
+	var parts []string
+	for _, c := range packedColumns {
+		v := "coalesce(i." + c + ", '')"
+		parts = append(parts, "octet_length("+v+"), ':', "+v)
+	}
+	return "i.id, i.fatalities, i.injuries, i.lat, i.lon, i.geo_precision, i.geonameid, concat(" + strings.Join(parts, ", ") + ")"
+}()
+
+// errPacked reports packed text columns that do not split as packed.
+var errPacked = errors.New("packed text columns do not split")
+
+// scanPacked scans a row of fetchColumns into in, as scanIncident scans
+// one of selectColumns.
+func scanPacked(sc scanner, in *incidents.Incident) error {
+	var fat, inj, gid sql.NullInt64
+	var packed, sources, tags string
+	nums := new(incidentNumbers)
+	if err := sc.Scan(&in.ID, &fat, &inj, &nums.lat, &nums.lon, &in.GeoPrecision, &gid, &packed); err != nil {
+		return err
+	}
+	fields := [...]*string{&in.SourceID, &in.Date, &in.DatePrecision, &in.EventType, &in.SubEventType,
+		&in.Actor1, &in.Actor2, &in.Place, &in.Country, &in.Admin1, &in.Notes, &sources, &tags, &in.CreatedAt, &in.UpdatedAt}
+	rest := packed
+	for _, dst := range fields {
+		colon := strings.IndexByte(rest, ':')
+		if colon < 0 {
+			return errPacked
+		}
+		n, err := strconv.Atoi(rest[:colon])
+		if err != nil || n < 0 || n > len(rest)-colon-1 {
+			return errPacked
+		}
+		*dst, rest = rest[colon+1:colon+1+n], rest[colon+1+n:]
+	}
+	if rest != "" {
+		return errPacked
+	}
+	return nums.finish(in, fat, inj, gid, sources, tags)
 }
 
 // Count returns the number of incidents matching the filter.

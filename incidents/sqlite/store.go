@@ -289,17 +289,26 @@ func scanIncident(sc scanner, in *incidents.Incident) error {
 	var sourceID sql.NullString
 	var fat, inj, gid sql.NullInt64
 	var sources, tags string
-	// The incident's pointed-to numbers share one allocation.
-	nums := new(struct {
-		lat, lon float64
-		fat, inj int
-	})
+	nums := new(incidentNumbers)
 	if err := sc.Scan(&in.ID, &sourceID, &in.Date, &in.DatePrecision, &in.EventType, &in.SubEventType,
 		&in.Actor1, &in.Actor2, &fat, &inj, &in.Place, &in.Country, &in.Admin1, &nums.lat, &nums.lon,
 		&in.GeoPrecision, &gid, &in.Notes, &sources, &tags, &in.CreatedAt, &in.UpdatedAt); err != nil {
 		return err
 	}
 	in.SourceID = sourceID.String
+	return nums.finish(in, fat, inj, gid, sources, tags)
+}
+
+// incidentNumbers holds the numbers a scanned incident points to, in
+// one allocation.
+type incidentNumbers struct {
+	lat, lon float64
+	fat, inj int
+}
+
+// finish sets in's pointed-to numbers, its geonameid and its decoded
+// sources and tags from the scanned columns.
+func (nums *incidentNumbers) finish(in *incidents.Incident, fat, inj, gid sql.NullInt64, sources, tags string) error {
 	in.Fatalities, in.Injuries = nil, nil
 	if fat.Valid {
 		nums.fat = int(fat.Int64)
