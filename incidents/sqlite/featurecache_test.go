@@ -258,3 +258,63 @@ func TestFeatureCacheBounded(t *testing.T) {
 		t.Errorf("after a read at a newer version, a read at the old one got %d features", n)
 	}
 }
+
+// TestListFeaturesWhileWriting lists pages through the cache while
+// another goroutine replaces incidents of them, and checks that once the
+// writes are done the listing is SQLite's (under -race, also that the
+// cache is safe for concurrent use).
+func TestListFeaturesWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	ixs, other := openTwo(t, "concurrent.db")
+	var made []*incidents.Incident
+	for i := range 30 {
+		in := &incidents.Incident{Date: fmt.Sprintf("2017-03-%02d", 1+i), EventType: "Riots", Notes: "first",
+			Lat: ptrTo(33.0), Lon: ptrTo(44.0)}
+		if err := ixs.Create(ctx, in, nil); err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, in)
+	}
+	ixs.StartIndex(index.Options{})
+	if err := ixs.WaitIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := incidents.Filter{Limit: 1000}
+	done := make(chan struct{})
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				if _, err := ixs.ListFeatures(ctx, f, func([]byte) error { return nil }); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for round := range 5 {
+		for _, in := range made {
+			cp := *in
+			cp.Notes = fmt.Sprintf("round %d", round)
+			if err := ixs.Replace(ctx, in.ID, &cp, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	close(done)
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, _ := encodedList(t, other, f)
+	if got, _ := listedFeatures(t, ixs, f); got != want {
+		t.Errorf("after the writes, ListFeatures wrote\n%s\nwant (from SQLite)\n%s", got, want)
+	}
+}
