@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,7 +64,7 @@ func (s *Server) listIncidents(c *gin.Context) error {
 		return err
 	}
 	fw := newFeatureWriter(c, geoJSONType)
-	page, err := s.cfg.Store.List(c.Request.Context(), f, fw.write)
+	page, err := s.listFeatures(c.Request.Context(), f, fw)
 	if err != nil {
 		return err
 	}
@@ -108,6 +109,7 @@ type featureWriter struct {
 	ctype   string
 	started bool
 	n       int
+	buf     []byte // the feature being written, reused
 }
 
 func newFeatureWriter(c *gin.Context, ctype string) *featureWriter {
@@ -126,17 +128,34 @@ func (fw *featureWriter) start() {
 }
 
 func (fw *featureWriter) write(in *incidents.Incident) error {
+	fw.buf = in.AppendFeature(fw.buf[:0])
+	return fw.writeFeature(fw.buf)
+}
+
+// writeFeature writes one Feature, encoded.
+func (fw *featureWriter) writeFeature(b []byte) error {
 	fw.start()
 	if fw.n > 0 {
 		fw.w.WriteByte(',')
 	}
 	fw.n++
-	b, err := in.MarshalFeature()
-	if err != nil {
-		return fmt.Errorf("web: encode feature: %w", err)
-	}
-	_, err = fw.w.Write(b)
+	_, err := fw.w.Write(b)
 	return err
+}
+
+// featureLister is a Store that lists a page as encoded GeoJSON Features
+// (incidents.Incident.AppendFeature's), which it may keep encoded.
+type featureLister interface {
+	ListFeatures(ctx context.Context, f incidents.Filter, fn func(feature []byte) error) (incidents.Page, error)
+}
+
+// listFeatures writes the page of f to fw, through the store's
+// ListFeatures when it has one.
+func (s *Server) listFeatures(ctx context.Context, f incidents.Filter, fw *featureWriter) (incidents.Page, error) {
+	if fl, ok := s.cfg.Store.(featureLister); ok {
+		return fl.ListFeatures(ctx, f, fw.writeFeature)
+	}
+	return s.cfg.Store.List(ctx, f, fw.write)
 }
 
 // close ends the features array and writes the extra members.

@@ -294,14 +294,15 @@ func (s *Server) ogcIncidentItems(c *gin.Context) error {
 		})
 	}
 	fw := newFeatureWriter(c, geoJSONType)
-	write := fw.write
+	var page incidents.Page
 	if view.props != nil || view.crs != crs84 {
-		write = func(in *incidents.Incident) error {
+		page, err = s.cfg.Store.List(c.Request.Context(), f, func(in *incidents.Incident) error {
 			view.apply(in)
 			return fw.write(in)
-		}
+		})
+	} else {
+		page, err = s.listFeatures(c.Request.Context(), f, fw)
 	}
-	page, err := s.cfg.Store.List(c.Request.Context(), f, write)
 	if err != nil {
 		return err
 	}

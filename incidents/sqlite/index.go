@@ -43,6 +43,8 @@ type indexer struct {
 
 	ftsMu sync.Mutex
 	fts   map[string]ftsEntry
+
+	features *featureCache // encoded features of listed pages
 }
 
 type buildCall struct {
@@ -77,7 +79,7 @@ func (s *Store) StartIndex(opts index.Options) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s.idx = &indexer{ix: index.New(opts), log: opts.Logger, ctx: ctx, cancel: cancel, fts: map[string]ftsEntry{}}
+	s.idx = &indexer{ix: index.New(opts), log: opts.Logger, ctx: ctx, cancel: cancel, fts: map[string]ftsEntry{}, features: newFeatureCache(featureCacheBytes)}
 	s.idx.startBuild(s)
 }
 
@@ -281,15 +283,19 @@ func (s *Store) apply(from, version int64, upsert []index.Row, del []int64) {
 		s.idx.rebuild(s)
 		return
 	}
-	// An error disabled the index with a log line; reads then use SQLite.
-	if err := s.idx.ix.Apply(version, upsert, del); err != nil {
-		return
-	}
 	ids := make([]int64, 0, len(upsert)+len(del))
 	for _, r := range upsert {
 		ids = append(ids, r.ID)
 	}
-	s.carryFTS(from, version, append(ids, del...))
+	ids = append(ids, del...)
+	// Before the snapshot at version is current, so that no read at it
+	// finds the cache behind (which would empty it).
+	s.idx.features.carry(from, version, ids)
+	// An error disabled the index with a log line; reads then use SQLite.
+	if err := s.idx.ix.Apply(version, upsert, del); err != nil {
+		return
+	}
+	s.carryFTS(from, version, ids)
 }
 
 // maxFTSCarry is the most written rows whose full-text matches are read

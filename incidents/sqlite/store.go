@@ -288,24 +288,37 @@ type scanner interface{ Scan(dest ...any) error }
 func scanIncident(sc scanner, in *incidents.Incident) error {
 	var sourceID sql.NullString
 	var fat, inj, gid sql.NullInt64
-	var lat, lon float64
 	var sources, tags string
+	nums := new(incidentNumbers)
 	if err := sc.Scan(&in.ID, &sourceID, &in.Date, &in.DatePrecision, &in.EventType, &in.SubEventType,
-		&in.Actor1, &in.Actor2, &fat, &inj, &in.Place, &in.Country, &in.Admin1, &lat, &lon,
+		&in.Actor1, &in.Actor2, &fat, &inj, &in.Place, &in.Country, &in.Admin1, &nums.lat, &nums.lon,
 		&in.GeoPrecision, &gid, &in.Notes, &sources, &tags, &in.CreatedAt, &in.UpdatedAt); err != nil {
 		return err
 	}
 	in.SourceID = sourceID.String
+	return nums.finish(in, fat, inj, gid, sources, tags)
+}
+
+// incidentNumbers holds the numbers a scanned incident points to, in
+// one allocation.
+type incidentNumbers struct {
+	lat, lon float64
+	fat, inj int
+}
+
+// finish sets in's pointed-to numbers, its geonameid and its decoded
+// sources and tags from the scanned columns.
+func (nums *incidentNumbers) finish(in *incidents.Incident, fat, inj, gid sql.NullInt64, sources, tags string) error {
 	in.Fatalities, in.Injuries = nil, nil
 	if fat.Valid {
-		v := int(fat.Int64)
-		in.Fatalities = &v
+		nums.fat = int(fat.Int64)
+		in.Fatalities = &nums.fat
 	}
 	if inj.Valid {
-		v := int(inj.Int64)
-		in.Injuries = &v
+		nums.inj = int(inj.Int64)
+		in.Injuries = &nums.inj
 	}
-	in.Lat, in.Lon = &lat, &lon
+	in.Lat, in.Lon = &nums.lat, &nums.lon
 	in.GeonameID = gid.Int64
 	in.Sources, in.Tags = nil, nil
 	var err error
