@@ -246,6 +246,16 @@ func (d *dict) id(v string) uint32 {
 	return id
 }
 
+// merge adds the values of o to d and returns, for each id of o, the id
+// of its value in d.
+func (d *dict) merge(o *dict) []uint32 {
+	m := make([]uint32, len(o.vals))
+	for i, v := range o.vals {
+		m[i] = d.id(v)
+	}
+	return m
+}
+
 // dictView is what a snapshot reads of a dictionary.
 type dictView struct {
 	vals, lower []string
