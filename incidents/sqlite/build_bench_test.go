@@ -27,7 +27,10 @@ func BenchmarkBuildIndex(b *testing.B) {
 	defer s.Close()
 	ictx, cancel := context.WithCancel(ctx)
 	s.idx = &indexer{ix: index.New(index.Options{}), ctx: ictx, cancel: cancel}
-	benchBuild(b, s.buildIndex)
+	benchBuild(b, func(ctx context.Context) (int, error) {
+		n, _, err := s.buildIndex(ctx)
+		return n, err
+	})
 }
 
 // benchBuild runs build b.N times and reports its CPU time per build.

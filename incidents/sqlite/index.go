@@ -115,10 +115,10 @@ func (x *indexer) startBuild(s *Store) *buildCall {
 	go func() {
 		defer x.wg.Done()
 		start := time.Now()
-		n, err := s.buildIndex(x.ctx)
+		n, conns, err := s.buildIndex(x.ctx)
 		switch {
 		case err == nil:
-			x.log.Info("index built", "incidents", n, "took", time.Since(start).Round(time.Millisecond))
+			x.log.Info("index built", "incidents", n, "connections", conns, "took", time.Since(start).Round(time.Millisecond))
 		case errors.Is(err, index.ErrOverBudget):
 			// Index.disable logged it.
 		case x.ctx.Err() == nil:
@@ -146,65 +146,67 @@ func (x *indexer) rebuild(s *Store) {
 	<-x.startBuild(s).done
 }
 
-// buildIndex reads every incident in one read transaction and makes them
-// the index's contents.
-func (s *Store) buildIndex(ctx context.Context) (int, error) {
+// buildIndex reads every incident at one data version and makes them the
+// index's contents; it returns their number and that of the connections
+// it read them on (see scanIndex).
+func (s *Store) buildIndex(ctx context.Context) (n, conns int, err error) {
 	// Columns sized for the rows at once (with room for a few written
 	// meanwhile) grow by no copying, which would leave as much garbage as
 	// the columns hold.
-	var n int
 	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM incidents").Scan(&n); err != nil {
-		return 0, fmt.Errorf("incidents: index: %w", err)
+		return 0, 0, fmt.Errorf("incidents: index: %w", err)
 	}
 	b := s.idx.ix.NewBuilder(n + n/64 + 64) // before the transaction: see index.Builder
-	version, err := s.scanIndex(ctx, b, n)
+	version, conns, err := s.scanIndex(ctx, b, n)
 	if err != nil {
 		b.Abort()
 		if errors.Is(err, index.ErrOverBudget) {
 			s.idx.ix.Disable(err)
 		}
-		return 0, fmt.Errorf("incidents: index: %w", err)
+		return 0, 0, fmt.Errorf("incidents: index: %w", err)
 	}
 	n = b.Len()
-	return n, b.Finish(version)
+	return n, conns, b.Finish(version)
 }
 
-// minSplitRows is the fewest incidents a build reads on two connections.
-const minSplitRows = 50_000
+// minSplitRows is the fewest incidents a build reads on two connections
+// (a variable for the tests).
+var minSplitRows = 50_000
 
 // scanIndex reads every incident into b, of which there were about n
-// when it started, and returns the data version it read. It reads on
+// when it started, and returns the data version it read and the number
+// of connections it read on. It reads on
 // scanConns of its own: on two at once, each with half of the id range,
 // when there are two processors and the second connection's transaction
 // starts at the first one's data version (SQLite's sqlite3_snapshot_open
 // would share the first one's snapshot, but not while the write-ahead
 // log is empty, as it is after a clean shutdown); on one otherwise, as
 // when a write came between the two.
-func (s *Store) scanIndex(ctx context.Context, b *index.Builder, n int) (int64, error) {
+func (s *Store) scanIndex(ctx context.Context, b *index.Builder, n int) (version int64, conns int, err error) {
 	c, err := openScanConn(s.path)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer c.close()
 	if err := c.exec("BEGIN"); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer c.exec("ROLLBACK")
-	var version, lo, hi int64
+	var lo, hi int64
 	if err := c.queryInt64s(versionQuery, &version); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if err := c.queryInt64s("SELECT coalesce((SELECT min(id) FROM incidents), 0), coalesce((SELECT max(id) FROM incidents), 0)", &lo, &hi); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	var second *scanConn
 	if n >= minSplitRows && hi > lo && runtime.GOMAXPROCS(0) > 1 {
 		if second, err = openAt(s.path, version); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
 	if second == nil {
-		return version, scanRows(ctx, c, b.Add, lo, hi)
+		return version, 1, scanRows(ctx, c, b.Add, lo, hi)
 	}
 	defer second.close()
 	mid := lo + int64((uint64(hi)-uint64(lo))/2) // no overflow, whatever the ids
@@ -224,9 +226,9 @@ func (s *Store) scanIndex(ctx context.Context, b *index.Builder, n int) (int64, 
 		cancel()
 	}
 	if err := errors.Join(err, <-done); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return version, b.AddPart(p)
+	return version, 2, b.AddPart(p)
 }
 
 // scanRows hands add the incidents with ids from lo to hi, in ascending
