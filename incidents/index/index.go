@@ -215,6 +215,7 @@ type Part struct {
 	dayMin  int32
 	dayMax  int32
 	unsent  int64 // rows added but not yet counted in b.added
+	maxRows int   // b.ix.MaxRows(), without a division per row
 }
 
 // NewPart returns an empty Part of the build; sizeHint is the expected
@@ -225,8 +226,9 @@ func (b *Builder) NewPart(sizeHint int) *Part {
 }
 
 func (b *Builder) newPart(sizeHint int) Part {
-	return Part{b: b, d: newDicts(), c: makeCols(max(0, min(sizeHint, b.ix.MaxRows()))), extras: map[int64]extra{}, ordered: true,
-		dayMin: math.MaxInt32, dayMax: math.MinInt32}
+	n := b.ix.MaxRows()
+	return Part{b: b, d: newDicts(), c: makeCols(max(0, min(sizeHint, n))), extras: map[int64]extra{}, ordered: true,
+		dayMin: math.MaxInt32, dayMax: math.MinInt32, maxRows: n}
 }
 
 // countEvery is how many rows a Part adds between two updates of its
@@ -238,11 +240,11 @@ const countEvery = 1024
 func (p *Part) Add(r *Row) error {
 	if p.unsent++; p.unsent == countEvery {
 		p.unsent = 0
-		if n := p.b.added.Add(countEvery); n > int64(p.b.ix.MaxRows()) {
+		if n := p.b.added.Add(countEvery); n > int64(p.maxRows) {
 			return p.b.overBudget()
 		}
 	}
-	if p.c.len() >= p.b.ix.MaxRows() {
+	if p.c.len() >= p.maxRows {
 		return p.b.overBudget()
 	}
 	c, ex, err := p.d.encode(r)
