@@ -2,6 +2,7 @@ package index
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -149,5 +150,30 @@ func TestAddPartOfAnotherBuild(t *testing.T) {
 	defer other.Abort()
 	if err := b.AddPart(other.NewPart(0)); err == nil {
 		t.Fatal("AddPart of another build's part: got nil error")
+	}
+}
+
+// TestGatherOnTwoProcessors checks gather's result where it shares the
+// columns between two goroutines.
+func TestGatherOnTwoProcessors(t *testing.T) {
+	defer runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0)))
+	r := rand.New(rand.NewPCG(15, 16))
+	n := minParallelGather + 100
+	c := makeCols(n)
+	for i := range n {
+		c.append(cell{x: r.Uint32(), y: r.Uint32(), day: r.Int32(), id: int64(i), et: uint16(i), sub: uint16(i >> 3),
+			a1: r.Uint32(), a2: r.Uint32(), country: uint16(i >> 5), admin1: r.Uint32(), fat: uint16(i >> 7), inj: uint16(i >> 9), gp: uint8(i)})
+	}
+	want := make([]cell, n)
+	perm := r.Perm(n)
+	p32 := make([]uint32, n)
+	for i, p := range perm {
+		p32[i], want[i] = uint32(p), c.row(p)
+	}
+	got := gather(&c, p32)
+	for i := range want {
+		if g := got.row(i); g != want[i] {
+			t.Fatalf("row %d: got %+v, want %+v", i, g, want[i])
+		}
 	}
 }
