@@ -20,6 +20,10 @@
 //		b.Add(&row)
 //	b.Finish(versionOfTheScan)    // writes applied meanwhile are replayed
 //
+// A store that scans on several connections at once (each reading the
+// same data version) feeds each share into a Part of its own, from its
+// own goroutine, and joins it with b.AddPart before Finish.
+//
 //	// every committed write, in commit order, before it returns:
 //	ix.Apply(newVersion, rowsCreatedOrChanged, idsDeleted)
 //
