@@ -20,6 +20,10 @@
 //		b.Add(&row)
 //	b.Finish(versionOfTheScan)    // writes applied meanwhile are replayed
 //
+// A store that scans on several connections at once (each reading the
+// same data version) feeds each share into a Part of its own, from its
+// own goroutine, and joins it with b.AddPart before Finish.
+//
 //	// every committed write, in commit order, before it returns:
 //	ix.Apply(newVersion, rowsCreatedOrChanged, idsDeleted)
 //
@@ -168,15 +172,10 @@ func small(n int) uint16 {
 // writes, provided it calls NewBuilder before that transaction starts.
 type Builder struct {
 	ix      *Index
-	d       dicts
-	c       cols
-	extras  map[int64]extra
+	part    Part
+	added   atomic.Int64 // rows added to the Parts of this build, see Part.Add
 	pending []op
 	stale   bool
-	lastID  int64
-	ordered bool
-	dayMin  int32
-	dayMax  int32
 }
 
 // op is one recorded write.
@@ -192,8 +191,8 @@ const maxPending = 1 << 20
 
 // NewBuilder starts a build; sizeHint is the expected number of rows.
 func (ix *Index) NewBuilder(sizeHint int) *Builder {
-	b := &Builder{ix: ix, d: newDicts(), c: makeCols(max(0, min(sizeHint, ix.MaxRows()))), extras: map[int64]extra{}, ordered: true,
-		dayMin: math.MaxInt32, dayMax: math.MinInt32}
+	b := &Builder{ix: ix}
+	b.part = b.newPart(sizeHint)
 	ix.mu.Lock()
 	ix.builders[b] = struct{}{}
 	ix.mu.Unlock()
@@ -204,28 +203,121 @@ func (ix *Index) NewBuilder(sizeHint int) *Builder {
 // memory budget, and an error matching incidents.ErrInvalid for a row
 // whose date does not parse. Rows added in ascending id order build
 // fastest.
-func (b *Builder) Add(r *Row) error {
-	if b.c.len() >= b.ix.MaxRows() {
-		return fmt.Errorf("%w: more than %d incidents (%d MiB)", ErrOverBudget, b.ix.MaxRows(), b.ix.opts.MaxBytes>>20)
+func (b *Builder) Add(r *Row) error { return b.part.Add(r) }
+
+// Part collects a share of a build's rows for a feeder of its own, so
+// that a store can scan on several connections at once: each feeds its
+// own Part (one goroutine each; the Builder's own Add is one more
+// feeder), and AddPart then joins them to the Builder's rows.
+type Part struct {
+	b       *Builder
+	d       dicts
+	c       cols
+	extras  map[int64]extra
+	lastID  int64
+	ordered bool
+	dayMin  int32
+	dayMax  int32
+	unsent  int64 // rows added but not yet counted in b.added
+	maxRows int   // b.ix.MaxRows(), without a division per row
+}
+
+// NewPart returns an empty Part of the build; sizeHint is the expected
+// number of its rows.
+func (b *Builder) NewPart(sizeHint int) *Part {
+	p := b.newPart(sizeHint)
+	return &p
+}
+
+func (b *Builder) newPart(sizeHint int) Part {
+	n := b.ix.MaxRows()
+	return Part{b: b, d: newDicts(), c: makeCols(max(0, min(sizeHint, n))), extras: map[int64]extra{}, ordered: true,
+		dayMin: math.MaxInt32, dayMax: math.MinInt32, maxRows: n}
+}
+
+// countEvery is how many rows a Part adds between two updates of its
+// Builder's shared count, which the memory budget is checked against.
+const countEvery = 1024
+
+// Add adds one row to the part, as Builder.Add does. The memory budget
+// holds for the rows of every part of the build together.
+func (p *Part) Add(r *Row) error {
+	if p.unsent++; p.unsent == countEvery {
+		p.unsent = 0
+		if n := p.b.added.Add(countEvery); n > int64(p.maxRows) {
+			return p.b.overBudget()
+		}
 	}
-	c, ex, err := b.d.encode(r)
+	if p.c.len() >= p.maxRows {
+		return p.b.overBudget()
+	}
+	c, ex, err := p.d.encode(r)
 	if err != nil {
 		return err
 	}
-	if r.ID <= b.lastID && b.c.len() > 0 {
-		b.ordered = false
+	if r.ID <= p.lastID && p.c.len() > 0 {
+		p.ordered = false
 	}
-	b.lastID = r.ID
-	b.dayMin, b.dayMax = min(b.dayMin, c.day), max(b.dayMax, c.day)
-	b.c.append(c)
+	p.lastID = r.ID
+	p.dayMin, p.dayMax = min(p.dayMin, c.day), max(p.dayMax, c.day)
+	p.c.append(c)
 	if ex != nil {
-		b.extras[r.ID] = *ex
+		p.extras[r.ID] = *ex
 	}
 	return nil
 }
 
-// Len returns the rows added so far.
-func (b *Builder) Len() int { return b.c.len() }
+func (b *Builder) overBudget() error {
+	return fmt.Errorf("%w: more than %d incidents (%d MiB)", ErrOverBudget, b.ix.MaxRows(), b.ix.opts.MaxBytes>>20)
+}
+
+// AddPart joins the rows of p, a Part of this build, to the Builder's
+// own rows; p is empty afterwards. Parts whose rows all have greater ids
+// than those already added, joined in ascending id order, build fastest.
+func (b *Builder) AddPart(p *Part) error {
+	if p.b != b {
+		return errors.New("index: AddPart of another build's part")
+	}
+	q := &b.part
+	if q.c.len()+p.c.len() > b.ix.MaxRows() {
+		return b.overBudget()
+	}
+	et, sub, actor := q.d.et.merge(p.d.et), q.d.sub.merge(p.d.sub), q.d.actor.merge(p.d.actor)
+	country, admin1 := q.d.country.merge(p.d.country), q.d.admin1.merge(p.d.admin1)
+	if len(q.d.et.vals) > 0x10000 || len(q.d.sub.vals) > 0x10000 || len(q.d.country.vals) > 0x10000 {
+		return fmt.Errorf("%w: more than 65,535 distinct event types, sub-event types or countries", ErrOverBudget)
+	}
+	if p.c.len() > 0 {
+		if q.c.len() > 0 && p.c.id[0] <= q.lastID || !p.ordered {
+			q.ordered = false
+		}
+		q.lastID = p.lastID
+	}
+	q.dayMin, q.dayMax = min(q.dayMin, p.dayMin), max(q.dayMax, p.dayMax)
+	pc := &p.c
+	q.c.x, q.c.y, q.c.day, q.c.id = append(q.c.x, pc.x...), append(q.c.y, pc.y...), append(q.c.day, pc.day...), append(q.c.id, pc.id...)
+	q.c.et, q.c.sub = appendMapped(q.c.et, pc.et, et), appendMapped(q.c.sub, pc.sub, sub)
+	q.c.a1, q.c.a2 = appendMapped(q.c.a1, pc.a1, actor), appendMapped(q.c.a2, pc.a2, actor)
+	q.c.country, q.c.admin1 = appendMapped(q.c.country, pc.country, country), appendMapped(q.c.admin1, pc.admin1, admin1)
+	q.c.fat, q.c.inj, q.c.gp = append(q.c.fat, pc.fat...), append(q.c.inj, pc.inj...), append(q.c.gp, pc.gp...)
+	for id, ex := range p.extras {
+		q.extras[id] = ex
+	}
+	*p = b.newPart(0)
+	return nil
+}
+
+// appendMapped appends the dictionary ids src, mapped through m, to dst.
+func appendMapped[T uint16 | uint32](dst, src []T, m []uint32) []T {
+	for _, v := range src {
+		dst = append(dst, T(m[v]))
+	}
+	return dst
+}
+
+// Len returns the rows added so far, those of parts not yet joined
+// aside.
+func (b *Builder) Len() int { return b.part.c.len() }
 
 // Abort abandons the build.
 func (b *Builder) Abort() {
@@ -255,8 +347,9 @@ func (b *Builder) Finish(version int64) error {
 	if b.stale {
 		return ErrStale
 	}
-	w := &writer{dicts: b.d, base: base, delta: makeCols(0), deltaPos: map[int64]uint32{}, extras: b.extras,
-		live: base.c.len(), version: version, dayMin: b.dayMin, dayMax: b.dayMax}
+	p := &b.part
+	w := &writer{dicts: p.d, base: base, delta: makeCols(0), deltaPos: map[int64]uint32{}, extras: p.extras,
+		live: base.c.len(), version: version, dayMin: p.dayMin, dayMax: p.dayMax}
 	for _, o := range b.pending {
 		if err := w.apply(ix, o.version, o.upsert, o.del); err != nil {
 			return ix.disable(err)
@@ -269,13 +362,14 @@ func (b *Builder) Finish(version int64) error {
 
 // base sorts the builder's rows into a base segment.
 func (b *Builder) base() (segment, error) {
-	if !b.ordered {
-		perm := make([]uint32, b.c.len())
+	p := &b.part
+	if !p.ordered {
+		perm := make([]uint32, p.c.len())
 		for i := range perm {
 			perm[i] = uint32(i)
 		}
-		slices.SortStableFunc(perm, func(p, q uint32) int {
-			switch x, y := b.c.id[p], b.c.id[q]; {
+		slices.SortStableFunc(perm, func(i, j uint32) int {
+			switch x, y := p.c.id[i], p.c.id[j]; {
 			case x < y:
 				return -1
 			case x > y:
@@ -284,13 +378,13 @@ func (b *Builder) base() (segment, error) {
 			return 0
 		})
 		for k := 1; k < len(perm); k++ {
-			if b.c.id[perm[k]] == b.c.id[perm[k-1]] {
-				return segment{}, fmt.Errorf("index: incident %d was added twice", b.c.id[perm[k]])
+			if p.c.id[perm[k]] == p.c.id[perm[k-1]] {
+				return segment{}, fmt.Errorf("index: incident %d was added twice", p.c.id[perm[k]])
 			}
 		}
-		b.c = gather(&b.c, perm)
+		p.c = gather(&p.c, perm)
 	}
-	return sortedSegment(&b.c), nil
+	return sortedSegment(&p.c), nil
 }
 
 // sortedSegment returns the rows of c, which are in ascending id order,

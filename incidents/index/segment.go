@@ -2,8 +2,10 @@ package index
 
 import (
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // cols are the fixed-width columns of a segment, one entry per row.
@@ -184,25 +186,42 @@ func zorder(c *cols) []uint32 {
 
 // gather returns the rows of c in the order of perm, in columns of exact
 // capacity. It consumes c: each of its columns is dropped as soon as it is
-// gathered, so that a build holds one extra column at a time rather than a
-// second copy of every row.
+// gathered, so that a build holds one extra column at a time (two, when
+// it gathers on two processors) rather than a second copy of every row.
 func gather(c *cols, perm []uint32) cols {
 	var out cols
-	out.x, c.x = permute(c.x, perm), nil
-	out.y, c.y = permute(c.y, perm), nil
-	out.day, c.day = permute(c.day, perm), nil
-	out.id, c.id = permute(c.id, perm), nil
-	out.et, c.et = permute(c.et, perm), nil
-	out.sub, c.sub = permute(c.sub, perm), nil
-	out.a1, c.a1 = permute(c.a1, perm), nil
-	out.a2, c.a2 = permute(c.a2, perm), nil
-	out.country, c.country = permute(c.country, perm), nil
-	out.admin1, c.admin1 = permute(c.admin1, perm), nil
-	out.fat, c.fat = permute(c.fat, perm), nil
-	out.inj, c.inj = permute(c.inj, perm), nil
-	out.gp, c.gp = permute(c.gp, perm), nil
+	first := func() {
+		out.x, c.x = permute(c.x, perm), nil
+		out.y, c.y = permute(c.y, perm), nil
+		out.day, c.day = permute(c.day, perm), nil
+		out.id, c.id = permute(c.id, perm), nil
+		out.et, c.et = permute(c.et, perm), nil
+		out.sub, c.sub = permute(c.sub, perm), nil
+	}
+	second := func() {
+		out.a1, c.a1 = permute(c.a1, perm), nil
+		out.a2, c.a2 = permute(c.a2, perm), nil
+		out.country, c.country = permute(c.country, perm), nil
+		out.admin1, c.admin1 = permute(c.admin1, perm), nil
+		out.fat, c.fat = permute(c.fat, perm), nil
+		out.inj, c.inj = permute(c.inj, perm), nil
+		out.gp, c.gp = permute(c.gp, perm), nil
+	}
+	if len(perm) < minParallelGather || runtime.GOMAXPROCS(0) < 2 {
+		first()
+		second()
+		return out
+	}
+	var wg sync.WaitGroup
+	wg.Go(second)
+	first()
+	wg.Wait()
 	return out
 }
+
+// minParallelGather is the fewest rows gather shares between two
+// goroutines.
+const minParallelGather = 1 << 16
 
 // permute returns src's values in the order of perm.
 func permute[T any](src []T, perm []uint32) []T {
@@ -244,6 +263,16 @@ func (d *dict) id(v string) uint32 {
 	}
 	d.ids[v] = id
 	return id
+}
+
+// merge adds the values of o to d and returns, for each id of o, the id
+// of its value in d.
+func (d *dict) merge(o *dict) []uint32 {
+	m := make([]uint32, len(o.vals))
+	for i, v := range o.vals {
+		m[i] = d.id(v)
+	}
+	return m
 }
 
 // dictView is what a snapshot reads of a dictionary.

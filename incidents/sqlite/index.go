@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -116,10 +117,10 @@ func (x *indexer) startBuild(s *Store) *buildCall {
 	go func() {
 		defer x.wg.Done()
 		start := time.Now()
-		n, err := s.buildIndex(x.ctx)
+		n, conns, err := s.buildIndex(x.ctx)
 		switch {
 		case err == nil:
-			x.log.Info("index built", "incidents", n, "took", time.Since(start).Round(time.Millisecond))
+			x.log.Info("index built", "incidents", n, "connections", conns, "took", time.Since(start).Round(time.Millisecond))
 		case errors.Is(err, index.ErrOverBudget):
 			// Index.disable logged it.
 		case x.ctx.Err() == nil:
@@ -147,54 +148,130 @@ func (x *indexer) rebuild(s *Store) {
 	<-x.startBuild(s).done
 }
 
-// buildIndex reads every incident in one read transaction and makes them
-// the index's contents.
-func (s *Store) buildIndex(ctx context.Context) (int, error) {
+// buildIndex reads every incident at one data version and makes them the
+// index's contents; it returns their number and that of the connections
+// it read them on (see scanIndex).
+func (s *Store) buildIndex(ctx context.Context) (n, conns int, err error) {
 	// Columns sized for the rows at once (with room for a few written
 	// meanwhile) grow by no copying, which would leave as much garbage as
 	// the columns hold.
-	var n int
 	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM incidents").Scan(&n); err != nil {
-		return 0, fmt.Errorf("incidents: index: %w", err)
+		return 0, 0, fmt.Errorf("incidents: index: %w", err)
 	}
 	b := s.idx.ix.NewBuilder(n + n/64 + 64) // before the transaction: see index.Builder
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	version, conns, err := s.scanIndex(ctx, b, n)
 	if err != nil {
 		b.Abort()
-		return 0, fmt.Errorf("incidents: index: %w", err)
-	}
-	defer tx.Rollback()
-	var version int64
-	if err := tx.QueryRowContext(ctx, "SELECT version FROM data_version WHERE id = 1").Scan(&version); err != nil {
-		b.Abort()
-		return 0, fmt.Errorf("incidents: index: %w", err)
-	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+indexColumns+" FROM incidents i ORDER BY i.id")
-	if err != nil {
-		b.Abort()
-		return 0, fmt.Errorf("incidents: index: %w", err)
-	}
-	defer rows.Close()
-	var sc rowScanner
-	for rows.Next() {
-		r, err := sc.scan(rows)
-		if err == nil {
-			err = b.Add(r)
+		if errors.Is(err, index.ErrOverBudget) {
+			s.idx.ix.Disable(err)
 		}
-		if err != nil {
-			b.Abort()
-			if errors.Is(err, index.ErrOverBudget) {
-				s.idx.ix.Disable(err)
-			}
-			return 0, fmt.Errorf("incidents: index: %w", err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		b.Abort()
-		return 0, fmt.Errorf("incidents: index: %w", err)
+		return 0, 0, fmt.Errorf("incidents: index: %w", err)
 	}
 	n = b.Len()
-	return n, b.Finish(version)
+	return n, conns, b.Finish(version)
+}
+
+// minSplitRows is the fewest incidents a build reads on two connections
+// (a variable for the tests).
+var minSplitRows = 50_000
+
+// scanIndex reads every incident into b, of which there were about n
+// when it started, and returns the data version it read and the number
+// of connections it read on. It reads on
+// scanConns of its own: on two at once, each with half of the id range,
+// when there are two processors and the second connection's transaction
+// starts at the first one's data version (SQLite's sqlite3_snapshot_open
+// would share the first one's snapshot, but not while the write-ahead
+// log is empty, as it is after a clean shutdown); on one otherwise, as
+// when a write came between the two.
+func (s *Store) scanIndex(ctx context.Context, b *index.Builder, n int) (version int64, conns int, err error) {
+	c, err := openScanConn(s.path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer c.close()
+	if err := c.exec("BEGIN"); err != nil {
+		return 0, 0, err
+	}
+	defer c.exec("ROLLBACK")
+	var lo, hi int64
+	if err := c.queryInt64s(versionQuery, &version); err != nil {
+		return 0, 0, err
+	}
+	if err := c.queryInt64s("SELECT coalesce((SELECT min(id) FROM incidents), 0), coalesce((SELECT max(id) FROM incidents), 0)", &lo, &hi); err != nil {
+		return 0, 0, err
+	}
+	var second *scanConn
+	if n >= minSplitRows && hi > lo && runtime.GOMAXPROCS(0) > 1 {
+		if second, err = openAt(s.path, version); err != nil {
+			return 0, 0, err
+		}
+	}
+	if second == nil {
+		return version, 1, scanRows(ctx, c, b.Add, lo, hi)
+	}
+	defer second.close()
+	mid := lo + int64((uint64(hi)-uint64(lo))/2) // no overflow, whatever the ids
+	p := b.NewPart(n/2 + n/64 + 64)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		err := scanRows(ctx, second, p.Add, mid+1, hi)
+		if err != nil {
+			cancel()
+		}
+		done <- err
+	}()
+	err = scanRows(ctx, c, b.Add, lo, mid)
+	if err != nil {
+		cancel()
+	}
+	if err := errors.Join(err, <-done); err != nil {
+		return 0, 0, err
+	}
+	return version, 2, b.AddPart(p)
+}
+
+// scanRows hands add the incidents with ids from lo to hi, in ascending
+// id order, read in c's transaction. The strings of the rows point into
+// SQLite's memory until the next row, which index.Builder.Add allows.
+func scanRows(ctx context.Context, c *scanConn, add func(*index.Row) error, lo, hi int64) error {
+	st, err := c.prepare("SELECT " + indexColumns + " FROM incidents i WHERE i.id BETWEEN ?1 AND ?2 ORDER BY i.id")
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	if err := st.bindInt64(1, lo); err != nil {
+		return err
+	}
+	if err := st.bindInt64(2, hi); err != nil {
+		return err
+	}
+	var r index.Row
+	for k := 0; ; k++ {
+		if k%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		ok, err := st.step()
+		if err != nil || !ok {
+			return err
+		}
+		r = index.Row{ID: st.int64(0), Lon: st.float64(1), Lat: st.float64(2), Date: st.text(3),
+			EventType: st.text(4), SubEventType: st.text(5), Actor1: st.text(6), Actor2: st.text(7),
+			Country: st.text(8), Admin1: st.text(9), Fatalities: -1, Injuries: -1, GeoPrecision: int(st.int64(12))}
+		if !st.isNull(10) {
+			r.Fatalities = int(st.int64(10))
+		}
+		if !st.isNull(11) {
+			r.Injuries = int(st.int64(11))
+		}
+		if err := add(&r); err != nil {
+			return err
+		}
+	}
 }
 
 // indexColumns are the columns of an index.Row, in rowScanner's order.
