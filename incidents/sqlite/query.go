@@ -66,41 +66,54 @@ func (s *Store) ListFeatures(ctx context.Context, f incidents.Filter, fn func(fe
 	}
 	version := snap.Version()
 	cache := s.idx.features
-	feats := make([][]byte, len(ids))
-	if found := cache.get(version, ids, feats); found < len(ids) {
-		at := make(map[int64]int, len(ids)-found) // position in the page
-		missing := make([]int64, 0, len(ids)-found)
-		for i, id := range ids {
-			if feats[i] == nil {
-				at[id] = i
-				missing = append(missing, id)
+	// The page is written a batch at a time, so that a large page (10,000
+	// features, some 7 MB) is never held whole.
+	feats := make([][]byte, min(len(ids), featureBatch))
+	at := make(map[int64]int, len(feats)) // position in the batch
+	var missing, readIDs []int64
+	var read [][]byte
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), featureBatch)]
+		ids = ids[len(batch):]
+		feats := feats[:len(batch)]
+		clear(feats)
+		if found := cache.get(version, batch, feats); found < len(batch) {
+			clear(at)
+			missing, readIDs, read = missing[:0], readIDs[:0], read[:0]
+			for i, id := range batch {
+				if feats[i] == nil {
+					at[id] = i
+					missing = append(missing, id)
+				}
 			}
+			err := s.fetchRows(ctx, missing, false, func(in *incidents.Incident) error {
+				buf = in.AppendFeature(buf[:0])
+				b := bytes.Clone(buf) // the cache's, never changed
+				feats[at[in.ID]] = b
+				readIDs, read = append(readIDs, in.ID), append(read, b)
+				return nil
+			})
+			if err != nil {
+				return incidents.Page{}, err
+			}
+			cache.put(version, readIDs, read)
 		}
-		var readIDs []int64
-		var read [][]byte
-		err := s.fetchRows(ctx, missing, false, func(in *incidents.Incident) error {
-			buf = in.AppendFeature(buf[:0])
-			b := bytes.Clone(buf) // the cache's, never changed
-			feats[at[in.ID]] = b
-			readIDs, read = append(readIDs, in.ID), append(read, b)
-			return nil
-		})
-		if err != nil {
-			return incidents.Page{}, err
+		for _, b := range feats {
+			if b == nil {
+				continue // deleted since the snapshot
+			}
+			if err := fn(b); err != nil {
+				return incidents.Page{}, err
+			}
+			page.Returned++
 		}
-		cache.put(version, readIDs, read)
-	}
-	for _, b := range feats {
-		if b == nil {
-			continue // deleted since the snapshot
-		}
-		if err := fn(b); err != nil {
-			return incidents.Page{}, err
-		}
-		page.Returned++
 	}
 	return page, nil
 }
+
+// featureBatch is the number of a page's features ListFeatures reads and
+// writes at a time.
+const featureBatch = 256
 
 // listFromSQL lists a page from SQLite's own indexes, with its count and
 // rows from one read snapshot.
