@@ -161,9 +161,12 @@ func TestListFeaturesPagesAsList(t *testing.T) {
 		{Limit: 1000, EventTypes: []string{"Protests"}, From: "2014-01-01"},
 		{Limit: 20, Sort: []incidents.SortKey{{Field: "fatalities", Desc: true}, {Field: "id"}}},
 	}
+	// Pages of several batches too, cut mid-way.
+	defer func(n int) { featureBatch = n }(featureBatch)
 	for _, s := range []*Store{ixs, plain} {
 		for _, f := range filters {
-			for round := range 2 {
+			for round := range 3 {
+				featureBatch = []int{1024, 1024, 7}[round]
 				want, wantPage := encodedList(t, s, f)
 				got, page := listedFeatures(t, s, f)
 				if got != want || page != wantPage {
