@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -11,20 +10,12 @@ import (
 )
 
 // BenchmarkBuildIndex measures one build of the index over the database
-// named by MAPD_BUILD_DB (use a copy: Open migrates it), and reports the
-// process's CPU time per build beside the wall time (on a shared machine
-// the two differ); skipped without MAPD_BUILD_DB.
+// named by MAPD_PAGE_DB (see openBenchDB), and reports the process's CPU
+// time per build beside the wall time (on a shared machine the two
+// differ).
 func BenchmarkBuildIndex(b *testing.B) {
-	path := os.Getenv("MAPD_BUILD_DB")
-	if path == "" {
-		b.Skip("MAPD_BUILD_DB names no database")
-	}
 	ctx := context.Background()
-	s, err := Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := openBenchDB(b)
 	ictx, cancel := context.WithCancel(ctx)
 	s.idx = &indexer{ix: index.New(index.Options{}), ctx: ictx, cancel: cancel}
 	benchBuild(b, func(ctx context.Context) (int, error) {
