@@ -390,6 +390,10 @@ func (b *Builder) base() (segment, error) {
 // sortedSegment returns the rows of c, which are in ascending id order,
 // as a base segment.
 func sortedSegment(c *cols) segment {
+	var lo, hi int64
+	if n := c.len(); n > 0 {
+		lo, hi = c.id[0], c.id[n-1]
+	}
 	perm := zorder(c)
 	s := segment{c: gather(c, perm), sorted: true}
 	s.blockLatest = make([]int32, (s.c.len()+chunk-1)/chunk)
@@ -399,10 +403,7 @@ func sortedSegment(c *cols) segment {
 	for i, d := range s.c.day {
 		s.blockLatest[i/chunk] = max(s.blockLatest[i/chunk], d)
 	}
-	s.byID = make([]uint32, len(perm))
-	for pos, old := range perm {
-		s.byID[old] = uint32(pos)
-	}
+	s.ids = newIDMap(s.c.id, perm, lo, hi)
 	return s
 }
 
@@ -555,9 +556,9 @@ func (w *writer) compact() {
 	})
 	all := makeCols(w.live)
 	k := 0
-	for _, p := range w.base.byID {
+	w.base.ids.ascending(func(p uint32) {
 		if w.base.isDead(int(p)) {
-			continue
+			return
 		}
 		id := w.base.c.id[p]
 		for k < len(dpos) && w.delta.id[dpos[k]] < id {
@@ -565,7 +566,7 @@ func (w *writer) compact() {
 			k++
 		}
 		all.append(w.base.c.row(int(p)))
-	}
+	})
 	for ; k < len(dpos); k++ {
 		all.append(delta.c.row(int(dpos[k])))
 	}

@@ -424,13 +424,24 @@ func check(t *testing.T, r *rand.Rand, s *Snapshot, w world, rounds int) {
 // (creations, replacements, deletions), through the delta and through
 // the merges into a new base.
 func TestIndexMatchesBruteForce(t *testing.T) {
+	// Stride 1 gives dense ids, as a store's row ids are; stride 3 gives
+	// ids spread too thinly for idMap's dense table.
+	for _, stride := range []int64{1, 3} {
+		t.Run(fmt.Sprintf("id stride %d", stride), func(t *testing.T) { testIndexMatchesBruteForce(t, stride) })
+	}
+}
+
+func testIndexMatchesBruteForce(t *testing.T, stride int64) {
 	r := rand.New(rand.NewPCG(1, 2))
 	w := world{}
-	for id := int64(1); id <= 3000; id++ {
-		w[id] = randRow(r, id)
+	for k := int64(1); k <= 3000; k++ {
+		w[k*stride] = randRow(r, k*stride)
 	}
 	ix := New(Options{})
 	build(t, ix, w, 1)
+	if dense := ix.Current().base.ids.dense != nil; dense != (stride == 1) {
+		t.Fatalf("stride %d: dense id table %v", stride, dense)
+	}
 	check(t, r, ix.Current(), w, 40)
 	next := int64(3001)
 	for round, n := range []int{1, 50, 3000, 9000} {
@@ -439,13 +450,13 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 		for range n {
 			switch p := r.IntN(10); {
 			case p < 5:
-				ups = append(ups, randRow(r, next))
+				ups = append(ups, randRow(r, next*stride))
 				next++
 			case p < 8:
-				id := 1 + r.Int64N(next-1)
+				id := (1 + r.Int64N(next-1)) * stride
 				ups = append(ups, randRow(r, id))
 			default:
-				dels = append(dels, 1+r.Int64N(next-1))
+				dels = append(dels, (1+r.Int64N(next-1))*stride)
 			}
 		}
 		// Apply in batches as a store commits them, with the state of

@@ -151,34 +151,7 @@ func (q *Query) setIDs(ids []int64) {
 		slices.Sort(ids)
 	}
 	q.idsBase = newBitset(s.base.c.len())
-	// Walk the base's id order and the ids together, galloping over the
-	// longer one.
-	by, col := s.base.byID, s.base.c.id
-	k := 0
-	for _, id := range ids {
-		if k >= len(by) {
-			break
-		}
-		if col[by[k]] < id {
-			step := 1
-			for k+step < len(by) && col[by[k+step]] < id {
-				k += step
-				step *= 2
-			}
-			hi := min(k+step, len(by)-1)
-			for k < hi { // col[by[k]] < id <= col[by[hi]] or hi is the end
-				m := int(uint(k+hi) / 2)
-				if col[by[m]] < id {
-					k = m + 1
-				} else {
-					hi = m
-				}
-			}
-		}
-		if k < len(by) && col[by[k]] == id {
-			q.idsBase.set(int(by[k]))
-		}
-	}
+	s.base.ids.mark(ids, s.base.c.id, q.idsBase)
 	q.idsDelta = newBitset(s.delta.c.len())
 	for i, id := range s.delta.c.id {
 		if _, ok := slices.BinarySearch(ids, id); ok {

@@ -3,7 +3,6 @@ package index
 import (
 	"math/bits"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -23,7 +22,7 @@ type cols struct {
 }
 
 // rowBytes is the memory of one row in the columns, plus its entry in
-// segment.byID.
+// segment.ids (4 bytes a row, up to 5 for a dense table with gaps).
 const rowBytes = 4 + 4 + 4 + 8 + 2 + 2 + 4 + 4 + 2 + 4 + 2 + 2 + 1 + 4
 
 func makeCols(n int) cols {
@@ -77,7 +76,7 @@ func (c *cols) view() cols {
 type segment struct {
 	c      cols
 	dead   []uint64 // bit i set: row i was deleted or replaced; nil when none
-	byID   []uint32 // base only: row positions in ascending id order
+	ids    idMap    // base only: the rows by id
 	sorted bool
 	// blockLatest is, for the base, the latest day of each block of chunk
 	// rows (rows [k*chunk, (k+1)*chunk)); nil for the delta. Deleting rows
@@ -108,19 +107,11 @@ func (s *segment) markDead(i int, copied *bool) {
 // find returns the position of the live row with the given id in a base
 // segment.
 func (s *segment) find(id int64) (int, bool) {
-	k, ok := slices.BinarySearchFunc(s.byID, id, func(p uint32, id int64) int {
-		switch v := s.c.id[p]; {
-		case v < id:
-			return -1
-		case v > id:
-			return 1
-		}
-		return 0
-	})
-	if !ok || s.isDead(int(s.byID[k])) {
+	p, ok := s.ids.find(id, s.c.id)
+	if !ok || s.isDead(p) {
 		return 0, false
 	}
-	return int(s.byID[k]), true
+	return p, true
 }
 
 // zkey is the Z-order (Morton) key of a grid position: the bits of x and
