@@ -511,24 +511,21 @@ func (q *Query) Page(cursor string, limit int) (ids []int64, next string, err er
 		}
 		afterID = id
 	}
+	if keys, more, ok := q.pageFromNewest(afterDay, afterID, limit); ok {
+		ids, next = pageIDs(keys, more)
+		return ids, next, nil
+	}
 	h := &pageHeap{}
 	more := false
 	visit := func(seg *segment, sel []int32) {
 		days, idc := seg.c.day, seg.c.id
 		for _, i := range sel {
-			d, id := days[i], idc[i]
-			if d > afterDay || d == afterDay && id >= afterID {
+			k := pageKey{days[i], idc[i]}
+			if !k.before(afterDay, afterID) {
 				continue
 			}
-			if len(h.k) < limit {
-				heap.Push(h, pageKey{d, id})
-				continue
-			}
-			more = true
-			if top := h.k[0]; d > top.day || d == top.day && id > top.id {
-				h.k[0] = pageKey{d, id}
-				heap.Fix(h, 0)
-			}
+			more = more || len(h.k) == limit
+			h.offer(k, limit)
 		}
 	}
 	// Once the page is full, a block of rows whose latest day is older
@@ -551,7 +548,14 @@ func (q *Query) Page(cursor string, limit int) (ids []int64, next string, err er
 		q.scanRun(r, make([]int32, 0, chunk), visit, nil, nil)
 	}
 	keys := h.k
-	slices.SortFunc(keys, func(a, b pageKey) int { return cmp.Or(cmp.Compare(b.day, a.day), cmp.Compare(b.id, a.id)) })
+	slices.SortFunc(keys, newestFirst)
+	ids, next = pageIDs(keys, more)
+	return ids, next, nil
+}
+
+// pageIDs returns the ids of a page's keys, newest first, and the cursor
+// of the next page when there is one.
+func pageIDs(keys []pageKey, more bool) (ids []int64, next string) {
 	ids = make([]int64, len(keys))
 	for i, k := range keys {
 		ids[i] = k.id
@@ -560,13 +564,22 @@ func (q *Query) Page(cursor string, limit int) (ids []int64, next string, err er
 		last := keys[len(keys)-1]
 		next = incidents.EncodeCursor(formatDay(last.day), last.id)
 	}
-	return ids, next, nil
+	return ids, next
 }
 
 type pageKey struct {
 	day int32
 	id  int64
 }
+
+// before reports whether k comes after the cursor (afterDay, afterID) in
+// page order, that is, is older.
+func (k pageKey) before(afterDay int32, afterID int64) bool {
+	return k.day < afterDay || k.day == afterDay && k.id < afterID
+}
+
+// newestFirst orders keys in page order.
+func newestFirst(a, b pageKey) int { return cmp.Or(cmp.Compare(b.day, a.day), cmp.Compare(b.id, a.id)) }
 
 // pageHeap is a min-heap of the page so far: its root is the oldest.
 type pageHeap struct{ k []pageKey }
@@ -578,6 +591,20 @@ func (h *pageHeap) Less(i, j int) bool {
 }
 func (h *pageHeap) Swap(i, j int) { h.k[i], h.k[j] = h.k[j], h.k[i] }
 func (h *pageHeap) Push(x any)    { h.k = append(h.k, x.(pageKey)) }
+
+// offer adds k to a heap of at most max keys, replacing the oldest when
+// the heap is full and k is newer.
+func (h *pageHeap) offer(k pageKey, max int) {
+	if len(h.k) < max {
+		heap.Push(h, k)
+		return
+	}
+	if top := h.k[0]; k.day > top.day || k.day == top.day && k.id > top.id {
+		h.k[0] = k
+		heap.Fix(h, 0)
+	}
+}
+
 func (h *pageHeap) Pop() any {
 	x := h.k[len(h.k)-1]
 	h.k = h.k[:len(h.k)-1]

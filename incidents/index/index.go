@@ -404,6 +404,7 @@ func sortedSegment(c *cols) segment {
 		s.blockLatest[i/chunk] = max(s.blockLatest[i/chunk], d)
 	}
 	s.ids = newIDMap(s.c.id, perm, lo, hi)
+	s.newest = newestList(&s.c)
 	return s
 }
 

@@ -425,9 +425,18 @@ func check(t *testing.T, r *rand.Rand, s *Snapshot, w world, rounds int) {
 // the merges into a new base.
 func TestIndexMatchesBruteForce(t *testing.T) {
 	// Stride 1 gives dense ids, as a store's row ids are; stride 3 gives
-	// ids spread too thinly for idMap's dense table.
-	for _, stride := range []int64{1, 3} {
-		t.Run(fmt.Sprintf("id stride %d", stride), func(t *testing.T) { testIndexMatchesBruteForce(t, stride) })
+	// ids spread too thinly for idMap's dense table. Pages come from the
+	// base's list of newest rows when it holds them: the list holds every
+	// row, a few hundred, or there is none.
+	for _, c := range []struct {
+		stride int64
+		newest int
+	}{{1, newestRows}, {3, 300}, {1, 0}} {
+		t.Run(fmt.Sprintf("id stride %d, %d newest", c.stride, c.newest), func(t *testing.T) {
+			defer func(n int) { newestRows = n }(newestRows)
+			newestRows = c.newest
+			testIndexMatchesBruteForce(t, c.stride)
+		})
 	}
 }
 

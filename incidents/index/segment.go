@@ -82,6 +82,9 @@ type segment struct {
 	// rows (rows [k*chunk, (k+1)*chunk)); nil for the delta. Deleting rows
 	// leaves it an upper bound.
 	blockLatest []int32
+	// newest is, for the base, its newest rows in page order (see
+	// newestList); nil for the delta.
+	newest []uint32
 }
 
 func (s *segment) isDead(i int) bool {
