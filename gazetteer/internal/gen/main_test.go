@@ -189,16 +189,29 @@ func TestAdmin1Points(t *testing.T) {
 	}
 }
 
-func TestAreaCentreHole(t *testing.T) {
-	// A 4x4 square with a 2x2 hole in its right half: the area lies
-	// mostly left of the middle.
-	poly := [][][2]float64{
-		{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}},
-		{{2, 1}, {2, 3}, {4, 3}, {4, 1}, {2, 1}},
+func TestAreaCentre(t *testing.T) {
+	tests := []struct {
+		name     string
+		poly     [][][2]float64
+		lat, lon float64
+	}{
+		// A 4x4 square with a 2x2 hole in its right half: area 12, moment
+		// in x 16*2 - 4*3 = 20, so the centre is at x = 1.667.
+		{"hole", [][][2]float64{
+			{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}},
+			{{2, 1}, {2, 3}, {4, 3}, {4, 1}, {2, 1}},
+		}, 2, 5.0 / 3},
+		// One polygon across the antimeridian is centred on it, not at
+		// longitude 0.
+		{"antimeridian", [][][2]float64{
+			{{179, -1}, {-179, -1}, {-179, 1}, {179, 1}, {179, -1}},
+		}, 0, 180},
 	}
-	lat, lon, ok := areaCentre([][][][2]float64{poly})
-	// Area 12; moment in x: 16*2 - 4*3 = 20, so x = 1.667.
-	if !ok || math.Abs(lat-2) > 0.01 || math.Abs(lon-5.0/3) > 0.01 {
-		t.Errorf("got %.3f, %.3f (%v), want 2, 1.667", lat, lon, ok)
+	for _, tt := range tests {
+		lat, lon, ok := areaCentre([][][][2]float64{tt.poly})
+		lonDiff := math.Abs(math.Mod(lon-tt.lon+540, 360) - 180)
+		if !ok || math.Abs(lat-tt.lat) > 0.01 || lonDiff > 0.01 {
+			t.Errorf("%s: got %.3f, %.3f (%v), want %.3f, %.3f", tt.name, lat, lon, ok, tt.lat, tt.lon)
+		}
 	}
 }
