@@ -137,16 +137,23 @@ const (
 	// smaller place's first- or second-level region ("Idaho", "Latah
 	// County" for Moscow) to lift the guard.
 	guardNamed = 0.5
+	// surnameNearKm is the distance within which another place of the
+	// document makes a surname a town's name (see resolveSurname).
+	surnameNearKm = 50
+	// surnameShare is the share of the document's other names expected in
+	// a town's first-level region from which a surname is the town's name.
+	surnameShare = 0.5
 )
 
 // docName is a distinct name of a document with its candidates.
 type docName struct {
-	s      scorer
-	cands  []scored
-	feats  [][numFeatures]float64
-	util   []float64
-	choice int  // index into cands
-	place  bool // the name alone is a place: its best prior reaches MatchThreshold
+	s       scorer
+	cands   []scored
+	feats   [][numFeatures]float64
+	util    []float64
+	choice  int  // index into cands
+	mention int  // the first mention of the name
+	place   bool // the name alone is a place: its best prior reaches MatchThreshold
 	// areas are the candidates' countries and regions, as indexes of the
 	// document's areaIDs.
 	areas []candAreas
@@ -269,8 +276,8 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 			continue
 		}
 		var candBuf [16]candidate
-		cands, s := g.gather(candBuf[:0], q, false)
-		n := docName{s: s, cands: g.prior(nil, cands, &s)}
+		cands, s := g.gather(candBuf[:0], q, false, false)
+		n := docName{s: s, cands: g.prior(nil, cands, &s), mention: i}
 		if len(n.cands) > maxDocCandidates {
 			n.cands = n.cands[:maxDocCandidates]
 		}
@@ -375,6 +382,7 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 	namedRegion, selfNamedRegion := make([]float64, nR), make([]float64, nR)
 	namedCounty, selfNamedCounty := make([]float64, nK), make([]float64, nK)
 	points := make([]docPoint, 0, maxDocPoints)
+	placed := 0.0 // names read as places in the round
 	for round := 0; round <= docRounds; round++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("gazetteer: %w", err)
@@ -385,7 +393,7 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 		clear(namedRegion)
 		clear(namedCounty)
 		points = points[:0]
-		placed := 0.0
+		placed = 0
 		for j := range names {
 			n := &names[j]
 			if !n.place || round == 0 {
@@ -504,6 +512,15 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 		}
 	}
 
+	// Surnames that are also towns ("Clinton"), after the model: the
+	// rule is not one of its features.
+	for j := range names {
+		if names[j].s.surname {
+			g.resolveSurname(&names[j], j, g.mentionQuery(doc[names[j].mention], o, maxDocCandidates),
+				&ids, surnameContext{regions, namedRegion, namedCounty, placed, points}, w)
+		}
+	}
+
 	// The answers, by distinct name.
 	answers := make([]Result, len(names))
 	for j := range names {
@@ -523,6 +540,80 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 		out[i] = r
 	}
 	return out, nil
+}
+
+// surnameContext is the document as the last round read it, for
+// resolveSurname: the expected number of names in each first-level region,
+// how surely the names are each region or county itself, the number of
+// names read as places and the places chosen.
+type surnameContext struct {
+	regions, namedRegion, namedCounty []float64
+	placed                            float64
+	points                            []docPoint
+}
+
+// resolveSurname reads the name n (the document's j-th distinct name, a
+// surname that is also a town's: "Clinton") as one of its towns when the
+// document's other names, as the last round read them, surely name the
+// town's state or county (see guardNamed), lie in its state at least
+// surnameShare of them, or lie within surnameNearKm of it. It leaves n as
+// it is when no town of the name is so supported. The caller holds g.mu.
+func (g *Gazetteer) resolveSurname(n *docName, j int, q Query, ids *areaIDs, dc surnameContext, w *[numFeatures]float64) {
+	var buf [16]candidate
+	cands, s := g.gather(buf[:0], q, false, true)
+	sc := g.prior(nil, cands, &s)
+	if len(sc) > maxDocCandidates {
+		sc = sc[:maxDocCandidates]
+	}
+	feats := make([][numFeatures]float64, len(sc))
+	util := make([]float64, len(sc))
+	best := -1
+	for k, c := range sc {
+		r := &g.recs[c.rec]
+		f := &feats[k]
+		f[fPrior] = c.score
+		if c.own && c.name >= 1 {
+			f[fOwn] = 1
+		}
+		f[fPop] = min(math.Log10(float64(r.population)+1)/7, 1)
+		others := dc.placed
+		if n.place {
+			others--
+		}
+		if i, ok := ids.regions[r.areas.region]; ok && r.areas.region >= 0 {
+			f[fNamedRegion] = min(dc.namedRegion[i], 1)
+			if others > 0 {
+				f[fAdmin1] = min(dc.regions[i]/others, 1)
+			}
+		}
+		if i, ok := ids.counties[r.areas.county]; ok && r.areas.county >= 0 {
+			f[fNamedCounty] = min(dc.namedCounty[i], 1)
+		}
+		nearest := math.Inf(1)
+		if !isArea(r.fcode) {
+			cosLat := math.Cos(r.lat * math.Pi / 180)
+			for _, p := range dc.points {
+				if p.name != j {
+					nearest = min(nearest, fastDistance(r.lat, r.lon, cosLat, p))
+				}
+			}
+			if !math.IsInf(nearest, 1) {
+				f[fNear] = max(0, 1-math.Log1p(nearest)/math.Log1p(nearScaleKm))
+				f[fNearLocal] = max(0, 1-nearest/localScaleKm)
+			}
+		}
+		for fi, v := range f {
+			util[k] += w[fi] * v
+		}
+		supported := f[fNamedRegion] >= guardNamed || f[fNamedCounty] >= guardNamed || f[fAdmin1] >= surnameShare ||
+			nearest <= surnameNearKm
+		if supported && (best < 0 || util[k] > util[best]) {
+			best = k
+		}
+	}
+	if best >= 0 {
+		*n = docName{s: s, cands: sc, feats: feats, util: util, choice: best, mention: n.mention, place: true}
+	}
 }
 
 // choose returns the candidate of highest utility among those in the

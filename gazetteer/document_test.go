@@ -74,6 +74,40 @@ func TestResolveDocument(t *testing.T) {
 	}
 }
 
+// TestResolveSurnames checks that a surname that is also a town's name
+// ("Clinton") is no place alone or among places far from its towns, and
+// that a town of it is the answer among its neighbours.
+func TestResolveSurnames(t *testing.T) {
+	g := testGazetteer(t)
+	tests := []struct {
+		doc       []string
+		wantState string // the first name's US state, "" for no match
+	}{
+		{[]string{"Clinton"}, ""},
+		{[]string{"Clinton", "London", "Manchester", "England"}, ""},
+		{[]string{"Anderson", "Obama", "Washington"}, ""},
+		{[]string{"Clinton", "Davenport", "Iowa"}, "Iowa"},
+		{[]string{"Anderson", "Greenville", "Spartanburg"}, "South Carolina"},
+	}
+	for _, tt := range tests {
+		doc := make([]Mention, len(tt.doc))
+		for i, name := range tt.doc {
+			doc[i] = Mention{Name: name}
+		}
+		got, err := g.ResolveDocument(context.Background(), doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := got[0].Match
+		switch {
+		case tt.wantState == "" && m != nil:
+			t.Errorf("%q: got %s (%s, %s), want no match", tt.doc, m.Name, m.Admin1, m.Country)
+		case tt.wantState != "" && (m == nil || m.Country != "US" || m.Admin1 != tt.wantState):
+			t.Errorf("%q: got %+v, want a town in %s", tt.doc, m, tt.wantState)
+		}
+	}
+}
+
 // TestResolveDocumentLarge resolves a document of 100,000 distinct names
 // (10,000 under the race detector). Its time, against a document of a
 // tenth of that, is logged; BenchmarkResolveDocumentLarge measures the time

