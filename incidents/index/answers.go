@@ -118,31 +118,29 @@ func (q *Query) Count() int {
 		return int(c - 1)
 	}
 	s := q.s
-	n := 0
-	count := func(_ *segment, sel []int32) { n += len(sel) }
 	spans := q.boxSpans
 	switch sp := q.polygonOnly(); {
 	case sp != nil:
 		// Runs of rows wholly in the polygon's inside cells count without
 		// reading them, as a box's do.
 		spans = s.cellSpans(sp.raster.classify, maxSpans, false)
-	case !q.plain():
-		q.scan(count)
-		return n
-	case q.box == nil:
+	case q.plain() && q.box == nil:
 		return s.live
+	case q.box == nil:
+		return q.countRows(&s.base, false, 0, s.base.c.len(), area{}) + q.countRows(&s.delta, true, 0, s.delta.c.len(), area{})
 	}
-	// Runs wholly inside the region count without reading their rows.
-	sel := make([]int32, 0, chunk)
+	// Runs wholly inside the region count without reading their rows
+	// when nothing else is asked of them.
+	whole := q.plain() || q.polygonOnly() != nil
+	n := 0
 	for _, sp := range spans {
-		if !sp.test {
+		if !sp.test && whole {
 			n += sp.hi - sp.lo - countDead(s.base.dead, sp.lo, sp.hi)
 			continue
 		}
-		q.scanRun(run{seg: &s.base, lo: sp.lo, hi: sp.hi, test: true}, sel, count, nil, nil)
+		n += q.countRows(&s.base, false, sp.lo, sp.hi, q.queryArea().test(sp.test))
 	}
-	q.scanRun(run{seg: &s.delta, delta: true, lo: 0, hi: s.delta.c.len(), test: true}, sel, count, nil, nil)
-	return n
+	return n + q.countRows(&s.delta, true, 0, s.delta.c.len(), q.queryArea())
 }
 
 // countDead counts the set bits of dead in [lo, hi).
