@@ -118,6 +118,21 @@ func (q *Query) Count() int {
 		return int(c - 1)
 	}
 	s := q.s
+	if sm, ok := q.summed(); ok {
+		// The whole blocks count from the base's summary.
+		if q.box == nil {
+			return q.countSummed(&sm, 0, s.base.c.len()) + q.countRows(&s.delta, true, 0, s.delta.c.len(), area{})
+		}
+		n := 0
+		for _, sp := range q.boxSpans {
+			if sp.test {
+				n += q.countRows(&s.base, false, sp.lo, sp.hi, q.queryArea())
+			} else {
+				n += q.countSummed(&sm, sp.lo, sp.hi)
+			}
+		}
+		return n + q.countRows(&s.delta, true, 0, s.delta.c.len(), q.queryArea())
+	}
 	spans := q.boxSpans
 	switch sp := q.polygonOnly(); {
 	case sp != nil:

@@ -392,6 +392,7 @@ func (b *Builder) base() (segment, error) {
 func sortedSegment(c *cols) segment {
 	perm := zorder(c)
 	s := segment{c: gather(c, perm), sorted: true}
+	s.sum = summarize(&s.c)
 	s.blockLatest = make([]int32, (s.c.len()+chunk-1)/chunk)
 	for k := range s.blockLatest {
 		s.blockLatest[k] = math.MinInt32

@@ -23,8 +23,9 @@ type cols struct {
 }
 
 // rowBytes is the memory of one row in the columns, plus its entry in
-// segment.byID.
-const rowBytes = 4 + 4 + 4 + 8 + 2 + 2 + 4 + 4 + 2 + 4 + 2 + 2 + 1 + 4
+// segment.byID, plus one for the base's summary (at most about half a
+// byte a row, see summary).
+const rowBytes = 4 + 4 + 4 + 8 + 2 + 2 + 4 + 4 + 2 + 4 + 2 + 2 + 1 + 4 + 1
 
 func makeCols(n int) cols {
 	return cols{
@@ -83,6 +84,7 @@ type segment struct {
 	// rows (rows [k*chunk, (k+1)*chunk)); nil for the delta. Deleting rows
 	// leaves it an upper bound.
 	blockLatest []int32
+	sum         *summary // base only: the counts of its blocks' values
 }
 
 func (s *segment) isDead(i int) bool {

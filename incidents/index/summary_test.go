@@ -1,0 +1,118 @@
+package index
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/mapd/mapd/geo"
+	"github.com/mapd/mapd/incidents"
+)
+
+// TestSummaryCounts compares the counts the block summaries answer (one
+// event type, country, whole months or minimum of fatalities, with and
+// without a box) with brute force: after the build, after deletions and
+// replacements that leave dead rows in summarised blocks, and after the
+// merge into a new base.
+func TestSummaryCounts(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	w := world{}
+	for id := int64(1); id <= 4*chunk+100; id++ {
+		w[id] = randRow(r, id)
+	}
+	ix := New(Options{})
+	build(t, ix, w, 1)
+	region := &geo.BBox{MinLon: 36, MinLat: 30, MaxLon: 46, MaxLat: 37}
+	filters := []incidents.Filter{
+		{EventTypes: []string{"Battles"}},
+		{EventTypes: []string{"Riots", "Protests", "No such type"}},
+		{Country: "IQ"},
+		{Country: "TR"},
+		{From: "2013-03-01", To: "2015-06-30"},
+		{From: "2016-01-01"},
+		{To: "2012-02-29"},
+		{From: "2030-01-01"},
+		{MinFatalities: 1},
+		{MinFatalities: 5},
+		{MinFatalities: fatBuckets - 1},
+	}
+	for _, f := range filters[:len(filters):len(filters)] {
+		f.BBox = region
+		filters = append(filters, f)
+	}
+	checkCounts := func(t *testing.T, s *Snapshot) {
+		t.Helper()
+		for _, f := range filters {
+			q, err := s.Compile(f, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := q.summed(); !ok {
+				t.Fatalf("%+v: the summary does not answer it", f)
+			}
+			if got, want := q.Count(), len(brutePage(w, f, nil)); got != want {
+				t.Fatalf("Count %+v: got %d, want %d", f, got, want)
+			}
+		}
+	}
+	checkCounts(t, ix.Current())
+	next := int64(len(w) + 1)
+	for round, n := range []int{300, 3000, 9000} {
+		var ups []Row
+		var dels []int64
+		for range n {
+			switch p := r.IntN(10); {
+			case p < 3:
+				ups = append(ups, randRow(r, next))
+				next++
+			case p < 7:
+				ups = append(ups, randRow(r, 1+r.Int64N(next-1)))
+			default:
+				dels = append(dels, 1+r.Int64N(next-1))
+			}
+		}
+		for _, id := range dels {
+			delete(w, id)
+		}
+		for _, row := range ups {
+			w[row.ID] = row
+		}
+		if err := ix.Apply(int64(round+2), ups, dels); err != nil {
+			t.Fatal(err)
+		}
+		s := ix.Current()
+		if round == 0 && countDead(s.base.dead, 0, s.base.c.len()) == 0 {
+			t.Fatal("no dead rows in the base after the first writes")
+		}
+		t.Run(fmt.Sprintf("after %d writes", n), func(t *testing.T) { checkCounts(t, s) })
+	}
+}
+
+// TestSummaryDeclines checks the queries a summary cannot answer.
+func TestSummaryDeclines(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	w := world{}
+	for id := int64(1); id <= 3000; id++ {
+		w[id] = randRow(r, id)
+	}
+	ix := New(Options{})
+	build(t, ix, w, 1)
+	for _, f := range []incidents.Filter{
+		{From: "2013-03-02"},
+		{To: "2013-03-30"},
+		{MinFatalities: fatBuckets},
+		{Actor: "syria"},
+		{EventTypes: []string{"Battles"}, Country: "SY"},
+	} {
+		q, err := ix.Current().Compile(f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := q.summed(); ok {
+			t.Errorf("%+v: the summary answers it", f)
+		}
+		if got, want := q.Count(), len(brutePage(w, f, nil)); got != want {
+			t.Errorf("Count %+v: got %d, want %d", f, got, want)
+		}
+	}
+}
