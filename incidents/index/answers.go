@@ -217,7 +217,7 @@ func (q *Query) stats() incidents.Stats {
 	minDay, maxDay := int32(math.MaxInt32), int32(math.MinInt32)
 	// The loop avoids branches that depend on the data (an unknown count,
 	// actor2 equal to actor1), which a CPU cannot predict.
-	q.scan(func(seg *segment, sel []int32) {
+	visit := func(seg *segment, sel []int32) {
 		c := &seg.c
 		total.n += len(sel)
 		for _, i := range sel {
@@ -260,7 +260,74 @@ func (q *Query) stats() incidents.Stats {
 			a.n += other
 			a.fat += f & -other
 		}
-	})
+	}
+	if sum := s.base.stats; q.plain() && sum != nil {
+		monthAcc := func(m int) *acc {
+			a := months[m]
+			if a == nil {
+				a = &acc{}
+				months[m] = a
+			}
+			return a
+		}
+		var dead []int32
+		q.scanSummarised(visit, func(k int) bool {
+			lo, hi := k*statRows, (k+1)*statRows
+			dead = s.base.deadRows(lo, hi, dead[:0])
+			c := &s.base.c
+			for _, i := range dead {
+				if c.fat[i] == countLarge {
+					return false // its count went with its extra: read the block
+				}
+			}
+			for e := sum.off[k]; e < sum.off[k+1]; e++ {
+				key := sum.keys[e]
+				id, n, f := key&(1<<statKeyBits-1), int(sum.n[e]), int(sum.fat[e])
+				var a *acc
+				switch key >> statKeyBits {
+				case statET:
+					a = &et[id]
+					total.n += n
+				case statCountry:
+					a = &country[id]
+				case statAdmin1:
+					a = &admin1[id]
+				case statActor:
+					a = &actor[id]
+				default:
+					a = monthAcc(int(id))
+				}
+				a.n += n
+				a.fat += f
+			}
+			if len(dead) == 0 {
+				minDay, maxDay = min(minDay, sum.minDay[k]), max(maxDay, sum.maxDay[k])
+				return true
+			}
+			// Take the dead rows out, and find the first and last days
+			// of the live ones.
+			total.n -= len(dead)
+			for _, i := range dead {
+				f := int(c.fat[i]) & -b2i(c.fat[i] != countNull)
+				for _, a := range []*acc{monthAcc(monthOf(c.day[i])), &et[c.et[i]], &country[c.country[i]], &admin1[c.admin1[i]], &actor[c.a1[i]]} {
+					a.n--
+					a.fat -= f
+				}
+				if c.a2[i] != c.a1[i] {
+					actor[c.a2[i]].n--
+					actor[c.a2[i]].fat -= f
+				}
+			}
+			for i := lo; i < hi; i++ {
+				if !s.base.isDead(i) {
+					minDay, maxDay = min(minDay, c.day[i]), max(maxDay, c.day[i])
+				}
+			}
+			return true
+		})
+	} else {
+		q.scan(visit)
+	}
 	for _, a := range et {
 		total.fat += a.fat
 	}

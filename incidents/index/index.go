@@ -43,6 +43,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -384,14 +385,22 @@ func (b *Builder) base() (segment, error) {
 		}
 		p.c = gather(&p.c, perm)
 	}
-	return sortedSegment(&p.c), nil
+	return sortedSegment(&p.c, p.extras), nil
 }
 
-// sortedSegment returns the rows of c, which are in ascending id order,
-// as a base segment.
-func sortedSegment(c *cols) segment {
+// sortedSegment returns the rows of c, which are in ascending id order
+// and whose large counts are in extras, as a base segment.
+func sortedSegment(c *cols, extras map[int64]extra) segment {
 	perm := zorder(c)
 	s := segment{c: gather(c, perm), sorted: true}
+	// The statistics' summary takes longest: on a processor of its own
+	// when there are two.
+	var wg sync.WaitGroup
+	if s.c.len() >= minParallelGather && runtime.GOMAXPROCS(0) >= 2 {
+		wg.Go(func() { s.stats = summarizeStats(&s.c, extras) })
+	} else {
+		s.stats = summarizeStats(&s.c, extras)
+	}
 	s.sum = summarize(&s.c)
 	s.blockLatest = make([]int32, (s.c.len()+chunk-1)/chunk)
 	for k := range s.blockLatest {
@@ -404,6 +413,7 @@ func sortedSegment(c *cols) segment {
 	for pos, old := range perm {
 		s.byID[old] = uint32(pos)
 	}
+	wg.Wait()
 	return s
 }
 
@@ -570,7 +580,7 @@ func (w *writer) compact() {
 	for ; k < len(dpos); k++ {
 		all.append(delta.c.row(int(dpos[k])))
 	}
-	w.base = sortedSegment(&all)
+	w.base = sortedSegment(&all, w.extras)
 	w.delta, w.deltaDead, w.deltaPos = makeCols(0), nil, map[int64]uint32{}
 }
 

@@ -84,7 +84,8 @@ type segment struct {
 	// rows (rows [k*chunk, (k+1)*chunk)); nil for the delta. Deleting rows
 	// leaves it an upper bound.
 	blockLatest []int32
-	sum         *summary // base only: the counts of its blocks' values
+	sum         *summary     // base only: the counts of its blocks' values
+	stats       *statSummary // base only: the statistics of its blocks
 }
 
 func (s *segment) isDead(i int) bool {

@@ -233,3 +233,195 @@ func (q *Query) countDeadMatches(k int, m *block) int {
 	}
 	return n
 }
+
+// statRows is the size of the blocks a base's statSummary describes: rows
+// [k*statRows, (k+1)*statRows) make stats block k.
+const statRows = 8 * chunk
+
+// maxStatEntries bounds the entries of a stats block (its distinct event
+// types, countries, admin1, actors and months): a block with more has no
+// summary (its rows are read), so that summaries take at most about a
+// third of a byte a row.
+const maxStatEntries = 512
+
+// The groups of a stats entry, in the top bits of its key.
+const (
+	statET = iota
+	statCountry
+	statAdmin1
+	statActor
+	statMonth
+	statKeyBits = 29
+)
+
+// statSummary holds, for each stats block of a base, what /api/stats
+// counts of its rows (the dead ones included, as in summary): the count
+// and fatalities of each event type, country, admin1, actor and month
+// present, and the first and last day.
+type statSummary struct {
+	off            []uint32 // block k's entries are [off[k], off[k+1])
+	keys           []uint32 // group<<statKeyBits | dictionary id or month number
+	n              []uint16
+	fat            []uint32
+	minDay, maxDay []int32 // minDay[k] > maxDay[k]: block k has no summary
+}
+
+// summarizeStats returns the stats summary of the rows of c, a base
+// whose large counts are in extras.
+func summarizeStats(c *cols, extras map[int64]extra) *statSummary {
+	n := c.len()
+	blocks := (n + statRows - 1) / statRows
+	s := &statSummary{off: make([]uint32, 1, blocks+1), minDay: make([]int32, blocks), maxDay: make([]int32, blocks)}
+	var groups [statMonth + 1]statGroup
+	size := func(ids int) int { return ids + 1 }
+	var nET, nCountry, nAdmin1, nActor int
+	dayLo, dayHi := int32(math.MaxInt32), int32(math.MinInt32)
+	for i := range n {
+		nET, nCountry = max(nET, size(int(c.et[i]))), max(nCountry, size(int(c.country[i])))
+		nAdmin1, nActor = max(nAdmin1, size(int(c.admin1[i]))), max(nActor, size(int(c.a1[i])), size(int(c.a2[i])))
+		dayLo, dayHi = min(dayLo, c.day[i]), max(dayHi, c.day[i])
+	}
+	if n == 0 {
+		return s
+	}
+	month0 := monthOf(dayLo)
+	if monthOf(dayHi)-month0 >= 1<<16 || nActor >= 1<<statKeyBits || nAdmin1 >= 1<<statKeyBits {
+		// Too wide to summarise: every block is read.
+		for k := range blocks {
+			s.minDay[k], s.maxDay[k] = math.MaxInt32, math.MinInt32
+			s.off = append(s.off, 0)
+		}
+		return s
+	}
+	monthIdx := make([]uint32, int(dayHi-dayLo)+1) // by day - dayLo
+	for d := range monthIdx {
+		monthIdx[d] = uint32(monthOf(dayLo+int32(d)) - month0)
+	}
+	for g, size := range []int{nET, nCountry, nAdmin1, nActor, monthOf(dayHi) - month0 + 1} {
+		groups[g].accs = make([]statAcc, size)
+	}
+	for k := range blocks {
+		a, b := k*statRows, min((k+1)*statRows, n)
+		lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+		for i := a; i < b; i++ {
+			f := int64(0)
+			switch v := c.fat[i]; v {
+			case countNull:
+			case countLarge:
+				f = int64(extras[c.id[i]].fat)
+			default:
+				f = int64(v)
+			}
+			d := c.day[i]
+			lo, hi = min(lo, d), max(hi, d)
+			groups[statET].add(uint32(c.et[i]), f)
+			groups[statCountry].add(uint32(c.country[i]), f)
+			groups[statAdmin1].add(c.admin1[i], f)
+			groups[statActor].add(c.a1[i], f)
+			if c.a2[i] != c.a1[i] {
+				groups[statActor].add(c.a2[i], f)
+			}
+			groups[statMonth].add(monthIdx[d-dayLo], f)
+		}
+		entries, ok := 0, true
+		for g := range groups {
+			entries += len(groups[g].touched)
+			for _, id := range groups[g].touched {
+				ok = ok && groups[g].accs[id].fat <= math.MaxUint32
+			}
+		}
+		s.minDay[k], s.maxDay[k] = math.MaxInt32, math.MinInt32
+		if ok = ok && entries <= maxStatEntries; ok {
+			s.minDay[k], s.maxDay[k] = lo, hi
+		}
+		for g := range groups {
+			gr := &groups[g]
+			for _, id := range gr.touched {
+				if ok {
+					key := id
+					if g == statMonth {
+						key += uint32(month0)
+					}
+					e := gr.accs[id]
+					s.keys, s.n, s.fat = append(s.keys, uint32(g)<<statKeyBits|key), append(s.n, uint16(e.n)), append(s.fat, uint32(e.fat))
+				}
+				gr.accs[id] = statAcc{}
+			}
+			gr.touched = gr.touched[:0]
+		}
+		s.off = append(s.off, uint32(len(s.keys)))
+	}
+	return s
+}
+
+// statAcc and statGroup accumulate one group of a stats block.
+type statAcc struct{ n, fat int64 }
+
+type statGroup struct {
+	accs    []statAcc
+	touched []uint32 // the ids of accs that are not zero
+}
+
+func (g *statGroup) add(id uint32, f int64) {
+	a := &g.accs[id]
+	if a.n == 0 {
+		g.touched = append(g.touched, id)
+	}
+	a.n++
+	a.fat += f
+}
+
+// scanSummarised is scan for a query with no condition but its box (see
+// plain): it calls whole(k) instead of visiting the rows of each stats
+// block k of the base that has a summary and lies wholly in a run of
+// the box's inside cells (or anywhere, without a box), and visit for
+// every other matching row. When whole(k) returns false, the caller did
+// not use the summary, and the block's rows are visited.
+func (q *Query) scanSummarised(visit visitor, whole func(k int) bool) {
+	if q.none {
+		return
+	}
+	s := q.s
+	sum := s.base.stats
+	spans := q.boxSpans
+	if q.box == nil {
+		spans = []span{{lo: 0, hi: s.base.c.len()}}
+	}
+	sel := make([]int32, 0, chunk)
+	for _, sp := range spans {
+		lo := sp.lo
+		if !sp.test {
+			for k := (sp.lo + statRows - 1) / statRows; (k+1)*statRows <= sp.hi; k++ {
+				if sum.minDay[k] > sum.maxDay[k] {
+					continue
+				}
+				q.scanRun(run{seg: &s.base, lo: lo, hi: k * statRows}, sel, visit, nil, nil)
+				lo = k * statRows
+				if whole(k) {
+					lo = (k + 1) * statRows
+				}
+			}
+		}
+		q.scanRun(run{seg: &s.base, lo: lo, hi: sp.hi, test: sp.test}, sel, visit, nil, nil)
+	}
+	q.scanRun(run{seg: &s.delta, delta: true, lo: 0, hi: s.delta.c.len(), test: q.box != nil}, sel, visit, nil, nil)
+}
+
+// deadRows appends the dead rows of the base in [lo, hi) to sel.
+func (s *segment) deadRows(lo, hi int, sel []int32) []int32 {
+	for i := lo; i < hi; {
+		w := i >> 6
+		if w >= len(s.dead) {
+			break
+		}
+		if s.dead[w] == 0 {
+			i = (w + 1) << 6
+			continue
+		}
+		if s.isDead(i) {
+			sel = append(sel, int32(i))
+		}
+		i++
+	}
+	return sel
+}

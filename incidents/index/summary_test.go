@@ -116,3 +116,86 @@ func TestSummaryDeclines(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryStats compares the statistics the stats blocks' summaries
+// answer (no filter, boxes) with brute force: after the build, after
+// deletions and replacements that leave dead rows (some with large
+// counts) in summarised blocks, and after the merge into a new base.
+func TestSummaryStats(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	w := world{}
+	for id := int64(1); id <= 3*statRows+500; id++ {
+		w[id] = randRow(r, id)
+	}
+	ix := New(Options{})
+	build(t, ix, w, 1)
+	filters := []incidents.Filter{
+		{},
+		{BBox: &geo.BBox{MinLon: 36, MinLat: 30, MaxLon: 46, MaxLat: 37}},
+		{BBox: &geo.World},
+		{BBox: &geo.BBox{MinLon: 160, MinLat: -40, MaxLon: -170, MaxLat: 0}},
+	}
+	checkStats := func(t *testing.T, s *Snapshot) {
+		t.Helper()
+		summarised := 0
+		for _, f := range filters {
+			q, err := s.Compile(f, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every match is visited once or lies in a block whole takes,
+			// whichever blocks it declines.
+			for _, take := range []func(k int) bool{
+				func(int) bool { return true },
+				func(k int) bool { return k%2 == 1 },
+				func(int) bool { return false },
+			} {
+				n := 0
+				q.scanSummarised(func(_ *segment, sel []int32) { n += len(sel) }, func(k int) bool {
+					if !take(k) {
+						return false
+					}
+					summarised++
+					n += statRows - countDead(s.base.dead, k*statRows, (k+1)*statRows)
+					return true
+				})
+				if want := len(brutePage(w, f, nil)); n != want {
+					t.Fatalf("scanSummarised %+v: %d rows, want %d", f, n, want)
+				}
+			}
+			if got, want := q.Stats(), bruteStats(w, f, nil); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("Stats %+v:\ngot  %+v\nwant %+v", f, got, want)
+			}
+		}
+		if summarised == 0 {
+			t.Fatal("no stats block answered from its summary")
+		}
+	}
+	checkStats(t, ix.Current())
+	next := int64(len(w) + 1)
+	for round, n := range []int{500, 14000} {
+		var ups []Row
+		var dels []int64
+		for range n {
+			switch p := r.IntN(10); {
+			case p < 3:
+				ups = append(ups, randRow(r, next))
+				next++
+			case p < 7:
+				ups = append(ups, randRow(r, 1+r.Int64N(next-1)))
+			default:
+				dels = append(dels, 1+r.Int64N(next-1))
+			}
+		}
+		for _, id := range dels {
+			delete(w, id)
+		}
+		for _, row := range ups {
+			w[row.ID] = row
+		}
+		if err := ix.Apply(int64(round+2), ups, dels); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(fmt.Sprintf("after %d writes", n), func(t *testing.T) { checkStats(t, ix.Current()) })
+	}
+}
