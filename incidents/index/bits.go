@@ -140,11 +140,28 @@ func (q *Query) stageWords(x stage, seg *segment, delta bool, a, end int, words 
 	c := &seg.c
 	w0 := a >> 6
 	base := w0 << 6
-	// each calls fill(lo, hi, t) for the rows [lo, hi) of every word
-	// still set, t being their bytes.
-	each := func(fill func(lo, hi int, t []uint8)) {
+	// A word with few rows left tests them one by one; the others go
+	// through the loops below, whose words dense marks.
+	var dense uint64
+	if x != stageIDs {
 		for k, w := range words {
-			if w != 0 {
+			switch n := bits.OnesCount64(w); {
+			case n == 0:
+			case n <= sparseRows:
+				words[k] = q.sparseWord(x, seg, (w0+k)<<6, w)
+			default:
+				dense |= 1 << k
+			}
+		}
+		if dense == 0 {
+			return
+		}
+	}
+	// each calls fill(lo, hi, t) for the rows [lo, hi) of every dense
+	// word, t being their bytes.
+	each := func(fill func(lo, hi int, t []uint8)) {
+		for k := range words {
+			if dense>>k&1 != 0 {
 				lo, hi := max(a, (w0+k)<<6), min(end, (w0+k+1)<<6)
 				fill(lo, hi, m.t[lo-base:hi-base])
 			}
@@ -216,10 +233,43 @@ func (q *Query) stageWords(x stage, seg *segment, delta bool, a, end int, words 
 		return
 	}
 	for k, w := range words {
-		if w != 0 {
+		if dense>>k&1 != 0 {
 			words[k] = w & pack((*[64]uint8)(m.t[k*64:]))
 		}
 	}
+}
+
+// sparseRows is the most rows left in a word that stageWords tests one by
+// one rather than in a loop over the word's 64 rows.
+const sparseRows = 16
+
+// sparseWord returns the rows of w, a word of rows of seg from row base
+// on, that pass stage x (not stageIDs).
+func (q *Query) sparseWord(x stage, seg *segment, base int, w uint64) uint64 {
+	c := &seg.c
+	out := w
+	for ; w != 0; w &= w - 1 {
+		j := bits.TrailingZeros64(w)
+		i := base + j
+		var ok bool
+		switch x {
+		case stageDay:
+			ok = c.day[i] >= q.dayLo && c.day[i] <= q.dayHi
+		case stageEventType:
+			ok = q.et[c.et[i]] == 1
+		case stageCountry:
+			ok = c.country[i] == uint16(q.country)
+		case stageMinFat:
+			f := c.fat[i]
+			ok = int(f) >= q.minFat && f < countLarge || f == countLarge && q.s.extras[c.id[i]].fat >= q.minFat
+		case stageActor:
+			ok = q.actor[c.a1[i]]|q.actor[c.a2[i]] == 1
+		}
+		if !ok {
+			out &^= 1 << j
+		}
+	}
+	return out
 }
 
 // stageWord returns the rows [lo, hi) of the base (at most 64, within
