@@ -1,14 +1,16 @@
 package index
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // summary counts, for each block of chunk rows of a base (rows
 // [k*chunk, (k+1)*chunk)), its rows of each value of the columns a filter
-// compares with one value or a range: event type, country, month and
-// fatalities. A count of one such condition (with or without a box) then
+// compares with one value or a range: event type, country, month,
+// fatalities and the most frequent actors. A count of one such condition (with or without a box) then
 // adds a few numbers a block instead of reading the block's rows. The
 // counts include the rows marked dead later (a summary is built with its
 // base and never changes), so Count subtracts the dead rows that match,
@@ -21,11 +23,26 @@ type summary struct {
 	et, country, month, fat []uint16
 	nET, nCountry, nMonth   int
 	month0                  int // the month number of month index 0
+	// actor holds, for the most frequent actors (topActors, at most
+	// maxTopActors), each block's rows with that actor as actor1 or
+	// actor2, then its rows with two distinct ones of them (pairSlot),
+	// actorStride counts a block: a count for a set of them is the sum
+	// of the first less the second, as a row has two actors at most.
+	actor       []uint16
+	topActors   []uint32
+	actorStride int
 }
 
+// maxTopActors is the number of actors the summary counts.
+const maxTopActors = 16
+
+// pairSlot returns the index, in a block's actor counts, of the rows
+// with the top actors i and j (i < j).
+func pairSlot(i, j int) int { return maxTopActors + i*maxTopActors - i*(i+1)/2 + j - i - 1 }
+
 // The most distinct values a summary counts per column; with them a
-// summary takes at most 2*(64+64+384+32) bytes a block of 2048 rows,
-// about half a byte a row.
+// summary takes at most 2*(64+64+384+32+136) bytes a block of 2048 rows,
+// about two thirds of a byte a row.
 const (
 	maxSummaryValues = 64
 	maxSummaryMonths = 384
@@ -51,6 +68,7 @@ func summarize(c *cols) *summary {
 		s.country, s.nCountry = make([]uint16, blocks*nCountry), nCountry
 	}
 	s.fat = make([]uint16, blocks*fatBuckets)
+	summarizeActors(s, c)
 	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
 	for _, d := range c.day {
 		lo, hi = min(lo, d), max(hi, d)
@@ -96,18 +114,68 @@ func summarize(c *cols) *summary {
 	return s
 }
 
+// summarizeActors fills the actor counts of s, the summary of c.
+func summarizeActors(s *summary, c *cols) {
+	n := c.len()
+	var freq []int
+	for i := range n {
+		a1, a2 := int(c.a1[i]), int(c.a2[i])
+		if m := max(a1, a2); m >= len(freq) {
+			freq = append(freq, make([]int, m+1-len(freq))...)
+		}
+		freq[a1]++
+		if a2 != a1 {
+			freq[a2]++
+		}
+	}
+	for id, f := range freq {
+		if id == 0 || f == 0 { // the empty actor matches no pattern
+			continue
+		}
+		s.topActors = append(s.topActors, uint32(id))
+	}
+	slices.SortFunc(s.topActors, func(a, b uint32) int { return cmp.Or(freq[b]-freq[a], cmp.Compare(a, b)) })
+	s.topActors = s.topActors[:min(len(s.topActors), maxTopActors)]
+	slot := make([]int8, len(freq)) // 1 + the top index; 0: not top
+	for k, id := range s.topActors {
+		slot[id] = int8(k + 1)
+	}
+	s.actorStride = pairSlot(maxTopActors-2, maxTopActors-1) + 1
+	blocks := (n + chunk - 1) / chunk
+	s.actor = make([]uint16, blocks*s.actorStride)
+	for k := range blocks {
+		cnt := s.actor[k*s.actorStride : (k+1)*s.actorStride]
+		for i := k * chunk; i < min((k+1)*chunk, n); i++ {
+			a1, a2 := c.a1[i], c.a2[i]
+			t1, t2 := int(slot[a1])-1, int(slot[a2])-1
+			if t1 >= 0 {
+				cnt[t1]++
+			}
+			if a2 == a1 || t2 < 0 {
+				continue
+			}
+			cnt[t2]++
+			if t1 >= 0 {
+				cnt[pairSlot(min(t1, t2), max(t1, t2))]++
+			}
+		}
+	}
+}
+
 // summed is how a query's one condition is counted from a summary: the
-// sum, in each block, of the counts of vals in col (n values a block).
+// sum, in each block, of the counts of vals in col (n values a block),
+// less those of neg.
 type summed struct {
-	col  []uint16
-	n    int
-	vals []int
+	col       []uint16
+	n         int
+	vals, neg []int
 }
 
 // summed returns how the summary of the base answers the query's count,
 // or false when it cannot: the query must have exactly one condition
-// besides its box, an event type, a country, dates that begin and end
-// with whole months or a minimum of fatalities below fatBuckets.
+// besides its box, an event type, a country, an actor pattern matching
+// only top actors, dates that begin and end with whole months or a
+// minimum of fatalities below fatBuckets.
 func (q *Query) summed() (summed, bool) {
 	sum := q.s.base.sum
 	if sum == nil || len(q.order) != 1 || q.expr != nil {
@@ -143,6 +211,26 @@ func (q *Query) summed() (summed, bool) {
 			out.vals = append(out.vals, v)
 		}
 		return out, true
+	case stageActor:
+		// Every actor of the set must be a top one.
+		var top []int
+		for id, in := range q.actor {
+			if in == 0 {
+				continue
+			}
+			k := slices.Index(sum.topActors, uint32(id))
+			if k < 0 {
+				return summed{}, false
+			}
+			top = append(top, k)
+		}
+		out := summed{col: sum.actor, n: sum.actorStride, vals: top}
+		for x, i := range top {
+			for _, j := range top[x+1:] {
+				out.neg = append(out.neg, pairSlot(min(i, j), max(i, j)))
+			}
+		}
+		return out, true
 	case stageDay:
 		if sum.month == nil {
 			return summed{}, false
@@ -175,6 +263,9 @@ func (s *summed) block(k int) int {
 	n := 0
 	for _, v := range s.vals {
 		n += int(col[v])
+	}
+	for _, v := range s.neg {
+		n -= int(col[v])
 	}
 	return n
 }
