@@ -356,6 +356,9 @@ func (q *Query) stats() incidents.Stats {
 		b.fat += a.fat
 	}
 	for _, m := range slices.Sorted(mapKeys(months)) {
+		if months[m].n == 0 {
+			continue // its rows were dead ones of a summarised block
+		}
 		out.ByMonth = append(out.ByMonth, incidents.StatBucket{Key: formatMonth(m), Count: months[m].n, Fatalities: months[m].fat})
 	}
 	buckets := func(accs []acc, vals []string, skipEmpty bool, top int) []incidents.StatBucket {

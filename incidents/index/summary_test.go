@@ -208,3 +208,29 @@ func TestSummaryStats(t *testing.T) {
 		t.Run(fmt.Sprintf("after %d writes", n), func(t *testing.T) { checkStats(t, ix.Current()) })
 	}
 }
+
+// TestSummaryStatsDeadMonth deletes the one incident of a month from a
+// summarised block: the month must leave the statistics.
+func TestSummaryStatsDeadMonth(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	w := world{}
+	for id := int64(1); id <= 2*statRows; id++ {
+		w[id] = randRow(r, id)
+	}
+	lone := w[100]
+	lone.Date = "2030-05-05"
+	w[100] = lone
+	ix := New(Options{})
+	build(t, ix, w, 1)
+	delete(w, 100)
+	if err := ix.Apply(2, nil, []int64{100}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := ix.Current().Compile(incidents.Filter{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := q.Stats(), bruteStats(w, incidents.Filter{}, nil); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Stats:\ngot  %+v\nwant %+v", got, want)
+	}
+}
