@@ -299,8 +299,15 @@ func pack(t *[64]uint8) uint64 {
 // one aligned block for a base) that match the query, its box when ar is
 // on; inBox says that ar is the query's box (see exprFilter.filter).
 func (q *Query) rows(seg *segment, delta bool, a, end int, ar area, inBox bool, m *block, sel []int32) []int32 {
-	words := q.match(seg, delta, a, end, ar, m)
-	sel = appendRows(sel[:0], words, a>>6)
+	sel = sel[:0]
+	if !ar.on && len(q.order) == 0 && countDead(seg.dead, a, end) == 0 {
+		// Every row matches, as far as the words go.
+		for i := a; i < end; i++ {
+			sel = append(sel, int32(i))
+		}
+	} else {
+		sel = appendRows(sel, q.match(seg, delta, a, end, ar, m), a>>6)
+	}
 	if q.expr != nil && len(sel) > 0 {
 		sel = q.expr.filter(seg, sel, inBox)
 	}

@@ -10,8 +10,11 @@
 // bytes per incident. The base segment is sorted along the Z-order curve,
 // so a tile is one run of rows and a box a few; writes go to a small
 // delta segment and mark replaced rows dead, and the delta is merged into
-// a new base when it grows. Readers work on an immutable Snapshot and
-// never wait for a writer.
+// a new base when it grows. A base also keeps summaries of its blocks of
+// rows (see summary and statSummary, under a byte per incident), from
+// which a count of one condition and the statistics of a box add a few
+// numbers a block instead of reading its rows. Readers work on an
+// immutable Snapshot and never wait for a writer.
 //
 // How a store feeds it:
 //
