@@ -118,31 +118,44 @@ func (q *Query) Count() int {
 		return int(c - 1)
 	}
 	s := q.s
-	n := 0
-	count := func(_ *segment, sel []int32) { n += len(sel) }
+	if sm, ok := q.summed(); ok {
+		// The whole blocks count from the base's summary.
+		if q.box == nil {
+			return q.countSummed(&sm, 0, s.base.c.len()) + q.countRows(&s.delta, true, 0, s.delta.c.len(), area{})
+		}
+		n := 0
+		for _, sp := range q.boxSpans {
+			if sp.test {
+				n += q.countRows(&s.base, false, sp.lo, sp.hi, q.queryArea())
+			} else {
+				n += q.countSummed(&sm, sp.lo, sp.hi)
+			}
+		}
+		return n + q.countRows(&s.delta, true, 0, s.delta.c.len(), q.queryArea())
+	}
 	spans := q.boxSpans
 	switch sp := q.polygonOnly(); {
 	case sp != nil:
 		// Runs of rows wholly in the polygon's inside cells count without
 		// reading them, as a box's do.
 		spans = s.cellSpans(sp.raster.classify, maxSpans, false)
-	case !q.plain():
-		q.scan(count)
-		return n
-	case q.box == nil:
+	case q.plain() && q.box == nil:
 		return s.live
+	case q.box == nil:
+		return q.countRows(&s.base, false, 0, s.base.c.len(), area{}) + q.countRows(&s.delta, true, 0, s.delta.c.len(), area{})
 	}
-	// Runs wholly inside the region count without reading their rows.
-	sel := make([]int32, 0, chunk)
+	// Runs wholly inside the region count without reading their rows
+	// when nothing else is asked of them.
+	whole := q.plain() || q.polygonOnly() != nil
+	n := 0
 	for _, sp := range spans {
-		if !sp.test {
+		if !sp.test && whole {
 			n += sp.hi - sp.lo - countDead(s.base.dead, sp.lo, sp.hi)
 			continue
 		}
-		q.scanRun(run{seg: &s.base, lo: sp.lo, hi: sp.hi, test: true}, sel, count, nil, nil)
+		n += q.countRows(&s.base, false, sp.lo, sp.hi, q.queryArea().test(sp.test))
 	}
-	q.scanRun(run{seg: &s.delta, delta: true, lo: 0, hi: s.delta.c.len(), test: true}, sel, count, nil, nil)
-	return n
+	return n + q.countRows(&s.delta, true, 0, s.delta.c.len(), q.queryArea())
 }
 
 // countDead counts the set bits of dead in [lo, hi).
@@ -204,7 +217,7 @@ func (q *Query) stats() incidents.Stats {
 	minDay, maxDay := int32(math.MaxInt32), int32(math.MinInt32)
 	// The loop avoids branches that depend on the data (an unknown count,
 	// actor2 equal to actor1), which a CPU cannot predict.
-	q.scan(func(seg *segment, sel []int32) {
+	visit := func(seg *segment, sel []int32) {
 		c := &seg.c
 		total.n += len(sel)
 		for _, i := range sel {
@@ -247,7 +260,74 @@ func (q *Query) stats() incidents.Stats {
 			a.n += other
 			a.fat += f & -other
 		}
-	})
+	}
+	if sum := s.base.stats; q.plain() && sum != nil {
+		monthAcc := func(m int) *acc {
+			a := months[m]
+			if a == nil {
+				a = &acc{}
+				months[m] = a
+			}
+			return a
+		}
+		var dead []int32
+		q.scanSummarised(visit, func(k int) bool {
+			lo, hi := k*statRows, (k+1)*statRows
+			dead = s.base.deadRows(lo, hi, dead[:0])
+			c := &s.base.c
+			for _, i := range dead {
+				if c.fat[i] == countLarge {
+					return false // its count went with its extra: read the block
+				}
+			}
+			for e := sum.off[k]; e < sum.off[k+1]; e++ {
+				key := sum.keys[e]
+				id, n, f := key&(1<<statKeyBits-1), int(sum.n[e]), int(sum.fat[e])
+				var a *acc
+				switch key >> statKeyBits {
+				case statET:
+					a = &et[id]
+					total.n += n
+				case statCountry:
+					a = &country[id]
+				case statAdmin1:
+					a = &admin1[id]
+				case statActor:
+					a = &actor[id]
+				default:
+					a = monthAcc(int(id))
+				}
+				a.n += n
+				a.fat += f
+			}
+			if len(dead) == 0 {
+				minDay, maxDay = min(minDay, sum.minDay[k]), max(maxDay, sum.maxDay[k])
+				return true
+			}
+			// Take the dead rows out, and find the first and last days
+			// of the live ones.
+			total.n -= len(dead)
+			for _, i := range dead {
+				f := int(c.fat[i]) & -b2i(c.fat[i] != countNull)
+				for _, a := range []*acc{monthAcc(monthOf(c.day[i])), &et[c.et[i]], &country[c.country[i]], &admin1[c.admin1[i]], &actor[c.a1[i]]} {
+					a.n--
+					a.fat -= f
+				}
+				if c.a2[i] != c.a1[i] {
+					actor[c.a2[i]].n--
+					actor[c.a2[i]].fat -= f
+				}
+			}
+			for i := lo; i < hi; i++ {
+				if !s.base.isDead(i) {
+					minDay, maxDay = min(minDay, c.day[i]), max(maxDay, c.day[i])
+				}
+			}
+			return true
+		})
+	} else {
+		q.scan(visit)
+	}
 	for _, a := range et {
 		total.fat += a.fat
 	}
@@ -276,6 +356,9 @@ func (q *Query) stats() incidents.Stats {
 		b.fat += a.fat
 	}
 	for _, m := range slices.Sorted(mapKeys(months)) {
+		if months[m].n == 0 {
+			continue // its rows were dead ones of a summarised block
+		}
 		out.ByMonth = append(out.ByMonth, incidents.StatBucket{Key: formatMonth(m), Count: months[m].n, Fatalities: months[m].fat})
 	}
 	buckets := func(accs []acc, vals []string, skipEmpty bool, top int) []incidents.StatBucket {

@@ -10,8 +10,11 @@
 // bytes per incident. The base segment is sorted along the Z-order curve,
 // so a tile is one run of rows and a box a few; writes go to a small
 // delta segment and mark replaced rows dead, and the delta is merged into
-// a new base when it grows. Readers work on an immutable Snapshot and
-// never wait for a writer.
+// a new base when it grows. A base also keeps summaries of its blocks of
+// rows (see summary and statSummary, under a byte per incident), from
+// which a count of one condition and the statistics of a box add a few
+// numbers a block instead of reading its rows. Readers work on an
+// immutable Snapshot and never wait for a writer.
 //
 // How a store feeds it:
 //
@@ -43,6 +46,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -384,18 +388,27 @@ func (b *Builder) base() (segment, error) {
 		}
 		p.c = gather(&p.c, perm)
 	}
-	return sortedSegment(&p.c), nil
+	return sortedSegment(&p.c, p.extras), nil
 }
 
-// sortedSegment returns the rows of c, which are in ascending id order,
-// as a base segment.
-func sortedSegment(c *cols) segment {
+// sortedSegment returns the rows of c, which are in ascending id order
+// and whose large counts are in extras, as a base segment.
+func sortedSegment(c *cols, extras map[int64]extra) segment {
 	var lo, hi int64
 	if n := c.len(); n > 0 {
 		lo, hi = c.id[0], c.id[n-1]
 	}
 	perm := zorder(c)
 	s := segment{c: gather(c, perm), sorted: true}
+	// The statistics' summary takes longest: on a processor of its own
+	// when there are two.
+	var wg sync.WaitGroup
+	if s.c.len() >= minParallelGather && runtime.GOMAXPROCS(0) >= 2 {
+		wg.Go(func() { s.stats = summarizeStats(&s.c, extras) })
+	} else {
+		s.stats = summarizeStats(&s.c, extras)
+	}
+	s.sum = summarize(&s.c)
 	s.blockLatest = make([]int32, (s.c.len()+chunk-1)/chunk)
 	for k := range s.blockLatest {
 		s.blockLatest[k] = math.MinInt32
@@ -405,6 +418,7 @@ func sortedSegment(c *cols) segment {
 	}
 	s.ids = newIDMap(s.c.id, perm, lo, hi)
 	s.newest = newestList(&s.c)
+	wg.Wait()
 	return s
 }
 
@@ -571,7 +585,7 @@ func (w *writer) compact() {
 	for ; k < len(dpos); k++ {
 		all.append(delta.c.row(int(dpos[k])))
 	}
-	w.base = sortedSegment(&all)
+	w.base = sortedSegment(&all, w.extras)
 	w.delta, w.deltaDead, w.deltaPos = makeCols(0), nil, map[int64]uint32{}
 }
 

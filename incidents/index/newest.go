@@ -110,10 +110,7 @@ func (q *Query) pageFromNewest(afterDay int32, afterID int64, limit int) (keys [
 			sel = append(sel, int32(p))
 		}
 		read += len(sel)
-		if q.box != nil {
-			sel = q.filterBox(base, sel) // first: a CQL2 geometry's exact test relies on it
-		}
-		sel = q.filter(base, false, true, sel)
+		sel = q.matchListed(base, sel)
 		for _, p := range sel {
 			if len(keys) == want {
 				break
@@ -150,4 +147,32 @@ func (q *Query) pageFromNewest(afterDay int32, afterID int64, limit int) (keys [
 		return keys[:limit], true, true
 	}
 	return keys, false, true
+}
+
+// matchListed keeps the rows of sel, live rows of the base in any order,
+// that match the query, box included, in place and in their order. The
+// rows are far apart, so each is tested on its own.
+func (q *Query) matchListed(base *segment, sel []int32) []int32 {
+	n := 0
+	ar := q.queryArea()
+	for _, i := range sel {
+		ok := q.box == nil || q.areaWord(base, int(i), int(i)+1, ar) != 0
+		for _, x := range q.order {
+			if !ok {
+				break
+			}
+			if x == stageIDs {
+				ok = q.idsBase[i>>6]&(1<<(i&63)) != 0
+			} else {
+				ok = q.sparseWord(x, base, int(i), 1) != 0
+			}
+		}
+		sel[n] = i
+		n += b2i(ok)
+	}
+	sel = sel[:n]
+	if q.expr != nil && len(sel) > 0 {
+		sel = q.expr.filter(base, sel, true) // the box is tested: a CQL2 geometry's exact test relies on it
+	}
+	return sel
 }

@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -21,11 +22,11 @@ type Query struct {
 	none bool // matches nothing
 
 	hasDay        bool
-	dayLo, dayHi  int32  // inclusive
-	et            bitset // nil: any event type
-	actor         bitset // nil: any actor; else actor1 or actor2 in it
-	country       int32  // -1: any
-	minFat        int    // 0: no constraint
+	dayLo, dayHi  int32 // inclusive
+	et            idSet // nil: any event type
+	actor         idSet // nil: any actor; else actor1 or actor2 in it
+	country       int32 // -1: any
+	minFat        int   // 0: no constraint
 	ids           bool
 	idsBase       bitset // rows of the base among the ids
 	idsDelta      bitset
@@ -42,6 +43,12 @@ type Query struct {
 	// numberMatched.
 	counted atomic.Int64
 }
+
+// idSet is a set of dictionary ids: 1 at the ids in it, 0 elsewhere, one
+// byte an id so that a scan reads a row's membership in one load.
+type idSet []uint8
+
+func (s idSet) empty() bool { return !slices.Contains(s, 1) }
 
 // rect is an inclusive rectangle of the grid.
 type rect struct{ x0, x1, y0, y1 uint32 }
@@ -83,25 +90,25 @@ func (s *Snapshot) Compile(f incidents.Filter, ids []int64) (*Query, error) {
 		}
 	}
 	if len(f.EventTypes) > 0 {
-		q.et = newBitset(len(s.et.vals))
+		q.et = make(idSet, len(s.et.vals))
 		for _, t := range f.EventTypes {
 			if id, ok := s.et.lookup(t); ok {
-				q.et.set(int(id))
+				q.et[id] = 1
 			}
 		}
-		if q.et.count() == 0 {
+		if q.et.empty() {
 			q.none = true
 		}
 	}
 	if f.Actor != "" {
-		q.actor = newBitset(len(s.actor.vals))
+		q.actor = make(idSet, len(s.actor.vals))
 		pat := asciiLower(f.Actor)
 		for i, v := range s.actor.lower {
 			if strings.Contains(v, pat) {
-				q.actor.set(i)
+				q.actor[i] = 1
 			}
 		}
-		if q.actor.count() == 0 {
+		if q.actor.empty() {
 			q.none = true
 		}
 	}
@@ -278,8 +285,8 @@ func searchInts(n int, f func(int) bool) int {
 }
 
 // chunk is the number of rows a scan filters at a time: the predicates
-// run one after another over a chunk's selection, each a tight loop over
-// one column.
+// run one after another over a chunk's words (see match), each a tight
+// loop over one column.
 const chunk = 2048
 
 // visitor receives the matching rows of a scan, a chunk at a time, as
@@ -296,7 +303,7 @@ func b2i(b bool) int {
 }
 
 // stage is one condition of a query's filter, applied to a chunk's
-// selection in one tight loop over its column.
+// words in one tight loop over its column (see stageWord).
 type stage uint8
 
 const (
@@ -310,7 +317,7 @@ const (
 
 // stages returns the query's conditions (its box and CQL2 expression
 // aside), those that keep the fewest rows of a sample of the base first,
-// so that the later ones filter fewer rows.
+// so that the later ones test fewer words.
 func (q *Query) stages() []stage {
 	var st []stage
 	for _, c := range []struct {
@@ -324,148 +331,23 @@ func (q *Query) stages() []stage {
 	}
 	base := &q.s.base
 	n := base.c.len()
-	if len(st) < 2 || n < 2*sampleRows {
+	if len(st) < 2 || n < 2*sampleWords*64 {
 		return st
 	}
 	kept := make(map[stage]int, len(st))
-	sample := make([]int32, sampleRows)
 	for _, x := range st {
-		for k := range sample {
-			sample[k] = int32(k * (n / sampleRows))
+		for k := range sampleWords {
+			lo := k * (n / sampleWords) &^ 63
+			kept[x] += bits.OnesCount64(q.stageWord(x, lo, lo+64))
 		}
-		kept[x] = len(q.apply(x, base, false, sample))
 	}
 	slices.SortStableFunc(st, func(a, b stage) int { return kept[a] - kept[b] })
 	return st
 }
 
-// sampleRows is the size of the sample that orders a query's stages.
-const sampleRows = 256
-
-// filter keeps the rows of sel (positions in seg) that pass every
-// condition but the box, in place; inBox says that the caller tests the
-// box (a tile's scan does not).
-func (q *Query) filter(seg *segment, delta, inBox bool, sel []int32) []int32 {
-	for _, x := range q.order {
-		if len(sel) == 0 {
-			return sel
-		}
-		sel = q.apply(x, seg, delta, sel)
-	}
-	if q.expr != nil {
-		sel = q.expr.filter(seg, sel, inBox)
-	}
-	return sel
-}
-
-// apply keeps the rows of sel that pass one stage, in place.
-func (q *Query) apply(x stage, seg *segment, delta bool, sel []int32) []int32 {
-	c := &seg.c
-	n := 0
-	switch x {
-	case stageDay:
-		lo, span := int64(q.dayLo), uint64(int64(q.dayHi)-int64(q.dayLo))
-		day := c.day
-		for _, i := range sel {
-			sel[n] = i
-			n += b2i(uint64(int64(day[i])-lo) <= span)
-		}
-	case stageEventType:
-		et, set := c.et, q.et
-		for _, i := range sel {
-			e := et[i]
-			sel[n] = i
-			n += b2i(set[e>>6]&(1<<(e&63)) != 0)
-		}
-	case stageCountry:
-		country, want := c.country, uint16(q.country)
-		for _, i := range sel {
-			sel[n] = i
-			n += b2i(country[i] == want)
-		}
-	case stageMinFat:
-		// An unknown count (countNull) is above countLarge and never
-		// matches; a large one is looked up (rare, so predictable).
-		fat, minFat := c.fat, q.minFat
-		for _, i := range sel {
-			f := fat[i]
-			ok := b2i(int(f) >= minFat) & b2i(f < countLarge)
-			if f == countLarge {
-				ok = b2i(q.s.extras[c.id[i]].fat >= minFat)
-			}
-			sel[n] = i
-			n += ok
-		}
-	case stageActor:
-		a1, a2, set := c.a1, c.a2, q.actor
-		for _, i := range sel {
-			x, y := a1[i], a2[i]
-			sel[n] = i
-			// Every actor id is below the dictionary's length, which the
-			// set covers.
-			n += int(set[x>>6]>>(x&63)&1 | set[y>>6]>>(y&63)&1)
-		}
-	case stageIDs:
-		set := q.idsBase
-		if delta {
-			set = q.idsDelta
-		}
-		for _, i := range sel {
-			sel[n] = i
-			n += b2i(set[i>>6]&(1<<(i&63)) != 0)
-		}
-	}
-	return sel[:n]
-}
-
-// filterBox keeps the rows of sel in the query's box.
-func (q *Query) filterBox(seg *segment, sel []int32) []int32 {
-	x, y, gp := seg.c.x, seg.c.y, seg.c.gp
-	n := 0
-	for _, i := range sel {
-		in := false
-		if gp[i]&polarBit != 0 {
-			e := q.s.extras[seg.c.id[i]]
-			in = q.box.Contains(e.lon, e.lat)
-		} else {
-			xi, yi := x[i], y[i]
-			for _, r := range q.rects {
-				in = in || r.has(xi, yi)
-			}
-		}
-		sel[n] = i
-		n += b2i(in)
-	}
-	return sel[:n]
-}
-
-// filterRect keeps the rows of sel in r, polar points left out.
-func filterRect(seg *segment, sel []int32, r rect) []int32 {
-	x, y, gp := seg.c.x, seg.c.y, seg.c.gp
-	n := 0
-	for _, i := range sel {
-		sel[n] = i
-		n += b2i(r.has(x[i], y[i]) && gp[i]&polarBit == 0)
-	}
-	return sel[:n]
-}
-
-// live fills sel with the rows of [lo, hi) that are not dead.
-func live(seg *segment, lo, hi int, sel []int32) []int32 {
-	sel = sel[:0]
-	if seg.dead == nil || countDead(seg.dead, lo, hi) == 0 {
-		for i := lo; i < hi; i++ {
-			sel = append(sel, int32(i))
-		}
-		return sel
-	}
-	for i := lo; i < hi; i++ {
-		if !seg.isDead(i) {
-			sel = append(sel, int32(i))
-		}
-	}
-	return sel
-}
+// sampleWords is the number of words of rows, spread over the base, that
+// order a query's stages.
+const sampleWords = 16
 
 // scan calls visit for every row matching the query, the box included,
 // and counts them for Count.
@@ -515,6 +397,7 @@ func (q *Query) scanSkipping(visit visitor, skip func(latest int32) bool) (skipp
 // appends to skipped.
 func (q *Query) scanRun(r run, sel []int32, visit visitor, skip func(int32) bool, skipped []run) []run {
 	seg := r.seg
+	var m block
 	for a := r.lo; a < r.hi; {
 		end := min((a/chunk+1)*chunk, r.hi)
 		if skip != nil && seg.blockLatest != nil && skip(seg.blockLatest[a/chunk]) {
@@ -522,11 +405,7 @@ func (q *Query) scanRun(r run, sel []int32, visit visitor, skip func(int32) bool
 			a = end
 			continue
 		}
-		sel = live(seg, a, end, sel)
-		if r.test {
-			sel = q.filterBox(seg, sel) // first: a CQL2 geometry's exact test relies on it
-		}
-		sel = q.filter(seg, r.delta, true, sel)
+		sel = q.rows(seg, r.delta, a, end, q.queryArea().test(r.test), true, &m, sel)
 		if len(sel) > 0 {
 			visit(seg, sel)
 		}
@@ -555,20 +434,16 @@ func (q *Query) scanTile(t geo.Tile, visit visitor) {
 	// points, whose y is clamped.
 	test := t.Z > sortBits/2 || y0 == 0 || y1 == math.MaxUint32
 	sel := make([]int32, 0, chunk)
+	var m block
+	ar := tileArea(r).test(test)
 	for lo := a; lo < b; lo += chunk {
-		sel = live(&s.base, lo, min(lo+chunk, b), sel)
-		sel = q.filter(&s.base, false, false, sel)
-		if test {
-			sel = filterRect(&s.base, sel, r)
-		}
+		sel = q.rows(&s.base, false, lo, min(lo+chunk, b), ar, false, &m, sel)
 		if len(sel) > 0 {
 			visit(&s.base, sel)
 		}
 	}
 	for lo := 0; lo < s.delta.c.len(); lo += chunk {
-		sel = live(&s.delta, lo, min(lo+chunk, s.delta.c.len()), sel)
-		sel = filterRect(&s.delta, sel, r)
-		sel = q.filter(&s.delta, true, false, sel)
+		sel = q.rows(&s.delta, true, lo, min(lo+chunk, s.delta.c.len()), tileArea(r), false, &m, sel)
 		if len(sel) > 0 {
 			visit(&s.delta, sel)
 		}

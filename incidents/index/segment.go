@@ -22,8 +22,10 @@ type cols struct {
 }
 
 // rowBytes is the memory of one row in the columns, plus its entry in
-// segment.ids (4 bytes a row, up to 5 for a dense table with gaps).
-const rowBytes = 4 + 4 + 4 + 8 + 2 + 2 + 4 + 4 + 2 + 4 + 2 + 2 + 1 + 4
+// segment.ids (4 bytes a row, up to 5 for a dense table with gaps), plus
+// one for the base's summary (at most about half a byte a row, see
+// summary).
+const rowBytes = 4 + 4 + 4 + 8 + 2 + 2 + 4 + 4 + 2 + 4 + 2 + 2 + 1 + 4 + 1
 
 func makeCols(n int) cols {
 	return cols{
@@ -85,6 +87,8 @@ type segment struct {
 	// newest is, for the base, its newest rows in page order (see
 	// newestList); nil for the delta.
 	newest []uint32
+	sum    *summary     // base only: the counts of its blocks' values
+	stats  *statSummary // base only: the statistics of its blocks
 }
 
 func (s *segment) isDead(i int) bool {
