@@ -300,6 +300,10 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 	if !t.cap {
 		return 0
 	}
+	if n := agedPerson(toks, i); n > 0 {
+		a.addSpan(span{start: i, end: i + n, kind: spanPerson})
+		return n
+	}
 	// Country names: "Syria", "the U.S.", "Britain".
 	if code, n := a.x.names.match(toks, i); n > 0 && !(i+n < len(toks) && (toks[i+n].norm == "river" || toks[i+n].norm == "valley")) &&
 		!(n == 1 && (localAfter(toks, i+n) || localBefore(toks, i))) {
@@ -321,6 +325,29 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 	}
 	// Place-name candidates: capitalised runs.
 	return a.placeRun(toks, i, initial)
+}
+
+// agedPerson returns the length of a person's name given with an age at
+// toks[i]: two or three capitalised words, then the age between commas
+// ("Bryan Harman, 28, died"); 0 when there is none.
+func agedPerson(toks []token, i int) int {
+	n := 0
+	for i+n < len(toks) && n < 4 && toks[i+n].kind == tokWord && toks[i+n].cap {
+		n++
+	}
+	if n < 2 || n > 3 || !ageAfter(toks, i+n) {
+		return 0
+	}
+	return n
+}
+
+// ageAfter reports whether an age between commas follows toks[end]: ", 46,".
+func ageAfter(toks []token, end int) bool {
+	if end+2 >= len(toks) || toks[end].text != "," || toks[end+1].kind != tokNumber || toks[end+2].text != "," {
+		return false
+	}
+	n, err := strconv.Atoi(toks[end+1].text)
+	return err == nil && n > 0 && n < 110
 }
 
 // languageWords around a demonym make it a language.
@@ -792,10 +819,8 @@ func notPlaceName(toks []token, start, end int) bool {
 	if end < len(toks) && toks[end].text == "&" || start > 0 && toks[start-1].text == "&" {
 		return true // "Stevens & Wilkinson", "McPherson & Jacobsen": a firm
 	}
-	if end+2 < len(toks) && toks[end].text == "," && toks[end+1].kind == tokNumber && toks[end+2].text == "," {
-		if n, err := strconv.Atoi(toks[end+1].text); err == nil && n > 0 && n < 110 {
-			return true // "Samra, 46, who was born ...": a person and their age
-		}
+	if ageAfter(toks, end) {
+		return true // "Samra, 46, who was born ...": a person and their age
 	}
 	if end-start != 1 {
 		return false
