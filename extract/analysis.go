@@ -328,14 +328,14 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 }
 
 // agedPerson returns the length of a person's name given with an age at
-// toks[i]: one to three capitalised words, then the age between commas
-// ("Bryan Harman, 28, died", "Samra, 46, who"); 0 when there is none.
+// toks[i]: two or three capitalised words, then the age between commas
+// ("Bryan Harman, 28, died"); 0 when there is none.
 func agedPerson(toks []token, i int) int {
 	n := 0
 	for i+n < len(toks) && n < 4 && toks[i+n].kind == tokWord && toks[i+n].cap {
 		n++
 	}
-	if n < 1 || n > 3 || !ageAfter(toks, i+n) {
+	if n < 2 || n > 3 || !ageAfter(toks, i+n) {
 		return 0
 	}
 	return n
