@@ -300,6 +300,10 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 	if !t.cap {
 		return 0
 	}
+	if n := agedPerson(toks, i); n > 0 {
+		a.addSpan(span{start: i, end: i + n, kind: spanPerson})
+		return n
+	}
 	// Country names: "Syria", "the U.S.", "Britain".
 	if code, n := a.x.names.match(toks, i); n > 0 && !(i+n < len(toks) && (toks[i+n].norm == "river" || toks[i+n].norm == "valley")) &&
 		!(n == 1 && (localAfter(toks, i+n) || localBefore(toks, i))) {
@@ -321,6 +325,29 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 	}
 	// Place-name candidates: capitalised runs.
 	return a.placeRun(toks, i, initial)
+}
+
+// agedPerson returns the length of a person's name given with an age at
+// toks[i]: two or three capitalised words, then the age between commas
+// ("Bryan Harman, 28, died"); 0 when there is none.
+func agedPerson(toks []token, i int) int {
+	n := 0
+	for i+n < len(toks) && n < 4 && toks[i+n].kind == tokWord && toks[i+n].cap {
+		n++
+	}
+	if n < 2 || n > 3 || !ageAfter(toks, i+n) {
+		return 0
+	}
+	return n
+}
+
+// ageAfter reports whether an age between commas follows toks[end]: ", 46,".
+func ageAfter(toks []token, end int) bool {
+	if end+2 >= len(toks) || toks[end].text != "," || toks[end+1].kind != tokNumber || toks[end+2].text != "," {
+		return false
+	}
+	n, err := strconv.Atoi(toks[end+1].text)
+	return err == nil && n > 0 && n < 110
 }
 
 // languageWords around a demonym make it a language.
@@ -792,10 +819,8 @@ func notPlaceName(toks []token, start, end int) bool {
 	if end < len(toks) && toks[end].text == "&" || start > 0 && toks[start-1].text == "&" {
 		return true // "Stevens & Wilkinson", "McPherson & Jacobsen": a firm
 	}
-	if end+2 < len(toks) && toks[end].text == "," && toks[end+1].kind == tokNumber && toks[end+2].text == "," {
-		if n, err := strconv.Atoi(toks[end+1].text); err == nil && n > 0 && n < 110 {
-			return true // "Samra, 46, who was born ...": a person and their age
-		}
+	if ageAfter(toks, end) {
+		return true // "Samra, 46, who was born ...": a person and their age
 	}
 	if end-start != 1 {
 		return false
@@ -2191,6 +2216,12 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 		if len(a.focus) > 0 && !slices.Contains(a.focus, sp.match.Country) {
 			continue // "the district of Hittin" in a Syrian story is no place in Israel
 		}
+		if len(a.named) == 1 && !a.named[sp.match.Country] && regionWords[a.toks[sp.end-1].norm] && a.farFromOthers(sp, 800) {
+			// Nor, in a story that names one country (Libya), is "the Maghar
+			// district" one in a country it does not name (Israel) and far
+			// from all its other places: a quarter the gazetteer lacks.
+			continue
+		}
 		score := 0.0
 		if sp.cue {
 			score += 10
@@ -2322,7 +2353,7 @@ func (a *analysis) same(o, c *cand) bool {
 	if o.in.EventType != c.in.EventType {
 		return false
 	}
-	if o.in.SubEventType != c.in.SubEventType && !c.anaph {
+	if o.in.SubEventType != c.in.SubEventType && !c.anaph && !territoryFight(o, c) {
 		return false
 	}
 	if o.in.Date != c.in.Date && o.dateCue && c.dateCue {
@@ -2351,6 +2382,32 @@ func (a *analysis) same(o, c *cand) bool {
 		return false
 	}
 	return true
+}
+
+// farFromOthers reports whether sp's place lies more than km from every
+// other place the document resolved, and there is one.
+func (a *analysis) farFromOthers(sp *span, km float64) bool {
+	far := false
+	for i := range a.spans {
+		o := &a.spans[i]
+		if o == sp || o.kind != spanPlace || o.match == nil || o.match.Kind != gazetteer.KindPlace {
+			continue
+		}
+		if geo.Distance(sp.match.Lat, sp.match.Lon, o.match.Lat, o.match.Lon) <= km {
+			return false
+		}
+		far = true
+	}
+	return far
+}
+
+// territoryFight reports whether c is the fighting of the territory o
+// changed hands in, told just after it on the same day: "The LNA said it
+// had seized most of Derna. Clashes continued in the Maghar district,
+// where three LNA soldiers were killed" is one event with its toll.
+func territoryFight(o, c *cand) bool {
+	return o.in.EventType == "Battles" && strings.Contains(o.in.SubEventType, "territory") &&
+		c.in.SubEventType == "Armed clash" && o.in.Date == c.in.Date && c.sent > o.sent && c.sent-o.sent <= 2
 }
 
 func (a *analysis) merge(o, c *cand) {

@@ -49,6 +49,8 @@ func TestFindCasualties(t *testing.T) {
 		{"the army said it had lost two soldiers", 2, -1},
 		{"the company lost 20 workers to rival firms", -1, -1},
 		{"at least 20 fighters from both sides were killed", 20, -1},
+		{"at least three LNA soldiers were killed", 3, -1},
+		{"12 SDF fighters were wounded", -1, 12},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -292,6 +294,18 @@ func TestStatements(t *testing.T) {
 		{"counts joined by and", "Clashes in Homs on Friday killed 27 of its fighters and at least 89 militants, the group said.", 1, func(t *testing.T, r Result) {
 			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 116 {
 				t.Errorf("fatalities: got %v, want 116", c.Fatalities)
+			}
+		}},
+		{"far district", "An air strike hit Derna on Monday, Libyan officials said.\nClashes broke out in the Maghar district on Monday, a military source said.", 2, func(t *testing.T, r Result) {
+			for _, c := range r.Candidates {
+				if c.Country != "LY" {
+					t.Errorf("%s at %q in %s, want Libya", c.EventType, c.Place, c.Country)
+				}
+			}
+		}},
+		{"fighting for a town taken", "Government forces regained control of Sirte on Monday. Clashes continued in the south of the city, where at least four soldiers were killed.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.SubEventType != "Government regains territory" || c.Fatalities == nil || *c.Fatalities != 4 {
+				t.Errorf("got %s with fatalities %v, want Government regains territory with 4", c.SubEventType, c.Fatalities)
 			}
 		}},
 		{"victims add up", "Jihadists attacked an army post near Homs on Friday, killing 10 soldiers. Troops killed 18 attackers in the fighting.", 1, func(t *testing.T, r Result) {

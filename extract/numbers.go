@@ -212,7 +212,7 @@ func findCasualties(toks []token, demonymOf func(string) string) []casualty {
 				j++
 				continue
 			}
-			if toks[j].kind == tokWord && !fillerWords[w] && !deathWords[w] && !injuryWords[w] && k < 2 && len(w) > 2 && isAdjective(w) {
+			if toks[j].kind == tokWord && !fillerWords[w] && !deathWords[w] && !injuryWords[w] && k < 2 && (len(w) > 2 && isAdjective(w) || acronym(toks[j].text)) {
 				j++
 				continue
 			}
@@ -269,6 +269,21 @@ func isAdjective(w string) bool {
 		return true
 	}
 	return false
+}
+
+// acronym reports whether a word is a group's initials in capitals ("LNA",
+// "SDF", "RSF"), which may name whose victims a count is: "three LNA
+// soldiers".
+func acronym(w string) bool {
+	if len(w) < 2 || len(w) > 6 {
+		return false
+	}
+	for _, r := range w {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // casualtyBefore reports whether a casualty verb governs the count at

@@ -102,6 +102,7 @@ func TestPlaceNames(t *testing.T) {
 		{"He played football at Norfolk High last year.", []string{"Norfolk"}},
 		{"She chairs the West Virginia Democratic party.", []string{"West Virginia"}},
 		{"The storm spared Long Branch on Monday.", []string{"Long Branch"}},
+		{"Police do not know how Bryan Harman, 28, died. Harman was last seen in Laconia.", []string{"Laconia"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

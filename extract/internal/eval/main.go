@@ -34,6 +34,7 @@ func main() {
 	show := flag.String("show", "", "print the context of each missed or extra span with this text (geoparsing corpora, dev split)")
 	only := flag.String("corpus", "", "score only this geoparsing corpus (TR-News.xml, lgl.xml, GeoVirus.xml)")
 	top := flag.Int("top", 40, "with -v, how many of the most frequent missed, extra and wrong names to list")
+	sealed := flag.String("sealed", "", "comma-separated own-corpus splits to leave out altogether (no run, no row, not in the totals): a new split while rules are still being changed")
 	flag.Parse()
 	ctx := context.Background()
 	gz, err := gazetteer.Default(ctx)
@@ -47,7 +48,7 @@ func main() {
 	}
 	fmt.Println("# mapd extract evaluation")
 	fmt.Println()
-	if err := evalArticles(ctx, x, gz, *articles, *verbose); err != nil {
+	if err := evalArticles(ctx, x, gz, *articles, *verbose, strings.Split(*sealed, ",")); err != nil {
 		fail(err)
 	}
 	dir := *geoparse
@@ -103,8 +104,8 @@ type goldIncident struct {
 // errors of those in unread are never printed: their rows alone show
 // whether a rule tuned on the others generalises.
 var (
-	splits = []string{"dev", "test", "heldout", "heldout-s3", "heldout-s5", "heldout-s7"}
-	unread = []string{"heldout-s3", "heldout-s5", "heldout-s7"}
+	splits = []string{"dev", "test", "heldout", "heldout-s3", "heldout-s5", "heldout-s7", "heldout-s8"}
+	unread = []string{"heldout-s3", "heldout-s5", "heldout-s7", "heldout-s8"}
 )
 
 // matchKm is how far a candidate may be from a gold incident of the same
@@ -146,7 +147,9 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-func evalArticles(ctx context.Context, x *extract.Extractor, gz *gazetteer.Gazetteer, dir string, verbose bool) error {
+// evalArticles scores the own corpus in dir, split by split, leaving out
+// the articles of the sealed splits.
+func evalArticles(ctx context.Context, x *extract.Extractor, gz *gazetteer.Gazetteer, dir string, verbose bool, sealed []string) error {
 	known := func(name string, lat, lon float64) bool {
 		res, err := gz.Resolve(ctx, gazetteer.Query{Name: name, Limit: 20})
 		if err != nil {
@@ -171,7 +174,7 @@ func evalArticles(ctx context.Context, x *extract.Extractor, gz *gazetteer.Gazet
 	for _, split := range splits {
 		bySplit[split] = &score{}
 	}
-	var words int
+	var words, read int
 	var texts []string
 	for _, gf := range files {
 		var g gold
@@ -181,6 +184,9 @@ func evalArticles(ctx context.Context, x *extract.Extractor, gz *gazetteer.Gazet
 		}
 		if err := json.Unmarshal(b, &g); err != nil {
 			return fmt.Errorf("%s: %w", gf, err)
+		}
+		if slices.Contains(sealed, g.Split) {
+			continue
 		}
 		base := strings.TrimSuffix(gf, ".gold.json")
 		text, name := "", ""
@@ -192,6 +198,7 @@ func evalArticles(ctx context.Context, x *extract.Extractor, gz *gazetteer.Gazet
 		if name == "" {
 			return fmt.Errorf("%s: no article beside it", gf)
 		}
+		read++
 		words += len(strings.Fields(text))
 		texts = append(texts, text)
 		res, err := x.Extract(ctx, text, extract.Options{})
@@ -204,14 +211,17 @@ func evalArticles(ctx context.Context, x *extract.Extractor, gz *gazetteer.Gazet
 		s := scoreArticle(name, g, res.Candidates, known, verbose && !slices.Contains(unread, g.Split))
 		bySplit[g.Split].add(s)
 	}
-	fmt.Printf("## Own corpus: %d articles, %d words (%s)\n\n", len(files), words, dir)
+	fmt.Printf("## Own corpus: %d articles, %d words (%s)\n\n", read, words, dir)
 	fmt.Println("Incidents match when the event type agrees and the candidate lies within 100 km; place, date and fatalities are scored over the matched.")
-	fmt.Println("The rules were developed on the seed article and the dev split. The test split was written before the first run; its errors have been looked at once since (its first-run F1 was 0.451), so it is no longer untouched. The heldout split was written after the rest: articles 45-56 were run once, untuned, in the first session; 57-64 were written in the second before its rule changes and first run with them, untuned; neither set's errors were looked at. Dev articles 65-70 were written in the second session for the kinds of error it fixed (withdrawals, riots, history, generic statements). In the third session the test and heldout errors (articles 21-64) were read at its start and general rules written for their kinds, so neither split is untouched any more. The heldout-s3 split (articles 71-81) was written in the third session before any of its rule changes (untuned first run: F1 0.700); its errors were not looked at. The heldout-s5 split (articles 82-89: Yemen, Libya, Burkina Faso, Ukraine, Myanmar, Iraq, Syria, Mali and Niger) was written in the fifth session and run once, with no rule changed for it. The heldout-s7 split (articles 90-97: Sudan, Somalia, Yemen, Ukraine, Myanmar, Niger and Burkina Faso, Iraq, Syria) was written in the seventh session before any of its rule changes and run once at its end, with no rule changed for it. The eval prints the errors of dev, test and heldout only.")
+	fmt.Println("The rules were developed on the seed article and the dev split. The test split was written before the first run; its errors have been looked at once since (its first-run F1 was 0.451), so it is no longer untouched. The heldout split was written after the rest: articles 45-56 were run once, untuned, in the first session; 57-64 were written in the second before its rule changes and first run with them, untuned; neither set's errors were looked at. Dev articles 65-70 were written in the second session for the kinds of error it fixed (withdrawals, riots, history, generic statements). In the third session the test and heldout errors (articles 21-64) were read at its start and general rules written for their kinds, so neither split is untouched any more. The heldout-s3 split (articles 71-81) was written in the third session before any of its rule changes (untuned first run: F1 0.700); its errors were not looked at. The heldout-s5 split (articles 82-89: Yemen, Libya, Burkina Faso, Ukraine, Myanmar, Iraq, Syria, Mali and Niger) was written in the fifth session and run once, with no rule changed for it. The heldout-s7 split (articles 90-97: Sudan, Somalia, Yemen, Ukraine, Myanmar, Niger and Burkina Faso, Iraq, Syria) was written in the seventh session before any of its rule changes and run once at its end, with no rule changed for it. The heldout-s8 split (articles 98-105: Congo, Mozambique, Sudan, Ukraine, Myanmar, Yemen, Mali, Burkina Faso and Niger) was written and committed in the eighth session before the extractor was first run on it, sealed (-sealed heldout-s8) while that session's rules changed, and scored once at its end. The eval prints the errors of dev, test and heldout only.")
 	fmt.Println()
 	fmt.Println("| split | articles | gold | found | matched | P | R | F1 | place <= 25 km | date exact | fatalities exact | not-incident places hit | background counts taken |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	all := score{}
 	for _, split := range splits {
+		if slices.Contains(sealed, split) {
+			continue
+		}
 		s := bySplit[split]
 		all.add(*s)
 		printScore(split, *s)
