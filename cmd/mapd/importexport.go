@@ -77,13 +77,6 @@ Flags:
 		}
 		return 2
 	}
-	// An import's live Go heap is a few chunks of records (SQLite's pages
-	// are outside it), so the collector ran often for little: letting the
-	// heap grow to five times that costs about 20 MB and saves about a
-	// tenth of the CPU (200,000 spread NDJSON records: 6.7-7.7 -> 6.2-6.4 s).
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
-	}
 	store, err := openStore(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "mapd import: %v\n", err)

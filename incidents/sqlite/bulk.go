@@ -25,17 +25,11 @@ type schemaObject struct {
 }
 
 // bulkLoad holds what beginBulk dropped, to be rebuilt by finish, and the
-// writer's page cache size and sorter threads to restore afterwards.
+// writer's page cache size to restore afterwards.
 type bulkLoad struct {
 	indexes, triggers []schemaObject
 	cacheSize         int64
-	threads           int64
 }
-
-// bulkThreads is how many helper threads SQLite's sorter may use while a
-// bulk load builds its indexes. By then the decoding goroutine is done, so
-// a second core is free for the sorts of CREATE INDEX.
-const bulkThreads = 2
 
 // bulkCacheKiB is the writer's page cache during a bulk load. The load
 // appends to the table and sorts to build the indexes, so a large cache
@@ -81,13 +75,8 @@ func beginBulk(ctx context.Context, tx *sql.Tx) (*bulkLoad, error) {
 	if err := tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&b.cacheSize); err != nil {
 		return nil, fmt.Errorf("incidents: bulk load: %w", err)
 	}
-	if err := tx.QueryRowContext(ctx, "PRAGMA threads").Scan(&b.threads); err != nil {
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", -bulkCacheKiB)); err != nil {
 		return nil, fmt.Errorf("incidents: bulk load: %w", err)
-	}
-	for _, q := range []string{fmt.Sprintf("PRAGMA cache_size = %d", -bulkCacheKiB), fmt.Sprintf("PRAGMA threads = %d", bulkThreads)} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("incidents: bulk load: %w", err)
-		}
 	}
 	for _, o := range append(b.triggers, b.indexes...) {
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("DROP %s %q", o.kind, o.name)); err != nil {
@@ -136,13 +125,11 @@ func (b *bulkLoad) finish(ctx context.Context, tx *sql.Tx, stage func(string)) e
 	return nil
 }
 
-// restoreCache gives the writing connection back the page cache and the
-// sorter threads it had before the bulk load, after its transaction ended.
+// restoreCache gives the writing connection back the page cache it had
+// before the bulk load, after its transaction ended.
 func (b *bulkLoad) restoreCache(db *sql.DB) error {
-	for _, q := range []string{fmt.Sprintf("PRAGMA cache_size = %d", b.cacheSize), fmt.Sprintf("PRAGMA threads = %d", b.threads)} {
-		if _, err := db.Exec(q); err != nil {
-			return fmt.Errorf("incidents: bulk load: %w", err)
-		}
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA cache_size = %d", b.cacheSize)); err != nil {
+		return fmt.Errorf("incidents: bulk load: %w", err)
 	}
 	return nil
 }
