@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
+	"strings"
 )
 
 // SQLite's R*Tree inserts one row at a time: each insert walks the tree
@@ -205,11 +205,8 @@ type rtreeWriter struct {
 	parentOf [][2]int64 // node, parent node
 }
 
-// rtreeBatch is how many links one INSERT writes. The links go to SQLite
-// as one JSON array of [child, node] pairs that json_each unpacks, instead
-// of two bound parameters a link: binding a million links through
-// database/sql cost most of writing them.
-const rtreeBatch = 65536
+// rtreeBatch is how many rows one INSERT writes.
+const rtreeBatch = 500
 
 // node writes node nodeno holding the cells es; depth goes in the root's
 // header only.
@@ -251,22 +248,15 @@ func (w *rtreeWriter) flush(ctx context.Context) error {
 		{"incidents_rtree_rowid (rowid, nodeno)", w.leafOf},
 		{"incidents_rtree_parent (nodeno, parentnode)", w.parentOf},
 	} {
-		q := "INSERT INTO " + t.table + " SELECT value ->> 0, value ->> 1 FROM json_each(?)"
-		var buf []byte
+		args := make([]any, 0, 2*rtreeBatch)
 		for start := 0; start < len(t.pairs); start += rtreeBatch {
-			buf = append(buf[:0], '[')
-			for i, p := range t.pairs[start:min(start+rtreeBatch, len(t.pairs))] {
-				if i > 0 {
-					buf = append(buf, ',')
-				}
-				buf = append(buf, '[')
-				buf = strconv.AppendInt(buf, p[0], 10)
-				buf = append(buf, ',')
-				buf = strconv.AppendInt(buf, p[1], 10)
-				buf = append(buf, ']')
+			batch := t.pairs[start:min(start+rtreeBatch, len(t.pairs))]
+			args = args[:0]
+			for _, p := range batch {
+				args = append(args, p[0], p[1])
 			}
-			buf = append(buf, ']')
-			if _, err := w.tx.ExecContext(ctx, q, string(buf)); err != nil {
+			q := "INSERT INTO " + t.table + " VALUES " + strings.Repeat("(?, ?), ", len(batch)-1) + "(?, ?)"
+			if _, err := w.tx.ExecContext(ctx, q, args...); err != nil {
 				return fmt.Errorf("incidents: spatial index: %w", err)
 			}
 		}
