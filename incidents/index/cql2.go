@@ -82,6 +82,19 @@ func (q *Query) setExpr(e cql2.Expr) error {
 	if l, ok := n.(*logicNode); ok && !l.or {
 		conj = l.args
 	}
+	if q.actor == nil {
+		// "actor1 LIKE p OR actor2 LIKE p" is the native actor condition
+		// with the dictionary ids p matches: its count and statistics can
+		// come from the blocks' summaries.
+		for k, c := range conj {
+			if set, ok := actorEither(c); ok {
+				q.actor = set
+				q.none = q.none || set.empty()
+				conj = slices.Delete(slices.Clone(conj), k, k+1)
+				break
+			}
+		}
+	}
 	f := &exprFilter{}
 	var boxFrom cql2.Scalar
 	if q.box == nil {
@@ -115,8 +128,29 @@ func (q *Query) setExpr(e cql2.Expr) error {
 		}
 		f.conj = append(f.conj, c)
 	}
-	q.expr = f
+	if len(f.conj) > 0 || len(f.boxed) > 0 {
+		q.expr = f
+	}
 	return nil
+}
+
+// actorEither returns the set of actor ids of n when n is true exactly
+// for the rows whose actor1 or actor2 is in it: one predicate on the
+// actor dictionary asked of both columns.
+func actorEither(n node) (idSet, bool) {
+	md, ok := n.(*multiDictNode)
+	if !ok || len(md.dicts) != 2 {
+		return nil, false
+	}
+	a, b := md.dicts[0], md.dicts[1]
+	if !(a.col == colActor1 && b.col == colActor2 || a.col == colActor2 && b.col == colActor1) || !slices.Equal(a.table, b.table) {
+		return nil, false
+	}
+	set := make(idSet, len(a.table))
+	for id, t := range a.table {
+		set[id] = uint8(b2i(t == tTrue))
+	}
+	return set, true
 }
 
 // spatialBound returns the bounding box of a spatial predicate.

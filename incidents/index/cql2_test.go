@@ -153,8 +153,21 @@ func TestCQL2MatchesEval(t *testing.T) {
 	}
 	s := ix.Current()
 	seen := map[string]bool{}
-	for range 600 {
+	// Besides random filters, the forms the index reads as its native
+	// actor condition (see actorEither), and near misses that it must not.
+	fixed := []string{
+		"actor1 LIKE '%Syria%' OR actor2 LIKE '%Syria%'",
+		"(actor2 LIKE 'Military%' OR actor1 LIKE 'Military%') AND fatalities > 2",
+		"actor1 LIKE '%Syria%' OR actor2 LIKE '%Forces%'",
+		"NOT (actor1 LIKE '%Syria%' OR actor2 LIKE '%Syria%')",
+		"actor1 LIKE '%Syria%' OR actor1 LIKE '%Forces%'",
+		"actor1 IN ('Zz', '') OR actor2 IN ('Zz', '')",
+	}
+	for k := range 600 + len(fixed) {
 		text := randomIndexCQL(r, 3)
+		if k < len(fixed) {
+			text = fixed[k]
+		}
 		expr, err := incidents.ParseCQL2(text, "")
 		if err != nil {
 			t.Fatalf("%s: %v", text, err)
@@ -163,9 +176,15 @@ func TestCQL2MatchesEval(t *testing.T) {
 		if r.IntN(3) == 0 {
 			f.EventTypes = []string{"Battles", "Riots"}
 		}
+		if k < len(fixed) && k%2 == 1 {
+			f.Actor = "forces" // the native condition beside the expression's
+		}
 		var want []int64
 		for _, row := range w {
 			if len(f.EventTypes) > 0 && row.EventType != "Battles" && row.EventType != "Riots" {
+				continue
+			}
+			if f.Actor != "" && !strings.Contains(foldASCII(row.Actor1), f.Actor) && !strings.Contains(foldASCII(row.Actor2), f.Actor) {
 				continue
 			}
 			if cql2.Eval(expr, func(name string) cql2.Value { return rowValue(row, name) }) == cql2.True {
@@ -215,6 +234,42 @@ func TestCQL2MatchesEval(t *testing.T) {
 	expr, _ := incidents.ParseCQL2("place = 'Homs'", "")
 	if _, err := s.Compile(incidents.Filter{Expr: expr}, nil); !errors.Is(err, ErrUnanswerable) {
 		t.Fatalf("a filter on place, which the index does not hold: got %v, want ErrUnanswerable", err)
+	}
+}
+
+// TestCQL2ActorEither checks that an expression asking one predicate of
+// both actor columns becomes the native actor condition, so that its count
+// can come from the summaries, and that other expressions do not.
+func TestCQL2ActorEither(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	w := world{}
+	for id := int64(1); id <= 500; id++ {
+		w[id] = randRow(r, id)
+	}
+	ix := New(Options{})
+	build(t, ix, w, 1)
+	for _, c := range []struct {
+		expr     string
+		absorbed bool
+	}{
+		{"actor1 LIKE '%Syria%' OR actor2 LIKE '%Syria%'", true},
+		{"actor2 = 'Islamic State' OR actor1 = 'Islamic State'", true},
+		{"(actor1 LIKE 'M%' OR actor2 LIKE 'M%') AND fatalities > 1", true},
+		{"actor1 LIKE '%Syria%' OR actor2 LIKE '%Forces%'", false},
+		{"actor1 LIKE '%Syria%' OR actor1 LIKE '%Forces%'", false},
+		{"NOT (actor1 LIKE '%Syria%' OR actor2 LIKE '%Syria%')", false},
+	} {
+		expr, err := incidents.ParseCQL2(c.expr, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := ix.Current().Compile(incidents.Filter{Expr: expr}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := q.actor != nil; got != c.absorbed {
+			t.Errorf("%s: native actor condition %v, want %v", c.expr, got, c.absorbed)
+		}
 	}
 }
 
