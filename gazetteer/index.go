@@ -11,7 +11,7 @@ import (
 // fuzzy lookups. The deletion table is built on the first fuzzy lookup, so
 // that loading stays fast.
 type index struct {
-	keys    map[string]int32 // key -> key id
+	keys    keyTable         // key -> key id
 	keyStr  []string         // key id -> key
 	keyLen  []uint8          // key id -> length of the key, at most 255, to filter fast
 	keyRec  []int32          // key id -> first record<<1 | 1 when the key is its primary name
@@ -33,14 +33,87 @@ type delTable struct {
 }
 
 func newIndex() *index {
-	return &index{keys: map[string]int32{}, skels: map[uint64]int32{}, keyMore: map[int32][]int32{}}
+	return &index{skels: map[uint64]int32{}, keyMore: map[int32][]int32{}}
+}
+
+// keyTable is an open-addressing hash table from keys to key ids. It holds
+// only the ids (id+1, 0 for an empty slot) and compares keys through
+// keyStr, so that it costs 4 bytes a slot where a map[string]int32 costs
+// about 25 bytes an entry.
+type keyTable struct {
+	slots []int32 // key id+1, or 0; the length is a power of two
+	shift uint    // 64 - log2(len(slots))
+	n     int     // ids held
+}
+
+// slot returns the first slot to probe for the key hashing to h.
+func (t *keyTable) slot(h uint64) int {
+	return int((h * 0x9e3779b97f4a7c15) >> t.shift) // Fibonacci hashing
+}
+
+// keyID returns the id of key and whether it is indexed.
+func keyID[T ~string | ~[]byte](x *index, key T) (int32, bool) {
+	t := &x.keys
+	if t.n == 0 {
+		return 0, false
+	}
+	mask := len(t.slots) - 1
+	for i := t.slot(hash64(key)); ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if x.keyStr[s-1] == string(key) {
+			return s - 1, true
+		}
+	}
+}
+
+// insert adds key id ki, whose key is not in the table yet. The table stays
+// at most half full, so that probe runs stay short.
+func (x *index) insert(ki int32) {
+	t := &x.keys
+	if 2*(t.n+1) > len(t.slots) {
+		x.resize(2 * (t.n + 1))
+	}
+	t.put(hash64(x.keyStr[ki]), ki)
+}
+
+// put stores ki in the first free slot for hash h.
+func (t *keyTable) put(h uint64, ki int32) {
+	mask := len(t.slots) - 1
+	i := t.slot(h)
+	for t.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = ki + 1
+	t.n++
+}
+
+// resize rebuilds the key table with room for at least n ids at most half
+// full.
+func (x *index) resize(n int) {
+	size, shift := 8, uint(61)
+	for size < 2*n {
+		size, shift = size*2, shift-1
+	}
+	if size <= len(x.keys.slots) {
+		return
+	}
+	old := x.keys
+	x.keys = keyTable{slots: make([]int32, size), shift: shift}
+	for _, s := range old.slots {
+		if s != 0 {
+			x.keys.put(hash64(x.keyStr[s-1]), s-1)
+		}
+	}
 }
 
 // grow makes room for n more keys. It sizes the maps of an empty index
 // only once, so that a first, larger estimate stands.
 func (x *index) grow(n int) {
-	if len(x.keys) == 0 && !x.sized {
-		x.keys = make(map[string]int32, n)
+	if len(x.keyStr) == 0 && !x.sized {
+		x.resize(n)
 		x.skels = make(map[uint64]int32, n/2)
 		x.keyMore = make(map[int32][]int32, n/8)
 		x.sized = true
@@ -60,11 +133,11 @@ func (x *index) add(key string, sk uint64, rec int32, primary bool) {
 	if primary {
 		v |= 1
 	}
-	ki, ok := x.keys[key]
+	ki, ok := keyID(x, key)
 	if !ok {
 		ki = int32(len(x.keyStr))
-		x.keys[key] = ki
 		x.keyStr = append(x.keyStr, key)
+		x.insert(ki)
 		x.keyLen = append(x.keyLen, uint8(min(len(key), 255)))
 		x.keyRec = append(x.keyRec, v)
 		si, ok := x.skels[sk]
