@@ -11,10 +11,10 @@ import (
 // fuzzy lookups. The deletion table is built on the first fuzzy lookup, so
 // that loading stays fast.
 type index struct {
-	keys    keyTable         // key -> key id
-	keyStr  []string         // key id -> key
-	keyLen  []uint8          // key id -> length of the key, at most 255, to filter fast
-	keyRec  []int32          // key id -> first record<<1 | 1 when the key is its primary name
+	keys    keyTable // key -> key id
+	keyStr  []string // key id -> key
+	keyLen  []uint8  // key id -> length of the key, at most 255, to filter fast
+	keyRec  []int32  // key id -> first record<<1 | 1 when the key is its primary name
 	keyMore map[int32][]int32
 	skels   map[uint64]int32 // skeleton hash -> skeleton id
 	skelKey [][]int32        // skeleton id -> key ids
