@@ -5,10 +5,10 @@ import (
 	"testing"
 )
 
-// TestKeyTable adds keys to an index whose table was never sized, so that
-// it resizes many times, and to one sized up front, and checks that every
-// key finds its own id, absent keys find none, and a key added twice keeps
-// one id.
+// TestKeyTable adds keys to an index whose tables were never sized, so
+// that they resize many times, and to one sized up front, and checks that
+// every key and skeleton finds its own id, absent ones find none, and a key
+// added twice keeps one id.
 func TestKeyTable(t *testing.T) {
 	for _, sized := range []int{0, 5000} {
 		t.Run(fmt.Sprint("sized=", sized), func(t *testing.T) {
@@ -41,6 +41,18 @@ func TestKeyTable(t *testing.T) {
 				if ki, ok := keyID(x, key); ok {
 					t.Errorf("absent key %q: got id %d", key, ki)
 				}
+			}
+			if len(x.skelKey) != 97 || x.skels.n != 97 {
+				t.Fatalf("got %d skeletons, %d in the table, want 97", len(x.skelKey), x.skels.n)
+			}
+			for h := range uint64(97) {
+				si, ok := x.skelID(h)
+				if !ok || x.skelHash[si] != h || len(x.skelKey[si]) == 0 || x.skelKey[si][0] != int32(h) {
+					t.Fatalf("skeleton hash %d: got id %d, %v", h, si, ok)
+				}
+			}
+			if si, ok := x.skelID(97); ok {
+				t.Errorf("absent skeleton hash 97: got id %d", si)
 			}
 			ki, _ := keyID(x, "key7")
 			if first, more := x.recs(ki); first != 7<<1|1 || len(more) != 1 || more[0] != 9999<<1 {

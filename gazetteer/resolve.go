@@ -359,7 +359,7 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep, towns bool) ([]cand
 	}
 	addKey := func(ki int32, name float64) { g.addRecs(ki, name, addVariant) }
 	sk := skeleton(key)
-	if si, ok := g.idx.skels[hash64(sk)]; ok {
+	if si, ok := g.idx.skelID(hash64(sk)); ok {
 		floor := minSkeletonSim
 		if len(sk) <= 2 {
 			floor = minShortSkeletonSim
@@ -564,7 +564,7 @@ func (g *Gazetteer) fuzzy(key, sk string, add func(int32, float64)) {
 			}
 		}
 	}
-	if si, ok := g.idx.skels[hash64(sk)]; ok {
+	if si, ok := g.idx.skelID(hash64(sk)); ok {
 		seen = append(seen, si) // already scored as a skeleton match
 	}
 	dels := g.idx.deletions()
