@@ -83,7 +83,7 @@ func TestBenchFuzzyQueries(t *testing.T) {
 	g := testGazetteer(t)
 	for _, c := range benchFuzzy {
 		t.Run(c.query, func(t *testing.T) {
-			if _, ok := g.idx.keys[Normalize(c.query)]; ok {
+			if _, ok := keyID(g.idx, Normalize(c.query)); ok {
 				t.Errorf("key %q is indexed, want a fuzzy query", Normalize(c.query))
 			}
 			res, err := g.Resolve(context.Background(), Query{Name: c.query})

@@ -281,7 +281,7 @@ func (g *Gazetteer) Within(minLon, minLat, maxLon, maxLat float64, name string, 
 	candidates := g.sorted
 	if name != "" {
 		key, _ := parseName(name)
-		ki, ok := g.idx.keys[key]
+		ki, ok := keyID(g.idx, key)
 		if !ok {
 			return []Place{}, 0
 		}

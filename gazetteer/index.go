@@ -11,14 +11,15 @@ import (
 // fuzzy lookups. The deletion table is built on the first fuzzy lookup, so
 // that loading stays fast.
 type index struct {
-	keys    map[string]int32 // key -> key id
-	keyStr  []string         // key id -> key
-	keyLen  []uint8          // key id -> length of the key, at most 255, to filter fast
-	keyRec  []int32          // key id -> first record<<1 | 1 when the key is its primary name
-	keyMore map[int32][]int32
-	skels   map[uint64]int32 // skeleton hash -> skeleton id
-	skelKey [][]int32        // skeleton id -> key ids
-	sized   bool             // grow has sized the maps
+	keys     idTable  // key -> key id
+	keyStr   []string // key id -> key
+	keyLen   []uint8  // key id -> length of the key, at most 255, to filter fast
+	keyRec   []int32  // key id -> first record<<1 | 1 when the key is its primary name
+	keyMore  map[int32][]int32
+	skels    idTable   // skeleton hash -> skeleton id
+	skelHash []uint64  // skeleton id -> hash of the skeleton
+	skelKey  [][]int32 // skeleton id -> key ids
+	sized    bool      // grow has sized the tables
 
 	delsMu sync.Mutex               // serialises building the deletion table
 	dels   atomic.Pointer[delTable] // nil until the first fuzzy lookup
@@ -33,15 +34,111 @@ type delTable struct {
 }
 
 func newIndex() *index {
-	return &index{keys: map[string]int32{}, skels: map[uint64]int32{}, keyMore: map[int32][]int32{}}
+	return &index{keyMore: map[int32][]int32{}}
 }
 
-// grow makes room for n more keys. It sizes the maps of an empty index
+// idTable is an open-addressing hash table of ids: of keys (index.keys)
+// or of skeletons (index.skels). It holds only the ids (id+1, 0 for an
+// empty slot) and its user compares what they stand for, so that it costs 4
+// bytes a slot where a map[string]int32 costs about 25 bytes an entry. It
+// stays at most half full, so that probe runs stay short.
+type idTable struct {
+	slots []int32 // id+1, or 0; the length is a power of two
+	shift uint    // 64 - log2(len(slots))
+	n     int     // ids held
+}
+
+// slot returns the first slot to probe for hash h.
+func (t *idTable) slot(h uint64) int {
+	return int((h * 0x9e3779b97f4a7c15) >> t.shift) // Fibonacci hashing
+}
+
+// put stores id under hash h, making room first. hash returns the hash of
+// an id already held, to move it when the table grows.
+func (t *idTable) put(h uint64, id int32, hash func(id int32) uint64) {
+	if 2*(t.n+1) > len(t.slots) {
+		t.reserve(2*(t.n+1), hash)
+	}
+	t.place(h, id)
+}
+
+// place stores id in the first free slot for hash h.
+func (t *idTable) place(h uint64, id int32) {
+	mask := len(t.slots) - 1
+	i := t.slot(h)
+	for t.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = id + 1
+	t.n++
+}
+
+// reserve makes room for n ids at most half full, moving those held.
+func (t *idTable) reserve(n int, hash func(id int32) uint64) {
+	size, shift := 8, uint(61)
+	for size < 2*n {
+		size, shift = size*2, shift-1
+	}
+	if size <= len(t.slots) {
+		return
+	}
+	old := t.slots
+	*t = idTable{slots: make([]int32, size), shift: shift}
+	for _, s := range old {
+		if s != 0 {
+			t.place(hash(s-1), s-1)
+		}
+	}
+}
+
+// keyID returns the id of key and whether it is indexed.
+func keyID[T ~string | ~[]byte](x *index, key T) (int32, bool) {
+	t := &x.keys
+	if t.n == 0 {
+		return 0, false
+	}
+	mask := len(t.slots) - 1
+	for i := t.slot(hash64(key)); ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if x.keyStr[s-1] == string(key) {
+			return s - 1, true
+		}
+	}
+}
+
+// skelID returns the id of the skeleton hashing to h and whether it is
+// indexed.
+func (x *index) skelID(h uint64) (int32, bool) {
+	t := &x.skels
+	if t.n == 0 {
+		return 0, false
+	}
+	mask := len(t.slots) - 1
+	for i := t.slot(h); ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if x.skelHash[s-1] == h {
+			return s - 1, true
+		}
+	}
+}
+
+// keyHash and skelHashOf return the hash of a key or skeleton id, for
+// idTable.
+func (x *index) keyHash(ki int32) uint64    { return hash64(x.keyStr[ki]) }
+func (x *index) skelHashOf(si int32) uint64 { return x.skelHash[si] }
+
+// grow makes room for n more keys. It sizes the tables of an empty index
 // only once, so that a first, larger estimate stands.
 func (x *index) grow(n int) {
-	if len(x.keys) == 0 && !x.sized {
-		x.keys = make(map[string]int32, n)
-		x.skels = make(map[uint64]int32, n/2)
+	if len(x.keyStr) == 0 && !x.sized {
+		x.keys.reserve(n, x.keyHash)
+		x.skels.reserve(n/2, x.skelHashOf)
 		x.keyMore = make(map[int32][]int32, n/8)
 		x.sized = true
 	}
@@ -49,6 +146,7 @@ func (x *index) grow(n int) {
 	x.keyLen = slices.Grow(x.keyLen, n)
 	x.keyRec = slices.Grow(x.keyRec, n)
 	x.skelKey = slices.Grow(x.skelKey, n/2)
+	x.skelHash = slices.Grow(x.skelHash, n/2)
 }
 
 // add indexes record rec under key, whose skeleton hashes to sk.
@@ -60,18 +158,19 @@ func (x *index) add(key string, sk uint64, rec int32, primary bool) {
 	if primary {
 		v |= 1
 	}
-	ki, ok := x.keys[key]
+	ki, ok := keyID(x, key)
 	if !ok {
 		ki = int32(len(x.keyStr))
-		x.keys[key] = ki
 		x.keyStr = append(x.keyStr, key)
+		x.keys.put(hash64(key), ki, x.keyHash)
 		x.keyLen = append(x.keyLen, uint8(min(len(key), 255)))
 		x.keyRec = append(x.keyRec, v)
-		si, ok := x.skels[sk]
+		si, ok := x.skelID(sk)
 		if !ok {
 			si = int32(len(x.skelKey))
-			x.skels[sk] = si
 			x.skelKey = append(x.skelKey, nil)
+			x.skelHash = append(x.skelHash, sk)
+			x.skels.put(sk, si, x.skelHashOf)
 		}
 		x.skelKey[si] = append(x.skelKey[si], ki)
 		return

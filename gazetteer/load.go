@@ -41,6 +41,8 @@ type batch struct {
 	keyText     string            // the same once parsed, so that keys are substrings
 	keyEnd      []int32           // where each key ends; each record's primary name's key comes first
 	skels       []uint64          // hashes of the skeletons of keys
+	strBytes    []byte            // the records' strings, one after another, while parsing
+	strEnd      []int32           // where each of them ends, recordStrings of each record
 	admin1      map[string]string // admin1 code -> name
 	admin1Owned bool              // names come from admin1CodesASCII and win
 	fields      []string          // scratch: the columns of the current line
@@ -57,7 +59,17 @@ func newBatch(name string, sizeHint int) *batch {
 		keyEnd:   make([]int32, 0, 2*sizeHint),
 		skels:    make([]uint64, 0, 2*sizeHint),
 		keyBytes: make([]byte, 0, 16*sizeHint),
+		strBytes: make([]byte, 0, 24*sizeHint),
+		strEnd:   make([]int32, 0, recordStrings*sizeHint),
 	}
+}
+
+// recordStrings is the number of strings of a record that stringFields returns.
+const recordStrings = 6
+
+// stringFields returns the string fields of r.
+func (r *record) stringFields() [recordStrings]*string {
+	return [...]*string{&r.name, &r.country, &r.admin1, &r.admin2, &r.fcode, &r.capital}
 }
 
 // recordKeys returns the range of the keys of record i.
@@ -216,14 +228,24 @@ func parseText(ctx context.Context, name, text string, sizeHint int) (*batch, er
 	return b.done()
 }
 
-// done ends parsing: the keys become substrings of one string, so that
-// they cost one allocation rather than one each.
+// done ends parsing: the keys become substrings of one string, and so do
+// the records' strings, so that they cost one allocation rather than one
+// each and no record holds on to the text it was read from.
 func (b *batch) done() (*batch, error) {
 	if b.kind == formatUnknown {
 		return nil, fmt.Errorf("gazetteer: %s: no data", b.name)
 	}
 	b.keyText = string(b.keyBytes)
 	b.keyBytes = nil
+	text, start, k := string(b.strBytes), int32(0), 0
+	for i := range b.recs {
+		for _, p := range b.recs[i].stringFields() {
+			*p = text[start:b.strEnd[k]]
+			start = b.strEnd[k]
+			k++
+		}
+	}
+	b.strBytes, b.strEnd = nil, nil
 	return b, nil
 }
 
@@ -353,7 +375,7 @@ func (b *batch) addGeoname(f []string) error {
 		fcode: code, population: pop}
 	if code == "ADM1" && cc != "" && f[10] != "" {
 		if _, ok := b.admin1[cc+"."+f[10]]; !ok {
-			b.admin1[cc+"."+f[10]] = f[1]
+			b.admin1[cc+"."+f[10]] = strings.Clone(f[1])
 		}
 	}
 	names := append(b.names[:0], f[1], f[2])
@@ -396,7 +418,7 @@ func (b *batch) addAdmin1(f []string) error {
 	if f[1] == "" {
 		return errors.New("empty name")
 	}
-	b.admin1[f[0]] = f[1]
+	b.admin1[strings.Clone(f[0])] = strings.Clone(f[1])
 	rec := record{id: id, name: f[1], country: cc, admin1: code, fcode: "ADM1", noPoint: true}
 	b.add(rec, []string{f[1], f[2]})
 	return nil
@@ -438,6 +460,10 @@ func (b *batch) addCountry(f []string) error {
 // first name's first.
 func (b *batch) add(rec record, names []string) {
 	b.recs = append(b.recs, rec)
+	for _, p := range rec.stringFields() {
+		b.strBytes = append(b.strBytes, *p...)
+		b.strEnd = append(b.strEnd, int32(len(b.strBytes)))
+	}
 	first := len(b.keyEnd)
 	for _, n := range names {
 		if n == "" {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 // loadSample loads the testdata files in the order a user would name them.
@@ -304,5 +305,47 @@ func TestLoadRegionsWithoutPlaces(t *testing.T) {
 	}
 	if p, ok := g.Get(169575); !ok || p.Lat != 34.72682 {
 		t.Errorf("Get(169575): got %+v, %v, want the Homs region at its seat", p, ok)
+	}
+}
+
+// TestParseTextCopiesStrings checks that the records and region names of a
+// parsed file hold no substring of its text, so that the text (all the
+// alternate names of every line) can be freed once parsed.
+func TestParseTextCopiesStrings(t *testing.T) {
+	for _, file := range []string{"SY-sample.txt", "admin1CodesASCII-sample.txt", "countryInfo-sample.txt"} {
+		t.Run(file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := string(data)
+			from := uintptr(unsafe.Pointer(unsafe.StringData(text)))
+			inText := func(s string) bool {
+				p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+				return s != "" && p >= from && p < from+uintptr(len(text))
+			}
+			b, err := parseText(context.Background(), file, text, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b.recs) == 0 {
+				t.Fatal("no records")
+			}
+			for _, rec := range b.recs {
+				for _, p := range rec.stringFields() {
+					if inText(*p) {
+						t.Fatalf("record %d %q holds %q, a substring of the text", rec.id, rec.name, *p)
+					}
+				}
+				if !strings.Contains(text, rec.name) {
+					t.Errorf("record %d: name %q is not in the text", rec.id, rec.name)
+				}
+			}
+			for code, name := range b.admin1 {
+				if inText(code) || inText(name) {
+					t.Errorf("admin1 %q %q is a substring of the text", code, name)
+				}
+			}
+		})
 	}
 }

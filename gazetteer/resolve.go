@@ -181,7 +181,7 @@ func (g *Gazetteer) qualify(s *scorer, qualifiers string) {
 			}
 		}
 		k, _ := appendKey(buf[:0], part)
-		ki, ok := g.idx.keys[string(k)]
+		ki, ok := keyID(g.idx, k)
 		if !ok {
 			continue
 		}
@@ -259,7 +259,7 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep, towns bool) ([]cand
 	// "near Aleppo", "Hama countryside": when the whole name is unknown,
 	// look for the place, and mark the matches as near it.
 	placeOnly := false
-	if _, known := g.idx.keys[string(kb)]; !known {
+	if _, known := keyID(g.idx, kb); !known {
 		var trimmedBuf [128]byte
 		if rest, ok := trimPlaceWord(name); ok {
 			if k, _ := appendKey(trimmedBuf[:0], rest); len(k) > 0 {
@@ -319,7 +319,7 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep, towns bool) ([]cand
 				add(candidate{rec: i, name: scale, own: true, demonym: true})
 			}
 		}
-		ki, ok := g.idx.keys[string(key)]
+		ki, ok := keyID(g.idx, key)
 		if !ok {
 			return
 		}
@@ -359,7 +359,7 @@ func (g *Gazetteer) gather(cands []candidate, q Query, deep, towns bool) ([]cand
 	}
 	addKey := func(ki int32, name float64) { g.addRecs(ki, name, addVariant) }
 	sk := skeleton(key)
-	if si, ok := g.idx.skels[hash64(sk)]; ok {
+	if si, ok := g.idx.skelID(hash64(sk)); ok {
 		floor := minSkeletonSim
 		if len(sk) <= 2 {
 			floor = minShortSkeletonSim
@@ -564,7 +564,7 @@ func (g *Gazetteer) fuzzy(key, sk string, add func(int32, float64)) {
 			}
 		}
 	}
-	if si, ok := g.idx.skels[hash64(sk)]; ok {
+	if si, ok := g.idx.skelID(hash64(sk)); ok {
 		seen = append(seen, si) // already scored as a skeleton match
 	}
 	dels := g.idx.deletions()
