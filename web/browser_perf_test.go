@@ -254,6 +254,144 @@ func TestMapPerformance(t *testing.T) {
 		}
 	}
 
+	// pan drags the map in tab tctx for 5 s and logs the frame intervals
+	// while panning and while the last view's incidents are drawn.
+	pan := func(tctx context.Context, what string) {
+		t.Helper()
+		var hashBefore, inView string
+		eval(tctx, "hash", `location.hash`, &hashBefore)
+		eval(tctx, "count in view", `document.querySelector('#count').getAttribute('data-count') || ''`, &inView)
+		t.Logf("map with %s: %s in view", what, inView)
+		eval(tctx, "start frame recorder", `(function () {
+  var p = window.__pan = { frames: [], ends: [], long: [], loads: 0, lastLoad: 0, last: 0, stop: false };
+  try { new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) { p.long.push([e.startTime, e.duration]); }); }).observe({ type: 'longtask' }); } catch (e) {}
+  new MutationObserver(function () { p.loads++; p.lastLoad = performance.now(); }).observe(document.body, { attributes: true, attributeFilter: ['data-loaded'] });
+  function frame(ts) { if (p.last) { p.frames.push(ts - p.last); p.ends.push(ts); } p.last = ts; if (!p.stop) requestAnimationFrame(frame); }
+  requestAnimationFrame(frame);
+  return true;
+})()`, nil)
+
+		// Drag left, up, right, down, again and again, for 5 s: 20 px moves
+		// every 16 ms, 400 ms between drags, so that the incidents of each new
+		// view (fetched 250 ms after the map stops) arrive while panning goes on.
+		// The mouse goes down on bare map: not on a control or a marker.
+		var at struct {
+			X, Y  float64
+			Under string
+		}
+		eval(tctx, "find a bare spot", `(function () {
+  var m = document.getElementById('map'), r = m.getBoundingClientRect();
+  for (var fy = 0.5; fy < 0.9; fy += 0.05) for (var fx = 0.5; fx < 0.9; fx += 0.05) {
+    var x = r.left + r.width * fx, y = r.top + r.height * fy, e = document.elementFromPoint(x, y);
+    if (e && m.contains(e) && !e.closest('.leaflet-control, .leaflet-marker-icon, .leaflet-popup')) return { X: x, Y: y, Under: e.tagName + '.' + e.className };
+  }
+  return { X: r.left + r.width / 2, Y: r.top + r.height / 2, Under: 'no bare spot found' };
+})()`, &at)
+		x0, y0 := at.X, at.Y
+		t.Logf("dragging from (%.0f, %.0f), on %s", x0, y0, at.Under)
+		eval(tctx, "count mouse events", `window.__mouse = {}; ['mousedown','mousemove','mouseup','pointerdown'].forEach(function (k) { document.addEventListener(k, function () { __mouse[k] = (__mouse[k] || 0) + 1; }, true); }); true`, nil)
+		dirs := [][2]float64{{-1, 0}, {0, -1}, {1, 0}, {0, 1}}
+		sctx, scancel := context.WithTimeout(tctx, 60*time.Second)
+		defer scancel()
+		drags := 0
+		panStart := time.Now()
+		for time.Since(panStart) < 5*time.Second {
+			d := dirs[drags%len(dirs)]
+			dist := 240.0
+			if d[1] != 0 {
+				dist = 160
+			}
+			x, y := x0, y0
+			if err := chromedp.Do(sctx, chromedp.MouseEvent(chromedp.MousePressed, x, y, chromedp.ButtonLeft, buttonsLeft, chromedp.ClickCount(1))); err != nil {
+				t.Fatalf("drag %d: %v", drags, err)
+			}
+			for moved := 0.0; moved < dist; moved += 20 {
+				x += d[0] * 20
+				y += d[1] * 20
+				if err := chromedp.Do(sctx, chromedp.MouseEvent(chromedp.MouseMoved, x, y, chromedp.ButtonLeft, buttonsLeft)); err != nil {
+					t.Fatalf("drag %d: %v", drags, err)
+				}
+				time.Sleep(16 * time.Millisecond)
+			}
+			if err := chromedp.Do(sctx, chromedp.MouseEvent(chromedp.MouseReleased, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1))); err != nil {
+				t.Fatalf("drag %d: %v", drags, err)
+			}
+			drags++
+			time.Sleep(400 * time.Millisecond)
+		}
+		panTime := time.Since(panStart)
+		var panEnd float64
+		eval(tctx, "end of panning", `__pan.panEnd = performance.now()`, &panEnd)
+		var mouseCounts map[string]int
+		eval(tctx, "mouse counts", `__mouse`, &mouseCounts)
+		t.Logf("mouse events seen: %v", mouseCounts)
+		// Settling: keep recording until the incidents of the last view are
+		// drawn (up to 15 s), then 500 ms more.
+		settled := true
+		wctx, wcancel := context.WithTimeout(tctx, 20*time.Second)
+		if _, err := chromedp.Run(wctx, chromedp.Poll[bool](`__pan.lastLoad > __pan.panEnd`, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+			settled = false
+		}
+		wcancel()
+		time.Sleep(500 * time.Millisecond)
+		var pan struct {
+			Frames []float64
+			Ends   []float64
+			Long   [][2]float64
+			Loads  int
+			Hash   string
+			Drawn  int
+			Load   float64
+			Now    float64
+		}
+		eval(tctx, "stop frame recorder", `(function () { __pan.stop = true;
+  return { Frames: __pan.frames, Ends: __pan.ends, Long: __pan.long, Loads: __pan.loads, Hash: location.hash, Load: __pan.lastLoad,
+    Now: performance.now(), Drawn: document.querySelectorAll(`+"`"+perfMarkerSel+"`"+`).length }; })()`, &pan)
+		// frameStats summarises the frames that ended in (from, to].
+		frameStats := func(from, to float64) string {
+			var fr []float64
+			var total float64
+			over50 := 0
+			for i, f := range pan.Frames {
+				if pan.Ends[i] > from && pan.Ends[i] <= to {
+					fr = append(fr, f)
+					total += f
+					if f > 50 {
+						over50++
+					}
+				}
+			}
+			if len(fr) == 0 {
+				return "no frames"
+			}
+			slices.Sort(fr)
+			nLong, longest := 0, 0.0
+			for _, l := range pan.Long {
+				if l[0]+l[1] > from && l[0] <= to {
+					nLong++
+					longest = max(longest, l[1])
+				}
+			}
+			return fmt.Sprintf("%d frames (%.0f ms recorded): median %.1f ms, p99 %.1f ms, longest %.1f ms; %d frames over 50 ms; %d long tasks, longest %.0f ms",
+				len(fr), total, quantile(fr, 0.5), quantile(fr, 0.99), fr[len(fr)-1], over50, nLong, longest)
+		}
+		if pan.Hash == hashBefore {
+			t.Errorf("the map did not move: hash still %s after %d drags", pan.Hash, drags)
+		}
+		if len(pan.Frames) == 0 {
+			t.Fatalf("no frames recorded while panning")
+		}
+		t.Logf("PANNING (%s, %d drags in %.1f s, %d reloads of the incidents drawn by the end of settling, hash %s -> %s): frame interval over %s; load average %s",
+			what, drags, panTime.Seconds(), pan.Loads, hashBefore, pan.Hash, frameStats(0, panEnd), loadAverage())
+		if settled {
+			t.Logf("SETTLING (until the last view's incidents were drawn, %.0f ms after panning stopped, + 500 ms; %d marker/cluster elements then): frame interval over %s",
+				pan.Load-panEnd, pan.Drawn, frameStats(panEnd, pan.Now))
+		} else {
+			t.Logf("SETTLING: the last view's incidents were not drawn within 15 s of panning stopping")
+		}
+
+	}
+
 	// 1. Navigation to the first drawn incidents, 10,000 in view, 5 fresh tabs.
 	type loadFigures struct {
 		FirstInDOM, NextFrame, Loaded, DCL, Load, APIEnd float64
@@ -300,137 +438,7 @@ func TestMapPerformance(t *testing.T) {
 	perfImport(ctx, t, store, rng, 10_000, 100_000)
 	tctx, tcancel := openTab("open map with 100,000", true)
 	defer tcancel()
-	var hashBefore, inView string
-	eval(tctx, "hash", `location.hash`, &hashBefore)
-	eval(tctx, "count in view", `document.querySelector('#count').getAttribute('data-count') || ''`, &inView)
-	t.Logf("map over Syria with 100,000 in the database: %s in view", inView)
-	eval(tctx, "start frame recorder", `(function () {
-  var p = window.__pan = { frames: [], ends: [], long: [], loads: 0, lastLoad: 0, last: 0, stop: false };
-  try { new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) { p.long.push([e.startTime, e.duration]); }); }).observe({ type: 'longtask' }); } catch (e) {}
-  new MutationObserver(function () { p.loads++; p.lastLoad = performance.now(); }).observe(document.body, { attributes: true, attributeFilter: ['data-loaded'] });
-  function frame(ts) { if (p.last) { p.frames.push(ts - p.last); p.ends.push(ts); } p.last = ts; if (!p.stop) requestAnimationFrame(frame); }
-  requestAnimationFrame(frame);
-  return true;
-})()`, nil)
-
-	// Drag left, up, right, down, again and again, for 5 s: 20 px moves
-	// every 16 ms, 400 ms between drags, so that the incidents of each new
-	// view (fetched 250 ms after the map stops) arrive while panning goes on.
-	// The mouse goes down on bare map: not on a control or a marker.
-	var at struct {
-		X, Y  float64
-		Under string
-	}
-	eval(tctx, "find a bare spot", `(function () {
-  var m = document.getElementById('map'), r = m.getBoundingClientRect();
-  for (var fy = 0.5; fy < 0.9; fy += 0.05) for (var fx = 0.5; fx < 0.9; fx += 0.05) {
-    var x = r.left + r.width * fx, y = r.top + r.height * fy, e = document.elementFromPoint(x, y);
-    if (e && m.contains(e) && !e.closest('.leaflet-control, .leaflet-marker-icon, .leaflet-popup')) return { X: x, Y: y, Under: e.tagName + '.' + e.className };
-  }
-  return { X: r.left + r.width / 2, Y: r.top + r.height / 2, Under: 'no bare spot found' };
-})()`, &at)
-	x0, y0 := at.X, at.Y
-	t.Logf("dragging from (%.0f, %.0f), on %s", x0, y0, at.Under)
-	eval(tctx, "count mouse events", `window.__mouse = {}; ['mousedown','mousemove','mouseup','pointerdown'].forEach(function (k) { document.addEventListener(k, function () { __mouse[k] = (__mouse[k] || 0) + 1; }, true); }); true`, nil)
-	dirs := [][2]float64{{-1, 0}, {0, -1}, {1, 0}, {0, 1}}
-	sctx, scancel := context.WithTimeout(tctx, 60*time.Second)
-	defer scancel()
-	drags := 0
-	panStart := time.Now()
-	for time.Since(panStart) < 5*time.Second {
-		d := dirs[drags%len(dirs)]
-		dist := 240.0
-		if d[1] != 0 {
-			dist = 160
-		}
-		x, y := x0, y0
-		if err := chromedp.Do(sctx, chromedp.MouseEvent(chromedp.MousePressed, x, y, chromedp.ButtonLeft, buttonsLeft, chromedp.ClickCount(1))); err != nil {
-			t.Fatalf("drag %d: %v", drags, err)
-		}
-		for moved := 0.0; moved < dist; moved += 20 {
-			x += d[0] * 20
-			y += d[1] * 20
-			if err := chromedp.Do(sctx, chromedp.MouseEvent(chromedp.MouseMoved, x, y, chromedp.ButtonLeft, buttonsLeft)); err != nil {
-				t.Fatalf("drag %d: %v", drags, err)
-			}
-			time.Sleep(16 * time.Millisecond)
-		}
-		if err := chromedp.Do(sctx, chromedp.MouseEvent(chromedp.MouseReleased, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1))); err != nil {
-			t.Fatalf("drag %d: %v", drags, err)
-		}
-		drags++
-		time.Sleep(400 * time.Millisecond)
-	}
-	panTime := time.Since(panStart)
-	var panEnd float64
-	eval(tctx, "end of panning", `__pan.panEnd = performance.now()`, &panEnd)
-	var mouseCounts map[string]int
-	eval(tctx, "mouse counts", `__mouse`, &mouseCounts)
-	t.Logf("mouse events seen: %v", mouseCounts)
-	// Settling: keep recording until the incidents of the last view are
-	// drawn (up to 15 s), then 500 ms more.
-	settled := true
-	wctx, wcancel := context.WithTimeout(tctx, 20*time.Second)
-	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](`__pan.lastLoad > __pan.panEnd`, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
-		settled = false
-	}
-	wcancel()
-	time.Sleep(500 * time.Millisecond)
-	var pan struct {
-		Frames []float64
-		Ends   []float64
-		Long   [][2]float64
-		Loads  int
-		Hash   string
-		Drawn  int
-		Load   float64
-		Now    float64
-	}
-	eval(tctx, "stop frame recorder", `(function () { __pan.stop = true;
-  return { Frames: __pan.frames, Ends: __pan.ends, Long: __pan.long, Loads: __pan.loads, Hash: location.hash, Load: __pan.lastLoad,
-    Now: performance.now(), Drawn: document.querySelectorAll(`+"`"+perfMarkerSel+"`"+`).length }; })()`, &pan)
-	// frameStats summarises the frames that ended in (from, to].
-	frameStats := func(from, to float64) string {
-		var fr []float64
-		var total float64
-		over50 := 0
-		for i, f := range pan.Frames {
-			if pan.Ends[i] > from && pan.Ends[i] <= to {
-				fr = append(fr, f)
-				total += f
-				if f > 50 {
-					over50++
-				}
-			}
-		}
-		if len(fr) == 0 {
-			return "no frames"
-		}
-		slices.Sort(fr)
-		nLong, longest := 0, 0.0
-		for _, l := range pan.Long {
-			if l[0]+l[1] > from && l[0] <= to {
-				nLong++
-				longest = max(longest, l[1])
-			}
-		}
-		return fmt.Sprintf("%d frames (%.0f ms recorded): median %.1f ms, p99 %.1f ms, longest %.1f ms; %d frames over 50 ms; %d long tasks, longest %.0f ms",
-			len(fr), total, quantile(fr, 0.5), quantile(fr, 0.99), fr[len(fr)-1], over50, nLong, longest)
-	}
-	if pan.Hash == hashBefore {
-		t.Errorf("the map did not move: hash still %s after %d drags", pan.Hash, drags)
-	}
-	if len(pan.Frames) == 0 {
-		t.Fatalf("no frames recorded while panning")
-	}
-	t.Logf("PANNING (100,000 in the database, %d drags in %.1f s, %d reloads of the incidents drawn by the end of settling, hash %s -> %s): frame interval over %s; load average %s",
-		drags, panTime.Seconds(), pan.Loads, hashBefore, pan.Hash, frameStats(0, panEnd), loadAverage())
-	if settled {
-		t.Logf("SETTLING (until the last view's incidents were drawn, %.0f ms after panning stopped, + 500 ms; %d marker/cluster elements then): frame interval over %s",
-			pan.Load-panEnd, pan.Drawn, frameStats(panEnd, pan.Now))
-	} else {
-		t.Logf("SETTLING: the last view's incidents were not drawn within 15 s of panning stopping")
-	}
+	pan(tctx, "100,000 in the database")
 
 	// 3. Playback by month over five years with 100,000 in the database
 	// (a month holds about 1,700 incidents; this server's threshold is
@@ -500,6 +508,10 @@ func TestMapPerformance(t *testing.T) {
 	}
 	t.Logf("FIRST COMPLETE VIEW (1,000,000 incidents, median of %d fresh tabs): %.0f ms (%s the 1500 ms target); the first tab, with the server's tile cache cold: %.0f ms; load average %s",
 		len(loads), loaded, verdict, loads[0].Loaded, loadAverage())
+	// Panning with 1,000,000 in the database (the map draws tiles).
+	panCtx, panCancel := openTab("1M pan", false)
+	pan(panCtx, "1,000,000 in the database")
+	panCancel()
 	perfPlayback(t, bctx, "1,000,000 in the database", bigTS.URL+"/"+perfView1M)
 	// In heat map mode each frame is a heat map of the window's clusters.
 	perfPlayback(t, bctx, "1,000,000 in the database, heat map", bigTS.URL+"/"+perfView1M+"&heat=1")
