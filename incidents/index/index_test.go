@@ -689,3 +689,55 @@ func TestPageKnowsOfSkippedBlocks(t *testing.T) {
 		t.Fatalf("second page: %d ids, want %d", len(page), 2*chunk)
 	}
 }
+
+// TestBoxAtTheMercatorLimit checks boxes whose edge is the Mercator limit
+// or just inside it: polar points (their y clamped to the grid's top or
+// bottom row) lie in the box's edge cells but outside the box, and no
+// count, statistics or page may take them for inside.
+func TestBoxAtTheMercatorLimit(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	w := world{}
+	for id := int64(1); id <= 5000; id++ {
+		row := randRow(r, id)
+		switch id % 10 {
+		case 0:
+			row.Lat = 89
+		case 1:
+			row.Lat = -88
+		}
+		w[id] = row
+	}
+	ix := New(Options{})
+	build(t, ix, w, 1)
+	const m = geo.MaxMercatorLat
+	for _, b := range []geo.BBox{
+		{MinLon: -180, MinLat: -m, MaxLon: 180, MaxLat: m},
+		{MinLon: -180, MinLat: 0, MaxLon: 180, MaxLat: m},
+		{MinLon: -180, MinLat: -m, MaxLon: 180, MaxLat: 0},
+		{MinLon: -180, MinLat: -85.0511287, MaxLon: 180, MaxLat: 85.0511287},
+	} {
+		q, err := ix.Current().Compile(incidents.Filter{BBox: &b}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for _, row := range w {
+			if b.Contains(row.Lon, row.Lat) {
+				want++
+			}
+		}
+		if got := q.Count(); got != want {
+			t.Errorf("%+v: Count %d, want %d", b, got, want)
+		}
+		if got := q.Stats().Count; got != want {
+			t.Errorf("%+v: Stats().Count %d, want %d", b, got, want)
+		}
+		page, _, err := q.Page("", 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) != want {
+			t.Errorf("%+v: a page of all matches holds %d, want %d", b, len(page), want)
+		}
+	}
+}

@@ -33,7 +33,7 @@ type Query struct {
 	box           *geo.BBox
 	rects         []rect  // the box on the grid, split at the antimeridian
 	boxSpans      []span  // the runs of base rows the box can hold
-	polarPossible bool    // the box reaches beyond the Mercator latitudes
+	polarPossible bool    // the box reaches the grid's top or bottom row, where polar points lie
 	order         []stage // the conditions filter applies, in this order
 
 	expr *exprFilter // the CQL2 filter; nil: none
@@ -176,7 +176,12 @@ const maxSpans = 128
 func (q *Query) setBox(b geo.BBox) {
 	q.box = &b
 	q.rects = boxRects(b)
-	q.polarPossible = b.MaxLat > geo.MaxMercatorLat || b.MinLat < -geo.MaxMercatorLat
+	// A polar point's y is clamped to the grid's top or bottom row, so a
+	// box reaching either row may hold one, even when its edge is the
+	// Mercator limit itself and every polar point lies outside it.
+	for _, r := range q.rects {
+		q.polarPossible = q.polarPossible || r.y0 == 0 || r.y1 == math.MaxUint32
+	}
 	for _, r := range q.rects {
 		q.boxSpans = append(q.boxSpans, q.s.rectSpans(r, maxSpans/len(q.rects), q.polarPossible)...)
 	}
