@@ -61,28 +61,7 @@ func TestSummaryCounts(t *testing.T) {
 	checkCounts(t, ix.Current())
 	next := int64(len(w) + 1)
 	for round, n := range []int{300, 3000, 9000} {
-		var ups []Row
-		var dels []int64
-		for range n {
-			switch p := r.IntN(10); {
-			case p < 3:
-				ups = append(ups, randRow(r, next))
-				next++
-			case p < 7:
-				ups = append(ups, randRow(r, 1+r.Int64N(next-1)))
-			default:
-				dels = append(dels, 1+r.Int64N(next-1))
-			}
-		}
-		for _, id := range dels {
-			delete(w, id)
-		}
-		for _, row := range ups {
-			w[row.ID] = row
-		}
-		if err := ix.Apply(int64(round+2), ups, dels); err != nil {
-			t.Fatal(err)
-		}
+		next = applyRandomWrites(t, r, ix, w, int64(round+2), n, next)
 		s := ix.Current()
 		if round == 0 && countDead(s.base.dead, 0, s.base.c.len()) == 0 {
 			t.Fatal("no dead rows in the base after the first writes")
@@ -183,28 +162,7 @@ func TestSummaryStats(t *testing.T) {
 	checkStats(t, ix.Current())
 	next := int64(len(w) + 1)
 	for round, n := range []int{500, 14000} {
-		var ups []Row
-		var dels []int64
-		for range n {
-			switch p := r.IntN(10); {
-			case p < 3:
-				ups = append(ups, randRow(r, next))
-				next++
-			case p < 7:
-				ups = append(ups, randRow(r, 1+r.Int64N(next-1)))
-			default:
-				dels = append(dels, 1+r.Int64N(next-1))
-			}
-		}
-		for _, id := range dels {
-			delete(w, id)
-		}
-		for _, row := range ups {
-			w[row.ID] = row
-		}
-		if err := ix.Apply(int64(round+2), ups, dels); err != nil {
-			t.Fatal(err)
-		}
+		next = applyRandomWrites(t, r, ix, w, int64(round+2), n, next)
 		t.Run(fmt.Sprintf("after %d writes", n), func(t *testing.T) { checkStats(t, ix.Current()) })
 	}
 }
@@ -233,4 +191,34 @@ func TestSummaryStatsDeadMonth(t *testing.T) {
 	if got, want := q.Stats(), bruteStats(w, incidents.Filter{}, nil); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("Stats:\ngot  %+v\nwant %+v", got, want)
 	}
+}
+
+// applyRandomWrites applies n random writes to ix at version and to w, the
+// rows it should hold: new rows from id next on (30%), replaced rows (40%)
+// and deletes, some of ids that are gone (30%). It returns the next new id.
+func applyRandomWrites(t *testing.T, r *rand.Rand, ix *Index, w world, version int64, n int, next int64) int64 {
+	t.Helper()
+	var ups []Row
+	var dels []int64
+	for range n {
+		switch p := r.IntN(10); {
+		case p < 3:
+			ups = append(ups, randRow(r, next))
+			next++
+		case p < 7:
+			ups = append(ups, randRow(r, 1+r.Int64N(next-1)))
+		default:
+			dels = append(dels, 1+r.Int64N(next-1))
+		}
+	}
+	for _, id := range dels {
+		delete(w, id)
+	}
+	for _, row := range ups {
+		w[row.ID] = row
+	}
+	if err := ix.Apply(version, ups, dels); err != nil {
+		t.Fatal(err)
+	}
+	return next
 }
