@@ -41,7 +41,7 @@ func (v *View) Point() (lon, lat float64) {
 
 func (s *Snapshot) view(seg *segment, i int) View {
 	c := &seg.c
-	v := View{ID: c.id[i], Day: c.day[i], EventType: s.et.vals[c.et[i]], SubEventType: s.sub.vals[c.sub[i]],
+	v := View{ID: c.id.at(i), Day: c.day[i], EventType: s.et.vals[c.et[i]], SubEventType: s.sub.vals[c.sub[i]],
 		Actor1: s.actor.vals[c.a1[i]], Actor2: s.actor.vals[c.a2[i]], Country: s.country.vals[c.country[i]],
 		Admin1: s.admin1.vals[c.admin1[i]], Fatalities: s.fatalities(seg, i), Injuries: s.injuries(seg, i),
 		GeoPrecision: int(c.gp[i] &^ polarBit), x: c.x[i], y: c.y[i], polar: c.gp[i]&polarBit != 0}
@@ -58,7 +58,7 @@ func (s *Snapshot) fatalities(seg *segment, i int) int {
 	case countNull:
 		return -1
 	case countLarge:
-		return s.extras[seg.c.id[i]].fat
+		return s.extras[seg.c.id.at(i)].fat
 	default:
 		return int(f)
 	}
@@ -69,7 +69,7 @@ func (s *Snapshot) injuries(seg *segment, i int) int {
 	case countNull:
 		return -1
 	case countLarge:
-		return s.extras[seg.c.id[i]].inj
+		return s.extras[seg.c.id.at(i)].inj
 	default:
 		return int(f)
 	}
@@ -84,7 +84,7 @@ func (s *Snapshot) fatalSum(seg *segment, i int) int {
 	if f == countNull {
 		return 0
 	}
-	return s.extras[seg.c.id[i]].fat
+	return s.extras[seg.c.id.at(i)].fat
 }
 
 // plain reports whether the query has no condition but the box.
@@ -224,7 +224,7 @@ func (q *Query) stats() incidents.Stats {
 			fv := c.fat[i]
 			f := int(fv) & -b2i(fv < countLarge) // unknown: 0
 			if fv == countLarge {
-				f = s.extras[c.id[i]].fat
+				f = s.extras[c.id.at(int(i))].fat
 			}
 			d := c.day[i]
 			if days != nil {
@@ -478,7 +478,7 @@ func (q *Query) TilePoints(t geo.Tile, limit int) ([]incidents.TilePoint, bool) 
 				more, stop = true, true
 				return
 			}
-			p := incidents.TilePoint{ID: c.id[i], Lon: lonOf(float64(c.x[i]) + 0.5), Lat: latOf(float64(c.y[i]) + 0.5),
+			p := incidents.TilePoint{ID: c.id.at(int(i)), Lon: lonOf(float64(c.x[i]) + 0.5), Lat: latOf(float64(c.y[i]) + 0.5),
 				Date: formatDay(c.day[i]), EventType: s.et.vals[c.et[i]]}
 			if f := s.fatalities(seg, int(i)); f >= 0 {
 				p.Fatalities = &f
@@ -594,16 +594,16 @@ func (q *Query) Page(cursor string, limit int) (ids []int64, next string, err er
 		}
 		afterID = id
 	}
-	if keys, more, ok := q.pageFromNewest(afterDay, afterID, limit); ok {
+	if keys, more, ok := q.pageFromOrder(afterDay, afterID, limit); ok {
 		ids, next = pageIDs(keys, more)
 		return ids, next, nil
 	}
 	h := &pageHeap{}
 	more := false
 	visit := func(seg *segment, sel []int32) {
-		days, idc := seg.c.day, seg.c.id
+		days, idc := seg.c.day, &seg.c.id
 		for _, i := range sel {
-			k := pageKey{days[i], idc[i]}
+			k := pageKey{days[i], idc.at(int(i))}
 			if !k.before(afterDay, afterID) {
 				continue
 			}
@@ -731,7 +731,7 @@ func (s *Snapshot) computeExtent() {
 				e.Count++
 				minDay, maxDay = min(minDay, c.day[i]), max(maxDay, c.day[i])
 				if c.gp[i]&polarBit != 0 {
-					x, id := s.extras[c.id[i]], c.id[i]
+					x, id := s.extras[c.id.at(i)], c.id.at(i)
 					for k, better := range [4]bool{x.lon < minLon, x.lon > maxLon, x.lat < minLat, x.lat > maxLat} {
 						if better {
 							polarIDs[k] = id
@@ -772,7 +772,7 @@ func (s *Snapshot) computeExtent() {
 						}
 					}
 					if hit {
-						s.extentIDs = append(s.extentIDs, c.id[i])
+						s.extentIDs = append(s.extentIDs, c.id.at(i))
 					}
 				}
 			}

@@ -224,6 +224,9 @@ func BenchmarkPage(b *testing.B) {
 		{"city1000", incidents.Filter{BBox: cityBox}, 1000},
 		{"region1000/actor", incidents.Filter{BBox: regionBox, Actor: "Islamic State"}, 1000},
 		{"all100", incidents.Filter{}, 100},
+		{"dates100", incidents.Filter{From: "2016-01-01", To: "2016-12-31"}, 100},
+		{"to100", incidents.Filter{To: "2016-12-31"}, 100},
+		{"from100/event_type", incidents.Filter{From: "2014-01-01", EventTypes: []string{"Battles"}}, 100},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {

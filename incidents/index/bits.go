@@ -123,7 +123,7 @@ func (q *Query) areaWord(seg *segment, lo, hi int, ar area) uint64 {
 	if ar.exact != nil {
 		for p := polar; p != 0; p &= p - 1 {
 			j := bits.TrailingZeros64(p)
-			if e := q.s.extras[c.id[lo+j]]; ar.exact.Contains(e.lon, e.lat) {
+			if e := q.s.extras[c.id.at(lo+j)]; ar.exact.Contains(e.lon, e.lat) {
 				in |= 1 << j
 			}
 		}
@@ -205,7 +205,7 @@ func (q *Query) stageWords(x stage, seg *segment, delta bool, a, end int, words 
 			for j, f := range fat {
 				ok := b2i(int(f) >= minFat) & b2i(f < countLarge)
 				if f == countLarge {
-					ok = b2i(q.s.extras[c.id[lo+j]].fat >= minFat)
+					ok = b2i(q.s.extras[c.id.at(lo+j)].fat >= minFat)
 				}
 				t[j] = uint8(ok)
 			}
@@ -261,7 +261,7 @@ func (q *Query) sparseWord(x stage, seg *segment, base int, w uint64) uint64 {
 			ok = c.country[i] == uint16(q.country)
 		case stageMinFat:
 			f := c.fat[i]
-			ok = int(f) >= q.minFat && f < countLarge || f == countLarge && q.s.extras[c.id[i]].fat >= q.minFat
+			ok = int(f) >= q.minFat && f < countLarge || f == countLarge && q.s.extras[c.id.at(i)].fat >= q.minFat
 		case stageActor:
 			ok = q.actor[c.a1[i]]|q.actor[c.a2[i]] == 1
 		}

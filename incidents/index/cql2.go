@@ -594,7 +594,7 @@ func (n *numNode) eval(_ *scratch, seg *segment, sel []int32, out []uint8) {
 	switch n.col {
 	case colID:
 		for k, i := range sel {
-			out[k] = uint8(b2i(set.has(c.id[i]))) << 1
+			out[k] = uint8(b2i(set.has(c.id.at(int(i))))) << 1
 		}
 	case colDay:
 		for k, i := range sel {
@@ -635,7 +635,7 @@ func (n *numNode) filter(seg *segment, sel []int32) []int32 {
 			ok := false
 			switch n.col {
 			case colID:
-				ok = set.has(c.id[i])
+				ok = set.has(c.id.at(int(i)))
 			case colDay:
 				ok = set.has(int64(c.day[i]))
 			case colGeoPrecision:
@@ -656,7 +656,7 @@ func (n *numNode) filter(seg *segment, sel []int32) []int32 {
 	case colID:
 		for _, i := range sel {
 			sel[k] = i
-			k += b2i(uint64(c.id[i])-lo <= span)
+			k += b2i(uint64(c.id.at(int(i)))-lo <= span)
 		}
 	case colDay:
 		for _, i := range sel {
@@ -704,7 +704,7 @@ func (n *numNode) count(c *cols, i int) (int64, bool) {
 	case countNull:
 		return 0, false
 	case countLarge:
-		e := n.extras[c.id[i]]
+		e := n.extras[c.id.at(i)]
 		if n.col == colFatalities {
 			return int64(e.fat), true
 		}
@@ -1032,7 +1032,7 @@ func (n *spatialNode) filter(seg *segment, sel []int32) []int32 {
 func (n *spatialNode) has(seg *segment, i int32, lat []float64) bool {
 	c := &seg.c
 	if c.gp[i]&polarBit != 0 {
-		e := n.extras[c.id[i]]
+		e := n.extras[c.id.at(int(i))]
 		return n.shape.Intersects(orb.Point{e.lon, e.lat})
 	}
 	x, y := c.x[i], c.y[i]

@@ -24,8 +24,8 @@ const denseSlack = 1.25
 // newIDMap returns the map of a segment whose rows were reordered by perm
 // (perm[new] = old) from ascending id order; col is the id column in the
 // new order, and lo and hi are the smallest and largest id.
-func newIDMap(col []int64, perm []uint32, lo, hi int64) idMap {
-	n := len(col)
+func newIDMap(col *idCol, perm []uint32, lo, hi int64) idMap {
+	n := col.len()
 	if n == 0 {
 		return idMap{}
 	}
@@ -34,8 +34,8 @@ func newIDMap(col []int64, perm []uint32, lo, hi int64) idMap {
 		for i := range m.dense {
 			m.dense[i] = noRow
 		}
-		for pos, id := range col {
-			m.dense[id-lo] = uint32(pos)
+		for pos := range n {
+			m.dense[col.at(pos)-lo] = uint32(pos)
 		}
 		return m
 	}
@@ -48,7 +48,7 @@ func newIDMap(col []int64, perm []uint32, lo, hi int64) idMap {
 
 // find returns the position of the row with the given id, dead or alive;
 // col is the segment's id column.
-func (m *idMap) find(id int64, col []int64) (int, bool) {
+func (m *idMap) find(id int64, col *idCol) (int, bool) {
 	if m.dense != nil {
 		k := id - m.lo
 		if k < 0 || k >= int64(len(m.dense)) || m.dense[k] == noRow {
@@ -57,7 +57,7 @@ func (m *idMap) find(id int64, col []int64) (int, bool) {
 		return int(m.dense[k]), true
 	}
 	k, ok := slices.BinarySearchFunc(m.byID, id, func(p uint32, id int64) int {
-		switch v := col[p]; {
+		switch v := col.at(int(p)); {
 		case v < id:
 			return -1
 		case v > id:
@@ -88,7 +88,7 @@ func (m *idMap) ascending(fn func(p uint32)) {
 
 // mark sets in b the position of every row whose id is in ids, which are
 // sorted ascending; col is the segment's id column.
-func (m *idMap) mark(ids []int64, col []int64, b bitset) {
+func (m *idMap) mark(ids []int64, col *idCol, b bitset) {
 	if m.dense != nil {
 		for _, id := range ids {
 			if k := id - m.lo; k >= 0 && k < int64(len(m.dense)) {
@@ -107,23 +107,23 @@ func (m *idMap) mark(ids []int64, col []int64, b bitset) {
 		if k >= len(by) {
 			break
 		}
-		if col[by[k]] < id {
+		if col.at(int(by[k])) < id {
 			step := 1
-			for k+step < len(by) && col[by[k+step]] < id {
+			for k+step < len(by) && col.at(int(by[k+step])) < id {
 				k += step
 				step *= 2
 			}
 			hi := min(k+step, len(by)-1)
-			for k < hi { // col[by[k]] < id <= col[by[hi]] or hi is the end
+			for k < hi { // col.at(int(by[k])) < id <= col.at(int(by[hi])) or hi is the end
 				mid := int(uint(k+hi) / 2)
-				if col[by[mid]] < id {
+				if col.at(int(by[mid])) < id {
 					k = mid + 1
 				} else {
 					hi = mid
 				}
 			}
 		}
-		if k < len(by) && col[by[k]] == id {
+		if k < len(by) && col.at(int(by[k])) == id {
 			b.set(int(by[k]))
 		}
 	}

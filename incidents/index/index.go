@@ -292,14 +292,15 @@ func (b *Builder) AddPart(p *Part) error {
 		return fmt.Errorf("%w: more than 65,535 distinct event types, sub-event types or countries", ErrOverBudget)
 	}
 	if p.c.len() > 0 {
-		if q.c.len() > 0 && p.c.id[0] <= q.lastID || !p.ordered {
+		if q.c.len() > 0 && p.c.id.at(0) <= q.lastID || !p.ordered {
 			q.ordered = false
 		}
 		q.lastID = p.lastID
 	}
 	q.dayMin, q.dayMax = min(q.dayMin, p.dayMin), max(q.dayMax, p.dayMax)
 	pc := &p.c
-	q.c.x, q.c.y, q.c.day, q.c.id = append(q.c.x, pc.x...), append(q.c.y, pc.y...), append(q.c.day, pc.day...), append(q.c.id, pc.id...)
+	q.c.x, q.c.y, q.c.day = append(q.c.x, pc.x...), append(q.c.y, pc.y...), append(q.c.day, pc.day...)
+	q.c.id.pushAll(&pc.id)
 	q.c.et, q.c.sub = appendMapped(q.c.et, pc.et, et), appendMapped(q.c.sub, pc.sub, sub)
 	q.c.a1, q.c.a2 = appendMapped(q.c.a1, pc.a1, actor), appendMapped(q.c.a2, pc.a2, actor)
 	q.c.country, q.c.admin1 = appendMapped(q.c.country, pc.country, country), appendMapped(q.c.admin1, pc.admin1, admin1)
@@ -373,7 +374,7 @@ func (b *Builder) base() (segment, error) {
 			perm[i] = uint32(i)
 		}
 		slices.SortStableFunc(perm, func(i, j uint32) int {
-			switch x, y := p.c.id[i], p.c.id[j]; {
+			switch x, y := p.c.id.at(int(i)), p.c.id.at(int(j)); {
 			case x < y:
 				return -1
 			case x > y:
@@ -382,8 +383,8 @@ func (b *Builder) base() (segment, error) {
 			return 0
 		})
 		for k := 1; k < len(perm); k++ {
-			if p.c.id[perm[k]] == p.c.id[perm[k-1]] {
-				return segment{}, fmt.Errorf("index: incident %d was added twice", p.c.id[perm[k]])
+			if p.c.id.at(int(perm[k])) == p.c.id.at(int(perm[k-1])) {
+				return segment{}, fmt.Errorf("index: incident %d was added twice", p.c.id.at(int(perm[k])))
 			}
 		}
 		p.c = gather(&p.c, perm)
@@ -396,7 +397,7 @@ func (b *Builder) base() (segment, error) {
 func sortedSegment(c *cols, extras map[int64]extra) segment {
 	var lo, hi int64
 	if n := c.len(); n > 0 {
-		lo, hi = c.id[0], c.id[n-1]
+		lo, hi = c.id.at(0), c.id.at(n-1)
 	}
 	perm := zorder(c)
 	s := segment{c: gather(c, perm), sorted: true}
@@ -416,8 +417,8 @@ func sortedSegment(c *cols, extras map[int64]extra) segment {
 	for i, d := range s.c.day {
 		s.blockLatest[i/chunk] = max(s.blockLatest[i/chunk], d)
 	}
-	s.ids = newIDMap(s.c.id, perm, lo, hi)
-	s.newest = newestList(&s.c)
+	s.ids = newIDMap(&s.c.id, perm, lo, hi)
+	s.pageOrder = pageOrder(&s.c, &s.ids)
 	wg.Wait()
 	return s
 }
@@ -561,7 +562,7 @@ func (w *writer) compact() {
 		dpos = append(dpos, p)
 	}
 	slices.SortFunc(dpos, func(a, b uint32) int {
-		switch x, y := w.delta.id[a], w.delta.id[b]; {
+		switch x, y := w.delta.id.at(int(a)), w.delta.id.at(int(b)); {
 		case x < y:
 			return -1
 		case x > y:
@@ -575,8 +576,8 @@ func (w *writer) compact() {
 		if w.base.isDead(int(p)) {
 			return
 		}
-		id := w.base.c.id[p]
-		for k < len(dpos) && w.delta.id[dpos[k]] < id {
+		id := w.base.c.id.at(int(p))
+		for k < len(dpos) && w.delta.id.at(int(dpos[k])) < id {
 			all.append(delta.c.row(int(dpos[k])))
 			k++
 		}

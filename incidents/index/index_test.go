@@ -425,16 +425,17 @@ func check(t *testing.T, r *rand.Rand, s *Snapshot, w world, rounds int) {
 // the merges into a new base.
 func TestIndexMatchesBruteForce(t *testing.T) {
 	// Stride 1 gives dense ids, as a store's row ids are; stride 3 gives
-	// ids spread too thinly for idMap's dense table. Pages come from the
-	// base's list of newest rows when it holds them: the list holds every
-	// row, a few hundred, or there is none.
+	// ids spread too thinly for idMap's dense table. Pages come from a
+	// walk of the base's page order when it holds them: the order lists
+	// every row, only the newest few hundred, or none.
 	for _, c := range []struct {
+		name   string
 		stride int64
-		newest int
-	}{{1, newestRows}, {3, 300}, {1, 0}} {
-		t.Run(fmt.Sprintf("id stride %d, %d newest", c.stride, c.newest), func(t *testing.T) {
-			defer func(n int) { newestRows = n }(newestRows)
-			newestRows = c.newest
+		listed int
+	}{{"every row listed", 1, listedRows}, {"300 listed", 3, 300}, {"none listed", 1, 0}} {
+		t.Run(fmt.Sprintf("id stride %d, %s", c.stride, c.name), func(t *testing.T) {
+			defer func(n int) { listedRows = n }(listedRows)
+			listedRows = c.listed
 			testIndexMatchesBruteForce(t, c.stride)
 		})
 	}

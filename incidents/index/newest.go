@@ -3,83 +3,89 @@ package index
 import (
 	"cmp"
 	"container/heap"
+	"math"
 	"slices"
 )
 
-// newestRows is how many of a base segment's newest rows it lists in page
-// order (about 256 KB); none when 0. A variable for the tests.
-var newestRows = 1 << 16
+// listedRows is how many of a base segment's rows its page order lists,
+// the newest first; every row unless a test lowers it.
+var listedRows = math.MaxInt
 
-// newestWindow bounds the days newestList counts: rows more than this many
-// days older than the newest are never listed.
-const newestWindow = 1 << 16
-
-// newestList returns the positions of the newest rows of a base segment in
-// page order (date descending, then id descending): at least the
-// newestRows newest when there are that many within newestWindow days of
-// the newest, and every row within those days otherwise. The list is
-// always a prefix of the page order of every row of the segment.
-func newestList(c *cols) []uint32 {
+// pageOrder returns the positions of the rows of a base segment in page
+// order (date descending, then id descending), cut to its listedRows
+// first; ids is the segment's map of rows by id. A counting sort by day
+// of the rows in id order: two passes over the rows, a counter a day.
+func pageOrder(c *cols, ids *idMap) []uint32 {
 	n := c.len()
-	if n == 0 || newestRows == 0 {
+	if n == 0 || listedRows == 0 {
 		return nil
 	}
-	maxDay := slices.Max(c.day)
-	lo := int64(maxDay) - newestWindow + 1
-	// Count the rows of each day of the window, newest first, to find the
-	// oldest day the list needs.
-	counts := make([]int32, newestWindow)
-	for _, d := range c.day {
-		if k := int64(maxDay) - int64(d); k < newestWindow {
-			counts[k]++
+	lo, hi := slices.Min(c.day), slices.Max(c.day)
+	var list []uint32
+	if span := int64(hi) - int64(lo) + 1; span > int64(n)+1<<16 {
+		// Days too far apart for a counter each: sort.
+		list = make([]uint32, n)
+		for i := range list {
+			list[i] = uint32(i)
 		}
-	}
-	from, total := int64(lo), 0
-	for k, m := range counts {
-		total += int(m)
-		if total >= newestRows {
-			from = int64(maxDay) - int64(k)
-			break
+		day, id := c.day, &c.id
+		slices.SortFunc(list, func(a, b uint32) int {
+			return cmp.Or(cmp.Compare(day[b], day[a]), cmp.Compare(id.at(int(b)), id.at(int(a))))
+		})
+	} else {
+		// next[hi-d] is, once the rows of each day are counted, the end
+		// of day d's rows in the list, filled backwards with ascending
+		// ids so that they come out descending.
+		next := make([]int32, span)
+		for _, d := range c.day {
+			next[hi-d]++
 		}
-	}
-	list := make([]uint32, 0, total)
-	for p, d := range c.day {
-		if int64(d) >= from {
-			list = append(list, uint32(p))
+		sum := int32(0)
+		for k, m := range next {
+			sum += m
+			next[k] = sum
 		}
+		list = make([]uint32, n)
+		ids.ascending(func(p uint32) {
+			k := hi - c.day[p]
+			next[k]--
+			list[next[k]] = p
+		})
 	}
-	day, id := c.day, c.id
-	slices.SortFunc(list, func(a, b uint32) int {
-		return cmp.Or(cmp.Compare(day[b], day[a]), cmp.Compare(id[b], id[a]))
-	})
-	return list
+	return slices.Clip(list[:min(n, listedRows)])
 }
 
-// newestBatch is how many listed rows pageFromNewest filters at a time.
-const newestBatch = 1024
+// listedBatch is how many listed rows pageFromOrder filters at a time.
+const listedBatch = 1024
 
 // listedCost is how many rows of a sequential scan cost as much as reading
 // one listed row (a random read of each column).
 const listedCost = 4
 
-// pageFromNewest chooses the page Page describes from the base's newest
-// rows and the delta, without scanning the base; ok is false when the
-// listed rows may not hold the page (too few of them match), and Page must
-// scan. It gives up as soon as the matches found so far say the list will
-// not hold the page, so a query that matches few rows loses at most a
-// batch.
-func (q *Query) pageFromNewest(afterDay int32, afterID int64, limit int) (keys []pageKey, more, ok bool) {
+// pageFromOrder chooses the page Page describes by walking the base's
+// rows in page order from the cursor (or the last day of the query's
+// dates) and reading the delta, without scanning the base; ok is false
+// when Page should scan instead: when the matches found so far say the
+// walk would read more rows than the scan of the query's box. A query
+// that matches few rows loses at most a batch.
+func (q *Query) pageFromOrder(afterDay int32, afterID int64, limit int) (keys []pageKey, more, ok bool) {
 	base := &q.s.base
-	list := base.newest
+	list := base.pageOrder
 	want := limit + 1 // one more than the page says whether there is a next
 	if q.none || len(list) == 0 {
 		return nil, false, false
 	}
-	day, id := base.c.day, base.c.id
-	// A cursor or a date filter older than every listed row leaves none
-	// of them to read.
-	if oldest := day[list[len(list)-1]]; afterDay < oldest || q.hasDay && q.dayHi < oldest {
-		return nil, false, false
+	day, id := base.c.day, &base.c.id
+	// The walk starts at the first listed row after the cursor and no
+	// newer than the query's last day, and ends before the first older
+	// than its first day.
+	if q.hasDay && q.dayHi < afterDay {
+		afterDay, afterID = q.dayHi, math.MaxInt64
+	}
+	from := firstListed(list, func(p uint32) bool { return (pageKey{day[p], id.at(int(p))}).before(afterDay, afterID) })
+	end := len(list)
+	if q.hasDay && q.dayLo != math.MinInt32 {
+		end = max(from, firstListed(list, func(p uint32) bool { return day[p] < q.dayLo }))
 	}
 	// The scan Page falls back to reads the rows of the box's runs
 	// sequentially; a listed row is read at random, about listedCost times
@@ -92,22 +98,20 @@ func (q *Query) pageFromNewest(afterDay int32, afterID int64, limit int) (keys [
 		}
 	}
 	budget := scanRows / listedCost // the listed rows worth reading
-	if want > budget {
-		return nil, false, false
+	if min(want, end-from) > budget {
+		return nil, false, false // the page alone would cost more
 	}
-	sel := make([]int32, 0, newestBatch)
+	sel := make([]int32, 0, listedBatch)
 	read := 0
-	for i := 0; i < len(list) && len(keys) < want; {
+	for i := from; i < end && len(keys) < want; {
 		if read >= budget {
 			return nil, false, false
 		}
 		sel = sel[:0]
-		for n := min(newestBatch, budget-read); i < len(list) && len(sel) < n; i++ {
-			p := list[i]
-			if !(pageKey{day[p], id[p]}).before(afterDay, afterID) || base.isDead(int(p)) {
-				continue
+		for n := min(listedBatch, budget-read); i < end && len(sel) < n; i++ {
+			if p := list[i]; !base.isDead(int(p)) {
+				sel = append(sel, int32(p))
 			}
-			sel = append(sel, int32(p))
 		}
 		read += len(sel)
 		sel = q.matchListed(base, sel)
@@ -115,17 +119,17 @@ func (q *Query) pageFromNewest(afterDay int32, afterID int64, limit int) (keys [
 			if len(keys) == want {
 				break
 			}
-			keys = append(keys, pageKey{day[p], id[p]})
+			keys = append(keys, pageKey{day[p], id.at(int(p))})
 		}
-		// At the rate of matches so far, would the rest of the list hold
+		// At the rate of matches so far, would the rest of the walk hold
 		// the page, and would reading it cost less than the scan?
-		if len(keys) < want && i < len(list) {
-			if (len(keys)+1)*(len(list)-i) < (want-len(keys))*read || listedCost*read*want > scanRows*(len(keys)+1) {
+		if len(keys) < want && i < end {
+			if (len(keys)+1)*(end-i) < (want-len(keys))*read || listedCost*read*want > scanRows*(len(keys)+1) {
 				return nil, false, false
 			}
 		}
 	}
-	if len(keys) < want && len(list) < base.c.len() {
+	if len(keys) < want && end == len(list) && len(list) < base.c.len() {
 		return nil, false, false // rows older than the list may match
 	}
 	// The delta's rows are few: read them all.
@@ -135,7 +139,7 @@ func (q *Query) pageFromNewest(afterDay int32, afterID int64, limit int) (keys [
 		sel := make([]int32, 0, chunk)
 		q.scanRun(run{seg: d, delta: true, lo: 0, hi: d.c.len(), test: q.box != nil}, sel, func(seg *segment, sel []int32) {
 			for _, i := range sel {
-				if k := (pageKey{seg.c.day[i], seg.c.id[i]}); k.before(afterDay, afterID) {
+				if k := (pageKey{seg.c.day[i], seg.c.id.at(int(i))}); k.before(afterDay, afterID) {
 					h.offer(k, want)
 				}
 			}
@@ -147,6 +151,21 @@ func (q *Query) pageFromNewest(afterDay int32, afterID int64, limit int) (keys [
 		return keys[:limit], true, true
 	}
 	return keys, false, true
+}
+
+// firstListed returns the index of the first row of list for which after,
+// false for a prefix of list and true for the rest, holds.
+func firstListed(list []uint32, after func(p uint32) bool) int {
+	lo, hi := 0, len(list)
+	for lo < hi {
+		mid := int(uint(lo+hi) / 2)
+		if after(list[mid]) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
 }
 
 // matchListed keeps the rows of sel, live rows of the base in any order,

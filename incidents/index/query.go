@@ -158,10 +158,10 @@ func (q *Query) setIDs(ids []int64) {
 		slices.Sort(ids)
 	}
 	q.idsBase = newBitset(s.base.c.len())
-	s.base.ids.mark(ids, s.base.c.id, q.idsBase)
+	s.base.ids.mark(ids, &s.base.c.id, q.idsBase)
 	q.idsDelta = newBitset(s.delta.c.len())
-	for i, id := range s.delta.c.id {
-		if _, ok := slices.BinarySearch(ids, id); ok {
+	for i := range s.delta.c.len() {
+		if _, ok := slices.BinarySearch(ids, s.delta.c.id.at(i)); ok {
 			q.idsDelta.set(i)
 		}
 	}

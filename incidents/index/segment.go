@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math"
 	"math/bits"
 	"runtime"
 	"strings"
@@ -11,7 +12,7 @@ import (
 type cols struct {
 	x, y    []uint32 // Web Mercator grid position, see mercator
 	day     []int32  // days since 1970-01-01
-	id      []int64
+	id      idCol
 	et, sub []uint16 // event type and sub-event type, dictionary ids
 	a1, a2  []uint32 // actor1 and actor2, ids in the shared actor dictionary
 	country []uint16
@@ -21,22 +22,94 @@ type cols struct {
 	gp      []uint8 // geo_precision, with polarBit
 }
 
-// rowBytes is the memory of one row in the columns, plus its entry in
-// segment.ids (4 bytes a row, up to 5 for a dense table with gaps), plus
-// one for the base's summary (at most about half a byte a row, see
-// summary).
-const rowBytes = 4 + 4 + 4 + 8 + 2 + 2 + 4 + 4 + 2 + 4 + 2 + 2 + 1 + 4 + 1
+// rowBytes is the memory of one row in the columns (with 4-byte ids, see
+// idCol), plus its entry in segment.ids (4 bytes a row, up to 5 for a
+// dense table with gaps), plus its entry in the base's page order (4
+// bytes, see pageOrder), plus one for the base's summaries (about two
+// thirds of a byte a row, see summary and statSummary).
+const rowBytes = 4 + 4 + 4 + 4 + 2 + 2 + 4 + 4 + 2 + 4 + 2 + 2 + 1 + 4 + 4 + 1
+
+// idCol is a segment's id column. While every id is in [0, 1<<32), as a
+// store's row ids are, it takes 4 bytes a row; a larger or negative id
+// widens it to 8.
+type idCol struct {
+	narrow []uint32
+	wide   []int64 // nil unless an id did not fit in narrow
+}
+
+// makeIDCol returns an empty column with room for n ids.
+func makeIDCol(n int) idCol { return idCol{narrow: make([]uint32, 0, n)} }
+
+// at returns the id of row i.
+func (c *idCol) at(i int) int64 {
+	if c.wide != nil {
+		return c.wide[i]
+	}
+	return int64(c.narrow[i])
+}
+
+func (c *idCol) len() int { return max(len(c.narrow), len(c.wide)) }
+
+// push appends id, widening the column when id does not fit in 4 bytes.
+func (c *idCol) push(id int64) {
+	if c.wide == nil && uint64(id) <= math.MaxUint32 {
+		c.narrow = append(c.narrow, uint32(id))
+		return
+	}
+	c.widen()
+	c.wide = append(c.wide, id)
+}
+
+// widen turns a narrow column into a wide one; readers holding a view of
+// it keep the old narrow values.
+func (c *idCol) widen() {
+	if c.wide != nil {
+		return
+	}
+	c.wide = make([]int64, len(c.narrow), max(cap(c.narrow), 1))
+	for i, v := range c.narrow {
+		c.wide[i] = int64(v)
+	}
+	c.narrow = nil
+}
+
+// pushAll appends the ids of o.
+func (c *idCol) pushAll(o *idCol) {
+	if o.wide == nil && c.wide == nil {
+		c.narrow = append(c.narrow, o.narrow...)
+		return
+	}
+	for i := range o.len() {
+		c.push(o.at(i))
+	}
+}
+
+// view returns the column cut to its first n ids.
+func (c *idCol) view(n int) idCol {
+	if c.wide != nil {
+		return idCol{wide: c.wide[:n:n]}
+	}
+	return idCol{narrow: c.narrow[:n:n]}
+}
+
+// permute returns the ids in the order of perm.
+func (c *idCol) permute(perm []uint32) idCol {
+	if c.wide != nil {
+		return idCol{wide: permute(c.wide, perm)}
+	}
+	return idCol{narrow: permute(c.narrow, perm)}
+}
 
 func makeCols(n int) cols {
 	return cols{
-		x: make([]uint32, 0, n), y: make([]uint32, 0, n), day: make([]int32, 0, n), id: make([]int64, 0, n),
+		x: make([]uint32, 0, n), y: make([]uint32, 0, n), day: make([]int32, 0, n), id: makeIDCol(n),
 		et: make([]uint16, 0, n), sub: make([]uint16, 0, n), a1: make([]uint32, 0, n), a2: make([]uint32, 0, n),
 		country: make([]uint16, 0, n), admin1: make([]uint32, 0, n), fat: make([]uint16, 0, n), inj: make([]uint16, 0, n),
 		gp: make([]uint8, 0, n),
 	}
 }
 
-func (c *cols) len() int { return len(c.id) }
+func (c *cols) len() int { return c.id.len() }
 
 // cell is one row's values, as the writer appends them.
 type cell struct {
@@ -53,14 +126,15 @@ type cell struct {
 }
 
 func (c *cols) append(r cell) {
-	c.x, c.y, c.day, c.id = append(c.x, r.x), append(c.y, r.y), append(c.day, r.day), append(c.id, r.id)
+	c.x, c.y, c.day = append(c.x, r.x), append(c.y, r.y), append(c.day, r.day)
+	c.id.push(r.id)
 	c.et, c.sub, c.a1, c.a2 = append(c.et, r.et), append(c.sub, r.sub), append(c.a1, r.a1), append(c.a2, r.a2)
 	c.country, c.admin1 = append(c.country, r.country), append(c.admin1, r.admin1)
 	c.fat, c.inj, c.gp = append(c.fat, r.fat), append(c.inj, r.inj), append(c.gp, r.gp)
 }
 
 func (c *cols) row(i int) cell {
-	return cell{x: c.x[i], y: c.y[i], day: c.day[i], id: c.id[i], et: c.et[i], sub: c.sub[i], a1: c.a1[i], a2: c.a2[i],
+	return cell{x: c.x[i], y: c.y[i], day: c.day[i], id: c.id.at(i), et: c.et[i], sub: c.sub[i], a1: c.a1[i], a2: c.a2[i],
 		country: c.country[i], admin1: c.admin1[i], fat: c.fat[i], inj: c.inj[i], gp: c.gp[i]}
 }
 
@@ -68,7 +142,7 @@ func (c *cols) row(i int) cell {
 // never sees rows the writer appends later.
 func (c *cols) view() cols {
 	n := c.len()
-	return cols{x: c.x[:n:n], y: c.y[:n:n], day: c.day[:n:n], id: c.id[:n:n], et: c.et[:n:n], sub: c.sub[:n:n],
+	return cols{x: c.x[:n:n], y: c.y[:n:n], day: c.day[:n:n], id: c.id.view(n), et: c.et[:n:n], sub: c.sub[:n:n],
 		a1: c.a1[:n:n], a2: c.a2[:n:n], country: c.country[:n:n], admin1: c.admin1[:n:n],
 		fat: c.fat[:n:n], inj: c.inj[:n:n], gp: c.gp[:n:n]}
 }
@@ -84,11 +158,11 @@ type segment struct {
 	// rows (rows [k*chunk, (k+1)*chunk)); nil for the delta. Deleting rows
 	// leaves it an upper bound.
 	blockLatest []int32
-	// newest is, for the base, its newest rows in page order (see
-	// newestList); nil for the delta.
-	newest []uint32
-	sum    *summary     // base only: the counts of its blocks' values
-	stats  *statSummary // base only: the statistics of its blocks
+	// pageOrder is, for the base, its rows in page order (see pageOrder);
+	// nil for the delta.
+	pageOrder []uint32
+	sum       *summary     // base only: the counts of its blocks' values
+	stats     *statSummary // base only: the statistics of its blocks
 }
 
 func (s *segment) isDead(i int) bool {
@@ -114,7 +188,7 @@ func (s *segment) markDead(i int, copied *bool) {
 // find returns the position of the live row with the given id in a base
 // segment.
 func (s *segment) find(id int64) (int, bool) {
-	p, ok := s.ids.find(id, s.c.id)
+	p, ok := s.ids.find(id, &s.c.id)
 	if !ok || s.isDead(p) {
 		return 0, false
 	}
@@ -192,7 +266,7 @@ func gather(c *cols, perm []uint32) cols {
 		out.x, c.x = permute(c.x, perm), nil
 		out.y, c.y = permute(c.y, perm), nil
 		out.day, c.day = permute(c.day, perm), nil
-		out.id, c.id = permute(c.id, perm), nil
+		out.id, c.id = c.id.permute(perm), idCol{}
 		out.et, c.et = permute(c.et, perm), nil
 		out.sub, c.sub = permute(c.sub, perm), nil
 	}

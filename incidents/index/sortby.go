@@ -144,7 +144,7 @@ func (a *orderKey) less(b *orderKey, n int) bool { return a.cmp(b, n) < 0 }
 
 // orderKeyOf returns the order key of row i of seg.
 func (s *Snapshot) orderKeyOf(o *sortOrder, seg *segment, i int) orderKey {
-	k := orderKey{id: seg.c.id[i]}
+	k := orderKey{id: seg.c.id.at(i)}
 	for j := range o.n {
 		k.v[j] = o.orient(j, s.orderValue(o.field[j], seg, i))
 	}
@@ -185,7 +185,7 @@ func (s *Snapshot) orderValue(field uint8, seg *segment, i int) int64 {
 	case sortInjuries:
 		return int64(s.injuries(seg, i))
 	}
-	return c.id[i]
+	return c.id.at(i)
 }
 
 // orderValues appends the oriented values of sort key j of the rows sel
@@ -203,7 +203,7 @@ func (s *Snapshot) orderValues(o *sortOrder, j int, seg *segment, sel []int32, o
 		}
 	case sortID:
 		for _, i := range sel {
-			out = append(out, c.id[i]^flip)
+			out = append(out, c.id.at(int(i))^flip)
 		}
 	default:
 		col := c.inj

@@ -399,7 +399,7 @@ func summarizeStats(c *cols, extras map[int64]extra) *statSummary {
 			switch v := c.fat[i]; v {
 			case countNull:
 			case countLarge:
-				f = int64(extras[c.id[i]].fat)
+				f = int64(extras[c.id.at(i)].fat)
 			default:
 				f = int64(v)
 			}
