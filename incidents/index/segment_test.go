@@ -78,7 +78,9 @@ func TestPageOrder(t *testing.T) {
 			ids := newIDMap(&cs.id, perm, 10, int64(10+3*(len(c.days)-1)))
 			got := pageOrder(&cs, &ids)
 			want := slices.Clone(perm)
-			slices.SortFunc(want, func(a, b uint32) int { return newestFirst(pageKey{cs.day[a], cs.id.at(int(a))}, pageKey{cs.day[b], cs.id.at(int(b))}) })
+			slices.SortFunc(want, func(a, b uint32) int {
+				return newestFirst(pageKey{cs.day[a], cs.id.at(int(a))}, pageKey{cs.day[b], cs.id.at(int(b))})
+			})
 			if !slices.Equal(got, want) {
 				t.Errorf("page order %v, want %v", got, want)
 			}
