@@ -425,13 +425,13 @@ func (q *Query) Clusters(t geo.Tile, depth int) []geo.Cluster {
 	lat := latTable()
 	cells := make([]acc, side*side)
 	byType := make([]int32, side*side*nET)
-	sh := uint(32 - t.Z - depth)
-	cx0, cy0 := uint64(t.X)<<depth, uint64(t.Y)<<depth
-	q.scanTile(t, func(seg *segment, sel []int32) {
+	g := newTileGrid(t.Z, t.X, t.Y, depth)
+	cx0, cy0 := g.cx0, g.cy0
+	addRows := func(seg *segment, sel []int32) {
 		xs, ys, ets := seg.c.x, seg.c.y, seg.c.et
 		for _, i := range sel {
 			x, y := xs[i], ys[i]
-			k := int(uint64(x>>sh)-cx0) + int(uint64(y>>sh)-cy0)<<depth
+			k := g.cell(uint64(x>>g.sh), uint64(y>>g.sh))
 			a := &cells[k]
 			a.n++
 			a.fat += s.fatalSum(seg, int(i))
@@ -439,8 +439,25 @@ func (q *Query) Clusters(t geo.Tile, depth int) []geo.Cluster {
 			a.sumLat += latFast(lat, y)
 			byType[k*nET+int(ets[i])]++
 		}
-	})
-	cz := t.Z + depth
+	}
+	// The base's rows come from its cell summary when the tile's cells are
+	// no deeper than the summary's and the query asks for every row.
+	if sum := s.base.cells; sum != nil && g.cz <= sum.level && q.plain() && !q.none && t.Valid() &&
+		q.clustersFromCells(g, func(k int, e uint16, n int, fat int64, sumX uint64, sumLat float64) {
+			a := &cells[k]
+			a.n += n
+			a.fat += int(fat)
+			a.sumX += sumX
+			a.sumLat += sumLat
+			byType[k*nET+int(e)] += int32(n)
+		}) {
+		q.scanTileDelta(t, addRows)
+	} else {
+		clear(cells)
+		clear(byType)
+		q.scanTile(t, addRows)
+	}
+	cz := g.cz
 	for k, a := range cells {
 		if a.n == 0 {
 			continue

@@ -188,7 +188,7 @@ func BenchmarkClusters(b *testing.B) {
 	s := benchIndex(b)
 	for _, z := range []int{4, 6, 8, 10, 12, 14} {
 		t, _ := geo.TileAt(37.16, 36.20, z)
-		for _, bf := range []int{0, 5, 7} {
+		for _, bf := range []int{0, 1, 3, 4, 5, 6, 7} {
 			f := benchFilters[bf]
 			b.Run(f.name+"/z"+itoa(z), func(b *testing.B) {
 				for b.Loop() {

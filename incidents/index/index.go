@@ -410,6 +410,7 @@ func sortedSegment(c *cols, extras map[int64]extra) segment {
 		s.stats = summarizeStats(&s.c, extras)
 	}
 	s.sum = summarize(&s.c)
+	s.cells = summarizeCells(&s.c, extras)
 	s.blockLatest = make([]int32, (s.c.len()+chunk-1)/chunk)
 	for k := range s.blockLatest {
 		s.blockLatest[k] = math.MinInt32

@@ -427,15 +427,18 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 	// Stride 1 gives dense ids, as a store's row ids are; stride 3 gives
 	// ids spread too thinly for idMap's dense table. Pages come from a
 	// walk of the base's page order when it holds them: the order lists
-	// every row, only the newest few hundred, or none.
+	// every row, only the newest few hundred, or none. Low-zoom clusters
+	// come from the base's cell summary when it has one: at the finest
+	// level (share 1), coarsened (8), or none.
 	for _, c := range []struct {
 		name   string
 		stride int64
 		listed int
-	}{{"every row listed", 1, listedRows}, {"300 listed", 3, 300}, {"none listed", 1, 0}} {
-		t.Run(fmt.Sprintf("id stride %d, %s", c.stride, c.name), func(t *testing.T) {
-			defer func(n int) { listedRows = n }(listedRows)
-			listedRows = c.listed
+		share  int
+	}{{"every row listed", 1, listedRows, 8}, {"300 listed", 3, 300, 1}, {"none listed", 1, 0, math.MaxInt}} {
+		t.Run(fmt.Sprintf("id stride %d, %s, cell share %d", c.stride, c.name, c.share), func(t *testing.T) {
+			defer func(n, s int) { listedRows, cellShare = n, s }(listedRows, cellShare)
+			listedRows, cellShare = c.listed, c.share
 			testIndexMatchesBruteForce(t, c.stride)
 		})
 	}

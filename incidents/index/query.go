@@ -447,6 +447,19 @@ func (q *Query) scanTile(t geo.Tile, visit visitor) {
 			visit(&s.base, sel)
 		}
 	}
+	q.scanTileDelta(t, visit)
+}
+
+// scanTileDelta is scanTile for the delta's rows alone.
+func (q *Query) scanTileDelta(t geo.Tile, visit visitor) {
+	if q.none || !t.Valid() {
+		return
+	}
+	s := q.s
+	g := newTileGrid(t.Z, t.X, t.Y, 0)
+	r := rect{x0: g.x0, x1: g.x1, y0: g.y0, y1: g.y1}
+	sel := make([]int32, 0, chunk)
+	var m block
 	for lo := 0; lo < s.delta.c.len(); lo += chunk {
 		sel = q.rows(&s.delta, true, lo, min(lo+chunk, s.delta.c.len()), tileArea(r), false, &m, sel)
 		if len(sel) > 0 {

@@ -163,6 +163,7 @@ type segment struct {
 	pageOrder []uint32
 	sum       *summary     // base only: the counts of its blocks' values
 	stats     *statSummary // base only: the statistics of its blocks
+	cells     *cellSummary // base only: its clusters at a low zoom; nil when none
 }
 
 func (s *segment) isDead(i int) bool {
