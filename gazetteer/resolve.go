@@ -233,6 +233,7 @@ func (g *Gazetteer) search(ctx context.Context, q Query, deep bool) ([]Match, er
 // Unless towns is set, a surname ("Clinton") names only what any English
 // word names; with towns, the towns of the name are candidates too.
 func (g *Gazetteer) gather(cands []candidate, q Query, deep, towns bool) ([]candidate, scorer) {
+	g.warmOnce.Do(func() { go g.Warm() })
 	name, qualifiers, _ := strings.Cut(q.Name, ",")
 	var keyBuf [128]byte
 	kb, region := appendKey(keyBuf[:0], name)

@@ -204,3 +204,30 @@ func BenchmarkReverse(b *testing.B) {
 		i++
 	}
 }
+
+// TestFuzzyTableWaitsForNames checks that reverse geocoding and lookups by
+// id leave the fuzzy-match table unbuilt (a server whose writes carry only
+// coordinates never holds it), and that the first name searched starts
+// building it in the background.
+func TestFuzzyTableWaitsForNames(t *testing.T) {
+	ctx := context.Background()
+	g := loadSample(t, "SY-sample.txt")
+	r := NewReverseIndex(g)
+	if _, ok := r.Nearest(35.33, 40.14); !ok {
+		t.Fatal("Nearest: no place")
+	}
+	g.Get(170792)
+	if g.idx.dels.Load() != nil {
+		t.Fatal("the fuzzy table was built before any name was searched")
+	}
+	if _, err := g.Resolve(ctx, Query{Name: "Deir ez-Zor"}); err != nil {
+		t.Fatal(err)
+	}
+	// The build runs on its own goroutine. The limit only tells "never
+	// started" from "started": the sample's table takes milliseconds.
+	for start := time.Now(); g.idx.dels.Load() == nil; time.Sleep(time.Millisecond) {
+		if time.Since(start) > 30*time.Second {
+			t.Fatal("the first name searched did not start building the fuzzy table")
+		}
+	}
+}

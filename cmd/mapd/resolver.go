@@ -64,9 +64,10 @@ func (r *placeResolver) load(ctx context.Context) (*loaded, error) {
 		if r.log != nil {
 			r.log.Info("gazetteer loaded", "places", gz.Len(), "duration_ms", time.Since(start).Milliseconds())
 		}
-		// The fuzzy-match table and the reverse-geocoding grid are built
-		// now rather than by the first misspelt name or bare point.
-		go gz.Warm()
+		// The reverse-geocoding grid is built now rather than by the
+		// first bare point. The fuzzy-match table is not: the gazetteer
+		// starts it on the first name searched, so a server whose writes
+		// only carry coordinates never holds it (about 12 MB).
 		rev := gazetteer.NewReverseIndex(gz)
 		go rev.Build(context.Background())
 		return &loaded{gz: gz, rev: rev, x: x}, nil
