@@ -87,47 +87,12 @@ func (q *Query) pageFromOrder(afterDay int32, afterID int64, limit int) (keys []
 	if q.hasDay && q.dayLo != math.MinInt32 {
 		end = max(from, firstListed(list, func(p uint32) bool { return day[p] < q.dayLo }))
 	}
-	// The scan Page falls back to reads the rows of the box's runs
-	// sequentially; a listed row is read at random, about listedCost times
-	// dearer.
-	scanRows := base.c.len()
-	if q.box != nil {
-		scanRows = 0
-		for _, sp := range q.boxSpans {
-			scanRows += sp.hi - sp.lo
-		}
+	rows, ok := q.walkListed(end-from, func(j int) uint32 { return list[from+j] }, want)
+	if !ok {
+		return nil, false, false
 	}
-	budget := scanRows / listedCost // the listed rows worth reading
-	if min(want, end-from) > budget {
-		return nil, false, false // the page alone would cost more
-	}
-	sel := make([]int32, 0, listedBatch)
-	read := 0
-	for i := from; i < end && len(keys) < want; {
-		if read >= budget {
-			return nil, false, false
-		}
-		sel = sel[:0]
-		for n := min(listedBatch, budget-read); i < end && len(sel) < n; i++ {
-			if p := list[i]; !base.isDead(int(p)) {
-				sel = append(sel, int32(p))
-			}
-		}
-		read += len(sel)
-		sel = q.matchListed(base, sel)
-		for _, p := range sel {
-			if len(keys) == want {
-				break
-			}
-			keys = append(keys, pageKey{day[p], id.at(int(p))})
-		}
-		// At the rate of matches so far, would the rest of the walk hold
-		// the page, and would reading it cost less than the scan?
-		if len(keys) < want && i < end {
-			if (len(keys)+1)*(end-i) < (want-len(keys))*read || listedCost*read*want > scanRows*(len(keys)+1) {
-				return nil, false, false
-			}
-		}
+	for _, p := range rows {
+		keys = append(keys, pageKey{day[p], id.at(int(p))})
 	}
 	if len(keys) < want && end == len(list) && len(list) < base.c.len() {
 		return nil, false, false // rows older than the list may match
@@ -151,6 +116,82 @@ func (q *Query) pageFromOrder(afterDay int32, afterID int64, limit int) (keys []
 		return keys[:limit], true, true
 	}
 	return keys, false, true
+}
+
+// walkListed filters n listed rows of the base, at(0), at(1), ..., in
+// that order, against the query and returns the positions of the first
+// want that match (fewer when the n rows hold fewer). ok is false when the
+// walk would cost more than the scan of the query's box: a listed row is
+// read at random, about listedCost times dearer than a row of the scan,
+// so the walk gives up once the matches so far say it would read more
+// than the scan's rows divided by listedCost.
+func (q *Query) walkListed(n int, at func(j int) uint32, want int) (rows []int32, ok bool) {
+	base := &q.s.base
+	scanRows := base.c.len()
+	if q.box != nil {
+		scanRows = 0
+		for _, sp := range q.boxSpans {
+			scanRows += sp.hi - sp.lo
+		}
+	}
+	budget := scanRows / listedCost // the listed rows worth reading
+	if min(want, n) > budget {
+		return nil, false // the page alone would cost more
+	}
+	sel := make([]int32, 0, listedBatch)
+	read := 0
+	for j := 0; j < n && len(rows) < want; {
+		if read >= budget {
+			return nil, false
+		}
+		sel = sel[:0]
+		for m := min(listedBatch, budget-read); j < n && len(sel) < m; j++ {
+			if p := at(j); !base.isDead(int(p)) {
+				sel = append(sel, int32(p))
+			}
+		}
+		read += len(sel)
+		sel = q.matchListed(base, sel)
+		rows = append(rows, sel[:min(len(sel), want-len(rows))]...)
+		// At the rate of matches so far, would the rest of the walk hold
+		// the page, and would reading it cost less than the scan?
+		if len(rows) < want && j < n {
+			if (len(rows)+1)*(n-j) < (want-len(rows))*read || listedCost*read*want > scanRows*(len(rows)+1) {
+				return nil, false
+			}
+		}
+	}
+	return rows, true
+}
+
+// oldestListed returns the positions of the first want base rows that
+// match the query in oldest-first order (date ascending, then id
+// ascending: the page order backwards) after the cursor (afterDay,
+// afterID), and from the first day of the query's dates; ok is false when
+// the base does not list every row or a scan would cost less. The
+// delta's rows are the caller's to add.
+func (q *Query) oldestListed(afterDay int32, afterID int64, want int) (rows []int32, ok bool) {
+	base := &q.s.base
+	list := base.pageOrder
+	if q.none || len(list) == 0 || len(list) < base.c.len() {
+		return nil, false
+	}
+	day, id := base.c.day, &base.c.id
+	if q.hasDay && q.dayLo > afterDay {
+		afterDay, afterID = q.dayLo, math.MinInt64
+	}
+	// Rows at from and after in the list are at or before the cursor in
+	// oldest-first order; the walk goes backwards from from-1 down to the
+	// first row no newer than the query's last day.
+	from := firstListed(list, func(p uint32) bool {
+		k := pageKey{day[p], id.at(int(p))}
+		return k.day < afterDay || k.day == afterDay && k.id <= afterID
+	})
+	stop := 0
+	if q.hasDay && q.dayHi != math.MaxInt32 {
+		stop = min(from, firstListed(list, func(p uint32) bool { return day[p] <= q.dayHi }))
+	}
+	return q.walkListed(from-stop, func(j int) uint32 { return list[from-1-j] }, want)
 }
 
 // firstListed returns the index of the first row of list for which after,

@@ -3,6 +3,7 @@ package index
 import (
 	"container/heap"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/mapd/mapd/incidents"
@@ -64,7 +65,7 @@ func (q *Query) PageSorted(keys []incidents.SortKey, after []any, limit int) (id
 	}
 	h := &orderHeap{n: o.n}
 	first := make([]int64, 0, chunk)
-	q.scan(func(seg *segment, sel []int32) {
+	visit := func(seg *segment, sel []int32) {
 		// Most rows lose on the first key alone, read for the whole
 		// chunk in one loop over its column.
 		first = q.s.orderValues(&o, 0, seg, sel, first[:0])
@@ -83,7 +84,10 @@ func (q *Query) PageSorted(keys []incidents.SortKey, after []any, limit int) (id
 				heap.Fix(h, 0)
 			}
 		}
-	})
+	}
+	if !q.oldestFirstFromOrder(&o, hasCursor, cursor, limit, visit) {
+		q.scan(visit)
+	}
 	page := h.k
 	slices.SortFunc(page, func(a, b orderKey) int { return a.cmp(&b, o.n) })
 	ids = make([]int64, len(page))
@@ -91,6 +95,33 @@ func (q *Query) PageSorted(keys []incidents.SortKey, after []any, limit int) (id
 		ids[i] = k.id
 	}
 	return ids, more, nil
+}
+
+// oldestFirstFromOrder gives visit the rows of an oldest-first page
+// (sortby=date: date ascending, then id ascending) without a scan of the
+// base: the first limit+1 matching base rows after the cursor from the
+// base's page order walked backwards (oldestListed), then every matching
+// row of the delta. It returns false, having visited nothing, for
+// another order or when the walk would cost more than the scan.
+func (q *Query) oldestFirstFromOrder(o *sortOrder, hasCursor bool, cursor orderKey, limit int, visit visitor) bool {
+	if o.n != 2 || o.field[0] != sortDate || o.desc[0] || o.field[1] != sortID || o.desc[1] {
+		return false
+	}
+	afterDay, afterID := int32(math.MinInt32), int64(math.MinInt64)
+	if hasCursor {
+		afterDay, afterID = int32(cursor.v[0]), cursor.v[1]
+	}
+	rows, ok := q.oldestListed(afterDay, afterID, limit+1)
+	if !ok {
+		return false
+	}
+	if len(rows) > 0 {
+		visit(&q.s.base, rows)
+	}
+	if d := &q.s.delta; d.c.len() > 0 {
+		q.scanRun(run{seg: d, delta: true, lo: 0, hi: d.c.len(), test: q.box != nil}, make([]int32, 0, chunk), visit, nil, nil)
+	}
+	return true
 }
 
 // maxSortKeys is the number of distinct sort fields.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/mapd/mapd/geo"
 	"github.com/mapd/mapd/incidents"
 )
 
@@ -31,7 +32,16 @@ func TestPageSorted(t *testing.T) {
 	for _, row := range upsert {
 		w[row.ID] = row
 	}
-	if err := ix.Apply(2, upsert, nil); err != nil {
+	var del []int64
+	for range 60 {
+		id := int64(1 + r.IntN(2000))
+		if slices.ContainsFunc(upsert, func(row Row) bool { return row.ID == id }) {
+			continue // not both in one write
+		}
+		del = append(del, id)
+		delete(w, id)
+	}
+	if err := ix.Apply(2, upsert, del); err != nil {
 		t.Fatal(err)
 	}
 	s := ix.Current()
@@ -60,6 +70,12 @@ func TestPageSorted(t *testing.T) {
 	}{
 		{"-date", incidents.Filter{}, 97},
 		{"date", incidents.Filter{}, 101},
+		{"date", incidents.Filter{}, 3},
+		{"date", incidents.Filter{From: "2014-03-01", To: "2019-06-30"}, 13},
+		{"date", incidents.Filter{From: "2015-06-01", To: "2015-06-01"}, 40},
+		{"date", incidents.Filter{EventTypes: []string{"Battles"}, To: "2018-01-01"}, 9},
+		{"date", incidents.Filter{BBox: &geo.BBox{MinLon: 36, MinLat: 30, MaxLon: 42, MaxLat: 36}}, 17},
+		{"+date,+id", incidents.Filter{Country: "SY", From: "2012-01-01"}, 2},
 		{"-fatalities", incidents.Filter{}, 50},
 		{"fatalities", incidents.Filter{EventTypes: []string{"Battles"}}, 7},
 		{"-injuries", incidents.Filter{}, 250},
