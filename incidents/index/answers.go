@@ -634,9 +634,10 @@ func (q *Query) Page(cursor string, limit int) (ids []int64, next string, err er
 	// whose count needs no scan of every row (a box, or a polygon's
 	// raster) skips: another must read every row for its count anyway,
 	// which a scan that reads them all gives at once.
-	var skip func(int32) bool
+	var skip func(int) bool
 	if q.plain() || q.polygonOnly() != nil {
-		skip = func(latest int32) bool { return len(h.k) == limit && latest < h.k[0].day }
+		latest := q.s.base.blockLatest
+		skip = func(b int) bool { return len(h.k) == limit && latest[b] < h.k[0].day }
 	}
 	skipped := q.scanSkipping(visit, skip)
 	// A block left out may still hold a match after the page: the first

@@ -392,6 +392,27 @@ func (b *Builder) base() (segment, error) {
 	return sortedSegment(&p.c, p.extras), nil
 }
 
+// blockMaxima returns the largest count of col (fatalities or injuries)
+// in each block of chunk rows, -1 for a block with none known; a large
+// count is read from extras through field.
+func blockMaxima(col []uint16, ids *idCol, extras map[int64]extra, field func(extra) int) []int32 {
+	out := make([]int32, (len(col)+chunk-1)/chunk)
+	for k := range out {
+		m := -1
+		for i := k * chunk; i < min((k+1)*chunk, len(col)); i++ {
+			switch v := col[i]; v {
+			case countNull:
+			case countLarge:
+				m = max(m, field(extras[ids.at(i)]))
+			default:
+				m = max(m, int(v))
+			}
+		}
+		out[k] = int32(min(m, math.MaxInt32))
+	}
+	return out
+}
+
 // sortedSegment returns the rows of c, which are in ascending id order
 // and whose large counts are in extras, as a base segment.
 func sortedSegment(c *cols, extras map[int64]extra) segment {
@@ -418,6 +439,8 @@ func sortedSegment(c *cols, extras map[int64]extra) segment {
 	for i, d := range s.c.day {
 		s.blockLatest[i/chunk] = max(s.blockLatest[i/chunk], d)
 	}
+	s.blockMaxFat = blockMaxima(s.c.fat, &s.c.id, extras, func(e extra) int { return e.fat })
+	s.blockMaxInj = blockMaxima(s.c.inj, &s.c.id, extras, func(e extra) int { return e.inj })
 	s.ids = newIDMap(&s.c.id, perm, lo, hi)
 	s.pageOrder = pageOrder(&s.c, &s.ids)
 	wg.Wait()

@@ -369,10 +369,11 @@ type run struct {
 	test   bool
 }
 
-// scanSkipping is scan, but it leaves out each block of base rows whose
-// latest day skip rejects (nil: none), and returns the runs it left out.
-// Only a scan that left nothing out counts the matches for Count.
-func (q *Query) scanSkipping(visit visitor, skip func(latest int32) bool) (skipped []run) {
+// scanSkipping is scan, but it leaves out each block of base rows that
+// skip rejects (nil: none), called with the block's number (rows
+// [k*chunk, (k+1)*chunk)), and returns the runs it left out. Only a scan
+// that left nothing out counts the matches for Count.
+func (q *Query) scanSkipping(visit visitor, skip func(block int) bool) (skipped []run) {
 	if q.none {
 		return nil
 	}
@@ -400,12 +401,12 @@ func (q *Query) scanSkipping(visit visitor, skip func(latest int32) bool) (skipp
 // scanRun visits the matching rows of r a block of base rows (chunk rows,
 // aligned) at a time, leaving out the blocks skip rejects, which it
 // appends to skipped.
-func (q *Query) scanRun(r run, sel []int32, visit visitor, skip func(int32) bool, skipped []run) []run {
+func (q *Query) scanRun(r run, sel []int32, visit visitor, skip func(block int) bool, skipped []run) []run {
 	seg := r.seg
 	var m block
 	for a := r.lo; a < r.hi; {
 		end := min((a/chunk+1)*chunk, r.hi)
-		if skip != nil && seg.blockLatest != nil && skip(seg.blockLatest[a/chunk]) {
+		if skip != nil && skip(a/chunk) {
 			skipped = append(skipped, run{seg: seg, delta: r.delta, lo: a, hi: end, test: r.test})
 			a = end
 			continue

@@ -158,6 +158,10 @@ type segment struct {
 	// rows (rows [k*chunk, (k+1)*chunk)); nil for the delta. Deleting rows
 	// leaves it an upper bound.
 	blockLatest []int32
+	// blockMaxFat and blockMaxInj are, for the base, the largest
+	// fatalities and injuries of each block (-1 when none is known);
+	// nil for the delta. Deleting rows leaves them upper bounds.
+	blockMaxFat, blockMaxInj []int32
 	// pageOrder is, for the base, its rows in page order (see pageOrder);
 	// nil for the delta.
 	pageOrder []uint32

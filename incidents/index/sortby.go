@@ -86,7 +86,7 @@ func (q *Query) PageSorted(keys []incidents.SortKey, after []any, limit int) (id
 		}
 	}
 	if !q.oldestFirstFromOrder(&o, hasCursor, cursor, limit, visit) {
-		q.scan(visit)
+		q.scanSkipping(visit, q.deadliestSkip(&o, h, limit))
 	}
 	page := h.k
 	slices.SortFunc(page, func(a, b orderKey) int { return a.cmp(&b, o.n) })
@@ -122,6 +122,30 @@ func (q *Query) oldestFirstFromOrder(o *sortOrder, hasCursor bool, cursor orderK
 		q.scanRun(run{seg: d, delta: true, lo: 0, hi: d.c.len(), test: q.box != nil}, make([]int32, 0, chunk), visit, nil, nil)
 	}
 	return true
+}
+
+// deadliestSkip returns, for an order whose first key is fatalities or
+// injuries descending ("deadliest first"), the test that leaves out a
+// block of base rows once the page is full and even the block's largest
+// count would sort after the page's last row; nil for other orders. Most
+// blocks hold no count as large as the page's.
+func (q *Query) deadliestSkip(o *sortOrder, h *orderHeap, limit int) func(block int) bool {
+	if !o.desc[0] || o.field[0] != sortFatalities && o.field[0] != sortInjuries {
+		return nil
+	}
+	maxima := q.s.base.blockMaxFat
+	if o.field[0] == sortInjuries {
+		maxima = q.s.base.blockMaxInj
+	}
+	if maxima == nil {
+		return nil
+	}
+	return func(b int) bool {
+		// Oriented values ascend along the page, so the block's best is
+		// its complemented maximum; ties on the first key may still win
+		// on the next, hence the strict comparison.
+		return len(h.k) == limit && o.orient(0, int64(maxima[b])) > h.k[0].v[0]
+	}
 }
 
 // maxSortKeys is the number of distinct sort fields.

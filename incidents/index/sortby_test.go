@@ -45,24 +45,6 @@ func TestPageSorted(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := ix.Current()
-	value := func(row Row, field string) int64 {
-		switch field {
-		case "date":
-			d, _ := parseDay(row.Date)
-			return int64(d)
-		case "fatalities":
-			return int64(row.Fatalities)
-		case "injuries":
-			return int64(row.Injuries)
-		}
-		return row.ID
-	}
-	cursorValue := func(row Row, field string) any {
-		if field == "date" {
-			return row.Date
-		}
-		return value(row, field)
-	}
 	for _, tc := range []struct {
 		sortby string
 		filter incidents.Filter
@@ -86,58 +68,150 @@ func TestPageSorted(t *testing.T) {
 		{"date,-injuries,fatalities", incidents.Filter{}, 1},
 		{"+fatalities", incidents.Filter{From: "2020-01-01"}, 5000},
 	} {
-		keys, err := incidents.ParseSortBy(tc.sortby)
-		if err != nil {
-			t.Fatal(err)
+		checkSortedPages(t, s, w, tc.sortby, tc.filter, tc.limit)
+	}
+}
+
+// checkSortedPages pages through the matches of filter in sortby's order,
+// limit rows at a time, and checks that the pages, end to end, are the
+// brute-force sorted matches of w: every row once, in order.
+func checkSortedPages(t *testing.T, s *Snapshot, w world, sortby string, filter incidents.Filter, limit int) {
+	t.Helper()
+	value := func(row Row, field string) int64 {
+		switch field {
+		case "date":
+			d, _ := parseDay(row.Date)
+			return int64(d)
+		case "fatalities":
+			return int64(row.Fatalities)
+		case "injuries":
+			return int64(row.Injuries)
 		}
-		keys = incidents.Filter{Sort: keys}.SortKeys()
-		var want []int64
-		for _, row := range w {
-			if bruteMatch(tc.filter, nil, row) {
-				want = append(want, row.ID)
-			}
+		return row.ID
+	}
+	cursorValue := func(row Row, field string) any {
+		if field == "date" {
+			return row.Date
 		}
-		slices.SortFunc(want, func(a, b int64) int {
-			for _, k := range keys {
-				c := cmp.Compare(value(w[a], k.Field), value(w[b], k.Field))
-				if k.Desc {
-					c = -c
-				}
-				if c != 0 {
-					return c
-				}
-			}
-			return 0
-		})
-		q, err := s.Compile(tc.filter, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []int64
-		var after []any
-		for pages := 0; ; pages++ {
-			ids, more, err := q.PageSorted(keys, after, tc.limit)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(ids) > tc.limit || more && len(ids) < tc.limit {
-				t.Fatalf("sortby=%s: page %d has %d rows (limit %d), more %v", tc.sortby, pages, len(ids), tc.limit, more)
-			}
-			got = append(got, ids...)
-			if !more {
-				break
-			}
-			last := w[ids[len(ids)-1]]
-			after = nil
-			for _, k := range keys {
-				after = append(after, cursorValue(last, k.Field))
-			}
-			if pages > len(w) {
-				t.Fatalf("sortby=%s: the pages do not end", tc.sortby)
-			}
-		}
-		if !slices.Equal(got, want) {
-			t.Fatalf("sortby=%s %v: got %d ids %v..., want %d %v...", tc.sortby, tc.filter, len(got), got[:min(len(got), 10)], len(want), want[:min(len(want), 10)])
+		return value(row, field)
+	}
+	keys, err := incidents.ParseSortBy(sortby)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys = incidents.Filter{Sort: keys}.SortKeys()
+	var want []int64
+	for _, row := range w {
+		if bruteMatch(filter, nil, row) {
+			want = append(want, row.ID)
 		}
 	}
+	slices.SortFunc(want, func(a, b int64) int {
+		for _, k := range keys {
+			c := cmp.Compare(value(w[a], k.Field), value(w[b], k.Field))
+			if k.Desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	q, err := s.Compile(filter, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	var after []any
+	for pages := 0; ; pages++ {
+		ids, more, err := q.PageSorted(keys, after, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) > limit || more && len(ids) < limit {
+			t.Fatalf("sortby=%s: page %d has %d rows (limit %d), more %v", sortby, pages, len(ids), limit, more)
+		}
+		got = append(got, ids...)
+		if !more {
+			break
+		}
+		last := w[ids[len(ids)-1]]
+		after = nil
+		for _, k := range keys {
+			after = append(after, cursorValue(last, k.Field))
+		}
+		if pages > len(w) {
+			t.Fatalf("sortby=%s: the pages do not end", sortby)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("sortby=%s %v: got %d ids %v..., want %d %v...", sortby, filter, len(got), got[:min(len(got), 10)], len(want), want[:min(len(want), 10)])
+	}
+}
+
+// TestPageDeadliest pages deadliest-first orders over a base of several
+// blocks whose counts are mostly small, with a few large ones, unknown
+// ones and ties, so that the block maxima leave most blocks out, and
+// checks the pages against brute force; then again with writes in the
+// delta and rows deleted from the base.
+func TestPageDeadliest(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 3))
+	w := world{}
+	for id := int64(1); id <= 5*chunk+300; id++ {
+		row := randRow(r, id)
+		row.Fatalities, row.Injuries = r.IntN(4)-1, r.IntN(3)-1
+		switch r.IntN(400) {
+		case 0:
+			row.Fatalities = 70_000 + r.IntN(10) // large: kept beside the columns
+		case 1, 2:
+			row.Fatalities = 40 + r.IntN(5)
+		case 3:
+			row.Injuries = 100 + r.IntN(3)
+		}
+		w[id] = row
+	}
+	ix := New(Options{})
+	build(t, ix, w, 1)
+	check := func(s *Snapshot) {
+		t.Helper()
+		for _, tc := range []struct {
+			sortby string
+			filter incidents.Filter
+			limit  int
+		}{
+			{"-fatalities", incidents.Filter{}, 10},
+			{"-fatalities", incidents.Filter{EventTypes: []string{"Protests"}, From: "2019-01-01"}, 1},
+			{"-fatalities,date", incidents.Filter{EventTypes: []string{"Battles"}}, 4},
+			{"-injuries", incidents.Filter{}, 7},
+			{"-injuries,-id", incidents.Filter{From: "2016-01-01"}, 25},
+			{"-fatalities", incidents.Filter{BBox: &geo.BBox{MinLon: 36, MinLat: 30, MaxLon: 42, MaxLat: 36}}, 3},
+		} {
+			checkSortedPages(t, s, w, tc.sortby, tc.filter, tc.limit)
+		}
+	}
+	check(ix.Current())
+
+	var upsert []Row
+	for range 50 {
+		row := randRow(r, int64(1+r.IntN(5*chunk+400)))
+		row.Fatalities = 41 + r.IntN(3) // ties with the base's large counts
+		upsert = append(upsert, row)
+	}
+	var del []int64
+	for id := range w {
+		if id%97 == 0 && w[id].Fatalities >= 40 && !slices.ContainsFunc(upsert, func(row Row) bool { return row.ID == id }) {
+			del = append(del, id)
+		}
+	}
+	for _, row := range upsert {
+		w[row.ID] = row
+	}
+	for _, id := range del {
+		delete(w, id)
+	}
+	if err := ix.Apply(2, upsert, del); err != nil {
+		t.Fatal(err)
+	}
+	check(ix.Current())
 }
