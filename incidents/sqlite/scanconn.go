@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"modernc.org/libc"
+	"modernc.org/libc/sys/types"
 	sqlite3lib "modernc.org/sqlite/lib"
 )
 
@@ -157,6 +158,70 @@ func (s *scanStmt) bindInt64(i int, v int64) error {
 		return s.c.err(rc)
 	}
 	return nil
+}
+
+// bindText binds parameter i (from 1) to a copy of v.
+func (s *scanStmt) bindText(i int, v string) error {
+	p := libc.Xmalloc(s.c.tls, types.Size_t(max(len(v), 1)))
+	if p == 0 {
+		return fmt.Errorf("%w: out of memory binding %d bytes", errScan, len(v))
+	}
+	defer libc.Xfree(s.c.tls, p)
+	copy(unsafe.Slice((*byte)(cMem(p)), len(v)), v)
+	// SQLITE_TRANSIENT (-1): SQLite copies the value before returning.
+	if rc := sqlite3lib.Xsqlite3_bind_text(s.c.tls, s.stmt, int32(i), p, int32(len(v)), ^uintptr(0)); rc != sqlite3lib.SQLITE_OK {
+		return s.c.err(rc)
+	}
+	return nil
+}
+
+// bindFloat64 binds parameter i (from 1) to v.
+func (s *scanStmt) bindFloat64(i int, v float64) error {
+	if rc := sqlite3lib.Xsqlite3_bind_double(s.c.tls, s.stmt, int32(i), v); rc != sqlite3lib.SQLITE_OK {
+		return s.c.err(rc)
+	}
+	return nil
+}
+
+// bindable reports whether bind takes every value of args.
+func bindable(args []any) bool {
+	for _, a := range args {
+		switch a.(type) {
+		case string, int, int64, float64:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// bind binds args to the parameters from 1 on; each must be a string, an
+// int, an int64 or a float64 (bindable).
+func (s *scanStmt) bind(args []any) error {
+	for k, a := range args {
+		var err error
+		switch v := a.(type) {
+		case string:
+			err = s.bindText(k+1, v)
+		case int:
+			err = s.bindInt64(k+1, int64(v))
+		case int64:
+			err = s.bindInt64(k+1, v)
+		case float64:
+			err = s.bindFloat64(k+1, v)
+		default:
+			err = fmt.Errorf("%w: cannot bind %T", errScan, a)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reset makes the statement ready to run again with new bindings.
+func (s *scanStmt) reset() {
+	sqlite3lib.Xsqlite3_reset(s.c.tls, s.stmt)
 }
 
 // step advances to the next row; false when there is none.
