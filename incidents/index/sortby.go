@@ -14,15 +14,18 @@ import (
 // ascending or descending, id last; an unknown count sorts as -1, as
 // incidents.SortValue has it): the ids of the first limit matches after
 // the row whose sort values are after (incidents.Filter.CursorValues; nil
-// for the first page), and whether more matches follow. The scan keeps
-// only the best limit rows in a heap, so a page costs one pass over the
-// matches whatever their number. limit <= 0 means incidents.DefaultLimit.
-func (q *Query) PageSorted(keys []incidents.SortKey, after []any, limit int) (ids []int64, more bool, err error) {
+// for the first page), and, when more matches follow, the sort values of
+// the page's last row, which the next page continues after (a date as
+// "YYYY-MM-DD", the other fields as int64, an unknown count as -1), nil
+// when none follow. The scan keeps only the best limit rows in a heap, so
+// a page costs one pass over the matches whatever their number. limit <= 0
+// means incidents.DefaultLimit.
+func (q *Query) PageSorted(keys []incidents.SortKey, after []any, limit int) (ids []int64, last []any, err error) {
 	if limit <= 0 {
 		limit = incidents.DefaultLimit
 	}
 	if len(keys) == 0 || len(keys) > maxSortKeys || keys[len(keys)-1].Field != "id" {
-		return nil, false, fmt.Errorf("index: sort keys %v do not end with id", keys)
+		return nil, nil, fmt.Errorf("index: sort keys %v do not end with id", keys)
 	}
 	o := sortOrder{n: len(keys)}
 	for i, k := range keys {
@@ -36,7 +39,7 @@ func (q *Query) PageSorted(keys []incidents.SortKey, after []any, limit int) (id
 		case "id":
 			o.field[i] = sortID
 		default:
-			return nil, false, fmt.Errorf("index: cannot sort by %q", k.Field)
+			return nil, nil, fmt.Errorf("index: cannot sort by %q", k.Field)
 		}
 		o.desc[i] = k.Desc
 	}
@@ -44,7 +47,7 @@ func (q *Query) PageSorted(keys []incidents.SortKey, after []any, limit int) (id
 	hasCursor := after != nil
 	if hasCursor {
 		if len(after) != len(keys) {
-			return nil, false, fmt.Errorf("index: %d cursor values for %d sort keys", len(after), len(keys))
+			return nil, nil, fmt.Errorf("index: %d cursor values for %d sort keys", len(after), len(keys))
 		}
 		for i, v := range after {
 			var x int64
@@ -52,19 +55,20 @@ func (q *Query) PageSorted(keys []incidents.SortKey, after []any, limit int) (id
 			case string:
 				d, err := parseDay(v)
 				if err != nil {
-					return nil, false, err
+					return nil, nil, err
 				}
 				x = int64(d)
 			case int64:
 				x = v
 			default:
-				return nil, false, fmt.Errorf("index: cursor value %v (%T)", v, v)
+				return nil, nil, fmt.Errorf("index: cursor value %v (%T)", v, v)
 			}
 			cursor.v[i] = o.orient(i, x)
 		}
 	}
 	h := &orderHeap{n: o.n}
 	first := make([]int64, 0, chunk)
+	more := false
 	visit := func(seg *segment, sel []int32) {
 		// Most rows lose on the first key alone, read for the whole
 		// chunk in one loop over its column.
@@ -94,7 +98,24 @@ func (q *Query) PageSorted(keys []incidents.SortKey, after []any, limit int) (id
 	for i, k := range page {
 		ids[i] = k.id
 	}
-	return ids, more, nil
+	if more && len(page) > 0 {
+		last = o.values(&page[len(page)-1])
+	}
+	return ids, last, nil
+}
+
+// values returns the sort values of k in PageSorted's form.
+func (o *sortOrder) values(k *orderKey) []any {
+	vs := make([]any, o.n)
+	for i := range o.n {
+		x := o.orient(i, k.v[i]) // orient is its own inverse
+		if o.field[i] == sortDate {
+			vs[i] = formatDay(int32(x))
+		} else {
+			vs[i] = x
+		}
+	}
+	return vs
 }
 
 // oldestFirstFromOrder gives visit the rows of an oldest-first page

@@ -3,6 +3,7 @@ package index
 import (
 	"cmp"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -125,7 +126,8 @@ func checkSortedPages(t *testing.T, s *Snapshot, w world, sortby string, filter 
 	var got []int64
 	var after []any
 	for pages := 0; ; pages++ {
-		ids, more, err := q.PageSorted(keys, after, limit)
+		ids, last, err := q.PageSorted(keys, after, limit)
+		more := last != nil
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,10 +138,13 @@ func checkSortedPages(t *testing.T, s *Snapshot, w world, sortby string, filter 
 		if !more {
 			break
 		}
-		last := w[ids[len(ids)-1]]
+		row := w[ids[len(ids)-1]]
 		after = nil
 		for _, k := range keys {
-			after = append(after, cursorValue(last, k.Field))
+			after = append(after, cursorValue(row, k.Field))
+		}
+		if !reflect.DeepEqual(last, after) {
+			t.Fatalf("sortby=%s: page %d ends at %v, want the last row's values %v", sortby, pages, last, after)
 		}
 		if pages > len(w) {
 			t.Fatalf("sortby=%s: the pages do not end", sortby)

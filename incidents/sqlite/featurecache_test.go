@@ -72,6 +72,8 @@ func TestListFeaturesNeverStale(t *testing.T) {
 		{Limit: 1000},
 		{Limit: 7},
 		{Limit: 1000, BBox: &geo.BBox{MinLon: 38.05, MinLat: 35.05, MaxLon: 38.25, MaxLat: 35.25}},
+		{Limit: 300, Sort: []incidents.SortKey{{Field: "date"}, {Field: "id"}}},
+		{Limit: 40, Sort: []incidents.SortKey{{Field: "fatalities", Desc: true}, {Field: "id", Desc: true}}},
 	}
 	replace := func(s *Store, in *incidents.Incident, notes string) func() error {
 		return func() error {

@@ -34,9 +34,9 @@ func (s *Store) List(ctx context.Context, f incidents.Filter, fn func(*incidents
 
 // ListFeatures lists the page List lists, but calls fn with each
 // incident's GeoJSON Feature as incidents.Incident.AppendFeature encodes
-// it (fn must not keep the bytes). For a page the index chooses in the
-// default order, the features of incidents listed recently come from a
-// cache of encoded features, and only the others are read from SQLite.
+// it (fn must not keep the bytes). For a page the index chooses, in any
+// order, the features of incidents listed recently come from a cache of
+// encoded features, and only the others are read from SQLite.
 func (s *Store) ListFeatures(ctx context.Context, f incidents.Filter, fn func(feature []byte) error) (incidents.Page, error) {
 	if err := checkFilter(f); err != nil {
 		return incidents.Page{}, err
@@ -53,10 +53,8 @@ func (s *Store) ListFeatures(ctx context.Context, f incidents.Filter, fn func(fe
 		return incidents.Page{}, err
 	case q == nil:
 		return s.listFromSQL(ctx, f, encode)
-	case len(f.Sort) > 0:
-		return s.listFromIndex(ctx, q, f, encode)
 	}
-	ids, next, err := q.Page(f.Cursor, f.PageLimit())
+	ids, next, err := pageFromIndex(q, f)
 	if err != nil {
 		return incidents.Page{}, err
 	}
@@ -168,45 +166,65 @@ func (s *Store) listFromSQL(ctx context.Context, f incidents.Filter, fn func(*in
 	return page, nil
 }
 
+// pageFromIndex returns the ids of the page of f that the index chooses,
+// in the default order or sortby's, and the cursor of the next page ("":
+// none).
+func pageFromIndex(q *index.Query, f incidents.Filter) (ids []int64, next string, err error) {
+	if len(f.Sort) == 0 {
+		return q.Page(f.Cursor, f.PageLimit())
+	}
+	after, err := f.CursorValues()
+	if err != nil {
+		return nil, "", err
+	}
+	ids, last, err := q.PageSorted(f.SortKeys(), after, f.PageLimit())
+	if err != nil || last == nil {
+		return ids, "", err
+	}
+	// The next page continues after the last row's sort values, which
+	// NextCursor reads from an incident.
+	at := incidents.Incident{ID: ids[len(ids)-1]}
+	for i, k := range f.SortKeys() {
+		switch v := last[i].(type) {
+		case string:
+			at.Date = v
+		case int64:
+			n := int(v)
+			switch {
+			case k.Field == "id":
+				at.ID = v
+			case v < 0: // unknown
+			case k.Field == "fatalities":
+				at.Fatalities = &n
+			case k.Field == "injuries":
+				at.Injuries = &n
+			}
+		}
+	}
+	return ids, f.NextCursor(&at), nil
+}
+
 // listFromIndex lists the page the index chooses, in the default order
 // or sortby's: it reads only those rows. A row deleted since the index's
 // snapshot is left out.
 func (s *Store) listFromIndex(ctx context.Context, q *index.Query, f incidents.Filter, fn func(*incidents.Incident) error) (incidents.Page, error) {
-	var ids []int64
-	var next string
-	more := false
-	if len(f.Sort) == 0 {
-		var err error
-		if ids, next, err = q.Page(f.Cursor, f.PageLimit()); err != nil {
-			return incidents.Page{}, err
-		}
-	} else {
-		after, err := f.CursorValues()
-		if err != nil {
-			return incidents.Page{}, err
-		}
-		if ids, more, err = q.PageSorted(f.SortKeys(), after, f.PageLimit()); err != nil {
-			return incidents.Page{}, err
-		}
+	ids, next, err := pageFromIndex(q, f)
+	if err != nil {
+		return incidents.Page{}, err
 	}
 	page := incidents.Page{Matched: q.Count(), Next: next}
 	if len(ids) == 0 {
 		return page, nil
 	}
-	var last incidents.Incident
-	err := s.fetchRows(ctx, ids, true, func(in *incidents.Incident) error {
+	err = s.fetchRows(ctx, ids, true, func(in *incidents.Incident) error {
 		if err := fn(in); err != nil {
 			return err
 		}
-		last = *in
 		page.Returned++
 		return nil
 	})
 	if err != nil {
 		return incidents.Page{}, err
-	}
-	if more && page.Returned > 0 {
-		page.Next = f.NextCursor(&last)
 	}
 	return page, nil
 }
