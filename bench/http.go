@@ -394,6 +394,12 @@ func benchHTTP(ctx context.Context, srv *server, o options) ([]row, error) {
 	}
 	rows = append(rows, counts...)
 
+	sorted, err := benchSorted(ctx, one, srv.base, scale)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, sorted...)
+
 	cql, err := benchCQL2(ctx, one, srv.base, scale)
 	if err != nil {
 		return nil, err
@@ -728,6 +734,49 @@ func benchCounts(ctx context.Context, one *loader, base string, scale int) ([]ro
 			rows = append(rows, row{what: ep.name + ", " + f.name, clients: 1, n: len(lat[i]), p50: p50, p99: p99,
 				target: verdict(p50 <= ep.target, "p50 ≤ "+dur(ep.target)), note: "after a write each round"})
 		}
+	}
+	return rows, nil
+}
+
+// benchSorted measures OGC items pages of 100 in the orders an analyst
+// asks for (oldest first, deadliest first, least deadly first) beside the
+// default newest-first order, one client, each round after a write (which
+// empties the feature cache). They have no target of their own; the note
+// gives each order's p50 as a multiple of the default's.
+func benchSorted(ctx context.Context, one *loader, base string, scale int) ([]row, error) {
+	rounds := max(3, 12/scale)
+	orders := []string{"", "date", "-fatalities", "fatalities"}
+	lat := make([][]time.Duration, len(orders))
+	for range rounds {
+		if err := one.bump(ctx, base); err != nil {
+			return nil, err
+		}
+		for i, o := range orders {
+			u := base + "/ogc/collections/incidents/items?limit=100"
+			if o != "" {
+				u += "&sortby=" + o
+			}
+			res, err := one.run(ctx, []string{u}, map[string]string{"Accept": "application/geo+json"}, stat.NumberReturned)
+			if err != nil {
+				return nil, err
+			}
+			if res.status[http.StatusOK] != 1 || res.items != 100 {
+				return nil, fmt.Errorf("%s: %s, %d features", u, statusNote(res.status), res.items)
+			}
+			lat[i] = append(lat[i], res.lat...)
+		}
+	}
+	def, _ := stat.Percentiles(lat[0])
+	var rows []row
+	for i, o := range orders {
+		p50, p99 := stat.Percentiles(lat[i])
+		name := "OGC items page of 100, sortby=" + o
+		if o == "" {
+			name = "OGC items page of 100, default order (-date)"
+		}
+		logf("%s: p50 %s", name, p50)
+		rows = append(rows, row{what: name, clients: 1, n: len(lat[i]), p50: p50, p99: p99, target: "–",
+			note: fmt.Sprintf("%.1f× the default order's p50; after a write each round", float64(p50)/float64(def))})
 	}
 	return rows, nil
 }
