@@ -172,7 +172,9 @@ func writePairs(c *writeConn, table string, pairs [][2]int64) error {
 	}
 	defer st.close()
 	for _, p := range pairs {
-		st.row(0)
+		if err := st.row(0); err != nil {
+			return fmt.Errorf("incidents: spatial index: %w", err)
+		}
 		st.int(1, p[0])
 		st.int(2, p[1])
 		if err := st.exec(); err != nil {

@@ -124,10 +124,11 @@ func (s *rowStmt) close() {
 }
 
 // row starts binding a new row whose text and blob parameters take n
-// bytes in all, growing the buffer if needed.
+// bytes in all, growing the buffer if needed. The buffer is allocated
+// even for n = 0: SQLite binds a text at address 0 as NULL.
 func (s *rowStmt) row(n int) error {
 	s.used, s.firstErr = 0, nil
-	if n <= s.size {
+	if n <= s.size && s.buf != 0 {
 		return nil
 	}
 	size := max(n, 2*s.size, 1024)
