@@ -252,13 +252,17 @@ func (rd *importReader) check(ctx context.Context, rec *Record) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	if !in.HasPoint() && in.Place != "" {
-		if err := resolve(ctx, in, rd.opts.Resolver, topCountries(rd.countries)); err != nil {
+	// A record with its point is ready: besides the point, ValidateStored
+	// checks what Validate just did.
+	if !in.HasPoint() {
+		if in.Place != "" {
+			if err := resolve(ctx, in, rd.opts.Resolver, topCountries(rd.countries)); err != nil {
+				return err
+			}
+		}
+		if err := in.ValidateStored(); err != nil {
 			return err
 		}
-	}
-	if err := in.ValidateStored(); err != nil {
-		return err
 	}
 	if in.Country != "" {
 		rd.countries[in.Country]++

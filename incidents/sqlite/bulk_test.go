@@ -3,12 +3,14 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mapd/mapd/incidents"
 	"github.com/mapd/mapd/incidents/sqlite"
@@ -199,5 +201,259 @@ func TestBulkLoadAtomicRejectStoresNothing(t *testing.T) {
 	}
 	if err := s.Check(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// variedFixture returns n incidents that use every column: text in
+// several scripts and with characters JSON escapes, absent and zero
+// numbers, no source_id, the extreme coordinates, and source_ids repeated
+// both with new content and with the same content.
+func variedFixture(n int) []incidents.Incident {
+	r := rand.New(rand.NewPCG(5, 8))
+	words := []string{"حلب", "Deir ez-Zor", "café", "Ñandú", "日本語", "quote \" and \\ backslash", "<b>&amp;</b>", "tab\there", "emoji 🙂", ""}
+	pick := func() string { return words[r.IntN(len(words))] }
+	coords := [][2]float64{{90, 180}, {-90, -180}, {0, 0}, {89.999999, -179.999999}, {-0.000001, 0.000001}}
+	items := make([]incidents.Incident, 0, n)
+	for i := range n {
+		in := incidents.Incident{
+			SourceID:      fmt.Sprintf("v-%d", i),
+			Date:          fmt.Sprintf("20%02d-%02d-%02d", 10+r.IntN(14), 1+r.IntN(12), 1+r.IntN(28)),
+			DatePrecision: []string{"", "day", "month", "year"}[r.IntN(4)],
+			EventType:     incidents.EventTypes[r.IntN(len(incidents.EventTypes))],
+			SubEventType:  pick(),
+			Actor1:        pick(),
+			Actor2:        pick(),
+			Place:         pick(),
+			Country:       []string{"", "SY", "IQ", "TR"}[r.IntN(4)],
+			Admin1:        pick(),
+			Lat:           ptr(-90 + 180*r.Float64()),
+			Lon:           ptr(-180 + 360*r.Float64()),
+			GeoPrecision:  r.IntN(4),
+			Notes:         pick() + " " + pick() + " convoy",
+		}
+		if i%5 == 0 {
+			c := coords[r.IntN(len(coords))]
+			in.Lat, in.Lon = ptr(c[0]), ptr(c[1])
+		}
+		switch r.IntN(3) {
+		case 0:
+			in.Fatalities, in.Injuries = ptr(r.IntN(100)), ptr(0)
+		case 1:
+			in.Fatalities = ptr(0)
+		}
+		if r.IntN(2) == 0 {
+			in.GeonameID = int64(r.IntN(1_000_000))
+		}
+		for range r.IntN(3) {
+			in.Sources = append(in.Sources, pick())
+			in.Tags = append(in.Tags, pick())
+		}
+		switch {
+		case i%13 == 7:
+			in.SourceID = "" // no source_id: never matched
+		case i%11 == 10:
+			in.SourceID = fmt.Sprintf("v-%d", r.IntN(i)) // a correction of an earlier record
+		case i%17 == 16:
+			in = items[r.IntN(i)] // the same record again
+		}
+		items = append(items, in)
+	}
+	return items
+}
+
+// dumpRows returns every row of incidents, every R*Tree entry and the
+// answers of full-text queries, as text.
+func dumpRows(t *testing.T, path string) map[string]string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	queries := map[string]string{
+		"rows":      "SELECT *, typeof(source_id), typeof(fatalities), typeof(injuries), typeof(geonameid), typeof(notes) FROM incidents ORDER BY id",
+		"rtree":     "SELECT * FROM incidents_rtree ORDER BY id",
+		"rtreetest": "SELECT rtreecheck('incidents_rtree')",
+	}
+	for i, q := range []string{"convoy", "cafe", "حلب", "日本語", "backslash OR emoji", "Deir AND convoy", "ñandu"} {
+		queries[fmt.Sprintf("fts%d", i)] = fmt.Sprintf("SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH '%s' ORDER BY rowid", q)
+	}
+	out := map[string]string{}
+	for name, q := range queries {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cols, _ := rows.Columns()
+		var b strings.Builder
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%#v\n", vals)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = b.String()
+	}
+	return out
+}
+
+// TestBulkLoadMatchesRowByRow imports the same varied records into an
+// empty database (a bulk load) and into one holding a placeholder row of
+// id 0, so that the rows get the same ids row by row, deleted afterwards;
+// the two must hold the same rows, R*Tree entries and full-text answers,
+// and report the same counts.
+func TestBulkLoadMatchesRowByRow(t *testing.T) {
+	ctx := context.Background()
+	items := variedFixture(2500)
+	clock := func() time.Time { return time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC) }
+	dir := t.TempDir()
+	var dumps []map[string]string
+	var results []incidents.ImportResult
+	for _, name := range []string{"bulk", "rows"} {
+		path := filepath.Join(dir, name+".db")
+		s, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "rows" {
+			db, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = db.Exec(`INSERT INTO incidents (id, date, event_type, lat, lon, created_at, updated_at)
+				VALUES (0, '2020-01-01', 'Riots', 1, 1, '', '')`)
+			db.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		var stages []string
+		res, err := s.Import(ctx, incidents.NewSliceDecoder(slices.Clone(items)), incidents.ImportOptions{
+			BatchSize: 700, Now: clock, Stage: func(what string) { stages = append(stages, what) }})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if bulk := name == "bulk"; bulk != slices.Contains(stages, "spatial index") {
+			t.Fatalf("%s: stages %q: the import was not the kind of load the test needs", name, stages)
+		}
+		if name == "rows" {
+			if err := s.Delete(ctx, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Check(ctx); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, res)
+		dumps = append(dumps, dumpRows(t, path))
+	}
+	if results[0].Updated == 0 || results[0].Unchanged == 0 || results[0].Rejected != 0 {
+		t.Fatalf("bulk load %+v: want updates and unchanged records, none rejected", results[0])
+	}
+	if fmt.Sprint(results[0]) != fmt.Sprint(results[1]) {
+		t.Errorf("results differ:\nbulk %+v\nrows %+v", results[0], results[1])
+	}
+	for name, bulk := range dumps[0] {
+		if rows := dumps[1][name]; bulk != rows {
+			b, r := strings.Split(bulk, "\n"), strings.Split(rows, "\n")
+			for i := range min(len(b), len(r)) {
+				if b[i] != r[i] {
+					t.Errorf("%s differs at line %d (of %d and %d):\nbulk %s\nrows %s", name, i, len(b), len(r), b[i], r[i])
+					break
+				}
+			}
+			if len(b) != len(r) {
+				t.Errorf("%s: %d lines in the bulk load, %d row by row", name, len(b), len(r))
+			}
+		}
+	}
+	if dumps[0]["rtreetest"] != "[]interface {}{\"ok\"}\n" {
+		t.Errorf("rtreecheck: %s", dumps[0]["rtreetest"])
+	}
+	for _, name := range []string{"rows", "fts0", "fts1", "fts2"} {
+		if strings.Count(dumps[0][name], "\n") < 10 {
+			t.Errorf("%s: nearly empty: %q", name, dumps[0][name])
+		}
+	}
+}
+
+// cancellingDecoder cancels its context when it has given after records.
+type cancellingDecoder struct {
+	incidents.Decoder
+	after  int
+	n      int
+	cancel context.CancelFunc
+}
+
+func (d *cancellingDecoder) Next() (incidents.Record, error) {
+	if d.n++; d.n == d.after {
+		d.cancel()
+	}
+	return d.Decoder.Next()
+}
+
+// TestBulkLoadCancelledStoresNothing cancels bulk loads while they insert
+// and while they build each derived structure: each must return the
+// context's error, report nothing stored and leave the table empty with
+// its indexes and triggers, and the next import must complete.
+func TestBulkLoadCancelledStoresNothing(t *testing.T) {
+	items := bulkFixture(3000)
+	for _, at := range []string{"insert", "full-text index", "index incidents_date", "spatial index", "trigger incidents_version_au"} {
+		t.Run(at, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "cancel.db")
+			s, err := sqlite.Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			before := dumpDerived(t, path)["schema"]
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var dec incidents.Decoder = incidents.NewSliceDecoder(items)
+			stages := 0
+			opts := incidents.ImportOptions{BatchSize: 500, Stage: func(what string) {
+				if what == at {
+					stages++
+					cancel()
+				}
+			}}
+			if at == "insert" {
+				dec = &cancellingDecoder{Decoder: dec, after: 1500, cancel: cancel}
+			}
+			res, err := s.Import(ctx, dec, opts)
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("error %v, want context.Canceled", err)
+			}
+			if res.Inserted+res.Updated+res.Unchanged != 0 {
+				t.Errorf("result %+v: want nothing reported stored", res)
+			}
+			if at != "insert" && stages != 1 {
+				t.Fatalf("stage %q announced %d times, want once", at, stages)
+			}
+			if n, err := s.Count(context.Background(), incidents.Filter{}); err != nil || n != 0 {
+				t.Fatalf("%d incidents stored (%v), want 0", n, err)
+			}
+			if after := dumpDerived(t, path)["schema"]; after != before {
+				t.Fatalf("schema changed by a cancelled bulk load:\nbefore %s\nafter %s", before, after)
+			}
+			res, err = s.Import(context.Background(), incidents.NewSliceDecoder(items), incidents.ImportOptions{})
+			if err != nil || res.Inserted == 0 {
+				t.Fatalf("next import: %+v, %v", res, err)
+			}
+			if err := s.Check(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

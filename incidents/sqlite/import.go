@@ -43,16 +43,10 @@ func (imp *importer) Flush(ctx context.Context, res *incidents.ImportResult) err
 
 // Finish implements incidents.ImportWriter: it commits the open
 // transaction, or rolls it back and sets the counts to those of the
-// committed batches, and restores the cache a bulk load enlarged.
+// committed batches.
 func (imp *importer) Finish(ctx context.Context, commit bool, res *incidents.ImportResult) error {
 	imp.res = res
-	err := imp.finish(ctx, commit)
-	if imp.bulk != nil {
-		if cerr := imp.bulk.restoreCache(imp.store.w); err == nil {
-			err = cerr
-		}
-	}
-	return err
+	return imp.finish(ctx, commit)
 }
 
 type importer struct {
@@ -65,8 +59,10 @@ type importer struct {
 	done     incidents.ImportResult
 	indexed  int64     // incidents with a higher id are not yet in the full-text index
 	inserted bool      // rows were inserted since the last indexNewFTS
-	started  bool      // the first transaction has begun
+	started  bool      // the import has written its first record
 	bulk     *bulkLoad // non-nil during a bulk load into an empty table (see bulk.go)
+	stampAt  int64     // the second of stamp, in Unix time
+	stamp    string    // the timestamp of records written at that second
 	last     int       // index of the last record written
 	maxID    int64     // the highest id in the table
 	queue    []incidents.CheckedRecord
@@ -86,8 +82,17 @@ type importStmts struct {
 const insertGroup = 32
 
 // add queues one checked record for writing, and writes the queue when it holds a group or
-// reaches the end of a batch.
+// reaches the end of a batch. In a bulk load it writes the record at once.
 func (imp *importer) add(ctx context.Context, rec *incidents.CheckedRecord) error {
+	if !imp.started {
+		imp.started = true
+		if err := imp.maybeBulk(ctx); err != nil {
+			return err
+		}
+	}
+	if imp.bulk != nil {
+		return imp.bulkWrite(ctx, rec)
+	}
 	imp.queue = append(imp.queue, *rec)
 	group := insertGroup
 	if !imp.opts.Atomic {
@@ -151,7 +156,7 @@ func (imp *importer) writeGroup(ctx context.Context, q []incidents.CheckedRecord
 		}
 		imp.stmts.insertGroup = st
 	}
-	now := imp.opts.Now().UTC().Format(time.RFC3339)
+	now := imp.now()
 	args := make([]any, 0, insertGroup*21)
 	for i := range q {
 		in := &q[i].Incident
@@ -215,14 +220,6 @@ func (imp *importer) begin(ctx context.Context) error {
 		imp.unlock()
 		return err
 	}
-	if !imp.started {
-		imp.started = true
-		if err := imp.maybeBulk(ctx, tx); err != nil {
-			tx.Rollback()
-			imp.unlock()
-			return err
-		}
-	}
 	st := &importStmts{}
 	prepare := func(q string) *sql.Stmt {
 		if err != nil {
@@ -254,19 +251,62 @@ func (imp *importer) begin(ctx context.Context) error {
 
 // maybeBulk turns the import into a bulk load when the incidents table is
 // empty: one transaction, with the derived structures built at the end.
-func (imp *importer) maybeBulk(ctx context.Context, tx *sql.Tx) error {
-	empty, err := tableEmpty(ctx, tx)
-	if err != nil || !empty {
+// The bulk load holds the store's write lock until it ends.
+func (imp *importer) maybeBulk(ctx context.Context) error {
+	imp.store.lockWrites()
+	imp.locked = true
+	// A cheap look first, so that an import into a table with rows opens
+	// no connection; beginBulk looks again inside its transaction.
+	var exists bool
+	err := imp.store.w.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM incidents)").Scan(&exists)
+	if err == nil && !exists {
+		imp.bulk, err = beginBulk(ctx, imp.store)
+	}
+	if err != nil || imp.bulk == nil {
+		imp.unlock()
+		if err != nil {
+			return fmt.Errorf("incidents: import: %w", err)
+		}
+	}
+	imp.done = *imp.res
+	return nil
+}
+
+// bulkWrite writes one record of a bulk load.
+func (imp *importer) bulkWrite(ctx context.Context, rec *incidents.CheckedRecord) error {
+	imp.last = rec.Index
+	in := &rec.Incident
+	now := imp.now()
+	in.CreatedAt, in.UpdatedAt = now, now
+	outcome, err := imp.bulk.write(ctx, in)
+	if err != nil {
 		return err
 	}
-	imp.bulk, err = beginBulk(ctx, tx)
-	return err
+	switch outcome {
+	case bulkInserted:
+		imp.res.Inserted++
+	case bulkUpdated:
+		imp.res.Updated++
+	case bulkUnchanged:
+		imp.res.Unchanged++
+	}
+	return imp.maybeCommit(ctx, 1)
+}
+
+// now returns the timestamp of a record written now, formatted once a
+// second.
+func (imp *importer) now() string {
+	t := imp.opts.Now()
+	if sec := t.Unix(); sec != imp.stampAt || imp.stamp == "" {
+		imp.stampAt, imp.stamp = sec, t.UTC().Format(time.RFC3339)
+	}
+	return imp.stamp
 }
 
 // indexFTS brings the full-text index up to date with the rows inserted in
 // the open transaction.
 func (imp *importer) indexFTS(ctx context.Context) error {
-	if !imp.inserted || imp.bulk != nil {
+	if !imp.inserted {
 		return nil
 	}
 	if err := indexNewFTS(ctx, imp.tx, imp.indexed); err != nil {
@@ -287,7 +327,7 @@ func (imp *importer) write(ctx context.Context, in *incidents.Incident) error {
 			return err
 		}
 	}
-	now := imp.opts.Now().UTC().Format(time.RFC3339)
+	now := imp.now()
 	in.CreatedAt, in.UpdatedAt = now, now
 	// Try the insert first: a new source_id (the common case in a bulk
 	// load) then costs one statement; a known one inserts nothing and
@@ -356,16 +396,14 @@ func (imp *importer) maybeCommit(ctx context.Context, n int) error {
 }
 
 func (imp *importer) commit(ctx context.Context) error {
+	if imp.bulk != nil {
+		return imp.commitBulk(ctx)
+	}
 	if imp.tx == nil {
 		return nil
 	}
 	if err := imp.indexFTS(ctx); err != nil {
 		return err
-	}
-	if imp.bulk != nil {
-		if err := imp.bulk.finish(ctx, imp.tx, imp.opts.Stage); err != nil {
-			return err
-		}
 	}
 	// The rows the transaction wrote, for the index; too many are cheaper
 	// to read by building the index again.
@@ -373,7 +411,7 @@ func (imp *importer) commit(ctx context.Context) error {
 	var version int64
 	rebuild := false
 	if imp.store.idx != nil {
-		if imp.bulk != nil || imp.maxID-imp.firstNew+int64(len(imp.updated)) > maxApplyRows {
+		if imp.maxID-imp.firstNew+int64(len(imp.updated)) > maxApplyRows {
 			rebuild = true
 		} else {
 			var err error
@@ -403,7 +441,27 @@ func (imp *importer) commit(ctx context.Context) error {
 	return nil
 }
 
+// commitBulk ends the bulk load: it builds the derived structures and
+// commits, or leaves the table empty.
+func (imp *importer) commitBulk(ctx context.Context) error {
+	err := imp.bulk.finish(ctx, imp.opts.Stage)
+	imp.bulk.close()
+	imp.bulk = nil
+	if err == nil && imp.store.idx != nil {
+		// Build while still holding the write lock, so that the import
+		// returns once its rows are in the index; reads meanwhile use the
+		// snapshot from before the import.
+		imp.store.idx.rebuild(imp.store)
+	}
+	imp.unlock()
+	return err
+}
+
 func (imp *importer) rollback() {
+	if imp.bulk != nil {
+		imp.bulk.close()
+		imp.bulk = nil
+	}
 	if imp.tx != nil {
 		imp.tx.Rollback()
 		imp.tx, imp.stmts = nil, nil
@@ -419,17 +477,21 @@ func (imp *importer) unlock() {
 	}
 }
 
-// finish commits or rolls back the open transaction. On rollback the
-// counts become those of the committed batches.
+// finish commits or rolls back the open transaction. On rollback, or
+// when the commit fails, the counts become those of the committed
+// batches: none in an atomic import or a bulk load.
 func (imp *importer) finish(ctx context.Context, commit bool) error {
-	if !commit {
-		imp.rollback()
-		if imp.opts.Atomic {
-			imp.res.Inserted, imp.res.Updated, imp.res.Unchanged = 0, 0, 0
-		} else {
-			imp.res.Inserted, imp.res.Updated, imp.res.Unchanged = imp.done.Inserted, imp.done.Updated, imp.done.Unchanged
+	var err error
+	if commit {
+		if err = imp.commit(ctx); err == nil {
+			return nil
 		}
-		return nil
 	}
-	return imp.commit(ctx)
+	imp.rollback()
+	if imp.opts.Atomic {
+		imp.res.Inserted, imp.res.Updated, imp.res.Unchanged = 0, 0, 0
+	} else {
+		imp.res.Inserted, imp.res.Updated, imp.res.Unchanged = imp.done.Inserted, imp.done.Updated, imp.done.Unchanged
+	}
+	return err
 }

@@ -2,21 +2,19 @@ package sqlite
 
 import (
 	"cmp"
-	"context"
-	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 )
 
 // SQLite's R*Tree inserts one row at a time: each insert walks the tree
 // and weighs every cell of each node it passes, which made the spatial
-// index the largest single cost of a bulk load. buildRTree instead packs
-// every incident into a new tree with the Sort-Tile-Recursive method and
-// writes the tree's three shadow tables directly, in the R*Tree module's
-// file format (sqlite/ext/rtree/rtree.c):
+// index the largest single cost of a bulk load. A bulk load instead
+// keeps the cell of each row it inserts, packs them all into a new tree
+// with the Sort-Tile-Recursive method (packTree, in Go, while SQLite
+// builds the full-text index) and writes the tree's three shadow tables
+// directly, in the R*Tree module's file format (sqlite/ext/rtree/rtree.c):
 //
 //   - incidents_rtree_node(nodeno, data): node 1 is the root. A node is a
 //     blob of the tree's node size: a 2-byte big-endian tree depth (read
@@ -38,82 +36,152 @@ type rtEntry struct {
 	box [4]float32 // min_lon, max_lon, min_lat, max_lat
 }
 
-// buildRTree replaces the content of incidents_rtree with one entry per
-// incident. It must run inside the transaction of a bulk load.
-func buildRTree(ctx context.Context, tx *sql.Tx) error {
-	var nodeSize int
-	if err := tx.QueryRowContext(ctx, "SELECT length(data) FROM incidents_rtree_node WHERE nodeno = 1").Scan(&nodeSize); err != nil {
-		return fmt.Errorf("incidents: spatial index: node size: %w", err)
-	}
-	capacity := (nodeSize - 4) / 24
-	if capacity < 4 {
-		return fmt.Errorf("incidents: spatial index: unexpected node size %d", nodeSize)
-	}
-	for _, q := range []string{
-		"DELETE FROM incidents_rtree_node WHERE nodeno <> 1",
-		"DELETE FROM incidents_rtree_rowid",
-		"DELETE FROM incidents_rtree_parent",
-	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("incidents: spatial index: %w", err)
+// pointEntry returns the cell of incident id at lon, lat.
+func pointEntry(id int64, lon, lat float64) rtEntry {
+	return rtEntry{id: id, box: [4]float32{roundDown(lon), roundUp(lon), roundDown(lat), roundUp(lat)}}
+}
+
+// rtNode is a node of a packed tree: its number and cells.
+type rtNode struct {
+	no    int64
+	cells []rtEntry
+}
+
+// packedTree is an R*Tree packed in memory, ready to be written.
+type packedTree struct {
+	nodes    []rtNode   // from the leaves up; the root, node 1, last
+	depth    int        // levels below the root
+	leafOf   [][2]int64 // incident id and its leaf, by incident id
+	parentOf [][2]int64 // node and its parent, by node
+}
+
+// packTree packs the cells es of every incident into a tree of nodes of up
+// to capacity cells. It reorders es, which the tree's leaves then share.
+func packTree(es []rtEntry, capacity int) *packedTree {
+	t := &packedTree{leafOf: make([][2]int64, 0, len(es))}
+	link := func(leaf bool, child, node int64) {
+		if leaf {
+			t.leafOf = append(t.leafOf, [2]int64{child, node})
+		} else {
+			t.parentOf = append(t.parentOf, [2]int64{child, node})
 		}
 	}
-	level, err := loadPoints(ctx, tx)
-	if err != nil {
-		return err
-	}
-	w := &rtreeWriter{tx: tx, nodeSize: nodeSize, leafOf: make([][2]int64, 0, len(level))}
+	level := es
 	next := int64(2)
-	depth := 0
 	for len(level) > capacity {
 		groups := packSTR(level, capacity)
 		parents := make([]rtEntry, len(groups))
 		for i, g := range groups {
-			if err := w.node(ctx, next, 0, g); err != nil {
-				return err
-			}
+			t.nodes = append(t.nodes, rtNode{no: next, cells: g})
 			for _, e := range g {
-				w.link(depth == 0, e.id, next)
+				link(t.depth == 0, e.id, next)
 			}
 			parents[i] = rtEntry{id: next, box: union(g)}
 			next++
 		}
 		level = parents
-		depth++
+		t.depth++
 	}
-	if err := w.node(ctx, 1, depth, level); err != nil {
-		return err
-	}
+	t.nodes = append(t.nodes, rtNode{no: 1, cells: level})
 	for _, e := range level {
-		w.link(depth == 0, e.id, 1)
+		link(t.depth == 0, e.id, 1)
 	}
-	return w.flush(ctx)
+	// The links are written in key order, so that their tables grow by
+	// appending instead of by inserts at scattered places.
+	slices.SortFunc(t.leafOf, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+	slices.SortFunc(t.parentOf, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+	return t
 }
 
-// loadPoints reads every incident's point as an R*Tree cell.
-func loadPoints(ctx context.Context, tx *sql.Tx) ([]rtEntry, error) {
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM incidents").Scan(&n); err != nil {
-		return nil, fmt.Errorf("incidents: spatial index: %w", err)
+// rtreeCapacity returns the node size of incidents_rtree, read from its
+// root, and how many cells a node holds. It must run inside the
+// transaction of the bulk load.
+func rtreeCapacity(c *writeConn) (nodeSize, capacity int, err error) {
+	var n int64
+	if err := c.queryInt64s("SELECT length(data) FROM incidents_rtree_node WHERE nodeno = 1", &n); err != nil {
+		return 0, 0, fmt.Errorf("incidents: spatial index: node size: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT id, lon, lat FROM incidents")
-	if err != nil {
-		return nil, fmt.Errorf("incidents: spatial index: %w", err)
+	nodeSize, capacity = int(n), (int(n)-4)/24
+	if capacity < 4 {
+		return 0, 0, fmt.Errorf("incidents: spatial index: unexpected node size %d", n)
 	}
-	defer rows.Close()
-	es := make([]rtEntry, 0, n)
-	for rows.Next() {
-		var id int64
-		var lon, lat float64
-		if err := rows.Scan(&id, &lon, &lat); err != nil {
-			return nil, fmt.Errorf("incidents: spatial index: %w", err)
+	return nodeSize, capacity, nil
+}
+
+// write replaces the content of incidents_rtree with t, whose nodes are
+// nodeSize bytes. It must run inside the transaction of the bulk load.
+func (t *packedTree) write(c *writeConn, nodeSize int) error {
+	for _, q := range []string{
+		"DELETE FROM incidents_rtree_node WHERE nodeno <> 1",
+		"DELETE FROM incidents_rtree_rowid",
+		"DELETE FROM incidents_rtree_parent",
+	} {
+		if err := c.exec(q); err != nil {
+			return fmt.Errorf("incidents: spatial index: %w", err)
 		}
-		es = append(es, rtEntry{id: id, box: [4]float32{roundDown(lon), roundUp(lon), roundDown(lat), roundUp(lat)}})
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("incidents: spatial index: %w", err)
+	st, err := c.prepareRow("INSERT OR REPLACE INTO incidents_rtree_node (nodeno, data) VALUES (?, ?)")
+	if err != nil {
+		return fmt.Errorf("incidents: spatial index: %w", err)
 	}
-	return es, nil
+	defer st.close()
+	data := make([]byte, nodeSize)
+	for _, n := range t.nodes {
+		clear(data)
+		depth := 0
+		if n.no == 1 {
+			depth = t.depth
+		}
+		binary.BigEndian.PutUint16(data[0:], uint16(depth))
+		binary.BigEndian.PutUint16(data[2:], uint16(len(n.cells)))
+		for i, e := range n.cells {
+			cell := data[4+24*i:]
+			binary.BigEndian.PutUint64(cell, uint64(e.id))
+			for k, v := range e.box {
+				binary.BigEndian.PutUint32(cell[8+4*k:], math.Float32bits(v))
+			}
+		}
+		if err := st.row(nodeSize); err != nil {
+			return fmt.Errorf("incidents: spatial index: %w", err)
+		}
+		st.int(1, n.no)
+		st.blob(2, data)
+		if err := st.exec(); err != nil {
+			return fmt.Errorf("incidents: spatial index: node %d: %w", n.no, err)
+		}
+	}
+	for _, l := range []struct {
+		table string
+		pairs [][2]int64
+	}{
+		{"incidents_rtree_rowid (rowid, nodeno)", t.leafOf},
+		{"incidents_rtree_parent (nodeno, parentnode)", t.parentOf},
+	} {
+		if err := writePairs(c, l.table, l.pairs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePairs inserts pairs into table, which names its two columns.
+func writePairs(c *writeConn, table string, pairs [][2]int64) error {
+	st, err := c.prepareRow("INSERT INTO " + table + " VALUES (?, ?)")
+	if err != nil {
+		return fmt.Errorf("incidents: spatial index: %w", err)
+	}
+	defer st.close()
+	for _, p := range pairs {
+		if err := st.row(0); err != nil {
+			return fmt.Errorf("incidents: spatial index: %w", err)
+		}
+		st.int(1, p[0])
+		st.int(2, p[1])
+		if err := st.exec(); err != nil {
+			return fmt.Errorf("incidents: spatial index: %w", err)
+		}
+	}
+	return nil
 }
 
 // packSTR groups entries into nodes of up to m cells: sorted by x, cut
@@ -193,73 +261,4 @@ func roundUp(d float64) float32 {
 		f = math.Float32frombits(b)
 	}
 	return f
-}
-
-// rtreeWriter writes the shadow tables' rows. Leaf links are kept until
-// the end and written in rowid order, so that incidents_rtree_rowid grows
-// by appending instead of by inserts at scattered places.
-type rtreeWriter struct {
-	tx       *sql.Tx
-	nodeSize int
-	leafOf   [][2]int64 // incident id, leaf node
-	parentOf [][2]int64 // node, parent node
-}
-
-// rtreeBatch is how many rows one INSERT writes.
-const rtreeBatch = 500
-
-// node writes node nodeno holding the cells es; depth goes in the root's
-// header only.
-func (w *rtreeWriter) node(ctx context.Context, nodeno int64, depth int, es []rtEntry) error {
-	data := make([]byte, w.nodeSize)
-	binary.BigEndian.PutUint16(data[0:], uint16(depth))
-	binary.BigEndian.PutUint16(data[2:], uint16(len(es)))
-	for i, e := range es {
-		c := data[4+24*i:]
-		binary.BigEndian.PutUint64(c, uint64(e.id))
-		for k, v := range e.box {
-			binary.BigEndian.PutUint32(c[8+4*k:], math.Float32bits(v))
-		}
-	}
-	_, err := w.tx.ExecContext(ctx, "INSERT OR REPLACE INTO incidents_rtree_node (nodeno, data) VALUES (?, ?)", nodeno, data)
-	if err != nil {
-		return fmt.Errorf("incidents: spatial index: node %d: %w", nodeno, err)
-	}
-	return nil
-}
-
-// link records that child (an incident in a leaf, else a node) is in node.
-func (w *rtreeWriter) link(leaf bool, child, node int64) {
-	if leaf {
-		w.leafOf = append(w.leafOf, [2]int64{child, node})
-	} else {
-		w.parentOf = append(w.parentOf, [2]int64{child, node})
-	}
-}
-
-// flush writes the links.
-func (w *rtreeWriter) flush(ctx context.Context) error {
-	slices.SortFunc(w.leafOf, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
-	slices.SortFunc(w.parentOf, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
-	for _, t := range []struct {
-		table string
-		pairs [][2]int64
-	}{
-		{"incidents_rtree_rowid (rowid, nodeno)", w.leafOf},
-		{"incidents_rtree_parent (nodeno, parentnode)", w.parentOf},
-	} {
-		args := make([]any, 0, 2*rtreeBatch)
-		for start := 0; start < len(t.pairs); start += rtreeBatch {
-			batch := t.pairs[start:min(start+rtreeBatch, len(t.pairs))]
-			args = args[:0]
-			for _, p := range batch {
-				args = append(args, p[0], p[1])
-			}
-			q := "INSERT INTO " + t.table + " VALUES " + strings.Repeat("(?, ?), ", len(batch)-1) + "(?, ?)"
-			if _, err := w.tx.ExecContext(ctx, q, args...); err != nil {
-				return fmt.Errorf("incidents: spatial index: %w", err)
-			}
-		}
-	}
-	return nil
 }

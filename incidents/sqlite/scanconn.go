@@ -31,6 +31,12 @@ type scanConn struct {
 
 // openScanConn opens the database file at path read-only.
 func openScanConn(path string) (*scanConn, error) {
+	return openConn(path, sqlite3lib.SQLITE_OPEN_READONLY)
+}
+
+// openConn opens the database file at path with the open flags flags
+// (SQLITE_OPEN_READONLY or SQLITE_OPEN_READWRITE), without a mutex.
+func openConn(path string, flags int32) (*scanConn, error) {
 	tls := libc.NewTLS()
 	name, err := libc.CString(path)
 	if err != nil {
@@ -41,7 +47,7 @@ func openScanConn(path string) (*scanConn, error) {
 	pdb := tls.Alloc(int(unsafe.Sizeof(uintptr(0))))
 	defer tls.Free(int(unsafe.Sizeof(uintptr(0))))
 	*(*uintptr)(cMem(pdb)) = 0
-	rc := sqlite3lib.Xsqlite3_open_v2(tls, name, pdb, sqlite3lib.SQLITE_OPEN_READONLY|sqlite3lib.SQLITE_OPEN_NOMUTEX, 0)
+	rc := sqlite3lib.Xsqlite3_open_v2(tls, name, pdb, flags|sqlite3lib.SQLITE_OPEN_NOMUTEX, 0)
 	c := &scanConn{tls: tls, db: *(*uintptr)(cMem(pdb))}
 	if rc != sqlite3lib.SQLITE_OK {
 		err := c.err(rc)
