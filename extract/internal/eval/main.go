@@ -104,8 +104,8 @@ type goldIncident struct {
 // errors of those in unread are never printed: their rows alone show
 // whether a rule tuned on the others generalises.
 var (
-	splits = []string{"dev", "test", "heldout", "heldout-s3", "heldout-s5", "heldout-s7", "heldout-s8"}
-	unread = []string{"heldout-s3", "heldout-s5", "heldout-s7", "heldout-s8"}
+	splits = []string{"dev", "test", "heldout", "heldout-s3", "heldout-s5", "heldout-s7", "heldout-s8", "heldout-s10"}
+	unread = []string{"heldout-s3", "heldout-s5", "heldout-s7", "heldout-s8", "heldout-s10"}
 )
 
 // matchKm is how far a candidate may be from a gold incident of the same
