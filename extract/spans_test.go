@@ -186,3 +186,32 @@ func TestRegionsAsWritten(t *testing.T) {
 		})
 	}
 }
+
+func TestCountryNames(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		text string
+		want []string // "text/role" of the places found, in order
+	}{
+		{"Mexican officials said flu cases rose in Mexico City.", []string{"Mexican/demonym", "Mexico City/mentioned"}},
+		{"Haitian police fought gangs in Cabaret on Monday.", []string{"Haitian/demonym", "Cabaret/event"}},
+		{"Kenyan officers arrived in Haiti last year.", []string{"Kenyan/demonym", "Haiti/mentioned"}},
+		{"Rwandan troops retook the port in Mozambique.", []string{"Rwandan/demonym", "Mozambique/event"}},
+		{"Flights from Kuwait City to Colombia resumed.", []string{"Kuwait City/mentioned", "Colombia/mentioned"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res, err := x.Extract(context.Background(), tt.text, Options{Date: "2024-03-05"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range res.Places {
+				got = append(got, p.Text+"/"+p.Role)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
