@@ -1817,6 +1817,13 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	if c.in.Actor2 == "" && victim != "" {
 		c.in.Actor2 = a.victimActor(victim, victimCC, c)
 	}
+	// Before merging, which compares actors: "the army" is "Military
+	// Forces of Mali" in Mali.
+	cc := ""
+	if sp := cmp.Or(c.placeSp, c.inherited); sp != nil && sp.match != nil {
+		cc = sp.match.Country
+	}
+	c.in.Actor1, c.in.Actor2 = a.forcesOf(c.in.Actor1, cc), a.forcesOf(c.in.Actor2, cc)
 	if c.in.Actor1 == c.in.Actor2 {
 		c.in.Actor2 = ""
 	}
@@ -2192,10 +2199,12 @@ func (a *analysis) victimActor(victim, cc string, c *cand) string {
 		if co, ok := a.x.countries[cc]; ok {
 			return "Military Forces of " + co.name
 		}
+		return "Military Forces of %s" // filled by forcesOf
 	case "police":
 		if co, ok := a.x.countries[cc]; ok {
 			return "Police Forces of " + co.name
 		}
+		return "Police Forces of %s"
 	}
 	return ""
 }
@@ -2649,6 +2658,24 @@ func (a *analysis) finish(c *cand) {
 	in.Notes = clipNotes(strings.Join(notes, " | "))
 }
 
+// forcesOf fills the country of an actor that names none ("Military
+// Forces of %s" for "government forces", "Police Forces of %s" for
+// "police"): the country of the event's place cc, else the document's
+// focus; with neither, the actor keeps no country ("Police Forces").
+func (a *analysis) forcesOf(actor, cc string) string {
+	if !strings.Contains(actor, "%s") {
+		return actor
+	}
+	co, ok := a.x.countries[cc]
+	if !ok && len(a.focus) > 0 {
+		co, ok = a.x.countries[a.focus[0]]
+	}
+	if !ok {
+		return strings.Replace(actor, " of %s", "", 1)
+	}
+	return strings.Replace(actor, "%s", co.name, 1)
+}
+
 func clipNotes(s string) string {
 	const max = 4000
 	if len(s) <= max {
@@ -2808,11 +2835,16 @@ func (a *analysis) isOld(w when) bool {
 }
 
 // oldCue reports whether a sentence that gives no date places what it
-// tells in an earlier year ("in 2014", "in early 2014") or a month at least
-// two months before the article's ("had seized Palmyra in December").
+// tells in an earlier year ("in 2014", "in early 2014", "last year",
+// "three years ago", "a decade earlier"), some months back ("months ago",
+// "two months ago") or in a month at least two months before the
+// article's ("had seized Palmyra in December").
 func (a *analysis) oldCue(toks []token) bool {
 	if a.ref.IsZero() {
 		return false
+	}
+	if yearsBack(toks) {
+		return true
 	}
 	for i := 1; i < len(toks); i++ {
 		switch toks[i-1].norm {
@@ -2836,6 +2868,38 @@ func (a *analysis) oldCue(toks []token) bool {
 		}
 		if back := (int(a.ref.Month()) - int(m) + 12) % 12; back >= 2 {
 			return true
+		}
+	}
+	return false
+}
+
+// yearsBack reports whether toks say their time is a year or more back,
+// or several months: "last year", "the previous year", "two years ago",
+// "years earlier", "a decade ago", "months ago", "three months ago" (but
+// not "a month ago").
+func yearsBack(toks []token) bool {
+	for i := 1; i < len(toks); i++ {
+		prev, w := toks[i-1].norm, toks[i].norm
+		if w == "year" && (prev == "last" || prev == "previous") {
+			return true
+		}
+		if w != "ago" && w != "earlier" {
+			continue
+		}
+		switch prev {
+		case "year", "years", "decade", "decades":
+			return true
+		case "months":
+			if i < 2 {
+				return true
+			}
+			n, isNum := wordNumber(toks[i-2].norm)
+			if v, err := strconv.Atoi(toks[i-2].text); err == nil {
+				n, isNum = v, true
+			}
+			if !isNum || n >= 2 {
+				return true // "months ago", "several months ago", "three months ago"
+			}
 		}
 	}
 	return false
