@@ -1145,6 +1145,25 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 				s.match = taken[ref[i]]
 			}
 		}
+		// A name qualified once ("Athens, Ga.", "Talbiseh, in Homs
+		// province") keeps that sense where it comes again unqualified.
+		qualified := map[string]*gazetteer.Match{}
+		for i := range a.spans {
+			if s := &a.spans[i]; ref[i] >= 0 && s.match != nil && len(s.within) > 0 {
+				if k := gazetteer.Normalize(s.query); qualified[k] == nil {
+					qualified[k] = s.match
+				}
+			}
+		}
+		for i := range a.spans {
+			s := &a.spans[i]
+			if ref[i] < 0 || s.match == nil || len(s.within) > 0 || s.region {
+				continue
+			}
+			if m := qualified[gazetteer.Normalize(s.query)]; m != nil {
+				s.match = m
+			}
+		}
 		a.localTowns(ctx)
 	}
 	if a.opts.Country != "" {

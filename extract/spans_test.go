@@ -103,6 +103,8 @@ func TestPlaceNames(t *testing.T) {
 		{"She chairs the West Virginia Democratic party.", []string{"West Virginia"}},
 		{"The storm spared Long Branch on Monday.", []string{"Long Branch"}},
 		{"Police do not know how Bryan Harman, 28, died. Harman was last seen in Laconia.", []string{"Laconia"}},
+		{"Although Edmonton's economy remains healthy, the city faltered. Edmonton came last.", []string{"Edmonton", "Edmonton"}},
+		{"Overall Edmonton received a B ranking.", []string{"Edmonton"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -211,6 +213,31 @@ func TestCountryNames(t *testing.T) {
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestQualifiedSense(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		text, last, country string // the country of the last place named last
+	}{
+		{"Shelling hit Hama, in Hama province. A day later, Hama was quiet.", "Hama", "SY"},
+		{"A fire broke out in Salem, Oregon on Monday. Salem officials said the fire was out.", "Salem", "US"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res, err := x.Extract(context.Background(), tt.text, Options{Date: "2014-01-01"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Places) == 0 {
+				t.Fatal("no places")
+			}
+			p := res.Places[len(res.Places)-1]
+			if p.Text != tt.last || p.Match == nil || p.Match.Country != tt.country {
+				t.Errorf("last place %q at %+v, want %q in %s", p.Text, p.Match, tt.last, tt.country)
 			}
 		})
 	}
