@@ -248,6 +248,11 @@ func TestStatements(t *testing.T) {
 		{"a decade earlier", "A decade earlier, rebels had attacked the garrison in Kidal, killing 20 soldiers.", 0, nil},
 		{"months ago", "Two months ago, militants ambushed a convoy near Djibo, killing 15 soldiers.", 0, nil},
 		{"a month ago", "A month ago, militants ambushed a convoy near Djibo, killing 15 soldiers.", 1, nil},
+		{"last month", "Government troops shelled the town of Kafr Nabl last month, killing four civilians.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.Date != "2016-08-01" || c.DatePrecision != "month" || c.Confidence >= 0.5 {
+				t.Errorf("got %s (%s) at confidence %.2f, want 2016-08-01 (month) below 0.5", c.Date, c.DatePrecision, c.Confidence)
+			}
+		}},
 		{"withdrawal under attack", "Rebels said on Friday they were withdrawing from Saraqib to avoid encirclement.", 1, wantType("Battles", "Saraqib")},
 		{"withdrawal under a deal", "Rebels withdrew from Saraqib on Friday under a deal brokered by Turkey.", 1, wantType("Strategic developments", "Saraqib")},
 		{"withdrawal of no place", "The president announced the withdrawal of troops on Friday.", 0, nil},
