@@ -304,7 +304,11 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 		a.addSpan(span{start: i, end: i + n, kind: spanPerson})
 		return n
 	}
-	// Country names: "Syria", "the U.S.", "Britain".
+	// Country names: "Syria", "the U.S.", "Britain"; "US$58 million" is a
+	// currency.
+	if _, n := a.x.names.match(toks, i); n > 0 && i+n < len(toks) && toks[i+n].text == "$" && toks[i+n].start == toks[i+n-1].end {
+		return n
+	}
 	if code, n := a.x.names.match(toks, i); n > 0 && !(i+n < len(toks) && (toks[i+n].norm == "river" || toks[i+n].norm == "valley")) &&
 		!(n == 1 && (localAfter(toks, i+n) || localBefore(toks, i))) {
 		// "Palestine police", "Smith, 49, Lebanon": a town, read below.
@@ -707,6 +711,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	if start == end {
 		return end - i
+	}
+	if _, n := a.x.names.match(toks, start); n > 0 && start > i {
+		return start - i // "The US has pledged": the country, read next
 	}
 	if notPlaceName(toks, start, end) {
 		return end - i
@@ -1180,7 +1187,9 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		}
 		// "Scott Morrison", unknown as a place, is a name: "Morrison" alone
 		// later is the man.
-		if s.kind == spanPlace && s.match == nil && !s.named && !s.cue && s.role != RoleActor && s.end-s.start >= 2 && s.end-s.start <= 3 {
+		// "Metropolitan Atlanta" and "Greater Manchester" are not.
+		if s.kind == spanPlace && s.match == nil && !s.named && !s.cue && s.role != RoleActor && s.end-s.start >= 2 && s.end-s.start <= 3 &&
+			!commonWord(a.toks[s.start].norm) && !placeModifiers[a.toks[s.start].norm] {
 			people[a.toks[s.end-1].norm] = true
 		}
 	}
@@ -1195,6 +1204,10 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 	}
 	return nil
 }
+
+// placeModifiers begin a capitalised run that is a place, not a person's
+// name: "Metropolitan Atlanta", "Greater Manchester", "Downtown Dallas".
+var placeModifiers = setOf("metropolitan greater downtown suburban rural urban historic uptown midtown inner outer")
 
 // localTowns asks again for a name the text uses as a town's ("the Athens
 // Police Department", "a Richmond man", "Smith, 49, Palestine") that

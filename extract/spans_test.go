@@ -105,6 +105,9 @@ func TestPlaceNames(t *testing.T) {
 		{"Police do not know how Bryan Harman, 28, died. Harman was last seen in Laconia.", []string{"Laconia"}},
 		{"Although Edmonton's economy remains healthy, the city faltered. Edmonton came last.", []string{"Edmonton", "Edmonton"}},
 		{"Overall Edmonton received a B ranking.", []string{"Edmonton"}},
+		{"The US has so far pledged 8 million dollars.", []string{"US"}},
+		{"The fine was 200 dinars (US$1,800).", nil},
+		{"She chairs the Friends of Metropolitan Denver, which began in 2001. Groups led by the Denver office will meet.", []string{"Denver"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
