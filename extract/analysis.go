@@ -447,6 +447,11 @@ var orgWords = map[string]bool{
 	"amphitheatre": true, "amphitheater": true, "hall": true, "schools": true,
 }
 
+// ministries name what a government department runs: "State Department",
+// "Finance Department" are organisations, "Loire Department" a region.
+var ministries = setOf("finance treasury transportation transport agriculture commerce labor labour housing " +
+	"revenue veterans homeland corrections sanitation parks")
+
 // runConnectors may join the capitalised words of a name.
 var runConnectors = map[string]bool{"of": true, "for": true, "the": true, "and": true, "on": true, "de": true}
 
@@ -478,7 +483,7 @@ func orgRun(toks []token, i int) int {
 	}
 	// A place word ends a place: "Homs Governorate" is no organisation,
 	// nor is "West Bank".
-	if regionWords[toks[end-1].norm] && !(toks[end-1].norm == "department" && end-i >= 3) ||
+	if regionWords[toks[end-1].norm] && !(toks[end-1].norm == "department" && (end-i >= 3 || commonWord(toks[end-2].norm) || ministries[toks[end-2].norm])) ||
 		end-i == 2 && toks[end-1].norm == "bank" && compass[toks[i].norm] {
 		return 0 // but "Athens Police Department" is one
 	}

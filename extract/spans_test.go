@@ -107,6 +107,8 @@ func TestPlaceNames(t *testing.T) {
 		{"Overall Edmonton received a B ranking.", []string{"Edmonton"}},
 		{"The US has so far pledged 8 million dollars.", []string{"US"}},
 		{"The fine was 200 dinars (US$1,800).", nil},
+		{"The State Department and the Finance Department said nothing in Cairo.", []string{"Cairo"}},
+		{"A spokesman for the State Department said so.", nil},
 		{"She chairs the Friends of Metropolitan Denver, which began in 2001. Groups led by the Denver office will meet.", []string{"Denver"}},
 	}
 	for _, tt := range tests {
