@@ -590,10 +590,12 @@ func localBefore(toks []token, i int) bool {
 	return err == nil && n > 0 && n < 110 && toks[i-3].text == ","
 }
 
-// orgTail notes the place that ends an organisation's name after "of"
-// ("University of Georgia", "Bank of Ireland"): one or two capitalised
-// words the gazetteer knows by that very name as a region, a country or a
-// notable town.
+// orgTail notes the place named after the last "of" of an organisation's
+// name ("University of Georgia", "Bank of Ireland", "Movement for
+// Salvation of Georgia", "Association of Georgia Educators"): the first one
+// or two capitalised words after it that the gazetteer knows by that very
+// name as a region, a country or a notable town, when an organisation word
+// comes before the "of".
 func (a *analysis) orgTail(toks []token, start, end int) {
 	of := -1
 	for k := start + 1; k < end; k++ {
@@ -601,28 +603,47 @@ func (a *analysis) orgTail(toks []token, start, end int) {
 			of = k
 		}
 	}
-	if of < 0 || !orgWords[toks[of-1].norm] || end-of-1 < 1 || end-of-1 > 2 {
+	if of < 0 || end-of-1 < 1 || end-of-1 > 3 {
 		return
 	}
-	for k := of + 1; k < end; k++ {
-		if orgWords[toks[k].norm] || commonWord(toks[k].norm) || !toks[k].cap {
+	org := false
+	for k := start; k < of; k++ {
+		org = org || orgWords[toks[k].norm]
+	}
+	if !org {
+		return
+	}
+	for n := min(2, end-of-1); n >= 1; n-- {
+		if a.orgTailPlace(toks, of+1, of+1+n) {
 			return
 		}
 	}
-	if code, n := a.x.names.match(toks, of+1); n == end-of-1 {
-		a.orgPlaces = append(a.orgPlaces, span{start: of + 1, end: end, kind: spanPlace, role: RoleActor, code: code,
-			query: strings.TrimPrefix(a.x.countries[code].name, "the ")})
-		return
+}
+
+// orgTailPlace notes toks[from:to] as the place of an organisation's name
+// when it is a country's name or a region, capital or notable town of that
+// very name.
+func (a *analysis) orgTailPlace(toks []token, from, to int) bool {
+	for k := from; k < to; k++ {
+		if orgWords[toks[k].norm] || commonWord(toks[k].norm) || !toks[k].cap {
+			return false
+		}
 	}
-	q := a.d.text[toks[of+1].start:toks[end-1].end]
+	if code, n := a.x.names.match(toks, from); n == to-from {
+		a.orgPlaces = append(a.orgPlaces, span{start: from, end: to, kind: spanPlace, role: RoleActor, code: code,
+			query: strings.TrimPrefix(a.x.countries[code].name, "the ")})
+		return true
+	}
+	q := a.d.text[toks[from].start:toks[to-1].end]
 	res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: q, Limit: 1})
 	if err != nil || res.Match == nil || gazetteer.Normalize(res.Match.Name) != gazetteer.Normalize(q) {
-		return
+		return false
 	}
 	if m := res.Match; m.Population < 50_000 && m.Place.GeoPrecision() != 3 && m.FeatureCode != "PPLC" && !strings.HasPrefix(m.FeatureCode, "PPLA") {
-		return // "Department of Justice", "Court of Appeals": no place
+		return false // "Department of Justice", "Court of Appeals": no place
 	}
-	a.orgPlaces = append(a.orgPlaces, span{start: of + 1, end: end, kind: spanPlace, role: RoleActor, query: q})
+	a.orgPlaces = append(a.orgPlaces, span{start: from, end: to, kind: spanPlace, role: RoleActor, query: q})
+	return true
 }
 
 // intercardinal words before a place name say which part of it is meant

@@ -109,6 +109,8 @@ func TestPlaceNames(t *testing.T) {
 		{"The fine was 200 dinars (US$1,800).", nil},
 		{"The State Department and the Finance Department said nothing in Cairo.", []string{"Cairo"}},
 		{"A spokesman for the State Department said so.", nil},
+		{"The Movement for Rebirth of Armenia was set up last year.", []string{"Armenia"}},
+		{"The Professional Association of Ohio Educators said no.", []string{"Ohio"}},
 		{"She chairs the Friends of Metropolitan Denver, which began in 2001. Groups led by the Denver office will meet.", []string{"Denver"}},
 	}
 	for _, tt := range tests {
