@@ -304,7 +304,11 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 		a.addSpan(span{start: i, end: i + n, kind: spanPerson})
 		return n
 	}
-	// Country names: "Syria", "the U.S.", "Britain".
+	// Country names: "Syria", "the U.S.", "Britain"; "US$58 million" is a
+	// currency.
+	if _, n := a.x.names.match(toks, i); n > 0 && i+n < len(toks) && toks[i+n].text == "$" && toks[i+n].start == toks[i+n-1].end {
+		return n
+	}
 	if code, n := a.x.names.match(toks, i); n > 0 && !(i+n < len(toks) && (toks[i+n].norm == "river" || toks[i+n].norm == "valley")) &&
 		!(n == 1 && (localAfter(toks, i+n) || localBefore(toks, i))) {
 		// "Palestine police", "Smith, 49, Lebanon": a town, read below.
@@ -443,6 +447,11 @@ var orgWords = map[string]bool{
 	"amphitheatre": true, "amphitheater": true, "hall": true, "schools": true,
 }
 
+// ministries name what a government department runs: "State Department",
+// "Finance Department" are organisations, "Loire Department" a region.
+var ministries = setOf("finance treasury transportation transport agriculture commerce labor labour housing " +
+	"revenue veterans homeland corrections sanitation parks")
+
 // runConnectors may join the capitalised words of a name.
 var runConnectors = map[string]bool{"of": true, "for": true, "the": true, "and": true, "on": true, "de": true}
 
@@ -474,7 +483,7 @@ func orgRun(toks []token, i int) int {
 	}
 	// A place word ends a place: "Homs Governorate" is no organisation,
 	// nor is "West Bank".
-	if regionWords[toks[end-1].norm] && !(toks[end-1].norm == "department" && end-i >= 3) ||
+	if regionWords[toks[end-1].norm] && !(toks[end-1].norm == "department" && (end-i >= 3 || commonWord(toks[end-2].norm) || ministries[toks[end-2].norm])) ||
 		end-i == 2 && toks[end-1].norm == "bank" && compass[toks[i].norm] {
 		return 0 // but "Athens Police Department" is one
 	}
@@ -581,10 +590,12 @@ func localBefore(toks []token, i int) bool {
 	return err == nil && n > 0 && n < 110 && toks[i-3].text == ","
 }
 
-// orgTail notes the place that ends an organisation's name after "of"
-// ("University of Georgia", "Bank of Ireland"): one or two capitalised
-// words the gazetteer knows by that very name as a region, a country or a
-// notable town.
+// orgTail notes the place named after the last "of" of an organisation's
+// name ("University of Georgia", "Bank of Ireland", "Movement for
+// Salvation of Georgia", "Association of Georgia Educators"): the first one
+// or two capitalised words after it that the gazetteer knows by that very
+// name as a region, a country or a notable town, when an organisation word
+// comes before the "of".
 func (a *analysis) orgTail(toks []token, start, end int) {
 	of := -1
 	for k := start + 1; k < end; k++ {
@@ -592,28 +603,47 @@ func (a *analysis) orgTail(toks []token, start, end int) {
 			of = k
 		}
 	}
-	if of < 0 || !orgWords[toks[of-1].norm] || end-of-1 < 1 || end-of-1 > 2 {
+	if of < 0 || end-of-1 < 1 || end-of-1 > 3 {
 		return
 	}
-	for k := of + 1; k < end; k++ {
-		if orgWords[toks[k].norm] || commonWord(toks[k].norm) || !toks[k].cap {
+	org := false
+	for k := start; k < of; k++ {
+		org = org || orgWords[toks[k].norm]
+	}
+	if !org {
+		return
+	}
+	for n := min(2, end-of-1); n >= 1; n-- {
+		if a.orgTailPlace(toks, of+1, of+1+n) {
 			return
 		}
 	}
-	if code, n := a.x.names.match(toks, of+1); n == end-of-1 {
-		a.orgPlaces = append(a.orgPlaces, span{start: of + 1, end: end, kind: spanPlace, role: RoleActor, code: code,
-			query: strings.TrimPrefix(a.x.countries[code].name, "the ")})
-		return
+}
+
+// orgTailPlace notes toks[from:to] as the place of an organisation's name
+// when it is a country's name or a region, capital or notable town of that
+// very name.
+func (a *analysis) orgTailPlace(toks []token, from, to int) bool {
+	for k := from; k < to; k++ {
+		if orgWords[toks[k].norm] || commonWord(toks[k].norm) || !toks[k].cap {
+			return false
+		}
 	}
-	q := a.d.text[toks[of+1].start:toks[end-1].end]
+	if code, n := a.x.names.match(toks, from); n == to-from {
+		a.orgPlaces = append(a.orgPlaces, span{start: from, end: to, kind: spanPlace, role: RoleActor, code: code,
+			query: strings.TrimPrefix(a.x.countries[code].name, "the ")})
+		return true
+	}
+	q := a.d.text[toks[from].start:toks[to-1].end]
 	res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: q, Limit: 1})
 	if err != nil || res.Match == nil || gazetteer.Normalize(res.Match.Name) != gazetteer.Normalize(q) {
-		return
+		return false
 	}
 	if m := res.Match; m.Population < 50_000 && m.Place.GeoPrecision() != 3 && m.FeatureCode != "PPLC" && !strings.HasPrefix(m.FeatureCode, "PPLA") {
-		return // "Department of Justice", "Court of Appeals": no place
+		return false // "Department of Justice", "Court of Appeals": no place
 	}
-	a.orgPlaces = append(a.orgPlaces, span{start: of + 1, end: end, kind: spanPlace, role: RoleActor, query: q})
+	a.orgPlaces = append(a.orgPlaces, span{start: from, end: to, kind: spanPlace, role: RoleActor, query: q})
+	return true
 }
 
 // intercardinal words before a place name say which part of it is meant
@@ -707,6 +737,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	if start == end {
 		return end - i
+	}
+	if _, n := a.x.names.match(toks, start); n > 0 && start > i {
+		return start - i // "The US has pledged": the country, read next
 	}
 	if notPlaceName(toks, start, end) {
 		return end - i
@@ -1145,6 +1178,25 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 				s.match = taken[ref[i]]
 			}
 		}
+		// A name qualified once ("Athens, Ga.", "Talbiseh, in Homs
+		// province") keeps that sense where it comes again unqualified.
+		qualified := map[string]*gazetteer.Match{}
+		for i := range a.spans {
+			if s := &a.spans[i]; ref[i] >= 0 && s.match != nil && len(s.within) > 0 {
+				if k := gazetteer.Normalize(s.query); qualified[k] == nil {
+					qualified[k] = s.match
+				}
+			}
+		}
+		for i := range a.spans {
+			s := &a.spans[i]
+			if ref[i] < 0 || s.match == nil || len(s.within) > 0 || s.region {
+				continue
+			}
+			if m := qualified[gazetteer.Normalize(s.query)]; m != nil {
+				s.match = m
+			}
+		}
 		a.localTowns(ctx)
 	}
 	if a.opts.Country != "" {
@@ -1161,7 +1213,9 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 		}
 		// "Scott Morrison", unknown as a place, is a name: "Morrison" alone
 		// later is the man.
-		if s.kind == spanPlace && s.match == nil && !s.named && !s.cue && s.role != RoleActor && s.end-s.start >= 2 && s.end-s.start <= 3 {
+		// "Metropolitan Atlanta" and "Greater Manchester" are not.
+		if s.kind == spanPlace && s.match == nil && !s.named && !s.cue && s.role != RoleActor && s.end-s.start >= 2 && s.end-s.start <= 3 &&
+			!commonWord(a.toks[s.start].norm) && !placeModifiers[a.toks[s.start].norm] {
 			people[a.toks[s.end-1].norm] = true
 		}
 	}
@@ -1176,6 +1230,10 @@ func (a *analysis) resolvePlaces(ctx context.Context) error {
 	}
 	return nil
 }
+
+// placeModifiers begin a capitalised run that is a place, not a person's
+// name: "Metropolitan Atlanta", "Greater Manchester", "Downtown Dallas".
+var placeModifiers = setOf("metropolitan greater downtown suburban rural urban historic uptown midtown inner outer")
 
 // localTowns asks again for a name the text uses as a town's ("the Athens
 // Police Department", "a Richmond man", "Smith, 49, Palestine") that
@@ -1761,6 +1819,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	case hasDate:
 		c.in.Date, c.in.DatePrecision, c.dateCue = day(when.date), when.precision, true
 		conf += 0.05
+		if when.precision == "month" && !a.ref.IsZero() && when.date.Before(time.Date(a.ref.Year(), a.ref.Month(), 1, 0, 0, 0, 0, time.UTC)) {
+			conf *= 0.4 // "last month": background to the news more often than news
+		}
 	case s.caption:
 		ref := a.ref
 		if ref.IsZero() {
@@ -1817,6 +1878,13 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	if c.in.Actor2 == "" && victim != "" {
 		c.in.Actor2 = a.victimActor(victim, victimCC, c)
 	}
+	// Before merging, which compares actors: "the army" is "Military
+	// Forces of Mali" in Mali.
+	cc := ""
+	if sp := cmp.Or(c.placeSp, c.inherited); sp != nil && sp.match != nil {
+		cc = sp.match.Country
+	}
+	c.in.Actor1, c.in.Actor2 = a.forcesOf(c.in.Actor1, cc), a.forcesOf(c.in.Actor2, cc)
 	if c.in.Actor1 == c.in.Actor2 {
 		c.in.Actor2 = ""
 	}
@@ -2192,10 +2260,12 @@ func (a *analysis) victimActor(victim, cc string, c *cand) string {
 		if co, ok := a.x.countries[cc]; ok {
 			return "Military Forces of " + co.name
 		}
+		return "Military Forces of %s" // filled by forcesOf
 	case "police":
 		if co, ok := a.x.countries[cc]; ok {
 			return "Police Forces of " + co.name
 		}
+		return "Police Forces of %s"
 	}
 	return ""
 }
@@ -2649,6 +2719,24 @@ func (a *analysis) finish(c *cand) {
 	in.Notes = clipNotes(strings.Join(notes, " | "))
 }
 
+// forcesOf fills the country of an actor that names none ("Military
+// Forces of %s" for "government forces", "Police Forces of %s" for
+// "police"): the country of the event's place cc, else the document's
+// focus; with neither, the actor keeps no country ("Police Forces").
+func (a *analysis) forcesOf(actor, cc string) string {
+	if !strings.Contains(actor, "%s") {
+		return actor
+	}
+	co, ok := a.x.countries[cc]
+	if !ok && len(a.focus) > 0 {
+		co, ok = a.x.countries[a.focus[0]]
+	}
+	if !ok {
+		return strings.Replace(actor, " of %s", "", 1)
+	}
+	return strings.Replace(actor, "%s", co.name, 1)
+}
+
 func clipNotes(s string) string {
 	const max = 4000
 	if len(s) <= max {
@@ -2808,11 +2896,16 @@ func (a *analysis) isOld(w when) bool {
 }
 
 // oldCue reports whether a sentence that gives no date places what it
-// tells in an earlier year ("in 2014", "in early 2014") or a month at least
-// two months before the article's ("had seized Palmyra in December").
+// tells in an earlier year ("in 2014", "in early 2014", "last year",
+// "three years ago", "a decade earlier"), some months back ("months ago",
+// "two months ago") or in a month at least two months before the
+// article's ("had seized Palmyra in December").
 func (a *analysis) oldCue(toks []token) bool {
 	if a.ref.IsZero() {
 		return false
+	}
+	if yearsBack(toks) {
+		return true
 	}
 	for i := 1; i < len(toks); i++ {
 		switch toks[i-1].norm {
@@ -2836,6 +2929,38 @@ func (a *analysis) oldCue(toks []token) bool {
 		}
 		if back := (int(a.ref.Month()) - int(m) + 12) % 12; back >= 2 {
 			return true
+		}
+	}
+	return false
+}
+
+// yearsBack reports whether toks say their time is a year or more back,
+// or several months: "last year", "the previous year", "two years ago",
+// "years earlier", "a decade ago", "months ago", "three months ago" (but
+// not "a month ago").
+func yearsBack(toks []token) bool {
+	for i := 1; i < len(toks); i++ {
+		prev, w := toks[i-1].norm, toks[i].norm
+		if w == "year" && (prev == "last" || prev == "previous") {
+			return true
+		}
+		if w != "ago" && w != "earlier" {
+			continue
+		}
+		switch prev {
+		case "year", "years", "decade", "decades":
+			return true
+		case "months":
+			if i < 2 {
+				return true
+			}
+			n, isNum := wordNumber(toks[i-2].norm)
+			if v, err := strconv.Atoi(toks[i-2].text); err == nil {
+				n, isNum = v, true
+			}
+			if !isNum || n >= 2 {
+				return true // "months ago", "several months ago", "three months ago"
+			}
 		}
 	}
 	return false

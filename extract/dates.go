@@ -38,6 +38,12 @@ func parseISODate(s string) (time.Time, bool) {
 // "earlier this month" are a week and a month, and calendar dates ("17
 // September 2016", "Sept. 17", "September 30, 2015") stand for themselves.
 // A date after "since" starts a period, not an event, and is skipped.
+//
+// A night belongs to the day it began, the evening: "Thursday night" and
+// "overnight Thursday" are Thursday, "overnight into Saturday" and
+// "overnight Friday to Saturday" are Friday, and a bare "overnight" or
+// "last night" is the day before the article's date. The gold dates of
+// extract/testdata/articles follow the same convention.
 func findDate(toks []token, ref time.Time) (when, bool) {
 	for i := range toks {
 		if i > 0 && (toks[i-1].norm == "since" || toks[i-1].norm == "until" || toks[i-1].norm == "till") {
@@ -107,7 +113,12 @@ func dateAt(toks []token, i int, ref time.Time) (when, bool) {
 		return when{date: d, precision: "day", start: i, end: i + 1}, true
 	}
 	switch t.norm {
-	case "yesterday", "overnight":
+	case "overnight":
+		if w, ok := nightInto(toks, i, ref); ok {
+			return w, true
+		}
+		return when{date: ref.AddDate(0, 0, -1), precision: "day", start: i, end: i + 1}, true
+	case "yesterday":
 		return when{date: ref.AddDate(0, 0, -1), precision: "day", start: i, end: i + 1}, true
 	case "today", "tonight":
 		return when{date: ref, precision: "day", start: i, end: i + 1}, true
@@ -139,6 +150,33 @@ func dateAt(toks []token, i int, ref time.Time) (when, bool) {
 	if t.kind == tokNumber && i+2 < len(toks) && toks[i+1].norm == "days" && toks[i+2].norm == "ago" {
 		if n, err := strconv.Atoi(t.text); err == nil && n < 60 {
 			return when{date: ref.AddDate(0, 0, -n), precision: "day", start: i, end: i + 3}, true
+		}
+	}
+	return when{}, false
+}
+
+// nightInto reads the day an "overnight" at toks[i] names: "overnight
+// Friday" and "overnight Friday to Saturday" are Friday, "overnight into
+// Saturday" and "overnight to Saturday" the Friday before it.
+func nightInto(toks []token, i int, ref time.Time) (when, bool) {
+	j := i + 1
+	if j < len(toks) && toks[j].norm == "from" {
+		j++
+	}
+	if j < len(toks) {
+		if _, ok := weekdays[toks[j].norm]; ok && toks[j].cap {
+			if w, ok := dateAt(toks, j, ref); ok {
+				w.start = i
+				return w, true
+			}
+		}
+	}
+	if j = i + 1; j+1 < len(toks) && (toks[j].norm == "into" || toks[j].norm == "to") {
+		if _, ok := weekdays[toks[j+1].norm]; ok && toks[j+1].cap {
+			if w, ok := dateAt(toks, j+1, ref); ok {
+				w.date, w.start = w.date.AddDate(0, 0, -1), i
+				return w, true
+			}
 		}
 	}
 	return when{}, false

@@ -104,6 +104,13 @@ func TestFindDate(t *testing.T) {
 		{"killed 3 days ago", "2016-09-14", "day", "3 days ago"},
 		{"since March 2011", "", "", ""},
 		{"took the town earlier in the week", "2016-09-12", "week", "earlier in the week"},
+		{"drones struck overnight, officials said", "2016-09-16", "day", "overnight"},
+		{"missiles struck overnight into Saturday", "2016-09-16", "day", "overnight into Saturday"},
+		{"missiles struck overnight into Friday", "2016-09-15", "day", "overnight into Friday"},
+		{"fighting overnight Thursday", "2016-09-15", "day", "overnight Thursday"},
+		{"shelling overnight from Thursday to Friday", "2016-09-15", "day", "overnight from Thursday"},
+		{"an attack on Thursday night", "2016-09-15", "day", "Thursday"},
+		{"clashes last night", "2016-09-16", "day", "last night"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -234,6 +241,16 @@ func TestStatements(t *testing.T) {
 		{"organisation", "The Syrian Observatory for Human Rights said an air strike hit Maarat al-Numan on Friday.", 1, func(t *testing.T, r Result) {
 			if c := r.Candidates[0]; c.Country != "SY" || c.SubEventType != "Air/drone strike" {
 				t.Errorf("got %+v", c.Incident)
+			}
+		}},
+		{"years ago", "Three years ago, government troops shelled Kafr Nabl, killing 12 civilians.", 0, nil},
+		{"last year", "Last year, a drone strike on a market in Finote Selam killed more than 30 people.", 0, nil},
+		{"a decade earlier", "A decade earlier, rebels had attacked the garrison in Kidal, killing 20 soldiers.", 0, nil},
+		{"months ago", "Two months ago, militants ambushed a convoy near Djibo, killing 15 soldiers.", 0, nil},
+		{"a month ago", "A month ago, militants ambushed a convoy near Djibo, killing 15 soldiers.", 1, nil},
+		{"last month", "Government troops shelled the town of Kafr Nabl last month, killing four civilians.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.Date != "2016-08-01" || c.DatePrecision != "month" || c.Confidence >= 0.5 {
+				t.Errorf("got %s (%s) at confidence %.2f, want 2016-08-01 (month) below 0.5", c.Date, c.DatePrecision, c.Confidence)
 			}
 		}},
 		{"withdrawal under attack", "Rebels said on Friday they were withdrawing from Saraqib to avoid encirclement.", 1, wantType("Battles", "Saraqib")},
@@ -503,4 +520,55 @@ func placeMatch(t *testing.T, r Result, text string) *gazetteer.Match {
 	}
 	t.Fatalf("no match for %q among %+v", text, r.Places)
 	return nil
+}
+
+func TestForcesOfFocus(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		text, actor1, actor2 string
+	}{
+		{"Government forces clashed with Fano fighters near Gondar on Sunday, killing 12.", "Military Forces of Ethiopia", ""},
+		{"Police fought gang members in Cabaret, Haiti, on Monday, killing five of them.", "Police Forces of Haiti", ""},
+		{"Security forces attacked a village near Kutum on Monday, killing three civilians.", "Military Forces of Sudan", "Civilians (Sudan)"},
+		{"Police fired tear gas at protesters in Omdurman on Monday.", "Police Forces of Sudan", "Protesters"},
+		{"Police dispersed a protest in Khan Younis on Friday and wounded four people.", "Police Forces of Palestine", ""},
+		{"Gunmen ambushed an army convoy near Kidal on Saturday, killing eight soldiers.", "Unidentified Armed Group", "Military Forces of Mali"},
+		{"Government troops shelled the town of Kafr Nabl on Sunday, killing three civilians.", "Military Forces of Syria", "Civilians (Syria)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			r, err := x.Extract(context.Background(), tt.text, Options{Date: "2024-03-05"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Candidates) != 1 {
+				t.Fatalf("candidates: got %d, want 1: %+v", len(r.Candidates), r.Candidates)
+			}
+			if c := r.Candidates[0]; c.Actor1 != tt.actor1 || c.Actor2 != tt.actor2 {
+				t.Errorf("got actors %q/%q, want %q/%q", c.Actor1, c.Actor2, tt.actor1, tt.actor2)
+			}
+		})
+	}
+}
+
+func TestForcesOf(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		actor, cc string
+		focus     []string
+		want      string
+	}{
+		{"Military Forces of %s", "ET", []string{"SD"}, "Military Forces of Ethiopia"},
+		{"Military Forces of %s", "", []string{"HT", "US"}, "Military Forces of Haiti"},
+		{"Police Forces of %s", "ZZ", []string{"PS"}, "Police Forces of Palestine"},
+		{"Police Forces of %s", "", nil, "Police Forces"},
+		{"Islamic State", "SY", []string{"IQ"}, "Islamic State"},
+		{"", "SY", nil, ""},
+	}
+	for _, tt := range tests {
+		a := &analysis{x: x, focus: tt.focus}
+		if got := a.forcesOf(tt.actor, tt.cc); got != tt.want {
+			t.Errorf("forcesOf(%q, %q) with focus %q: got %q, want %q", tt.actor, tt.cc, tt.focus, got, tt.want)
+		}
+	}
 }

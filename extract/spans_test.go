@@ -103,6 +103,15 @@ func TestPlaceNames(t *testing.T) {
 		{"She chairs the West Virginia Democratic party.", []string{"West Virginia"}},
 		{"The storm spared Long Branch on Monday.", []string{"Long Branch"}},
 		{"Police do not know how Bryan Harman, 28, died. Harman was last seen in Laconia.", []string{"Laconia"}},
+		{"Although Edmonton's economy remains healthy, the city faltered. Edmonton came last.", []string{"Edmonton", "Edmonton"}},
+		{"Overall Edmonton received a B ranking.", []string{"Edmonton"}},
+		{"The US has so far pledged 8 million dollars.", []string{"US"}},
+		{"The fine was 200 dinars (US$1,800).", nil},
+		{"The State Department and the Finance Department said nothing in Cairo.", []string{"Cairo"}},
+		{"A spokesman for the State Department said so.", nil},
+		{"The Movement for Rebirth of Armenia was set up last year.", []string{"Armenia"}},
+		{"The Professional Association of Ohio Educators said no.", []string{"Ohio"}},
+		{"She chairs the Friends of Metropolitan Denver, which began in 2001. Groups led by the Denver office will meet.", []string{"Denver"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -183,6 +192,60 @@ func TestRegionsAsWritten(t *testing.T) {
 				}
 			}
 			t.Errorf("%s not found among %+v", tt.name, res.Places)
+		})
+	}
+}
+
+func TestCountryNames(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		text string
+		want []string // "text/role" of the places found, in order
+	}{
+		{"Mexican officials said flu cases rose in Mexico City.", []string{"Mexican/demonym", "Mexico City/mentioned"}},
+		{"Haitian police fought gangs in Cabaret on Monday.", []string{"Haitian/demonym", "Cabaret/event"}},
+		{"Kenyan officers arrived in Haiti last year.", []string{"Kenyan/demonym", "Haiti/mentioned"}},
+		{"Rwandan troops retook the port in Mozambique.", []string{"Rwandan/demonym", "Mozambique/event"}},
+		{"Flights from Kuwait City to Colombia resumed.", []string{"Kuwait City/mentioned", "Colombia/mentioned"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res, err := x.Extract(context.Background(), tt.text, Options{Date: "2024-03-05"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range res.Places {
+				got = append(got, p.Text+"/"+p.Role)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestQualifiedSense(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		text, last, country string // the country of the last place named last
+	}{
+		{"Shelling hit Hama, in Hama province. A day later, Hama was quiet.", "Hama", "SY"},
+		{"A fire broke out in Salem, Oregon on Monday. Salem officials said the fire was out.", "Salem", "US"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			res, err := x.Extract(context.Background(), tt.text, Options{Date: "2014-01-01"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Places) == 0 {
+				t.Fatal("no places")
+			}
+			p := res.Places[len(res.Places)-1]
+			if p.Text != tt.last || p.Match == nil || p.Match.Country != tt.country {
+				t.Errorf("last place %q at %+v, want %q in %s", p.Text, p.Match, tt.last, tt.country)
+			}
 		})
 	}
 }

@@ -3,7 +3,8 @@ package extract
 import "strings"
 
 // stopCaps are capitalised words that never begin a place name: articles,
-// pronouns, weekdays, months, titles of address.
+// pronouns, weekdays, months, titles of address, and the conjunctions,
+// adverbs and verbs that open a sentence ("Although Edmonton's economy").
 var stopCaps = setOf(`the a an in on at but and or he she they it we this that these those his her its
 their our my your i if when while after before as by for from of to with without during since until
 there here then also meanwhile however yet so still now earlier later last next on monday tuesday
@@ -11,7 +12,11 @@ wednesday thursday friday saturday sunday january february march april june july
 october november december may jan feb aug sept oct nov dec mr mrs ms dr sir lord according asked some many
 most several both each every all no not one two three four five six seven eight nine ten photo caption
 video image file read more advertisement related updated published breaking exclusive analysis opinion
-editor`)
+editor although though because unless whereas whether once where why how what which who whose whatever
+perhaps indeed instead thus therefore besides nevertheless nonetheless overall including like unlike
+inside outside across around throughout despite amid among between against beyond elsewhere separately
+yesterday tomorrow tonight today only even just already again is are was were has have had will would
+can could should might must do does did`)
 
 // common words are English words that GeoNames also holds as places
 // ("Police", "Many", "Of"); at the start of a sentence or alone they are

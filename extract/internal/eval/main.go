@@ -104,8 +104,8 @@ type goldIncident struct {
 // errors of those in unread are never printed: their rows alone show
 // whether a rule tuned on the others generalises.
 var (
-	splits = []string{"dev", "test", "heldout", "heldout-s3", "heldout-s5", "heldout-s7", "heldout-s8"}
-	unread = []string{"heldout-s3", "heldout-s5", "heldout-s7", "heldout-s8"}
+	splits = []string{"dev", "test", "heldout", "heldout-s3", "heldout-s5", "heldout-s7", "heldout-s8", "heldout-s10"}
+	unread = []string{"heldout-s3", "heldout-s5", "heldout-s7", "heldout-s8", "heldout-s10"}
 )
 
 // matchKm is how far a candidate may be from a gold incident of the same
@@ -213,7 +213,7 @@ func evalArticles(ctx context.Context, x *extract.Extractor, gz *gazetteer.Gazet
 	}
 	fmt.Printf("## Own corpus: %d articles, %d words (%s)\n\n", read, words, dir)
 	fmt.Println("Incidents match when the event type agrees and the candidate lies within 100 km; place, date and fatalities are scored over the matched.")
-	fmt.Println("The rules were developed on the seed article and the dev split. The test split was written before the first run; its errors have been looked at once since (its first-run F1 was 0.451), so it is no longer untouched. The heldout split was written after the rest: articles 45-56 were run once, untuned, in the first session; 57-64 were written in the second before its rule changes and first run with them, untuned; neither set's errors were looked at. Dev articles 65-70 were written in the second session for the kinds of error it fixed (withdrawals, riots, history, generic statements). In the third session the test and heldout errors (articles 21-64) were read at its start and general rules written for their kinds, so neither split is untouched any more. The heldout-s3 split (articles 71-81) was written in the third session before any of its rule changes (untuned first run: F1 0.700); its errors were not looked at. The heldout-s5 split (articles 82-89: Yemen, Libya, Burkina Faso, Ukraine, Myanmar, Iraq, Syria, Mali and Niger) was written in the fifth session and run once, with no rule changed for it. The heldout-s7 split (articles 90-97: Sudan, Somalia, Yemen, Ukraine, Myanmar, Niger and Burkina Faso, Iraq, Syria) was written in the seventh session before any of its rule changes and run once at its end, with no rule changed for it. The heldout-s8 split (articles 98-105: Congo, Mozambique, Sudan, Ukraine, Myanmar, Yemen, Mali, Burkina Faso and Niger) was written and committed in the eighth session before the extractor was first run on it, sealed (-sealed heldout-s8) while that session's rules changed, and scored once at its end. The eval prints the errors of dev, test and heldout only.")
+	fmt.Println("The rules were developed on the seed article and the dev split. The test split was written before the first run; its errors have been looked at once since (its first-run F1 was 0.451), so it is no longer untouched. The heldout split was written after the rest: articles 45-56 were run once, untuned, in the first session; 57-64 were written in the second before its rule changes and first run with them, untuned; neither set's errors were looked at. Dev articles 65-70 were written in the second session for the kinds of error it fixed (withdrawals, riots, history, generic statements). In the third session the test and heldout errors (articles 21-64) were read at its start and general rules written for their kinds, so neither split is untouched any more. The heldout-s3 split (articles 71-81) was written in the third session before any of its rule changes (untuned first run: F1 0.700); its errors were not looked at. The heldout-s5 split (articles 82-89: Yemen, Libya, Burkina Faso, Ukraine, Myanmar, Iraq, Syria, Mali and Niger) was written in the fifth session and run once, with no rule changed for it. The heldout-s7 split (articles 90-97: Sudan, Somalia, Yemen, Ukraine, Myanmar, Niger and Burkina Faso, Iraq, Syria) was written in the seventh session before any of its rule changes and run once at its end, with no rule changed for it. The heldout-s8 split (articles 98-105: Congo, Mozambique, Sudan, Ukraine, Myanmar, Yemen, Mali, Burkina Faso and Niger) was written and committed in the eighth session before the extractor was first run on it, sealed (-sealed heldout-s8) while that session's rules changed, and scored once at its end. The heldout-s10 split (articles 106-113: Sudan, Ethiopia, Haiti, Mozambique, Syria, Yemen, Myanmar, Burkina Faso) was written and committed in the tenth session before the extractor was run on it, sealed while that session's rules changed, and scored once at its end. In the tenth session four gold dates of earlier splits (articles 62, 76, 93, 101) were moved a day back to follow the night convention findDate documents; no other gold changed. The eval prints the errors of dev, test and heldout only.")
 	fmt.Println()
 	fmt.Println("| split | articles | gold | found | matched | P | R | F1 | place <= 25 km | date exact | fatalities exact | not-incident places hit | background counts taken |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -623,6 +623,10 @@ func dateOf(dl string) string {
 	return "2017-01-01"
 }
 
+// offsetSlack is how far, in code points, goldSpans looks for a gold
+// phrase that is not at its offsets.
+const offsetSlack = 40
+
 // goldSpans converts an article's gold toponyms (code-point offsets) to
 // byte spans.
 func goldSpans(a gpArticle) []gpSpan {
@@ -637,12 +641,17 @@ func goldSpans(a gpArticle) []gpSpan {
 		return byteAt[i]
 	}
 	var out []gpSpan
-	// Some articles' offsets are a few code points off; trust the phrase.
+	// Some articles' offsets drift from the text (TR-News by up to a few
+	// dozen code points after characters its annotators counted
+	// differently, GeoVirus's often one late): trust the phrase, at the
+	// shift nearest the given offsets within offsetSlack code points.
 	fix := func(start, end int, phrase string) (int, int) {
-		for _, shift := range []int{0, -1, 1, -2, 2, -3, 3} {
-			b, e := conv(start+shift), conv(end+shift)
-			if b <= e && a.Text[b:e] == phrase {
-				return start + shift, end + shift
+		for d := range offsetSlack + 1 {
+			for _, shift := range []int{-d, d} {
+				b, e := conv(start+shift), conv(end+shift)
+				if b <= e && a.Text[b:e] == phrase {
+					return start + shift, end + shift
+				}
 			}
 		}
 		return start, end
