@@ -211,9 +211,6 @@ func (n *docName) softmax() {
 	if !n.place {
 		return
 	}
-	if n.prob == nil {
-		n.prob = make([]float64, len(n.util))
-	}
 	maxU := math.Inf(-1)
 	for _, u := range n.util {
 		maxU = max(maxU, u)
@@ -250,7 +247,7 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 	out := make([]Result, len(doc))
 	nameOf := make([]int, len(doc)) // mention -> distinct name, -1 when invalid
 	index := map[string]int{}
-	var names []docName
+	names := make([]docName, 0, len(doc))
 	var keyBuf []byte
 
 	g.mu.RLock()
@@ -282,11 +279,19 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 			n.cands = n.cands[:maxDocCandidates]
 		}
 		n.place = len(n.cands) > 0 && n.cands[0].score >= MatchThreshold
-		n.feats = make([][numFeatures]float64, len(n.cands))
-		n.util = make([]float64, len(n.cands))
 		index[string(keyBuf)] = len(names)
 		nameOf[i] = len(names)
 		names = append(names, n)
+	}
+	// The candidates' arrays are cut from one allocation each.
+	total := 0
+	for j := range names {
+		total += len(names[j].cands)
+	}
+	feats, util, prob, areas := make([][numFeatures]float64, total), make([]float64, total), make([]float64, total), make([]candAreas, total)
+	for j := range names {
+		n, k := &names[j], len(names[j].cands)
+		n.feats, n.util, n.prob, n.areas = carve(&feats, k), carve(&util, k), carve(&prob, k), carve(&areas, k)
 	}
 
 	// Each candidate's country and first- and second-level region as
@@ -294,7 +299,6 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 	var ids areaIDs
 	for j := range names {
 		n := &names[j]
-		n.areas = make([]candAreas, len(n.cands))
 		for k, c := range n.cands {
 			n.areas[k] = ids.of(&g.recs[c.rec])
 		}
@@ -306,8 +310,11 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 	// "Douglas County", "St. Cloud": Minnesota) probably do, and names
 	// that could lie in one county ("Paris", "Henry County": Tennessee's)
 	// more so.
-	anyRegion, anyCounty := make([]float64, nR), make([]float64, nK)
-	lastRegion, lastCounty := make([]int, nR), make([]int, nK)
+	// The document's arrays by area, cut from one allocation.
+	floats := make([]float64, 4*nC+5*nR+3*nK)
+	anyRegion, anyCounty := carve(&floats, nR), carve(&floats, nK)
+	ints := make([]int, nR+nK)
+	lastRegion, lastCounty := carve(&ints, nR), carve(&ints, nK)
 	placedNames := 0.0
 	for j := range names {
 		n := &names[j]
@@ -370,17 +377,17 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 	// first round, utilities without context). So "Paris" and "Henry
 	// County" can agree on Tennessee although neither would be read there
 	// alone.
-	countries, regions := make([]float64, nC), make([]float64, nR)
-	selfCountry, selfRegion := make([]float64, nC), make([]float64, nR)
+	countries, regions := carve(&floats, nC), carve(&floats, nR)
+	selfCountry, selfRegion := carve(&floats, nC), carve(&floats, nR)
 	// named and selfNamed are the same for readings that are a country
 	// itself: a text that names Syria puts its other places in Syria
 	// however many other countries it names.
-	named, selfNamed := make([]float64, nC), make([]float64, nC)
+	named, selfNamed := carve(&floats, nC), carve(&floats, nC)
 	// namedRegion and namedCounty are the same for readings that are a
 	// first- or second-level region itself: "Moscow" with "Latah County"
 	// and "Idaho" is Moscow, Idaho.
-	namedRegion, selfNamedRegion := make([]float64, nR), make([]float64, nR)
-	namedCounty, selfNamedCounty := make([]float64, nK), make([]float64, nK)
+	namedRegion, selfNamedRegion := carve(&floats, nR), carve(&floats, nR)
+	namedCounty, selfNamedCounty := carve(&floats, nK), carve(&floats, nK)
 	points := make([]docPoint, 0, maxDocPoints)
 	placed := 0.0 // names read as places in the round
 	for round := 0; round <= docRounds; round++ {
@@ -526,20 +533,32 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 	for j := range names {
 		answers[j] = g.documentResult(&names[j], limit)
 	}
+	taken := make([]bool, len(names))
 	for i, j := range nameOf {
 		if j < 0 {
 			continue
 		}
 		r := answers[j]
 		r.Query = doc[i].Name
-		if names[j].place {
-			m := *r.Match
-			r.Match = &m // each mention its own copy
+		if taken[j] { // a later mention: each its own copy
+			if names[j].place {
+				m := *r.Match
+				r.Match = &m
+			}
+			r.Alternatives = slices.Clone(r.Alternatives)
 		}
-		r.Alternatives = slices.Clone(r.Alternatives)
+		taken[j] = true
 		out[i] = r
 	}
 	return out, nil
+}
+
+// carve returns the first n elements of *buf, capped so that an append
+// cannot reach the next, and leaves the rest in *buf.
+func carve[T any](buf *[]T, n int) []T {
+	x := (*buf)[:n:n]
+	*buf = (*buf)[n:]
+	return x
 }
 
 // surnameContext is the document as the last round read it, for
@@ -669,9 +688,9 @@ func (g *Gazetteer) documentResult(n *docName, limit int) Result {
 	if len(n.cands) == 0 {
 		return res
 	}
-	order := make([]int, 0, len(n.cands))
-	order = append(order, n.choice)
-	rest := make([]int, 0, len(n.cands))
+	var orderBuf, restBuf [maxDocCandidates]int
+	order := append(orderBuf[:0], n.choice)
+	rest := restBuf[:0]
 	for k := range n.cands {
 		if k != n.choice {
 			rest = append(rest, k)
@@ -699,6 +718,7 @@ func (g *Gazetteer) documentResult(n *docName, limit int) Result {
 	for _, u := range n.util {
 		sum += math.Exp(u - maxU)
 	}
+	res.Alternatives = make([]Match, 0, len(order))
 	for i, k := range order {
 		c := n.cands[k]
 		p := math.Exp(n.util[k]-maxU) / sum

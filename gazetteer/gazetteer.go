@@ -246,7 +246,8 @@ func (g *Gazetteer) place(i int32) Place {
 		Kind:        kindOf(r.fcode),
 	}
 	if r.fcode != "PCLI" && r.admin1 != "" && r.admin1 != "00" {
-		p.Admin1 = g.admin1[r.country+"."+r.admin1]
+		var kb [32]byte // "SY.07": a lookup by a []byte key allocates nothing
+		p.Admin1 = g.admin1[string(append(append(append(kb[:0], r.country...), '.'), r.admin1...))]
 	}
 	if r.seat > 0 {
 		s := &g.recs[r.seat-1]
