@@ -98,6 +98,14 @@ var newsDocuments = []newsDocument{
 	{"world", []newsName{kind("Mindanao", "PH", KindArea), at("Luzon", "PH", 16, 121), n("Manila", "PH"), kind("Bekaa Valley", "LB", KindArea)}},
 	{"UK local", []newsName{at("Heathrow", "GB", 51.47, -0.45), at("Gatwick", "GB", 51.15, -0.18), n("Crawley", "GB")}},
 	{"Canada", []newsName{at("Quebec City", "CA", 46.81, -71.21), at("Toronto Pearson", "CA", 43.68, -79.61), kind("Lake Ontario", "", KindWater)}},
+	// Landmarks, parks, bases, dams and rivers of the curated table.
+	{"world", []newsName{at("Eiffel Tower", "FR", 48.86, 2.29), at("Tahrir Square", "EG", 30.04, 31.24), at("Guantanamo Bay", "CU", 19.9, -75.1),
+		kind("Seine", "FR", KindWater), at("Mosul Dam", "IQ", 36.63, 42.82)}},
+	{"US local", []newsName{at("Yellowstone", "US", 44.43, -110.59), at("Mount Hood", "US", 45.37, -121.70), at("Portland", "US", 45.52, -122.68)}},
+	// A state of 39 million stays the answer over a village of 830 whose
+	// neighbour is a namesake of the document's other name (California
+	// and Redding, two villages near Falkirk).
+	{"US", []newsName{at("Redding", "US", 40.59, -122.39), kind("California", "US", KindRegion)}},
 }
 
 // TestNewsDocuments resolves each document of newsDocuments together and
