@@ -165,6 +165,9 @@ func appendKey(dst []byte, s string) (key []byte, region bool) {
 		// Words join without spaces: "Tall Bisah" meets "Tallbisah".
 		if i < len(words)-1 {
 			w = expandAbbreviation(w)
+		} else if i > 0 && string(w) == "co" {
+			// "Plymouth Co.", "Co." closing a name, is a county.
+			w = []byte("county")
 		}
 		dst = append(dst, stripAttachedArticle(w)...)
 	}

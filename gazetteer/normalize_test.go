@@ -22,6 +22,7 @@ func TestNormalizeMeets(t *testing.T) {
 		{"Salamiyah", "Salamieh", "Salamiya"},
 		{"Damascus", "Damaskus"},
 		{"Ḩamāh", "Hamah", "Hama", "Hameh"},
+		{"Plymouth County", "Plymouth Co.", "PLYMOUTH CO.", "Plymouth Co"},
 	}
 	for _, group := range groups {
 		want := Normalize(group[0])

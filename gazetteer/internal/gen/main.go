@@ -435,7 +435,7 @@ var abbreviations = map[string][]string{
 	"US.RI": {"R.I."}, "US.SC": {"S.C."}, "US.SD": {"S.D."}, "US.TN": {"Tenn."}, "US.TX": {"Tex."},
 	"US.VT": {"Vt."}, "US.VA": {"Va."}, "US.WA": {"Wash."}, "US.WV": {"W.Va.", "W.V."}, "US.WI": {"Wis.", "Wisc."},
 	"US.WY": {"Wyo."},
-	"AU.02": {"NSW"}, "AU.07": {"Vic."}, "AU.04": {"Qld"},
+	"AU.01": {"ACT"}, "AU.02": {"NSW"}, "AU.07": {"Vic."}, "AU.04": {"Qld"},
 	"AU.06": {"Tas."},
 	"CA.01": {"Alta."}, "CA.02": {"B.C."}, "CA.04": {"N.B."}, "CA.05": {"Nfld.", "N.L."},
 	"CA.07": {"N.S."}, "CA.08": {"Ont."}, "CA.09": {"P.E.I."}, "CA.10": {"Que."},
