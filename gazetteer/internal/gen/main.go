@@ -165,10 +165,6 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 	countries := countryRowsWithPoints(places, countryRows, world, points)
 	regions = append(regions, countries...)
 	districts := admin2Rows(places, admin2)
-	var districtsOut bytes.Buffer
-	for _, p := range districts {
-		writeRow(&districtsOut, p)
-	}
 	var demonymsOut bytes.Buffer
 	for _, c := range countries {
 		for _, d := range append(world[c.country].demonyms, extraDemonyms[c.country]...) {
@@ -190,6 +186,28 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 		}
 		ids[p.id] = p.name
 		writeRow(&regionsOut, p)
+	}
+	// The curated areas' ids are hashed the same way at load time.
+	areas, err := os.ReadFile(filepath.Join(outDir, "areas.tsv"))
+	if err != nil {
+		return err
+	}
+	for _, line := range strings.Split(string(areas), "\n") {
+		f := strings.Split(line, "\t")
+		if line == "" || line[0] == '#' || len(f) < 5 {
+			continue
+		}
+		name, _, _ := strings.Cut(f[4], "|")
+		id := syntheticID("AREA:" + name)
+		if other, dup := ids[id]; dup {
+			return fmt.Errorf("areas.tsv: the id %d of %s collides with %s; rename the area", id, name, other)
+		}
+		ids[id] = name
+	}
+	uniqueDistrictIDs(districts, ids)
+	var districtsOut bytes.Buffer
+	for _, p := range districts {
+		writeRow(&districtsOut, p)
 	}
 	for i := range placesOut {
 		name := fmt.Sprintf("places-%d.tsv.gz", i+1)
@@ -804,6 +822,22 @@ func countryRowsWithPoints(places []place, countries []countryRow, world map[str
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// uniqueDistrictIDs gives each second-level region an id that no row of
+// taken, nor a district before it, holds, and adds the ids to taken. The
+// 31-bit hash of syntheticID meets another among some 30,000 rows now and
+// then (Lombardy's and Liguria's codes collided with two Indonesian
+// regencies', which then replaced them): a colliding district's id is
+// hashed again from its code and a counter ("ADM2:ID.32.1613#1").
+func uniqueDistrictIDs(districts []place, taken map[int64]string) {
+	for i := range districts {
+		p := &districts[i]
+		for n := 1; taken[p.id] != ""; n++ {
+			p.id = syntheticID(fmt.Sprintf("ADM2:%s.%s.%s#%d", p.country, p.admin1, p.admin2, n))
+		}
+		taken[p.id] = p.name
+	}
 }
 
 // syntheticID returns a stable negative id for a region or country row.

@@ -44,6 +44,29 @@ func TestSyntheticID(t *testing.T) {
 	}
 }
 
+func TestUniqueDistrictIDs(t *testing.T) {
+	taken := map[int64]string{syntheticID("ADM1:IT.09"): "Lombardy"}
+	districts := []place{
+		{id: syntheticID("ADM1:IT.09"), name: "Colliding", country: "ID", admin1: "32", admin2: "1613"},
+		{id: syntheticID("ADM2:SY.11.1100"), name: "Homs", country: "SY", admin1: "11", admin2: "1100"},
+		{id: syntheticID("ADM2:SY.11.1100"), name: "Twin", country: "SY", admin1: "11", admin2: "1101"},
+	}
+	uniqueDistrictIDs(districts, taken)
+	seen := map[int64]bool{syntheticID("ADM1:IT.09"): true}
+	for _, d := range districts {
+		if seen[d.id] || d.id >= 0 {
+			t.Errorf("%s: id %d is taken or not negative", d.name, d.id)
+		}
+		seen[d.id] = true
+	}
+	if want := syntheticID("ADM2:SY.11.1100"); districts[1].id != want {
+		t.Errorf("Homs: got id %d, want its own hash %d", districts[1].id, want)
+	}
+	if len(taken) != 4 {
+		t.Errorf("got %d ids taken, want 4", len(taken))
+	}
+}
+
 func TestRegionRows(t *testing.T) {
 	places := []place{
 		{id: 1, name: "Homs", alts: []string{"Hims"}, lat: "34.72682", lon: "36.72339", fcode: "PPLA", country: "SY", admin1: "11", population: 775404},
