@@ -102,6 +102,11 @@ var newsDocuments = []newsDocument{
 	{"world", []newsName{at("Eiffel Tower", "FR", 48.86, 2.29), at("Tahrir Square", "EG", 30.04, 31.24), at("Guantanamo Bay", "CU", 19.9, -75.1),
 		kind("Seine", "FR", KindWater), at("Mosul Dam", "IQ", 36.63, 42.82)}},
 	{"US local", []newsName{at("Yellowstone", "US", 44.43, -110.59), at("Mount Hood", "US", 45.37, -121.70), at("Portland", "US", 45.52, -122.68)}},
+	// Russia's republics by their English names, former country names,
+	// France's regions before 2016, the Soviet Union.
+	{"Russia", []newsName{kind("Tatarstan", "RU", KindRegion), kind("Ingushetia", "RU", KindRegion), kind("Yakutia", "RU", KindRegion), kind("North Ossetia", "RU", KindRegion)}},
+	{"world", []newsName{kind("Zaire", "CD", KindCountry), kind("Ceylon", "LK", KindCountry), kind("Rhodesia", "ZW", KindCountry), kind("Soviet Union", "", KindArea)}},
+	{"France", []newsName{kind("Alsace", "FR", KindArea), kind("Rhône-Alpes", "FR", KindArea), at("Lyon", "FR", 45.76, 4.84)}},
 	// A state of 39 million stays the answer over a village of 830 whose
 	// neighbour is a namesake of the document's other name (California
 	// and Redding, two villages near Falkirk).

@@ -368,6 +368,39 @@ func regionExtras() map[string][]string {
 		"LB.06": {"South Lebanon"},
 		"LB.08": {"Beqaa"},
 		"LB.11": {"Baalbek-Hermel"},
+		// Russia's republics, krais and okrugs as English-language news
+		// names them; GeoNames' admin1 names transliterate them
+		// ("Tatarstan Republic", "Udmurtiya Republic", "Primorye").
+		"RU.01": {"Adygea", "Republic of Adygea"},
+		"RU.03": {"Altai Republic", "Republic of Altai"},
+		"RU.06": {"Arkhangelsk Oblast", "Arkhangelsk region"},
+		"RU.08": {"Bashkortostan", "Bashkiria", "Republic of Bashkortostan"},
+		"RU.11": {"Buryatia", "Republic of Buryatia"},
+		"RU.16": {"Chuvashia"},
+		"RU.19": {"Ingushetia", "Republic of Ingushetia"},
+		"RU.22": {"Kabardino-Balkaria"},
+		"RU.24": {"Kalmykia", "Republic of Kalmykia"},
+		"RU.27": {"Karachay-Cherkessia"},
+		"RU.28": {"Republic of Karelia"},
+		"RU.29": {"Kemerovo Oblast", "Kemerovo region"},
+		"RU.30": {"Khabarovsk Krai"},
+		"RU.31": {"Khakassia", "Republic of Khakassia"},
+		"RU.32": {"Khanty-Mansi Autonomous Okrug", "Yugra"},
+		"RU.34": {"Komi Republic"},
+		"RU.42": {"Leningrad Oblast", "Leningrad region"},
+		"RU.45": {"Mari El", "Mari El Republic"},
+		"RU.46": {"Mordovia", "Republic of Mordovia"},
+		"RU.50": {"Nenets Autonomous Okrug"},
+		"RU.59": {"Primorsky Krai", "Primorsky region"},
+		"RU.63": {"Yakutia", "Sakha Republic", "Republic of Sakha"},
+		"RU.68": {"North Ossetia", "North Ossetia-Alania"},
+		"RU.70": {"Stavropol Krai"},
+		"RU.73": {"Tatarstan", "Republic of Tatarstan"},
+		"RU.79": {"Tuva", "Tyva", "Tuva Republic"},
+		"RU.80": {"Udmurtia", "Udmurt Republic"},
+		"RU.87": {"Yamalo-Nenets Autonomous Okrug"},
+		"RU.92": {"Kamchatka Krai"},
+		"RU.93": {"Zabaykalsky Krai", "Transbaikal", "Trans-Baikal"},
 	}
 }
 
@@ -582,7 +615,7 @@ func countryExtras() map[string][]string {
 		"BO": {"Bolivia"},
 		"VE": {"Venezuela"},
 		"VN": {"Viet Nam"},
-		"CD": {"DR Congo", "DRC", "Congo-Kinshasa"},
+		"CD": {"DR Congo", "DRC", "Congo-Kinshasa", "Zaire"},
 		"CG": {"Congo-Brazzaville"},
 		"PS": {"Palestinian Territories", "Palestinian Territory"},
 		"SA": {"KSA"},
@@ -591,7 +624,7 @@ func countryExtras() map[string][]string {
 		"GB": {"UK", "U.K.", "Britain", "Great Britain"},
 		"KR": {"South Korea", "ROK"},
 		"RU": {"Russia"},
-		"IR": {"Iran"},
+		"IR": {"Iran", "Persia"},
 		"TZ": {"Tanzania"},
 		"CZ": {"Czech Republic"},
 		"TR": {"Turkey", "Türkiye"},
@@ -603,6 +636,12 @@ func countryExtras() map[string][]string {
 		"MM": {"Burma"},
 		"TL": {"East Timor"},
 		"VA": {"Vatican", "Holy See"},
+		// Former names that news and older texts still use.
+		"LK": {"Ceylon"},
+		"TH": {"Siam"},
+		"ZW": {"Rhodesia"},
+		"BJ": {"Dahomey"},
+		"BF": {"Upper Volta"},
 	}
 }
 
