@@ -107,6 +107,12 @@ var newsDocuments = []newsDocument{
 	{"Russia", []newsName{kind("Tatarstan", "RU", KindRegion), kind("Ingushetia", "RU", KindRegion), kind("Yakutia", "RU", KindRegion), kind("North Ossetia", "RU", KindRegion)}},
 	{"world", []newsName{kind("Zaire", "CD", KindCountry), kind("Ceylon", "LK", KindCountry), kind("Rhodesia", "ZW", KindCountry), kind("Soviet Union", "", KindArea)}},
 	{"France", []newsName{kind("Alsace", "FR", KindArea), kind("Rhône-Alpes", "FR", KindArea), at("Lyon", "FR", 45.76, 4.84)}},
+	// Irish counties as news writes them, Sudan's states, regions of
+	// England and of conflicts that are no admin division.
+	{"Ireland", []newsName{kind("Co. Kerry", "IE", KindRegion), kind("Co. Cork", "IE", KindRegion), kind("County Cavan", "IE", KindRegion)}},
+	{"Sudan", []newsName{kind("Blue Nile", "SD", KindRegion), kind("North Darfur", "SD", KindRegion), kind("South Kordofan", "SD", KindRegion)}},
+	{"UK", []newsName{kind("Yorkshire", "GB", KindArea), kind("Greater Manchester", "GB", KindArea), n("Leeds", "GB")}},
+	{"world", []newsName{kind("Puntland", "SO", KindArea), kind("Cyrenaica", "LY", KindArea), kind("FATA", "PK", KindArea)}},
 	// A state of 39 million stays the answer over a village of 830 whose
 	// neighbour is a namesake of the document's other name (California
 	// and Redding, two villages near Falkirk).

@@ -401,6 +401,13 @@ func regionExtras() map[string][]string {
 		"RU.87": {"Yamalo-Nenets Autonomous Okrug"},
 		"RU.92": {"Kamchatka Krai"},
 		"RU.93": {"Zabaykalsky Krai", "Transbaikal", "Trans-Baikal"},
+		// Sudan's states and South Korea's provinces as English-language
+		// news names them.
+		"SD.55": {"North Darfur"}, "SD.49": {"South Darfur"}, "SD.47": {"West Darfur"},
+		"SD.60": {"East Darfur"}, "SD.50": {"South Kordofan"},
+		"KR.13": {"Gyeonggi", "Gyeonggi Province"}, "KR.06": {"Gangwon", "Gangwon Province"},
+		"KR.14": {"North Gyeongsang"}, "KR.20": {"South Gyeongsang"}, "KR.03": {"North Jeolla"},
+		"KR.16": {"South Jeolla"}, "KR.17": {"South Chungcheong"}, "KR.01": {"Jeju Province"},
 	}
 }
 
@@ -493,6 +500,32 @@ var abbreviations = map[string][]string{
 	"CA.11": {"Sask."}, "CA.13": {"N.W.T."},
 }
 
+// irishCountyEnglish are the English names of Irish counties that
+// GeoNames' admin2 names give in Irish or as councils.
+var irishCountyEnglish = map[string]string{
+	"An Cabhán": "Cavan", "Uíbh Fhailí": "Offaly", "An Longfort": "Longford",
+	"Limerick City and County Council": "Limerick", "Dublin City": "Dublin",
+}
+
+// irishCountyNames returns the forms Irish and British news gives an Irish
+// county's name: "Kerry", "County Kerry" and "Co. Kerry" (which the
+// gazetteer reads as "County Kerry"), whichever of them GeoNames' name
+// ("Kerry", "County Cork", "Mayo County") is not.
+func irishCountyNames(name string) []string {
+	stem := name
+	if en, ok := irishCountyEnglish[name]; ok {
+		stem = en
+	}
+	stem = strings.TrimSuffix(strings.TrimPrefix(stem, "County "), " County")
+	var out []string
+	for _, n := range []string{stem, "County " + stem} {
+		if n != name {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // admin2Rows builds one ADM2 row per admin2 code that has places, at a
 // point of its area (see areaPoint), with the sum of its places'
 // populations.
@@ -522,6 +555,9 @@ func admin2Rows(places []place, admin2 []struct{ Code, Name string }) []place {
 			if stem, ok := strings.CutSuffix(a.Name, w); ok && stem != "" {
 				r.alts = []string{stem}
 			}
+		}
+		if r.country == "IE" {
+			r.alts = irishCountyNames(a.Name)
 		}
 		rows = append(rows, r)
 	}

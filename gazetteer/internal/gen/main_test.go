@@ -67,6 +67,23 @@ func TestUniqueDistrictIDs(t *testing.T) {
 	}
 }
 
+func TestIrishCountyNames(t *testing.T) {
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{"Kerry", []string{"County Kerry"}},
+		{"County Cork", []string{"Cork"}},
+		{"Mayo County", []string{"Mayo", "County Mayo"}},
+		{"An Cabhán", []string{"Cavan", "County Cavan"}},
+	}
+	for _, tt := range tests {
+		if got := irishCountyNames(tt.name); !slices.Equal(got, tt.want) {
+			t.Errorf("irishCountyNames(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestRegionRows(t *testing.T) {
 	places := []place{
 		{id: 1, name: "Homs", alts: []string{"Hims"}, lat: "34.72682", lon: "36.72339", fcode: "PPLA", country: "SY", admin1: "11", population: 775404},
