@@ -524,3 +524,23 @@ func TestWithin(t *testing.T) {
 		t.Errorf("got %d places, east %v, west %v: want places on both sides of the antimeridian", n, east, west)
 	}
 }
+
+// TestAdmin1Current checks that places carry the first-level region of
+// the admin1 names' own GeoNames date: Vietnam renumbered its provinces
+// in 2025, and with the older codes Ho Chi Minh City lay in "Lạng Sơn".
+func TestAdmin1Current(t *testing.T) {
+	g := testGazetteer(t)
+	for _, tt := range []struct{ name, admin1 string }{
+		{"Ho Chi Minh City", "Ho Chi Minh City (HCMC)"},
+		{"Da Nang", "Da Nang City"},
+		{"Tromsø", "Troms"},
+	} {
+		res, err := g.Resolve(context.Background(), Query{Name: tt.name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Match == nil || res.Match.Admin1 != tt.admin1 {
+			t.Errorf("%s: got %+v, want admin1 %q", tt.name, res.Match, tt.admin1)
+		}
+	}
+}

