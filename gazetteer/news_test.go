@@ -105,6 +105,7 @@ var newsDocuments = []newsDocument{
 	// Russia's republics by their English names, former country names,
 	// France's regions before 2016, the Soviet Union.
 	{"Russia", []newsName{kind("Tatarstan", "RU", KindRegion), kind("Ingushetia", "RU", KindRegion), kind("Yakutia", "RU", KindRegion), kind("North Ossetia", "RU", KindRegion)}},
+	{"world", []newsName{kind("PRC", "CN", KindCountry), kind("DPRK", "KP", KindCountry), n("Beijing", "CN")}},
 	{"world", []newsName{kind("Zaire", "CD", KindCountry), kind("Ceylon", "LK", KindCountry), kind("Rhodesia", "ZW", KindCountry), kind("Soviet Union", "", KindArea)}},
 	{"France", []newsName{kind("Alsace", "FR", KindArea), kind("Rhône-Alpes", "FR", KindArea), at("Lyon", "FR", 45.76, 4.84)}},
 	// Irish counties as news writes them, Sudan's states, regions of

@@ -726,6 +726,7 @@ func countryExtras() map[string][]string {
 	return map[string][]string{
 		"SY": {"Syria"},
 		"KP": {"North Korea"},
+		"CN": {"PRC", "P.R.C.", "Mainland China"},
 		"LA": {"Laos"},
 		"MD": {"Moldova"},
 		"BO": {"Bolivia"},
@@ -884,6 +885,8 @@ var iso3Words = map[string]bool{
 	"NOR": true, "PAN": true, "PER": true, "POL": true, "TON": true, "TUN": true, "VAT": true,
 	"LIE": true, "SUR": true, "COM": true, "BEL": true, "NIC": true, "CAF": true, "TUV": true,
 	"MEX": true, "GUY": true, "ITA": true, "MOZ": true, "BRA": true, "IND": true,
+	// North Korea's code meets "PRC" (China) once c and k are unified.
+	"PRK": true,
 }
 
 // worldCountry is what world-countries says of a country.
