@@ -187,6 +187,11 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 			}
 		}
 	}
+	for _, p := range places {
+		for _, d := range cityDemonyms[p.id] {
+			fmt.Fprintf(&demonymsOut, "%s\t%d\n", d, p.id)
+		}
+	}
 	var regionsOut bytes.Buffer
 	ids := map[int64]string{}
 	for _, p := range regions {
@@ -808,6 +813,13 @@ var extraDemonyms = map[string][]string{
 	"LK": {"Sinhalese", "Sinhala"}, "GB": {"Briton"}, "AE": {"Emirati"},
 	"SA": {"Saudi"}, "CD": {"Congolese"}, "KR": {"South Korean"}, "KP": {"North Korean"},
 	"NL": {"Dutch"}, "PH": {"Filipino"}, "CH": {"Swiss"}, "NZ": {"Kiwi"},
+	"TJ": {"Tajik"}, "KG": {"Kyrgyz"}, "BA": {"Bosnian"}, "SI": {"Slovenian"}, "IS": {"Icelandic"},
+	"AR": {"Argentinian"}, "EC": {"Ecuadorian"}, "KZ": {"Kazakh"}, "UZ": {"Uzbek"}, "AZ": {"Azeri"},
+	"IR":    {"Persian"},
+	"CN.14": {"Tibetan"}, "CN.13": {"Uyghur", "Uighur"}, "PK.02": {"Baloch", "Baluch", "Balochi"},
+	"RU.73": {"Tatar"}, "IT.15": {"Sicilian"}, "ES.59": {"Basque"}, "DE.02": {"Bavarian"},
+	"FR.94": {"Corsican"}, "FR.53": {"Breton"}, "BE.VLG": {"Flemish"}, "BE.WAL": {"Walloon"},
+	"ET.51": {"Oromo"}, "ET.53": {"Tigrayan"}, "ZA.02": {"Zulu"},
 	"GB.ENG": {"English"}, "GB.SCT": {"Scottish", "Scot", "Scots"}, "GB.WLS": {"Welsh"},
 	"US.TX": {"Texan"}, "US.CA": {"Californian"}, "US.FL": {"Floridian"}, "US.NY": {"New Yorker"},
 	"US.MN": {"Minnesotan"}, "US.OH": {"Ohioan"}, "US.IA": {"Iowan"}, "US.VA": {"Virginian"},
@@ -821,7 +833,15 @@ var extraDemonyms = map[string][]string{
 	"US.NM": {"New Mexican"}, "US.RI": {"Rhode Islander"},
 	"CA.01": {"Albertan"}, "CA.02": {"British Columbian"}, "CA.03": {"Manitoban"}, "CA.07": {"Nova Scotian"},
 	"CA.08": {"Ontarian"},
-	"CA.10": {"Quebecois", "Québécois"}, "ES.56": {"Catalan"}, "RU.12": {"Chechen"},
+	"CA.10": {"Quebecois", "Québécois", "Quebecer"}, "ES.56": {"Catalan"}, "RU.12": {"Chechen"},
+}
+
+// cityDemonyms are the demonyms of a few cities, by GeoNames id, that news
+// uses as adjectives ("Parisian police"); without them they meet towns one
+// letter off ("Paraćin", "Vientiane" for "Venetian").
+var cityDemonyms = map[int64][]string{
+	2988507: {"Parisian"}, 2643743: {"Londoner"}, 524901: {"Muscovite"}, 2950159: {"Berliner"},
+	4930956: {"Bostonian"}, 3164603: {"Venetian"},
 }
 
 // countryPointsTSV holds two published points of each country (see its
