@@ -212,6 +212,18 @@ var newsSpellings = []newsCase{
 	{query: "Palmyra, Homs, Syria", id: 163808},
 	{query: "Saida, South Governorate", id: 268064},
 	{query: "Deir Ezzor, Nowhereland", id: 170794},
+	// A US state's or Canadian province's postal code, and a region that
+	// shares its name with another country (Georgia) or whose abbreviation
+	// is a country's code (Ala., ALA for Åland).
+	{query: "Springfield, MA", id: 4951788},
+	{query: "Portland, ME", id: 4975802},
+	{query: "Paris, TX", id: 4717560},
+	{query: "Athens, OH", id: 4505542},
+	{query: "Salem, OR", id: 5750162},
+	{query: "London, ON", id: 6058560},
+	{query: "Birmingham, Ala.", id: 4049979},
+	{query: "Atlanta, Georgia", id: 4180439},
+	{query: "Tbilisi, Georgia", id: 611717},
 	// First-level regions.
 	{query: "Homs province", feature: "ADM1", cc: "SY", name: "Homs"},
 	{query: "Homs Governorate", feature: "ADM1", cc: "SY", name: "Homs"},
