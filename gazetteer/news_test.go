@@ -111,6 +111,7 @@ var newsDocuments = []newsDocument{
 	{"world", []newsName{kind("Korean", "", KindDemonym), kind("Kazakh", "KZ", KindDemonym), kind("Parisian", "FR", KindDemonym),
 		kind("Tibetan", "CN", KindDemonym), kind("Oromo", "ET", KindDemonym), kind("Basque", "ES", KindDemonym)}},
 	{"world", []newsName{kind("PRC", "CN", KindCountry), kind("DPRK", "KP", KindCountry), n("Beijing", "CN")}},
+	{"US", []newsName{kind("Ala.", "US", KindRegion), n("Montgomery", "US")}},
 	{"world", []newsName{kind("Zaire", "CD", KindCountry), kind("Ceylon", "LK", KindCountry), kind("Rhodesia", "ZW", KindCountry), kind("Soviet Union", "", KindArea)}},
 	{"France", []newsName{kind("Alsace", "FR", KindArea), kind("Rhône-Alpes", "FR", KindArea), at("Lyon", "FR", 45.76, 4.84)}},
 	// Irish counties as news writes them, Sudan's states, regions of

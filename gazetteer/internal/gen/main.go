@@ -905,8 +905,9 @@ var iso3Words = map[string]bool{
 	"NOR": true, "PAN": true, "PER": true, "POL": true, "TON": true, "TUN": true, "VAT": true,
 	"LIE": true, "SUR": true, "COM": true, "BEL": true, "NIC": true, "CAF": true, "TUV": true,
 	"MEX": true, "GUY": true, "ITA": true, "MOZ": true, "BRA": true, "IND": true,
-	// North Korea's code meets "PRC" (China) once c and k are unified.
-	"PRK": true,
+	// North Korea's code meets "PRC" (China) once c and k are unified,
+	// and Åland's is AP style's "Ala." (Alabama).
+	"PRK": true, "ALA": true,
 }
 
 // worldCountry is what world-countries says of a country.
