@@ -185,7 +185,7 @@ var noPlaces = []string{
 	"Chamber of Commerce", "Planning Commission", "Highway Patrol", "National Guard", "Coast Guard",
 	// Written after the stop list of words.go, and kept out of it: how
 	// the rules do on words they were not shown.
-	"Fulani", "Druze", "Yazidis", "Rohingya", "Hausa",
+	"Fulani", "Druze", "Yazidis", "Rohingya", "Hausa", "FL",
 	"Hostages", "Negotiators", "Ambulance", "Bakery", "Warehouse", "Gunmen", "Kidnapping", "Explosion",
 	"Earthquake", "Floods", "Drought", "Harvest", "Vaccine", "Outbreak", "Cholera", "Famine", "Curfew",
 	"Blockade", "Smuggling", "Tribe", "Clan", "Elders", "Sheikh", "Imam", "Bishop", "Colonel", "General",

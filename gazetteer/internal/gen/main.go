@@ -906,8 +906,9 @@ var iso3Words = map[string]bool{
 	"LIE": true, "SUR": true, "COM": true, "BEL": true, "NIC": true, "CAF": true, "TUV": true,
 	"MEX": true, "GUY": true, "ITA": true, "MOZ": true, "BRA": true, "IND": true,
 	// North Korea's code meets "PRC" (China) once c and k are unified,
-	// and Åland's is AP style's "Ala." (Alabama).
-	"PRK": true, "ALA": true,
+	// the Philippines' "FL" (Florida) once ph and f are, and Åland's is
+	// AP style's "Ala." (Alabama).
+	"PRK": true, "PHL": true, "ALA": true,
 }
 
 // worldCountry is what world-countries says of a country.
