@@ -629,14 +629,18 @@ func (g *Gazetteer) choose(n *docName) int {
 	}
 	// A region word ("Homs province") or an abbreviation ("EU") asks for
 	// an area.
-	within, area := false, false
+	// A region word asks for no country ("Georgia state").
+	within, area, region := false, false, false
 	for k := range n.cands {
+		fcode := g.recs[n.cands[k].rec].fcode
 		within = within || n.feats[k][fWithin] == 1
-		area = area || ((n.s.region || n.s.abbrev) && isArea(g.recs[n.cands[k].rec].fcode))
+		area = area || ((n.s.region || n.s.abbrev) && isArea(fcode))
+		region = region || (n.s.region && isArea(fcode) && kindOf(fcode) != KindCountry)
 	}
 	best := -1
 	for k := range n.cands {
-		if (within && n.feats[k][fWithin] == 0) || (area && !isArea(g.recs[n.cands[k].rec].fcode)) {
+		fcode := g.recs[n.cands[k].rec].fcode
+		if (within && n.feats[k][fWithin] == 0) || (area && !isArea(fcode)) || (region && kindOf(fcode) == KindCountry) {
 			continue
 		}
 		if best < 0 || n.util[k] > n.util[best] {

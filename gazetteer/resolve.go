@@ -157,7 +157,9 @@ func (s *scorer) score(r *record, name float64) float64 {
 			}
 		}
 	}
-	if s.region && !isArea(r.fcode) {
+	if s.region && (!isArea(r.fcode) || kindOf(r.fcode) == KindCountry) {
+		// A region word asks for a region: "Homs province" is not the
+		// city, "Georgia state" not the country.
 		f *= 0.8
 	}
 	if len(s.within) > 0 && !slices.Contains(s.within, admin1Key{r.country, r.admin1}) {

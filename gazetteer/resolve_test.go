@@ -234,6 +234,9 @@ var newsSpellings = []newsCase{
 	{query: "Rural Damascus", feature: "ADM1", cc: "SY", name: "Rif-dimashq"},
 	{query: "Anbar province", feature: "ADM1", cc: "IQ", name: "Anbar"},
 	{query: "Nineveh Governorate", feature: "ADM1", cc: "IQ", name: "Nineveh"},
+	// A region word asks for no country.
+	{query: "Georgia state", feature: "ADM1", cc: "US", name: "Georgia"},
+	{query: "Mexico state", feature: "ADM1", cc: "MX", name: "México"},
 	// Countries.
 	{query: "Syria", feature: "PCLI", cc: "SY"},
 	{query: "Syrian Arab Republic", feature: "PCLI", cc: "SY"},
