@@ -133,6 +133,9 @@ const (
 	// the smaller place's first-level region from which they lift the
 	// guard on their own ("Paris" with "Henry County" and "Tennessee").
 	guardShare = 0.3
+	// guardExtremeRatio is the population ratio from which only the text
+	// (a qualifier, the place's region or county named) lifts the guard.
+	guardExtremeRatio = 1000
 	// guardNamed is how surely the document's other names must name the
 	// smaller place's first- or second-level region ("Idaho", "Latah
 	// County" for Moscow) to lift the guard.
@@ -645,14 +648,18 @@ func (g *Gazetteer) choose(n *docName) int {
 	}
 	// A region word ("Homs province") or an abbreviation ("EU") asks for
 	// an area.
-	within, area := false, false
+	// A region word asks for no country ("Georgia state").
+	within, area, region := false, false, false
 	for k := range n.cands {
+		fcode := g.recs[n.cands[k].rec].fcode
 		within = within || n.feats[k][fWithin] == 1
-		area = area || ((n.s.region || n.s.abbrev) && isArea(g.recs[n.cands[k].rec].fcode))
+		area = area || ((n.s.region || n.s.abbrev) && isArea(fcode))
+		region = region || (n.s.region && isArea(fcode) && kindOf(fcode) != KindCountry)
 	}
 	best := -1
 	for k := range n.cands {
-		if (within && n.feats[k][fWithin] == 0) || (area && !isArea(g.recs[n.cands[k].rec].fcode)) {
+		fcode := g.recs[n.cands[k].rec].fcode
+		if (within && n.feats[k][fWithin] == 0) || (area && !isArea(fcode)) || (region && kindOf(fcode) == KindCountry) {
 			continue
 		}
 		if best < 0 || n.util[k] > n.util[best] {
@@ -670,11 +677,17 @@ func (g *Gazetteer) choose(n *docName) int {
 	// The guard: a capital, country or city of millions under its own
 	// name stays, unless the text qualifies the name or other names of
 	// the document lie in the smaller place's region and near it.
+	// Nearness and shares do not lift it for a place of less than
+	// 1/guardExtremeRatio of the top one's population: two villages of
+	// Scotland named California and Redding do not make "California" one.
 	top, f := &g.recs[n.cands[0].rec], &n.feats[best]
-	if best != 0 && n.cands[0].own && f[fWithin] == 0 && !(f[fAdmin1] > 0 && f[fNear] >= guardNear) && f[fAdmin1] < guardShare &&
+	pop := g.recs[n.cands[best].rec].population
+	contextLifts := pop*guardExtremeRatio >= top.population &&
+		((f[fAdmin1] > 0 && f[fNear] >= guardNear) || f[fAdmin1] >= guardShare)
+	if best != 0 && n.cands[0].own && f[fWithin] == 0 && !contextLifts &&
 		f[fNamedRegion] < guardNamed && f[fNamedCounty] < guardNamed &&
 		(top.fcode == "PPLC" || kindOf(top.fcode) == KindCountry || top.population >= bigPlace) &&
-		g.recs[n.cands[best].rec].population*bigPlaceRatio < top.population {
+		pop*bigPlaceRatio < top.population {
 		return 0
 	}
 	return best

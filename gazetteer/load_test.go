@@ -349,3 +349,39 @@ func TestParseTextCopiesStrings(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbeddedIDsUnique checks that no two rows of the embedded data
+// share an id: rows of one id merge into one place, so a collision of the
+// generator's synthetic ids would lose a region (Lombardy and Liguria
+// once merged into two Indonesian regencies).
+func TestEmbeddedIDsUnique(t *testing.T) {
+	seen := map[int64]string{}
+	check := func(b *batch) {
+		for _, r := range b.recs {
+			if other, dup := seen[r.id]; dup {
+				t.Errorf("%s: id %d of %s (%s) is also %s", b.name, r.id, r.name, r.fcode, other)
+			}
+			seen[r.id] = r.name + " (" + r.fcode + ")"
+		}
+	}
+	for _, name := range []string{"data/places-1.tsv.gz", "data/places-2.tsv.gz", "data/regions.tsv.gz", "data/admin2.tsv.gz"} {
+		text, err := gunzipEmbedded(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := parseText(context.Background(), name, text, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(b)
+	}
+	areas, err := defaultData.ReadFile("data/areas.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := parseAreas(string(areas))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(b)
+}

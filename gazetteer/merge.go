@@ -350,9 +350,12 @@ func importance(fcode string, population int64) float32 {
 	case "CONT", "OCN":
 		f = 1
 	case "SEA", "GULF", "RGN", "DSRT", "PEN", "STRT", "LK", "STM", "CNL",
-		"ISL", "MTS", "MT", "VAL", "DLTA", "FRST":
+		"ISL", "ISLS", "MTS", "MT", "VAL", "DLTA", "FRST", "BAY", "REEF":
 		f = 0.9
-	case "AIRP":
+	case "AIRP", "BLDG", "SQR", "PRK", "MILB", "DAM":
+		// Airports, buildings, squares, parks, bases and dams: only the
+		// curated table (data/areas.tsv) has them, since loaded dumps
+		// keep GeoNames' classes P and A alone.
 		f = 0.6
 	case "PPL":
 		f = 0.3

@@ -98,6 +98,32 @@ var newsDocuments = []newsDocument{
 	{"world", []newsName{kind("Mindanao", "PH", KindArea), at("Luzon", "PH", 16, 121), n("Manila", "PH"), kind("Bekaa Valley", "LB", KindArea)}},
 	{"UK local", []newsName{at("Heathrow", "GB", 51.47, -0.45), at("Gatwick", "GB", 51.15, -0.18), n("Crawley", "GB")}},
 	{"Canada", []newsName{at("Quebec City", "CA", 46.81, -71.21), at("Toronto Pearson", "CA", 43.68, -79.61), kind("Lake Ontario", "", KindWater)}},
+	// Landmarks, parks, bases, dams and rivers of the curated table.
+	{"world", []newsName{at("Eiffel Tower", "FR", 48.86, 2.29), at("Tahrir Square", "EG", 30.04, 31.24), at("Guantanamo Bay", "CU", 19.9, -75.1),
+		kind("Seine", "FR", KindWater), at("Mosul Dam", "IQ", 36.63, 42.82)}},
+	{"US local", []newsName{at("Yellowstone", "US", 44.43, -110.59), at("Mount Hood", "US", 45.37, -121.70), at("Portland", "US", 45.52, -122.68)}},
+	// Russia's republics by their English names, former country names,
+	// France's regions before 2016, the Soviet Union.
+	{"Russia", []newsName{kind("Tatarstan", "RU", KindRegion), kind("Ingushetia", "RU", KindRegion), kind("Yakutia", "RU", KindRegion), kind("North Ossetia", "RU", KindRegion)}},
+	// Demonyms that fuzzy matching turned into towns one letter off
+	// ("Korean" Kyren, "Kazakh" Kazan, "Parisian" Paraćin), and peoples
+	// without a homeland of their name, which are no place.
+	{"world", []newsName{kind("Korean", "", KindDemonym), kind("Kazakh", "KZ", KindDemonym), kind("Parisian", "FR", KindDemonym),
+		kind("Tibetan", "CN", KindDemonym), kind("Oromo", "ET", KindDemonym), kind("Basque", "ES", KindDemonym)}},
+	{"world", []newsName{kind("PRC", "CN", KindCountry), kind("DPRK", "KP", KindCountry), n("Beijing", "CN")}},
+	{"US", []newsName{kind("Ala.", "US", KindRegion), n("Montgomery", "US")}},
+	{"world", []newsName{kind("Zaire", "CD", KindCountry), kind("Ceylon", "LK", KindCountry), kind("Rhodesia", "ZW", KindCountry), kind("Soviet Union", "", KindArea)}},
+	{"France", []newsName{kind("Alsace", "FR", KindArea), kind("Rhône-Alpes", "FR", KindArea), at("Lyon", "FR", 45.76, 4.84)}},
+	// Irish counties as news writes them, Sudan's states, regions of
+	// England and of conflicts that are no admin division.
+	{"Ireland", []newsName{kind("Co. Kerry", "IE", KindRegion), kind("Co. Cork", "IE", KindRegion), kind("County Cavan", "IE", KindRegion)}},
+	{"Sudan", []newsName{kind("Blue Nile", "SD", KindRegion), kind("North Darfur", "SD", KindRegion), kind("South Kordofan", "SD", KindRegion)}},
+	{"UK", []newsName{kind("Yorkshire", "GB", KindArea), kind("Greater Manchester", "GB", KindArea), n("Leeds", "GB")}},
+	{"world", []newsName{kind("Puntland", "SO", KindArea), kind("Cyrenaica", "LY", KindArea), kind("FATA", "PK", KindArea)}},
+	// A state of 39 million stays the answer over a village of 830 whose
+	// neighbour is a namesake of the document's other name (California
+	// and Redding, two villages near Falkirk).
+	{"US", []newsName{at("Redding", "US", 40.59, -122.39), kind("California", "US", KindRegion)}},
 }
 
 // TestNewsDocuments resolves each document of newsDocuments together and
@@ -159,6 +185,7 @@ var noPlaces = []string{
 	"Chamber of Commerce", "Planning Commission", "Highway Patrol", "National Guard", "Coast Guard",
 	// Written after the stop list of words.go, and kept out of it: how
 	// the rules do on words they were not shown.
+	"Fulani", "Druze", "Yazidis", "Rohingya", "Hausa", "FL",
 	"Hostages", "Negotiators", "Ambulance", "Bakery", "Warehouse", "Gunmen", "Kidnapping", "Explosion",
 	"Earthquake", "Floods", "Drought", "Harvest", "Vaccine", "Outbreak", "Cholera", "Famine", "Curfew",
 	"Blockade", "Smuggling", "Tribe", "Clan", "Elders", "Sheikh", "Imam", "Bishop", "Colonel", "General",

@@ -163,7 +163,11 @@ func appendKey(dst []byte, s string) (key []byte, region bool) {
 			continue
 		}
 		// Words join without spaces: "Tall Bisah" meets "Tallbisah".
-		if i < len(words)-1 {
+		if len(words) > 1 && string(w) == "co" && (i == 0 || i == len(words)-1) {
+			// "Plymouth Co.", "Co. Cork": "Co." opening or closing a
+			// name is a county.
+			w = []byte("county")
+		} else if i < len(words)-1 {
 			w = expandAbbreviation(w)
 		}
 		dst = append(dst, stripAttachedArticle(w)...)

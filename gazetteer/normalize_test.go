@@ -22,6 +22,8 @@ func TestNormalizeMeets(t *testing.T) {
 		{"Salamiyah", "Salamieh", "Salamiya"},
 		{"Damascus", "Damaskus"},
 		{"Ḩamāh", "Hamah", "Hama", "Hameh"},
+		{"Plymouth County", "Plymouth Co.", "PLYMOUTH CO.", "Plymouth Co"},
+		{"County Cork", "Co. Cork", "Co Cork"},
 	}
 	for _, group := range groups {
 		want := Normalize(group[0])

@@ -157,7 +157,9 @@ func (s *scorer) score(r *record, name float64) float64 {
 			}
 		}
 	}
-	if s.region && !isArea(r.fcode) {
+	if s.region && (!isArea(r.fcode) || kindOf(r.fcode) == KindCountry) {
+		// A region word asks for a region: "Homs province" is not the
+		// city, "Georgia state" not the country.
 		f *= 0.8
 	}
 	if len(s.within) > 0 && !slices.Contains(s.within, admin1Key{r.country, r.admin1}) {
@@ -180,11 +182,21 @@ func (g *Gazetteer) qualify(s *scorer, qualifiers string) {
 				part = part[len(w):]
 			}
 		}
+		if a, ok := postalRegions[part]; ok {
+			// "Springfield, MA", "London, ON": a US state's or Canadian
+			// province's postal code, which alone names nothing.
+			s.within = append(s.within, a)
+			continue
+		}
 		k, _ := appendKey(buf[:0], part)
 		ki, ok := keyID(g.idx, k)
 		if !ok {
 			continue
 		}
+		// A region of that name is the more specific reading: "Atlanta,
+		// Georgia" is not in the country Georgia, and "Birmingham, Ala."
+		// not in Åland (ALA).
+		country, regions := "", len(s.within)
 		first, more := g.idx.recs(ki)
 		for j := -1; j < len(more); j++ {
 			v := first
@@ -194,14 +206,36 @@ func (g *Gazetteer) qualify(s *scorer, qualifiers string) {
 			r := &g.recs[v>>1]
 			switch {
 			case r.dead:
-			case r.fcode == "PCLI" && s.country == "":
-				s.country = r.country
+			case r.fcode == "PCLI" && country == "":
+				country = r.country
 			case r.fcode == "ADM1":
 				s.within = append(s.within, admin1Key{r.country, r.admin1})
 			}
 		}
+		if country == "" || s.country != "" {
+			continue
+		}
+		if len(s.within) == regions || slices.ContainsFunc(s.within[regions:], func(a admin1Key) bool { return a.country == country }) {
+			s.country = country
+		}
 	}
 }
+
+// postalRegions are the two-letter postal codes of US states and Canadian
+// provinces and territories, which a qualifier after a comma may be; the
+// US codes are GeoNames' admin1 codes too.
+var postalRegions = func() map[string]admin1Key {
+	m := map[string]admin1Key{}
+	for _, c := range strings.Fields(`AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS
+		MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY`) {
+		m[c] = admin1Key{"US", c}
+	}
+	for c, code := range map[string]string{"AB": "01", "BC": "02", "MB": "03", "NB": "04", "NL": "05", "NS": "07",
+		"ON": "08", "PE": "09", "QC": "10", "SK": "11", "YT": "12", "NT": "13", "NU": "14"} {
+		m[c] = admin1Key{"CA", code}
+	}
+	return m
+}()
 
 // search gathers candidates tier by tier and ranks them: places whose key
 // equals the query's, then those sharing its consonant skeleton, then fuzzy

