@@ -120,6 +120,9 @@ func Import(ctx context.Context, dec Decoder, opts ImportOptions, w ImportWriter
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rd := &importReader{dec: dec, opts: opts, countries: map[string]int{}}
+	if opts.Resolver != nil {
+		rd.opts.Resolver = newMemoResolver(opts.Resolver)
+	}
 	chunks := make(chan []CheckedRecord, 4)
 	go rd.run(ctx, chunks)
 

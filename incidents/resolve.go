@@ -3,6 +3,7 @@ package incidents
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // Resolver turns a place name as a source wrote it into coordinates. The
@@ -104,4 +105,53 @@ func resolve(ctx context.Context, in *Incident, r Resolver, countries []string) 
 		in.GeoPrecision = res.GeoPrecision
 	}
 	return nil
+}
+
+// memoResolver remembers the answers of a Resolver for the names of one
+// import: a file names the same places again and again ("Aleppo" in
+// thousands of records), and each resolution with context costs several
+// microseconds. It answers ResolvePoint through the resolver it wraps when
+// that is a PointResolver, and as one that cannot tell otherwise. It is
+// used by one goroutine.
+type memoResolver struct {
+	r    Resolver
+	memo map[memoKey]memoAnswer
+}
+
+// memoKey is a question to ResolvePlace; context holds the countries
+// joined by commas, which no country code holds.
+type memoKey struct{ place, country, context string }
+
+// memoAnswer is a remembered answer of ResolvePlace.
+type memoAnswer struct {
+	res Resolution
+	ok  bool
+}
+
+// maxMemo bounds the names a memoResolver remembers.
+const maxMemo = 1 << 16
+
+func newMemoResolver(r Resolver) *memoResolver {
+	return &memoResolver{r: r, memo: map[memoKey]memoAnswer{}}
+}
+
+// ResolvePlace implements Resolver. Errors are not remembered.
+func (m *memoResolver) ResolvePlace(ctx context.Context, place, country string, context []string) (Resolution, bool, error) {
+	key := memoKey{place, country, strings.Join(context, ",")}
+	if a, ok := m.memo[key]; ok {
+		return a.res, a.ok, nil
+	}
+	res, ok, err := m.r.ResolvePlace(ctx, place, country, context)
+	if err == nil && len(m.memo) < maxMemo {
+		m.memo[key] = memoAnswer{res, ok}
+	}
+	return res, ok, err
+}
+
+// ResolvePoint implements PointResolver.
+func (m *memoResolver) ResolvePoint(ctx context.Context, lat, lon float64) (PointResolution, bool, error) {
+	if pr, ok := m.r.(PointResolver); ok {
+		return pr.ResolvePoint(ctx, lat, lon)
+	}
+	return PointResolution{}, false, nil
 }
