@@ -760,6 +760,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	s := span{start: start, end: end, kind: spanPlace}
 	s.cue, s.near = locativeCue(toks, start)
+	if start > 0 && assaultVerbs[toks[start-1].norm] {
+		s.cue = true // "shelled Kafr Nabl": what is shelled is a place
+	}
 	s.offset = offsetBefore(toks, start)
 	s.local = localAfter(toks, end) || localBefore(toks, start)
 	// "TORRINGTON — City Council approved ...": where the story is
@@ -797,6 +800,13 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	a.addSpan(s)
 	return used - i
 }
+
+// assaultVerbs take a place as their object: the name right after one is
+// used as a place ("troops shelled Kafr Nabl", "rebels captured Saraqib").
+// Verbs that as often take a person ("attacked", "hit", "struck") are not
+// among them.
+var assaultVerbs = setOf("shelled shelling bombed bombing bombarded bombarding raided stormed captured recaptured " +
+	"seized overran retook besieged encircled")
 
 // tailWords end the names of things named after a place: its airport, its
 // schools, its firemen, its party branch.
@@ -1777,8 +1787,15 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	// the day of the saying, not of the clashes told before.
 	saidOnly := c.anaph && a.speechDate && a.hasPrev
 	c.generic = f.t.weak && (toks[f.start].norm == "attack" || toks[f.start].norm == "attacks")
-	// Actors.
-	a1, a2 := a.actorsFor(cl, f, s)
+	// Actors. With no trigger word the count stands for one: who comes
+	// before it acted ("Security forces raided a village, killing three
+	// civilians").
+	af := f
+	if f.start == f.end && len(cas) > 0 {
+		af.start = cl.start + cas[0].start
+		af.end = af.start
+	}
+	a1, a2 := a.actorsFor(cl, af, s)
 	if deaths >= 0 {
 		c.in.Fatalities = &deaths
 	}
@@ -1885,6 +1902,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		cc = sp.match.Country
 	}
 	c.in.Actor1, c.in.Actor2 = a.forcesOf(c.in.Actor1, cc), a.forcesOf(c.in.Actor2, cc)
+	a.crowdActors(c, victimCC)
 	if c.in.Actor1 == c.in.Actor2 {
 		c.in.Actor2 = ""
 	}
@@ -2240,22 +2258,9 @@ func (a *analysis) spanActor(sp *span, subject bool) (actorEntry, bool) {
 func (a *analysis) victimActor(victim, cc string, c *cand) string {
 	switch victim {
 	case "civilians":
-		code := cc
-		if code == "" && c.placeSp != nil && c.placeSp.match != nil {
-			code = c.placeSp.match.Country
-		}
-		if code == "" && len(a.focus) > 0 {
-			code = a.focus[0]
-		}
-		if co, ok := a.x.countries[code]; ok {
-			return "Civilians (" + strings.TrimPrefix(co.name, "the ") + ")"
-		}
-		return "Civilians"
+		return a.peopleOf("Civilians", cc, c)
 	case "protesters":
-		if co, ok := a.x.countries[cc]; ok {
-			return "Protesters (" + strings.TrimPrefix(co.name, "the ") + ")"
-		}
-		return "Protesters"
+		return a.peopleOf("Protesters", cc, c)
 	case "military":
 		if co, ok := a.x.countries[cc]; ok {
 			return "Military Forces of " + co.name
@@ -2268,6 +2273,65 @@ func (a *analysis) victimActor(victim, cc string, c *cand) string {
 		return "Police Forces of %s"
 	}
 	return ""
+}
+
+// peopleOf names a group of people by their country, as ACLED does:
+// "Civilians (Syria)", "Protesters (Sudan)", "Rioters (Kenya)". The
+// country is cc (a demonym before the noun: "Sudanese protesters"), else
+// that of the event's place, told or carried over, else the document's
+// focus; with none the group keeps no country.
+func (a *analysis) peopleOf(group, cc string, c *cand) string {
+	code := cc
+	if sp := cmp.Or(c.placeSp, c.inherited); code == "" && sp != nil && sp.match != nil {
+		code = sp.match.Country
+	}
+	if code == "" && len(a.focus) > 0 {
+		code = a.focus[0]
+	}
+	if co, ok := a.x.countries[code]; ok {
+		return group + " (" + strings.TrimPrefix(co.name, "the ") + ")"
+	}
+	return group
+}
+
+// crowdActor reports whether actor names a crowd: the dictionary's bare
+// "Protesters" or a group peopleOf named.
+func crowdActor(actor string) bool {
+	return actor == "Protesters" || actor == "Rioters" || strings.HasPrefix(actor, "Protesters (") || strings.HasPrefix(actor, "Rioters (")
+}
+
+// crowdActors puts the crowd of a demonstration in its actors, as ACLED
+// codes them: protesters or rioters of the event's country are actor1 of
+// a protest or riot ("Protesters (Sudan)"), with the force that met them,
+// if any, as actor2; they are actor2 of excessive force against
+// protesters, whose actor1 is the force (the people it killed were the
+// protesters).
+func (a *analysis) crowdActors(c *cand, cc string) {
+	in := &c.in
+	var group string
+	switch {
+	case in.EventType == "Riots":
+		group = "Rioters"
+	case in.EventType == "Protests" && in.SubEventType == "Excessive force against protesters":
+		if in.Actor2 == "" || crowdActor(in.Actor2) || strings.HasPrefix(in.Actor2, "Civilians") {
+			in.Actor2 = a.peopleOf("Protesters", cc, c)
+		}
+		return
+	case in.EventType == "Protests":
+		group = "Protesters"
+	default:
+		return
+	}
+	crowd := a.peopleOf(group, cc, c)
+	if crowdActor(in.Actor2) {
+		in.Actor2 = ""
+	}
+	switch {
+	case in.Actor1 == "" || crowdActor(in.Actor1):
+		in.Actor1 = crowd
+	case in.Actor2 == "":
+		in.Actor1, in.Actor2 = crowd, in.Actor1 // "Police fired tear gas at protesters"
+	}
 }
 
 // placeFor picks where the event of trigger f happened: a place after a
@@ -2982,6 +3046,10 @@ func (a *analysis) placeLeft(f found, cl clause, s sentence) *span {
 			case "town", "city", "village", "base", "area", "district":
 				return a.lastNamed(s, k)
 			}
+		}
+		if sp != nil && sp.kind == spanActor {
+			k = sp.end - 1 // "withdrawing its troops from Avdiivka"
+			continue
 		}
 		if sp != nil || a.toks[k].kind != tokWord {
 			return nil
