@@ -102,7 +102,7 @@ func (a *analysis) run(ctx context.Context) error {
 	for k < len(toks) && toks[k].start < dl {
 		k++
 	}
-	a.toks = toks[k:]
+	a.toks = a.splitPairs(toks[k:])
 	if len(a.toks) == 0 {
 		return fmt.Errorf("%w: give some text", ErrEmpty)
 	}
@@ -143,6 +143,73 @@ func (a *analysis) run(ctx context.Context) error {
 		a.events(si)
 	}
 	return nil
+}
+
+// splitPairs cuts a hyphenated pair of places into its two names and the
+// hyphen: "India-Pakistan talks", "the Israel-Gaza war", "Canada-EU
+// trade", "the Turkish-Syrian border". One part must be a country's name
+// or demonym, the other may also be a name the gazetteer knows well
+// ("Gaza", "EU"); a hyphenated name the gazetteer knows whole
+// ("Guinea-Bissau", "Winston-Salem", "Bosnia-Herzegovina") stays whole.
+func (a *analysis) splitPairs(toks []token) []token {
+	var out []token
+	for i, t := range toks {
+		left, right, ok := a.pairAt(t)
+		if !ok {
+			if out != nil {
+				out = append(out, t)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]token, 0, len(toks)+8), toks[:i]...)
+		}
+		hyphen := token{start: left.end, end: right.start, text: a.d.text[left.end:right.start], norm: "-", kind: tokPunct}
+		out = append(out, left, hyphen, right)
+	}
+	if out == nil {
+		return toks
+	}
+	return out
+}
+
+// pairAt returns the two names of the hyphenated pair t, if it is one.
+func (a *analysis) pairAt(t token) (left, right token, ok bool) {
+	k := strings.IndexByte(t.text, '-')
+	if k <= 0 || !t.cap || t.kind != tokWord || strings.Count(t.text, "-") != 1 {
+		return token{}, token{}, false
+	}
+	left = newWord(a.d.text, t.start, t.start+k, t.nlBefore)
+	right = newWord(a.d.text, t.start+k+1, t.end, 0)
+	if !left.cap || !right.cap || left.end-left.start < 2 || right.end-right.start < 2 {
+		return token{}, token{}, false
+	}
+	lc, rc := a.countryWord(left), a.countryWord(right)
+	if !lc && !rc || !lc && !a.wellKnown(left) || !rc && !a.wellKnown(right) || a.wellKnown(t) {
+		return token{}, token{}, false
+	}
+	left.pair, right.pair = true, true
+	return left, right, true
+}
+
+// countryWord reports whether t alone is a country's name or demonym.
+func (a *analysis) countryWord(t token) bool {
+	one := []token{t}
+	if _, n := a.x.names.match(one, 0); n == 1 {
+		return true
+	}
+	_, n := a.x.demonyms.match(one, 0)
+	return n == 1
+}
+
+// wellKnown reports whether the gazetteer resolves the word t with a
+// strong score: "Gaza", "EU", "Winston-Salem".
+func (a *analysis) wellKnown(t token) bool {
+	if commonWord(t.norm) {
+		return false
+	}
+	res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: t.text, Limit: 1})
+	return err == nil && res.Match != nil && res.Match.Score >= 0.9
 }
 
 // DateError reports an article date that is no YYYY-MM-DD date.
@@ -1377,8 +1444,8 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 		return nil
 	}
 	if one && !cue && s.code == "" && len(a.toks[s.start].text) <= 4 && allCapsWord(a.toks[s.start].text) &&
-		!(strings.Contains(a.toks[s.start].text, ".") && m.Score >= 0.85) {
-		return nil // "BA", "LLC", "CIA"
+		!(strings.Contains(a.toks[s.start].text, ".") && m.Score >= 0.85) && !a.toks[s.start].pair {
+		return nil // "BA", "LLC", "CIA"; but "Canada-EU" pairs "EU" with a country
 	}
 	if strings.ContainsAny(a.toks[s.start].norm, "'") {
 		return nil // "We're", "I'll"
@@ -2013,6 +2080,12 @@ func (a *analysis) modality(start, ti, end int) float64 {
 	lo := max(start, ti-7)
 	for k := lo; k < ti; k++ {
 		w := toks[k].norm
+		if w == "," && k+1 < ti && (toks[k+1].norm == "and" || toks[k+1].norm == "but") {
+			// "The government said it would respond, and warplanes later
+			// struck": the modal's clause ends at the comma.
+			f = 1
+			continue
+		}
 		switch w {
 		case "not", "n't", "never", "no", "without", "denied", "denies", "deny", "refrain", "refrained", "nor", "neither":
 			f = min(f, 0.15)
@@ -2244,13 +2317,28 @@ func (a *analysis) spanActor(sp *span, subject bool) (actorEntry, bool) {
 		if sp.match == nil {
 			return actorEntry{}, false
 		}
-		if sp.role == RoleActor || subject && strings.HasPrefix(sp.match.FeatureCode, "PCL") && !sp.cue {
+		if sp.role == RoleActor || subject && strings.HasPrefix(sp.match.FeatureCode, "PCL") && !sp.cue && !a.filedIn(sp) {
 			if c, ok := a.x.countries[sp.match.Country]; ok {
 				return actorEntry{name: "Military Forces of " + c.name, kind: "state"}, true
 			}
 		}
 	}
 	return actorEntry{}, false
+}
+
+// filedIn reports whether the country span sp ends a dateline ("HOMS,
+// Syria — Suicide bombers stormed"): where the story was filed, not who
+// acted.
+func (a *analysis) filedIn(sp *span) bool {
+	toks := a.toks
+	if sp.start < 2 || sp.end >= len(toks) || toks[sp.start-1].text != "," || !allCapsWord(toks[sp.start-2].text) {
+		return false
+	}
+	switch toks[sp.end].text {
+	case "—", "–", "-", "--", "(":
+		return true
+	}
+	return false
 }
 
 // victimActor names the victims counted: "Civilians (Syria)", the forces of
@@ -2343,7 +2431,7 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 	bestScore := math.Inf(-1)
 	for k := cl.start; k < cl.end; k++ {
 		sp := a.spanAt(k)
-		if sp == nil || sp.kind != spanPlace || sp.match == nil || sp.role == RoleActor {
+		if sp == nil || sp.kind != spanPlace || sp.match == nil || sp.role == RoleActor || a.toks[sp.start].pair {
 			continue
 		}
 		k = sp.end - 1

@@ -325,6 +325,7 @@ func TestStatements(t *testing.T) {
 				t.Errorf("got %s with fatalities %v, want Government regains territory with 4", c.SubEventType, c.Fatalities)
 			}
 		}},
+		{"a modal's clause ends at a comma", "Suicide bombers stormed a base in Homs on Friday, killing 32 people. A rebel group claimed the attack. The government said it would respond, and warplanes later struck rebel-held areas of the city.", 2, nil},
 		{"victims add up", "Jihadists attacked an army post near Homs on Friday, killing 10 soldiers. Troops killed 18 attackers in the fighting.", 1, func(t *testing.T, r Result) {
 			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 28 {
 				t.Errorf("fatalities: got %v, want 28", c.Fatalities)
@@ -537,6 +538,7 @@ func TestForcesOfFocus(t *testing.T) {
 		{"Troops opened fire on protesters in Homs on Friday, killing eight people.", "Military Forces of Syria", "Protesters (Syria)"},
 		{"Security forces raided a village near Kutum on Monday, killing three civilians.", "Military Forces of Sudan", "Civilians (Sudan)"},
 		{"Government troops shelled Kafr Nabl on Sunday, killing three civilians.", "Military Forces of Syria", "Civilians (Syria)"},
+		{"HOMS, Syria — Suicide bombers stormed two security buildings in Homs on Friday, killing 32 people.", "", "Civilians (Syria)"},
 		{"Gunmen ambushed an army convoy near Kidal on Saturday, killing eight soldiers.", "Unidentified Armed Group", "Military Forces of Mali"},
 		{"Government troops shelled the town of Kafr Nabl on Sunday, killing three civilians.", "Military Forces of Syria", "Civilians (Syria)"},
 	}
