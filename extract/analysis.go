@@ -1948,6 +1948,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	if c.in.EventType == "Violence against civilians" && (victim == "protesters" || a2.name == "Protesters") {
 		c.in.EventType, c.in.SubEventType = "Protests", "Excessive force against protesters"
 	}
+	if c.in.SubEventType == "Peaceful protest" && (a1.kind == "state" || a2.kind == "state") && intervened(toks[cl.start:cl.end]) {
+		c.in.SubEventType = "Protest with intervention" // "Police arrested 20 protesters"
+	}
 	c.in.Actor1 = a1.name
 	c.in.Actor2 = a2.name
 	if a2.kind == "civilian" && victim == "" {
@@ -2144,6 +2147,21 @@ func (a *analysis) modality(start, ti, end int) float64 {
 }
 
 // isCrowd reports whether a trigger names the people of a protest.
+// interventionWords tell that a force broke up a protest or arrested
+// some of its crowd.
+var interventionWords = setOf("arrested arrests detained dispersed disperse dispersing beat beaten rounded")
+
+// intervened reports whether the clause toks tells of a force's
+// intervention in a protest.
+func intervened(toks []token) bool {
+	for _, t := range toks {
+		if interventionWords[t.norm] {
+			return true
+		}
+	}
+	return false
+}
+
 func isCrowd(w string) bool {
 	switch w {
 	case "protesters", "protestors", "demonstrators", "rioters":
@@ -2248,8 +2266,9 @@ func (a *analysis) actorsFor(cl clause, f found, s sentence) (actorEntry, actorE
 			}
 		}
 	}
-	if a1.name == "" {
-		// "Russian warplanes", "a Russian airstrike": the demonym before the trigger.
+	if a1.name == "" && !isCrowd(toks[f.start].norm) {
+		// "Russian warplanes", "a Russian airstrike": the demonym before the
+		// trigger; but "Sudanese protesters" are no forces.
 		for k := f.start - 1; k >= cl.start && k >= f.start-2; k-- {
 			if sp := a.spanAt(k); sp != nil && sp.kind == spanDemonym {
 				if c, ok := a.x.countries[sp.code]; ok {

@@ -256,6 +256,11 @@ func TestStatements(t *testing.T) {
 		{"withdrawal under attack", "Rebels said on Friday they were withdrawing from Saraqib to avoid encirclement.", 1, wantType("Battles", "Saraqib")},
 		{"withdrawal under a deal", "Rebels withdrew from Saraqib on Friday under a deal brokered by Turkey.", 1, wantType("Strategic developments", "Saraqib")},
 		{"withdrawal of no place", "The president announced the withdrawal of troops on Friday.", 0, nil},
+		{"arrests at a protest", "Police arrested 20 protesters in Homs on Friday.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.SubEventType != "Protest with intervention" || c.Actor1 != "Protesters (Syria)" || c.Actor2 != "Police Forces of Syria" {
+				t.Errorf("got %s, %q/%q; want Protest with intervention, Protesters (Syria)/Police Forces of Syria", c.SubEventType, c.Actor1, c.Actor2)
+			}
+		}},
 		{"riot", "Demonstrators set fire to the governor's office in Homs on Friday and threw stones at police.", 1, wantType("Riots", "Homs")},
 		{"peaceful crowd", "Hundreds of students held a sit-in in Homs on Friday.", 1, wantType("Protests", "Homs")},
 		{"offset", "An air strike hit a village about 40 km north of Monywa on Tuesday.", 1, func(t *testing.T, r Result) {
@@ -534,6 +539,7 @@ func TestForcesOfFocus(t *testing.T) {
 		{"Police fired tear gas at protesters in Omdurman on Monday.", "Protesters (Sudan)", "Police Forces of Sudan"},
 		{"Police dispersed a protest in Khan Younis on Friday and wounded four people.", "Protesters (Palestine)", "Police Forces of Palestine"},
 		{"Thousands of protesters marched in Khartoum on Friday.", "Protesters (Sudan)", ""},
+		{"Sudanese protesters rallied in Omdurman on Friday.", "Protesters (Sudan)", ""},
 		{"Rioters set fire to a police station in Mandalay on Friday.", "Rioters (Myanmar)", "Police Forces of Myanmar"},
 		{"Troops opened fire on protesters in Homs on Friday, killing eight people.", "Military Forces of Syria", "Protesters (Syria)"},
 		{"Security forces raided a village near Kutum on Monday, killing three civilians.", "Military Forces of Sudan", "Civilians (Sudan)"},
