@@ -2360,6 +2360,50 @@ func (a *analysis) filedIn(sp *span) bool {
 	return false
 }
 
+// inDateline reports whether the place span sp stands in a story's
+// dateline: "BAMAKO —", "BAMAKO, Mali —".
+func (a *analysis) inDateline(sp *span) bool {
+	toks := a.toks
+	if a.filedIn(sp) {
+		return true
+	}
+	for k := sp.start; k < sp.end; k++ {
+		if !allCapsWord(toks[k].text) || len(toks[k].text) < 3 {
+			return false
+		}
+	}
+	e := sp.end
+	if e+1 < len(toks) && toks[e].text == "," && toks[e+1].cap {
+		e += 2
+		for e < len(toks) && e < sp.end+4 && toks[e].cap {
+			e++
+		}
+	}
+	if e >= len(toks) {
+		return false
+	}
+	switch toks[e].text {
+	case "—", "–", "-", "--", "(":
+		return true
+	}
+	return false
+}
+
+// unknownPlace reports whether the clause names a place after a locative
+// word that the gazetteer does not know ("in Boni"): the event happened
+// there, not at the story's dateline.
+func (a *analysis) unknownPlace(cl clause) bool {
+	for k := cl.start; k < cl.end; k++ {
+		if sp := a.spanAt(k); sp != nil {
+			if sp.kind == spanPlace && sp.cue && sp.match == nil && sp.code == "" && !a.speakerPlace(sp) {
+				return true
+			}
+			k = sp.end - 1
+		}
+	}
+	return false
+}
+
 // victimActor names the victims counted: "Civilians (Syria)", the forces of
 // a demonym ("62 Syrian soldiers").
 func (a *analysis) victimActor(victim, cc string, c *cand) string {
@@ -2380,6 +2424,40 @@ func (a *analysis) victimActor(victim, cc string, c *cand) string {
 		return "Police Forces of %s"
 	}
 	return ""
+}
+
+// speechVerbs tell who said what.
+var speechVerbs = setOf("said says told reported announced added stated claimed")
+
+// officialNouns speak for a government or an army from its seat.
+var officialNouns = setOf("officials official government ministry spokesman spokeswoman spokesperson army military " +
+	"authorities embassy diplomats diplomat agency command headquarters junta")
+
+// speakerPlace reports whether the place span sp only says where a
+// statement was made: "officials in Bamako said", "the government in Aden
+// said", "the army said from Bamako", "told reporters in Kabul". Residents
+// or witnesses in a place speak of it, so they do not count.
+func (a *analysis) speakerPlace(sp *span) bool {
+	toks := a.toks
+	if sp.start < 2 {
+		return false
+	}
+	prep := toks[sp.start-1].norm
+	if prep != "in" && prep != "from" {
+		return false
+	}
+	if sp.end < len(toks) && speechVerbs[toks[sp.end].norm] && officialNouns[toks[sp.start-2].norm] {
+		return true
+	}
+	for k := sp.start - 2; k >= 0 && k >= sp.start-4; k-- {
+		if speechVerbs[toks[k].norm] {
+			return true // "said from Bamako", "told reporters in Kabul"
+		}
+		if toks[k].kind != tokWord {
+			break
+		}
+	}
+	return false
 }
 
 // peopleOf names a group of people by their country, as ACLED does:
@@ -2462,6 +2540,12 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 			// district" one in a country it does not name (Israel) and far
 			// from all its other places: a quarter the gazetteer lacks.
 			continue
+		}
+		if a.speakerPlace(sp) {
+			continue // "the government in Aden said": where it was said
+		}
+		if a.inDateline(sp) && a.unknownPlace(cl) {
+			continue // "BAMAKO, Mali — Militants attacked a post in Boni": not in Bamako
 		}
 		score := 0.0
 		if sp.cue {

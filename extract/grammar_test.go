@@ -331,6 +331,11 @@ func TestStatements(t *testing.T) {
 			}
 		}},
 		{"a modal's clause ends at a comma", "Suicide bombers stormed a base in Homs on Friday, killing 32 people. A rebel group claimed the attack. The government said it would respond, and warplanes later struck rebel-held areas of the city.", 2, nil},
+		{"said in a capital", "A Houthi missile struck Marib on Friday, the government in Aden said.", 1, wantType("Explosions/Remote violence", "Marib")},
+		{"said from a capital", "Militants attacked Tinkeltoum on Friday, killing 10 soldiers, the army said from Bamako.", 1, wantType("Battles", "Mali")},
+		{"residents speak of their town", "Residents in Marib said a drone struck a car on Friday, killing three people.", 1, wantType("Explosions/Remote violence", "Marib")},
+		{"a dateline and a village unknown", "BAMAKO, Mali — Militants attacked an army post in Tinkeltoum on Friday, killing 10 soldiers.", 1, wantType("Battles", "Mali")},
+		{"a dateline alone", "KHARTOUM, Sudan — Thousands of protesters marched on Friday.", 1, wantType("Protests", "KHARTOUM")},
 		{"victims add up", "Jihadists attacked an army post near Homs on Friday, killing 10 soldiers. Troops killed 18 attackers in the fighting.", 1, func(t *testing.T, r Result) {
 			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 28 {
 				t.Errorf("fatalities: got %v, want 28", c.Fatalities)
