@@ -2360,6 +2360,25 @@ func (a *analysis) filedIn(sp *span) bool {
 	return false
 }
 
+// locator reports whether the place span sp only tells where the place
+// before it lies: "Maarat al-Numan, south of Idlib city", "Talbiseh, near
+// Homs".
+func (a *analysis) locator(sp *span) bool {
+	if !sp.near || sp.offset.km > 0 {
+		return false
+	}
+	toks := a.toks
+	k := sp.start - 1
+	for k >= 0 && sp.start-k <= 4 && toks[k].text != "," {
+		k--
+	}
+	if k < 1 || toks[k].text != "," {
+		return false
+	}
+	p := a.spanAt(k - 1)
+	return p != nil && p.kind == spanPlace && p.match != nil && p.code == "" && p.cue
+}
+
 // inDateline reports whether the place span sp stands in a story's
 // dateline: "BAMAKO —", "BAMAKO, Mali —".
 func (a *analysis) inDateline(sp *span) bool {
@@ -2550,6 +2569,9 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 		score := 0.0
 		if sp.cue {
 			score += 10
+		}
+		if a.locator(sp) {
+			score -= 8 // "in Maarat al-Numan, south of Idlib city": Idlib only points to it
 		}
 		if sp.start >= f.end {
 			score += 2
