@@ -2041,6 +2041,13 @@ func (a *analysis) supported(f found, cl clause, counted bool) bool {
 				return true
 			}
 		}
+		// "Israeli strikes on Rafah killed 20 people": a country's strikes
+		// that kill are its air force's.
+		if counted && f.start > 0 {
+			if sp := a.spanAt(f.start - 1); sp != nil && sp.kind == spanDemonym {
+				return true
+			}
+		}
 		return false
 	}
 	if counted {
