@@ -1436,6 +1436,15 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 	notable := m.Population >= 50_000 || strings.HasPrefix(m.FeatureCode, "PPLA") || m.FeatureCode == "PPLC" ||
 		m.Place.GeoPrecision() == 3
 	known := a.named[m.Country] && notable && m.Score >= gazetteer.MatchThreshold
+	if !exact && m.Score < 0.85 && !known && cue && m.Population >= 100_000 && strings.HasPrefix(m.FeatureCode, "PPL") {
+		// A city after "in" or "near" by another of its names ("near
+		// Hodeidah", Al Hudaydah; "in Geneva", Genève) is taken when the
+		// name alone resolves to it strongly, wherever the text is from;
+		// a village the gazetteer lacks, fuzzily like a capital ("near
+		// Gaskindé", Tashkent), is not.
+		res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: s.query, Limit: 1})
+		known = err == nil && res.Match != nil && res.Match.GeonameID == m.GeonameID && res.Match.Score >= 0.92
+	}
 	if !exact && m.Score < 0.85 && !known {
 		return nil
 	}

@@ -339,6 +339,12 @@ func TestStatements(t *testing.T) {
 		{"a place and its locator", "An air strike killed 12 people in Maarat al-Numan, south of Idlib city, on Friday.", 1, wantType("Explosions/Remote violence", "Maarat al-Numan")},
 		{"a country's strikes that kill", "Israeli strikes on Rafah killed 20 people on Friday.", 1, wantType("Explosions/Remote violence", "Rafah")},
 		{"a country's strikes that kill nobody", "French strikes disrupted trains in Paris on Friday.", 0, nil},
+		{"a city by another of its names", "A landmine killed two children near Hodeidah on Friday.", 1, wantType("Explosions/Remote violence", "Hodeidah")},
+		{"a city by another of its names, no event", "Officials met in Geneva on Friday.", 0, func(t *testing.T, r Result) {
+			if m := placeMatch(t, r, "Geneva"); m.Country != "CH" {
+				t.Errorf("Geneva: got %s in %s, want Switzerland", m.Name, m.Country)
+			}
+		}},
 		{"victims add up", "Jihadists attacked an army post near Homs on Friday, killing 10 soldiers. Troops killed 18 attackers in the fighting.", 1, func(t *testing.T, r Result) {
 			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 28 {
 				t.Errorf("fatalities: got %v, want 28", c.Fatalities)
