@@ -51,6 +51,8 @@ func TestFindCasualties(t *testing.T) {
 		{"at least 20 fighters from both sides were killed", 20, -1},
 		{"at least three LNA soldiers were killed", 3, -1},
 		{"12 SDF fighters were wounded", -1, 12},
+		{"the death toll from Tuesday's strike on a market has risen to 41", 41, -1},
+		{"prices have risen to 41 dollars", -1, -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

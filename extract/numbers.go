@@ -299,6 +299,13 @@ func casualtyBefore(toks []token, i int) (int, bool, bool) {
 			return k, true, true
 		case w == "toll", w == "lost": // "the army had lost two soldiers"
 			return k, false, true
+		case tollVerbs[w]:
+			// "The death toll from Tuesday's strike on a market has risen to 41".
+			for j := k - 1; j >= 0 && j >= k-12 && toks[j].kind != tokPunct; j-- {
+				if toks[j].norm == "toll" {
+					return j, false, true
+				}
+			}
 		}
 		if !qualifierWord(w) {
 			return 0, false, false
@@ -306,6 +313,9 @@ func casualtyBefore(toks []token, i int) (int, bool, bool) {
 	}
 	return 0, false, false
 }
+
+// tollVerbs tell a death toll's new figure, far from the word "toll".
+var tollVerbs = map[string]bool{"risen": true, "rose": true, "climbed": true, "reached": true, "jumped": true, "increased": true}
 
 // superlative reports whether w ranks a day or an event against others
 // ("the deadliest attack since 2015", "the first since the truce").
