@@ -936,7 +936,7 @@ func notPlaceName(toks []token, start, end int) bool {
 		return false
 	}
 	if end < len(toks) && toks[end].nlBefore == 0 && (toks[end].kind == tokNumber || startsWithDigit(toks[end].text)) &&
-		!(roadWords[toks[start].norm] && toks[end].kind == tokNumber) {
+		!(roadWords[toks[start].norm] && toks[end].kind == tokNumber) && !(end+1 < len(toks) && countedUnits[toks[end+1].norm]) {
 		return true // "District 1", "Section 2AA"; but "Highway 19" is a road
 	}
 	if start >= 2 && toks[start-2].norm == "according" && toks[start-1].norm == "to" {
@@ -948,6 +948,10 @@ func notPlaceName(toks []token, start, end int) bool {
 	}
 	return false
 }
+
+// countedUnits after a number make it a count, not a label: "Aleppo 3 days
+// ago" is Aleppo, "District 1" no place.
+var countedUnits = setOf("days weeks months years hours minutes times people km kilometres kilometers miles")
 
 // startsWithDigit reports whether w begins with an ASCII digit.
 func startsWithDigit(w string) bool { return w != "" && w[0] >= '0' && w[0] <= '9' }

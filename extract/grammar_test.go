@@ -104,6 +104,7 @@ func TestFindDate(t *testing.T) {
 		{"on December 30, when", "2015-12-30", "day", "December 30"},
 		{"in March 2011", "2011-03-01", "month", "March 2011"},
 		{"killed 3 days ago", "2016-09-14", "day", "3 days ago"},
+		{"killed two days ago", "2016-09-15", "day", "two days ago"},
 		{"since March 2011", "", "", ""},
 		{"took the town earlier in the week", "2016-09-12", "week", "earlier in the week"},
 		{"drones struck overnight, officials said", "2016-09-16", "day", "overnight"},
@@ -345,6 +346,11 @@ func TestStatements(t *testing.T) {
 		{"a city by another of its names, no event", "Officials met in Geneva on Friday.", 0, func(t *testing.T, r Result) {
 			if m := placeMatch(t, r, "Geneva"); m.Country != "CH" {
 				t.Errorf("Geneva: got %s in %s, want Switzerland", m.Name, m.Country)
+			}
+		}},
+		{"a place before a count of days", "Rebels shelled Aleppo 3 days ago, killing four people.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.Place != "Aleppo" || c.Date != "2016-09-14" {
+				t.Errorf("got %q on %s, want Aleppo on 2016-09-14", c.Place, c.Date)
 			}
 		}},
 		{"victims add up", "Jihadists attacked an army post near Homs on Friday, killing 10 soldiers. Troops killed 18 attackers in the fighting.", 1, func(t *testing.T, r Result) {
