@@ -2275,6 +2275,13 @@ func (a *analysis) actorsFor(cl clause, f found, s sentence) (actorEntry, actorE
 			}
 		case a1.name == "":
 			a1 = act
+			if p := a.spanAt(sp.start - 1); act.name == "Unidentified Armed Group" && p != nil {
+				// "Al-Shabaab militants", "RSF gunmen": the group named.
+				if named, ok := a.spanActor(p, true); ok && named.kind != "civilian" {
+					a1 = named
+					k = p.start
+				}
+			}
 		}
 	}
 	if a1.name == "" && speaker.name != "" {
