@@ -321,6 +321,11 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 	// Organisations: a capitalised run with an organisation word.
 	if t.cap {
 		if n := orgRun(toks, i); n > bestN {
+			if stopCaps[t.norm] && i+1 < len(toks) {
+				if _, an := a.x.actors.match(toks, i+1); an == n-1 {
+					return 0 // "The Rapid Support Forces": the actor, read next
+				}
+			}
 			a.addSpan(span{start: i, end: i + n, kind: spanOrg})
 			a.markDemonyms(i, i+n)
 			// "the American Farm Bureau Federation": its demonym is reported.
@@ -1818,6 +1823,8 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 			continue // "the withdrawal of US troops": no place left, no event
 		}
 		if best < 0 || trigs[best].t.weak && !f.t.weak ||
+			// "In a separate attack, a drone hit a hospital": the weapon's act says more.
+			trigs[best].t.weak && f.t.weak && genericAttack(toks[trigs[best].start].norm) && !genericAttack(toks[f.start].norm) ||
 			trigs[best].t.eventType == "Strategic developments" && f.t.eventType != "Strategic developments" && !f.t.weak {
 			best = j
 		}
@@ -1866,7 +1873,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	// "The SDF said on Sunday that 27 ... had been killed in the clashes":
 	// the day of the saying, not of the clashes told before.
 	saidOnly := c.anaph && a.speechDate && a.hasPrev
-	c.generic = f.t.weak && (toks[f.start].norm == "attack" || toks[f.start].norm == "attacks")
+	c.generic = f.t.weak && genericAttack(toks[f.start].norm)
 	// Actors. With no trigger word the count stands for one: who comes
 	// before it acted ("Security forces raided a village, killing three
 	// civilians").
@@ -2027,6 +2034,10 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		return
 	}
 }
+
+// genericAttack reports whether the trigger word w names an attack of no
+// kind.
+func genericAttack(w string) bool { return w == "attack" || w == "attacks" }
 
 // headline reports whether a sentence is a title rather than a sentence:
 // short, without a final stop, and not a caption.

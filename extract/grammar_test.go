@@ -353,6 +353,7 @@ func TestStatements(t *testing.T) {
 				t.Errorf("got %q on %s, want Aleppo on 2016-09-14", c.Place, c.Date)
 			}
 		}},
+		{"a weapon's act after a generic attack", "In a separate attack on Friday, a drone hit a hospital in El Obeid, wounding six people.", 1, wantType("Explosions/Remote violence", "El Obeid")},
 		{"victims add up", "Jihadists attacked an army post near Homs on Friday, killing 10 soldiers. Troops killed 18 attackers in the fighting.", 1, func(t *testing.T, r Result) {
 			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 28 {
 				t.Errorf("fatalities: got %v, want 28", c.Fatalities)
@@ -569,6 +570,8 @@ func TestForcesOfFocus(t *testing.T) {
 		{"RSF fighters attacked the town of El Fasher on Monday, killing 20 civilians.", "Rapid Support Forces", "Civilians (Sudan)"},
 		{"Al-Shabaab militants ambushed a convoy near Mogadishu on Monday.", "Al Shabaab", ""},
 		{"Hundreds of people protested in Bamako on Monday against the junta.", "Protesters (Mali)", "Military Forces of Mali"},
+		{"The Popular Mobilization Forces shelled a village near Mosul on Monday, killing five civilians.", "Popular Mobilization Forces", "Civilians (Iraq)"},
+		{"Army warplanes struck a market in Homs on Monday, killing five civilians.", "Military Forces of Syria", "Civilians (Syria)"},
 		{"HOMS, Syria — Suicide bombers stormed two security buildings in Homs on Friday, killing 32 people.", "", "Civilians (Syria)"},
 		{"Gunmen ambushed an army convoy near Kidal on Saturday, killing eight soldiers.", "Unidentified Armed Group", "Military Forces of Mali"},
 		{"Government troops shelled the town of Kafr Nabl on Sunday, killing three civilians.", "Military Forces of Syria", "Civilians (Syria)"},
