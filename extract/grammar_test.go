@@ -53,6 +53,7 @@ func TestFindCasualties(t *testing.T) {
 		{"12 SDF fighters were wounded", -1, 12},
 		{"the death toll from Tuesday's strike on a market has risen to 41", 41, -1},
 		{"prices have risen to 41 dollars", -1, -1},
+		{"gunmen killed a teacher and wounded a shepherd", 1, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

@@ -20,7 +20,10 @@ var vagueCounts = map[string]int{
 
 // singular victim nouns count one after "a": "a child", "a soldier".
 var singular = map[string]bool{"child": true, "woman": true, "man": true, "boy": true, "girl": true,
-	"soldier": true, "civilian": true, "policeman": true, "fighter": true, "person": true, "journalist": true}
+	"soldier": true, "civilian": true, "policeman": true, "fighter": true, "person": true, "journalist": true,
+	"villager": true, "farmer": true, "student": true, "teacher": true, "worker": true, "imam": true, "priest": true,
+	"doctor": true, "nurse": true, "shepherd": true, "herder": true, "trader": true, "resident": true, "baby": true,
+	"pilgrim": true, "passenger": true, "driver": true, "militant": true, "rebel": true, "guard": true}
 
 // multipliers scale the number before them.
 var multipliers = map[string]int{"hundred": 100, "thousand": 1000, "million": 1_000_000, "dozen": 12}
@@ -145,6 +148,10 @@ var victimNouns = map[string]string{
 	"soldier": "military", "policeman": "police", "fighter": "fighters", "person": "civilians",
 	"journalist": "civilians", "militant": "fighters", "rebel": "fighters", "resident": "civilians",
 	"attackers": "fighters", "assailants": "fighters", "attacker": "fighters", "assailant": "fighters",
+	"villager": "civilians", "farmer": "civilians", "student": "civilians", "teacher": "civilians", "worker": "civilians",
+	"imam": "civilians", "priest": "civilians", "doctor": "civilians", "nurse": "civilians", "shepherd": "civilians",
+	"herder": "civilians", "trader": "civilians", "baby": "civilians", "pilgrim": "civilians", "passenger": "civilians",
+	"driver": "civilians", "guard": "military",
 }
 
 // fillerWords may stand between a count and its casualty word.
