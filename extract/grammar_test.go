@@ -355,6 +355,7 @@ func TestStatements(t *testing.T) {
 			}
 		}},
 		{"a weapon's act after a generic attack", "In a separate attack on Friday, a drone hit a hospital in El Obeid, wounding six people.", 1, wantType("Explosions/Remote violence", "El Obeid")},
+		{"a vehicle struck a mine", "Two soldiers were killed when their vehicle struck a mine near Ansongo on Friday.", 1, wantType("Explosions/Remote violence", "Ansongo")},
 		{"victims add up", "Jihadists attacked an army post near Homs on Friday, killing 10 soldiers. Troops killed 18 attackers in the fighting.", 1, func(t *testing.T, r Result) {
 			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 28 {
 				t.Errorf("fatalities: got %v, want 28", c.Fatalities)
