@@ -154,7 +154,8 @@ func (a *analysis) run(ctx context.Context) error {
 func (a *analysis) splitPairs(toks []token) []token {
 	var out []token
 	for i, t := range toks {
-		left, right, ok := a.pairAt(t)
+		link := i+1 < len(toks) && linkWords[toks[i+1].norm]
+		left, right, ok := a.pairAt(t, link)
 		if !ok {
 			if out != nil {
 				out = append(out, t)
@@ -173,8 +174,13 @@ func (a *analysis) splitPairs(toks []token) []token {
 	return out
 }
 
+// linkWords join the two places of a pair before them: "the Gao-Ansongo
+// road", "the Damascus-Aleppo highway".
+var linkWords = setOf("road highway motorway route axis railway corridor pipeline border")
+
 // pairAt returns the two names of the hyphenated pair t, if it is one.
-func (a *analysis) pairAt(t token) (left, right token, ok bool) {
+// Before a link word (link) two towns are a pair too.
+func (a *analysis) pairAt(t token, link bool) (left, right token, ok bool) {
 	k := strings.IndexByte(t.text, '-')
 	if k <= 0 || !t.cap || t.kind != tokWord || strings.Count(t.text, "-") != 1 {
 		return token{}, token{}, false
@@ -185,7 +191,7 @@ func (a *analysis) pairAt(t token) (left, right token, ok bool) {
 		return token{}, token{}, false
 	}
 	lc, rc := a.countryWord(left), a.countryWord(right)
-	if !lc && !rc || !lc && !a.wellKnown(left) || !rc && !a.wellKnown(right) || a.wellKnown(t) {
+	if !lc && !rc && !link || !lc && !a.wellKnown(left) || !rc && !a.wellKnown(right) || a.wellKnown(t) {
 		return token{}, token{}, false
 	}
 	left.pair, right.pair = true, true

@@ -118,6 +118,7 @@ func TestPlaceNames(t *testing.T) {
 		{"The Turkish-Syrian border closed.", []string{"Turkish", "Syrian"}},
 		{"Guinea-Bissau and Winston-Salem sent aid.", []string{"Guinea-Bissau", "Winston-Salem"}},
 		{"Jean-Pierre Raffarin spoke.", nil},
+		{"Traffic on the Damascus-Aleppo highway stopped.", []string{"Damascus", "Aleppo"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
