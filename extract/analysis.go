@@ -102,7 +102,7 @@ func (a *analysis) run(ctx context.Context) error {
 	for k < len(toks) && toks[k].start < dl {
 		k++
 	}
-	a.toks = toks[k:]
+	a.toks = a.splitPairs(toks[k:])
 	if len(a.toks) == 0 {
 		return fmt.Errorf("%w: give some text", ErrEmpty)
 	}
@@ -143,6 +143,79 @@ func (a *analysis) run(ctx context.Context) error {
 		a.events(si)
 	}
 	return nil
+}
+
+// splitPairs cuts a hyphenated pair of places into its two names and the
+// hyphen: "India-Pakistan talks", "the Israel-Gaza war", "Canada-EU
+// trade", "the Turkish-Syrian border". One part must be a country's name
+// or demonym, the other may also be a name the gazetteer knows well
+// ("Gaza", "EU"); a hyphenated name the gazetteer knows whole
+// ("Guinea-Bissau", "Winston-Salem", "Bosnia-Herzegovina") stays whole.
+func (a *analysis) splitPairs(toks []token) []token {
+	var out []token
+	for i, t := range toks {
+		link := i+1 < len(toks) && linkWords[toks[i+1].norm]
+		left, right, ok := a.pairAt(t, link)
+		if !ok {
+			if out != nil {
+				out = append(out, t)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]token, 0, len(toks)+8), toks[:i]...)
+		}
+		hyphen := token{start: left.end, end: right.start, text: a.d.text[left.end:right.start], norm: "-", kind: tokPunct}
+		out = append(out, left, hyphen, right)
+	}
+	if out == nil {
+		return toks
+	}
+	return out
+}
+
+// linkWords join the two places of a pair before them: "the Gao-Ansongo
+// road", "the Damascus-Aleppo highway".
+var linkWords = setOf("road highway motorway route axis railway corridor pipeline border")
+
+// pairAt returns the two names of the hyphenated pair t, if it is one.
+// Before a link word (link) two towns are a pair too.
+func (a *analysis) pairAt(t token, link bool) (left, right token, ok bool) {
+	k := strings.IndexByte(t.text, '-')
+	if k <= 0 || !t.cap || t.kind != tokWord || strings.Count(t.text, "-") != 1 {
+		return token{}, token{}, false
+	}
+	left = newWord(a.d.text, t.start, t.start+k, t.nlBefore)
+	right = newWord(a.d.text, t.start+k+1, t.end, 0)
+	if !left.cap || !right.cap || left.end-left.start < 2 || right.end-right.start < 2 {
+		return token{}, token{}, false
+	}
+	lc, rc := a.countryWord(left), a.countryWord(right)
+	if !lc && !rc && !link || !lc && !a.wellKnown(left) || !rc && !a.wellKnown(right) || a.wellKnown(t) {
+		return token{}, token{}, false
+	}
+	left.pair, right.pair = true, true
+	return left, right, true
+}
+
+// countryWord reports whether t alone is a country's name or demonym.
+func (a *analysis) countryWord(t token) bool {
+	one := []token{t}
+	if _, n := a.x.names.match(one, 0); n == 1 {
+		return true
+	}
+	_, n := a.x.demonyms.match(one, 0)
+	return n == 1
+}
+
+// wellKnown reports whether the gazetteer resolves the word t with a
+// strong score: "Gaza", "EU", "Winston-Salem".
+func (a *analysis) wellKnown(t token) bool {
+	if commonWord(t.norm) {
+		return false
+	}
+	res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: t.text, Limit: 1})
+	return err == nil && res.Match != nil && res.Match.Score >= 0.9
 }
 
 // DateError reports an article date that is no YYYY-MM-DD date.
@@ -254,6 +327,11 @@ func (a *analysis) labelAt(i, end int, initial bool) int {
 	// Organisations: a capitalised run with an organisation word.
 	if t.cap {
 		if n := orgRun(toks, i); n > bestN {
+			if stopCaps[t.norm] && i+1 < len(toks) {
+				if _, an := a.x.actors.match(toks, i+1); an == n-1 {
+					return 0 // "The Rapid Support Forces": the actor, read next
+				}
+			}
 			a.addSpan(span{start: i, end: i + n, kind: spanOrg})
 			a.markDemonyms(i, i+n)
 			// "the American Farm Bureau Federation": its demonym is reported.
@@ -760,6 +838,9 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	}
 	s := span{start: start, end: end, kind: spanPlace}
 	s.cue, s.near = locativeCue(toks, start)
+	if start > 0 && assaultVerbs[toks[start-1].norm] {
+		s.cue = true // "shelled Kafr Nabl": what is shelled is a place
+	}
 	s.offset = offsetBefore(toks, start)
 	s.local = localAfter(toks, end) || localBefore(toks, start)
 	// "TORRINGTON — City Council approved ...": where the story is
@@ -797,6 +878,13 @@ func (a *analysis) placeRun(toks []token, i int, initial bool) int {
 	a.addSpan(s)
 	return used - i
 }
+
+// assaultVerbs take a place as their object: the name right after one is
+// used as a place ("troops shelled Kafr Nabl", "rebels captured Saraqib").
+// Verbs that as often take a person ("attacked", "hit", "struck") are not
+// among them.
+var assaultVerbs = setOf("shelled shelling bombed bombing bombarded bombarding raided stormed captured recaptured " +
+	"seized overran retook besieged encircled")
 
 // tailWords end the names of things named after a place: its airport, its
 // schools, its firemen, its party branch.
@@ -859,7 +947,7 @@ func notPlaceName(toks []token, start, end int) bool {
 		return false
 	}
 	if end < len(toks) && toks[end].nlBefore == 0 && (toks[end].kind == tokNumber || startsWithDigit(toks[end].text)) &&
-		!(roadWords[toks[start].norm] && toks[end].kind == tokNumber) {
+		!(roadWords[toks[start].norm] && toks[end].kind == tokNumber) && !(end+1 < len(toks) && countedUnits[toks[end+1].norm]) {
 		return true // "District 1", "Section 2AA"; but "Highway 19" is a road
 	}
 	if start >= 2 && toks[start-2].norm == "according" && toks[start-1].norm == "to" {
@@ -871,6 +959,10 @@ func notPlaceName(toks []token, start, end int) bool {
 	}
 	return false
 }
+
+// countedUnits after a number make it a count, not a label: "Aleppo 3 days
+// ago" is Aleppo, "District 1" no place.
+var countedUnits = setOf("days weeks months years hours minutes times people km kilometres kilometers miles")
 
 // startsWithDigit reports whether w begins with an ASCII digit.
 func startsWithDigit(w string) bool { return w != "" && w[0] >= '0' && w[0] <= '9' }
@@ -1359,6 +1451,15 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 	notable := m.Population >= 50_000 || strings.HasPrefix(m.FeatureCode, "PPLA") || m.FeatureCode == "PPLC" ||
 		m.Place.GeoPrecision() == 3
 	known := a.named[m.Country] && notable && m.Score >= gazetteer.MatchThreshold
+	if !exact && m.Score < 0.85 && !known && cue && m.Population >= 100_000 && strings.HasPrefix(m.FeatureCode, "PPL") {
+		// A city after "in" or "near" by another of its names ("near
+		// Hodeidah", Al Hudaydah; "in Geneva", Genève) is taken when the
+		// name alone resolves to it strongly, wherever the text is from;
+		// a village the gazetteer lacks, fuzzily like a capital ("near
+		// Gaskindé", Tashkent), is not.
+		res, err := a.x.gz.Resolve(context.Background(), gazetteer.Query{Name: s.query, Limit: 1})
+		known = err == nil && res.Match != nil && res.Match.GeonameID == m.GeonameID && res.Match.Score >= 0.92
+	}
 	if !exact && m.Score < 0.85 && !known {
 		return nil
 	}
@@ -1367,8 +1468,8 @@ func (a *analysis) accept(s *span, m *gazetteer.Match) *gazetteer.Match {
 		return nil
 	}
 	if one && !cue && s.code == "" && len(a.toks[s.start].text) <= 4 && allCapsWord(a.toks[s.start].text) &&
-		!(strings.Contains(a.toks[s.start].text, ".") && m.Score >= 0.85) {
-		return nil // "BA", "LLC", "CIA"
+		!(strings.Contains(a.toks[s.start].text, ".") && m.Score >= 0.85) && !a.toks[s.start].pair {
+		return nil // "BA", "LLC", "CIA"; but "Canada-EU" pairs "EU" with a country
 	}
 	if strings.ContainsAny(a.toks[s.start].norm, "'") {
 		return nil // "We're", "I'll"
@@ -1728,6 +1829,8 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 			continue // "the withdrawal of US troops": no place left, no event
 		}
 		if best < 0 || trigs[best].t.weak && !f.t.weak ||
+			// "In a separate attack, a drone hit a hospital": the weapon's act says more.
+			trigs[best].t.weak && f.t.weak && genericAttack(toks[trigs[best].start].norm) && !genericAttack(toks[f.start].norm) ||
 			trigs[best].t.eventType == "Strategic developments" && f.t.eventType != "Strategic developments" && !f.t.weak {
 			best = j
 		}
@@ -1776,9 +1879,16 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	// "The SDF said on Sunday that 27 ... had been killed in the clashes":
 	// the day of the saying, not of the clashes told before.
 	saidOnly := c.anaph && a.speechDate && a.hasPrev
-	c.generic = f.t.weak && (toks[f.start].norm == "attack" || toks[f.start].norm == "attacks")
-	// Actors.
-	a1, a2 := a.actorsFor(cl, f, s)
+	c.generic = f.t.weak && genericAttack(toks[f.start].norm)
+	// Actors. With no trigger word the count stands for one: who comes
+	// before it acted ("Security forces raided a village, killing three
+	// civilians").
+	af := f
+	if f.start == f.end && len(cas) > 0 {
+		af.start = cl.start + cas[0].start
+		af.end = af.start
+	}
+	a1, a2 := a.actorsFor(cl, af, s)
 	if deaths >= 0 {
 		c.in.Fatalities = &deaths
 	}
@@ -1864,6 +1974,9 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	if c.in.EventType == "Violence against civilians" && (victim == "protesters" || a2.name == "Protesters") {
 		c.in.EventType, c.in.SubEventType = "Protests", "Excessive force against protesters"
 	}
+	if c.in.SubEventType == "Peaceful protest" && (a1.kind == "state" || a2.kind == "state") && intervened(toks[cl.start:cl.end]) {
+		c.in.SubEventType = "Protest with intervention" // "Police arrested 20 protesters"
+	}
 	c.in.Actor1 = a1.name
 	c.in.Actor2 = a2.name
 	if a2.kind == "civilian" && victim == "" {
@@ -1885,6 +1998,7 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 		cc = sp.match.Country
 	}
 	c.in.Actor1, c.in.Actor2 = a.forcesOf(c.in.Actor1, cc), a.forcesOf(c.in.Actor2, cc)
+	a.crowdActors(c, victimCC)
 	if c.in.Actor1 == c.in.Actor2 {
 		c.in.Actor2 = ""
 	}
@@ -1927,6 +2041,10 @@ func (a *analysis) clauseEvents(si int, s sentence, cl clause, background bool, 
 	}
 }
 
+// genericAttack reports whether the trigger word w names an attack of no
+// kind.
+func genericAttack(w string) bool { return w == "attack" || w == "attacks" }
+
 // headline reports whether a sentence is a title rather than a sentence:
 // short, without a final stop, and not a caption.
 func (a *analysis) headline(s sentence) bool {
@@ -1950,6 +2068,13 @@ func (a *analysis) supported(f found, cl clause, counted bool) bool {
 		}
 		for k := cl.start; k < cl.end; k++ {
 			if airWords[toks[k].norm] {
+				return true
+			}
+		}
+		// "Israeli strikes on Rafah killed 20 people": a country's strikes
+		// that kill are its air force's.
+		if counted && f.start > 0 {
+			if sp := a.spanAt(f.start - 1); sp != nil && sp.kind == spanDemonym {
 				return true
 			}
 		}
@@ -1995,6 +2120,12 @@ func (a *analysis) modality(start, ti, end int) float64 {
 	lo := max(start, ti-7)
 	for k := lo; k < ti; k++ {
 		w := toks[k].norm
+		if w == "," && k+1 < ti && (toks[k+1].norm == "and" || toks[k+1].norm == "but") {
+			// "The government said it would respond, and warplanes later
+			// struck": the modal's clause ends at the comma.
+			f = 1
+			continue
+		}
 		switch w {
 		case "not", "n't", "never", "no", "without", "denied", "denies", "deny", "refrain", "refrained", "nor", "neither":
 			f = min(f, 0.15)
@@ -2053,6 +2184,21 @@ func (a *analysis) modality(start, ti, end int) float64 {
 }
 
 // isCrowd reports whether a trigger names the people of a protest.
+// interventionWords tell that a force broke up a protest or arrested
+// some of its crowd.
+var interventionWords = setOf("arrested arrests detained dispersed disperse dispersing beat beaten rounded")
+
+// intervened reports whether the clause toks tells of a force's
+// intervention in a protest.
+func intervened(toks []token) bool {
+	for _, t := range toks {
+		if interventionWords[t.norm] {
+			return true
+		}
+	}
+	return false
+}
+
 func isCrowd(w string) bool {
 	switch w {
 	case "protesters", "protestors", "demonstrators", "rioters":
@@ -2146,6 +2292,13 @@ func (a *analysis) actorsFor(cl clause, f found, s sentence) (actorEntry, actorE
 			}
 		case a1.name == "":
 			a1 = act
+			if p := a.spanAt(sp.start - 1); act.name == "Unidentified Armed Group" && p != nil {
+				// "Al-Shabaab militants", "RSF gunmen": the group named.
+				if named, ok := a.spanActor(p, true); ok && named.kind != "civilian" {
+					a1 = named
+					k = p.start
+				}
+			}
 		}
 	}
 	if a1.name == "" && speaker.name != "" {
@@ -2157,8 +2310,9 @@ func (a *analysis) actorsFor(cl clause, f found, s sentence) (actorEntry, actorE
 			}
 		}
 	}
-	if a1.name == "" {
-		// "Russian warplanes", "a Russian airstrike": the demonym before the trigger.
+	if a1.name == "" && !isCrowd(toks[f.start].norm) {
+		// "Russian warplanes", "a Russian airstrike": the demonym before the
+		// trigger; but "Sudanese protesters" are no forces.
 		for k := f.start - 1; k >= cl.start && k >= f.start-2; k-- {
 			if sp := a.spanAt(k); sp != nil && sp.kind == spanDemonym {
 				if c, ok := a.x.countries[sp.code]; ok {
@@ -2226,7 +2380,7 @@ func (a *analysis) spanActor(sp *span, subject bool) (actorEntry, bool) {
 		if sp.match == nil {
 			return actorEntry{}, false
 		}
-		if sp.role == RoleActor || subject && strings.HasPrefix(sp.match.FeatureCode, "PCL") && !sp.cue {
+		if sp.role == RoleActor || subject && strings.HasPrefix(sp.match.FeatureCode, "PCL") && !sp.cue && !a.filedIn(sp) {
 			if c, ok := a.x.countries[sp.match.Country]; ok {
 				return actorEntry{name: "Military Forces of " + c.name, kind: "state"}, true
 			}
@@ -2235,27 +2389,92 @@ func (a *analysis) spanActor(sp *span, subject bool) (actorEntry, bool) {
 	return actorEntry{}, false
 }
 
+// filedIn reports whether the country span sp ends a dateline ("HOMS,
+// Syria — Suicide bombers stormed"): where the story was filed, not who
+// acted.
+func (a *analysis) filedIn(sp *span) bool {
+	toks := a.toks
+	if sp.start < 2 || sp.end >= len(toks) || toks[sp.start-1].text != "," || !allCapsWord(toks[sp.start-2].text) {
+		return false
+	}
+	switch toks[sp.end].text {
+	case "—", "–", "-", "--", "(":
+		return true
+	}
+	return false
+}
+
+// locator reports whether the place span sp only tells where the place
+// before it lies: "Maarat al-Numan, south of Idlib city", "Talbiseh, near
+// Homs".
+func (a *analysis) locator(sp *span) bool {
+	if !sp.near || sp.offset.km > 0 {
+		return false
+	}
+	toks := a.toks
+	k := sp.start - 1
+	for k >= 0 && sp.start-k <= 4 && toks[k].text != "," {
+		k--
+	}
+	if k < 1 || toks[k].text != "," {
+		return false
+	}
+	p := a.spanAt(k - 1)
+	return p != nil && p.kind == spanPlace && p.match != nil && p.code == "" && p.cue
+}
+
+// inDateline reports whether the place span sp stands in a story's
+// dateline: "BAMAKO —", "BAMAKO, Mali —".
+func (a *analysis) inDateline(sp *span) bool {
+	toks := a.toks
+	if a.filedIn(sp) {
+		return true
+	}
+	for k := sp.start; k < sp.end; k++ {
+		if !allCapsWord(toks[k].text) || len(toks[k].text) < 3 {
+			return false
+		}
+	}
+	e := sp.end
+	if e+1 < len(toks) && toks[e].text == "," && toks[e+1].cap {
+		e += 2
+		for e < len(toks) && e < sp.end+4 && toks[e].cap {
+			e++
+		}
+	}
+	if e >= len(toks) {
+		return false
+	}
+	switch toks[e].text {
+	case "—", "–", "-", "--", "(":
+		return true
+	}
+	return false
+}
+
+// unknownPlace reports whether the clause names a place after a locative
+// word that the gazetteer does not know ("in Boni"): the event happened
+// there, not at the story's dateline.
+func (a *analysis) unknownPlace(cl clause) bool {
+	for k := cl.start; k < cl.end; k++ {
+		if sp := a.spanAt(k); sp != nil {
+			if sp.kind == spanPlace && sp.cue && sp.match == nil && sp.code == "" && !a.speakerPlace(sp) {
+				return true
+			}
+			k = sp.end - 1
+		}
+	}
+	return false
+}
+
 // victimActor names the victims counted: "Civilians (Syria)", the forces of
 // a demonym ("62 Syrian soldiers").
 func (a *analysis) victimActor(victim, cc string, c *cand) string {
 	switch victim {
 	case "civilians":
-		code := cc
-		if code == "" && c.placeSp != nil && c.placeSp.match != nil {
-			code = c.placeSp.match.Country
-		}
-		if code == "" && len(a.focus) > 0 {
-			code = a.focus[0]
-		}
-		if co, ok := a.x.countries[code]; ok {
-			return "Civilians (" + strings.TrimPrefix(co.name, "the ") + ")"
-		}
-		return "Civilians"
+		return a.peopleOf("Civilians", cc, c)
 	case "protesters":
-		if co, ok := a.x.countries[cc]; ok {
-			return "Protesters (" + strings.TrimPrefix(co.name, "the ") + ")"
-		}
-		return "Protesters"
+		return a.peopleOf("Protesters", cc, c)
 	case "military":
 		if co, ok := a.x.countries[cc]; ok {
 			return "Military Forces of " + co.name
@@ -2270,6 +2489,99 @@ func (a *analysis) victimActor(victim, cc string, c *cand) string {
 	return ""
 }
 
+// speechVerbs tell who said what.
+var speechVerbs = setOf("said says told reported announced added stated claimed")
+
+// officialNouns speak for a government or an army from its seat.
+var officialNouns = setOf("officials official government ministry spokesman spokeswoman spokesperson army military " +
+	"authorities embassy diplomats diplomat agency command headquarters junta")
+
+// speakerPlace reports whether the place span sp only says where a
+// statement was made: "officials in Bamako said", "the government in Aden
+// said", "the army said from Bamako", "told reporters in Kabul". Residents
+// or witnesses in a place speak of it, so they do not count.
+func (a *analysis) speakerPlace(sp *span) bool {
+	toks := a.toks
+	if sp.start < 2 {
+		return false
+	}
+	prep := toks[sp.start-1].norm
+	if prep != "in" && prep != "from" {
+		return false
+	}
+	if sp.end < len(toks) && speechVerbs[toks[sp.end].norm] && officialNouns[toks[sp.start-2].norm] {
+		return true
+	}
+	for k := sp.start - 2; k >= 0 && k >= sp.start-4; k-- {
+		if speechVerbs[toks[k].norm] {
+			return true // "said from Bamako", "told reporters in Kabul"
+		}
+		if toks[k].kind != tokWord {
+			break
+		}
+	}
+	return false
+}
+
+// peopleOf names a group of people by their country, as ACLED does:
+// "Civilians (Syria)", "Protesters (Sudan)", "Rioters (Kenya)". The
+// country is cc (a demonym before the noun: "Sudanese protesters"), else
+// that of the event's place, told or carried over, else the document's
+// focus; with none the group keeps no country.
+func (a *analysis) peopleOf(group, cc string, c *cand) string {
+	code := cc
+	if sp := cmp.Or(c.placeSp, c.inherited); code == "" && sp != nil && sp.match != nil {
+		code = sp.match.Country
+	}
+	if code == "" && len(a.focus) > 0 {
+		code = a.focus[0]
+	}
+	if co, ok := a.x.countries[code]; ok {
+		return group + " (" + strings.TrimPrefix(co.name, "the ") + ")"
+	}
+	return group
+}
+
+// crowdActor reports whether actor names a crowd: the dictionary's bare
+// "Protesters" or a group peopleOf named.
+func crowdActor(actor string) bool {
+	return actor == "Protesters" || actor == "Rioters" || strings.HasPrefix(actor, "Protesters (") || strings.HasPrefix(actor, "Rioters (")
+}
+
+// crowdActors puts the crowd of a demonstration in its actors, as ACLED
+// codes them: protesters or rioters of the event's country are actor1 of
+// a protest or riot ("Protesters (Sudan)"), with the force that met them,
+// if any, as actor2; they are actor2 of excessive force against
+// protesters, whose actor1 is the force (the people it killed were the
+// protesters).
+func (a *analysis) crowdActors(c *cand, cc string) {
+	in := &c.in
+	var group string
+	switch {
+	case in.EventType == "Riots":
+		group = "Rioters"
+	case in.EventType == "Protests" && in.SubEventType == "Excessive force against protesters":
+		if in.Actor2 == "" || crowdActor(in.Actor2) || strings.HasPrefix(in.Actor2, "Civilians") {
+			in.Actor2 = a.peopleOf("Protesters", cc, c)
+		}
+		return
+	case in.EventType == "Protests":
+		group = "Protesters"
+	default:
+		return
+	}
+	crowd := a.peopleOf(group, cc, c)
+	if crowdActor(in.Actor2) {
+		in.Actor2 = ""
+	}
+	switch {
+	case in.Actor1 == "" || crowdActor(in.Actor1):
+		in.Actor1 = crowd
+	case in.Actor2 == "":
+		in.Actor1, in.Actor2 = crowd, in.Actor1 // "Police fired tear gas at protesters"
+	}
+}
+
 // placeFor picks where the event of trigger f happened: a place after a
 // locative word in its clause, nearest the trigger; any place of the
 // clause; then "the air base", "the city" and the like, which refer to the
@@ -2279,7 +2591,7 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 	bestScore := math.Inf(-1)
 	for k := cl.start; k < cl.end; k++ {
 		sp := a.spanAt(k)
-		if sp == nil || sp.kind != spanPlace || sp.match == nil || sp.role == RoleActor {
+		if sp == nil || sp.kind != spanPlace || sp.match == nil || sp.role == RoleActor || a.toks[sp.start].pair {
 			continue
 		}
 		k = sp.end - 1
@@ -2292,9 +2604,18 @@ func (a *analysis) placeFor(cl clause, f found, s sentence) (*span, bool) {
 			// from all its other places: a quarter the gazetteer lacks.
 			continue
 		}
+		if a.speakerPlace(sp) {
+			continue // "the government in Aden said": where it was said
+		}
+		if a.inDateline(sp) && a.unknownPlace(cl) {
+			continue // "BAMAKO, Mali — Militants attacked a post in Boni": not in Bamako
+		}
 		score := 0.0
 		if sp.cue {
 			score += 10
+		}
+		if a.locator(sp) {
+			score -= 8 // "in Maarat al-Numan, south of Idlib city": Idlib only points to it
 		}
 		if sp.start >= f.end {
 			score += 2
@@ -2982,6 +3303,10 @@ func (a *analysis) placeLeft(f found, cl clause, s sentence) *span {
 			case "town", "city", "village", "base", "area", "district":
 				return a.lastNamed(s, k)
 			}
+		}
+		if sp != nil && sp.kind == spanActor {
+			k = sp.end - 1 // "withdrawing its troops from Avdiivka"
+			continue
 		}
 		if sp != nil || a.toks[k].kind != tokWord {
 			return nil

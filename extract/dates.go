@@ -147,8 +147,16 @@ func dateAt(toks []token, i int, ref time.Time) (when, bool) {
 			return when{date: time.Date(ref.Year(), ref.Month()-1, 1, 0, 0, 0, 0, time.UTC), precision: "month", start: i, end: end}, true
 		}
 	}
-	if t.kind == tokNumber && i+2 < len(toks) && toks[i+1].norm == "days" && toks[i+2].norm == "ago" {
-		if n, err := strconv.Atoi(t.text); err == nil && n < 60 {
+	if i+2 < len(toks) && toks[i+1].norm == "days" && toks[i+2].norm == "ago" {
+		n, err := strconv.Atoi(t.text)
+		if t.kind != tokNumber {
+			w, ok := wordNumber(t.norm) // "two days ago"
+			n, err = w, nil
+			if !ok {
+				err = strconv.ErrSyntax
+			}
+		}
+		if err == nil && n > 0 && n < 60 {
 			return when{date: ref.AddDate(0, 0, -n), precision: "day", start: i, end: i + 3}, true
 		}
 	}

@@ -51,6 +51,9 @@ func TestFindCasualties(t *testing.T) {
 		{"at least 20 fighters from both sides were killed", 20, -1},
 		{"at least three LNA soldiers were killed", 3, -1},
 		{"12 SDF fighters were wounded", -1, 12},
+		{"the death toll from Tuesday's strike on a market has risen to 41", 41, -1},
+		{"prices have risen to 41 dollars", -1, -1},
+		{"gunmen killed a teacher and wounded a shepherd", 1, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -102,6 +105,7 @@ func TestFindDate(t *testing.T) {
 		{"on December 30, when", "2015-12-30", "day", "December 30"},
 		{"in March 2011", "2011-03-01", "month", "March 2011"},
 		{"killed 3 days ago", "2016-09-14", "day", "3 days ago"},
+		{"killed two days ago", "2016-09-15", "day", "two days ago"},
 		{"since March 2011", "", "", ""},
 		{"took the town earlier in the week", "2016-09-12", "week", "earlier in the week"},
 		{"drones struck overnight, officials said", "2016-09-16", "day", "overnight"},
@@ -256,6 +260,11 @@ func TestStatements(t *testing.T) {
 		{"withdrawal under attack", "Rebels said on Friday they were withdrawing from Saraqib to avoid encirclement.", 1, wantType("Battles", "Saraqib")},
 		{"withdrawal under a deal", "Rebels withdrew from Saraqib on Friday under a deal brokered by Turkey.", 1, wantType("Strategic developments", "Saraqib")},
 		{"withdrawal of no place", "The president announced the withdrawal of troops on Friday.", 0, nil},
+		{"arrests at a protest", "Police arrested 20 protesters in Homs on Friday.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.SubEventType != "Protest with intervention" || c.Actor1 != "Protesters (Syria)" || c.Actor2 != "Police Forces of Syria" {
+				t.Errorf("got %s, %q/%q; want Protest with intervention, Protesters (Syria)/Police Forces of Syria", c.SubEventType, c.Actor1, c.Actor2)
+			}
+		}},
 		{"riot", "Demonstrators set fire to the governor's office in Homs on Friday and threw stones at police.", 1, wantType("Riots", "Homs")},
 		{"peaceful crowd", "Hundreds of students held a sit-in in Homs on Friday.", 1, wantType("Protests", "Homs")},
 		{"offset", "An air strike hit a village about 40 km north of Monywa on Tuesday.", 1, func(t *testing.T, r Result) {
@@ -325,6 +334,28 @@ func TestStatements(t *testing.T) {
 				t.Errorf("got %s with fatalities %v, want Government regains territory with 4", c.SubEventType, c.Fatalities)
 			}
 		}},
+		{"a modal's clause ends at a comma", "Suicide bombers stormed a base in Homs on Friday, killing 32 people. A rebel group claimed the attack. The government said it would respond, and warplanes later struck rebel-held areas of the city.", 2, nil},
+		{"said in a capital", "A Houthi missile struck Marib on Friday, the government in Aden said.", 1, wantType("Explosions/Remote violence", "Marib")},
+		{"said from a capital", "Militants attacked Tinkeltoum on Friday, killing 10 soldiers, the army said from Bamako.", 1, wantType("Battles", "Mali")},
+		{"residents speak of their town", "Residents in Marib said a drone struck a car on Friday, killing three people.", 1, wantType("Explosions/Remote violence", "Marib")},
+		{"a dateline and a village unknown", "BAMAKO, Mali — Militants attacked an army post in Tinkeltoum on Friday, killing 10 soldiers.", 1, wantType("Battles", "Mali")},
+		{"a dateline alone", "KHARTOUM, Sudan — Thousands of protesters marched on Friday.", 1, wantType("Protests", "KHARTOUM")},
+		{"a place and its locator", "An air strike killed 12 people in Maarat al-Numan, south of Idlib city, on Friday.", 1, wantType("Explosions/Remote violence", "Maarat al-Numan")},
+		{"a country's strikes that kill", "Israeli strikes on Rafah killed 20 people on Friday.", 1, wantType("Explosions/Remote violence", "Rafah")},
+		{"a country's strikes that kill nobody", "French strikes disrupted trains in Paris on Friday.", 0, nil},
+		{"a city by another of its names", "A landmine killed two children near Hodeidah on Friday.", 1, wantType("Explosions/Remote violence", "Hodeidah")},
+		{"a city by another of its names, no event", "Officials met in Geneva on Friday.", 0, func(t *testing.T, r Result) {
+			if m := placeMatch(t, r, "Geneva"); m.Country != "CH" {
+				t.Errorf("Geneva: got %s in %s, want Switzerland", m.Name, m.Country)
+			}
+		}},
+		{"a place before a count of days", "Rebels shelled Aleppo 3 days ago, killing four people.", 1, func(t *testing.T, r Result) {
+			if c := r.Candidates[0]; c.Place != "Aleppo" || c.Date != "2016-09-14" {
+				t.Errorf("got %q on %s, want Aleppo on 2016-09-14", c.Place, c.Date)
+			}
+		}},
+		{"a weapon's act after a generic attack", "In a separate attack on Friday, a drone hit a hospital in El Obeid, wounding six people.", 1, wantType("Explosions/Remote violence", "El Obeid")},
+		{"a vehicle struck a mine", "Two soldiers were killed when their vehicle struck a mine near Ansongo on Friday.", 1, wantType("Explosions/Remote violence", "Ansongo")},
 		{"victims add up", "Jihadists attacked an army post near Homs on Friday, killing 10 soldiers. Troops killed 18 attackers in the fighting.", 1, func(t *testing.T, r Result) {
 			if c := r.Candidates[0]; c.Fatalities == nil || *c.Fatalities != 28 {
 				t.Errorf("fatalities: got %v, want 28", c.Fatalities)
@@ -530,8 +561,20 @@ func TestForcesOfFocus(t *testing.T) {
 		{"Government forces clashed with Fano fighters near Gondar on Sunday, killing 12.", "Military Forces of Ethiopia", ""},
 		{"Police fought gang members in Cabaret, Haiti, on Monday, killing five of them.", "Police Forces of Haiti", ""},
 		{"Security forces attacked a village near Kutum on Monday, killing three civilians.", "Military Forces of Sudan", "Civilians (Sudan)"},
-		{"Police fired tear gas at protesters in Omdurman on Monday.", "Police Forces of Sudan", "Protesters"},
-		{"Police dispersed a protest in Khan Younis on Friday and wounded four people.", "Police Forces of Palestine", ""},
+		{"Police fired tear gas at protesters in Omdurman on Monday.", "Protesters (Sudan)", "Police Forces of Sudan"},
+		{"Police dispersed a protest in Khan Younis on Friday and wounded four people.", "Protesters (Palestine)", "Police Forces of Palestine"},
+		{"Thousands of protesters marched in Khartoum on Friday.", "Protesters (Sudan)", ""},
+		{"Sudanese protesters rallied in Omdurman on Friday.", "Protesters (Sudan)", ""},
+		{"Rioters set fire to a police station in Mandalay on Friday.", "Rioters (Myanmar)", "Police Forces of Myanmar"},
+		{"Troops opened fire on protesters in Homs on Friday, killing eight people.", "Military Forces of Syria", "Protesters (Syria)"},
+		{"Security forces raided a village near Kutum on Monday, killing three civilians.", "Military Forces of Sudan", "Civilians (Sudan)"},
+		{"Government troops shelled Kafr Nabl on Sunday, killing three civilians.", "Military Forces of Syria", "Civilians (Syria)"},
+		{"RSF fighters attacked the town of El Fasher on Monday, killing 20 civilians.", "Rapid Support Forces", "Civilians (Sudan)"},
+		{"Al-Shabaab militants ambushed a convoy near Mogadishu on Monday.", "Al Shabaab", ""},
+		{"Hundreds of people protested in Bamako on Monday against the junta.", "Protesters (Mali)", "Military Forces of Mali"},
+		{"The Popular Mobilization Forces shelled a village near Mosul on Monday, killing five civilians.", "Popular Mobilization Forces", "Civilians (Iraq)"},
+		{"Army warplanes struck a market in Homs on Monday, killing five civilians.", "Military Forces of Syria", "Civilians (Syria)"},
+		{"HOMS, Syria — Suicide bombers stormed two security buildings in Homs on Friday, killing 32 people.", "", "Civilians (Syria)"},
 		{"Gunmen ambushed an army convoy near Kidal on Saturday, killing eight soldiers.", "Unidentified Armed Group", "Military Forces of Mali"},
 		{"Government troops shelled the town of Kafr Nabl on Sunday, killing three civilians.", "Military Forces of Syria", "Civilians (Syria)"},
 	}

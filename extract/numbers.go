@@ -20,7 +20,10 @@ var vagueCounts = map[string]int{
 
 // singular victim nouns count one after "a": "a child", "a soldier".
 var singular = map[string]bool{"child": true, "woman": true, "man": true, "boy": true, "girl": true,
-	"soldier": true, "civilian": true, "policeman": true, "fighter": true, "person": true, "journalist": true}
+	"soldier": true, "civilian": true, "policeman": true, "fighter": true, "person": true, "journalist": true,
+	"villager": true, "farmer": true, "student": true, "teacher": true, "worker": true, "imam": true, "priest": true,
+	"doctor": true, "nurse": true, "shepherd": true, "herder": true, "trader": true, "resident": true, "baby": true,
+	"pilgrim": true, "passenger": true, "driver": true, "militant": true, "rebel": true, "guard": true}
 
 // multipliers scale the number before them.
 var multipliers = map[string]int{"hundred": 100, "thousand": 1000, "million": 1_000_000, "dozen": 12}
@@ -145,6 +148,10 @@ var victimNouns = map[string]string{
 	"soldier": "military", "policeman": "police", "fighter": "fighters", "person": "civilians",
 	"journalist": "civilians", "militant": "fighters", "rebel": "fighters", "resident": "civilians",
 	"attackers": "fighters", "assailants": "fighters", "attacker": "fighters", "assailant": "fighters",
+	"villager": "civilians", "farmer": "civilians", "student": "civilians", "teacher": "civilians", "worker": "civilians",
+	"imam": "civilians", "priest": "civilians", "doctor": "civilians", "nurse": "civilians", "shepherd": "civilians",
+	"herder": "civilians", "trader": "civilians", "baby": "civilians", "pilgrim": "civilians", "passenger": "civilians",
+	"driver": "civilians", "guard": "military",
 }
 
 // fillerWords may stand between a count and its casualty word.
@@ -299,6 +306,13 @@ func casualtyBefore(toks []token, i int) (int, bool, bool) {
 			return k, true, true
 		case w == "toll", w == "lost": // "the army had lost two soldiers"
 			return k, false, true
+		case tollVerbs[w]:
+			// "The death toll from Tuesday's strike on a market has risen to 41".
+			for j := k - 1; j >= 0 && j >= k-12 && toks[j].kind != tokPunct; j-- {
+				if toks[j].norm == "toll" {
+					return j, false, true
+				}
+			}
 		}
 		if !qualifierWord(w) {
 			return 0, false, false
@@ -306,6 +320,9 @@ func casualtyBefore(toks []token, i int) (int, bool, bool) {
 	}
 	return 0, false, false
 }
+
+// tollVerbs tell a death toll's new figure, far from the word "toll".
+var tollVerbs = map[string]bool{"risen": true, "rose": true, "climbed": true, "reached": true, "jumped": true, "increased": true}
 
 // superlative reports whether w ranks a day or an event against others
 // ("the deadliest attack since 2015", "the first since the truce").

@@ -24,6 +24,7 @@ type token struct {
 	kind       tokKind
 	cap        bool // starts with an upper-case letter (after an Arabic article: "ez-Zor")
 	nlBefore   int  // line breaks between the previous token and this one
+	pair       bool // one name of a hyphenated pair ("India-Pakistan"): no event's place
 }
 
 // sentence is a run of tokens with its byte span.

@@ -112,6 +112,13 @@ func TestPlaceNames(t *testing.T) {
 		{"The Movement for Rebirth of Armenia was set up last year.", []string{"Armenia"}},
 		{"The Professional Association of Ohio Educators said no.", []string{"Ohio"}},
 		{"She chairs the Friends of Metropolitan Denver, which began in 2001. Groups led by the Denver office will meet.", []string{"Denver"}},
+		{"Tensions over India-Pakistan trade rose.", []string{"India", "Pakistan"}},
+		{"The Canada-EU deal and EU-Israel ties were discussed.", []string{"Canada", "EU", "EU", "Israel"}},
+		{"The Israel-Gaza war went on.", []string{"Israel", "Gaza"}},
+		{"The Turkish-Syrian border closed.", []string{"Turkish", "Syrian"}},
+		{"Guinea-Bissau and Winston-Salem sent aid.", []string{"Guinea-Bissau", "Winston-Salem"}},
+		{"Jean-Pierre Raffarin spoke.", nil},
+		{"Traffic on the Damascus-Aleppo highway stopped.", []string{"Damascus", "Aleppo"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
