@@ -277,7 +277,7 @@ func (g *Gazetteer) resolveDocument(ctx context.Context, doc []Mention, w *[numF
 		}
 		var candBuf [16]candidate
 		cands, s := g.gather(candBuf[:0], q, false, false)
-		n := docName{s: s, cands: g.prior(nil, cands, &s), mention: i}
+		n := docName{s: s, cands: g.prior(make([]scored, 0, len(cands)), cands, &s), mention: i}
 		if len(n.cands) > maxDocCandidates {
 			n.cands = n.cands[:maxDocCandidates]
 		}
@@ -731,7 +731,8 @@ func (g *Gazetteer) documentResult(n *docName, limit int) Result {
 	for _, u := range n.util {
 		sum += math.Exp(u - maxU)
 	}
-	res.Alternatives = make([]Match, 0, len(order))
+	// The match and the alternatives share one array.
+	ms := make([]Match, 0, len(order))
 	for i, k := range order {
 		c := n.cands[k]
 		p := math.Exp(n.util[k]-maxU) / sum
@@ -739,13 +740,12 @@ func (g *Gazetteer) documentResult(n *docName, limit int) Result {
 		if i == 0 && n.place {
 			score = max(score, MatchThreshold)
 		}
-		m := g.match(c.candidate, score, n.s.near)
-		if i == 0 && n.place {
-			res.Match = &m
-			continue
-		}
-		res.Alternatives = append(res.Alternatives, m)
+		ms = append(ms, g.match(c.candidate, score, n.s.near))
 	}
+	if n.place {
+		res.Match, ms = &ms[0], ms[1:]
+	}
+	res.Alternatives = ms
 	return res
 }
 
