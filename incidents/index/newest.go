@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"math"
 	"slices"
+	"sort"
 )
 
 // listedRows is how many of a base segment's rows its page order lists,
@@ -119,8 +120,8 @@ func (q *Query) pageFromOrder(afterDay int32, afterID int64, limit int) (keys []
 }
 
 // walkListed filters n listed rows of the base, at(0), at(1), ..., in
-// that order, against the query and returns the positions of the first
-// want that match (fewer when the n rows hold fewer). ok is false when the
+// that order (noRow for none), against the query and returns the positions
+// of the first want that match (fewer when the n rows hold fewer). ok is false when the
 // walk would cost more than the scan of the query's box: a listed row is
 // read at random, about listedCost times dearer than a row of the scan,
 // so the walk gives up once the matches so far say it would read more
@@ -146,7 +147,7 @@ func (q *Query) walkListed(n int, at func(j int) uint32, want int) (rows []int32
 		}
 		sel = sel[:0]
 		for m := min(listedBatch, budget-read); j < n && len(sel) < m; j++ {
-			if p := at(j); !base.isDead(int(p)) {
+			if p := at(j); p != noRow && !base.isDead(int(p)) {
 				sel = append(sel, int32(p))
 			}
 		}
@@ -192,6 +193,46 @@ func (q *Query) oldestListed(afterDay int32, afterID int64, want int) (rows []in
 		stop = min(from, firstListed(list, func(p uint32) bool { return day[p] <= q.dayHi }))
 	}
 	return q.walkListed(from-stop, func(j int) uint32 { return list[from-1-j] }, want)
+}
+
+// idListed returns the positions of the first want base rows that match
+// the query in id order, descending when desc, after the id after; ok is
+// false when a scan would cost less. The delta's rows are the caller's to
+// add.
+func (q *Query) idListed(after int64, desc bool, want int) (rows []int32, ok bool) {
+	base := &q.s.base
+	m, col, n := &base.ids, &base.c.id, base.c.len()
+	if q.none || n == 0 {
+		return nil, false
+	}
+	if m.dense != nil {
+		n, hi := len(m.dense), m.lo+int64(len(m.dense))-1
+		if !desc {
+			k0 := 0 // the first slot of an id after after
+			switch {
+			case after >= hi:
+				k0 = n
+			case after >= m.lo:
+				k0 = int(after-m.lo) + 1
+			}
+			return q.walkListed(n-k0, func(j int) uint32 { return m.dense[k0+j] }, want)
+		}
+		k0 := n - 1 // the last slot of an id before after
+		switch {
+		case after <= m.lo:
+			k0 = -1
+		case after <= hi:
+			k0 = int(after-m.lo) - 1
+		}
+		return q.walkListed(k0+1, func(j int) uint32 { return m.dense[k0-j] }, want)
+	}
+	idAt := func(k int) int64 { return col.at(int(m.byID[k])) }
+	if !desc {
+		k0 := sort.Search(n, func(k int) bool { return idAt(k) > after })
+		return q.walkListed(n-k0, func(j int) uint32 { return m.byID[k0+j] }, want)
+	}
+	k1 := sort.Search(n, func(k int) bool { return idAt(k) >= after }) // ids before after: [0, k1)
+	return q.walkListed(k1, func(j int) uint32 { return m.byID[k1-1-j] }, want)
 }
 
 // firstListed returns the index of the first row of list for which after,

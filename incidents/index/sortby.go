@@ -89,7 +89,7 @@ func (q *Query) PageSorted(keys []incidents.SortKey, after []any, limit int) (id
 			}
 		}
 	}
-	if !q.oldestFirstFromOrder(&o, hasCursor, cursor, limit, visit) {
+	if !q.pageFromWalk(&o, hasCursor, cursor, limit, visit) {
 		q.scanSkipping(visit, q.deadliestSkip(&o, h, limit))
 	}
 	page := h.k
@@ -118,21 +118,36 @@ func (o *sortOrder) values(k *orderKey) []any {
 	return vs
 }
 
-// oldestFirstFromOrder gives visit the rows of an oldest-first page
-// (sortby=date: date ascending, then id ascending) without a scan of the
-// base: the first limit+1 matching base rows after the cursor from the
-// base's page order walked backwards (oldestListed), then every matching
-// row of the delta. It returns false, having visited nothing, for
-// another order or when the walk would cost more than the scan.
-func (q *Query) oldestFirstFromOrder(o *sortOrder, hasCursor bool, cursor orderKey, limit int, visit visitor) bool {
-	if o.n != 2 || o.field[0] != sortDate || o.desc[0] || o.field[1] != sortID || o.desc[1] {
+// pageFromWalk gives visit the rows of a page in an order the base can
+// walk without a scan: oldest first (sortby=date: date ascending, then id
+// ascending), the page order backwards (oldestListed), and id order either
+// way (idListed, through the base's map of rows by id). The walk yields
+// the first limit+1 matching base rows after the cursor; then every
+// matching row of the delta follows. It returns false, having visited
+// nothing, for another order or when the walk would cost more than the
+// scan.
+func (q *Query) pageFromWalk(o *sortOrder, hasCursor bool, cursor orderKey, limit int, visit visitor) bool {
+	var rows []int32
+	var ok bool
+	switch {
+	case o.n == 2 && o.field[0] == sortDate && !o.desc[0] && o.field[1] == sortID && !o.desc[1]:
+		afterDay, afterID := int32(math.MinInt32), int64(math.MinInt64)
+		if hasCursor {
+			afterDay, afterID = int32(cursor.v[0]), cursor.v[1]
+		}
+		rows, ok = q.oldestListed(afterDay, afterID, limit+1)
+	case o.n == 1 && o.field[0] == sortID:
+		after := int64(math.MinInt64)
+		if o.desc[0] {
+			after = math.MaxInt64
+		}
+		if hasCursor {
+			after = o.orient(0, cursor.v[0]) // orient is its own inverse
+		}
+		rows, ok = q.idListed(after, o.desc[0], limit+1)
+	default:
 		return false
 	}
-	afterDay, afterID := int32(math.MinInt32), int64(math.MinInt64)
-	if hasCursor {
-		afterDay, afterID = int32(cursor.v[0]), cursor.v[1]
-	}
-	rows, ok := q.oldestListed(afterDay, afterID, limit+1)
 	if !ok {
 		return false
 	}

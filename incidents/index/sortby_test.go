@@ -220,3 +220,52 @@ func TestPageDeadliest(t *testing.T) {
 	}
 	check(ix.Current())
 }
+
+// TestPageByID pages in id order, both ways, over bases whose map of rows
+// by id is a dense table (ids one apart, with holes from deletions) and a
+// sparse one (ids three apart), with writes in the delta, against brute
+// force.
+func TestPageByID(t *testing.T) {
+	for _, stride := range []int64{1, 3} {
+		r := rand.New(rand.NewPCG(16, uint64(stride)))
+		w := world{}
+		for k := int64(1); k <= 3000; k++ {
+			w[k*stride] = randRow(r, k*stride)
+		}
+		ix := New(Options{})
+		build(t, ix, w, 1)
+		var upsert []Row
+		for range 40 {
+			upsert = append(upsert, randRow(r, stride*int64(1+r.IntN(3100))))
+		}
+		var del []int64
+		for id := range w {
+			if id%7 == 0 && !slices.ContainsFunc(upsert, func(row Row) bool { return row.ID == id }) {
+				del = append(del, id)
+			}
+		}
+		for _, row := range upsert {
+			w[row.ID] = row
+		}
+		for _, id := range del {
+			delete(w, id)
+		}
+		if err := ix.Apply(2, upsert, del); err != nil {
+			t.Fatal(err)
+		}
+		s := ix.Current()
+		for _, tc := range []struct {
+			sortby string
+			filter incidents.Filter
+			limit  int
+		}{
+			{"id", incidents.Filter{}, 7},
+			{"-id", incidents.Filter{}, 100},
+			{"id", incidents.Filter{EventTypes: []string{"Battles"}}, 13},
+			{"-id", incidents.Filter{Country: "IQ", From: "2015-01-01"}, 1},
+			{"-id", incidents.Filter{BBox: &geo.BBox{MinLon: 36, MinLat: 30, MaxLon: 42, MaxLat: 36}}, 29},
+		} {
+			checkSortedPages(t, s, w, tc.sortby, tc.filter, tc.limit)
+		}
+	}
+}
