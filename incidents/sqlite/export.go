@@ -227,57 +227,36 @@ func (er *exportReader) ranges(ctx context.Context, first, step, maxID int64) er
 // read runs the query and sends its rows in chunks of size rows (0: one
 // chunk, sent even when empty).
 func (er *exportReader) read(ctx context.Context, args []any, size int) error {
+	var next func() (bool, error)
+	var scan func(*incidents.Incident) error
 	if er.c != nil {
-		return er.readDirect(ctx, args, size)
-	}
-	rows, err := er.tx.QueryContext(ctx, er.query, args...)
-	if err != nil {
-		return fmt.Errorf("incidents: export: %w", err)
-	}
-	defer rows.Close()
-	chunk := make([]incidents.Incident, 0, max(size, 64))
-	send := func() error {
-		select {
-		case er.out <- chunk:
-			chunk = make([]incidents.Incident, 0, max(size, 64))
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
+		if er.st == nil {
+			st, err := er.c.prepare(er.query)
+			if err != nil {
+				return fmt.Errorf("incidents: export: %w", err)
+			}
+			er.st = st
 		}
-	}
-	for rows.Next() {
-		chunk = append(chunk, incidents.Incident{})
-		if err := scanIncident(rows, &chunk[len(chunk)-1]); err != nil {
+		st := er.st
+		st.reset()
+		if err := st.bind(args); err != nil {
 			return fmt.Errorf("incidents: export: %w", err)
 		}
-		if size > 0 && len(chunk) == size {
-			if err := send(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("incidents: export: %w", err)
-	}
-	if size == 0 || len(chunk) > 0 {
-		return send()
-	}
-	return nil
-}
-
-// readDirect is read through the reader's scanConn.
-func (er *exportReader) readDirect(ctx context.Context, args []any, size int) error {
-	if er.st == nil {
-		st, err := er.c.prepare(er.query)
+		next = st.step
+		scan = func(in *incidents.Incident) error { return scanIncidentDirect(st, in) }
+	} else {
+		rows, err := er.tx.QueryContext(ctx, er.query, args...)
 		if err != nil {
 			return fmt.Errorf("incidents: export: %w", err)
 		}
-		er.st = st
-	}
-	st := er.st
-	st.reset()
-	if err := st.bind(args); err != nil {
-		return fmt.Errorf("incidents: export: %w", err)
+		defer rows.Close()
+		next = func() (bool, error) {
+			if rows.Next() {
+				return true, nil
+			}
+			return false, rows.Err()
+		}
+		scan = func(in *incidents.Incident) error { return scanIncident(rows, in) }
 	}
 	chunk := make([]incidents.Incident, 0, max(size, 64))
 	send := func() error {
@@ -290,7 +269,7 @@ func (er *exportReader) readDirect(ctx context.Context, args []any, size int) er
 		}
 	}
 	for steps := 1; ; steps++ {
-		ok, err := st.step()
+		ok, err := next()
 		if err != nil {
 			return fmt.Errorf("incidents: export: %w", err)
 		}
@@ -301,7 +280,7 @@ func (er *exportReader) readDirect(ctx context.Context, args []any, size int) er
 			return ctx.Err() // a filter matching few rows sends rarely
 		}
 		chunk = append(chunk, incidents.Incident{})
-		if err := scanIncidentDirect(st, &chunk[len(chunk)-1]); err != nil {
+		if err := scan(&chunk[len(chunk)-1]); err != nil {
 			return fmt.Errorf("incidents: export: %w", err)
 		}
 		if size > 0 && len(chunk) == size {
