@@ -53,42 +53,13 @@ func bulkFixture(n int) []incidents.Incident {
 // full-text matches.
 func dumpDerived(t *testing.T, path string) map[string]string {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	queries := map[string]string{
 		"schema":    "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'incidents' ORDER BY name",
 		"rtree":     "SELECT id, min_lon, max_lon, min_lat, max_lat FROM incidents_rtree ORDER BY id",
 		"rtreetest": "SELECT rtreecheck('incidents_rtree')",
 		"fts":       "SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH 'convoy OR market' ORDER BY rowid",
 	}
-	out := map[string]string{}
-	for name, q := range queries {
-		rows, err := db.Query(q)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		cols, _ := rows.Columns()
-		var b strings.Builder
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
-		out[name] = b.String()
-	}
-	return out
+	return dumpQueries(t, path, queries)
 }
 
 // TestBulkLoadMatchesIncrementalWrites imports the same records into an
@@ -138,7 +109,7 @@ func TestBulkLoadMatchesIncrementalWrites(t *testing.T) {
 				t.Errorf("%s: %s differs between the bulk load and row-by-row writes:\nbulk: %.600s\nrows: %.600s", stage, name, a[name], b[name])
 			}
 		}
-		if a["rtreetest"] != "ok\n" {
+		if a["rtreetest"] != rtreeOK {
 			t.Errorf("%s: rtreecheck: %s", stage, a["rtreetest"])
 		}
 		if strings.Count(a["rtree"], "\n") < 2900 || a["fts"] == "" {
@@ -265,11 +236,6 @@ func variedFixture(n int) []incidents.Incident {
 // answers of full-text queries, as text.
 func dumpRows(t *testing.T, path string) map[string]string {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	queries := map[string]string{
 		"rows":      "SELECT *, typeof(source_id), typeof(fatalities), typeof(injuries), typeof(geonameid), typeof(notes) FROM incidents ORDER BY id",
 		"rtree":     "SELECT * FROM incidents_rtree ORDER BY id",
@@ -278,31 +244,7 @@ func dumpRows(t *testing.T, path string) map[string]string {
 	for i, q := range []string{"convoy", "cafe", "حلب", "日本語", "backslash OR emoji", "Deir AND convoy", "ñandu"} {
 		queries[fmt.Sprintf("fts%d", i)] = fmt.Sprintf("SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH '%s' ORDER BY rowid", q)
 	}
-	out := map[string]string{}
-	for name, q := range queries {
-		rows, err := db.Query(q)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		cols, _ := rows.Columns()
-		var b strings.Builder
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(&b, "%#v\n", vals)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
-		out[name] = b.String()
-	}
-	return out
+	return dumpQueries(t, path, queries)
 }
 
 // TestBulkLoadMatchesRowByRow imports the same varied records into an
@@ -378,7 +320,7 @@ func TestBulkLoadMatchesRowByRow(t *testing.T) {
 			}
 		}
 	}
-	if dumps[0]["rtreetest"] != "[]interface {}{\"ok\"}\n" {
+	if dumps[0]["rtreetest"] != rtreeOK {
 		t.Errorf("rtreecheck: %s", dumps[0]["rtreetest"])
 	}
 	for _, name := range []string{"rows", "fts0", "fts1", "fts2"} {
@@ -456,4 +398,45 @@ func TestBulkLoadCancelledStoresNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rtreeOK is rtreecheck's answer for a sound R*Tree, as dumpQueries
+// writes it.
+const rtreeOK = "[]interface {}{\"ok\"}\n"
+
+// dumpQueries runs each query on the database at path, read-only, and
+// returns its rows as text, each value with its Go type, by the query's
+// name.
+func dumpQueries(t *testing.T, path string, queries map[string]string) map[string]string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := map[string]string{}
+	for name, q := range queries {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cols, _ := rows.Columns()
+		var b strings.Builder
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%#v\n", vals)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = b.String()
+	}
+	return out
 }
