@@ -30,27 +30,12 @@ func TestPageSorted(t *testing.T) {
 	for range 100 {
 		upsert = append(upsert, randRow(r, int64(1+r.IntN(2100))))
 	}
-	for _, row := range upsert {
-		w[row.ID] = row
-	}
 	var del []int64
 	for range 60 {
-		id := int64(1 + r.IntN(2000))
-		if slices.ContainsFunc(upsert, func(row Row) bool { return row.ID == id }) {
-			continue // not both in one write
-		}
-		del = append(del, id)
-		delete(w, id)
+		del = append(del, int64(1+r.IntN(2000)))
 	}
-	if err := ix.Apply(2, upsert, del); err != nil {
-		t.Fatal(err)
-	}
-	s := ix.Current()
-	for _, tc := range []struct {
-		sortby string
-		filter incidents.Filter
-		limit  int
-	}{
+	applyWrite(t, ix, w, 2, upsert, del)
+	checkSortedCases(t, ix.Current(), w, []sortCase{
 		{"-date", incidents.Filter{}, 97},
 		{"date", incidents.Filter{}, 101},
 		{"date", incidents.Filter{}, 3},
@@ -68,9 +53,7 @@ func TestPageSorted(t *testing.T) {
 		{"-fatalities,date,-id", incidents.Filter{}, 64},
 		{"date,-injuries,fatalities", incidents.Filter{}, 1},
 		{"+fatalities", incidents.Filter{From: "2020-01-01"}, 5000},
-	} {
-		checkSortedPages(t, s, w, tc.sortby, tc.filter, tc.limit)
-	}
+	})
 }
 
 // checkSortedPages pages through the matches of filter in sortby's order,
@@ -178,24 +161,15 @@ func TestPageDeadliest(t *testing.T) {
 	}
 	ix := New(Options{})
 	build(t, ix, w, 1)
-	check := func(s *Snapshot) {
-		t.Helper()
-		for _, tc := range []struct {
-			sortby string
-			filter incidents.Filter
-			limit  int
-		}{
-			{"-fatalities", incidents.Filter{}, 10},
-			{"-fatalities", incidents.Filter{EventTypes: []string{"Protests"}, From: "2019-01-01"}, 1},
-			{"-fatalities,date", incidents.Filter{EventTypes: []string{"Battles"}}, 4},
-			{"-injuries", incidents.Filter{}, 7},
-			{"-injuries,-id", incidents.Filter{From: "2016-01-01"}, 25},
-			{"-fatalities", incidents.Filter{BBox: &geo.BBox{MinLon: 36, MinLat: 30, MaxLon: 42, MaxLat: 36}}, 3},
-		} {
-			checkSortedPages(t, s, w, tc.sortby, tc.filter, tc.limit)
-		}
+	cases := []sortCase{
+		{"-fatalities", incidents.Filter{}, 10},
+		{"-fatalities", incidents.Filter{EventTypes: []string{"Protests"}, From: "2019-01-01"}, 1},
+		{"-fatalities,date", incidents.Filter{EventTypes: []string{"Battles"}}, 4},
+		{"-injuries", incidents.Filter{}, 7},
+		{"-injuries,-id", incidents.Filter{From: "2016-01-01"}, 25},
+		{"-fatalities", incidents.Filter{BBox: &geo.BBox{MinLon: 36, MinLat: 30, MaxLon: 42, MaxLat: 36}}, 3},
 	}
-	check(ix.Current())
+	checkSortedCases(t, ix.Current(), w, cases)
 
 	var upsert []Row
 	for range 50 {
@@ -205,20 +179,12 @@ func TestPageDeadliest(t *testing.T) {
 	}
 	var del []int64
 	for id := range w {
-		if id%97 == 0 && w[id].Fatalities >= 40 && !slices.ContainsFunc(upsert, func(row Row) bool { return row.ID == id }) {
+		if id%97 == 0 && w[id].Fatalities >= 40 {
 			del = append(del, id)
 		}
 	}
-	for _, row := range upsert {
-		w[row.ID] = row
-	}
-	for _, id := range del {
-		delete(w, id)
-	}
-	if err := ix.Apply(2, upsert, del); err != nil {
-		t.Fatal(err)
-	}
-	check(ix.Current())
+	applyWrite(t, ix, w, 2, upsert, del)
+	checkSortedCases(t, ix.Current(), w, cases)
 }
 
 // TestPageByID pages in id order, both ways, over bases whose map of rows
@@ -240,32 +206,50 @@ func TestPageByID(t *testing.T) {
 		}
 		var del []int64
 		for id := range w {
-			if id%7 == 0 && !slices.ContainsFunc(upsert, func(row Row) bool { return row.ID == id }) {
+			if id%7 == 0 {
 				del = append(del, id)
 			}
 		}
-		for _, row := range upsert {
-			w[row.ID] = row
-		}
-		for _, id := range del {
-			delete(w, id)
-		}
-		if err := ix.Apply(2, upsert, del); err != nil {
-			t.Fatal(err)
-		}
-		s := ix.Current()
-		for _, tc := range []struct {
-			sortby string
-			filter incidents.Filter
-			limit  int
-		}{
+		applyWrite(t, ix, w, 2, upsert, del)
+		checkSortedCases(t, ix.Current(), w, []sortCase{
 			{"id", incidents.Filter{}, 7},
 			{"-id", incidents.Filter{}, 100},
 			{"id", incidents.Filter{EventTypes: []string{"Battles"}}, 13},
 			{"-id", incidents.Filter{Country: "IQ", From: "2015-01-01"}, 1},
 			{"-id", incidents.Filter{BBox: &geo.BBox{MinLon: 36, MinLat: 30, MaxLon: 42, MaxLat: 36}}, 29},
-		} {
-			checkSortedPages(t, s, w, tc.sortby, tc.filter, tc.limit)
-		}
+		})
+	}
+}
+
+// sortCase is a listing that checkSortedCases pages through.
+type sortCase struct {
+	sortby string
+	filter incidents.Filter
+	limit  int
+}
+
+// checkSortedCases runs checkSortedPages for each case.
+func checkSortedCases(t *testing.T, s *Snapshot, w world, cases []sortCase) {
+	t.Helper()
+	for _, tc := range cases {
+		checkSortedPages(t, s, w, tc.sortby, tc.filter, tc.limit)
+	}
+}
+
+// applyWrite upserts and deletes rows in ix at version and in w, leaving
+// out of del the ids that upsert writes: one write does not do both.
+func applyWrite(t *testing.T, ix *Index, w world, version int64, upsert []Row, del []int64) {
+	t.Helper()
+	del = slices.DeleteFunc(slices.Clone(del), func(id int64) bool {
+		return slices.ContainsFunc(upsert, func(row Row) bool { return row.ID == id })
+	})
+	for _, row := range upsert {
+		w[row.ID] = row
+	}
+	for _, id := range del {
+		delete(w, id)
+	}
+	if err := ix.Apply(version, upsert, del); err != nil {
+		t.Fatal(err)
 	}
 }
